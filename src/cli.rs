@@ -1,0 +1,123 @@
+//! The command line: every subcommand and flag, documented where it is
+//! defined, so that `--help` is the manual. No logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Lang;
+use crate::render::{ColorChoice, Format};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rounds",
+    version,
+    about = "Who is due a visit: household visit rounds for community grid workers",
+    long_about = "Who is due a visit: household visit rounds for community grid workers.\n\n\
+        A community's roster (residents.csv) gives every resident an attention level: \
+        red households are visited every week, orange every month, yellow every quarter, \
+        green every half-year. The visit log (visits.csv) records the visits. `rounds due` \
+        lists the households that are overdue or due; `rounds check` validates the files; \
+        `rounds init` creates a new data directory.",
+    after_help = "Data directory: --data DIR, else $ROUNDS_DATA, else the current directory.\n\
+        Exit status: 0 success; 1 `due --exit-code` found overdue households; \
+        2 bad usage; 3 invalid data; 4 files that cannot be read or written."
+)]
+pub struct Cli {
+    /// The data directory holding residents.csv, visits.csv and rounds.toml.
+    #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// The as-of date (default: today's local date). Visits after it are
+    /// ignored, so any past day can be replayed exactly.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Output format: table for people; csv and json are stable for scripts.
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+
+    /// Language of tables and messages (default: rounds.toml, else the
+    /// locale: LC_ALL, LC_MESSAGES, LANG; zh* means Chinese).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// When to colour tables: auto colours on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the households that are overdue or due for a visit.
+    Due(DueArgs),
+    /// Validate every data file and print each problem with its file and line.
+    Check(CheckArgs),
+    /// Create a data directory with the file headers and a commented rounds.toml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// List households whose deadline falls within N days as due
+    /// (default: `window` in rounds.toml, else 7).
+    #[arg(long, value_name = "N")]
+    pub within: Option<u32>,
+
+    /// List every active household, including those that are ok.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only households of this grid (repeat or separate by commas for several).
+    #[arg(long, value_name = "G", value_delimiter = ',')]
+    pub grid: Vec<String>,
+
+    /// Only households of this building.
+    #[arg(long, value_name = "B", value_delimiter = ',')]
+    pub building: Vec<String>,
+
+    /// Only households in this worker's charge (the roster's visitor / 负责人).
+    #[arg(long, value_name = "V", value_delimiter = ',')]
+    pub visitor: Vec<String>,
+
+    /// Only households of this level: red, orange, yellow, green, 1–4 or 红/橙/黄/绿.
+    #[arg(long, value_name = "L", value_delimiter = ',')]
+    pub level: Vec<String>,
+
+    /// Order of the list: by deadline (most urgent first), or by address
+    /// for a walking order (grid, building, unit, room; numbers as numbers).
+    #[arg(long, value_enum, default_value = "deadline")]
+    pub sort: Sort,
+
+    /// Exit with status 1 when any listed household is overdue (for cron).
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Show residents' names and phone numbers in full in the table.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Deadline ascending (never visited first), stricter level first, then household id.
+    Deadline,
+    /// Grid, building, unit, room, with numbers ordered as numbers (2-101 before 2-1001).
+    Address,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Treat warnings as errors (exit non-zero on any problem).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the data directory (default: --data, else the current directory).
+    pub dir: Option<PathBuf>,
+}

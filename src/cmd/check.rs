@@ -1,0 +1,131 @@
+//! `rounds check [--strict]`
+//!
+//! Validates every data file (rounds.toml, residents.csv, visits.csv) and
+//! prints each problem as `file:line: error|warning: reason`, all of them,
+//! not only the first. Errors: anything that breaks the SPEC. Warnings:
+//! members of one household who disagree on grid or building, visits to
+//! households missing from the roster, visits dated after the as-of date,
+//! residents who are never active. Exit status 3 when there are errors
+//! (with `--strict`, also when there are warnings), else 0.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{Ctx, Outcome};
+use crate::cli::CheckArgs;
+use crate::data::date::iso;
+use crate::data::roster::{self, Load, Roster};
+use crate::data::visits;
+use crate::error::{Error, Problem, Reason, Severity};
+use crate::render::Format;
+
+pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
+    let roster_path = ctx.path(roster::FILE);
+    let roster = Roster::read(&roster_path, Load::default(), &mut problems)?;
+    let visits_path = ctx.path(visits::FILE);
+    let today = ctx.today;
+    let mut visit_problems = Vec::new();
+    let found = visits::scan(&visits_path, &mut visit_problems, |v| {
+        if roster.household(v.household).is_none() {
+            problems.push(Problem::warning(
+                &visits_path,
+                Some(v.line),
+                Reason::UnknownHousehold(v.household.to_string()),
+            ));
+        }
+        if v.date > today {
+            problems.push(Problem::warning(
+                &visits_path,
+                Some(v.line),
+                Reason::FutureVisit {
+                    date: iso(v.date),
+                    today: iso(today),
+                },
+            ));
+        }
+    })?;
+    problems.extend(visit_problems);
+    if !found {
+        problems.push(Problem::warning(&visits_path, None, Reason::MissingFile));
+    }
+    // In file order, then line order.
+    problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+    if args.strict {
+        for p in &mut problems {
+            p.severity = Severity::Error;
+        }
+    }
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.len() - errors;
+    let files = 2 + usize::from(ctx.config.present);
+    match ctx.format() {
+        Format::Table => {
+            for p in &problems {
+                writeln!(out, "{}", render_problem(ctx.lang, p)).map_err(Error::Output)?;
+            }
+            writeln!(out, "{}", ctx.lang.check_summary(errors, warnings, files))
+                .map_err(Error::Output)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            let io = |e: csv::Error| Error::Output(e.into());
+            w.write_record(["file", "line", "severity", "reason"]).map_err(io)?;
+            for p in &problems {
+                let line = p.line.map(|l| l.to_string()).unwrap_or_default();
+                let file = p.file.display().to_string();
+                let reason = crate::i18n::Lang::En.reason(&p.reason);
+                w.write_record([
+                    crate::render::csv::safe_cell(&file).as_ref(),
+                    &line,
+                    severity_word(p.severity),
+                    &crate::render::csv::safe_cell(&reason),
+                ])
+                .map_err(io)?;
+            }
+            w.flush().map_err(Error::Output)?;
+        }
+        Format::Json => {
+            #[derive(Serialize)]
+            struct J {
+                file: String,
+                line: Option<u64>,
+                severity: &'static str,
+                reason: String,
+            }
+            let items: Vec<J> = problems
+                .iter()
+                .map(|p| J {
+                    file: p.file.display().to_string(),
+                    line: p.line,
+                    severity: severity_word(p.severity),
+                    reason: crate::i18n::Lang::En.reason(&p.reason),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items).map_err(|e| Error::Output(e.into()))?;
+            writeln!(out).map_err(Error::Output)?;
+        }
+    }
+    Ok(if errors > 0 {
+        Outcome::InvalidData
+    } else {
+        Outcome::Success
+    })
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `file:line: error: reason`, in the user's language.
+pub fn render_problem(lang: crate::i18n::Lang, p: &Problem) -> String {
+    let place = match p.line {
+        Some(l) => format!("{}:{l}", p.file.display()),
+        None => p.file.display().to_string(),
+    };
+    format!("{place}: {}: {}", lang.severity(p.severity), lang.reason(&p.reason))
+}

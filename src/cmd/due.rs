@@ -1,0 +1,189 @@
+//! `rounds due [--within N] [--all] [--grid G] [--building B] [--visitor V]
+//!            [--level L] [--sort deadline|address] [--exit-code]`
+//!
+//! Lists the households that are overdue or due on the as-of date (with
+//! `--all`, every active household), most urgent first. The csv and json
+//! rows are the SPEC's contract: household, level, grid, building,
+//! last_visit, deadline, status, days_overdue, days_left (plus unit, room
+//! and visitor). Exit status 1 with `--exit-code` when any listed
+//! household is overdue.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::{Ctx, Outcome, natural_cmp};
+use crate::cli::{DueArgs, Sort};
+use crate::data::roster::{self, Load, Roster};
+use crate::data::visits;
+use crate::error::{Error, Problem};
+use crate::i18n::DueCounts;
+use crate::model::{DueRow, Level, Status};
+use crate::render::{self, Format};
+use crate::schedule::{self, Rules};
+
+pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let levels = parse_levels(&args.level)?;
+    let format = ctx.format();
+    let mut problems = Vec::new();
+    let load = Load {
+        personal: format == Format::Table,
+    };
+    let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let last = last_visits(&roster, &ctx.path(visits::FILE), ctx.today, &mut problems)?;
+    ctx.fail_on_errors(problems)?;
+
+    let within = args.within.or(ctx.config.window).unwrap_or(7);
+    let filter = Filter {
+        grid: &args.grid,
+        building: &args.building,
+        visitor: &args.visitor,
+        levels: &levels,
+    };
+    let (mut rows, counts) = standings(&roster, &last, &ctx.config.rules, ctx.today, within, &filter, args.all);
+    sort(&mut rows, &roster, args.sort);
+
+    let written = match format {
+        Format::Csv => render::csv::due(out, &roster, &rows),
+        Format::Json => render::json::due(out, &roster, &rows),
+        Format::Table => render::table::due(
+            out,
+            &render::table::DueView {
+                roster: &roster,
+                rows: &rows,
+                counts: &counts,
+                lang: ctx.lang,
+                color: ctx.color,
+                terminal: ctx.terminal,
+                reveal: args.reveal,
+            },
+        ),
+    };
+    written.map_err(Error::Output)?;
+    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
+    Ok(if args.exit_code && overdue {
+        Outcome::Flagged
+    } else {
+        Outcome::Success
+    })
+}
+
+fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
+    words
+        .iter()
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| {
+            Level::parse(w).ok_or_else(|| {
+                let hint = roster::suggest_level(w)
+                    .map(|s| format!(" — did you mean {s}?"))
+                    .unwrap_or_default();
+                Error::Usage(format!(
+                    "--level '{w}' is not a level{hint} (use red, orange, yellow, green, 1–4 or 红/橙/黄/绿)"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The latest visit on or before `today` of each household of the roster.
+/// Visits to households missing from the roster are ignored (SPEC).
+pub fn last_visits(
+    roster: &Roster,
+    path: &std::path::Path,
+    today: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Option<NaiveDate>>, Error> {
+    let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households.len()];
+    visits::scan(path, problems, |v| {
+        if v.date > today {
+            return;
+        }
+        if let Some(h) = roster.household(v.household) {
+            let slot = &mut last[h];
+            if slot.is_none_or(|d| d < v.date) {
+                *slot = Some(v.date);
+            }
+        }
+    })?;
+    Ok(last)
+}
+
+/// Which households to consider; an empty list lets every value through.
+pub struct Filter<'a> {
+    pub grid: &'a [String],
+    pub building: &'a [String],
+    pub visitor: &'a [String],
+    pub levels: &'a [Level],
+}
+
+impl Filter<'_> {
+    fn admits(&self, h: &crate::model::Household, level: Level) -> bool {
+        let one = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.trim() == v);
+        one(self.grid, &h.grid)
+            && one(self.building, &h.building)
+            && one(self.visitor, &h.visitor)
+            && (self.levels.is_empty() || self.levels.contains(&level))
+    }
+}
+
+/// Applies the rules to every active household that passes the filter.
+/// Returns the rows to list and the counts for the summary line.
+pub fn standings(
+    roster: &Roster,
+    last: &[Option<NaiveDate>],
+    rules: &Rules,
+    today: NaiveDate,
+    within: u32,
+    filter: &Filter<'_>,
+    all: bool,
+) -> (Vec<DueRow>, DueCounts) {
+    let mut rows = Vec::new();
+    let mut counts = DueCounts::default();
+    for (i, h) in roster.households.iter().enumerate() {
+        let Some(on) = schedule::household_on(&h.members, today) else {
+            continue;
+        };
+        if !filter.admits(h, on.level) {
+            continue;
+        }
+        let deadline = rules.deadline(on.level, on.start, last[i]);
+        let standing = schedule::standing(deadline, today, within);
+        counts.active += 1;
+        counts.by_status[standing.status as usize][on.level.index()] += 1;
+        if all || standing.status != Status::Ok {
+            let contact = h
+                .residents
+                .iter()
+                .zip(&h.members)
+                .find(|(_, m)| schedule::is_active(m, today))
+                .map(|(r, _)| *r);
+            rows.push(DueRow {
+                household: i,
+                level: on.level,
+                last_visit: last[i],
+                deadline,
+                standing,
+                contact,
+            });
+        }
+    }
+    counts.listed = rows.len();
+    (rows, counts)
+}
+
+fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
+    let id = |r: &DueRow| roster.households[r.household].id.as_str();
+    match by {
+        Sort::Deadline => rows.sort_by(|a, b| {
+            schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
+        }),
+        Sort::Address => rows.sort_by(|a, b| {
+            let (ha, hb) = (&roster.households[a.household], &roster.households[b.household]);
+            natural_cmp(&ha.grid, &hb.grid)
+                .then_with(|| natural_cmp(&ha.building, &hb.building))
+                .then_with(|| natural_cmp(&ha.unit, &hb.unit))
+                .then_with(|| natural_cmp(&ha.room, &hb.room))
+                .then_with(|| ha.id.as_bytes().cmp(hb.id.as_bytes()))
+        }),
+    }
+}

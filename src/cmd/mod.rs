@@ -1,0 +1,172 @@
+//! One module per subcommand, and the context they share: the data
+//! directory, the as-of date, the language and the output.
+
+pub mod check;
+pub mod due;
+pub mod init;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::data::date;
+use crate::error::{Error, Problem};
+use crate::i18n::Lang;
+use crate::render::Format;
+
+/// What every command needs to know, settled once from flags, environment
+/// and rounds.toml.
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub today: NaiveDate,
+    pub format: Option<Format>,
+    pub lang: Lang,
+    pub color: bool,
+    pub terminal: bool,
+    pub config: Config,
+    /// rounds.toml could not be used: the defaults are in force, and every
+    /// command but `check` (which reports it) fails.
+    pub config_problem: Option<Problem>,
+}
+
+impl Ctx {
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Table)
+    }
+
+    /// Fails with every error among `problems` (warnings are for `check`).
+    pub fn fail_on_errors(&self, problems: Vec<Problem>) -> Result<(), Error> {
+        if problems.iter().any(Problem::is_error) {
+            return Err(Error::Invalid(problems.into_iter().filter(Problem::is_error).collect()));
+        }
+        Ok(())
+    }
+}
+
+/// How a command ended when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Exit status 1: `due --exit-code` found overdue households.
+    Flagged,
+    /// Exit status 3, the problems already printed (`check`).
+    InvalidData,
+}
+
+/// The language to speak before rounds.toml has been read.
+pub fn early_lang(cli: &Cli) -> Lang {
+    cli.lang.unwrap_or_else(Lang::from_env)
+}
+
+/// Runs the parsed command line, writing results to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Error> {
+    let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
+    if let Command::Init(args) = &cli.command {
+        let target = args.dir.clone().unwrap_or(dir);
+        return init::run(&target, *lang, out);
+    }
+    let ctx = context(&cli, dir, lang)?;
+    if let (Some(p), false) = (&ctx.config_problem, matches!(cli.command, Command::Check(_))) {
+        return Err(Error::Invalid(vec![p.clone()]));
+    }
+    match cli.command {
+        Command::Due(args) => due::run(&ctx, &args, out),
+        Command::Check(args) => check::run(&ctx, &args, out),
+        Command::Init(_) => unreachable!("handled above"),
+    }
+}
+
+fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
+    if !dir.is_dir() {
+        return Err(Error::NoData { dir, file: None });
+    }
+    let (config, config_problem) = match Config::load(&dir) {
+        Ok(c) => (c, None),
+        Err(p) => (Config::default(), Some(p)),
+    };
+    *lang = cli.lang.or(config.lang).unwrap_or_else(Lang::from_env);
+    let today = match &cli.today {
+        Some(text) => date::parse(text).map_err(|_| {
+            Error::Usage(format!("--today '{text}' is not a date (use YYYY-MM-DD)"))
+        })?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let terminal = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(Ctx {
+        dir,
+        today,
+        format: cli.format,
+        lang: *lang,
+        color: cli.color.enabled(terminal, no_color),
+        terminal,
+        config,
+        config_problem,
+    })
+}
+
+/// Natural order for addresses: runs of digits compare as numbers, so
+/// "2-101" sorts before "2-1001" and "9栋" before "10栋".
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
+                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (trim_zeros(&a[..da]), trim_zeros(&b[..db]));
+                let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                a = &a[da..];
+                b = &b[db..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(d: &[u8]) -> &[u8] {
+    let z = d.iter().take_while(|&&c| c == b'0').count();
+    &d[z.min(d.len().saturating_sub(1))..]
+}
+
+/// A path as the user would type it to reach `file` in `dir`.
+pub fn shown(dir: &Path, file: &str) -> String {
+    dir.join(file).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(natural_cmp("2-101", "2-1001"), Less);
+        assert_eq!(natural_cmp("9栋", "10栋"), Less);
+        assert_eq!(natural_cmp("010", "10"), Equal);
+        assert_eq!(natural_cmp("1单元", "1单元"), Equal);
+        assert_eq!(natural_cmp("A2", "B1"), Less);
+        assert_eq!(natural_cmp("", "1"), Less);
+        assert_eq!(natural_cmp("0", "00"), Equal);
+    }
+}

@@ -1,0 +1,180 @@
+//! `rounds.toml`: the optional settings of a data directory. Unknown keys
+//! are errors that name the key and the line, so a typo never silently
+//! changes the rules.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Problem, Reason};
+use crate::i18n::Lang;
+use crate::model::Level;
+use crate::schedule::{Cadence, Interval, Period, Policy, Rules};
+
+pub const FILE: &str = "rounds.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    policy: Option<Policy>,
+    window: Option<u32>,
+    lang: Option<Lang>,
+    #[serde(default)]
+    levels: BTreeMap<String, String>,
+}
+
+/// The settings in force from `rounds.toml` (defaults where it is silent).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub rules: Rules,
+    /// The `due` window in days (`--within` overrides it).
+    pub window: Option<u32>,
+    pub lang: Option<Lang>,
+    /// Whether the file existed.
+    pub present: bool,
+}
+
+impl Config {
+    /// Reads `dir/rounds.toml`; a missing file gives the defaults.
+    pub fn load(dir: &Path) -> Result<Config, Problem> {
+        let path = dir.join(FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(Problem::error(&path, None, Reason::Config(e.to_string()))),
+        };
+        let text = match String::from_utf8(text) {
+            Ok(t) => t,
+            Err(_) => return Err(Problem::error(&path, None, Reason::Encoding)),
+        };
+        Config::parse(&text).map_err(|(line, msg)| Problem::error(&path, line, Reason::Config(msg)))
+    }
+
+    /// Parses the text of a `rounds.toml`; errors carry the line.
+    pub fn parse(text: &str) -> Result<Config, (Option<u64>, String)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+            (line, e.message().trim().to_string())
+        })?;
+        let mut rules = Rules {
+            policy: raw.policy.unwrap_or_default(),
+            ..Rules::default()
+        };
+        for (key, value) in &raw.levels {
+            let line = line_of_key(text, key);
+            let level = Level::parse(key).ok_or_else(|| {
+                (line, format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"))
+            })?;
+            let cadence = parse_cadence(value, rules.policy).map_err(|m| (line, m))?;
+            rules.cadence[level.index()] = cadence;
+        }
+        Ok(Config {
+            rules,
+            window: raw.window,
+            lang: raw.lang,
+            present: true,
+        })
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<u64> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key) || l.starts_with(&format!("\"{key}\""))
+        })
+        .map(|i| i as u64 + 1)
+}
+
+/// A level's cadence: a calendar period (`week`, `month`, `quarter`,
+/// `half-year`, `year`, or 周/月/季度/半年/年), or under the rolling policy
+/// also an interval such as `30 days`, `2 weeks` or `2 months`.
+pub fn parse_cadence(value: &str, policy: Policy) -> Result<Cadence, String> {
+    let v = value.trim().to_ascii_lowercase();
+    let period = match v.as_str() {
+        "week" | "weekly" | "周" | "每周" => Some(Period::Week),
+        "month" | "monthly" | "月" | "每月" => Some(Period::Month),
+        "quarter" | "quarterly" | "季度" | "每季度" => Some(Period::Quarter),
+        "half-year" | "half" | "halfyear" | "half-yearly" | "半年" | "每半年" => {
+            Some(Period::HalfYear)
+        }
+        "year" | "yearly" | "年" | "每年" => Some(Period::Year),
+        _ => None,
+    };
+    if let Some(p) = period {
+        return Ok(Cadence::of_period(p));
+    }
+    let interval = parse_interval(&v).ok_or_else(|| {
+        format!(
+            "[levels]: '{value}' is not a cadence (use week, month, quarter, half-year, year, or with policy = \"rolling\" an interval such as \"30 days\")"
+        )
+    })?;
+    match policy {
+        Policy::Rolling => {
+            // The calendar period stays the level's default-sized one that
+            // best matches, for reports that count calendar periods.
+            let period = match interval {
+                Interval::Days(n) if n <= 7 => Period::Week,
+                Interval::Days(n) if n <= 31 => Period::Month,
+                Interval::Days(n) if n <= 92 => Period::Quarter,
+                Interval::Days(n) if n <= 184 => Period::HalfYear,
+                Interval::Days(_) => Period::Year,
+                Interval::Months(n) if n <= 1 => Period::Month,
+                Interval::Months(n) if n <= 3 => Period::Quarter,
+                Interval::Months(n) if n <= 6 => Period::HalfYear,
+                Interval::Months(_) => Period::Year,
+            };
+            Ok(Cadence { period, interval })
+        }
+        Policy::Calendar => Err(format!(
+            "[levels]: '{value}' is an interval, which only the rolling policy uses; with the calendar policy use week, month, quarter, half-year or year"
+        )),
+    }
+}
+
+fn parse_interval(v: &str) -> Option<Interval> {
+    let (n, unit) = v.split_once(char::is_whitespace)?;
+    let n: u32 = n.parse().ok().filter(|n| (1..=3660).contains(n))?;
+    match unit.trim() {
+        "day" | "days" | "天" => Some(Interval::Days(n)),
+        "week" | "weeks" | "周" => Some(Interval::Days(n.checked_mul(7)?)),
+        "month" | "months" | "个月" | "月" => Some(Interval::Months(n)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = Config::parse("# comment\npolicy = \"rolling\"\nwindow = 3\n[levels]\nyellow = \"month\"\n")
+            .unwrap();
+        assert_eq!(c.rules.policy, Policy::Rolling);
+        assert_eq!(c.window, Some(3));
+        assert_eq!(c.rules.period(Level::Yellow), Period::Month);
+        assert_eq!(c.rules.cadence(Level::Yellow).interval, Interval::Months(1));
+        assert_eq!(c.rules.period(Level::Red), Period::Week);
+        let c = Config::parse("policy = \"rolling\"\n[levels]\n\"红\" = \"10 days\"\n").unwrap();
+        assert_eq!(c.rules.cadence(Level::Red).interval, Interval::Days(10));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let (line, msg) = Config::parse("policy = \"calendar\"\npolicey = 1\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        assert!(msg.contains("policey"), "{msg}");
+        let (line, msg) = Config::parse("[levels]\nyellow = \"30 days\"\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        assert!(msg.contains("rolling"), "{msg}");
+        let (line, _) = Config::parse("[levels]\npurple = \"month\"\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        let (line, _) = Config::parse("policy = \"weekly\"\n").unwrap_err();
+        assert_eq!(line, Some(1));
+    }
+}

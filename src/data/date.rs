@@ -1,0 +1,149 @@
+//! The date forms SPEC.md accepts in every file: `YYYY-MM-DD` (one-digit
+//! month and day allowed), `YYYY/M/D`, `YYYY.M.D`, `YYYYMMDD` (exactly eight
+//! digits) and `YYYY年M月D日`; and Excel serial numbers from spreadsheet cells.
+//! An impossible date is an error, never rolled over.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Why a cell is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not one of the accepted forms.
+    Form,
+    /// The right form, but no such day (2020-02-30, 2020-13-01).
+    Impossible,
+    /// A year this tool does not accept (before 1000).
+    Year,
+}
+
+/// Parses a trimmed cell. The empty cell is the caller's business.
+pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
+    let s = text.trim().as_bytes();
+    // Fast path for the stored form: exactly YYYY-MM-DD.
+    if s.len() == 10 && s[4] == b'-' && s[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10]))
+        {
+            return make(y, m, d);
+        }
+        return Err(DateError::Form);
+    }
+    if s.len() == 8 && s.iter().all(u8::is_ascii_digit) {
+        let (y, m, d) = (digits(&s[0..4]), digits(&s[4..6]), digits(&s[6..8]));
+        return make(y.unwrap_or(0), m.unwrap_or(0), d.unwrap_or(0));
+    }
+    let text = text.trim();
+    if let Some(rest) = text.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年').ok_or(DateError::Form)?;
+        let (m, d) = rest.split_once('月').ok_or(DateError::Form)?;
+        return ymd(y, m, d);
+    }
+    for sep in ['-', '/', '.'] {
+        let mut parts = text.split(sep);
+        if let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            return ymd(y, m, d);
+        }
+    }
+    Err(DateError::Form)
+}
+
+/// Year of four digits, month and day of one or two.
+fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, DateError> {
+    let (y, m, d) = (y.trim().as_bytes(), m.trim().as_bytes(), d.trim().as_bytes());
+    if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+        return Err(DateError::Form);
+    }
+    match (digits(y), digits(m), digits(d)) {
+        (Some(y), Some(m), Some(d)) => make(y, m, d),
+        _ => Err(DateError::Form),
+    }
+}
+
+fn digits(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+}
+
+fn make(y: u32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
+    if y < 1000 {
+        return Err(DateError::Year);
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::Impossible)
+}
+
+/// An Excel serial day number (1900 date system, as Excel and WPS write it:
+/// serial 1 is 1900-01-01 and the phantom 1900-02-29 is serial 60). Only
+/// whole days from 1900-03-01 (serial 61) to 9999-12-31 are dates here.
+pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(61.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::Duration::days(days))
+        .filter(|d| d.year() >= 1000)
+}
+
+/// The stored form.
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> String {
+        iso(parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}")))
+    }
+
+    #[test]
+    fn accepted_forms() {
+        assert_eq!(ok("2020-07-03"), "2020-07-03");
+        assert_eq!(ok("2020-7-3"), "2020-07-03");
+        assert_eq!(ok("2020/7/3"), "2020-07-03");
+        assert_eq!(ok("2020/07/03"), "2020-07-03");
+        assert_eq!(ok("2020.7.3"), "2020-07-03");
+        assert_eq!(ok("20200703"), "2020-07-03");
+        assert_eq!(ok("2020年7月3日"), "2020-07-03");
+        assert_eq!(ok("2020年07月03日"), "2020-07-03");
+        assert_eq!(ok("  2020-07-03 "), "2020-07-03");
+        assert_eq!(ok("2020-02-29"), "2020-02-29");
+    }
+
+    #[test]
+    fn impossible_dates_are_errors() {
+        assert_eq!(parse("2020-02-30"), Err(DateError::Impossible));
+        assert_eq!(parse("2019-02-29"), Err(DateError::Impossible));
+        assert_eq!(parse("2020-13-01"), Err(DateError::Impossible));
+        assert_eq!(parse("20201301"), Err(DateError::Impossible));
+        assert_eq!(parse("2020年2月30日"), Err(DateError::Impossible));
+        assert_eq!(parse("2020-00-10"), Err(DateError::Impossible));
+        assert_eq!(parse("0000-01-01"), Err(DateError::Year));
+        assert_eq!(ok("9999-12-31"), "9999-12-31");
+    }
+
+    #[test]
+    fn other_forms_are_rejected() {
+        for s in [
+            "2020-7", "7/3/2020", "03.07.2020", "2020-07-03 10:00", "2020703", "202007031",
+            "20-7-3", "2020-007-3", "2020/7-3", "2020年7月3", "abc", "2020--7-3", "２０２０-07-03",
+            "2020-+7-3",
+        ] {
+            assert_eq!(parse(s), Err(DateError::Form), "{s}");
+        }
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(from_excel_serial(43_985.0).map(iso), Some("2020-06-03".into()));
+        assert_eq!(from_excel_serial(61.0).map(iso), Some("1900-03-01".into()));
+        assert_eq!(from_excel_serial(43_985.75).map(iso), Some("2020-06-03".into()));
+        assert_eq!(from_excel_serial(60.0), None);
+        assert_eq!(from_excel_serial(-1.0), None);
+        assert_eq!(from_excel_serial(1e12), None);
+        assert_eq!(from_excel_serial(f64::NAN), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! Header names: the SPEC's English names (matched case-insensitively after
+//! trimming) and their Chinese aliases, simplified and traditional. A
+//! schema lists the fields a file may have; `map` turns a header line into
+//! the column of each field.
+
+use crate::error::{FieldName, Reason};
+
+/// A field that a file of some kind may carry.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub name: FieldName,
+    pub aliases: &'static [&'static str],
+}
+
+/// The fields of one kind of file.
+#[derive(Debug)]
+pub struct Schema {
+    pub fields: &'static [FieldSpec],
+    pub required: &'static [FieldName],
+}
+
+const fn f(name: FieldName, aliases: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { name, aliases }
+}
+
+pub const RESIDENTS: Schema = Schema {
+    fields: &[
+        f("id", &["编号", "居民编号", "編號", "居民編號"]),
+        f("household", &["户号", "户编号", "戶號", "戶編號"]),
+        f("name", &["姓名"]),
+        f("level", &["关注等级", "等级", "關注等級", "等級"]),
+        f("grid", &["网格", "網格"]),
+        f("building", &["楼栋", "楼号", "樓棟", "樓號"]),
+        f("unit", &["单元", "單元"]),
+        f("room", &["房号", "门牌号", "房號", "門牌號"]),
+        f("phone", &["电话", "联系电话", "電話", "聯繫電話", "聯絡電話"]),
+        f("id_number", &["身份证号", "身份證號"]),
+        f("tags", &["标签", "类别", "標籤", "類別"]),
+        f("visitor", &["负责人", "网格员", "負責人", "網格員"]),
+        f("since", &["登记日期", "登記日期"]),
+        f("until", &["注销日期", "迁出日期", "註銷日期", "遷出日期"]),
+    ],
+    required: &["id", "level"],
+};
+
+pub const VISITS: Schema = Schema {
+    fields: &[
+        f("date", &["日期", "走访日期", "走訪日期"]),
+        f("household", &["户号", "户编号", "戶號", "戶編號"]),
+        f("visitor", &["走访人", "走訪人"]),
+        f("kind", &["方式", "走访方式", "走訪方式"]),
+        f("note", &["情况", "备注", "走访情况", "情況", "備註", "走訪情況"]),
+        f("persons", &["人数", "人數"]),
+    ],
+    required: &["date", "household"],
+};
+
+/// Which column holds each field of a schema (by the schema's field order).
+#[derive(Debug, Clone)]
+pub struct Columns {
+    cols: Vec<Option<usize>>,
+    fields: &'static [FieldSpec],
+    /// How many columns the header has.
+    pub width: usize,
+}
+
+impl Columns {
+    pub fn get(&self, name: FieldName) -> Option<usize> {
+        let i = self.fields.iter().position(|f| f.name == name)?;
+        self.cols[i]
+    }
+}
+
+/// The canonical field a header cell means in `schema`, if any.
+pub fn field_of(schema: &Schema, header: &str) -> Option<FieldName> {
+    let h = header.trim();
+    schema
+        .fields
+        .iter()
+        .find(|f| h.eq_ignore_ascii_case(f.name) || f.aliases.contains(&h))
+        .map(|f| f.name)
+}
+
+/// Maps a header line. `extra` maps more header names to fields (from
+/// `rounds.toml` or `--map`); it is consulted first.
+pub fn map(
+    schema: &Schema,
+    header: &[&str],
+    extra: &[(String, FieldName)],
+) -> Result<Columns, Reason> {
+    let mut cols: Vec<Option<usize>> = vec![None; schema.fields.len()];
+    for (i, cell) in header.iter().enumerate() {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let field = extra
+            .iter()
+            .find(|(k, _)| k.trim() == cell)
+            .map(|(_, f)| *f)
+            .or_else(|| field_of(schema, cell));
+        let Some(field) = field else { continue };
+        let slot = schema
+            .fields
+            .iter()
+            .position(|f| f.name == field)
+            .expect("field of the schema");
+        if let Some(first) = cols[slot] {
+            return Err(Reason::DuplicateColumn {
+                field,
+                first: header[first].trim().to_string(),
+                second: cell.to_string(),
+            });
+        }
+        cols[slot] = Some(i);
+    }
+    let missing: Vec<FieldName> = schema
+        .required
+        .iter()
+        .copied()
+        .filter(|r| {
+            let slot = schema.fields.iter().position(|f| f.name == *r).unwrap();
+            cols[slot].is_none()
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Reason::MissingColumns {
+            missing,
+            found: header
+                .iter()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        });
+    }
+    Ok(Columns {
+        cols,
+        fields: schema.fields,
+        width: header.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_chinese_and_traditional_headers() {
+        let c = map(&RESIDENTS, &[" ID ", "户号", "關注等級", "Grid", "備註"], &[]).unwrap();
+        assert_eq!(c.get("id"), Some(0));
+        assert_eq!(c.get("household"), Some(1));
+        assert_eq!(c.get("level"), Some(2));
+        assert_eq!(c.get("grid"), Some(3));
+        assert_eq!(c.get("name"), None);
+        // 备注 means note in a visit log, and nothing in the roster.
+        let v = map(&VISITS, &["走访日期", "户号", "备注"], &[]).unwrap();
+        assert_eq!(v.get("note"), Some(2));
+    }
+
+    #[test]
+    fn missing_and_duplicate_columns() {
+        match map(&RESIDENTS, &["姓名", "等级"], &[]) {
+            Err(Reason::MissingColumns { missing, found }) => {
+                assert_eq!(missing, vec!["id"]);
+                assert_eq!(found, vec!["姓名", "等级"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            map(&RESIDENTS, &["id", "level", "等级"], &[]),
+            Err(Reason::DuplicateColumn { field: "level", .. })
+        ));
+    }
+
+    #[test]
+    fn extra_names_come_first() {
+        let extra = vec![("走访时间".to_string(), "date")];
+        let v = map(&VISITS, &["走访时间", "户号"], &extra).unwrap();
+        assert_eq!(v.get("date"), Some(0));
+    }
+}

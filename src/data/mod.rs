@@ -1,0 +1,10 @@
+//! Reading the data directory: encodings, header aliases, date forms and
+//! physical line numbers for every problem.
+
+pub mod date;
+pub mod decode;
+pub mod headers;
+pub mod roster;
+pub mod records;
+pub mod table;
+pub mod visits;

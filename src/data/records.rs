@@ -1,0 +1,307 @@
+//! A streaming RFC 4180 record reader that knows the physical line where
+//! each record starts, which error messages must name (the `csv` crate's
+//! positions drift over blank lines and CRLF endings). Records end at LF,
+//! CRLF or a lone CR; quoted fields may hold separators, doubled quotes and
+//! line breaks. A quote that is never closed is an error naming the line
+//! where its field starts, never a silently swallowed rest of the file.
+//!
+//! Quotes are taken leniently where spreadsheets write them loosely: a
+//! quote inside an unquoted field is a literal character, and text after a
+//! closing quote is kept.
+
+use std::io::{self, BufRead};
+
+#[derive(Debug)]
+pub enum RecordError {
+    Io(io::Error),
+    /// A quoted field that starts on `line` is never closed.
+    Unterminated { line: u64 },
+    /// A field longer than the reader accepts (a runaway quote, most likely).
+    TooLong { line: u64 },
+}
+
+/// Fields longer than this are refused: no real cell is this long, and a
+/// runaway quote should not take the whole file into memory.
+pub const MAX_FIELD: usize = 16 << 20;
+
+pub struct Records<R> {
+    inner: R,
+    /// Physical line of the read cursor.
+    line: u64,
+    /// Start line of the current record.
+    start: u64,
+    /// The last record ended at a CR at the end of a chunk: an LF that
+    /// starts the next chunk belongs to it.
+    skip_lf: bool,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    text: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a field.
+    FieldStart,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: a closing quote, or the
+    /// first of a doubled one.
+    QuoteInQuoted,
+}
+
+impl<R: BufRead> Records<R> {
+    pub fn new(inner: R) -> Self {
+        Records {
+            inner,
+            line: 1,
+            start: 1,
+            skip_lf: false,
+            bytes: Vec::with_capacity(256),
+            ends: Vec::with_capacity(32),
+            text: String::new(),
+        }
+    }
+
+    /// The physical line where the current record starts (1-based).
+    pub fn line(&self) -> u64 {
+        self.start
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// The record's text and the end offset of each field in it.
+    pub fn parts(&self) -> (&str, &[usize]) {
+        (&self.text, &self.ends)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    /// Reads the next record; `Ok(false)` at the end of the input. An empty
+    /// line is a record of one empty field.
+    pub fn read(&mut self) -> Result<bool, RecordError> {
+        self.bytes.clear();
+        self.ends.clear();
+        if self.skip_lf {
+            // The last record ended at a CR that closed a chunk.
+            self.skip_lf = false;
+            let next = loop {
+                match self.inner.fill_buf() {
+                    Ok(b) => break b.first().copied(),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(RecordError::Io(e)),
+                }
+            };
+            if next == Some(b'\n') {
+                self.inner.consume(1);
+            }
+        }
+        self.start = self.line;
+        let mut state = State::FieldStart;
+        let mut any = false;
+        // A CR inside quotes counts as a line break unless an LF follows.
+        let mut quoted_cr = false;
+        loop {
+            let mut line = self.line;
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(RecordError::Io(e)),
+            };
+            if buf.is_empty() {
+                return match state {
+                    State::Quoted => Err(RecordError::Unterminated { line: self.start }),
+                    _ if !any => Ok(false),
+                    _ => {
+                        self.finish_field();
+                        self.finish_record()?;
+                        Ok(true)
+                    }
+                };
+            }
+            let n = buf.len();
+            let mut i = 0;
+            let mut end = false;
+            any = true;
+            while i < n {
+                match state {
+                    State::FieldStart if buf[i] == b'"' => {
+                        state = State::Quoted;
+                        i += 1;
+                    }
+                    State::FieldStart | State::Unquoted => {
+                        let run = buf[i..]
+                            .iter()
+                            .position(|&c| c == b',' || c == b'\n' || c == b'\r')
+                            .unwrap_or(n - i);
+                        self.bytes.extend_from_slice(&buf[i..i + run]);
+                        i += run;
+                        state = State::Unquoted;
+                        if i == n {
+                            break;
+                        }
+                        let c = buf[i];
+                        i += 1;
+                        match c {
+                            b',' => {
+                                self.ends.push(self.bytes.len());
+                                state = State::FieldStart;
+                            }
+                            b'\n' => {
+                                line += 1;
+                                end = true;
+                                break;
+                            }
+                            _ => {
+                                line += 1;
+                                if i < n {
+                                    if buf[i] == b'\n' {
+                                        i += 1;
+                                    }
+                                } else {
+                                    self.skip_lf = true;
+                                }
+                                end = true;
+                                break;
+                            }
+                        }
+                    }
+                    State::Quoted => {
+                        let run = buf[i..].iter().position(|&c| c == b'"').unwrap_or(n - i);
+                        for &c in &buf[i..i + run] {
+                            if c == b'\n' || quoted_cr {
+                                line += 1;
+                            }
+                            quoted_cr = c == b'\r';
+                        }
+                        self.bytes.extend_from_slice(&buf[i..i + run]);
+                        i += run;
+                        if i < n {
+                            if quoted_cr {
+                                line += 1;
+                                quoted_cr = false;
+                            }
+                            state = State::QuoteInQuoted;
+                            i += 1;
+                        }
+                    }
+                    State::QuoteInQuoted => {
+                        if buf[i] == b'"' {
+                            self.bytes.push(b'"');
+                            state = State::Quoted;
+                            i += 1;
+                        } else {
+                            // The closing quote; anything up to the next
+                            // separator is kept as it stands.
+                            state = State::Unquoted;
+                        }
+                    }
+                }
+                if self.bytes.len() - self.ends.last().copied().unwrap_or(0) > MAX_FIELD {
+                    return Err(RecordError::TooLong { line: self.start });
+                }
+            }
+            self.inner.consume(i);
+            self.line = line;
+            if end {
+                self.finish_field();
+                self.finish_record()?;
+                return Ok(true);
+            }
+        }
+    }
+
+    fn finish_field(&mut self) {
+        self.ends.push(self.bytes.len());
+    }
+
+    fn finish_record(&mut self) -> Result<(), RecordError> {
+        self.text.clear();
+        match std::str::from_utf8(&self.bytes) {
+            Ok(s) => {
+                self.text.push_str(s);
+                Ok(())
+            }
+            Err(_) => Err(RecordError::Io(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "record is not UTF-8",
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str, cap: usize) -> Vec<(u64, Vec<String>)> {
+        let mut r = Records::new(std::io::BufReader::with_capacity(cap, text.as_bytes()));
+        let mut out = Vec::new();
+        while r.read().unwrap() {
+            out.push((r.line(), r.fields().map(String::from).collect()));
+        }
+        out
+    }
+
+    fn v(fields: &[&str]) -> Vec<String> {
+        fields.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn lines_over_blank_lines_crlf_and_quoted_breaks() {
+        for cap in [1, 2, 3, 5, 64, 4096] {
+            for nl in ["\n", "\r\n", "\r"] {
+                let text = "h,x\na,1\n\"b\nc\",2\nd,\"q\"\"q\"\n\ne,\n".replace('\n', nl);
+                let got = all(&text, cap);
+                let b = format!("b{nl}c");
+                assert_eq!(
+                    got,
+                    vec![
+                        (1, v(&["h", "x"])),
+                        (2, v(&["a", "1"])),
+                        (3, v(&[&b, "2"])),
+                        (5, v(&["d", "q\"q"])),
+                        (6, v(&[""])),
+                        (7, v(&["e", ""])),
+                    ],
+                    "cap {cap} nl {nl:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_final_newline_and_empty_input() {
+        assert_eq!(all("a,b", 4), vec![(1, v(&["a", "b"]))]);
+        assert_eq!(all("", 4), vec![]);
+        assert_eq!(all("a,\"\"", 4), vec![(1, v(&["a", ""]))]);
+        assert_eq!(all("\"x\"y,z\n", 2), vec![(1, v(&["xy", "z"]))]);
+        assert_eq!(all("a\"b,c\n", 2), vec![(1, v(&["a\"b", "c"]))]);
+    }
+
+    #[test]
+    fn unterminated_quote_names_its_line() {
+        let mut r = Records::new("h\nok\n\"never closed\nmore\n".as_bytes());
+        assert!(r.read().unwrap());
+        assert!(r.read().unwrap());
+        match r.read() {
+            Err(RecordError::Unterminated { line }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Reading one CSV data file: decoding, the header, and records with the
+//! physical line where each starts (the header being line 1). Cells are
+//! trimmed; fully blank rows are skipped.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::decode::{Decode, EncodingError};
+use super::records::{RecordError, Records};
+use crate::error::{Error, Problem, Reason};
+
+pub struct Table<R: Read> {
+    path: PathBuf,
+    records: Records<BufReader<Decode<R>>>,
+    failed: bool,
+}
+
+/// One record of a table.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    pub line: u64,
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> Row<'a> {
+    fn raw(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// The trimmed cell in column `col`, or "" when the column is absent or
+    /// the row is short.
+    pub fn get(&self, col: Option<usize>) -> &'a str {
+        col.and_then(|c| self.raw(c)).map_or("", str::trim)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many cells the row has, ignoring empty cells at its end.
+    pub fn used_len(&self) -> usize {
+        (0..self.len())
+            .rev()
+            .find(|&i| !self.get(Some(i)).is_empty())
+            .map_or(0, |i| i + 1)
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(Some(i)))
+    }
+}
+
+impl Table<File> {
+    /// Opens `path`; `Ok(None)` when the file does not exist.
+    pub fn open(path: &Path) -> Result<Option<Self>, Error> {
+        match File::open(path) {
+            Ok(f) => Ok(Some(Table::new(path, f))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+impl<R: Read> Table<R> {
+    pub fn new(path: &Path, input: R) -> Self {
+        Table {
+            path: path.to_path_buf(),
+            records: Records::new(BufReader::with_capacity(1 << 16, Decode::new(input))),
+            failed: false,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the next record that is not fully blank. After an error the
+    /// table is exhausted: a file that cannot be decoded or parsed from
+    /// some point on cannot be read further.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
+        if self.failed {
+            return Ok(None);
+        }
+        loop {
+            match self.records.read() {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    if self.records.fields().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let (text, ends) = self.records.parts();
+                    return Ok(Some(Row {
+                        line: self.records.line(),
+                        text,
+                        ends,
+                    }));
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Err(self.problem(e));
+                }
+            }
+        }
+    }
+
+    /// The header line's cells, or a problem when the file has none.
+    pub fn header(&mut self) -> Result<(u64, Vec<String>), Problem> {
+        let path = self.path.clone();
+        match self.next_row()? {
+            Some(row) => Ok((row.line, row.cells().map(str::to_string).collect())),
+            None => Err(Problem::error(path, None, Reason::NoHeader)),
+        }
+    }
+
+    fn problem(&self, e: RecordError) -> Problem {
+        match e {
+            RecordError::Io(io) => {
+                if let Some(enc) = io.get_ref().and_then(|r| r.downcast_ref::<EncodingError>()) {
+                    Problem::error(&self.path, Some(enc.line), Reason::Encoding)
+                } else {
+                    Problem::error(&self.path, Some(self.records.line()), Reason::Malformed(io.to_string()))
+                }
+            }
+            RecordError::Unterminated { line } => {
+                Problem::error(&self.path, Some(line), Reason::Unterminated)
+            }
+            RecordError::TooLong { line } => Problem::error(&self.path, Some(line), Reason::TooLong),
+        }
+    }
+}

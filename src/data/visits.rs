@@ -1,0 +1,181 @@
+//! `visits.csv`: the visit log, read as a stream so that no command holds
+//! the whole log in memory. Each valid row is handed to a callback; each
+//! invalid row becomes a problem with its line.
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::date;
+use super::headers::{self, Columns};
+use super::table::{Row, Table};
+use crate::error::{Error, FieldName, Problem, Reason};
+
+pub const FILE: &str = "visits.csv";
+
+/// One valid row of the visit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Visit<'a> {
+    pub line: u64,
+    pub date: NaiveDate,
+    pub household: &'a str,
+    pub visitor: &'a str,
+    pub kind: &'a str,
+    pub note: &'a str,
+    /// `None` when the cell is empty.
+    pub persons: Option<u32>,
+}
+
+/// Reads `persons`: empty, or a whole number of 0 or more.
+pub fn parse_persons(text: &str) -> Result<Option<u32>, Reason> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Reason::BadPersons(t.to_string()));
+    }
+    t.parse::<u32>()
+        .map(Some)
+        .map_err(|_| Reason::BadPersons(t.to_string()))
+}
+
+/// Scans the visit log at `path`. Returns `Ok(false)` when the file does
+/// not exist (a new community has no visits yet).
+pub fn scan(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+    f: impl FnMut(&Visit<'_>),
+) -> Result<bool, Error> {
+    let Some(table) = Table::open(path)? else {
+        return Ok(false);
+    };
+    scan_table(table, problems, f);
+    Ok(true)
+}
+
+pub fn scan_table<R: Read>(
+    mut table: Table<R>,
+    problems: &mut Vec<Problem>,
+    mut f: impl FnMut(&Visit<'_>),
+) {
+    let path = table.path().to_path_buf();
+    let cols = match table.header() {
+        Ok((line, header)) => {
+            let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+            match headers::map(&headers::VISITS, &cells, &[]) {
+                Ok(c) => c,
+                Err(reason) => {
+                    problems.push(Problem::error(&path, Some(line), reason));
+                    return;
+                }
+            }
+        }
+        // A file with nothing in it, not even a header, holds no visits.
+        Err(Problem {
+            reason: Reason::NoHeader,
+            ..
+        }) => return,
+        Err(p) => {
+            problems.push(p);
+            return;
+        }
+    };
+    loop {
+        match table.next_row() {
+            Ok(Some(row)) => match parse_row(&row, &cols) {
+                Ok(v) => f(&v),
+                Err(reasons) => {
+                    for r in reasons {
+                        problems.push(Problem::error(&path, Some(row.line), r));
+                    }
+                }
+            },
+            Ok(None) => break,
+            Err(p) => {
+                problems.push(p);
+                break;
+            }
+        }
+    }
+}
+
+fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>> {
+    let get = |f: FieldName| row.get(cols.get(f));
+    let mut reasons = Vec::new();
+    let date_text = get("date");
+    let date = if date_text.is_empty() {
+        reasons.push(Reason::Empty("date"));
+        None
+    } else {
+        match date::parse(date_text) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                reasons.push(Reason::BadDate {
+                    field: "date",
+                    value: date_text.to_string(),
+                    why,
+                });
+                None
+            }
+        }
+    };
+    let household = get("household");
+    if household.is_empty() {
+        reasons.push(Reason::Empty("household"));
+    }
+    let persons = parse_persons(get("persons")).map_err(|r| reasons.push(r)).ok().flatten();
+    if row.used_len() > cols.width {
+        reasons.push(Reason::ExtraCells {
+            cells: row.used_len(),
+            columns: cols.width,
+        });
+    }
+    match date {
+        Some(date) if reasons.is_empty() => Ok(Visit {
+            line: row.line,
+            date,
+            household,
+            visitor: get("visitor"),
+            kind: get("kind"),
+            note: get("note"),
+            persons,
+        }),
+        _ => Err(reasons),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_and_problems() {
+        let text = "\u{feff}日期,户号,走访人,走访方式,走访情况,人数\r\n2020/7/3,H1,马,入户,\"a,\r\nb\",2\r\n2020-02-30,H2,,,,\r\n,H3,,,,x\r\n\r\n2020年7月4日,H4,,,,\r\n";
+        let t = Table::new(Path::new("visits.csv"), text.as_bytes());
+        let mut problems = Vec::new();
+        let mut seen = Vec::new();
+        scan_table(t, &mut problems, |v| {
+            seen.push((v.line, v.date.to_string(), v.household.to_string(), v.note.to_string(), v.persons))
+        });
+        assert_eq!(
+            seen,
+            vec![
+                (2, "2020-07-03".into(), "H1".into(), "a,\r\nb".into(), Some(2)),
+                (7, "2020-07-04".into(), "H4".into(), "".into(), None),
+            ]
+        );
+        let lines: Vec<_> = problems.iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, vec![4, 5, 5]);
+    }
+
+    #[test]
+    fn persons() {
+        assert_eq!(parse_persons(""), Ok(None));
+        assert_eq!(parse_persons(" 3 "), Ok(Some(3)));
+        assert!(parse_persons("-1").is_err());
+        assert!(parse_persons("1.5").is_err());
+        assert!(parse_persons("99999999999").is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! One error type for the whole tool. Each variant is a situation the user
+//! can act on; the words are chosen in `i18n`, in the user's language, and
+//! rendered in one place (`main`). Personal data never goes into a reason:
+//! a reason may name an id, a date, a level word or a header, never a
+//! name, phone or ID number.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::data::date::DateError;
+
+/// A field of a data file, by its English (canonical) name.
+pub type FieldName = &'static str;
+
+/// What is wrong with one place in a data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Bytes that are neither UTF-8 nor GB18030.
+    Encoding,
+    /// The CSV itself could not be read.
+    Malformed(String),
+    /// A quoted cell that starts here is never closed.
+    Unterminated,
+    /// A cell longer than any real cell (16 MiB).
+    TooLong,
+    /// The file has no header line.
+    NoHeader,
+    /// Required columns are missing.
+    MissingColumns {
+        missing: Vec<FieldName>,
+        found: Vec<String>,
+    },
+    /// Two columns mean the same field.
+    DuplicateColumn {
+        field: FieldName,
+        first: String,
+        second: String,
+    },
+    /// A required cell is empty.
+    Empty(FieldName),
+    /// A date cell that is not a date.
+    BadDate {
+        field: FieldName,
+        value: String,
+        why: DateError,
+    },
+    /// A level word that is not a level.
+    BadLevel {
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// `persons` that is not a whole number ≥ 0.
+    BadPersons(String),
+    /// A resident id used twice.
+    DuplicateResident { id: String, first_line: u64 },
+    /// More cells than the header has columns.
+    ExtraCells { cells: usize, columns: usize },
+    /// Members of one household disagree (warning).
+    MembersDisagree {
+        household: String,
+        field: FieldName,
+        kept: String,
+        other: String,
+    },
+    /// `since` after `until`: the resident is never active (warning).
+    NeverActive { id: String },
+    /// A visit to a household that is not in the roster.
+    UnknownHousehold(String),
+    /// An import row naming a resident who is not in the roster.
+    UnknownResident(String),
+    /// A visit dated after the as-of date.
+    FutureVisit { date: String, today: String },
+    /// A stored visits file without its header (warning).
+    MissingFile,
+    /// rounds.toml could not be used.
+    Config(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A reason at a place: `file:line: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// Physical line, the header being line 1; `None` for the whole file.
+    pub line: Option<u64>,
+    pub severity: Severity,
+    pub reason: Reason,
+}
+
+impl Problem {
+    pub fn error(file: impl Into<PathBuf>, line: Option<u64>, reason: Reason) -> Self {
+        Problem {
+            file: file.into(),
+            line,
+            severity: Severity::Error,
+            reason,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, line: Option<u64>, reason: Reason) -> Self {
+        Problem {
+            file: file.into(),
+            line,
+            severity: Severity::Warning,
+            reason,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad usage that clap could not catch (a bad `--today`, a bad filter).
+    Usage(String),
+    /// The data directory or its roster is missing.
+    NoData { dir: PathBuf, file: Option<PathBuf> },
+    /// Reading or writing a file failed.
+    Io { path: PathBuf, source: std::io::Error },
+    /// Data that breaks the SPEC: every problem found.
+    Invalid(Vec<Problem>),
+    /// Output could not be written (not a broken pipe).
+    Output(std::io::Error),
+    /// Anything else, with context.
+    Other(anyhow::Error),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Exit status per the SPEC: 2 or more for errors. 2 is bad usage
+    /// (clap's own status), 3 invalid data, 4 files that cannot be read or
+    /// written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::Invalid(_) => 3,
+            Error::NoData { .. } | Error::Io { .. } | Error::Output(_) | Error::Other(_) => 4,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        Error::Other(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The English rendering; `main` renders in the user's language.
+        f.write_str(&crate::i18n::Lang::En.error(self))
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

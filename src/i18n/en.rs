@@ -1,0 +1,171 @@
+//! English.
+
+use super::{level_counts, Catalog, DueCounts, Label};
+use crate::data::date::DateError;
+use crate::error::{Error, Reason};
+use crate::model::{Level, Status};
+
+pub struct En;
+
+impl Catalog for En {
+    fn label(&self, label: Label) -> &'static str {
+        match label {
+            Label::Household => "household",
+            Label::Level => "level",
+            Label::Address => "address",
+            Label::Visitor => "worker",
+            Label::Contact => "contact",
+            Label::Phone => "phone",
+            Label::LastVisit => "last visit",
+            Label::Deadline => "deadline",
+            Label::Status => "status",
+            Label::Days => "days",
+            Label::Never => "never",
+            Label::NoneListed => "No household is overdue or due.",
+            Label::Error => "error",
+            Label::Warning => "warning",
+        }
+    }
+
+    fn level(&self, level: Level) -> &'static str {
+        level.word()
+    }
+
+    fn status(&self, status: Status) -> &'static str {
+        status.word()
+    }
+
+    fn reason(&self, reason: &Reason) -> String {
+        match reason {
+            Reason::Encoding => {
+                "bytes that are neither UTF-8 nor GB18030 (was part of the file saved in another encoding? save it again as UTF-8)".into()
+            }
+            Reason::Malformed(m) => format!("not a readable CSV record: {m}"),
+            Reason::Unterminated => "a quoted cell starts here and is never closed (a missing \" ?)".into(),
+            Reason::TooLong => "a cell longer than 16 MiB (a quote that is never closed?)".into(),
+            Reason::NoHeader => "the file has no header line".into(),
+            Reason::MissingColumns { missing, found } => format!(
+                "missing column{} {}; the header has: {}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                if found.is_empty() { "(nothing)".into() } else { found.join(", ") }
+            ),
+            Reason::DuplicateColumn { field, first, second } => {
+                format!("columns '{first}' and '{second}' both mean {field}; keep one")
+            }
+            Reason::Empty(field) => format!("empty {field}"),
+            Reason::BadDate { field, value, why } => match why {
+                DateError::Form => format!(
+                    "{field} '{value}' is not a date (use YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD or YYYY年M月D日)"
+                ),
+                DateError::Impossible => format!("invalid date '{value}' in {field}: no such day"),
+                DateError::Year => format!("{field} '{value}': the year is out of range"),
+            },
+            Reason::BadLevel { value, suggestion } => match suggestion {
+                Some(s) => format!("unknown level '{value}' — did you mean {s}?"),
+                None => format!(
+                    "unknown level '{value}' (use red, orange, yellow, green, 1–4 or 红, 橙, 黄, 绿)"
+                ),
+            },
+            Reason::BadPersons(v) => format!("persons '{v}' is not a whole number of 0 or more"),
+            Reason::DuplicateResident { id, first_line } => {
+                format!("resident id '{id}' is used again (first on line {first_line})")
+            }
+            Reason::ExtraCells { cells, columns } => {
+                format!("{cells} cells but the header has {columns} columns")
+            }
+            Reason::MembersDisagree { household, field, kept, other } => format!(
+                "household '{household}': members disagree on {field} ('{kept}' is used, this row says '{other}')"
+            ),
+            Reason::NeverActive { id } => {
+                format!("resident '{id}' moved out before registering (since is after until): never active")
+            }
+            Reason::UnknownHousehold(h) => format!("unknown household '{h}'"),
+            Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
+            Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
+            Reason::MissingFile => "the file is missing".into(),
+            Reason::Config(m) => m.clone(),
+        }
+    }
+
+    fn error(&self, error: &Error) -> String {
+        match error {
+            Error::Usage(m) => m.clone(),
+            Error::NoData { dir, file: None } => format!(
+                "no data directory at '{}'; create one with: rounds init {}",
+                dir.display(),
+                dir.display()
+            ),
+            Error::NoData { dir, file: Some(f) } => format!(
+                "'{}' has no {}; create the files with: rounds init {}",
+                dir.display(),
+                f.display(),
+                dir.display()
+            ),
+            Error::Io { path, source } => format!("{}: {}", path.display(), source),
+            Error::Invalid(problems) => {
+                let errors = problems.iter().filter(|p| p.is_error()).count();
+                format!(
+                    "{errors} error{} in the data; nothing was computed (run `rounds check` for the full list)",
+                    if errors == 1 { "" } else { "s" }
+                )
+            }
+            Error::Output(e) => format!("cannot write the output: {e}"),
+            Error::Other(e) => format!("{e:#}"),
+        }
+    }
+
+    fn days_overdue(&self, days: i64) -> String {
+        format!("{days} d overdue")
+    }
+
+    fn days_left(&self, days: i64) -> String {
+        match days {
+            0 => "today".into(),
+            _ => format!("{days} d left"),
+        }
+    }
+
+    fn due_summary(&self, c: &DueCounts) -> String {
+        let part = |i: usize, word: &str| {
+            let total: usize = c.by_status[i].iter().sum();
+            let detail = level_counts(self, &c.by_status[i], ", ", |l, n| format!("{l} {n}"));
+            if total == 0 {
+                format!("{word} 0")
+            } else {
+                format!("{word} {total} ({detail})")
+            }
+        };
+        format!(
+            "{} · {} · {} listed of {} active households",
+            part(0, "overdue"),
+            part(1, "due"),
+            c.listed,
+            c.active
+        )
+    }
+
+    fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "{errors} error{}, {warnings} warning{} in {files} file{}",
+            s(errors),
+            s(warnings),
+            s(files)
+        )
+    }
+
+    fn init_created(&self, path: &str) -> String {
+        format!("created {path}")
+    }
+
+    fn init_kept(&self, path: &str) -> String {
+        format!("kept {path} (it already exists)")
+    }
+
+    fn init_next(&self, dir: &str) -> String {
+        format!(
+            "Next: fill residents.csv (one row per person), then run: rounds --data {dir} check"
+        )
+    }
+}

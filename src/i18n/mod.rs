@@ -1,0 +1,174 @@
+//! Every human-facing string, in one place. A language is one file that
+//! implements `Catalog`; the compiler then asks for every message. Machine
+//! formats (csv, json) never pass through here: their words are fixed by
+//! the SPEC.
+
+mod en;
+mod zh;
+
+use crate::error::{Error, Reason, Severity};
+use crate::model::{Level, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+/// Fixed words: column headers and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Household,
+    Level,
+    Address,
+    Visitor,
+    Contact,
+    Phone,
+    LastVisit,
+    Deadline,
+    Status,
+    Days,
+    Never,
+    NoneListed,
+    Error,
+    Warning,
+}
+
+/// Counts for the summary line under the `due` table.
+#[derive(Debug, Clone, Default)]
+pub struct DueCounts {
+    /// Indexed by `Status as usize`, then `Level::index`.
+    pub by_status: [[usize; 4]; 3],
+    pub listed: usize,
+    pub active: usize,
+}
+
+/// One language's words.
+pub trait Catalog: Sync {
+    fn label(&self, label: Label) -> &'static str;
+    fn level(&self, level: Level) -> &'static str;
+    fn status(&self, status: Status) -> &'static str;
+    fn reason(&self, reason: &Reason) -> String;
+    fn error(&self, error: &Error) -> String;
+    /// "3 days overdue" / "due in 3 days" as the table's last column.
+    fn days_overdue(&self, days: i64) -> String;
+    fn days_left(&self, days: i64) -> String;
+    fn due_summary(&self, counts: &DueCounts) -> String;
+    fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
+    fn init_created(&self, path: &str) -> String;
+    fn init_kept(&self, path: &str) -> String;
+    fn init_next(&self, dir: &str) -> String;
+}
+
+impl Lang {
+    fn catalog(self) -> &'static dyn Catalog {
+        match self {
+            Lang::En => &en::En,
+            Lang::Zh => &zh::Zh,
+        }
+    }
+
+    /// The language from the environment's locale: `zh*` means Chinese.
+    /// `LC_ALL` wins over `LC_MESSAGES`, which wins over `LANG`.
+    pub fn from_env() -> Lang {
+        Self::from_locale(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(v) = var(key).filter(|v| !v.is_empty()) {
+                return if v.to_ascii_lowercase().starts_with("zh") {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                };
+            }
+        }
+        Lang::En
+    }
+
+    pub fn label(self, label: Label) -> &'static str {
+        self.catalog().label(label)
+    }
+    pub fn level(self, level: Level) -> &'static str {
+        self.catalog().level(level)
+    }
+    pub fn status(self, status: Status) -> &'static str {
+        self.catalog().status(status)
+    }
+    pub fn reason(self, reason: &Reason) -> String {
+        self.catalog().reason(reason)
+    }
+    pub fn error(self, error: &Error) -> String {
+        self.catalog().error(error)
+    }
+    pub fn severity(self, s: Severity) -> &'static str {
+        match s {
+            Severity::Error => self.label(Label::Error),
+            Severity::Warning => self.label(Label::Warning),
+        }
+    }
+    pub fn days_overdue(self, days: i64) -> String {
+        self.catalog().days_overdue(days)
+    }
+    pub fn days_left(self, days: i64) -> String {
+        self.catalog().days_left(days)
+    }
+    pub fn due_summary(self, counts: &DueCounts) -> String {
+        self.catalog().due_summary(counts)
+    }
+    pub fn check_summary(self, errors: usize, warnings: usize, files: usize) -> String {
+        self.catalog().check_summary(errors, warnings, files)
+    }
+    pub fn init_created(self, path: &str) -> String {
+        self.catalog().init_created(path)
+    }
+    pub fn init_kept(self, path: &str) -> String {
+        self.catalog().init_kept(path)
+    }
+    pub fn init_next(self, dir: &str) -> String {
+        self.catalog().init_next(dir)
+    }
+}
+
+/// The words of a problem list such as "green 3, red 1", skipping zeros.
+pub(crate) fn level_counts(
+    lang: &dyn Catalog,
+    counts: &[usize; 4],
+    sep: &str,
+    fmt: impl Fn(&str, usize) -> String,
+) -> String {
+    Level::ALL
+        .iter()
+        .filter(|l| counts[l.index()] > 0)
+        .map(|l| fmt(lang.level(*l), counts[l.index()]))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_precedence() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Lang::from_locale(env(&[])), Lang::En);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_locale(env(&[("LANG", "en_US"), ("LC_MESSAGES", "zh_TW")])),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_locale(env(&[("LC_ALL", ""), ("LANG", "zh_CN")])),
+            Lang::Zh
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! 简体中文。
+
+use super::{level_counts, Catalog, DueCounts, Label};
+use crate::data::date::DateError;
+use crate::error::{Error, Reason};
+use crate::model::{Level, Status};
+
+pub struct Zh;
+
+fn field(f: &str) -> &str {
+    match f {
+        "id" => "编号",
+        "household" => "户号",
+        "name" => "姓名",
+        "level" => "关注等级",
+        "grid" => "网格",
+        "building" => "楼栋",
+        "unit" => "单元",
+        "room" => "房号",
+        "phone" => "联系电话",
+        "id_number" => "身份证号",
+        "tags" => "标签",
+        "visitor" => "负责人",
+        "since" => "登记日期",
+        "until" => "迁出日期",
+        "date" => "日期",
+        "kind" => "走访方式",
+        "note" => "走访情况",
+        "persons" => "人数",
+        "resident" => "居民编号",
+        other => other,
+    }
+}
+
+impl Catalog for Zh {
+    fn label(&self, label: Label) -> &'static str {
+        match label {
+            Label::Household => "户号",
+            Label::Level => "等级",
+            Label::Address => "地址",
+            Label::Visitor => "负责人",
+            Label::Contact => "联系人",
+            Label::Phone => "电话",
+            Label::LastVisit => "上次走访",
+            Label::Deadline => "截止日期",
+            Label::Status => "状态",
+            Label::Days => "天数",
+            Label::Never => "从未走访",
+            Label::NoneListed => "没有逾期或待访的住户。",
+            Label::Error => "错误",
+            Label::Warning => "警告",
+        }
+    }
+
+    fn level(&self, level: Level) -> &'static str {
+        match level {
+            Level::Red => "红",
+            Level::Orange => "橙",
+            Level::Yellow => "黄",
+            Level::Green => "绿",
+        }
+    }
+
+    fn status(&self, status: Status) -> &'static str {
+        match status {
+            Status::Overdue => "逾期",
+            Status::Due => "待访",
+            Status::Ok => "正常",
+        }
+    }
+
+    fn reason(&self, reason: &Reason) -> String {
+        match reason {
+            Reason::Encoding => "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）".into(),
+            Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
+            Reason::Unterminated => "从这里开始的带引号单元格没有结束的引号（是否少了一个 \"？）".into(),
+            Reason::TooLong => "单元格超过 16 MiB（是否有未闭合的引号？）".into(),
+            Reason::NoHeader => "文件没有表头行".into(),
+            Reason::MissingColumns { missing, found } => format!(
+                "缺少列：{}；表头中有：{}",
+                missing.iter().map(|f| format!("{}（{f}）", field(f))).collect::<Vec<_>>().join("、"),
+                if found.is_empty() { "（空）".into() } else { found.join("、") }
+            ),
+            Reason::DuplicateColumn { field: f, first, second } => {
+                format!("列“{first}”和“{second}”都表示{}，请只保留一列", field(f))
+            }
+            Reason::Empty(f) => format!("{}为空", field(f)),
+            Reason::BadDate { field: f, value, why } => match why {
+                DateError::Form => format!(
+                    "{}“{value}”不是日期（请用 YYYY-MM-DD、YYYY/M/D、YYYY.M.D、YYYYMMDD 或 YYYY年M月D日）",
+                    field(f)
+                ),
+                DateError::Impossible => format!("{}“{value}”是不存在的日期", field(f)),
+                DateError::Year => format!("{}“{value}”的年份超出范围", field(f)),
+            },
+            Reason::BadLevel { value, suggestion } => match suggestion {
+                Some(s) => format!("未知的关注等级“{value}”——是不是 {s}？"),
+                None => format!("未知的关注等级“{value}”（可用 红、橙、黄、绿，1–4，或 red、orange、yellow、green）"),
+            },
+            Reason::BadPersons(v) => format!("人数“{v}”不是大于等于 0 的整数"),
+            Reason::DuplicateResident { id, first_line } => {
+                format!("居民编号“{id}”重复（第一次出现在第 {first_line} 行）")
+            }
+            Reason::ExtraCells { cells, columns } => {
+                format!("这一行有 {cells} 个单元格，但表头只有 {columns} 列")
+            }
+            Reason::MembersDisagree { household, field: f, kept, other } => format!(
+                "户“{household}”的成员{}不一致（采用“{kept}”，本行为“{other}”）",
+                field(f)
+            ),
+            Reason::NeverActive { id } => format!("居民“{id}”的登记日期晚于迁出日期，从未在册"),
+            Reason::UnknownHousehold(h) => format!("户号“{h}”不在居民名册中"),
+            Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
+            Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
+            Reason::MissingFile => "文件不存在".into(),
+            Reason::Config(m) => m.clone(),
+        }
+    }
+
+    fn error(&self, error: &Error) -> String {
+        match error {
+            Error::Usage(m) => m.clone(),
+            Error::NoData { dir, file: None } => format!(
+                "数据目录“{}”不存在；可以这样创建：rounds init {}",
+                dir.display(),
+                dir.display()
+            ),
+            Error::NoData { dir, file: Some(f) } => format!(
+                "“{}”中没有 {}；可以这样创建：rounds init {}",
+                dir.display(),
+                f.display(),
+                dir.display()
+            ),
+            Error::Io { path, source } => format!("{}：{}", path.display(), source),
+            Error::Invalid(problems) => {
+                let errors = problems.iter().filter(|p| p.is_error()).count();
+                format!("数据中有 {errors} 处错误，未作计算（运行 `rounds check` 查看完整清单）")
+            }
+            Error::Output(e) => format!("无法写出结果：{e}"),
+            Error::Other(e) => format!("{e:#}"),
+        }
+    }
+
+    fn days_overdue(&self, days: i64) -> String {
+        format!("逾期 {days} 天")
+    }
+
+    fn days_left(&self, days: i64) -> String {
+        match days {
+            0 => "今天".into(),
+            _ => format!("剩 {days} 天"),
+        }
+    }
+
+    fn due_summary(&self, c: &DueCounts) -> String {
+        let part = |i: usize, word: &str| {
+            let total: usize = c.by_status[i].iter().sum();
+            let detail = level_counts(self, &c.by_status[i], "、", |l, n| format!("{l} {n}"));
+            if total == 0 {
+                format!("{word} 0 户")
+            } else {
+                format!("{word} {total} 户（{detail}）")
+            }
+        };
+        format!(
+            "{} · {} · 列出 {} 户，在册 {} 户",
+            part(0, "逾期"),
+            part(1, "待访"),
+            c.listed,
+            c.active
+        )
+    }
+
+    fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String {
+        format!("{files} 个文件中有 {errors} 处错误、{warnings} 处警告")
+    }
+
+    fn init_created(&self, path: &str) -> String {
+        format!("已创建 {path}")
+    }
+
+    fn init_kept(&self, path: &str) -> String {
+        format!("保留 {path}（文件已存在，未改动）")
+    }
+
+    fn init_next(&self, dir: &str) -> String {
+        format!("下一步：在 residents.csv 中填写居民名册（每人一行），然后运行：rounds --data {dir} check")
+    }
+}

@@ -1,0 +1,16 @@
+//! `rounds`: household visit scheduling for community grid workers.
+//!
+//! The flow: `cli` parses, `cmd::<name>::run` reads the data directory
+//! through `data` into `model` values, `schedule` decides, `render` prints.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod privacy;
+pub mod render;
+pub mod schedule;
+pub mod store;

@@ -1,0 +1,48 @@
+//! Parses the command line, runs the command, and turns the result into
+//! messages and an exit status. A closed pipe (`rounds due | head`) ends
+//! quietly with status 0.
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use rounds::cli::Cli;
+use rounds::cmd::{self, Outcome, check::render_problem};
+use rounds::error::Error;
+
+/// How many data problems a failing command prints before it points to
+/// `rounds check` for the rest.
+const SHOWN_PROBLEMS: usize = 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut lang = cmd::early_lang(&cli);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = cmd::run(cli, &mut out, &mut lang);
+    let flushed = out.flush();
+    let result = match (result, flushed) {
+        (Ok(_), Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output(e)),
+        (r, _) => r,
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Flagged) => ExitCode::from(1),
+        Ok(Outcome::InvalidData) => ExitCode::from(3),
+        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = std::io::stderr().lock();
+            if let Error::Invalid(problems) = &err {
+                for p in problems.iter().take(SHOWN_PROBLEMS) {
+                    let _ = writeln!(stderr, "{}", render_problem(lang, p));
+                }
+                if problems.len() > SHOWN_PROBLEMS {
+                    let _ = writeln!(stderr, "… {}", problems.len() - SHOWN_PROBLEMS);
+                }
+            }
+            let _ = writeln!(stderr, "rounds: {}", lang.error(&err));
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

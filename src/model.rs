@@ -1,0 +1,188 @@
+//! Plain data of the domain: levels, statuses and the roster's people and
+//! households. No I/O and no rules here; the rules live in `schedule.rs`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A resident's attention level (四级关注). `Red` is the strictest; the
+/// derived order sorts strictest first, so `min` picks the strictest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Red,
+    Orange,
+    Yellow,
+    Green,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::Red, Level::Orange, Level::Yellow, Level::Green];
+
+    /// The machine word used in csv and json, whatever the language.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Red => "red",
+            Level::Orange => "orange",
+            Level::Yellow => "yellow",
+            Level::Green => "green",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Reads a level as written in a roster: English words (any case), the
+    /// numbers 1–4, and the Chinese names in simplified and traditional
+    /// characters.
+    pub fn parse(text: &str) -> Option<Level> {
+        let t = text.trim();
+        let level = match t {
+            "1" | "１" | "红" | "红色" | "一级" | "一级关注" | "紅" | "紅色" | "一級" | "一級關注" => {
+                Level::Red
+            }
+            "2" | "２" | "橙" | "橙色" | "二级" | "二级关注" | "二級" | "二級關注" => Level::Orange,
+            "3" | "３" | "黄" | "黄色" | "三级" | "三级关注" | "黃" | "黃色" | "三級" | "三級關注" => {
+                Level::Yellow
+            }
+            "4" | "４" | "绿" | "绿色" | "一般" | "一般关注" | "綠" | "綠色" | "一般關注" => {
+                Level::Green
+            }
+            _ => match t.to_ascii_lowercase().as_str() {
+                "red" => Level::Red,
+                "orange" => Level::Orange,
+                "yellow" => Level::Yellow,
+                "green" => Level::Green,
+                _ => return None,
+            },
+        };
+        Some(level)
+    }
+
+    /// Every spelling `parse` accepts, for "did you mean" suggestions.
+    pub fn spellings() -> &'static [(&'static str, Level)] {
+        &[
+            ("red", Level::Red),
+            ("红", Level::Red),
+            ("红色", Level::Red),
+            ("一级", Level::Red),
+            ("一级关注", Level::Red),
+            ("紅", Level::Red),
+            ("紅色", Level::Red),
+            ("一級", Level::Red),
+            ("一級關注", Level::Red),
+            ("orange", Level::Orange),
+            ("橙", Level::Orange),
+            ("橙色", Level::Orange),
+            ("二级", Level::Orange),
+            ("二级关注", Level::Orange),
+            ("二級", Level::Orange),
+            ("二級關注", Level::Orange),
+            ("yellow", Level::Yellow),
+            ("黄", Level::Yellow),
+            ("黄色", Level::Yellow),
+            ("三级", Level::Yellow),
+            ("三级关注", Level::Yellow),
+            ("黃", Level::Yellow),
+            ("黃色", Level::Yellow),
+            ("三級", Level::Yellow),
+            ("三級關注", Level::Yellow),
+            ("green", Level::Green),
+            ("绿", Level::Green),
+            ("绿色", Level::Green),
+            ("一般", Level::Green),
+            ("一般关注", Level::Green),
+            ("綠", Level::Green),
+            ("綠色", Level::Green),
+            ("一般關注", Level::Green),
+        ]
+    }
+}
+
+/// Where a household stands on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Overdue,
+    Due,
+    Ok,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Overdue, Status::Due, Status::Ok];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::Due => "due",
+            Status::Ok => "ok",
+        }
+    }
+}
+
+/// The dates of one resident that the rules need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub level: Level,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+/// One row of the roster. Personal fields are empty unless the command
+/// asked for them (see `data::roster::Load`), so that a city-sized roster
+/// does not carry every name and phone number through a `due --format csv`.
+#[derive(Debug, Clone, Default)]
+pub struct Resident {
+    pub id: String,
+    pub household: usize,
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub tags: String,
+    /// Physical line in residents.csv where the row starts.
+    pub line: u64,
+}
+
+/// A household: one or more residents sharing a household id.
+#[derive(Debug, Clone, Default)]
+pub struct Household {
+    pub id: String,
+    pub grid: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub visitor: String,
+    /// Indices into `Roster::residents`, in file order.
+    pub residents: Vec<usize>,
+    /// The rule-relevant dates of each resident, in the same order.
+    pub members: Vec<Membership>,
+}
+
+impl Household {
+    /// A walking address such as "红旗网格 1栋 1单元 101".
+    pub fn address(&self) -> String {
+        let parts = [&self.grid, &self.building, &self.unit, &self.room];
+        let mut out = String::new();
+        for p in parts.into_iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(p);
+        }
+        out
+    }
+}
+
+/// One household's line in `rounds due`.
+#[derive(Debug, Clone, Copy)]
+pub struct DueRow {
+    /// Index into `Roster::households`.
+    pub household: usize,
+    pub level: Level,
+    pub last_visit: Option<NaiveDate>,
+    pub deadline: crate::schedule::Deadline,
+    pub standing: crate::schedule::Standing,
+    /// The first resident active on the as-of date (index into
+    /// `Roster::residents`), whom a worker would ask for at the door.
+    pub contact: Option<usize>,
+}

@@ -1,0 +1,79 @@
+//! CSV output: English headers, machine words, ISO dates, and cells that
+//! a spreadsheet would run as formulas written so that it shows them as
+//! text.
+
+use std::io::Write;
+
+use crate::data::date::iso;
+use crate::data::roster::Roster;
+use crate::model::DueRow;
+
+/// The columns of `rounds due --format csv` (SPEC's at least, in order,
+/// then the address and worker).
+pub const DUE_COLUMNS: [&str; 12] = [
+    "household",
+    "level",
+    "grid",
+    "building",
+    "unit",
+    "room",
+    "visitor",
+    "last_visit",
+    "deadline",
+    "status",
+    "days_overdue",
+    "days_left",
+];
+
+/// A cell that Excel or WPS would take for a formula (=, +, -, @, tab,
+/// carriage return at its start) gets a leading apostrophe, so that it
+/// shows as text (OWASP "CSV injection"). Real numbers stay numbers.
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(DUE_COLUMNS)?;
+    for r in rows {
+        let h = &roster.households[r.household];
+        let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        w.write_record([
+            safe_cell(&h.id).as_ref(),
+            r.level.word(),
+            &safe_cell(&h.grid),
+            &safe_cell(&h.building),
+            &safe_cell(&h.unit),
+            &safe_cell(&h.room),
+            &safe_cell(&h.visitor),
+            &r.last_visit.map(iso).unwrap_or_default(),
+            &r.deadline.date().map(iso).unwrap_or_default(),
+            r.standing.status.word(),
+            &num(r.standing.days_overdue),
+            &num(r.standing.days_left),
+        ])?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_become_text() {
+        assert_eq!(safe_cell("=1+1"), "'=1+1");
+        assert_eq!(safe_cell("+86 138"), "'+86 138");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("\tx"), "'\tx");
+        assert_eq!(safe_cell("-5"), "-5");
+        assert_eq!(safe_cell("-1.5"), "-1.5");
+        assert_eq!(safe_cell("HQ01-1-0101"), "HQ01-1-0101");
+        assert_eq!(safe_cell(""), "");
+    }
+}

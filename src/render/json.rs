@@ -1,0 +1,50 @@
+//! JSON output: English keys, machine words, ISO dates; null for "none".
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::data::date::iso;
+use crate::data::roster::Roster;
+use crate::model::{DueRow, Level, Status};
+
+#[derive(Serialize)]
+struct DueJson<'a> {
+    household: &'a str,
+    level: Level,
+    grid: &'a str,
+    building: &'a str,
+    unit: &'a str,
+    room: &'a str,
+    visitor: &'a str,
+    last_visit: Option<String>,
+    deadline: Option<String>,
+    status: Status,
+    days_overdue: Option<i64>,
+    days_left: Option<i64>,
+}
+
+pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
+    let items: Vec<DueJson<'_>> = rows
+        .iter()
+        .map(|r| {
+            let h = &roster.households[r.household];
+            DueJson {
+                household: &h.id,
+                level: r.level,
+                grid: &h.grid,
+                building: &h.building,
+                unit: &h.unit,
+                room: &h.room,
+                visitor: &h.visitor,
+                last_visit: r.last_visit.map(iso),
+                deadline: r.deadline.date().map(iso),
+                status: r.standing.status,
+                days_overdue: r.standing.days_overdue,
+                days_left: r.standing.days_left,
+            }
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}

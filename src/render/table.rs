@@ -1,0 +1,126 @@
+//! Tables for people: CJK-aware column widths (comfy-table measures with
+//! unicode-width), words in the user's language, colour only when asked
+//! for, and personal data masked.
+
+use std::io::Write;
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+
+use crate::data::date::iso;
+use crate::data::roster::Roster;
+use crate::i18n::{DueCounts, Label, Lang};
+use crate::model::{DueRow, Level, Status};
+use crate::privacy;
+
+/// A table fitted to the terminal's width when there is one; styled only
+/// when colour is on (cells carry attributes only then).
+fn new_table(color: bool, terminal: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    if terminal {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        // No width to fit in a pipe or file: keep each row on one line.
+        t.force_no_tty()
+            .set_content_arrangement(ContentArrangement::Disabled);
+    }
+    if color {
+        t.enforce_styling();
+    }
+    t
+}
+
+fn header(labels: &[Label], lang: Lang, color: bool) -> Vec<Cell> {
+    labels
+        .iter()
+        .map(|l| {
+            let c = Cell::new(lang.label(*l));
+            if color { c.add_attribute(Attribute::Bold) } else { c }
+        })
+        .collect()
+}
+
+fn level_color(level: Level) -> Color {
+    match level {
+        Level::Red => Color::Red,
+        Level::Orange => Color::DarkYellow,
+        Level::Yellow => Color::Yellow,
+        Level::Green => Color::Green,
+    }
+}
+
+pub struct DueView<'a> {
+    pub roster: &'a Roster,
+    pub rows: &'a [DueRow],
+    pub counts: &'a DueCounts,
+    pub lang: Lang,
+    pub color: bool,
+    /// Whether the output is a terminal (to fit its width).
+    pub terminal: bool,
+    /// Show names and phone numbers in full.
+    pub reveal: bool,
+}
+
+pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
+    let lang = v.lang;
+    if v.rows.is_empty() {
+        writeln!(out, "{}", lang.label(Label::NoneListed))?;
+        return writeln!(out, "{}", lang.due_summary(v.counts));
+    }
+    let mut t = new_table(v.color, v.terminal);
+    t.set_header(header(
+        &[
+            Label::Household,
+            Label::Level,
+            Label::Address,
+            Label::Visitor,
+            Label::Contact,
+            Label::LastVisit,
+            Label::Deadline,
+            Label::Status,
+            Label::Days,
+        ],
+        lang,
+        v.color,
+    ));
+    for r in v.rows {
+        let h = &v.roster.households[r.household];
+        let contact = r.contact.map(|i| &v.roster.residents[i]).map_or(String::new(), |p| {
+            let (name, phone) = if v.reveal {
+                (p.name.clone(), p.phone.clone())
+            } else {
+                (privacy::mask_name(&p.name), privacy::mask_phone(&p.phone))
+            };
+            format!("{name} {phone}").trim().to_string()
+        });
+        let status = r.standing.status;
+        let days = match (r.standing.days_overdue, r.standing.days_left) {
+            (Some(n), _) => lang.days_overdue(n),
+            (_, Some(n)) => lang.days_left(n),
+            _ => String::new(),
+        };
+        let mut level = Cell::new(lang.level(r.level));
+        let mut status_cell = Cell::new(lang.status(status));
+        if v.color {
+            level = level.fg(level_color(r.level));
+            status_cell = match status {
+                Status::Overdue => status_cell.fg(Color::Red).add_attribute(Attribute::Bold),
+                Status::Due => status_cell.fg(Color::Yellow),
+                Status::Ok => status_cell,
+            };
+        }
+        t.add_row(vec![
+            Cell::new(&h.id),
+            level,
+            Cell::new(h.address()),
+            Cell::new(&h.visitor),
+            Cell::new(contact),
+            Cell::new(r.last_visit.map(iso).unwrap_or_else(|| lang.label(Label::Never).into())),
+            Cell::new(r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
+            status_cell,
+            Cell::new(days),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out, "{}", lang.due_summary(v.counts))
+}
