@@ -27,20 +27,33 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize { (self.next() % n as u64) as usize }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 { lo + (self.next() % (hi - lo + 1) as u64) as i64 }
-    fn chance(&mut self, p: f64) -> bool { ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T { xs[self.below(xs.len())] }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
+    }
     fn weighted<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
         let mut r = self.below(xs.iter().map(|x| x.1 as usize).sum()) as u32;
         for &(x, w) in xs {
-            if r < w { return x; }
+            if r < w {
+                return x;
+            }
             r -= w;
         }
         unreachable!()
     }
     fn shuffle<T>(&mut self, xs: &mut [T]) {
-        for i in (1..xs.len()).rev() { let j = self.below(i + 1); xs.swap(i, j); }
+        for i in (1..xs.len()).rev() {
+            let j = self.below(i + 1);
+            xs.swap(i, j);
+        }
     }
 }
 
@@ -60,10 +73,16 @@ fn civil(z: i64) -> (i64, i64, i64) {
     let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let (d, m) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
+    let (d, m) = (
+        doy - (153 * mp + 2) / 5 + 1,
+        if mp < 10 { mp + 3 } else { mp - 9 },
+    );
     (yoe + era * 400 + (m <= 2) as i64, m, d)
 }
-fn iso(z: i64) -> String { let (y, m, d) = civil(z); format!("{y:04}-{m:02}-{d:02}") }
+fn iso(z: i64) -> String {
+    let (y, m, d) = civil(z);
+    format!("{y:04}-{m:02}-{d:02}")
+}
 /// A date the way a hand-kept sheet has it: mostly ISO, often 2016/4/9, 2017年5月3日, 20180102.
 fn sheet_date(rng: &mut Rng, z: i64) -> String {
     let (y, m, d) = civil(z);
@@ -75,14 +94,26 @@ fn sheet_date(rng: &mut Rng, z: i64) -> String {
         _ => format!("{y}.{m}.{d}"),
     }
 }
-fn weekday(z: i64) -> i64 { (z + 3).rem_euclid(7) } // 0 = Monday
+fn weekday(z: i64) -> i64 {
+    (z + 3).rem_euclid(7)
+} // 0 = Monday
 
 const SEED: u64 = 0x4E4A_2020_0720_0001;
-fn first() -> i64 { day(2020, 1, 1) }
-fn today() -> i64 { day(2020, 7, 20) }
-fn lockdown(z: i64) -> bool { (day(2020, 1, 25)..=day(2020, 2, 29)).contains(&z) }
+fn first() -> i64 {
+    day(2020, 1, 1)
+}
+fn today() -> i64 {
+    day(2020, 7, 20)
+}
+fn lockdown(z: i64) -> bool {
+    (day(2020, 1, 25)..=day(2020, 2, 29)).contains(&z)
+}
 
-const GRIDS: [(&str, &str, u32); 3] = [("东岗网格", "DG", 9), ("西岗网格", "XG", 8), ("河湾网格", "HW", 8)];
+const GRIDS: [(&str, &str, u32); 3] = [
+    ("东岗网格", "DG", 9),
+    ("西岗网格", "XG", 8),
+    ("河湾网格", "HW", 8),
+];
 /// (name, Party branch, grid, first building, last building, how their sheet writes levels)
 const WORKERS: [(&str, &str, usize, u32, u32, usize); 8] = [
     ("王建国", "农场机关党支部", 0, 1, 3, 0),
@@ -100,34 +131,104 @@ const STYLES: [[&str; 4]; 4] = [
     ["红", "橙", "黄", "绿"],
     ["一级", "二级", "三级", "一般"],
 ];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "程", "曹", "袁", "邓", "许", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "姜", "范", "石", "姚", "谭", "邹", "金", "陆", "孔", "白", "崔", "康", "毛", "秦", "史", "顾", "侯", "孟", "段", "钱", "尹", "常", "武", "乔", "贺", "龚", "牛", "关"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "程", "曹", "袁",
+    "邓", "许", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "姜",
+    "范", "石", "姚", "谭", "邹", "金", "陆", "孔", "白", "崔", "康", "毛", "秦", "史", "顾", "侯",
+    "孟", "段", "钱", "尹", "常", "武", "乔", "贺", "龚", "牛", "关",
+];
 /// Given names by generation (born <1965, <1990, later) and sex.
 const GIVEN: [[&[&str]; 2]; 3] = [
-    [&["秀英", "桂兰", "玉珍", "淑芬", "凤兰", "桂芝", "秀珍", "玉梅", "淑琴", "素芳", "翠花", "春梅", "丽华", "金凤", "桂香", "凤琴"],
-     &["建国", "国庆", "德胜", "福山", "永贵", "长林", "树林", "宝山", "玉林", "振华", "文斌", "志明", "庆丰", "保国", "立新", "卫东", "满仓", "有才"]],
-    [&["芳", "丽", "静", "艳", "娟", "敏", "燕", "红梅", "晓燕", "丽娜", "雪梅", "海燕", "春燕", "琳", "玲", "倩", "秀云", "冬梅"],
-     &["伟", "强", "军", "磊", "勇", "涛", "斌", "刚", "海波", "志强", "建军", "晓东", "鹏", "宏伟", "国栋", "大伟", "明", "亮", "超", "春雷"]],
-    [&["欣怡", "子涵", "雨桐", "梓萱", "思琪", "佳怡", "诗涵", "一诺", "可欣", "梦琪", "雨欣", "婉清", "佳琪", "若曦"],
-     &["浩然", "子轩", "宇航", "俊杰", "梓豪", "一鸣", "博文", "子墨", "浩宇", "天佑", "家乐", "明轩", "嘉豪", "思远"]],
+    [
+        &[
+            "秀英", "桂兰", "玉珍", "淑芬", "凤兰", "桂芝", "秀珍", "玉梅", "淑琴", "素芳", "翠花",
+            "春梅", "丽华", "金凤", "桂香", "凤琴",
+        ],
+        &[
+            "建国", "国庆", "德胜", "福山", "永贵", "长林", "树林", "宝山", "玉林", "振华", "文斌",
+            "志明", "庆丰", "保国", "立新", "卫东", "满仓", "有才",
+        ],
+    ],
+    [
+        &[
+            "芳", "丽", "静", "艳", "娟", "敏", "燕", "红梅", "晓燕", "丽娜", "雪梅", "海燕",
+            "春燕", "琳", "玲", "倩", "秀云", "冬梅",
+        ],
+        &[
+            "伟", "强", "军", "磊", "勇", "涛", "斌", "刚", "海波", "志强", "建军", "晓东", "鹏",
+            "宏伟", "国栋", "大伟", "明", "亮", "超", "春雷",
+        ],
+    ],
+    [
+        &[
+            "欣怡", "子涵", "雨桐", "梓萱", "思琪", "佳怡", "诗涵", "一诺", "可欣", "梦琪", "雨欣",
+            "婉清", "佳琪", "若曦",
+        ],
+        &[
+            "浩然", "子轩", "宇航", "俊杰", "梓豪", "一鸣", "博文", "子墨", "浩宇", "天佑", "家乐",
+            "明轩", "嘉豪", "思远",
+        ],
+    ],
 ];
 /// 备注 in the roster, for the elderly and for other adults.
-const OLD_NOTES: &[&str] = &["子女在外地,每月回来一次", "女儿在哈尔滨工作，常打电话", "耳背，电话沟通困难，请入户",
-    "行动不便\n需上门服务", "自称\"老农垦\"，爱讲过去的事", "农场退休职工", "儿子在大庆，女儿在本场"];
-const ADULT_NOTES: &[&str] = &["租户，房东电话另存", "外出务工,春节返乡", "养狗，入户前先打电话", "需协助办理\"一卡通\"", "在场部上班，白天不在家"];
+const OLD_NOTES: &[&str] = &[
+    "子女在外地,每月回来一次",
+    "女儿在哈尔滨工作，常打电话",
+    "耳背，电话沟通困难，请入户",
+    "行动不便\n需上门服务",
+    "自称\"老农垦\"，爱讲过去的事",
+    "农场退休职工",
+    "儿子在大庆，女儿在本场",
+];
+const ADULT_NOTES: &[&str] = &[
+    "租户，房东电话另存",
+    "外出务工,春节返乡",
+    "养狗，入户前先打电话",
+    "需协助办理\"一卡通\"",
+    "在场部上班，白天不在家",
+];
 
 struct Person {
-    id: String, name: String, male: bool, birth: i64, level: u8, tags: Vec<&'static str>,
-    phone: String, idno: String, since: Option<i64>, until: Option<i64>, note: String, house: usize,
+    id: String,
+    name: String,
+    male: bool,
+    birth: i64,
+    level: u8,
+    tags: Vec<&'static str>,
+    phone: String,
+    idno: String,
+    since: Option<i64>,
+    until: Option<i64>,
+    note: String,
+    house: usize,
 }
 impl Person {
-    fn age(&self) -> i64 { (today() - self.birth) * 400 / 146097 }
-    fn active(&self, z: i64) -> bool { self.since.is_none_or(|s| s <= z) && self.until.is_none_or(|u| z < u) }
+    fn age(&self) -> i64 {
+        (today() - self.birth) * 400 / 146097
+    }
+    fn active(&self, z: i64) -> bool {
+        self.since.is_none_or(|s| s <= z) && self.until.is_none_or(|u| z < u)
+    }
 }
 #[derive(Clone, Copy, PartialEq)]
-enum Class { Normal, Lag, Never }
+enum Class {
+    Normal,
+    Lag,
+    Never,
+}
 struct House {
-    grid: usize, bld: u32, unit: u32, room: u32, worker: usize, level: u8,
-    members: Vec<usize>, key: String, keyed_by_resident: bool, class: Class, since: Option<i64>,
+    grid: usize,
+    bld: u32,
+    unit: u32,
+    room: u32,
+    worker: usize,
+    level: u8,
+    members: Vec<usize>,
+    key: String,
+    keyed_by_resident: bool,
+    class: Class,
+    since: Option<i64>,
 }
 
 /// One resident; `male` is the chance of a man.
@@ -138,18 +239,54 @@ fn person(rng: &mut Rng, surname: &str, male: f64, age: i64) -> Person {
 fn born(rng: &mut Rng, surname: &str, male: f64, birth: i64) -> Person {
     let male = rng.chance(male);
     let age = (today() - birth) * 400 / 146097;
-    let gen_idx = match civil(birth).0 { y if y < 1965 => 0, y if y < 1990 => 1, _ => 2 };
+    let gen_idx = match civil(birth).0 {
+        y if y < 1965 => 0,
+        y if y < 1990 => 1,
+        _ => 2,
+    };
     let name = format!("{surname}{}", rng.pick(GIVEN[gen_idx][male as usize]));
     let (y, m, d) = civil(birth);
-    let sex = rng.pick(if male { &[1, 3, 5, 7, 9] } else { &[0, 2, 4, 6, 8] });
-    let body = format!("{}{y:04}{m:02}{d:02}{:02}{sex}", rng.pick(&["239901", "239902", "239903", "239911"]), rng.range(0, 99));
+    let sex = rng.pick(if male {
+        &[1, 3, 5, 7, 9]
+    } else {
+        &[0, 2, 4, 6, 8]
+    });
+    let body = format!(
+        "{}{y:04}{m:02}{d:02}{:02}{sex}",
+        rng.pick(&["239901", "239902", "239903", "239911"]),
+        rng.range(0, 99)
+    );
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.bytes().zip(W).map(|(b, w)| (b - b'0') as u32 * w).sum();
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| (b - b'0') as u32 * w)
+        .sum();
     let idno = format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char);
     let phone = if age >= 16 && rng.chance(if age >= 75 { 0.6 } else { 0.92 }) {
-        format!("1{}{}{:08}", rng.pick(&[3, 5, 8]), rng.range(0, 9), rng.next() % 100_000_000)
-    } else { String::new() };
-    Person { id: String::new(), name, male, birth, level: 3, tags: vec![], phone, idno, since: None, until: None, note: String::new(), house: 0 }
+        format!(
+            "1{}{}{:08}",
+            rng.pick(&[3, 5, 8]),
+            rng.range(0, 9),
+            rng.next() % 100_000_000
+        )
+    } else {
+        String::new()
+    };
+    Person {
+        id: String::new(),
+        name,
+        male,
+        birth,
+        level: 3,
+        tags: vec![],
+        phone,
+        idno,
+        since: None,
+        until: None,
+        note: String::new(),
+        house: 0,
+    }
 }
 
 /// A plausible family of `size` people (head first).
@@ -168,11 +305,24 @@ fn family(rng: &mut Rng, size: usize) -> Vec<Person> {
         person(rng, sur, 0.5, a)
     };
     match size {
-        1 => { let old = rng.chance(0.7); let age = if old { rng.range(62, 92) } else { rng.range(24, 58) }; vec![person(rng, sur, 0.45, age)] }
+        1 => {
+            let old = rng.chance(0.7);
+            let age = if old {
+                rng.range(62, 92)
+            } else {
+                rng.range(24, 58)
+            };
+            vec![person(rng, sur, 0.45, age)]
+        }
         2 => match rng.below(100) {
             0..=54 => couple(rng, 58, 88),
             55..=79 => couple(rng, 38, 60),
-            _ => { let a = rng.range(36, 56); let p = person(rng, sur, 0.4, a); let a = p.age(); vec![p, kid(rng, a)] }
+            _ => {
+                let a = rng.range(36, 56);
+                let p = person(rng, sur, 0.4, a);
+                let a = p.age();
+                vec![p, kid(rng, a)]
+            }
         },
         _ => {
             let r = rng.below(100);
@@ -191,9 +341,18 @@ fn family(rng: &mut Rng, size: usize) -> Vec<Person> {
             }
             let mut v = couple(rng, 28, 52);
             let mother = v[1].age();
-            let kids = if size == 3 || (size == 4 && r < 20) { 1 } else { 2 };
-            for _ in 0..kids { v.push(kid(rng, mother)); }
-            while v.len() < size { let a = (v[0].age() + rng.range(24, 32)).min(94); v.push(person(rng, sur, 0.4, a)); }
+            let kids = if size == 3 || (size == 4 && r < 20) {
+                1
+            } else {
+                2
+            };
+            for _ in 0..kids {
+                v.push(kid(rng, mother));
+            }
+            while v.len() < size {
+                let a = (v[0].age() + rng.range(24, 32)).min(94);
+                v.push(person(rng, sur, 0.4, a));
+            }
             v
         }
     }
@@ -206,30 +365,64 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
     let ages: Vec<i64> = fam.iter().map(|p| p.age()).collect();
     let eldest = (0..n).max_by_key(|&i| ages[i]).unwrap();
     let adults: Vec<usize> = (0..n).filter(|&i| ages[i] >= 18).collect();
-    let adult = if adults.is_empty() { eldest } else { rng.pick(&adults) };
+    let adult = if adults.is_empty() {
+        eldest
+    } else {
+        rng.pick(&adults)
+    };
     let all_old = ages.iter().all(|&a| a >= 60);
     let kid = (0..n).rev().find(|&i| ages[i] < 16);
     let left_behind = kid.is_some() && !ages.iter().any(|&a| (20..=55).contains(&a));
     type Tags = &'static [&'static str];
     let (focal, tags): (usize, Tags) = match level {
-        0 if n == 1 && ages[0] >= 60 => (0, rng.pick(&[&["独居老人", "慢性病"][..], &["独居老人", "残疾人"]])),
-        0 => rng.pick(&[(adult, &["重点人员"][..]), (eldest, &["残疾人", "低保户"]), (eldest, &["慢性病", "残疾人"])]),
+        0 if n == 1 && ages[0] >= 60 => (
+            0,
+            rng.pick(&[&["独居老人", "慢性病"][..], &["独居老人", "残疾人"]]),
+        ),
+        0 => rng.pick(&[
+            (adult, &["重点人员"][..]),
+            (eldest, &["残疾人", "低保户"]),
+            (eldest, &["慢性病", "残疾人"]),
+        ]),
         1 if n == 1 && ages[0] >= 60 => (0, &["独居老人"]),
-        1 if all_old => (eldest, rng.pick(&[&["空巢老人", "慢性病"][..], &["空巢老人"]])),
-        1 => rng.pick(&[(eldest, &["慢性病", "低保户"][..]), (adult, &["残疾人"]), (0, &["低保户"])]),
+        1 if all_old => (
+            eldest,
+            rng.pick(&[&["空巢老人", "慢性病"][..], &["空巢老人"]]),
+        ),
+        1 => rng.pick(&[
+            (eldest, &["慢性病", "低保户"][..]),
+            (adult, &["残疾人"]),
+            (0, &["低保户"]),
+        ]),
         2 => {
-            let mut opts: Vec<(usize, Tags)> = vec![(eldest, &["慢性病"]), (0, &["低保户"]), (adult, &["残疾人"])];
-            if let Some(&m) = adults.iter().find(|&&i| fam[i].male) { opts.push((m, &["退役军人"])); }
-            if let (true, Some(k)) = (left_behind, kid) { opts.push((k, &["留守儿童"])); opts.push((k, &["留守儿童"])); }
-            if all_old { opts.push((eldest, &["空巢老人"])); }
+            let mut opts: Vec<(usize, Tags)> = vec![
+                (eldest, &["慢性病"]),
+                (0, &["低保户"]),
+                (adult, &["残疾人"]),
+            ];
+            if let Some(&m) = adults.iter().find(|&&i| fam[i].male) {
+                opts.push((m, &["退役军人"]));
+            }
+            if let (true, Some(k)) = (left_behind, kid) {
+                opts.push((k, &["留守儿童"]));
+                opts.push((k, &["留守儿童"]));
+            }
+            if all_old {
+                opts.push((eldest, &["空巢老人"]));
+            }
             rng.pick(&opts)
         }
         _ if rng.chance(0.12) => (adult, rng.pick(&[&["退役军人"][..], &["慢性病"]])),
         _ => (0, &[]),
     };
     for (i, p) in fam.iter_mut().enumerate() {
-        if i == focal { p.level = level; p.tags = tags.to_vec(); }
-        else if level <= 1 && ages[i] >= 65 && rng.chance(0.4) { p.level = 2; p.tags = vec!["慢性病"]; }
+        if i == focal {
+            p.level = level;
+            p.tags = tags.to_vec();
+        } else if level <= 1 && ages[i] >= 65 && rng.chance(0.4) {
+            p.level = 2;
+            p.tags = vec!["慢性病"];
+        }
     }
 }
 
@@ -238,32 +431,71 @@ fn periods(level: u8) -> Vec<(i64, i64)> {
     let mut v = vec![];
     if level == 0 {
         let mut s = day(2019, 12, 30); // Monday of ISO week 2020-W01
-        while s <= t { v.push((s.max(a), (s + 6).min(t))); s += 7; }
+        while s <= t {
+            v.push((s.max(a), (s + 6).min(t)));
+            s += 7;
+        }
     } else {
         let step = [0, 1, 3, 6][level as usize];
         let mut m = 1;
-        while day(2020, m, 1) <= t { v.push((day(2020, m, 1), (day(2020, m + step, 1) - 1).min(t))); m += step; }
+        while day(2020, m, 1) <= t {
+            v.push((day(2020, m, 1), (day(2020, m + step, 1) - 1).min(t)));
+            m += step;
+        }
     }
     v
 }
 
-struct Visit { date: i64, worker: usize, key: String, kind: &'static str, note: String, persons: String }
+struct Visit {
+    date: i64,
+    worker: usize,
+    key: String,
+    kind: &'static str,
+    note: String,
+    persons: String,
+}
 
 const NOBODY: &str = "家中无人，改约下周";
 fn visit_note(rng: &mut Rng, tags: &[&str], z: i64, kind: &str) -> String {
     let m = civil(z).1;
     if lockdown(z) && rng.chance(0.7) {
-        return rng.pick(&["电话询问健康状况，体温正常", "提醒居家隔离，不串门", "宣传防疫知识，戴口罩勤洗手", "代购生活物资，已送到门口", "无发热、咳嗽等症状"]).into();
+        return rng
+            .pick(&[
+                "电话询问健康状况，体温正常",
+                "提醒居家隔离，不串门",
+                "宣传防疫知识，戴口罩勤洗手",
+                "代购生活物资，已送到门口",
+                "无发热、咳嗽等症状",
+            ])
+            .into();
     }
-    let comma_note = if z < day(2020, 1, 20) { "情况正常,已提醒冬季用电用火安全" } else { "情况正常,已宣传防疫知识" };
+    let comma_note = if z < day(2020, 1, 20) {
+        "情况正常,已提醒冬季用电用火安全"
+    } else {
+        "情况正常,已宣传防疫知识"
+    };
     let r = rng.below(100);
     if r < 30 && !tags.is_empty() {
         let t = rng.pick(tags);
         let pool: &[&str] = match t {
-            "慢性病" => &["血压偏高，已提醒按时服药", "血糖控制一般，建议复查", "协助预约场部医院复诊", "送药上门"],
+            "慢性病" => &[
+                "血压偏高，已提醒按时服药",
+                "血糖控制一般，建议复查",
+                "协助预约场部医院复诊",
+                "送药上门",
+            ],
             "低保户" if (4..=6).contains(&m) => &["协助办理低保年审", "核实家庭收入情况"],
-            "低保户" => &["发放慰问品", "核实家庭收入情况", "了解生活困难，已向社区反映"],
-            "独居老人" | "空巢老人" => &["帮忙打扫卫生", "送药上门", "老人身体硬朗，精神好", "老人说\"一切都好，别惦记\""],
+            "低保户" => &[
+                "发放慰问品",
+                "核实家庭收入情况",
+                "了解生活困难，已向社区反映",
+            ],
+            "独居老人" | "空巢老人" => &[
+                "帮忙打扫卫生",
+                "送药上门",
+                "老人身体硬朗，精神好",
+                "老人说\"一切都好，别惦记\"",
+            ],
             "残疾人" => &["协助申请残疾人两项补贴", "轮椅需维修，已联系残联"],
             "留守儿童" => &["了解孩子学习情况，网课正常", "孩子父母在外务工，已电话沟通"],
             "退役军人" => &["悬挂光荣牌", "了解优抚政策落实情况"],
@@ -272,35 +504,107 @@ fn visit_note(rng: &mut Rng, tags: &[&str], z: i64, kind: &str) -> String {
         return rng.pick(pool).into();
     }
     if r < 40 && kind == "入户" {
-        let heating = if m <= 4 { "反映暖气不热，已报供热站" } else { "反映楼上漏水，已协调" };
-        return rng.pick(&["反映楼道灯坏了，已报物业", "反映下水道堵塞，已联系维修", heating, "调解邻里纠纷",
-            "反映两件事：\n1.楼道灯坏了\n2.单元门锁坏了，已报物业"]).into();
+        let heating = if m <= 4 {
+            "反映暖气不热，已报供热站"
+        } else {
+            "反映楼上漏水，已协调"
+        };
+        return rng
+            .pick(&[
+                "反映楼道灯坏了，已报物业",
+                "反映下水道堵塞，已联系维修",
+                heating,
+                "调解邻里纠纷",
+                "反映两件事：\n1.楼道灯坏了\n2.单元门锁坏了，已报物业",
+            ])
+            .into();
     }
     match kind {
-        "电话" => rng.pick(&["电话回访，情况正常", "电话联系，身体状况良好", "情况正常"]).into(),
-        "视频" => rng.pick(&["视频通话，精神状态好", "微信视频，情况正常"]).into(),
-        _ => rng.weighted(&[("情况正常", 10), ("身体状况良好", 3), ("情况稳定，无特殊需求", 3), ("了解家庭近况，无异常", 2),
-            ("宣传防范电信诈骗", 2), ("宣传垃圾分类", 1), (comma_note, 1)]).into(),
+        "电话" => rng
+            .pick(&["电话回访，情况正常", "电话联系，身体状况良好", "情况正常"])
+            .into(),
+        "视频" => rng
+            .pick(&["视频通话，精神状态好", "微信视频，情况正常"])
+            .into(),
+        _ => rng
+            .weighted(&[
+                ("情况正常", 10),
+                ("身体状况良好", 3),
+                ("情况稳定，无特殊需求", 3),
+                ("了解家庭近况，无异常", 2),
+                ("宣传防范电信诈骗", 2),
+                ("宣传垃圾分类", 1),
+                (comma_note, 1),
+            ])
+            .into(),
     }
 }
 
 /// Records one visit (and a follow-up a week later when nobody was home).
-fn add_visit(rng: &mut Rng, ps: &[Person], h: &House, z: i64, kind: Option<&'static str>, note: Option<&str>, out: &mut Vec<Visit>) {
+fn add_visit(
+    rng: &mut Rng,
+    ps: &[Person],
+    h: &House,
+    z: i64,
+    kind: Option<&'static str>,
+    note: Option<&str>,
+    out: &mut Vec<Visit>,
+) {
     let kind = kind.unwrap_or_else(|| {
-        let (home, phone) = if lockdown(z) { (15, 72) } else if civil(z).1 == 3 { (50, 44) } else { (82, 15) };
-        rng.weighted(&[("入户", home), ("电话", phone), ("视频", 100 - home - phone)])
+        let (home, phone) = if lockdown(z) {
+            (15, 72)
+        } else if civil(z).1 == 3 {
+            (50, 44)
+        } else {
+            (82, 15)
+        };
+        rng.weighted(&[
+            ("入户", home),
+            ("电话", phone),
+            ("视频", 100 - home - phone),
+        ])
     });
     let act = h.members.iter().filter(|&&i| ps[i].active(z)).count() as i64;
-    let tags: Vec<&str> = h.members.iter().flat_map(|&i| ps[i].tags.iter().copied()).collect();
+    let tags: Vec<&str> = h
+        .members
+        .iter()
+        .flat_map(|&i| ps[i].tags.iter().copied())
+        .collect();
     let nobody = note.is_none() && kind == "入户" && rng.chance(0.04);
-    let note = if nobody { NOBODY.to_string() } else { note.map(String::from).unwrap_or_else(|| visit_note(rng, &tags, z, kind)) };
-    let persons = if nobody { "0".to_string() } else if rng.chance(0.1) { String::new() } else {
-        match kind { _ if note.starts_with("疫情") => act, "入户" if act > 2 => rng.range(1, act), "入户" => act, "视频" => rng.range(1, act.clamp(1, 2)), _ => 1 }.to_string()
+    let note = if nobody {
+        NOBODY.to_string()
+    } else {
+        note.map(String::from)
+            .unwrap_or_else(|| visit_note(rng, &tags, z, kind))
     };
-    out.push(Visit { date: z, worker: h.worker, key: h.key.clone(), kind, note, persons });
+    let persons = if nobody {
+        "0".to_string()
+    } else if rng.chance(0.1) {
+        String::new()
+    } else {
+        match kind {
+            _ if note.starts_with("疫情") => act,
+            "入户" if act > 2 => rng.range(1, act),
+            "入户" => act,
+            "视频" => rng.range(1, act.clamp(1, 2)),
+            _ => 1,
+        }
+        .to_string()
+    };
+    out.push(Visit {
+        date: z,
+        worker: h.worker,
+        key: h.key.clone(),
+        kind,
+        note,
+        persons,
+    });
     if nobody {
         let z2 = z + rng.range(5, 9);
-        if z2 <= today() && !out.iter().any(|v| v.date == z2) && h.members.iter().any(|&i| ps[i].active(z2)) {
+        if z2 <= today()
+            && !out.iter().any(|v| v.date == z2)
+            && h.members.iter().any(|&i| ps[i].active(z2))
+        {
             add_visit(rng, ps, h, z2, Some("入户"), None, out);
         }
     }
@@ -308,14 +612,30 @@ fn add_visit(rng: &mut Rng, ps: &[Person], h: &House, z: i64, kind: Option<&'sta
 
 /// A day in lo..=hi when the household is active and not yet visited: few Sundays, and
 /// mostly not within the `quiet` spans (Spring Festival, lockdown).
-fn pick_day(rng: &mut Rng, ps: &[Person], h: &House, lo: i64, hi: i64, done: &[Visit], quiet: &[(i64, i64)]) -> Option<i64> {
+fn pick_day(
+    rng: &mut Rng,
+    ps: &[Person],
+    h: &House,
+    lo: i64,
+    hi: i64,
+    done: &[Visit],
+    quiet: &[(i64, i64)],
+) -> Option<i64> {
     let lo = lo.max(h.since.unwrap_or(lo));
-    if lo > hi { return None; }
+    if lo > hi {
+        return None;
+    }
     for _ in 0..40 {
         let z = rng.range(lo, hi);
-        if done.iter().any(|v| v.date == z) || !h.members.iter().any(|&i| ps[i].active(z)) { continue; }
-        if weekday(z) == 6 && rng.chance(0.6) { continue; }
-        if quiet.iter().any(|&(a, b)| (a..=b).contains(&z)) && rng.chance(0.85) { continue; }
+        if done.iter().any(|v| v.date == z) || !h.members.iter().any(|&i| ps[i].active(z)) {
+            continue;
+        }
+        if weekday(z) == 6 && rng.chance(0.6) {
+            continue;
+        }
+        if quiet.iter().any(|&(a, b)| (a..=b).contains(&z)) && rng.chance(0.85) {
+            continue;
+        }
         return Some(z);
     }
     None
@@ -324,31 +644,63 @@ fn pick_day(rng: &mut Rng, ps: &[Person], h: &House, lo: i64, hi: i64, done: &[V
 /// The household's visits of 2020-01-01..=2020-07-20, in no particular order.
 fn visits_for(rng: &mut Rng, ps: &[Person], h: &House) -> Vec<Visit> {
     let mut out = vec![];
-    if h.class == Class::Never { return out; }
+    if h.class == Class::Never {
+        return out;
+    }
     let lv = h.level as usize;
     // Spring Festival calls on red and orange households
-    if let Some(z) = (lv <= 1).then(|| pick_day(rng, ps, h, day(2020, 1, 15), day(2020, 1, 23), &out, &[])).flatten() {
-        add_visit(rng, ps, h, z, Some("入户"), Some("春节慰问，送米面油"), &mut out);
+    if let Some(z) = (lv <= 1)
+        .then(|| pick_day(rng, ps, h, day(2020, 1, 15), day(2020, 1, 23), &out, &[]))
+        .flatten()
+    {
+        add_visit(
+            rng,
+            ps,
+            h,
+            z,
+            Some("入户"),
+            Some("春节慰问，送米面油"),
+            &mut out,
+        );
     }
     // Covid-19 screening by phone, late January to early February
     let mut screened = false;
-    if let Some(z) = (lv < 3 || rng.chance(0.88)).then(|| pick_day(rng, ps, h, day(2020, 1, 27), day(2020, 2, 9), &out, &[])).flatten() {
-        let note = rng.pick(&["疫情排查：无外出史，无发热症状", "登记返乡人员信息，居家观察中", "疫情排查，全家体温正常", "疫情排查，已宣传防疫知识"]);
+    if let Some(z) = (lv < 3 || rng.chance(0.88))
+        .then(|| pick_day(rng, ps, h, day(2020, 1, 27), day(2020, 2, 9), &out, &[]))
+        .flatten()
+    {
+        let note = rng.pick(&[
+            "疫情排查：无外出史，无发热症状",
+            "登记返乡人员信息，居家观察中",
+            "疫情排查，全家体温正常",
+            "疫情排查，已宣传防疫知识",
+        ]);
         let kind = if rng.chance(0.9) { "电话" } else { "入户" };
         add_visit(rng, ps, h, z, Some(kind), Some(note), &mut out);
         screened = true;
     }
     // flood season: the river-bend grid checks its houses before the rains
     let flood = GRIDS[h.grid].1 == "HW" && h.class == Class::Normal && rng.chance(0.5);
-    if let Some(z) = flood.then(|| pick_day(rng, ps, h, day(2020, 7, 1), day(2020, 7, 17), &out, &[])).flatten() {
-        let note = rng.pick(&["汛期前排查，提醒防汛安全", "检查房屋漏雨情况，无隐患", "汛期安全提醒,已留应急电话"]);
+    if let Some(z) = flood
+        .then(|| pick_day(rng, ps, h, day(2020, 7, 1), day(2020, 7, 17), &out, &[]))
+        .flatten()
+    {
+        let note = rng.pick(&[
+            "汛期前排查，提醒防汛安全",
+            "检查房屋漏雨情况，无隐患",
+            "汛期安全提醒,已留应急电话",
+        ]);
         add_visit(rng, ps, h, z, Some("入户"), Some(note), &mut out);
     }
     let ps_list = periods(h.level);
     let n = ps_list.len();
     // routine visits avoid the Spring Festival holiday; green ones also the February lockdown
     let festival = (day(2020, 1, 24), day(2020, 1, 30));
-    let quiet: &[(i64, i64)] = if lv == 3 { &[festival, (day(2020, 2, 1), day(2020, 2, 29))] } else { &[festival] };
+    let quiet: &[(i64, i64)] = if lv == 3 {
+        &[festival, (day(2020, 2, 1), day(2020, 2, 29))]
+    } else {
+        &[festival]
+    };
     const BASE: [f64; 4] = [0.9, 0.92, 0.9, 1.0];
     const CURRENT: [f64; 4] = [0.3, 0.45, 0.2, 0.1];
     const EXTRA: [f64; 4] = [0.0, 0.3, 0.25, 0.25];
@@ -357,13 +709,25 @@ fn visits_for(rng: &mut Rng, ps: &[Person], h: &House) -> Vec<Visit> {
             (Class::Lag, i) if i + 2 >= n => 0.0,
             (Class::Lag, i) if i + 3 == n => 0.5,
             (_, i) if i + 1 == n => CURRENT[lv],
-            (_, i) if i + 2 == n => if lv == 3 && screened { 0.6 } else { 1.0 },
+            (_, i) if i + 2 == n => {
+                if lv == 3 && screened {
+                    0.6
+                } else {
+                    1.0
+                }
+            }
             _ => BASE[lv],
         };
-        if !rng.chance(p) { continue; }
-        let k = 1 + rng.chance(EXTRA[lv]) as usize + (lv <= 1 && civil(lo).1 == 2 && rng.chance(0.7)) as usize;
+        if !rng.chance(p) {
+            continue;
+        }
+        let k = 1
+            + rng.chance(EXTRA[lv]) as usize
+            + (lv <= 1 && civil(lo).1 == 2 && rng.chance(0.7)) as usize;
         for _ in 0..k {
-            if let Some(z) = pick_day(rng, ps, h, lo, hi_day, &out, quiet) { add_visit(rng, ps, h, z, None, None, &mut out); }
+            if let Some(z) = pick_day(rng, ps, h, lo, hi_day, &out, quiet) {
+                add_visit(rng, ps, h, z, None, None, &mut out);
+            }
         }
     }
     out
@@ -374,9 +738,16 @@ fn csv(path: &Path, header: &str, rows: &[Vec<String>]) {
     s += header;
     s += "\r\n";
     for r in rows {
-        let cells: Vec<String> = r.iter().map(|c| {
-            if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() }
-        }).collect();
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| {
+                if c.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
         s += &cells.join(",");
         s += "\r\n";
     }
@@ -384,7 +755,9 @@ fn csv(path: &Path, header: &str, rows: &[Vec<String>]) {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "examples/nongjiang".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "examples/nongjiang".into());
     let dir = Path::new(&dir);
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let mut rng = Rng(SEED);
@@ -394,21 +767,53 @@ fn main() {
     let mut vacant = vec![];
     for (g, &(_, _, blds)) in GRIDS.iter().enumerate() {
         for b in 1..=blds {
-            let worker = WORKERS.iter().position(|w| w.2 == g && (w.3..=w.4).contains(&b)).unwrap();
+            let worker = WORKERS
+                .iter()
+                .position(|w| w.2 == g && (w.3..=w.4).contains(&b))
+                .unwrap();
             let units = if rng.chance(0.15) { 3 } else { 2 };
-            for unit in 1..=units { for floor in 1..=6 { for r in 1..=2 {
-                let h = House { grid: g, bld: b, unit, room: floor * 100 + r, worker, level: 3, members: vec![], key: String::new(),
-                    keyed_by_resident: false, class: Class::Normal, since: None };
-                if rng.chance(0.07) { vacant.push(h) } else { houses.push(h) }
-            } } }
+            for unit in 1..=units {
+                for floor in 1..=6 {
+                    for r in 1..=2 {
+                        let h = House {
+                            grid: g,
+                            bld: b,
+                            unit,
+                            room: floor * 100 + r,
+                            worker,
+                            level: 3,
+                            members: vec![],
+                            key: String::new(),
+                            keyed_by_resident: false,
+                            class: Class::Normal,
+                            since: None,
+                        };
+                        if rng.chance(0.07) {
+                            vacant.push(h)
+                        } else {
+                            houses.push(h)
+                        }
+                    }
+                }
+            }
         }
     }
     // 2. families, and the household levels: ~2% red, 7% orange, 15% yellow
-    let mut fams: Vec<Vec<Person>> = houses.iter().map(|_| { let s = rng.weighted(&[(1, 25), (2, 35), (3, 22), (4, 12), (5, 6)]); family(&mut rng, s) }).collect();
+    let mut fams: Vec<Vec<Person>> = houses
+        .iter()
+        .map(|_| {
+            let s = rng.weighted(&[(1, 25), (2, 35), (3, 22), (4, 12), (5, 6)]);
+            family(&mut rng, s)
+        })
+        .collect();
     let mut order: Vec<usize> = (0..houses.len()).collect();
     rng.shuffle(&mut order);
     let nh = houses.len() as f64;
-    let cut = [(nh * 0.02).round() as usize, (nh * 0.09).round() as usize, (nh * 0.24).round() as usize];
+    let cut = [
+        (nh * 0.02).round() as usize,
+        (nh * 0.09).round() as usize,
+        (nh * 0.24).round() as usize,
+    ];
     for (k, &i) in order.iter().enumerate() {
         let level = cut.iter().position(|&c| k < c).unwrap_or(3) as u8;
         houses[i].level = level;
@@ -416,23 +821,43 @@ fn main() {
     }
     // registration dates: ~40% of households carry one from years ago
     for f in fams.iter_mut() {
-        if !rng.chance(0.4) { continue; }
+        if !rng.chance(0.4) {
+            continue;
+        }
         let base = rng.range(day(2005, 1, 1), day(2019, 12, 31));
         for p in f.iter_mut() {
-            if rng.chance(0.1) { continue; }
-            p.since = Some(if p.birth > base { (p.birth + rng.range(5, 60)).min(day(2020, 7, 10)) } else { base });
+            if rng.chance(0.1) {
+                continue;
+            }
+            p.since = Some(if p.birth > base {
+                (p.birth + rng.range(5, 60)).min(day(2020, 7, 10))
+            } else {
+                base
+            });
         }
     }
     for f in fams.iter_mut() {
         let alone = f.len() == 1;
         for p in f.iter_mut().filter(|p| p.age() >= 18) {
-            if !rng.chance(0.12) { continue; }
-            p.note = if p.age() < 60 { rng.pick(ADULT_NOTES).into() } else if alone && rng.chance(0.3) { "独居，钥匙放邻居家".into() } else { rng.pick(OLD_NOTES).into() };
+            if !rng.chance(0.12) {
+                continue;
+            }
+            p.note = if p.age() < 60 {
+                rng.pick(ADULT_NOTES).into()
+            } else if alone && rng.chance(0.3) {
+                "独居，钥匙放邻居家".into()
+            } else {
+                rng.pick(OLD_NOTES).into()
+            };
         }
     }
     let mut ps: Vec<Person> = vec![];
     for (hi, f) in fams.into_iter().enumerate() {
-        for mut p in f { p.house = hi; houses[hi].members.push(ps.len()); ps.push(p); }
+        for mut p in f {
+            p.house = hi;
+            houses[hi].members.push(ps.len());
+            ps.push(p);
+        }
     }
     // 3. who lags behind, who was never visited
     let mut order: Vec<usize> = (0..houses.len()).collect();
@@ -440,50 +865,102 @@ fn main() {
     let mut quota = [(2, 0), (7, 1), (17, 1), (0, 20)]; // (lagging, never visited) per level
     for &i in &order {
         let q = &mut quota[houses[i].level as usize];
-        if q.0 > 0 { q.0 -= 1; houses[i].class = Class::Lag; } else if q.1 > 0 { q.1 -= 1; houses[i].class = Class::Never; }
+        if q.0 > 0 {
+            q.0 -= 1;
+            houses[i].class = Class::Lag;
+        } else if q.1 > 0 {
+            q.1 -= 1;
+            houses[i].class = Class::Never;
+        }
     }
     // 4. moves and deaths during the half-year (never the member who carries the level)
-    let strictest = |ps: &[Person], h: &House| h.members.iter().map(|&i| ps[i].level).min().unwrap();
+    let strictest =
+        |ps: &[Person], h: &House| h.members.iter().map(|&i| ps[i].level).min().unwrap();
     let mut moved = 0;
     for &i in &order {
         let h = &houses[i];
-        if h.class != Class::Normal || h.members.len() < 3 || moved >= 9 { continue; }
+        if h.class != Class::Normal || h.members.len() < 3 || moved >= 9 {
+            continue;
+        }
         let lv = strictest(&ps, h);
-        let m = *h.members.iter().rev().find(|&&m| ps[m].level > lv && ps[m].age() >= 18).unwrap_or(&usize::MAX);
-        if m == usize::MAX { continue; }
+        let m = *h
+            .members
+            .iter()
+            .rev()
+            .find(|&&m| ps[m].level > lv && ps[m].age() >= 18)
+            .unwrap_or(&usize::MAX);
+        if m == usize::MAX {
+            continue;
+        }
         let until = rng.range(day(2020, 1, 10), day(2020, 7, 15));
         let (_, mo, _) = civil(until);
         ps[m].until = Some(until);
         ps[m].note = match ps[m].age() {
             70.. => format!("2020年{mo}月病故"),
             55.. => "随子女迁往大庆".into(),
-            _ => rng.pick(&["迁往外地工作", "婚后迁往外地", "户口迁往哈尔滨"]).into(),
+            _ => rng
+                .pick(&["迁往外地工作", "婚后迁往外地", "户口迁往哈尔滨"])
+                .into(),
         };
         moved += 1;
     }
-    let single_old = order.iter().copied().find(|&i| houses[i].level == 1 && houses[i].members.len() == 1 && houses[i].class == Class::Normal && ps[houses[i].members[0]].age() >= 75).unwrap();
+    let single_old = order
+        .iter()
+        .copied()
+        .find(|&i| {
+            houses[i].level == 1
+                && houses[i].members.len() == 1
+                && houses[i].class == Class::Normal
+                && ps[houses[i].members[0]].age() >= 75
+        })
+        .unwrap();
     let p = houses[single_old].members[0];
     ps[p].until = Some(day(2020, 4, 12));
     ps[p].note = "2020年4月病故".into();
-    let couple = order.iter().copied().find(|&i| houses[i].level == 3 && houses[i].members.len() == 2 && houses[i].class == Class::Normal).unwrap();
-    for &m in &houses[couple].members.clone() { ps[m].until = Some(day(2020, 6, 15)); ps[m].note = "举家迁往外地".into(); }
+    let couple = order
+        .iter()
+        .copied()
+        .find(|&i| {
+            houses[i].level == 3 && houses[i].members.len() == 2 && houses[i].class == Class::Normal
+        })
+        .unwrap();
+    for &m in &houses[couple].members.clone() {
+        ps[m].until = Some(day(2020, 6, 15));
+        ps[m].note = "举家迁往外地".into();
+    }
     let mut same_day = 0; // registered and deregistered on the same day: never active
     for &i in order.iter().rev() {
         let h = &houses[i];
-        if same_day == 2 || h.members.len() < 4 { continue; }
+        if same_day == 2 || h.members.len() < 4 {
+            continue;
+        }
         let m = *h.members.last().unwrap();
-        if ps[m].level != 3 || ps[m].until.is_some() { continue; }
-        let z = if same_day == 0 { day(2019, 9, 3) } else { day(2020, 3, 16) };
+        if ps[m].level != 3 || ps[m].until.is_some() {
+            continue;
+        }
+        let z = if same_day == 0 {
+            day(2019, 9, 3)
+        } else {
+            day(2020, 3, 16)
+        };
         (ps[m].since, ps[m].until, ps[m].note) = (Some(z), Some(z), "重复登记，当日注销".into());
         same_day += 1;
     }
     // 5. rows added during 2020 go to the bottom of the sheet: babies, then new households
     let mut babies = 0;
     for &i in order.iter().take(200) {
-        if babies == 3 { break; }
-        let mother = houses[i].members.iter().copied().find(|&m| !ps[m].male && (24..=36).contains(&ps[m].age()));
+        if babies == 3 {
+            break;
+        }
+        let mother = houses[i]
+            .members
+            .iter()
+            .copied()
+            .find(|&m| !ps[m].male && (24..=36).contains(&ps[m].age()));
         let Some(mother) = mother else { continue };
-        if houses[i].class != Class::Normal || ps[mother].until.is_some() { continue; }
+        if houses[i].class != Class::Normal || ps[mother].until.is_some() {
+            continue;
+        }
         let sur: String = ps[houses[i].members[0]].name.chars().take(1).collect();
         let birth = rng.range(day(2020, 2, 1), day(2020, 6, 20));
         let mut baby = born(&mut rng, &sur, 0.5, birth);
@@ -494,8 +971,14 @@ fn main() {
         ps.push(baby);
         babies += 1;
     }
-    let newcomers = [(day(2020, 1, 13), 2, Class::Normal), (day(2020, 3, 9), 3, Class::Normal), (day(2020, 4, 15), 2, Class::Lag),
-        (day(2020, 5, 20), 1, Class::Normal), (day(2020, 6, 2), 3, Class::Normal), (day(2020, 7, 6), 3, Class::Normal)];
+    let newcomers = [
+        (day(2020, 1, 13), 2, Class::Normal),
+        (day(2020, 3, 9), 3, Class::Normal),
+        (day(2020, 4, 15), 2, Class::Lag),
+        (day(2020, 5, 20), 1, Class::Normal),
+        (day(2020, 6, 2), 3, Class::Normal),
+        (day(2020, 7, 6), 3, Class::Normal),
+    ];
     for (k, &(since, level, class)) in newcomers.iter().enumerate() {
         let mut h = vacant.remove(rng.below(vacant.len()));
         let size = rng.range(2, 4) as usize;
@@ -506,45 +989,115 @@ fn main() {
         for mut p in fam {
             p.since = Some(since);
             p.house = hi;
-            if k % 2 == 0 { p.note = "2020年新迁入".into(); }
+            if k % 2 == 0 {
+                p.note = "2020年新迁入".into();
+            }
             h.members.push(ps.len());
             ps.push(p);
         }
         houses.push(h);
     }
     // 6. ids; about 20 single-person households leave 户号 empty (the resident id is the household)
-    for (i, p) in ps.iter_mut().enumerate() { p.id = format!("NJ{:04}", i + 1); }
-    for h in houses.iter_mut() { h.key = format!("{}{:02}-{}-{:04}", GRIDS[h.grid].1, h.bld, h.unit, h.room); }
-    let singles: Vec<usize> = order.iter().copied().filter(|&i| houses[i].members.len() == 1).take(20).collect();
+    for (i, p) in ps.iter_mut().enumerate() {
+        p.id = format!("NJ{:04}", i + 1);
+    }
+    for h in houses.iter_mut() {
+        h.key = format!("{}{:02}-{}-{:04}", GRIDS[h.grid].1, h.bld, h.unit, h.room);
+    }
+    let singles: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| houses[i].members.len() == 1)
+        .take(20)
+        .collect();
     for i in singles {
         houses[i].keyed_by_resident = true;
         houses[i].key = ps[houses[i].members[0]].id.clone();
     }
 
     // 7. visits, in the order the households were filed
-    let mut visits: Vec<Visit> = houses.iter().flat_map(|h| visits_for(&mut rng, &ps, h)).collect();
+    let mut visits: Vec<Visit> = houses
+        .iter()
+        .flat_map(|h| visits_for(&mut rng, &ps, h))
+        .collect();
     visits.sort_by(|a, b| (a.date, a.worker, &a.key).cmp(&(b.date, b.worker, &b.key)));
 
     // 8. write
-    let rows: Vec<Vec<String>> = ps.iter().map(|p| {
-        let h = &houses[p.house];
-        let style = WORKERS[h.worker].5;
-        let level = if rng.chance(0.03) { (p.level + 1).to_string() } else if rng.chance(0.1) { rng.pick(&STYLES)[p.level as usize].into() } else { STYLES[style][p.level as usize].into() };
-        let tags = p.tags.join(rng.weighted(&[("、", 7), (",", 2), ("，", 1)]));
-        let until = p.until.map(|z| if rng.chance(0.7) { iso(z) } else { sheet_date(&mut rng, z) }).unwrap_or_default();
-        let since = p.since.map(|z| sheet_date(&mut rng, z)).unwrap_or_default();
-        vec![p.id.clone(), if h.keyed_by_resident { String::new() } else { h.key.clone() }, p.name.clone(), level,
-            GRIDS[h.grid].0.into(), format!("{}栋", h.bld), format!("{}单元", h.unit), h.room.to_string(), p.phone.clone(),
-            p.idno.clone(), tags, WORKERS[h.worker].0.into(), since, until, p.note.clone()]
-    }).collect();
-    csv(&dir.join("residents.csv"), "编号,户号,姓名,关注等级,网格,楼栋,单元,房号,联系电话,身份证号,标签,负责人,登记日期,迁出日期,备注", &rows);
-    let rows: Vec<Vec<String>> = visits.iter().map(|v| vec![iso(v.date), v.key.clone(), WORKERS[v.worker].0.into(),
-        v.kind.into(), v.note.clone(), v.persons.clone()]).collect();
-    csv(&dir.join("visits.csv"), "日期,户号,走访人,走访方式,走访情况,人数", &rows);
+    let rows: Vec<Vec<String>> = ps
+        .iter()
+        .map(|p| {
+            let h = &houses[p.house];
+            let style = WORKERS[h.worker].5;
+            let level = if rng.chance(0.03) {
+                (p.level + 1).to_string()
+            } else if rng.chance(0.1) {
+                rng.pick(&STYLES)[p.level as usize].into()
+            } else {
+                STYLES[style][p.level as usize].into()
+            };
+            let tags = p.tags.join(rng.weighted(&[("、", 7), (",", 2), ("，", 1)]));
+            let until = p
+                .until
+                .map(|z| {
+                    if rng.chance(0.7) {
+                        iso(z)
+                    } else {
+                        sheet_date(&mut rng, z)
+                    }
+                })
+                .unwrap_or_default();
+            let since = p.since.map(|z| sheet_date(&mut rng, z)).unwrap_or_default();
+            vec![
+                p.id.clone(),
+                if h.keyed_by_resident {
+                    String::new()
+                } else {
+                    h.key.clone()
+                },
+                p.name.clone(),
+                level,
+                GRIDS[h.grid].0.into(),
+                format!("{}栋", h.bld),
+                format!("{}单元", h.unit),
+                h.room.to_string(),
+                p.phone.clone(),
+                p.idno.clone(),
+                tags,
+                WORKERS[h.worker].0.into(),
+                since,
+                until,
+                p.note.clone(),
+            ]
+        })
+        .collect();
+    csv(
+        &dir.join("residents.csv"),
+        "编号,户号,姓名,关注等级,网格,楼栋,单元,房号,联系电话,身份证号,标签,负责人,登记日期,迁出日期,备注",
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = visits
+        .iter()
+        .map(|v| {
+            vec![
+                iso(v.date),
+                v.key.clone(),
+                WORKERS[v.worker].0.into(),
+                v.kind.into(),
+                v.note.clone(),
+                v.persons.clone(),
+            ]
+        })
+        .collect();
+    csv(
+        &dir.join("visits.csv"),
+        "日期,户号,走访人,走访方式,走访情况,人数",
+        &rows,
+    );
     fs::write(dir.join("rounds.toml"), "# 农江社区走访设置 (Nongjiang community visit settings)\n\
         # calendar: 按自然周/月/季度/半年 (ISO week, month, quarter, half-year); rolling: 按间隔 (7 days, 1/3/6 months)\n\
         policy = \"calendar\"\n").expect("write rounds.toml");
-    let mut readme = String::from("# 农江社区示例数据 / Nongjiang example community\n\n\
+    let mut readme = String::from(
+        "# 农江社区示例数据 / Nongjiang example community\n\n\
         农江社区是一个**虚构**的农场社区：3 个网格、25 栋楼、约 600 户、1,400 名居民，按四级关注（红·周必访、橙·月必访、黄·季必访、绿·半年必访）\
         安排走访；`visits.csv` 是 2020-01-01 至 2020-07-20 的走访记录（含春节和新冠疫情期间以电话走访为主）。\
         姓名均为随机生成，电话号码和身份证号都是假的（身份证号地区码 2399xx 并不存在）。\n\n\
@@ -553,10 +1106,17 @@ fn main() {
         Try it with `rounds --data examples/nongjiang --today 2020-07-20 due`.\n\n\
         重新生成 / Regenerate (deterministic, byte-identical output):\n\n    cargo run --example gen_nongjiang -- examples/nongjiang\n\n\
         网格 / Grids: 东岗网格 (DG, 1–9栋), 西岗网格 (XG, 1–8栋), 河湾网格 (HW, 1–8栋)\n\n\
-        负责人（在职党员）/ Workers in charge (in-service party members):\n\n");
+        负责人（在职党员）/ Workers in charge (in-service party members):\n\n",
+    );
     for w in WORKERS {
         readme += &format!("- {}（{}）— {} {}–{}栋\n", w.0, w.1, GRIDS[w.2].0, w.3, w.4);
     }
     fs::write(dir.join("README.md"), readme).expect("write README.md");
-    eprintln!("wrote {} residents in {} households and {} visits to {}", ps.len(), houses.len(), visits.len(), dir.display());
+    eprintln!(
+        "wrote {} residents in {} households and {} visits to {}",
+        ps.len(),
+        houses.len(),
+        visits.len(),
+        dir.display()
+    );
 }

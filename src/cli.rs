@@ -43,7 +43,13 @@ pub struct Cli {
     pub lang: Option<Lang>,
 
     /// When to colour tables: auto colours on a terminal unless NO_COLOR is set.
-    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
     pub color: ColorChoice,
 
     #[command(subcommand)]

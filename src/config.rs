@@ -67,7 +67,10 @@ impl Config {
         for (key, value) in &raw.levels {
             let line = line_of_key(text, key);
             let level = Level::parse(key).ok_or_else(|| {
-                (line, format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"))
+                (
+                    line,
+                    format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"),
+                )
             })?;
             let cadence = parse_cadence(value, rules.policy).map_err(|m| (line, m))?;
             rules.cadence[level.index()] = cadence;
@@ -153,8 +156,10 @@ mod tests {
 
     #[test]
     fn defaults_and_overrides() {
-        let c = Config::parse("# comment\npolicy = \"rolling\"\nwindow = 3\n[levels]\nyellow = \"month\"\n")
-            .unwrap();
+        let c = Config::parse(
+            "# comment\npolicy = \"rolling\"\nwindow = 3\n[levels]\nyellow = \"month\"\n",
+        )
+        .unwrap();
         assert_eq!(c.rules.policy, Policy::Rolling);
         assert_eq!(c.window, Some(3));
         assert_eq!(c.rules.period(Level::Yellow), Period::Month);

@@ -89,7 +89,8 @@ pub struct Problem {
     /// Physical line, the header being line 1; `None` for the whole file.
     pub line: Option<u64>,
     pub severity: Severity,
-    pub reason: Reason,
+    /// Boxed: problems travel in `Result`s, and most results are fine.
+    pub reason: Box<Reason>,
 }
 
 impl Problem {
@@ -98,7 +99,7 @@ impl Problem {
             file: file.into(),
             line,
             severity: Severity::Error,
-            reason,
+            reason: Box::new(reason),
         }
     }
 
@@ -107,7 +108,7 @@ impl Problem {
             file: file.into(),
             line,
             severity: Severity::Warning,
-            reason,
+            reason: Box::new(reason),
         }
     }
 
@@ -124,7 +125,10 @@ pub enum Error {
     /// The data directory or its roster is missing.
     NoData { dir: PathBuf, file: Option<PathBuf> },
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Data that breaks the SPEC: every problem found.
     Invalid(Vec<Problem>),
     /// Output could not be written (not a broken pipe).

@@ -310,10 +310,7 @@ pub fn household_on(members: &[Membership], d: NaiveDate) -> Option<HouseholdOn>
 
 /// Default order of `due` (SPEC): deadline ascending with −∞ first, then the
 /// stricter level, then the household id in byte order.
-pub fn due_order(
-    a: (Deadline, Level, &str),
-    b: (Deadline, Level, &str),
-) -> std::cmp::Ordering {
+pub fn due_order(a: (Deadline, Level, &str), b: (Deadline, Level, &str)) -> std::cmp::Ordering {
     a.0.cmp(&b.0)
         .then(a.1.cmp(&b.1))
         .then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
@@ -462,7 +459,10 @@ mod tests {
             r.deadline(Level::Red, Some(d("2020-02-29")), None),
             on("2020-03-01")
         );
-        assert_eq!(rolling().deadline(Level::Green, None, None), Deadline::Never);
+        assert_eq!(
+            rolling().deadline(Level::Green, None, None),
+            Deadline::Never
+        );
         assert_eq!(
             rolling().deadline(Level::Green, Some(d("2020-05-18")), None),
             on("2020-11-18")
@@ -502,15 +502,24 @@ mod tests {
         ];
         // Before the red resident arrives.
         let h = household_on(&m, d("2020-02-01")).unwrap();
-        assert_eq!((h.level, h.start, h.active), (Level::Green, Some(d("2010-01-01")), 1));
+        assert_eq!(
+            (h.level, h.start, h.active),
+            (Level::Green, Some(d("2010-01-01")), 1)
+        );
         // The strictest member sets the level.
         let h = household_on(&m, d("2020-03-01")).unwrap();
-        assert_eq!((h.level, h.start, h.active), (Level::Red, Some(d("2010-01-01")), 2));
+        assert_eq!(
+            (h.level, h.start, h.active),
+            (Level::Red, Some(d("2010-01-01")), 2)
+        );
         // `until` is the first inactive day; since == until is never active.
         let h = household_on(&m, d("2020-05-21")).unwrap();
         assert_eq!((h.level, h.active), (Level::Green, 1));
         // One member without `since` makes the start unknown.
-        let m2 = [member(Level::Green, Some("2010-01-01"), None), member(Level::Green, None, None)];
+        let m2 = [
+            member(Level::Green, Some("2010-01-01"), None),
+            member(Level::Green, None, None),
+        ];
         assert_eq!(household_on(&m2, d("2020-01-01")).unwrap().start, None);
         // Nobody active: the household is inactive.
         let gone = [member(Level::Red, None, Some("2020-01-01"))];
@@ -522,9 +531,15 @@ mod tests {
     fn window_edges() {
         let t = d("2020-07-01");
         let s = standing(on("2020-06-30"), t, 7);
-        assert_eq!((s.status, s.days_overdue, s.days_left), (Status::Overdue, Some(1), None));
+        assert_eq!(
+            (s.status, s.days_overdue, s.days_left),
+            (Status::Overdue, Some(1), None)
+        );
         let s = standing(on("2020-07-01"), t, 7);
-        assert_eq!((s.status, s.days_overdue, s.days_left), (Status::Due, None, Some(0)));
+        assert_eq!(
+            (s.status, s.days_overdue, s.days_left),
+            (Status::Due, None, Some(0))
+        );
         let s = standing(on("2020-07-08"), t, 7);
         assert_eq!((s.status, s.days_left), (Status::Due, Some(7)));
         let s = standing(on("2020-07-09"), t, 7);
@@ -532,7 +547,10 @@ mod tests {
         let s = standing(on("2020-07-01"), t, 0);
         assert_eq!(s.status, Status::Due);
         let s = standing(Deadline::Never, t, 7);
-        assert_eq!((s.status, s.days_overdue, s.days_left), (Status::Overdue, None, None));
+        assert_eq!(
+            (s.status, s.days_overdue, s.days_left),
+            (Status::Overdue, None, None)
+        );
     }
 
     #[test]
@@ -555,15 +573,24 @@ mod tests {
     fn order_puts_never_and_strict_first() {
         use std::cmp::Ordering::*;
         assert_eq!(
-            due_order((Deadline::Never, Level::Green, "A"), (on("1900-01-01"), Level::Red, "A")),
+            due_order(
+                (Deadline::Never, Level::Green, "A"),
+                (on("1900-01-01"), Level::Red, "A")
+            ),
             Less
         );
         assert_eq!(
-            due_order((on("2020-01-01"), Level::Red, "Z"), (on("2020-01-01"), Level::Green, "A")),
+            due_order(
+                (on("2020-01-01"), Level::Red, "Z"),
+                (on("2020-01-01"), Level::Green, "A")
+            ),
             Less
         );
         assert_eq!(
-            due_order((on("2020-01-01"), Level::Red, "G10"), (on("2020-01-01"), Level::Red, "G2")),
+            due_order(
+                (on("2020-01-01"), Level::Red, "G10"),
+                (on("2020-01-01"), Level::Red, "G2")
+            ),
             Less
         );
     }

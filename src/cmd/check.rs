@@ -71,7 +71,8 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             let io = |e: csv::Error| Error::Output(e.into());
-            w.write_record(["file", "line", "severity", "reason"]).map_err(io)?;
+            w.write_record(["file", "line", "severity", "reason"])
+                .map_err(io)?;
             for p in &problems {
                 let line = p.line.map(|l| l.to_string()).unwrap_or_default();
                 let file = p.file.display().to_string();
@@ -127,5 +128,9 @@ pub fn render_problem(lang: crate::i18n::Lang, p: &Problem) -> String {
         Some(l) => format!("{}:{l}", p.file.display()),
         None => p.file.display().to_string(),
     };
-    format!("{place}: {}: {}", lang.severity(p.severity), lang.reason(&p.reason))
+    format!(
+        "{place}: {}: {}",
+        lang.severity(p.severity),
+        lang.reason(&p.reason)
+    )
 }

@@ -40,7 +40,15 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         visitor: &args.visitor,
         levels: &levels,
     };
-    let (mut rows, counts) = standings(&roster, &last, &ctx.config.rules, ctx.today, within, &filter, args.all);
+    let (mut rows, counts) = standings(
+        &roster,
+        &last,
+        &ctx.config.rules,
+        ctx.today,
+        within,
+        &filter,
+        args.all,
+    );
     sort(&mut rows, &roster, args.sort);
 
     let written = match format {
@@ -178,7 +186,10 @@ fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
             schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
         }),
         Sort::Address => rows.sort_by(|a, b| {
-            let (ha, hb) = (&roster.households[a.household], &roster.households[b.household]);
+            let (ha, hb) = (
+                &roster.households[a.household],
+                &roster.households[b.household],
+            );
             natural_cmp(&ha.grid, &hb.grid)
                 .then_with(|| natural_cmp(&ha.building, &hb.building))
                 .then_with(|| natural_cmp(&ha.unit, &hb.unit))

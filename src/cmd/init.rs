@@ -14,7 +14,8 @@ use crate::i18n::Lang;
 use crate::store;
 
 const RESIDENTS_ZH: &str = "编号,户号,姓名,关注等级,网格,楼栋,单元,房号,联系电话,身份证号,标签,负责人,登记日期,迁出日期\r\n";
-const RESIDENTS_EN: &str = "id,household,name,level,grid,building,unit,room,phone,id_number,tags,visitor,since,until\r\n";
+const RESIDENTS_EN: &str =
+    "id,household,name,level,grid,building,unit,room,phone,id_number,tags,visitor,since,until\r\n";
 const VISITS_ZH: &str = "日期,户号,走访人,走访方式,走访情况,人数\r\n";
 const VISITS_EN: &str = "date,household,visitor,kind,note,persons\r\n";
 

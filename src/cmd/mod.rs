@@ -44,7 +44,9 @@ impl Ctx {
     /// Fails with every error among `problems` (warnings are for `check`).
     pub fn fail_on_errors(&self, problems: Vec<Problem>) -> Result<(), Error> {
         if problems.iter().any(Problem::is_error) {
-            return Err(Error::Invalid(problems.into_iter().filter(Problem::is_error).collect()));
+            return Err(Error::Invalid(
+                problems.into_iter().filter(Problem::is_error).collect(),
+            ));
         }
         Ok(())
     }
@@ -73,7 +75,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         return init::run(&target, *lang, out);
     }
     let ctx = context(&cli, dir, lang)?;
-    if let (Some(p), false) = (&ctx.config_problem, matches!(cli.command, Command::Check(_))) {
+    if let (Some(p), false) = (
+        &ctx.config_problem,
+        matches!(cli.command, Command::Check(_)),
+    ) {
         return Err(Error::Invalid(vec![p.clone()]));
     }
     match cli.command {

@@ -39,7 +39,8 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
     }
     for sep in ['-', '/', '.'] {
         let mut parts = text.split(sep);
-        if let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        if let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         {
             return ymd(y, m, d);
         }
@@ -49,7 +50,11 @@ pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
 
 /// Year of four digits, month and day of one or two.
 fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, DateError> {
-    let (y, m, d) = (y.trim().as_bytes(), m.trim().as_bytes(), d.trim().as_bytes());
+    let (y, m, d) = (
+        y.trim().as_bytes(),
+        m.trim().as_bytes(),
+        d.trim().as_bytes(),
+    );
     if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
         return Err(DateError::Form);
     }
@@ -128,8 +133,19 @@ mod tests {
     #[test]
     fn other_forms_are_rejected() {
         for s in [
-            "2020-7", "7/3/2020", "03.07.2020", "2020-07-03 10:00", "2020703", "202007031",
-            "20-7-3", "2020-007-3", "2020/7-3", "2020年7月3", "abc", "2020--7-3", "２０２０-07-03",
+            "2020-7",
+            "7/3/2020",
+            "03.07.2020",
+            "2020-07-03 10:00",
+            "2020703",
+            "202007031",
+            "20-7-3",
+            "2020-007-3",
+            "2020/7-3",
+            "2020年7月3",
+            "abc",
+            "2020--7-3",
+            "２０２０-07-03",
             "2020-+7-3",
         ] {
             assert_eq!(parse(s), Err(DateError::Form), "{s}");
@@ -138,9 +154,15 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        assert_eq!(from_excel_serial(43_985.0).map(iso), Some("2020-06-03".into()));
+        assert_eq!(
+            from_excel_serial(43_985.0).map(iso),
+            Some("2020-06-03".into())
+        );
         assert_eq!(from_excel_serial(61.0).map(iso), Some("1900-03-01".into()));
-        assert_eq!(from_excel_serial(43_985.75).map(iso), Some("2020-06-03".into()));
+        assert_eq!(
+            from_excel_serial(43_985.75).map(iso),
+            Some("2020-06-03".into())
+        );
         assert_eq!(from_excel_serial(60.0), None);
         assert_eq!(from_excel_serial(-1.0), None);
         assert_eq!(from_excel_serial(1e12), None);

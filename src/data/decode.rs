@@ -31,7 +31,11 @@ pub struct EncodingError {
 
 impl std::fmt::Display for EncodingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: bytes that are neither UTF-8 nor GB18030", self.line)
+        write!(
+            f,
+            "line {}: bytes that are neither UTF-8 nor GB18030",
+            self.line
+        )
     }
 }
 
@@ -119,7 +123,10 @@ impl<R: Read> Decode<R> {
     fn error(&self, bad_at: usize) -> io::Error {
         let line = self.lines_done
             + 1
-            + self.raw[self.raw_pos..bad_at].iter().filter(|&&b| b == b'\n').count() as u64;
+            + self.raw[self.raw_pos..bad_at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
         io::Error::new(
             io::ErrorKind::InvalidData,
             EncodingError {
@@ -260,8 +267,7 @@ impl<R: Read> Read for Decode<R> {
                         }
                         DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
                     }
-                    self.lines_done +=
-                        avail[..read].iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.lines_done += avail[..read].iter().filter(|&&b| b == b'\n').count() as u64;
                     self.raw_pos += read;
                 }
             }
@@ -306,7 +312,10 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom() {
         let (s, e) = decode_all("日期,户号\n2020-01-01,A\n".as_bytes()).unwrap();
-        assert_eq!((s.as_str(), e), ("日期,户号\n2020-01-01,A\n", Encoding::Utf8));
+        assert_eq!(
+            (s.as_str(), e),
+            ("日期,户号\n2020-01-01,A\n", Encoding::Utf8)
+        );
         let mut b = b"\xEF\xBB\xBF".to_vec();
         b.extend_from_slice("日期\n".as_bytes());
         let (s, e) = decode_all(&b).unwrap();

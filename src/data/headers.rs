@@ -33,7 +33,10 @@ pub const RESIDENTS: Schema = Schema {
         f("building", &["楼栋", "楼号", "樓棟", "樓號"]),
         f("unit", &["单元", "單元"]),
         f("room", &["房号", "门牌号", "房號", "門牌號"]),
-        f("phone", &["电话", "联系电话", "電話", "聯繫電話", "聯絡電話"]),
+        f(
+            "phone",
+            &["电话", "联系电话", "電話", "聯繫電話", "聯絡電話"],
+        ),
         f("id_number", &["身份证号", "身份證號"]),
         f("tags", &["标签", "类别", "標籤", "類別"]),
         f("visitor", &["负责人", "网格员", "負責人", "網格員"]),
@@ -49,7 +52,10 @@ pub const VISITS: Schema = Schema {
         f("household", &["户号", "户编号", "戶號", "戶編號"]),
         f("visitor", &["走访人", "走訪人"]),
         f("kind", &["方式", "走访方式", "走訪方式"]),
-        f("note", &["情况", "备注", "走访情况", "情況", "備註", "走訪情況"]),
+        f(
+            "note",
+            &["情况", "备注", "走访情况", "情況", "備註", "走訪情況"],
+        ),
         f("persons", &["人数", "人數"]),
     ],
     required: &["date", "household"],
@@ -146,7 +152,12 @@ mod tests {
 
     #[test]
     fn english_chinese_and_traditional_headers() {
-        let c = map(&RESIDENTS, &[" ID ", "户号", "關注等級", "Grid", "備註"], &[]).unwrap();
+        let c = map(
+            &RESIDENTS,
+            &[" ID ", "户号", "關注等級", "Grid", "備註"],
+            &[],
+        )
+        .unwrap();
         assert_eq!(c.get("id"), Some(0));
         assert_eq!(c.get("household"), Some(1));
         assert_eq!(c.get("level"), Some(2));

@@ -4,7 +4,7 @@
 pub mod date;
 pub mod decode;
 pub mod headers;
-pub mod roster;
 pub mod records;
+pub mod roster;
 pub mod table;
 pub mod visits;

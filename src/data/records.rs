@@ -15,9 +15,13 @@ use std::io::{self, BufRead};
 pub enum RecordError {
     Io(io::Error),
     /// A quoted field that starts on `line` is never closed.
-    Unterminated { line: u64 },
+    Unterminated {
+        line: u64,
+    },
     /// A field longer than the reader accepts (a runaway quote, most likely).
-    TooLong { line: u64 },
+    TooLong {
+        line: u64,
+    },
 }
 
 /// Fields longer than this are refused: no real cell is this long, and a
@@ -65,7 +69,7 @@ impl<R: BufRead> Records<R> {
     }
 
     /// The physical line where the current record starts (1-based).
-    pub fn line(&self) -> u64 {
+    pub fn start_line(&self) -> u64 {
         self.start
     }
 
@@ -253,7 +257,7 @@ mod tests {
         let mut r = Records::new(std::io::BufReader::with_capacity(cap, text.as_bytes()));
         let mut out = Vec::new();
         while r.read().unwrap() {
-            out.push((r.line(), r.fields().map(String::from).collect()));
+            out.push((r.start_line(), r.fields().map(String::from).collect()));
         }
         out
     }

@@ -54,7 +54,11 @@ impl Roster {
         Ok(Roster::from_table(table, load, problems))
     }
 
-    pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<Problem>) -> Roster {
+    pub fn from_table<R: Read>(
+        mut table: Table<R>,
+        load: Load,
+        problems: &mut Vec<Problem>,
+    ) -> Roster {
         let mut roster = Roster::default();
         let path = table.path().to_path_buf();
         let cols = match table.header() {
@@ -108,7 +112,15 @@ impl Roster {
                         ));
                     }
                     first_line.insert(resident.id.clone(), row.line);
-                    roster.add(resident, household_id, membership, place, &path, row.line, problems);
+                    roster.add(
+                        resident,
+                        household_id,
+                        membership,
+                        place,
+                        &path,
+                        row.line,
+                        problems,
+                    );
                 }
                 Err(reasons) => {
                     for r in reasons {
@@ -138,7 +150,8 @@ impl Roster {
                     id: household_id.clone(),
                     ..Household::default()
                 });
-                self.by_household.insert(household_id, self.households.len() - 1);
+                self.by_household
+                    .insert(household_id, self.households.len() - 1);
                 self.households.len() - 1
             }
         };
@@ -245,7 +258,13 @@ fn parse_row(row: &Row<'_>, cols: &Columns, load: Load) -> Result<Parsed, Vec<Re
         "" => id,
         h => h,
     };
-    let personal = |f: FieldName| if load.personal { get(f).to_string() } else { String::new() };
+    let personal = |f: FieldName| {
+        if load.personal {
+            get(f).to_string()
+        } else {
+            String::new()
+        }
+    };
     let resident = Resident {
         id: id.to_string(),
         household: 0,
@@ -318,7 +337,10 @@ mod tests {
         assert_eq!(r.residents.len(), 1);
         let lines: Vec<_> = p.iter().map(|p| p.line.unwrap()).collect();
         assert_eq!(lines, vec![2, 3, 4, 6, 7]);
-        assert!(matches!(p[3].reason, Reason::DuplicateResident { first_line: 5, .. }));
+        assert!(matches!(
+            *p[3].reason,
+            Reason::DuplicateResident { first_line: 5, .. }
+        ));
     }
 
     #[test]

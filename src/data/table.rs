@@ -98,7 +98,7 @@ impl<R: Read> Table<R> {
                     }
                     let (text, ends) = self.records.parts();
                     return Ok(Some(Row {
-                        line: self.records.line(),
+                        line: self.records.start_line(),
                         text,
                         ends,
                     }));
@@ -126,13 +126,19 @@ impl<R: Read> Table<R> {
                 if let Some(enc) = io.get_ref().and_then(|r| r.downcast_ref::<EncodingError>()) {
                     Problem::error(&self.path, Some(enc.line), Reason::Encoding)
                 } else {
-                    Problem::error(&self.path, Some(self.records.line()), Reason::Malformed(io.to_string()))
+                    Problem::error(
+                        &self.path,
+                        Some(self.records.start_line()),
+                        Reason::Malformed(io.to_string()),
+                    )
                 }
             }
             RecordError::Unterminated { line } => {
                 Problem::error(&self.path, Some(line), Reason::Unterminated)
             }
-            RecordError::TooLong { line } => Problem::error(&self.path, Some(line), Reason::TooLong),
+            RecordError::TooLong { line } => {
+                Problem::error(&self.path, Some(line), Reason::TooLong)
+            }
         }
     }
 }

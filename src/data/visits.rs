@@ -73,10 +73,7 @@ pub fn scan_table<R: Read>(
             }
         }
         // A file with nothing in it, not even a header, holds no visits.
-        Err(Problem {
-            reason: Reason::NoHeader,
-            ..
-        }) => return,
+        Err(p) if *p.reason == Reason::NoHeader => return,
         Err(p) => {
             problems.push(p);
             return;
@@ -125,7 +122,10 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
     if household.is_empty() {
         reasons.push(Reason::Empty("household"));
     }
-    let persons = parse_persons(get("persons")).map_err(|r| reasons.push(r)).ok().flatten();
+    let persons = parse_persons(get("persons"))
+        .map_err(|r| reasons.push(r))
+        .ok()
+        .flatten();
     if row.used_len() > cols.width {
         reasons.push(Reason::ExtraCells {
             cells: row.used_len(),
@@ -157,12 +157,24 @@ mod tests {
         let mut problems = Vec::new();
         let mut seen = Vec::new();
         scan_table(t, &mut problems, |v| {
-            seen.push((v.line, v.date.to_string(), v.household.to_string(), v.note.to_string(), v.persons))
+            seen.push((
+                v.line,
+                v.date.to_string(),
+                v.household.to_string(),
+                v.note.to_string(),
+                v.persons,
+            ))
         });
         assert_eq!(
             seen,
             vec![
-                (2, "2020-07-03".into(), "H1".into(), "a,\r\nb".into(), Some(2)),
+                (
+                    2,
+                    "2020-07-03".into(),
+                    "H1".into(),
+                    "a,\r\nb".into(),
+                    Some(2)
+                ),
                 (7, "2020-07-04".into(), "H4".into(), "".into(), None),
             ]
         );

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{level_counts, Catalog, DueCounts, Label};
+use super::{Catalog, DueCounts, Label, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, Reason};
 use crate::model::{Level, Status};

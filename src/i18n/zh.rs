@@ -1,6 +1,6 @@
 //! 简体中文。
 
-use super::{level_counts, Catalog, DueCounts, Label};
+use super::{Catalog, DueCounts, Label, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, Reason};
 use crate::model::{Level, Status};
@@ -71,21 +71,42 @@ impl Catalog for Zh {
 
     fn reason(&self, reason: &Reason) -> String {
         match reason {
-            Reason::Encoding => "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）".into(),
+            Reason::Encoding => {
+                "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）"
+                    .into()
+            }
             Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
-            Reason::Unterminated => "从这里开始的带引号单元格没有结束的引号（是否少了一个 \"？）".into(),
+            Reason::Unterminated => {
+                "从这里开始的带引号单元格没有结束的引号（是否少了一个 \"？）".into()
+            }
             Reason::TooLong => "单元格超过 16 MiB（是否有未闭合的引号？）".into(),
             Reason::NoHeader => "文件没有表头行".into(),
             Reason::MissingColumns { missing, found } => format!(
                 "缺少列：{}；表头中有：{}",
-                missing.iter().map(|f| format!("{}（{f}）", field(f))).collect::<Vec<_>>().join("、"),
-                if found.is_empty() { "（空）".into() } else { found.join("、") }
+                missing
+                    .iter()
+                    .map(|f| format!("{}（{f}）", field(f)))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                if found.is_empty() {
+                    "（空）".into()
+                } else {
+                    found.join("、")
+                }
             ),
-            Reason::DuplicateColumn { field: f, first, second } => {
+            Reason::DuplicateColumn {
+                field: f,
+                first,
+                second,
+            } => {
                 format!("列“{first}”和“{second}”都表示{}，请只保留一列", field(f))
             }
             Reason::Empty(f) => format!("{}为空", field(f)),
-            Reason::BadDate { field: f, value, why } => match why {
+            Reason::BadDate {
+                field: f,
+                value,
+                why,
+            } => match why {
                 DateError::Form => format!(
                     "{}“{value}”不是日期（请用 YYYY-MM-DD、YYYY/M/D、YYYY.M.D、YYYYMMDD 或 YYYY年M月D日）",
                     field(f)
@@ -95,7 +116,9 @@ impl Catalog for Zh {
             },
             Reason::BadLevel { value, suggestion } => match suggestion {
                 Some(s) => format!("未知的关注等级“{value}”——是不是 {s}？"),
-                None => format!("未知的关注等级“{value}”（可用 红、橙、黄、绿，1–4，或 red、orange、yellow、green）"),
+                None => format!(
+                    "未知的关注等级“{value}”（可用 红、橙、黄、绿，1–4，或 red、orange、yellow、green）"
+                ),
             },
             Reason::BadPersons(v) => format!("人数“{v}”不是大于等于 0 的整数"),
             Reason::DuplicateResident { id, first_line } => {
@@ -104,7 +127,12 @@ impl Catalog for Zh {
             Reason::ExtraCells { cells, columns } => {
                 format!("这一行有 {cells} 个单元格，但表头只有 {columns} 列")
             }
-            Reason::MembersDisagree { household, field: f, kept, other } => format!(
+            Reason::MembersDisagree {
+                household,
+                field: f,
+                kept,
+                other,
+            } => format!(
                 "户“{household}”的成员{}不一致（采用“{kept}”，本行为“{other}”）",
                 field(f)
             ),
@@ -184,6 +212,8 @@ impl Catalog for Zh {
     }
 
     fn init_next(&self, dir: &str) -> String {
-        format!("下一步：在 residents.csv 中填写居民名册（每人一行），然后运行：rounds --data {dir} check")
+        format!(
+            "下一步：在 residents.csv 中填写居民名册（每人一行），然后运行：rounds --data {dir} check"
+        )
     }
 }

@@ -29,7 +29,10 @@ pub const DUE_COLUMNS: [&str; 12] = [
 /// carriage return at its start) gets a leading apostrophe, so that it
 /// shows as text (OWASP "CSV injection"). Real numbers stay numbers.
 pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
     if risky && cell.parse::<f64>().is_err() {
         format!("'{cell}").into()
     } else {

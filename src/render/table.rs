@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::data::date::iso;
 use crate::data::roster::Roster;
@@ -12,11 +12,16 @@ use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
 use crate::privacy;
 
+/// Columns under one rule below the header: light enough to read a long
+/// list, and it copies cleanly into a message.
+const STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+
 /// A table fitted to the terminal's width when there is one; styled only
 /// when colour is on (cells carry attributes only then).
 fn new_table(color: bool, terminal: bool) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    t.load_style(STYLE);
     if terminal {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
@@ -35,7 +40,11 @@ fn header(labels: &[Label], lang: Lang, color: bool) -> Vec<Cell> {
         .iter()
         .map(|l| {
             let c = Cell::new(lang.label(*l));
-            if color { c.add_attribute(Attribute::Bold) } else { c }
+            if color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
         })
         .collect()
 }
@@ -85,14 +94,17 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     ));
     for r in v.rows {
         let h = &v.roster.households[r.household];
-        let contact = r.contact.map(|i| &v.roster.residents[i]).map_or(String::new(), |p| {
-            let (name, phone) = if v.reveal {
-                (p.name.clone(), p.phone.clone())
-            } else {
-                (privacy::mask_name(&p.name), privacy::mask_phone(&p.phone))
-            };
-            format!("{name} {phone}").trim().to_string()
-        });
+        let contact = r
+            .contact
+            .map(|i| &v.roster.residents[i])
+            .map_or(String::new(), |p| {
+                let (name, phone) = if v.reveal {
+                    (p.name.clone(), p.phone.clone())
+                } else {
+                    (privacy::mask_name(&p.name), privacy::mask_phone(&p.phone))
+                };
+                format!("{name} {phone}").trim().to_string()
+            });
         let status = r.standing.status;
         let days = match (r.standing.days_overdue, r.standing.days_left) {
             (Some(n), _) => lang.days_overdue(n),
@@ -115,7 +127,11 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             Cell::new(h.address()),
             Cell::new(&h.visitor),
             Cell::new(contact),
-            Cell::new(r.last_visit.map(iso).unwrap_or_else(|| lang.label(Label::Never).into())),
+            Cell::new(
+                r.last_visit
+                    .map(iso)
+                    .unwrap_or_else(|| lang.label(Label::Never).into()),
+            ),
             Cell::new(r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
             status_cell,
             Cell::new(days),

@@ -1,0 +1,161 @@
+//! `rounds check`: every problem of every file, each with its file and line.
+
+mod common;
+
+use common::{Workdir, example};
+
+#[test]
+fn the_example_community_is_clean() {
+    let data = example("nongjiang");
+    let wd = Workdir::new();
+    let args: Vec<String> = [
+        "--data",
+        data.to_str().unwrap(),
+        "--today",
+        "2020-07-20",
+        "check",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    wd.run_raw(&args, &[])
+        .ok()
+        .says("0 errors, 0 warnings in 3 files");
+}
+
+#[test]
+fn every_problem_is_listed_with_its_line() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "编号,户号,关注等级,网格,楼栋,登记日期\n\
+         A1,H1,红,东岗,1栋,\n\
+         A2,H1,绿,西岗,1栋,\n\
+         A3,H3,紫,东岗,2栋,\n\
+         A1,H4,绿,东岗,2栋,\n\
+         A5,H5,绿,东岗,2栋,2020-02-30\n\
+         ,H6,绿,东岗,2栋,\n\
+         A7,H7,3,东岗,2栋,2020-01-01,extra\n",
+    );
+    wd.write(
+        "visits.csv",
+        "日期,户号,走访人,人数\n\
+         2020-07-01,H1,王,1\n\
+         2020-07-02,ZZ9,王,1\n\
+         2020-09-01,H1,王,1\n\
+         ,H1,王,\n\
+         2020-07-03,,王,-1\n",
+    );
+    let run = wd.run(&["--today", "2020-07-20", "check"]).expect(3);
+    let out = run.stdout();
+    let res = wd.join("residents.csv").display().to_string();
+    let vis = wd.join("visits.csv").display().to_string();
+    let expect = [
+        format!(
+            "{res}:3: warning: household 'H1': members disagree on grid ('东岗' is used, this row says '西岗')"
+        ),
+        format!("{res}:4: error: unknown level '紫'"),
+        format!("{res}:5: error: resident id 'A1' is used again (first on line 2)"),
+        format!("{res}:6: error: invalid date '2020-02-30' in since"),
+        format!("{res}:7: error: empty id"),
+        format!("{res}:8: error: 7 cells but the header has 6 columns"),
+        format!("{vis}:3: warning: unknown household 'ZZ9'"),
+        format!("{vis}:4: warning: date 2020-09-01 is after today 2020-07-20"),
+        format!("{vis}:5: error: empty date"),
+        format!("{vis}:6: error: empty household"),
+        format!("{vis}:6: error: persons '-1' is not a whole number of 0 or more"),
+    ];
+    for line in &expect {
+        assert!(out.contains(line.as_str()), "missing {line:?} in:\n{out}");
+    }
+    assert!(out.contains("8 errors, 3 warnings in 2 files"), "{out}");
+}
+
+#[test]
+fn warnings_alone_pass_unless_strict() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,level\nA1,red\n");
+    wd.write("visits.csv", "date,household\n2020-07-01,NOPE\n");
+    wd.run(&["--today", "2020-07-20", "check"])
+        .ok()
+        .says("0 errors, 1 warning");
+    wd.run(&["--today", "2020-07-20", "check", "--strict"])
+        .expect(3)
+        .says("1 error, 0 warnings");
+}
+
+#[test]
+fn encodings_and_quotes_are_checked() {
+    let wd = Workdir::new();
+    let mut roster = "id,level,name\nA1,red,张三\n".as_bytes().to_vec();
+    roster.extend_from_slice(&encoding_rs::GB18030.encode("A2,red,李四\n").0);
+    wd.write("residents.csv", roster);
+    wd.write(
+        "visits.csv",
+        "date,household,note\n2020-07-01,A1,ok\n2020-07-02,A1,\"never closed\n2020-07-03,A1,x\n",
+    );
+    let run = wd.run(&["--today", "2020-07-20", "check"]).expect(3);
+    let res = wd.join("residents.csv").display().to_string();
+    let vis = wd.join("visits.csv").display().to_string();
+    run.says(&format!(
+        "{res}:3: error: bytes that are neither UTF-8 nor GB18030"
+    ))
+    .says(&format!(
+        "{vis}:3: error: a quoted cell starts here and is never closed"
+    ));
+}
+
+#[test]
+fn missing_columns_list_what_was_found() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "编号,姓名\nA1,张三\n");
+    wd.write("visits.csv", "date,household\n");
+    wd.run(&["check"])
+        .expect(3)
+        .says("residents.csv:1: error: missing column level; the header has: 编号, 姓名");
+}
+
+#[test]
+fn bad_settings_are_reported_with_their_line() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,level\nA1,red\n");
+    wd.write("visits.csv", "date,household\n");
+    wd.write("rounds.toml", "policy = \"calendar\"\nwindwo = 3\n");
+    wd.run(&["check"])
+        .expect(3)
+        .says("rounds.toml:2: error: unknown field `windwo`");
+    // Other commands refuse to run on settings they cannot trust.
+    wd.run(&["due"]).expect(3).says("rounds.toml:2");
+}
+
+#[test]
+fn json_lists_problems_for_scripts() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,level\nA1,red\nA2,blue\n");
+    wd.write("visits.csv", "date,household\n");
+    let run = wd.run(&["check", "--format", "json"]).expect(3);
+    let v = run.json();
+    assert_eq!(v[0]["line"], 3);
+    assert_eq!(v[0]["severity"], "error");
+    assert!(
+        v[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("unknown level 'blue'")
+    );
+}
+
+#[test]
+fn personal_data_stays_out_of_messages() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,level,name,phone,id_number\nA1,bad,张三,13812345678,110105196106084776\n",
+    );
+    wd.write("visits.csv", "date,household\n");
+    wd.run(&["check"])
+        .expect(3)
+        .never_says("张三")
+        .never_says("13812345678")
+        .never_says("110105196106084776");
+}

@@ -1,0 +1,179 @@
+//! A fresh directory per test, files written into it, and the real binary
+//! run there. On failure the helpers panic with the command, the directory,
+//! the status and both outputs.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub args: Vec<String>,
+    pub dir: PathBuf,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn status(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    fn describe(&self) -> String {
+        format!(
+            "rounds {}\n  in {}\n  status {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.dir.display(),
+            self.status(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+    /// Asserts the exit status and returns self.
+    pub fn expect(self, status: i32) -> Self {
+        assert_eq!(
+            self.status(),
+            status,
+            "unexpected status:\n{}",
+            self.describe()
+        );
+        self
+    }
+    pub fn ok(self) -> Self {
+        self.expect(0)
+    }
+    /// Asserts stdout or stderr contains `text`.
+    pub fn says(self, text: &str) -> Self {
+        assert!(
+            self.stdout().contains(text) || self.stderr().contains(text),
+            "output lacks {text:?}:\n{}",
+            self.describe()
+        );
+        self
+    }
+    pub fn never_says(self, text: &str) -> Self {
+        assert!(
+            !self.stdout().contains(text) && !self.stderr().contains(text),
+            "output has {text:?}:\n{}",
+            self.describe()
+        );
+        self
+    }
+    /// stdout parsed as CSV: header-keyed rows.
+    pub fn csv(&self) -> Vec<std::collections::BTreeMap<String, String>> {
+        let text = self.stdout();
+        let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = r.headers().expect("csv header").clone();
+        r.records()
+            .map(|rec| {
+                let rec = rec.expect("csv record");
+                headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.describe()))
+    }
+}
+
+impl Workdir {
+    pub fn new() -> Self {
+        Workdir {
+            dir: tempfile::Builder::new()
+                .prefix("rounds-test-")
+                .tempdir()
+                .expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> &Self {
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, content).unwrap();
+        self
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.join(name)).unwrap()
+    }
+
+    /// Copies every file of `src` into the work directory.
+    pub fn copy_from(&self, src: &Path) -> &Self {
+        for entry in std::fs::read_dir(src).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(
+                    entry.path(),
+                    self.join(&entry.file_name().to_string_lossy()),
+                )
+                .unwrap();
+            }
+        }
+        self
+    }
+
+    /// Runs `rounds --data DIR ARGS...` with a clean environment for
+    /// language and colour.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--data".to_string(), self.path().display().to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        self.run_raw(&all, &[])
+    }
+
+    /// Runs the binary with exactly `args` and extra environment.
+    pub fn run_raw(&self, args: &[String], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rounds"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("ROUNDS_DATA")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("NO_COLOR")
+            .env("LANG", "C");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run rounds");
+        Run {
+            args: args.to_vec(),
+            dir: self.path().to_path_buf(),
+            output,
+        }
+    }
+}
+
+/// The directory of a copied conformance dataset.
+pub fn conformance(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(name)
+}
+
+pub fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
