@@ -63,6 +63,8 @@ pub struct Decode<R> {
     out_pos: usize,
     /// Newlines in the raw bytes consumed so far.
     lines_done: u64,
+    /// The GB18030 decoder has been told the input ended.
+    flushed: bool,
 }
 
 const CHUNK: usize = 1 << 16;
@@ -80,6 +82,7 @@ impl<R: Read> Decode<R> {
             out: Vec::new(),
             out_pos: 0,
             lines_done: 0,
+            flushed: false,
         }
     }
 
@@ -196,7 +199,8 @@ impl<R: Read> Read for Decode<R> {
                 return Ok(n);
             }
             if self.raw_pos >= self.raw.len() && !self.fill()? {
-                if let Mode::Gb18030(dec) = &mut self.mode {
+                if let (Mode::Gb18030(dec), false) = (&mut self.mode, self.flushed) {
+                    self.flushed = true;
                     // Flush an incomplete trailing sequence.
                     let mut out = [0u8; 16];
                     let (res, _, written) =
