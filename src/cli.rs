@@ -60,6 +60,8 @@ pub struct Cli {
 pub enum Command {
     /// List the households that are overdue or due for a visit.
     Due(DueArgs),
+    /// The monthly report: visits, coverage, overdue households and compliance per level.
+    Report(ReportArgs),
     /// Validate every data file and print each problem with its file and line.
     Check(CheckArgs),
     /// Create a data directory with the file headers and a commented rounds.toml.
@@ -113,6 +115,14 @@ pub enum Sort {
     Deadline,
     /// Grid, building, unit, room, with numbers ordered as numbers (2-101 before 2-1001).
     Address,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The month to report, as YYYY-MM (default: the month of --today). The
+    /// report is as of the month's last day, or today if that is earlier.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod model;
 pub mod privacy;
 pub mod render;
+pub mod report;
 pub mod schedule;
 pub mod store;

@@ -119,6 +119,11 @@ fn zh_due() {
 }
 
 #[test]
-fn rolling_due() {
-    assert_dataset("rolling", |args| args.starts_with("due"));
+fn zh_report() {
+    assert_dataset("zh", |args| args.starts_with("report"));
+}
+
+#[test]
+fn rolling_every_case() {
+    assert_dataset("rolling", |_| true);
 }

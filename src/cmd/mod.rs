@@ -4,6 +4,7 @@
 pub mod check;
 pub mod due;
 pub mod init;
+pub mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -84,6 +85,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
     match cli.command {
         Command::Due(args) => due::run(&ctx, &args, out),
         Command::Check(args) => check::run(&ctx, &args, out),
+        Command::Report(args) => report::run(&ctx, &args, out),
         Command::Init(_) => unreachable!("handled above"),
     }
 }

@@ -24,6 +24,16 @@ impl Catalog for En {
             Label::NoneListed => "No household is overdue or due.",
             Label::Error => "error",
             Label::Warning => "warning",
+            Label::Households => "households",
+            Label::Overdue => "overdue",
+            Label::Required => "required",
+            Label::Met => "met",
+            Label::Compliance => "compliance",
+            Label::Visits => "visits",
+            Label::HouseholdsVisited => "households visited",
+            Label::PersonTimes => "person-times",
+            Label::Grid => "grid",
+            Label::Total => "total",
         }
     }
 
@@ -153,6 +163,10 @@ impl Catalog for En {
             s(warnings),
             s(files)
         )
+    }
+
+    fn report_title(&self, month: &str, as_of: &str) -> String {
+        format!("Visits report for {month}, as of {as_of}")
     }
 
     fn init_created(&self, path: &str) -> String {

@@ -33,6 +33,16 @@ pub enum Label {
     NoneListed,
     Error,
     Warning,
+    Households,
+    Overdue,
+    Required,
+    Met,
+    Compliance,
+    Visits,
+    HouseholdsVisited,
+    PersonTimes,
+    Grid,
+    Total,
 }
 
 /// Counts for the summary line under the `due` table.
@@ -56,6 +66,7 @@ pub trait Catalog: Sync {
     fn days_left(&self, days: i64) -> String;
     fn due_summary(&self, counts: &DueCounts) -> String;
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
+    fn report_title(&self, month: &str, as_of: &str) -> String;
     fn init_created(&self, path: &str) -> String;
     fn init_kept(&self, path: &str) -> String;
     fn init_next(&self, dir: &str) -> String;
@@ -120,6 +131,9 @@ impl Lang {
     }
     pub fn check_summary(self, errors: usize, warnings: usize, files: usize) -> String {
         self.catalog().check_summary(errors, warnings, files)
+    }
+    pub fn report_title(self, month: &str, as_of: &str) -> String {
+        self.catalog().report_title(month, as_of)
     }
     pub fn init_created(self, path: &str) -> String {
         self.catalog().init_created(path)

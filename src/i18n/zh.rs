@@ -49,6 +49,16 @@ impl Catalog for Zh {
             Label::NoneListed => "没有逾期或待访的住户。",
             Label::Error => "错误",
             Label::Warning => "警告",
+            Label::Households => "在册户数",
+            Label::Overdue => "逾期户数",
+            Label::Required => "应访户次",
+            Label::Met => "已访户次",
+            Label::Compliance => "完成率",
+            Label::Visits => "走访人次",
+            Label::HouseholdsVisited => "走访户数",
+            Label::PersonTimes => "见面人次",
+            Label::Grid => "网格",
+            Label::Total => "合计",
         }
     }
 
@@ -201,6 +211,12 @@ impl Catalog for Zh {
 
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String {
         format!("{files} 个文件中有 {errors} 处错误、{warnings} 处警告")
+    }
+
+    fn report_title(&self, month: &str, as_of: &str) -> String {
+        let (y, m) = month.split_once('-').unwrap_or((month, ""));
+        let m = m.trim_start_matches('0');
+        format!("{y}年{m}月走访报告（截至 {as_of}）")
     }
 
     fn init_created(&self, path: &str) -> String {

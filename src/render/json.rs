@@ -48,3 +48,21 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
 }
+
+/// The report with its schema version first.
+pub fn report(out: &mut dyn Write, report: &crate::report::Report) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Versioned<'a> {
+        schema_version: u32,
+        #[serde(flatten)]
+        report: &'a crate::report::Report,
+    }
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Versioned {
+            schema_version: 1,
+            report,
+        },
+    )?;
+    writeln!(out)
+}

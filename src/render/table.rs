@@ -140,3 +140,76 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     writeln!(out, "{t}")?;
     writeln!(out, "{}", lang.due_summary(v.counts))
 }
+
+/// A percentage such as "85.4%", or "—" when nothing was required.
+fn percent(c: &crate::report::Compliance) -> String {
+    c.rate()
+        .map_or_else(|| "—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+pub fn report(
+    out: &mut dyn Write,
+    r: &crate::report::Report,
+    lang: Lang,
+    color: bool,
+    terminal: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", lang.report_title(&r.month, &r.as_of))?;
+    writeln!(out)?;
+    let mut t = new_table(color, terminal);
+    t.set_header(header(
+        &[
+            Label::Level,
+            Label::Households,
+            Label::Overdue,
+            Label::Required,
+            Label::Met,
+            Label::Compliance,
+        ],
+        lang,
+        color,
+    ));
+    for level in Level::ALL {
+        let c = &r.compliance[level];
+        let mut name = Cell::new(lang.level(level));
+        if color {
+            name = name.fg(level_color(level));
+        }
+        t.add_row(vec![
+            name,
+            Cell::new(r.households[level]),
+            Cell::new(r.overdue[level]),
+            Cell::new(c.required),
+            Cell::new(c.met),
+            Cell::new(percent(c)),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} {} · {} {} · {} {}",
+        lang.label(Label::Visits),
+        r.visits,
+        lang.label(Label::HouseholdsVisited),
+        r.households_visited,
+        lang.label(Label::PersonTimes),
+        r.person_times
+    )?;
+    for (label, counts) in [
+        (Label::Grid, &r.visits_by_grid),
+        (Label::Visitor, &r.visits_by_visitor),
+    ] {
+        writeln!(out)?;
+        let mut t = new_table(color, terminal);
+        t.set_header(header(&[label, Label::Visits], lang, color));
+        for (name, n) in counts {
+            t.add_row(vec![
+                Cell::new(if name.is_empty() { "—" } else { name }),
+                Cell::new(n),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    Ok(())
+}
