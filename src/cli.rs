@@ -60,6 +60,10 @@ pub struct Cli {
 pub enum Command {
     /// List the households that are overdue or due for a visit.
     Due(DueArgs),
+    /// Import visit logs (CSV, JSON, Excel) into visits.csv: nothing lost, nothing doubled.
+    Import(ImportArgs),
+    /// Record one visit from the command line.
+    Visit(VisitArgs),
     /// The monthly report: visits, coverage, overdue households and compliance per level.
     Report(ReportArgs),
     /// Validate every data file and print each problem with its file and line.
@@ -115,6 +119,58 @@ pub enum Sort {
     Deadline,
     /// Grid, building, unit, room, with numbers ordered as numbers (2-101 before 2-1001).
     Address,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Visit logs: .csv (UTF-8 or GBK), .json (an array of objects, or one
+    /// object per line), .xlsx/.xls/.ods (the first sheet, or --sheet).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Check everything and show the summary and the rejects, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Read the column headed SOURCE as FIELD (date, household, resident,
+    /// visitor, kind, note, persons), e.g. --map 走访时间=date. Repeatable;
+    /// comes before [import.columns] in rounds.toml.
+    #[arg(long, value_name = "SOURCE=FIELD")]
+    pub map: Vec<String>,
+
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// Also list every row skipped as a repeat.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VisitArgs {
+    /// The household visited (a household id, or a resident's id).
+    pub household: String,
+
+    /// The day of the visit (default: --today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Who visited.
+    #[arg(long, value_name = "NAME")]
+    pub visitor: Option<String>,
+
+    /// How: 入户 (home visit), 电话 (phone), 视频 (video) …
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    /// What was found or done.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    /// How many residents were met.
+    #[arg(long, value_name = "N")]
+    pub persons: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Problem, Reason};
+use crate::data::headers;
+use crate::error::{FieldName, Problem, Reason};
 use crate::i18n::Lang;
 use crate::model::Level;
 use crate::schedule::{Cadence, Interval, Period, Policy, Rules};
@@ -22,6 +23,16 @@ struct Raw {
     lang: Option<Lang>,
     #[serde(default)]
     levels: BTreeMap<String, String>,
+    #[serde(default)]
+    import: RawImport,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    /// Header of a log -> the field it holds, e.g. "走访时间" = "date".
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
 }
 
 /// The settings in force from `rounds.toml` (defaults where it is silent).
@@ -31,6 +42,8 @@ pub struct Config {
     /// The `due` window in days (`--within` overrides it).
     pub window: Option<u32>,
     pub lang: Option<Lang>,
+    /// Extra header names of imported logs (`[import.columns]`).
+    pub import_columns: Vec<(String, FieldName)>,
     /// Whether the file existed.
     pub present: bool,
 }
@@ -75,13 +88,33 @@ impl Config {
             let cadence = parse_cadence(value, rules.policy).map_err(|m| (line, m))?;
             rules.cadence[level.index()] = cadence;
         }
+        let mut import_columns = Vec::new();
+        for (header, field) in &raw.import.columns {
+            let line = line_of_key(text, header);
+            let field =
+                import_field(field).map_err(|m| (line, format!("[import.columns]: {m}")))?;
+            import_columns.push((header.clone(), field));
+        }
         Ok(Config {
             rules,
             window: raw.window,
             lang: raw.lang,
+            import_columns,
             present: true,
         })
     }
+}
+
+/// The field of an imported log that `name` (a field or one of its
+/// aliases) means.
+pub fn import_field(name: &str) -> Result<FieldName, String> {
+    headers::field_of(&headers::IMPORT, name).ok_or_else(|| {
+        let names: Vec<&str> = headers::IMPORT.fields.iter().map(|f| f.name).collect();
+        format!(
+            "'{name}' is not a field of a visit log (use one of {})",
+            names.join(", ")
+        )
+    })
 }
 
 fn line_of_key(text: &str, key: &str) -> Option<u64> {
@@ -167,6 +200,22 @@ mod tests {
         assert_eq!(c.rules.period(Level::Red), Period::Week);
         let c = Config::parse("policy = \"rolling\"\n[levels]\n\"红\" = \"10 days\"\n").unwrap();
         assert_eq!(c.rules.cadence(Level::Red).interval, Interval::Days(10));
+    }
+
+    #[test]
+    fn import_columns() {
+        let c = Config::parse("[import.columns]\n\"走访时间\" = \"date\"\n\"门牌\" = \"户号\"\n")
+            .unwrap();
+        assert_eq!(
+            c.import_columns,
+            vec![
+                ("走访时间".to_string(), "date"),
+                ("门牌".to_string(), "household")
+            ]
+        );
+        let (line, msg) = Config::parse("[import.columns]\n\"x\" = \"when\"\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        assert!(msg.contains("when"), "{msg}");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum Reason {
     /// Required columns are missing.
     MissingColumns {
         missing: Vec<FieldName>,
+        /// The accepted header names of each missing field, "/"-joined.
+        expected: Vec<String>,
         found: Vec<String>,
     },
     /// Two columns mean the same field.
@@ -72,6 +74,20 @@ pub enum Reason {
     FutureVisit { date: String, today: String },
     /// A stored visits file without its header (warning).
     MissingFile,
+    /// A JSON value in this cell that is not a plain value.
+    NotPlain(String),
+    /// A JSON log entry that is not an object.
+    NotAnObject,
+    /// A spreadsheet error cell (#N/A, #VALUE! …).
+    CellError(String),
+    /// An import row that repeats a visit already stored.
+    RepeatsStored,
+    /// An import row that repeats an earlier row of the same run.
+    RepeatsRow { file: String, line: u64 },
+    /// A log with neither a household nor a resident column.
+    NoHouseholdColumn { found: Vec<String> },
+    /// The store lacks a column for a field that new rows carry.
+    StoreLacksColumn(FieldName),
     /// rounds.toml could not be used.
     Config(String),
 }

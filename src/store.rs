@@ -1,11 +1,27 @@
-//! Writing to the data directory. Files the tool creates are private to
-//! their owner (mode 0600 on Unix), and appear whole or not at all.
+//! Writing to the data directory, safely.
+//!
+//! - **One lock.** Every write holds an exclusive `flock` on `.rounds.lock`
+//!   in the data directory; readers hold a shared one, so a reader never
+//!   sees a write half done. A second writer waits, and says so.
+//! - **Appends that roll back.** An append first records the file's length
+//!   in a journal (`.visits.csv.journal`, written aside and renamed into
+//!   place), then appends and syncs, then removes the journal. A process
+//!   killed at any instant leaves either no journal (the append is whole) or
+//!   a journal that the next `rounds` to take the lock uses to cut the file
+//!   back to its old length; until then readers read only that many bytes.
+//!   This is SQLite's rollback journal, for a CSV file.
+//! - **Files appear whole.** New files are written aside and linked or
+//!   renamed into place; files the tool creates are private to their owner
+//!   (mode 0600 on Unix).
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
+
+pub const LOCK_FILE: &str = ".rounds.lock";
 
 /// Opens a new file for writing with owner-only permissions.
 pub fn private_file(path: &Path) -> std::io::Result<File> {
@@ -31,6 +47,24 @@ fn temp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{stamp}.tmp", std::process::id()))
 }
 
+/// Makes a rename or unlink in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Creates `path` with `content` unless it exists. The file appears whole
 /// or not at all (written aside, then linked into place, which fails
 /// rather than overwrite). Returns false when the file already existed.
@@ -43,12 +77,266 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
         let mut f = private_file(&tmp)?;
         f.write_all(content)?;
         f.sync_all()?;
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(e),
-        }
+        let linked = match std::fs::hard_link(&tmp, path) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+            Err(e) => return Err(e),
+        };
+        sync_dir(parent(path))?;
+        Ok(linked)
     })();
     let _ = std::fs::remove_file(&tmp);
     result.map_err(|e| Error::io(path, e))
+}
+
+/// Writes `path` whole, replacing what was there: written aside, synced,
+/// then renamed into place. The file is private to its owner.
+pub fn replace(path: &Path, content: &[u8]) -> Result<(), Error> {
+    let tmp = temp_beside(path);
+    let result = (|| {
+        let mut f = private_file(&tmp)?;
+        f.write_all(content)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        sync_dir(parent(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| Error::io(path, e))
+}
+
+/// A held lock on the data directory; released when dropped.
+#[derive(Debug)]
+pub struct DirLock {
+    _file: File,
+}
+
+fn lock_path(dir: &Path) -> PathBuf {
+    dir.join(LOCK_FILE)
+}
+
+fn open_lock_file(dir: &Path) -> std::io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(lock_path(dir))
+}
+
+/// Takes the exclusive write lock of `dir`, waiting for another writer.
+/// `waiting` is called once if the lock is not free within a second.
+pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> {
+    let file = open_lock_file(dir).map_err(|e| Error::io(lock_path(dir), e))?;
+    let started = Instant::now();
+    let mut waiting = Some(waiting);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if started.elapsed() >= Duration::from_secs(1)
+                    && let Some(say) = waiting.take()
+                {
+                    say();
+                    file.lock().map_err(|e| Error::io(lock_path(dir), e))?;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock_path(dir), e)),
+        }
+    }
+    let lock = DirLock { _file: file };
+    recover(dir)?;
+    Ok(lock)
+}
+
+/// Takes a shared lock of `dir` for reading, so that no write is half done
+/// while the files are read. Without write access to the directory (no
+/// lock file can be made) it reads unlocked.
+pub fn read_lock(dir: &Path) -> Result<Option<DirLock>, Error> {
+    let file = match open_lock_file(dir) {
+        Ok(f) => f,
+        Err(_) => match File::open(lock_path(dir)) {
+            Ok(f) => f,
+            Err(_) => return Ok(None),
+        },
+    };
+    file.lock_shared()
+        .map_err(|e| Error::io(lock_path(dir), e))?;
+    Ok(Some(DirLock { _file: file }))
+}
+
+/// Files whose appends are journaled.
+const JOURNALED: &[&str] = &["visits.csv", "needs.csv"];
+
+fn journal_path(dir: &Path, file: &str) -> PathBuf {
+    dir.join(format!(".{file}.journal"))
+}
+
+/// The length `file` had before an append that did not finish, if one
+/// did not: readers read only that much.
+pub fn committed_len(dir: &Path, file: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(journal_path(dir, file)).ok()?;
+    parse_journal(&text)
+}
+
+fn parse_journal(text: &str) -> Option<u64> {
+    let mut lines = text.lines();
+    (lines.next()? == "rounds journal 1").then_some(())?;
+    lines.next()?.trim().parse().ok()
+}
+
+/// Rolls back appends that did not finish (a crash, a kill -9). Called
+/// with the write lock held.
+fn recover(dir: &Path) -> Result<(), Error> {
+    for file in JOURNALED {
+        let jpath = journal_path(dir, file);
+        let text = match std::fs::read_to_string(&jpath) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&jpath, e)),
+        };
+        let path = dir.join(file);
+        if let Some(len) = parse_journal(&text)
+            && let Ok(f) = OpenOptions::new().write(true).open(&path)
+        {
+            let now = f.metadata().map_err(|e| Error::io(&path, e))?.len();
+            if now > len {
+                f.set_len(len).map_err(|e| Error::io(&path, e))?;
+                f.sync_all().map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        std::fs::remove_file(&jpath).map_err(|e| Error::io(&jpath, e))?;
+        sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// Appends `bytes` to `dir/file` so that the append is whole or rolled
+/// back (see the module docs). The caller holds the write lock. When the
+/// file does not exist, `create` (its header) is written first, within the
+/// same append.
+pub fn append(
+    dir: &Path,
+    file: &str,
+    create: &[u8],
+    bytes: &[u8],
+    _lock: &DirLock,
+) -> Result<(), Error> {
+    debug_assert!(JOURNALED.contains(&file));
+    let path = dir.join(file);
+    if !path.exists() {
+        // A new file appears whole: header and rows together.
+        let mut all = create.to_vec();
+        all.extend_from_slice(bytes);
+        if !create_new(&path, &all)? {
+            return Err(Error::io(
+                &path,
+                std::io::Error::other("the file appeared while it was being created"),
+            ));
+        }
+        return Ok(());
+    }
+    let io = |e| Error::io(&path, e);
+    let mut f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    let jpath = journal_path(dir, file);
+    replace(&jpath, format!("rounds journal 1\n{len}\n").as_bytes())?;
+    f.seek(SeekFrom::Start(len)).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::remove_file(&jpath).map_err(|e| Error::io(&jpath, e))?;
+    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(())
+}
+
+/// The last byte of a file (to know whether it ends with a line break).
+pub fn last_byte(path: &Path, len: u64) -> std::io::Result<Option<u8>> {
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(len - 1))?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b)?;
+    Ok(Some(b[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_append_is_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("visits.csv");
+        std::fs::write(&path, "date,household\n2020-01-01,A\n").unwrap();
+        // A process died after journaling and writing part of its rows.
+        std::fs::write(
+            journal_path(dir.path(), "visits.csv"),
+            "rounds journal 1\n28\n",
+        )
+        .unwrap();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"2020-01-02,B\n2020-01-0").unwrap();
+        assert_eq!(committed_len(dir.path(), "visits.csv"), Some(28));
+        let lock = write_lock(dir.path(), || {}).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "date,household\n2020-01-01,A\n"
+        );
+        assert_eq!(committed_len(dir.path(), "visits.csv"), None);
+        append(dir.path(), "visits.csv", b"", b"2020-01-03,C\n", &lock).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "date,household\n2020-01-01,A\n2020-01-03,C\n"
+        );
+        assert!(!journal_path(dir.path(), "visits.csv").exists());
+    }
+
+    #[test]
+    fn a_new_file_gets_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = write_lock(dir.path(), || {}).unwrap();
+        append(
+            dir.path(),
+            "visits.csv",
+            b"date,household\n",
+            b"2020-01-03,C\n",
+            &lock,
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("visits.csv")).unwrap(),
+            "date,household\n2020-01-03,C\n"
+        );
+    }
+
+    #[test]
+    fn writers_exclude_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_lock(dir.path(), || {}).unwrap();
+        let d = dir.path().to_path_buf();
+        let waited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let w = waited.clone();
+        let t = std::thread::spawn(move || {
+            let _second =
+                write_lock(&d, || w.store(true, std::sync::atomic::Ordering::SeqCst)).unwrap();
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            waited.load(std::sync::atomic::Ordering::SeqCst),
+            "the second writer said it waits"
+        );
+        drop(first);
+        t.join().unwrap();
+    }
 }

@@ -112,7 +112,7 @@ fn missing_columns_list_what_was_found() {
     wd.write("visits.csv", "date,household\n");
     wd.run(&["check"])
         .expect(3)
-        .says("residents.csv:1: error: missing column level; the header has: 编号, 姓名");
+        .says("residents.csv:1: error: missing column level (expected a header named level/关注等级/等级/關注等級/等級); the header has: 编号, 姓名");
 }
 
 #[test]

@@ -21,13 +21,14 @@ use crate::error::{Error, Problem, Reason, Severity};
 use crate::render::Format;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let _lock = ctx.read_lock()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
     let roster_path = ctx.path(roster::FILE);
     let roster = Roster::read(&roster_path, Load::default(), &mut problems)?;
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();
-    let found = visits::scan(&visits_path, &mut visit_problems, |v| {
+    let found = ctx.scan_visits(&mut visit_problems, |v| {
         if roster.household(v.household).is_none() {
             problems.push(Problem::warning(
                 &visits_path,

@@ -15,7 +15,6 @@ use chrono::NaiveDate;
 use super::{Ctx, Outcome, natural_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::{self, Load, Roster};
-use crate::data::visits;
 use crate::error::{Error, Problem};
 use crate::i18n::DueCounts;
 use crate::model::{DueRow, Level, Status};
@@ -25,12 +24,13 @@ use crate::schedule::{self, Rules};
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let levels = parse_levels(&args.level)?;
     let format = ctx.format();
+    let _lock = ctx.read_lock()?;
     let mut problems = Vec::new();
     let load = Load {
         personal: format == Format::Table,
     };
     let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
-    let last = last_visits(&roster, &ctx.path(visits::FILE), ctx.today, &mut problems)?;
+    let last = last_visits(ctx, &roster, &mut problems)?;
     ctx.fail_on_errors(problems)?;
 
     let within = args.within.or(ctx.config.window).unwrap_or(7);
@@ -96,13 +96,13 @@ fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
 /// The latest visit on or before `today` of each household of the roster.
 /// Visits to households missing from the roster are ignored (SPEC).
 pub fn last_visits(
+    ctx: &Ctx,
     roster: &Roster,
-    path: &std::path::Path,
-    today: NaiveDate,
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Option<NaiveDate>>, Error> {
+    let today = ctx.today;
     let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households.len()];
-    visits::scan(path, problems, |v| {
+    ctx.scan_visits(problems, |v| {
         if v.date > today {
             return;
         }

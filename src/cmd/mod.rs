@@ -3,8 +3,10 @@
 
 pub mod check;
 pub mod due;
+pub mod import;
 pub mod init;
 pub mod report;
+pub mod visit;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -42,6 +44,23 @@ impl Ctx {
         self.format.unwrap_or(Format::Table)
     }
 
+    /// Holds the data directory's shared lock while a command reads, so
+    /// that no write is seen half done.
+    pub fn read_lock(&self) -> Result<Option<crate::store::DirLock>, Error> {
+        crate::store::read_lock(&self.dir)
+    }
+
+    /// Scans visits.csv up to its committed length.
+    pub fn scan_visits(
+        &self,
+        problems: &mut Vec<Problem>,
+        f: impl FnMut(&crate::data::visits::Visit<'_>),
+    ) -> Result<bool, Error> {
+        use crate::data::visits;
+        let limit = crate::store::committed_len(&self.dir, visits::FILE);
+        visits::scan(&self.path(visits::FILE), limit, problems, f)
+    }
+
     /// Fails with every error among `problems` (warnings are for `check`).
     pub fn fail_on_errors(&self, problems: Vec<Problem>) -> Result<(), Error> {
         if problems.iter().any(Problem::is_error) {
@@ -57,7 +76,8 @@ impl Ctx {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
-    /// Exit status 1: `due --exit-code` found overdue households.
+    /// Exit status 1: `due --exit-code` found overdue households, or an
+    /// import rejected rows.
     Flagged,
     /// Exit status 3, the problems already printed (`check`).
     InvalidData,
@@ -86,6 +106,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Due(args) => due::run(&ctx, &args, out),
         Command::Check(args) => check::run(&ctx, &args, out),
         Command::Report(args) => report::run(&ctx, &args, out),
+        Command::Import(args) => import::run(&ctx, &args, out),
+        Command::Visit(args) => visit::run(&ctx, &args, out),
         Command::Init(_) => unreachable!("handled above"),
     }
 }

@@ -11,7 +11,6 @@ use std::io::Write;
 use super::{Ctx, Outcome};
 use crate::cli::ReportArgs;
 use crate::data::roster::{self, Load, Roster};
-use crate::data::visits;
 use crate::error::Error;
 use crate::render::{self, Format};
 use crate::report::{self, Month, Tally};
@@ -31,10 +30,11 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         )));
     }
     let as_of = report::as_of(month, ctx.today);
+    let _lock = ctx.read_lock()?;
     let mut problems = Vec::new();
     let roster = Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
     let mut tally = Tally::new(&roster, &ctx.config.rules, month, as_of);
-    visits::scan(&ctx.path(visits::FILE), &mut problems, |v| {
+    ctx.scan_visits(&mut problems, |v| {
         if let Some(h) = roster.household(v.household) {
             tally.add(h, v.date, v.visitor, v.persons);
         }

@@ -61,6 +61,26 @@ pub const VISITS: Schema = Schema {
     required: &["date", "household"],
 };
 
+/// An imported log: a visit log that may name a resident instead of a
+/// household.
+pub const IMPORT: Schema = Schema {
+    fields: &[
+        f("date", &["日期", "走访日期", "走訪日期"]),
+        f("household", &["户号", "户编号", "戶號", "戶編號"]),
+        f("resident", &["居民编号", "居民編號"]),
+        f("visitor", &["走访人", "走訪人"]),
+        f("kind", &["方式", "走访方式", "走訪方式"]),
+        f(
+            "note",
+            &["情况", "备注", "走访情况", "情況", "備註", "走訪情況"],
+        ),
+        f("persons", &["人数", "人數"]),
+    ],
+    // A resident may stand for the household; the importer checks that
+    // one of the two is there.
+    required: &["date"],
+};
+
 /// Which column holds each field of a schema (by the schema's field order).
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -130,8 +150,19 @@ pub fn map(
         })
         .collect();
     if !missing.is_empty() {
+        let expected = missing
+            .iter()
+            .map(|m| {
+                let spec = schema.fields.iter().find(|f| f.name == *m).unwrap();
+                std::iter::once(spec.name)
+                    .chain(spec.aliases.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
         return Err(Reason::MissingColumns {
             missing,
+            expected,
             found: header
                 .iter()
                 .map(|h| h.trim().to_string())
@@ -171,7 +202,7 @@ mod tests {
     #[test]
     fn missing_and_duplicate_columns() {
         match map(&RESIDENTS, &["姓名", "等级"], &[]) {
-            Err(Reason::MissingColumns { missing, found }) => {
+            Err(Reason::MissingColumns { missing, found, .. }) => {
                 assert_eq!(missing, vec!["id"]);
                 assert_eq!(found, vec!["姓名", "等级"]);
             }

@@ -4,6 +4,7 @@
 pub mod date;
 pub mod decode;
 pub mod headers;
+pub mod logs;
 pub mod records;
 pub mod roster;
 pub mod table;

@@ -45,7 +45,7 @@ impl Roster {
     /// pushed to `problems`; rows with errors are left out of the roster.
     /// `Err` only when the file cannot be opened.
     pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
-        let Some(table) = Table::open(path)? else {
+        let Some(table) = Table::open(path, None)? else {
             return Err(Error::NoData {
                 dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
                 file: Some(FILE.into()),

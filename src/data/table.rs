@@ -58,11 +58,12 @@ impl<'a> Row<'a> {
     }
 }
 
-impl Table<File> {
-    /// Opens `path`; `Ok(None)` when the file does not exist.
-    pub fn open(path: &Path) -> Result<Option<Self>, Error> {
+impl Table<std::io::Take<File>> {
+    /// Opens `path` to read at most `limit` bytes of it; `Ok(None)` when
+    /// the file does not exist.
+    pub fn open(path: &Path, limit: Option<u64>) -> Result<Option<Self>, Error> {
         match File::open(path) {
-            Ok(f) => Ok(Some(Table::new(path, f))),
+            Ok(f) => Ok(Some(Table::new(path, f.take(limit.unwrap_or(u64::MAX))))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(path, e)),
         }
@@ -80,6 +81,11 @@ impl<R: Read> Table<R> {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The encoding seen so far (of the whole file once it has been read).
+    pub fn encoding(&self) -> super::decode::Encoding {
+        self.records.get_ref().get_ref().encoding()
     }
 
     /// Reads the next record that is not fully blank. After an error the

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::date;
+use super::decode::Encoding;
 use super::headers::{self, Columns};
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
@@ -41,25 +42,29 @@ pub fn parse_persons(text: &str) -> Result<Option<u32>, Reason> {
         .map_err(|_| Reason::BadPersons(t.to_string()))
 }
 
-/// Scans the visit log at `path`. Returns `Ok(false)` when the file does
-/// not exist (a new community has no visits yet).
+/// Scans the visit log at `path`, reading at most `limit` bytes (the
+/// committed length after an append that did not finish, see `store`).
+/// Returns `Ok(false)` when the file does not exist (a new community has
+/// no visits yet).
 pub fn scan(
     path: &Path,
+    limit: Option<u64>,
     problems: &mut Vec<Problem>,
     f: impl FnMut(&Visit<'_>),
 ) -> Result<bool, Error> {
-    let Some(table) = Table::open(path)? else {
+    let Some(table) = Table::open(path, limit)? else {
         return Ok(false);
     };
     scan_table(table, problems, f);
     Ok(true)
 }
 
+/// Scans a visit table; returns the encoding the file turned out to have.
 pub fn scan_table<R: Read>(
     mut table: Table<R>,
     problems: &mut Vec<Problem>,
     mut f: impl FnMut(&Visit<'_>),
-) {
+) -> Encoding {
     let path = table.path().to_path_buf();
     let cols = match table.header() {
         Ok((line, header)) => {
@@ -68,15 +73,15 @@ pub fn scan_table<R: Read>(
                 Ok(c) => c,
                 Err(reason) => {
                     problems.push(Problem::error(&path, Some(line), reason));
-                    return;
+                    return table.encoding();
                 }
             }
         }
         // A file with nothing in it, not even a header, holds no visits.
-        Err(p) if *p.reason == Reason::NoHeader => return,
+        Err(p) if *p.reason == Reason::NoHeader => return table.encoding(),
         Err(p) => {
             problems.push(p);
-            return;
+            return table.encoding();
         }
     };
     loop {
@@ -96,6 +101,7 @@ pub fn scan_table<R: Read>(
             }
         }
     }
+    table.encoding()
 }
 
 fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>> {

@@ -54,11 +54,24 @@ impl Catalog for En {
             Reason::Unterminated => "a quoted cell starts here and is never closed (a missing \" ?)".into(),
             Reason::TooLong => "a cell longer than 16 MiB (a quote that is never closed?)".into(),
             Reason::NoHeader => "the file has no header line".into(),
-            Reason::MissingColumns { missing, found } => format!(
-                "missing column{} {}; the header has: {}",
+            Reason::MissingColumns { missing, expected, found } => format!(
+                "missing column{} {} (expected a header named {}); the header has: {}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
+                expected.join(" and "),
                 if found.is_empty() { "(nothing)".into() } else { found.join(", ") }
+            ),
+            Reason::NoHouseholdColumn { found } => format!(
+                "missing column household (or resident; expected a header named household/户号 or resident/居民编号); the header has: {} — map another header with --map HEADER=household or [import.columns] in rounds.toml",
+                if found.is_empty() { "(nothing)".into() } else { found.join(", ") }
+            ),
+            Reason::NotPlain(col) => format!("'{col}' holds a list or an object, not a plain value"),
+            Reason::NotAnObject => "the entry is not a JSON object".into(),
+            Reason::CellError(e) => format!("a cell holds the spreadsheet error {e}"),
+            Reason::RepeatsStored => "repeats a stored visit".into(),
+            Reason::RepeatsRow { file, line } => format!("repeats {file} line {line}"),
+            Reason::StoreLacksColumn(f) => format!(
+                "visits.csv has no {f} column, so the new rows' {f} would be lost; add a column named {f} to its header and import again"
             ),
             Reason::DuplicateColumn { field, first, second } => {
                 format!("columns '{first}' and '{second}' both mean {field}; keep one")
@@ -167,6 +180,53 @@ impl Catalog for En {
 
     fn report_title(&self, month: &str, as_of: &str) -> String {
         format!("Visits report for {month}, as of {as_of}")
+    }
+
+    fn rejected_word(&self) -> &'static str {
+        "rejected"
+    }
+
+    fn skipped_word(&self) -> &'static str {
+        "skipped"
+    }
+
+    fn import_summary(
+        &self,
+        file: &str,
+        rows: usize,
+        imported: usize,
+        skipped: usize,
+        rejected: usize,
+    ) -> String {
+        format!(
+            "{file}: {rows} rows · {imported} imported · {skipped} duplicates skipped · {rejected} rejected"
+        )
+    }
+
+    fn rejects_written(&self, path: &str) -> String {
+        format!(
+            "rejected rows, with their line and reason: {path} (fix them there and import that file)"
+        )
+    }
+
+    fn import_total(&self, imported: usize, store: &str, dry_run: bool) -> String {
+        if dry_run {
+            format!("dry run: {imported} visits would be added to {store}; nothing was written")
+        } else {
+            format!("{imported} visits added to {store}")
+        }
+    }
+
+    fn lock_wait(&self, dir: &str) -> String {
+        format!("waiting: another rounds is writing to {dir} …")
+    }
+
+    fn visit_recorded(&self, date: &str, household: &str) -> String {
+        format!("recorded the visit of {date} to {household}")
+    }
+
+    fn visit_already(&self, date: &str, household: &str) -> String {
+        format!("already recorded: the visit of {date} to {household} (nothing added)")
     }
 
     fn init_created(&self, path: &str) -> String {

@@ -67,6 +67,21 @@ pub trait Catalog: Sync {
     fn due_summary(&self, counts: &DueCounts) -> String;
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
     fn report_title(&self, month: &str, as_of: &str) -> String;
+    fn rejected_word(&self) -> &'static str;
+    fn skipped_word(&self) -> &'static str;
+    fn import_summary(
+        &self,
+        file: &str,
+        rows: usize,
+        imported: usize,
+        skipped: usize,
+        rejected: usize,
+    ) -> String;
+    fn rejects_written(&self, path: &str) -> String;
+    fn import_total(&self, imported: usize, store: &str, dry_run: bool) -> String;
+    fn lock_wait(&self, dir: &str) -> String;
+    fn visit_recorded(&self, date: &str, household: &str) -> String;
+    fn visit_already(&self, date: &str, household: &str) -> String;
     fn init_created(&self, path: &str) -> String;
     fn init_kept(&self, path: &str) -> String;
     fn init_next(&self, dir: &str) -> String;
@@ -134,6 +149,38 @@ impl Lang {
     }
     pub fn report_title(self, month: &str, as_of: &str) -> String {
         self.catalog().report_title(month, as_of)
+    }
+    pub fn rejected_word(self) -> &'static str {
+        self.catalog().rejected_word()
+    }
+    pub fn skipped_word(self) -> &'static str {
+        self.catalog().skipped_word()
+    }
+    pub fn import_summary(
+        self,
+        file: &str,
+        rows: usize,
+        imported: usize,
+        skipped: usize,
+        rejected: usize,
+    ) -> String {
+        self.catalog()
+            .import_summary(file, rows, imported, skipped, rejected)
+    }
+    pub fn rejects_written(self, path: &str) -> String {
+        self.catalog().rejects_written(path)
+    }
+    pub fn import_total(self, imported: usize, store: &str, dry_run: bool) -> String {
+        self.catalog().import_total(imported, store, dry_run)
+    }
+    pub fn lock_wait(self, dir: &str) -> String {
+        self.catalog().lock_wait(dir)
+    }
+    pub fn visit_recorded(self, date: &str, household: &str) -> String {
+        self.catalog().visit_recorded(date, household)
+    }
+    pub fn visit_already(self, date: &str, household: &str) -> String {
+        self.catalog().visit_already(date, household)
     }
     pub fn init_created(self, path: &str) -> String {
         self.catalog().init_created(path)

@@ -91,18 +91,42 @@ impl Catalog for Zh {
             }
             Reason::TooLong => "单元格超过 16 MiB（是否有未闭合的引号？）".into(),
             Reason::NoHeader => "文件没有表头行".into(),
-            Reason::MissingColumns { missing, found } => format!(
-                "缺少列：{}；表头中有：{}",
+            Reason::MissingColumns {
+                missing,
+                expected,
+                found,
+            } => format!(
+                "缺少列：{}（表头应为 {}）；表头中有：{}",
                 missing
                     .iter()
                     .map(|f| format!("{}（{f}）", field(f)))
                     .collect::<Vec<_>>()
                     .join("、"),
+                expected.join("、"),
                 if found.is_empty() {
                     "（空）".into()
                 } else {
                     found.join("、")
                 }
+            ),
+            Reason::NoHouseholdColumn { found } => format!(
+                "缺少户号列（或居民编号列，表头应为 户号/household 或 居民编号/resident）；表头中有：{}——可用 --map 表头=household 或 rounds.toml 的 [import.columns] 指定",
+                if found.is_empty() {
+                    "（空）".into()
+                } else {
+                    found.join("、")
+                }
+            ),
+            Reason::NotPlain(col) => format!("“{col}”是列表或对象，不是单个值"),
+            Reason::NotAnObject => "这一项不是 JSON 对象".into(),
+            Reason::CellError(e) => format!("单元格是表格错误值 {e}"),
+            Reason::RepeatsStored => "与已有走访记录重复".into(),
+            Reason::RepeatsRow { file, line } => format!("与 {file} 第 {line} 行重复"),
+            Reason::StoreLacksColumn(f) => format!(
+                "visits.csv 没有{}列，新记录的{}会丢失；请在表头中加上“{}”列后重新导入",
+                field(f),
+                field(f),
+                field(f)
             ),
             Reason::DuplicateColumn {
                 field: f,
@@ -217,6 +241,51 @@ impl Catalog for Zh {
         let (y, m) = month.split_once('-').unwrap_or((month, ""));
         let m = m.trim_start_matches('0');
         format!("{y}年{m}月走访报告（截至 {as_of}）")
+    }
+
+    fn rejected_word(&self) -> &'static str {
+        "未导入"
+    }
+
+    fn skipped_word(&self) -> &'static str {
+        "跳过"
+    }
+
+    fn import_summary(
+        &self,
+        file: &str,
+        rows: usize,
+        imported: usize,
+        skipped: usize,
+        rejected: usize,
+    ) -> String {
+        format!(
+            "{file}：共 {rows} 行 · 导入 {imported} 行 · 重复跳过 {skipped} 行 · 未导入 {rejected} 行"
+        )
+    }
+
+    fn rejects_written(&self, path: &str) -> String {
+        format!("未导入的行（含行号和原因）已写入：{path}（在其中改正后导入该文件即可）")
+    }
+
+    fn import_total(&self, imported: usize, store: &str, dry_run: bool) -> String {
+        if dry_run {
+            format!("试运行：将向 {store} 添加 {imported} 条走访记录；未写入任何文件")
+        } else {
+            format!("已向 {store} 添加 {imported} 条走访记录")
+        }
+    }
+
+    fn lock_wait(&self, dir: &str) -> String {
+        format!("等待中：另一个 rounds 正在写入 {dir} …")
+    }
+
+    fn visit_recorded(&self, date: &str, household: &str) -> String {
+        format!("已记录 {date} 对 {household} 的走访")
+    }
+
+    fn visit_already(&self, date: &str, household: &str) -> String {
+        format!("已有记录：{date} 对 {household} 的走访（未重复添加）")
     }
 
     fn init_created(&self, path: &str) -> String {

@@ -1,0 +1,79 @@
+//! `rounds visit HOUSEHOLD [--date D] [--visitor V] [--kind K] [--note N] [--persons N]`
+//!
+//! Records one visit from the command line, through the same validation,
+//! duplicate check and safe append as `import`. The household may be given
+//! by a resident's id. Exit status 0 when stored or already stored, 1 when
+//! the visit is rejected (unknown household, a date after today …).
+
+use std::io::Write;
+
+use super::{Ctx, Outcome};
+use crate::cli::VisitArgs;
+use crate::data::date::iso;
+use crate::data::headers::{self, IMPORT};
+use crate::data::logs::{LogKind, LogRow};
+use crate::data::roster::{self, Load, Roster};
+use crate::error::Error;
+use crate::ingest;
+
+pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let mut problems = Vec::new();
+    let roster = {
+        let _lock = ctx.read_lock()?;
+        Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?
+    };
+    ctx.fail_on_errors(problems)?;
+    // The household may be a household id or a resident id.
+    let (household, resident) = if roster.household(args.household.trim()).is_some() {
+        (args.household.as_str(), "")
+    } else {
+        ("", args.household.as_str())
+    };
+    let date = args.date.clone().unwrap_or_else(|| iso(ctx.today));
+    let header = [
+        "date",
+        "household",
+        "resident",
+        "visitor",
+        "kind",
+        "note",
+        "persons",
+    ];
+    let cells = [
+        date.as_str(),
+        household,
+        resident,
+        args.visitor.as_deref().unwrap_or(""),
+        args.kind.as_deref().unwrap_or(""),
+        args.note.as_deref().unwrap_or(""),
+        args.persons.as_deref().unwrap_or(""),
+    ];
+    let cols = headers::map(&IMPORT, &header, &[]).expect("the fields of a visit log");
+    let row = LogRow {
+        line: 1,
+        cells: cells.iter().map(|c| c.to_string()).collect(),
+        unreadable: None,
+    };
+    let candidate = match ingest::validate(&row, &cols, LogKind::Csv, &roster, ctx.today) {
+        Ok(c) => c,
+        Err(reasons) => {
+            let reasons: Vec<String> = reasons.iter().map(|r| ctx.lang.reason(r)).collect();
+            eprintln!(
+                "rounds: {}: {}",
+                ctx.lang.rejected_word(),
+                reasons.join("; ")
+            );
+            return Ok(Outcome::Flagged);
+        }
+    };
+    let id = roster.households[candidate.household].id.clone();
+    let day = iso(candidate.date);
+    let stored = super::import::store_one(ctx, &roster, candidate)?;
+    let line = if stored {
+        ctx.lang.visit_recorded(&day, &id)
+    } else {
+        ctx.lang.visit_already(&day, &id)
+    };
+    writeln!(out, "{line}").map_err(Error::Output)?;
+    Ok(Outcome::Success)
+}

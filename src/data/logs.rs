@@ -1,0 +1,378 @@
+//! Visit logs to import: CSV (UTF-8 or GB18030, like every data file),
+//! JSON (an array of objects, or one object per line) and spreadsheets
+//! (.xlsx, .xls, .ods through calamine). Each becomes a header and rows of
+//! cell texts with the line (or sheet row) where each row starts.
+//!
+//! Spreadsheet cells keep what the sheet means: a date cell becomes an ISO
+//! date, and a number stays a number (`persons` 2.0 reads as 2); whether a
+//! number in the date column is an Excel serial date is the importer's call,
+//! because only spreadsheet cells may carry serials.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::decode;
+use super::table::Table;
+use crate::error::{Error, Problem, Reason};
+
+/// What kind of file a log is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    Csv,
+    Json,
+    Sheet,
+}
+
+/// One row of a log: the cells in header order.
+#[derive(Debug, Clone)]
+pub struct LogRow {
+    pub line: u64,
+    pub cells: Vec<String>,
+    /// Why the row cannot be read at all (a JSON value that is not a plain
+    /// value, a spreadsheet error cell).
+    pub unreadable: Option<Reason>,
+}
+
+/// A whole log, read.
+#[derive(Debug)]
+pub struct Log {
+    pub path: PathBuf,
+    pub kind: LogKind,
+    pub header_line: u64,
+    pub header: Vec<String>,
+    pub rows: Vec<LogRow>,
+}
+
+/// Guesses the kind from the extension, else from the first bytes.
+pub fn kind_of(path: &Path) -> LogKind {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => LogKind::Csv,
+        "json" | "jsonl" | "ndjson" => LogKind::Json,
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => LogKind::Sheet,
+        _ => {
+            let mut head = [0u8; 8];
+            let n = File::open(path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .unwrap_or(0);
+            let head = &head[..n];
+            if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                LogKind::Sheet
+            } else if head
+                .iter()
+                .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
+                .is_some_and(|b| *b == b'[' || *b == b'{')
+            {
+                LogKind::Json
+            } else {
+                LogKind::Csv
+            }
+        }
+    }
+}
+
+/// Reads a log. `Err(Error)` when the file cannot be opened; a problem
+/// when its content cannot be read as a log at all.
+pub fn read(path: &Path, sheet: Option<&str>) -> Result<Result<Log, Problem>, Error> {
+    match kind_of(path) {
+        LogKind::Csv => read_csv(path),
+        LogKind::Json => read_json(path),
+        LogKind::Sheet => Ok(read_sheet(path, sheet)),
+    }
+}
+
+fn read_csv(path: &Path) -> Result<Result<Log, Problem>, Error> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut table = Table::new(path, file);
+    let (header_line, header) = match table.header() {
+        Ok(h) => h,
+        Err(p) => return Ok(Err(p)),
+    };
+    let mut rows = Vec::new();
+    loop {
+        match table.next_row() {
+            Ok(Some(row)) => rows.push(LogRow {
+                line: row.line,
+                cells: row.cells().map(str::to_string).collect(),
+                unreadable: None,
+            }),
+            Ok(None) => break,
+            Err(p) => return Ok(Err(p)),
+        }
+    }
+    Ok(Ok(Log {
+        path: path.to_path_buf(),
+        kind: LogKind::Csv,
+        header_line,
+        header,
+        rows,
+    }))
+}
+
+fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = match decode::decode_all(&bytes) {
+        Ok((t, _)) => t,
+        Err(e) => return Ok(Err(Problem::error(path, Some(e.line), Reason::Encoding))),
+    };
+    let problem = |offset: usize, msg: String| {
+        let line = text[..offset.min(text.len())].matches('\n').count() as u64 + 1;
+        Problem::error(path, Some(line), Reason::Malformed(msg))
+    };
+    // (line, object) pairs.
+    let mut objects: Vec<(u64, Value)> = Vec::new();
+    let trimmed = text.trim_start();
+    let line_at = |offset: usize| text[..offset].matches('\n').count() as u64 + 1;
+    if trimmed.starts_with('[') {
+        let all: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                let line = e.line() as u64;
+                return Ok(Err(Problem::error(
+                    path,
+                    Some(line),
+                    Reason::Malformed(e.to_string()),
+                )));
+            }
+        };
+        let starts = element_starts(&text);
+        let Value::Array(items) = all else {
+            return Ok(Err(problem(0, "expected an array of objects".into())));
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let line = starts.get(i).map_or(1, |&o| line_at(o));
+            objects.push((line, item));
+        }
+    } else {
+        let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+        let mut offset = 0;
+        loop {
+            // The start of the next value: past the whitespace after the last.
+            let start = offset
+                + text[offset..]
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(text.len() - offset);
+            match stream.next() {
+                None => break,
+                Some(Ok(v)) => {
+                    objects.push((line_at(start), v));
+                    offset = stream.byte_offset();
+                }
+                Some(Err(e)) => {
+                    return Ok(Err(Problem::error(
+                        path,
+                        Some(e.line() as u64),
+                        Reason::Malformed(e.to_string()),
+                    )));
+                }
+            }
+        }
+    }
+    // The header: keys in order of first appearance.
+    let mut header: Vec<String> = Vec::new();
+    for (_, v) in &objects {
+        if let Value::Object(map) = v {
+            for k in map.keys() {
+                if !header.iter().any(|h| h == k) {
+                    header.push(k.clone());
+                }
+            }
+        }
+    }
+    let rows = objects
+        .into_iter()
+        .map(|(line, v)| match v {
+            Value::Object(map) => {
+                let mut unreadable = None;
+                let cells = header
+                    .iter()
+                    .map(|h| match map.get(h) {
+                        None | Some(Value::Null) => String::new(),
+                        Some(Value::String(s)) => s.trim().to_string(),
+                        Some(Value::Bool(b)) => b.to_string(),
+                        Some(Value::Number(n)) => {
+                            number_text(n.as_f64().unwrap_or(f64::NAN), &n.to_string())
+                        }
+                        Some(_) => {
+                            unreadable = Some(Reason::NotPlain(h.clone()));
+                            String::new()
+                        }
+                    })
+                    .collect();
+                LogRow {
+                    line,
+                    cells,
+                    unreadable,
+                }
+            }
+            _ => LogRow {
+                line,
+                cells: vec![String::new(); header.len()],
+                unreadable: Some(Reason::NotAnObject),
+            },
+        })
+        .collect();
+    Ok(Ok(Log {
+        path: path.to_path_buf(),
+        kind: LogKind::Json,
+        header_line: 1,
+        header,
+        rows,
+    }))
+}
+
+/// A number as a cell's text: whole numbers without a fraction.
+fn number_text(f: f64, shown: &str) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        shown.to_string()
+    }
+}
+
+/// Byte offsets where the elements of a top-level JSON array start.
+fn element_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut expect) = (0usize, false, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if expect && !b.is_ascii_whitespace() && b != b']' {
+            starts.push(i);
+            expect = false;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth == 1 {
+                    expect = true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect = true,
+            _ => {}
+        }
+    }
+    starts
+}
+
+fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Log, Problem> {
+    use calamine::{Data, Reader};
+    let fail = |m: String| Problem::error(path, None, Reason::Malformed(m));
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
+    let range = match sheet {
+        Some(name) => book
+            .worksheet_range(name)
+            .map_err(|e| fail(format!("sheet '{name}': {e}")))?,
+        None => book
+            .worksheet_range_at(0)
+            .ok_or_else(|| fail("the workbook has no sheet".into()))?
+            .map_err(|e| fail(e.to_string()))?,
+    };
+    let first_row = range.start().map_or(0, |(r, _)| r as u64);
+    let mut rows_iter = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i as u64 + 1, cells));
+    let cell_text = |c: &Data| -> Result<String, Reason> {
+        Ok(match c {
+            Data::Empty => String::new(),
+            Data::String(s) => s.trim().to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) => number_text(*f, &f.to_string()),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(dt) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                if dt.is_datetime() && y > 0 {
+                    format!("{y:04}-{m:02}-{d:02}")
+                } else {
+                    number_text(dt.as_f64(), &dt.as_f64().to_string())
+                }
+            }
+            Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+            Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => return Err(Reason::CellError(format!("{e}"))),
+        })
+    };
+    // The header is the first row with anything in it.
+    let (header_line, header) = loop {
+        match rows_iter.next() {
+            None => return Err(Problem::error(path, None, Reason::NoHeader)),
+            Some((line, cells)) => {
+                let texts: Vec<String> = cells
+                    .iter()
+                    .map(|c| cell_text(c).unwrap_or_default())
+                    .collect();
+                if texts.iter().any(|t| !t.is_empty()) {
+                    break (line, texts);
+                }
+            }
+        }
+    };
+    let mut rows = Vec::new();
+    for (line, cells) in rows_iter {
+        let mut unreadable = None;
+        let texts: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                cell_text(c).unwrap_or_else(|r| {
+                    unreadable = Some(r);
+                    String::new()
+                })
+            })
+            .collect();
+        if unreadable.is_none() && texts.iter().all(|t| t.is_empty()) {
+            continue;
+        }
+        rows.push(LogRow {
+            line,
+            cells: texts,
+            unreadable,
+        });
+    }
+    Ok(Log {
+        path: path.to_path_buf(),
+        kind: LogKind::Sheet,
+        header_line,
+        header,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_element_lines() {
+        let text = "[\n  {\"a\": \"[,]\"},\n  {\"a\": {\"b\": 1}}, {\"a\": 2}\n]";
+        let starts = element_starts(text);
+        let lines: Vec<usize> = starts
+            .iter()
+            .map(|&o| text[..o].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, vec![2, 3, 3]);
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(number_text(2.0, "2.0"), "2");
+        assert_eq!(number_text(1.5, "1.5"), "1.5");
+        assert_eq!(number_text(-3.0, "-3"), "-3");
+    }
+}

@@ -1,0 +1,382 @@
+//! The path of a new visit into `visits.csv`, shared by `import` and
+//! `visit`: validation against the roster and the as-of date, duplicates
+//! within the run and against the store, and rows written in the store's
+//! own conventions (its header order, line ends and encoding), appended
+//! under the directory's write lock.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::data::date::{self, iso};
+use crate::data::decode::Encoding;
+use crate::data::headers::{self, Columns};
+use crate::data::logs::{LogKind, LogRow};
+use crate::data::roster::Roster;
+use crate::data::table::Table;
+use crate::data::visits::{self, parse_persons};
+use crate::error::{Error, FieldName, Problem, Reason};
+use crate::i18n::Lang;
+
+/// A visit that passed validation, waiting to be stored.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub date: NaiveDate,
+    pub household: usize,
+    pub visitor: String,
+    pub kind: String,
+    pub note: String,
+    pub persons: Option<u32>,
+    /// Which input it came from (an index the caller gives), and its line.
+    pub source: usize,
+    pub line: u64,
+}
+
+/// The duplicate key of the SPEC: date, household, visitor.
+type Key = (NaiveDate, usize, String);
+
+fn key(c: &Candidate) -> Key {
+    (c.date, c.household, c.visitor.clone())
+}
+
+/// Checks one row of a log against the roster and the as-of date.
+pub fn validate(
+    row: &LogRow,
+    cols: &Columns,
+    kind: LogKind,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Candidate, Vec<Reason>> {
+    let mut reasons = Vec::new();
+    if let Some(r) = &row.unreadable {
+        reasons.push(r.clone());
+    }
+    let get = |f: FieldName| {
+        cols.get(f)
+            .and_then(|c| row.cells.get(c))
+            .map_or("", |s| s.trim())
+    };
+    let date_text = get("date");
+    let date = if date_text.is_empty() {
+        reasons.push(Reason::Empty("date"));
+        None
+    } else {
+        match date::parse(date_text) {
+            Ok(d) => Some(d),
+            // Only a spreadsheet cell may hold an Excel serial number.
+            Err(why) => match (kind, date_text.parse::<f64>()) {
+                (LogKind::Sheet, Ok(serial)) => {
+                    let d = date::from_excel_serial(serial);
+                    if d.is_none() {
+                        reasons.push(Reason::BadDate {
+                            field: "date",
+                            value: date_text.to_string(),
+                            why: date::DateError::Year,
+                        });
+                    }
+                    d
+                }
+                _ => {
+                    reasons.push(Reason::BadDate {
+                        field: "date",
+                        value: date_text.to_string(),
+                        why,
+                    });
+                    None
+                }
+            },
+        }
+    };
+    if let Some(d) = date
+        && d > today
+    {
+        reasons.push(Reason::FutureVisit {
+            date: iso(d),
+            today: iso(today),
+        });
+    }
+    let household_text = get("household");
+    let resident_text = get("resident");
+    let household = if !household_text.is_empty() {
+        let h = roster.household(household_text);
+        if h.is_none() {
+            reasons.push(Reason::UnknownHousehold(household_text.to_string()));
+        }
+        h
+    } else if !resident_text.is_empty() {
+        let h = roster.household_of_resident(resident_text);
+        if h.is_none() {
+            reasons.push(Reason::UnknownResident(resident_text.to_string()));
+        }
+        h
+    } else {
+        reasons.push(Reason::Empty("household"));
+        None
+    };
+    let persons = parse_persons(get("persons"))
+        .map_err(|r| reasons.push(r))
+        .ok()
+        .flatten();
+    let used = row
+        .cells
+        .iter()
+        .rposition(|c| !c.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    if used > cols.width {
+        reasons.push(Reason::ExtraCells {
+            cells: used,
+            columns: cols.width,
+        });
+    }
+    match (date, household) {
+        (Some(date), Some(household)) if reasons.is_empty() => Ok(Candidate {
+            date,
+            household,
+            visitor: get("visitor").to_string(),
+            kind: get("kind").to_string(),
+            note: get("note").to_string(),
+            persons,
+            source: 0,
+            line: row.line,
+        }),
+        _ => Err(reasons),
+    }
+}
+
+/// The candidates of one run, without repeats.
+#[derive(Default)]
+pub struct Batch {
+    pub candidates: Vec<Candidate>,
+    seen: HashMap<Key, (usize, u64)>,
+}
+
+impl Batch {
+    /// Adds a candidate; returns where it was seen before in this run, if
+    /// it repeats an earlier row (then it is not added).
+    pub fn offer(&mut self, c: Candidate) -> Option<(usize, u64)> {
+        let k = key(&c);
+        if let Some(&first) = self.seen.get(&k) {
+            return Some(first);
+        }
+        self.seen.insert(k, (c.source, c.line));
+        self.candidates.push(c);
+        None
+    }
+
+    /// Removes the candidates that repeat a visit stored in `store` (read
+    /// whole, with the write lock held) and returns them. The scan also
+    /// settles the store's encoding, which new rows follow.
+    pub fn drop_stored(
+        &mut self,
+        store: &mut StoreFormat,
+        roster: &Roster,
+    ) -> Result<Vec<Candidate>, Error> {
+        if !store.exists || self.candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stored = vec![false; self.candidates.len()];
+        // Index the candidates by key for the scan.
+        let by_key: HashMap<Key, usize> = self
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (key(c), i))
+            .collect();
+        let table = Table::open(&store.path, None)?.ok_or_else(|| {
+            Error::io(
+                &store.path,
+                std::io::Error::other("visits.csv disappeared during the import"),
+            )
+        })?;
+        let mut problems = Vec::new();
+        let mut probe: Key = (NaiveDate::MIN, 0, String::new());
+        let encoding = visits::scan_table(table, &mut problems, |v| {
+            if let Some(h) = roster.household(v.household) {
+                probe.0 = v.date;
+                probe.1 = h;
+                probe.2.clear();
+                probe.2.push_str(v.visitor);
+                if let Some(&i) = by_key.get(&probe) {
+                    stored[i] = true;
+                }
+            }
+        });
+        if store.encoding != Encoding::Utf8Bom {
+            store.encoding = encoding;
+        }
+        // Rows of the store that cannot be read as visits cannot repeat a
+        // new one; but a store that cannot be read to its end would let
+        // duplicates through.
+        if let Some(p) = problems.into_iter().find(|p| is_file_level(&p.reason)) {
+            return Err(Error::Invalid(vec![p]));
+        }
+        let mut dropped = Vec::new();
+        let mut kept = Vec::new();
+        for (c, s) in std::mem::take(&mut self.candidates).into_iter().zip(stored) {
+            if s { dropped.push(c) } else { kept.push(c) }
+        }
+        self.candidates = kept;
+        Ok(dropped)
+    }
+}
+
+/// Problems that stop a file from being read to its end.
+fn is_file_level(r: &Reason) -> bool {
+    matches!(
+        r,
+        Reason::Encoding
+            | Reason::Unterminated
+            | Reason::TooLong
+            | Reason::Malformed(_)
+            | Reason::MissingColumns { .. }
+            | Reason::DuplicateColumn { .. }
+    )
+}
+
+/// How visits.csv is written, so that new rows follow it.
+#[derive(Debug, Clone)]
+pub struct StoreFormat {
+    pub path: std::path::PathBuf,
+    pub exists: bool,
+    /// The field of each header column (None for columns the tool does
+    /// not know, which new rows leave empty).
+    pub columns: Vec<Option<FieldName>>,
+    pub crlf: bool,
+    pub encoding: Encoding,
+    pub ends_with_newline: bool,
+}
+
+impl StoreFormat {
+    /// Reads the conventions of `dir/visits.csv`.
+    pub fn detect(dir: &Path) -> Result<StoreFormat, Error> {
+        let path = dir.join(visits::FILE);
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(StoreFormat {
+                    path,
+                    exists: false,
+                    columns: Vec::new(),
+                    crlf: true,
+                    encoding: Encoding::Utf8Bom,
+                    ends_with_newline: true,
+                });
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let io = |e| Error::io(&path, e);
+        let head = {
+            use std::io::Read;
+            let mut buf = vec![0u8; 1 << 16];
+            let mut f = std::fs::File::open(&path).map_err(io)?;
+            let n = f.read(&mut buf).map_err(io)?;
+            buf.truncate(n);
+            buf
+        };
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let crlf = match head.iter().position(|&b| b == b'\n') {
+            Some(i) => i > 0 && head[i - 1] == b'\r',
+            None => bom,
+        };
+        let mut table = Table::open(&path, None)?.expect("the file exists");
+        let columns = match table.header() {
+            Ok((line, header)) => {
+                let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+                headers::map(&headers::VISITS, &cells, &[])
+                    .map_err(|r| Error::Invalid(vec![Problem::error(&path, Some(line), r)]))?;
+                header
+                    .iter()
+                    .map(|h| headers::field_of(&headers::VISITS, h))
+                    .collect()
+            }
+            Err(p) if *p.reason == Reason::NoHeader => Vec::new(),
+            Err(p) => return Err(Error::Invalid(vec![p])),
+        };
+        let ends_with_newline = matches!(
+            crate::store::last_byte(&path, meta.len()).map_err(io)?,
+            None | Some(b'\n' | b'\r')
+        );
+        Ok(StoreFormat {
+            path,
+            exists: true,
+            columns,
+            crlf,
+            // Settled by the scan for duplicates (`Batch::drop_stored`).
+            encoding: if bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            },
+            ends_with_newline,
+        })
+    }
+
+    /// The header a new store starts with, in the user's language.
+    pub fn new_header(lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => "\u{feff}日期,户号,走访人,走访方式,走访情况,人数\r\n",
+            Lang::En => "\u{feff}date,household,visitor,kind,note,persons\r\n",
+        }
+    }
+
+    /// The bytes of `rows` as the store writes them. Fails when a row has
+    /// a value for a field the store has no column for.
+    pub fn render(&self, rows: &[Candidate], roster: &Roster) -> Result<Vec<u8>, Error> {
+        let columns: Vec<Option<FieldName>> = if self.columns.is_empty() {
+            ["date", "household", "visitor", "kind", "note", "persons"]
+                .map(Some)
+                .to_vec()
+        } else {
+            self.columns.clone()
+        };
+        for (field, has) in [
+            ("visitor", rows.iter().any(|r| !r.visitor.is_empty())),
+            ("kind", rows.iter().any(|r| !r.kind.is_empty())),
+            ("note", rows.iter().any(|r| !r.note.is_empty())),
+            ("persons", rows.iter().any(|r| r.persons.is_some())),
+        ] {
+            if has && !columns.contains(&Some(field)) {
+                return Err(Error::Invalid(vec![Problem::error(
+                    &self.path,
+                    Some(1),
+                    Reason::StoreLacksColumn(field),
+                )]));
+            }
+        }
+        let terminator = if self.crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        };
+        let mut w = csv::WriterBuilder::new()
+            .terminator(terminator)
+            .from_writer(Vec::new());
+        for r in rows {
+            let record = columns.iter().map(|c| match c {
+                Some("date") => iso(r.date),
+                Some("household") => roster.households[r.household].id.clone(),
+                Some("visitor") => r.visitor.clone(),
+                Some("kind") => r.kind.clone(),
+                Some("note") => r.note.clone(),
+                Some("persons") => r.persons.map(|p| p.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            });
+            w.write_record(record).map_err(|e| Error::Other(e.into()))?;
+        }
+        let mut text = w
+            .into_inner()
+            .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+        if self.exists && !self.ends_with_newline {
+            let nl: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
+            text.splice(0..0, nl.iter().copied());
+        }
+        Ok(match self.encoding {
+            Encoding::Gb18030 => {
+                let s = String::from_utf8(text).expect("csv writes what it was given");
+                encoding_rs::GB18030.encode(&s).0.into_owned()
+            }
+            Encoding::Utf8 | Encoding::Utf8Bom => text,
+        })
+    }
+}
