@@ -169,7 +169,7 @@ pub struct VisitArgs {
     pub note: Option<String>,
 
     /// How many residents were met.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub persons: Option<String>,
 }
 

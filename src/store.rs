@@ -127,37 +127,54 @@ fn open_lock_file(dir: &Path) -> std::io::Result<File> {
     o.open(lock_path(dir))
 }
 
-/// Takes the exclusive write lock of `dir`, waiting for another writer.
-/// `waiting` is called once if the lock is not free within a second.
-pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> {
-    let file = open_lock_file(dir).map_err(|e| Error::io(lock_path(dir), e))?;
+/// Takes a lock on `file`, exclusive or shared, calling `waiting` once if
+/// it is not free within a second, then waiting for it.
+fn acquire(file: &File, exclusive: bool, waiting: impl FnOnce()) -> std::io::Result<()> {
     let started = Instant::now();
     let mut waiting = Some(waiting);
     loop {
-        match file.try_lock() {
-            Ok(()) => break,
+        let attempt = if exclusive {
+            file.try_lock()
+        } else {
+            file.try_lock_shared()
+        };
+        match attempt {
+            Ok(()) => return Ok(()),
             Err(std::fs::TryLockError::WouldBlock) => {
                 if started.elapsed() >= Duration::from_secs(1)
                     && let Some(say) = waiting.take()
                 {
                     say();
-                    file.lock().map_err(|e| Error::io(lock_path(dir), e))?;
-                    break;
+                    return if exclusive {
+                        file.lock()
+                    } else {
+                        file.lock_shared()
+                    };
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock_path(dir), e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
         }
     }
+}
+
+/// Takes the exclusive write lock of `dir`, waiting for another writer
+/// (`waiting` is called once if that takes more than a second), and rolls
+/// back any append that a killed process left unfinished.
+pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> {
+    let file = open_lock_file(dir).map_err(|e| Error::io(lock_path(dir), e))?;
+    acquire(&file, true, waiting).map_err(|e| Error::io(lock_path(dir), e))?;
     let lock = DirLock { _file: file };
     recover(dir)?;
     Ok(lock)
 }
 
 /// Takes a shared lock of `dir` for reading, so that no write is half done
-/// while the files are read. Without write access to the directory (no
-/// lock file can be made) it reads unlocked.
-pub fn read_lock(dir: &Path) -> Result<Option<DirLock>, Error> {
+/// while the files are read. If a killed writer left an append unfinished
+/// and no writer is at work, it is rolled back first. Without write access
+/// to the directory (no lock file can be made) it reads unlocked, and
+/// `committed_len` keeps it from an unfinished append.
+pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, Error> {
     let file = match open_lock_file(dir) {
         Ok(f) => f,
         Err(_) => match File::open(lock_path(dir)) {
@@ -165,8 +182,16 @@ pub fn read_lock(dir: &Path) -> Result<Option<DirLock>, Error> {
             Err(_) => return Ok(None),
         },
     };
-    file.lock_shared()
-        .map_err(|e| Error::io(lock_path(dir), e))?;
+    let io = |e| Error::io(lock_path(dir), e);
+    if JOURNALED.iter().any(|f| journal_path(dir, f).exists()) && file.try_lock().is_ok() {
+        // Nobody is writing: the journal is a crash's leftover.
+        recover(dir)?;
+        // Taking the shared lock on the same handle trades the exclusive
+        // one for it without letting a writer in between.
+        file.lock_shared().map_err(io)?;
+    } else {
+        acquire(&file, false, waiting).map_err(io)?;
+    }
     Ok(Some(DirLock { _file: file }))
 }
 

@@ -47,7 +47,9 @@ impl Ctx {
     /// Holds the data directory's shared lock while a command reads, so
     /// that no write is seen half done.
     pub fn read_lock(&self) -> Result<Option<crate::store::DirLock>, Error> {
-        crate::store::read_lock(&self.dir)
+        crate::store::read_lock(&self.dir, || {
+            eprintln!("{}", self.lang.lock_wait(&self.dir.display().to_string()));
+        })
     }
 
     /// Scans visits.csv up to its committed length.

@@ -1,0 +1,562 @@
+//! `rounds import` and `rounds visit`: logs of every kind in, nothing lost,
+//! nothing doubled, the store's own conventions kept.
+
+mod common;
+
+use common::{Workdir, conformance};
+use serde_json::Value;
+
+const T: &str = "2020-07-31";
+
+/// A fresh copy of the zh conformance community.
+fn zh() -> Workdir {
+    let wd = Workdir::new();
+    for f in ["residents.csv", "visits.csv"] {
+        std::fs::copy(conformance("zh").join(f), wd.join(f)).unwrap();
+    }
+    wd
+}
+
+/// The stored visits, header excluded, as read by a plain CSV reader.
+fn stored(wd: &Workdir) -> Vec<Vec<String>> {
+    let bytes = wd.read("visits.csv");
+    let text = match String::from_utf8(bytes.clone()) {
+        Ok(t) => t,
+        Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn import(wd: &Workdir, files: &[&str]) -> common::Run {
+    let mut args = vec!["--today", T, "import"];
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| wd.join(f).display().to_string())
+        .collect();
+    args.extend(paths.iter().map(String::as_str));
+    wd.run(&args)
+}
+
+// ---------------------------------------------------------------------------
+// The shared conformance cases, as ../shared/conformance/check runs them.
+
+fn expected() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(conformance("import").join("expected.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn conformance_each_log_alone() {
+    let exp = expected();
+    for (log, e) in exp["alone"].as_object().unwrap() {
+        let wd = zh();
+        std::fs::copy(conformance("import").join(log), wd.join(log)).unwrap();
+        let before = stored(&wd);
+        let run = import(&wd, &[log]).expect(e["exit_status"].as_i64().unwrap() as i32);
+        let after = stored(&wd);
+        let added = &after[before.len()..];
+        assert_eq!(added.len() as u64, e["accepted"].as_u64().unwrap(), "{log}");
+        // The appended rows, field by field, in order.
+        for (got, want) in added.iter().zip(e["appended"].as_array().unwrap()) {
+            let want: Vec<&str> = ["date", "household", "visitor", "kind", "note", "persons"]
+                .iter()
+                .map(|k| want[*k].as_str().unwrap())
+                .collect();
+            assert_eq!(got, &want, "{log}");
+        }
+        assert_eq!(
+            &after[..before.len()],
+            &before[..],
+            "{log}: old rows unchanged"
+        );
+        let text = run.stdout() + &run.stderr();
+        for r in e["rejects"].as_array().unwrap() {
+            let line = r["line"].as_u64().unwrap();
+            assert!(
+                text.contains(&format!("{log}:{line}: rejected")),
+                "{log}: line {line} not reported:\n{text}"
+            );
+        }
+        let summary = format!(
+            "{} rows · {} imported · {} duplicates skipped · {} rejected",
+            e["rows"], e["accepted"], e["skipped"], e["rejected"]
+        );
+        assert!(text.contains(&summary), "{log}: {summary}\n{text}");
+    }
+}
+
+#[test]
+fn conformance_all_logs_in_one_run_then_the_expected_outputs() {
+    let exp = expected();
+    let wd = zh();
+    let logs: Vec<&str> = exp["alone"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for log in &logs {
+        std::fs::copy(conformance("import").join(log), wd.join(log)).unwrap();
+    }
+    import(&wd, &logs).expect(exp["combined"]["exit_status"].as_i64().unwrap() as i32);
+    assert_eq!(
+        stored(&wd).len() as u64,
+        exp["visits_after_combined"].as_u64().unwrap()
+    );
+    // due and report after the import, as the expected files say.
+    let manifest =
+        std::fs::read_to_string(conformance("import").join("expected/MANIFEST.tsv")).unwrap();
+    for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let (name, args) = line.split_once('\t').unwrap();
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let run = wd.run(&args).ok();
+        let want =
+            std::fs::read_to_string(conformance("import").join("expected").join(name)).unwrap();
+        if name.ends_with(".json") {
+            let want: Value = serde_json::from_str(&want).unwrap();
+            let got = run.json();
+            for (k, v) in want.as_object().unwrap() {
+                assert_eq!(&got[k], v, "{name}: {k}");
+            }
+        } else {
+            let mut r = csv::Reader::from_reader(want.as_bytes());
+            let cols: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+            let want: Vec<Vec<String>> = r
+                .records()
+                .map(|x| x.unwrap().iter().map(str::to_string).collect())
+                .collect();
+            let got = run.csv();
+            assert_eq!(got.len(), want.len(), "{name}");
+            for (g, w) in got.iter().zip(&want) {
+                for (c, v) in cols.iter().zip(w) {
+                    assert_eq!(&g[c], v, "{name}: {c}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn importing_the_same_log_twice_adds_nothing() {
+    let wd = zh();
+    std::fs::copy(
+        conformance("import").join("clean.csv"),
+        wd.join("clean.csv"),
+    )
+    .unwrap();
+    import(&wd, &["clean.csv"]).ok();
+    let once = wd.read("visits.csv");
+    import(&wd, &["clean.csv"])
+        .ok()
+        .says("30 rows · 0 imported · 30 duplicates skipped · 0 rejected");
+    assert_eq!(wd.read("visits.csv"), once);
+}
+
+// ---------------------------------------------------------------------------
+// Logs of every kind.
+
+/// A small community with an English store.
+fn small() -> Workdir {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,household,level\nR1,H1,red\nR2,H2,green\nR3,,yellow\n",
+    );
+    wd.write(
+        "visits.csv",
+        "date,household,visitor,kind,note,persons\n2020-07-01,H1,王,入户,,1\n",
+    );
+    wd
+}
+
+#[test]
+fn gbk_crlf_log_with_chinese_dates() {
+    let wd = small();
+    let log = "日期,户号,走访人,走访方式,走访情况,人数\r\n2020年7月3日,H1,王,入户,\"反映楼道灯坏了,已报物业\",2\r\n2020/7/4,R3,李,电话,,\r\n";
+    wd.write("log.csv", encoding_rs::GB18030.encode(log).0);
+    import(&wd, &["log.csv"]).ok().says("2 imported");
+    let rows = stored(&wd);
+    assert_eq!(
+        rows[1],
+        [
+            "2020-07-03",
+            "H1",
+            "王",
+            "入户",
+            "反映楼道灯坏了,已报物业",
+            "2"
+        ]
+    );
+    assert_eq!(rows[2], ["2020-07-04", "R3", "李", "电话", "", ""]);
+}
+
+#[test]
+fn bom_log() {
+    let wd = small();
+    wd.write(
+        "log.csv",
+        "\u{feff}走访日期,户号,走访人\n2020-07-05,H2,王\n",
+    );
+    import(&wd, &["log.csv"]).ok().says("1 imported");
+    assert_eq!(stored(&wd)[1][..3], ["2020-07-05", "H2", "王"]);
+}
+
+#[test]
+fn json_array_and_one_object_per_line() {
+    let wd = small();
+    wd.write(
+        "a.json",
+        "[\n  {\"date\": \"2020-07-06\", \"household\": \"H1\", \"visitor\": \"王\", \"persons\": 2},\n  {\"date\": \"2020/7/7\",\n   \"household\": \"H2\"},\n  {\"date\": \"2020-02-30\", \"household\": \"H2\"}\n]\n",
+    );
+    let run = import(&wd, &["a.json"]).expect(1);
+    let a = wd.join("a.json").display().to_string();
+    run.says("3 rows · 2 imported")
+        .says(&format!("{a}:5: rejected: invalid date '2020-02-30'"));
+    wd.write(
+        "b.jsonl",
+        "{\"date\":\"2020-07-08\",\"resident\":\"R3\",\"note\":\"ok\"}\n\n{\"date\":\"2020-07-09\",\"household\":\"NOPE\"}\n{\"date\":\"2020-07-10\",\"household\":\"H1\",\"persons\":[1]}\n",
+    );
+    let run = import(&wd, &["b.jsonl"]).expect(1);
+    let b = wd.join("b.jsonl").display().to_string();
+    run.says(&format!("{b}:3: rejected: unknown household 'NOPE'"))
+        .says(&format!("{b}:4: rejected: 'persons' holds a list"));
+    let rows = stored(&wd);
+    assert_eq!(rows.len(), 1 + 2 + 1);
+    assert_eq!(rows[1], ["2020-07-06", "H1", "王", "", "", "2"]);
+    assert_eq!(rows[3], ["2020-07-08", "R3", "", "", "ok", ""]);
+}
+
+#[test]
+fn xlsx_with_date_cells_serials_and_text_dates() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let wd = small();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy/m/d");
+    for (c, h) in ["走访日期", "户号", "走访人", "人数"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    // Row 3: a real date cell; row 4: a bare serial number; rows 5–6: text.
+    sheet
+        .write_datetime_with_format(
+            2,
+            0,
+            ExcelDateTime::from_ymd(2020, 7, 11).unwrap(),
+            &date_format,
+        )
+        .unwrap();
+    sheet.write_string(2, 1, "H1").unwrap();
+    sheet.write_number(2, 3, 2.0).unwrap();
+    sheet.write_number(3, 0, 44024.0).unwrap(); // 2020-07-12
+    sheet.write_string(3, 1, "H2").unwrap();
+    sheet.write_string(4, 0, "2020年7月13日").unwrap();
+    sheet.write_string(4, 1, "R3").unwrap();
+    sheet.write_string(5, 0, "2020/7/32").unwrap();
+    sheet.write_string(5, 1, "H1").unwrap();
+    book.save(wd.join("log.xlsx")).unwrap();
+    let run = import(&wd, &["log.xlsx"]).expect(1);
+    let log = wd.join("log.xlsx").display().to_string();
+    run.says("4 rows · 3 imported")
+        .says(&format!("{log}:6: rejected: invalid date '2020/7/32'"));
+    let rows = stored(&wd);
+    assert_eq!(rows[1], ["2020-07-11", "H1", "", "", "", "2"]);
+    assert_eq!(rows[2][..2], ["2020-07-12", "H2"]);
+    assert_eq!(rows[3][..2], ["2020-07-13", "R3"]);
+    // The rejects file keeps the row for fixing.
+    let rejects = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    assert!(rejects.contains("2020/7/32,H1"), "{rejects}");
+}
+
+#[test]
+fn serial_numbers_only_from_spreadsheets() {
+    let wd = small();
+    wd.write("log.csv", "date,household\n44024,H1\n");
+    import(&wd, &["log.csv"])
+        .expect(1)
+        .says("'44024' is not a date");
+}
+
+// ---------------------------------------------------------------------------
+// Column mapping.
+
+#[test]
+fn map_option_and_settings_map_unknown_headers() {
+    let wd = small();
+    wd.write("log.csv", "走访时间,门牌,工作人员\n2020-07-14,H1,王\n");
+    let run = import(&wd, &["log.csv"]).expect(3);
+    run.says("missing column date")
+        .says("date/日期/走访日期")
+        .says("the header has: 走访时间, 门牌, 工作人员");
+    assert_eq!(stored(&wd).len(), 1, "nothing written");
+    let log = wd.join("log.csv").display().to_string();
+    wd.run(&[
+        "--today",
+        T,
+        "import",
+        &log,
+        "--map",
+        "走访时间=date",
+        "--map",
+        "门牌=household",
+        "--map",
+        "工作人员=走访人",
+    ])
+    .ok()
+    .says("1 imported");
+    assert_eq!(stored(&wd)[1][..3], ["2020-07-14", "H1", "王"]);
+    // The same mapping from rounds.toml.
+    wd.write("log2.csv", "走访时间,门牌,工作人员\n2020-07-15,H2,李\n");
+    wd.write("rounds.toml", "[import.columns]\n\"走访时间\" = \"date\"\n\"门牌\" = \"household\"\n\"工作人员\" = \"visitor\"\n");
+    import(&wd, &["log2.csv"]).ok().says("1 imported");
+    assert_eq!(stored(&wd)[2][..3], ["2020-07-15", "H2", "李"]);
+    wd.run(&["import", &log, "--map", "x=when"])
+        .expect(2)
+        .says("not a field");
+}
+
+// ---------------------------------------------------------------------------
+// Dry runs, rejects files, conventions of the store.
+
+#[test]
+fn dry_run_changes_nothing() {
+    let wd = zh();
+    std::fs::copy(conformance("import").join("bad.csv"), wd.join("bad.csv")).unwrap();
+    let before: Vec<(String, Vec<u8>)> = std::fs::read_dir(wd.path())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    let run = wd
+        .run(&[
+            "--today",
+            T,
+            "import",
+            "--dry-run",
+            wd.join("bad.csv").to_str().unwrap(),
+        ])
+        .expect(1);
+    run.says("12 rows · 4 imported · 3 duplicates skipped · 5 rejected")
+        .says("bad.csv:3: rejected")
+        .says("dry run");
+    for (name, bytes) in &before {
+        assert_eq!(&wd.read(name), bytes, "{name} changed");
+    }
+    // No file is created but the (empty) lock file that every reader takes.
+    let after: Vec<String> = std::fs::read_dir(wd.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".rounds.lock")
+        .collect();
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "a dry run creates no file: {after:?}"
+    );
+}
+
+#[test]
+fn rejects_file_keeps_rows_with_line_and_reason() {
+    let wd = zh();
+    std::fs::copy(conformance("import").join("bad.csv"), wd.join("bad.csv")).unwrap();
+    let run = import(&wd, &["bad.csv"]).expect(1);
+    let path = wd.join("bad.rejects.csv");
+    run.says(&path.display().to_string());
+    let text = String::from_utf8(wd.read("bad.rejects.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header.last().unwrap(), "reason");
+    assert_eq!(header[header.len() - 2], "line");
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let lines: Vec<&str> = rows.iter().map(|r| r[r.len() - 2].as_str()).collect();
+    assert_eq!(lines, ["3", "4", "5", "6", "12"]);
+    assert!(rows[0].last().unwrap().contains("2020-02-30"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // Fixed and imported again, the rejected rows come in.
+    let fixed = text
+        .replace("2020-02-30", "2020-07-30")
+        .replace("ZZ99-9-9999", "HQ01-1-0101");
+    wd.write("bad.rejects.csv", fixed);
+    import(&wd, &["bad.rejects.csv"])
+        .expect(1)
+        .says("5 rows · 2 imported");
+}
+
+#[test]
+fn new_rows_follow_the_store() {
+    // A GBK store with CRLF, its own column order, an extra column and no
+    // line break at its end.
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,household,level\nR1,H1,red\n");
+    let store = "户号,备注,日期,自定义,走访人\r\nH1,旧记录,2020-07-01,x,王";
+    wd.write("visits.csv", encoding_rs::GB18030.encode(store).0);
+    wd.write(
+        "log.csv",
+        "date,household,visitor,note\n2020/7/2,H1,李,\"新, 记录\"\n",
+    );
+    import(&wd, &["log.csv"]).ok();
+    let bytes = wd.read("visits.csv");
+    assert!(std::str::from_utf8(&bytes).is_err(), "still GB18030");
+    let text = encoding_rs::GB18030.decode(&bytes).0.into_owned();
+    assert_eq!(
+        text,
+        "户号,备注,日期,自定义,走访人\r\nH1,旧记录,2020-07-01,x,王\r\nH1,\"新, 记录\",2020-07-02,,李\r\n"
+    );
+    // A column the store lacks stops the import rather than lose the value.
+    wd.write("log2.csv", "date,household,persons\n2020-07-03,H1,2\n");
+    import(&wd, &["log2.csv"])
+        .expect(3)
+        .says("no persons column");
+    assert_eq!(wd.read("visits.csv"), bytes);
+}
+
+#[test]
+fn a_missing_store_is_created_with_a_header() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,level\nR1,red\n");
+    wd.write("log.csv", "date,household\n2020-07-02,R1\n");
+    wd.run(&[
+        "--today",
+        T,
+        "--lang",
+        "zh",
+        "import",
+        wd.join("log.csv").to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        String::from_utf8(wd.read("visits.csv")).unwrap(),
+        "\u{feff}日期,户号,走访人,走访方式,走访情况,人数\r\n2020-07-02,R1,,,,\r\n"
+    );
+}
+
+#[test]
+fn a_log_that_cannot_be_read_stops_the_whole_run() {
+    let wd = small();
+    wd.write("good.csv", "date,household\n2020-07-02,H1\n");
+    wd.write("broken.csv", "date,household\n2020-07-03,\"H2\n");
+    let before = wd.read("visits.csv");
+    import(&wd, &["good.csv", "broken.csv"])
+        .expect(3)
+        .says("never closed");
+    assert_eq!(wd.read("visits.csv"), before);
+}
+
+#[test]
+fn waits_for_the_lock() {
+    let wd = small();
+    wd.write("log.csv", "date,household\n2020-07-02,H1\n");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(wd.join(".rounds.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rounds"))
+        .args([
+            "--data",
+            wd.path().to_str().unwrap(),
+            "--today",
+            T,
+            "import",
+            wd.join("log.csv").to_str().unwrap(),
+        ])
+        .env("LANG", "C")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1800));
+    assert_eq!(
+        stored(&wd).len(),
+        1,
+        "nothing written while the lock is held"
+    );
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("waiting: another rounds is writing"));
+    assert_eq!(stored(&wd).len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// rounds visit
+
+#[test]
+fn visit_records_one_visit() {
+    let wd = small();
+    wd.run(&[
+        "--today",
+        T,
+        "visit",
+        "H2",
+        "--date",
+        "2020/7/20",
+        "--visitor",
+        "王",
+        "--kind",
+        "入户",
+        "--note",
+        "正常",
+        "--persons",
+        "1",
+    ])
+    .ok()
+    .says("recorded the visit of 2020-07-20 to H2");
+    assert_eq!(
+        stored(&wd)[1],
+        ["2020-07-20", "H2", "王", "入户", "正常", "1"]
+    );
+    // Again: nothing added.
+    wd.run(&[
+        "--today",
+        T,
+        "visit",
+        "H2",
+        "--date",
+        "2020-07-20",
+        "--visitor",
+        "王",
+    ])
+    .ok()
+    .says("already recorded");
+    assert_eq!(stored(&wd).len(), 2);
+    // A resident's id stands for the household; the date defaults to today.
+    wd.run(&["--today", T, "visit", "R3"]).ok();
+    assert_eq!(stored(&wd)[2][..2], ["2020-07-31", "R3"]);
+    wd.run(&["--today", T, "visit", "R1"]).ok();
+    assert_eq!(stored(&wd)[3][..2], ["2020-07-31", "H1"]);
+    // Rejected: unknown, future, bad persons.
+    wd.run(&["--today", T, "visit", "NOPE"])
+        .expect(1)
+        .says("unknown resident 'NOPE'");
+    wd.run(&["--today", T, "visit", "H1", "--date", "2020-08-01"])
+        .expect(1)
+        .says("after today");
+    wd.run(&["--today", T, "visit", "H1", "--persons", "-2"])
+        .expect(1)
+        .says("persons '-2'");
+    assert_eq!(stored(&wd).len(), 4);
+}
