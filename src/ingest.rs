@@ -19,40 +19,76 @@ use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
 
-/// A visit that passed validation, waiting to be stored.
+/// A row that passed validation, borrowing its text from the row.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked<'a> {
+    pub date: NaiveDate,
+    pub household: usize,
+    pub visitor: &'a str,
+    pub kind: &'a str,
+    pub note: &'a str,
+    pub persons: Option<u32>,
+    pub line: u64,
+}
+
+/// A visit waiting to be stored. Visitor names and kinds repeat across
+/// rows, so they are kept once (see `Batch::text`).
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub date: NaiveDate,
-    pub household: usize,
-    pub visitor: String,
-    pub kind: String,
-    pub note: String,
+    pub household: u32,
+    pub visitor: u32,
+    pub kind: u32,
+    pub note: Box<str>,
     pub persons: Option<u32>,
     /// Which input it came from (an index the caller gives), and its line.
-    pub source: usize,
+    pub source: u32,
     pub line: u64,
 }
 
 /// The duplicate key of the SPEC: date, household, visitor.
-type Key = (NaiveDate, usize, String);
+type Key = (NaiveDate, u32, u32);
 
 fn key(c: &Candidate) -> Key {
-    (c.date, c.household, c.visitor.clone())
+    (c.date, c.household, c.visitor)
+}
+
+/// Each distinct short text once.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    fn find(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
 }
 
 /// Checks one row of a log against the roster and the as-of date.
-pub fn validate(
-    row: &LogRow,
+pub fn validate<'a>(
+    row: &'a LogRow,
     cols: &Columns,
     kind: LogKind,
     roster: &Roster,
     today: NaiveDate,
-) -> Result<Candidate, Vec<Reason>> {
+) -> Result<Checked<'a>, Vec<Reason>> {
     let mut reasons = Vec::new();
     if let Some(r) = &row.unreadable {
         reasons.push(r.clone());
     }
-    let get = |f: FieldName| {
+    let get = |f: FieldName| -> &'a str {
         cols.get(f)
             .and_then(|c| row.cells.get(c))
             .map_or("", |s| s.trim())
@@ -130,14 +166,13 @@ pub fn validate(
         });
     }
     match (date, household) {
-        (Some(date), Some(household)) if reasons.is_empty() => Ok(Candidate {
+        (Some(date), Some(household)) if reasons.is_empty() => Ok(Checked {
             date,
             household,
-            visitor: get("visitor").to_string(),
-            kind: get("kind").to_string(),
-            note: get("note").to_string(),
+            visitor: get("visitor"),
+            kind: get("kind"),
+            note: get("note"),
             persons,
-            source: 0,
             line: row.line,
         }),
         _ => Err(reasons),
@@ -148,19 +183,38 @@ pub fn validate(
 #[derive(Default)]
 pub struct Batch {
     pub candidates: Vec<Candidate>,
-    seen: HashMap<Key, (usize, u64)>,
+    /// Each key's candidate (an index into `candidates`).
+    seen: HashMap<Key, usize>,
+    texts: Interner,
 }
 
 impl Batch {
-    /// Adds a candidate; returns where it was seen before in this run, if
-    /// it repeats an earlier row (then it is not added).
-    pub fn offer(&mut self, c: Candidate) -> Option<(usize, u64)> {
-        let k = key(&c);
+    /// A visitor name or kind of a candidate.
+    pub fn text(&self, id: u32) -> &str {
+        &self.texts.texts[id as usize]
+    }
+
+    /// Adds a checked row from input `source`; returns (source, line) of
+    /// the earlier row of the run it repeats, if it does (then it is not
+    /// added).
+    pub fn offer(&mut self, c: &Checked<'_>, source: usize) -> Option<(usize, u64)> {
+        let candidate = Candidate {
+            date: c.date,
+            household: c.household as u32,
+            visitor: self.texts.id(c.visitor),
+            kind: self.texts.id(c.kind),
+            note: c.note.into(),
+            persons: c.persons,
+            source: source as u32,
+            line: c.line,
+        };
+        let k = key(&candidate);
         if let Some(&first) = self.seen.get(&k) {
-            return Some(first);
+            let first = &self.candidates[first];
+            return Some((first.source as usize, first.line));
         }
-        self.seen.insert(k, (c.source, c.line));
-        self.candidates.push(c);
+        self.seen.insert(k, self.candidates.len());
+        self.candidates.push(candidate);
         None
     }
 
@@ -176,13 +230,6 @@ impl Batch {
             return Ok(Vec::new());
         }
         let mut stored = vec![false; self.candidates.len()];
-        // Index the candidates by key for the scan.
-        let by_key: HashMap<Key, usize> = self
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (key(c), i))
-            .collect();
         let table = Table::open(&store.path, None)?.ok_or_else(|| {
             Error::io(
                 &store.path,
@@ -190,16 +237,12 @@ impl Batch {
             )
         })?;
         let mut problems = Vec::new();
-        let mut probe: Key = (NaiveDate::MIN, 0, String::new());
+        let (seen, texts) = (&self.seen, &self.texts);
         let encoding = visits::scan_table(table, &mut problems, |v| {
-            if let Some(h) = roster.household(v.household) {
-                probe.0 = v.date;
-                probe.1 = h;
-                probe.2.clear();
-                probe.2.push_str(v.visitor);
-                if let Some(&i) = by_key.get(&probe) {
-                    stored[i] = true;
-                }
+            if let (Some(h), Some(visitor)) = (roster.household(v.household), texts.find(v.visitor))
+                && let Some(&i) = seen.get(&(v.date, h as u32, visitor))
+            {
+                stored[i] = true;
             }
         });
         if store.encoding != Encoding::Utf8Bom {
@@ -217,6 +260,7 @@ impl Batch {
             if s { dropped.push(c) } else { kept.push(c) }
         }
         self.candidates = kept;
+        self.seen.clear();
         Ok(dropped)
     }
 }
@@ -322,7 +366,8 @@ impl StoreFormat {
 
     /// The bytes of `rows` as the store writes them. Fails when a row has
     /// a value for a field the store has no column for.
-    pub fn render(&self, rows: &[Candidate], roster: &Roster) -> Result<Vec<u8>, Error> {
+    pub fn render(&self, batch: &Batch, roster: &Roster) -> Result<Vec<u8>, Error> {
+        let rows = &batch.candidates;
         let columns: Vec<Option<FieldName>> = if self.columns.is_empty() {
             ["date", "household", "visitor", "kind", "note", "persons"]
                 .map(Some)
@@ -331,8 +376,11 @@ impl StoreFormat {
             self.columns.clone()
         };
         for (field, has) in [
-            ("visitor", rows.iter().any(|r| !r.visitor.is_empty())),
-            ("kind", rows.iter().any(|r| !r.kind.is_empty())),
+            (
+                "visitor",
+                rows.iter().any(|r| !batch.text(r.visitor).is_empty()),
+            ),
+            ("kind", rows.iter().any(|r| !batch.text(r.kind).is_empty())),
             ("note", rows.iter().any(|r| !r.note.is_empty())),
             ("persons", rows.iter().any(|r| r.persons.is_some())),
         ] {
@@ -352,17 +400,26 @@ impl StoreFormat {
         let mut w = csv::WriterBuilder::new()
             .terminator(terminator)
             .from_writer(Vec::new());
+        let mut record: Vec<String> = vec![String::new(); columns.len()];
         for r in rows {
-            let record = columns.iter().map(|c| match c {
-                Some("date") => iso(r.date),
-                Some("household") => roster.households[r.household].id.clone(),
-                Some("visitor") => r.visitor.clone(),
-                Some("kind") => r.kind.clone(),
-                Some("note") => r.note.clone(),
-                Some("persons") => r.persons.map(|p| p.to_string()).unwrap_or_default(),
-                _ => String::new(),
-            });
-            w.write_record(record).map_err(|e| Error::Other(e.into()))?;
+            for (cell, c) in record.iter_mut().zip(&columns) {
+                cell.clear();
+                match c {
+                    Some("date") => cell.push_str(&iso(r.date)),
+                    Some("household") => cell.push_str(&roster.households[r.household as usize].id),
+                    Some("visitor") => cell.push_str(batch.text(r.visitor)),
+                    Some("kind") => cell.push_str(batch.text(r.kind)),
+                    Some("note") => cell.push_str(&r.note),
+                    Some("persons") => {
+                        if let Some(p) = r.persons {
+                            cell.push_str(&p.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            w.write_record(&record)
+                .map_err(|e| Error::Other(e.into()))?;
         }
         let mut text = w
             .into_inner()

@@ -23,7 +23,7 @@ use crate::data::headers::{self, IMPORT};
 use crate::data::logs::{self, Log};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::ingest::{self, Batch, Candidate, StoreFormat};
+use crate::ingest::{self, Batch, Checked, StoreFormat};
 use crate::render::Format;
 use crate::store;
 
@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     ctx.fail_on_errors(problems)?;
 
     // Read and check every log before anything is written.
-    let mut logs = Vec::new();
+    let mut logs: Vec<Log> = Vec::new();
     let mut fatal = Vec::new();
     for path in &args.files {
         match logs::read(path, args.sheet.as_deref())? {
@@ -72,10 +72,11 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
             Err(p) => fatal.push(p),
         }
     }
+    let names: Vec<String> = logs.iter().map(shown_name).collect();
     let mut batch = Batch::default();
     let mut summaries = Vec::new();
     let mut rejects: Vec<Vec<Reject>> = Vec::new();
-    for (i, log) in logs.iter().enumerate() {
+    for (i, log) in logs.iter_mut().enumerate() {
         let cells: Vec<&str> = log.header.iter().map(String::as_str).collect();
         let cols = match headers::map(&IMPORT, &cells, &extra) {
             Ok(c) if c.get("household").is_none() && c.get("resident").is_none() => {
@@ -99,20 +100,26 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                 continue;
             }
         };
-        let label = shown(&log.path);
         let mut summary = FileSummary {
-            file: label.clone(),
-            rows: log.rows.len(),
+            file: shown(&log.path),
             ..FileSummary::default()
         };
         let mut file_rejects = Vec::new();
-        for row in &log.rows {
-            match ingest::validate(row, &cols, log.kind, &roster, ctx.today) {
-                Ok(mut c) => {
-                    c.source = i;
-                    if let Some((file, line)) = batch.offer(c) {
+        loop {
+            let row = match log.next_row() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(p) => {
+                    fatal.push(p);
+                    break;
+                }
+            };
+            summary.rows += 1;
+            match ingest::validate(&row, &cols, log.kind, &roster, ctx.today) {
+                Ok(checked) => {
+                    if let Some((file, line)) = batch.offer(&checked, i) {
                         let reason = Reason::RepeatsRow {
-                            file: shown_name(&logs[file]),
+                            file: names[file].clone(),
                             line,
                         };
                         summary.skipped += 1;
@@ -130,7 +137,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     });
                     file_rejects.push(Reject {
                         line: row.line,
-                        cells: row.cells.clone(),
+                        cells: row.cells,
                         reasons,
                     });
                 }
@@ -155,7 +162,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut format = StoreFormat::detect(&ctx.dir)?;
     let stored = batch.drop_stored(&mut format, &roster)?;
     for c in &stored {
-        let s = &mut summaries[c.source];
+        let s = &mut summaries[c.source as usize];
         s.skipped += 1;
         s.skips.push(RowNote {
             line: c.line,
@@ -163,9 +170,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         });
     }
     for c in &batch.candidates {
-        summaries[c.source].imported += 1;
+        summaries[c.source as usize].imported += 1;
     }
-    let bytes = format.render(&batch.candidates, &roster)?;
+    let bytes = format.render(&batch, &roster)?;
     if let Some(lock) = &lock {
         // Rejects first: if they cannot be written, nothing is imported.
         for ((log, file_rejects), summary) in logs.iter().zip(&rejects).zip(&mut summaries) {
@@ -361,9 +368,9 @@ fn report(
 
 /// For `visit`: one candidate through the same duplicate check and append.
 /// Returns whether it was stored (false: it repeats a stored visit).
-pub fn store_one(ctx: &Ctx, roster: &Roster, candidate: Candidate) -> Result<bool, Error> {
+pub fn store_one(ctx: &Ctx, roster: &Roster, checked: &Checked<'_>) -> Result<bool, Error> {
     let mut batch = Batch::default();
-    batch.offer(candidate);
+    batch.offer(checked, 0);
     let lock = store::write_lock(&ctx.dir, || {
         eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
     })?;
@@ -372,7 +379,7 @@ pub fn store_one(ctx: &Ctx, roster: &Roster, candidate: Candidate) -> Result<boo
     if !stored.is_empty() {
         return Ok(false);
     }
-    let bytes = format.render(&batch.candidates, roster)?;
+    let bytes = format.render(&batch, roster)?;
     store::append(
         &ctx.dir,
         crate::data::visits::FILE,

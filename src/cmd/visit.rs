@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     };
     let id = roster.households[candidate.household].id.clone();
     let day = iso(candidate.date);
-    let stored = super::import::store_one(ctx, &roster, candidate)?;
+    let stored = super::import::store_one(ctx, &roster, &candidate)?;
     let line = if stored {
         ctx.lang.visit_recorded(&day, &id)
     } else {

@@ -35,14 +35,33 @@ pub struct LogRow {
     pub unreadable: Option<Reason>,
 }
 
-/// A whole log, read.
-#[derive(Debug)]
+/// A log being read: its header, then its rows one by one (a CSV log is
+/// streamed; JSON and spreadsheets are read whole by their parsers).
 pub struct Log {
     pub path: PathBuf,
     pub kind: LogKind,
     pub header_line: u64,
     pub header: Vec<String>,
-    pub rows: Vec<LogRow>,
+    rows: Rows,
+}
+
+enum Rows {
+    Csv(Box<Table<std::io::Take<File>>>),
+    Read(std::vec::IntoIter<LogRow>),
+}
+
+impl Log {
+    /// The next row; a problem when the rest of the file cannot be read.
+    pub fn next_row(&mut self) -> Result<Option<LogRow>, Problem> {
+        match &mut self.rows {
+            Rows::Read(rows) => Ok(rows.next()),
+            Rows::Csv(table) => Ok(table.next_row()?.map(|row| LogRow {
+                line: row.line,
+                cells: row.cells().map(str::to_string).collect(),
+                unreadable: None,
+            })),
+        }
+    }
 }
 
 /// Guesses the kind from the extension, else from the first bytes.
@@ -87,30 +106,18 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Result<Log, Problem>, Er
 }
 
 fn read_csv(path: &Path) -> Result<Result<Log, Problem>, Error> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut table = Table::new(path, file);
+    let mut table = Table::open(path, None)?
+        .ok_or_else(|| Error::io(path, std::io::ErrorKind::NotFound.into()))?;
     let (header_line, header) = match table.header() {
         Ok(h) => h,
         Err(p) => return Ok(Err(p)),
     };
-    let mut rows = Vec::new();
-    loop {
-        match table.next_row() {
-            Ok(Some(row)) => rows.push(LogRow {
-                line: row.line,
-                cells: row.cells().map(str::to_string).collect(),
-                unreadable: None,
-            }),
-            Ok(None) => break,
-            Err(p) => return Ok(Err(p)),
-        }
-    }
     Ok(Ok(Log {
         path: path.to_path_buf(),
         kind: LogKind::Csv,
         header_line,
         header,
-        rows,
+        rows: Rows::Csv(Box::new(table)),
     }))
 }
 
@@ -184,7 +191,7 @@ fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
             }
         }
     }
-    let rows = objects
+    let rows: Vec<LogRow> = objects
         .into_iter()
         .map(|(line, v)| match v {
             Value::Object(map) => {
@@ -222,7 +229,7 @@ fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
         kind: LogKind::Json,
         header_line: 1,
         header,
-        rows,
+        rows: Rows::Read(rows.into_iter()),
     }))
 }
 
@@ -350,7 +357,7 @@ fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Log, Problem> {
         kind: LogKind::Sheet,
         header_line,
         header,
-        rows,
+        rows: Rows::Read(rows.into_iter()),
     })
 }
 
