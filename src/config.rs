@@ -57,9 +57,9 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(Problem::error(&path, None, Reason::Config(e.to_string()))),
         };
-        let text = match String::from_utf8(text) {
-            Ok(t) => t,
-            Err(_) => return Err(Problem::error(&path, None, Reason::Encoding)),
+        let text = match crate::data::decode::decode_all(&text) {
+            Ok((t, _)) => t,
+            Err(e) => return Err(Problem::error(&path, Some(e.line), Reason::Encoding)),
         };
         Config::parse(&text).map_err(|(line, msg)| Problem::error(&path, line, Reason::Config(msg)))
     }

@@ -17,6 +17,8 @@ pub type FieldName = &'static str;
 pub enum Reason {
     /// Bytes that are neither UTF-8 nor GB18030.
     Encoding,
+    /// A GB18030 file with a line that reads as UTF-8 (warning).
+    MixedEncoding,
     /// The CSV itself could not be read.
     Malformed(String),
     /// A quoted cell that starts here is never closed.
@@ -32,6 +34,13 @@ pub enum Reason {
         expected: Vec<String>,
         found: Vec<String>,
     },
+    /// The first line looks like data: the header is missing.
+    HeaderIsData {
+        missing: Vec<FieldName>,
+        expected: Vec<String>,
+    },
+    /// More cells in one row than any spreadsheet has (16,384).
+    TooManyCells,
     /// Two columns mean the same field.
     DuplicateColumn {
         field: FieldName,
@@ -53,6 +62,8 @@ pub enum Reason {
     },
     /// `persons` that is not a whole number ≥ 0.
     BadPersons(String),
+    /// `persons` beyond any count of people (over 4,294,967,295).
+    PersonsTooLarge(String),
     /// A resident id used twice.
     DuplicateResident { id: String, first_line: u64 },
     /// More cells than the header has columns.

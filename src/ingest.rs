@@ -107,7 +107,7 @@ pub fn validate<'a>(
                     if d.is_none() {
                         reasons.push(Reason::BadDate {
                             field: "date",
-                            value: date_text.to_string(),
+                            value: crate::privacy::shown_value(date_text),
                             why: date::DateError::Year,
                         });
                     }
@@ -116,7 +116,7 @@ pub fn validate<'a>(
                 _ => {
                     reasons.push(Reason::BadDate {
                         field: "date",
-                        value: date_text.to_string(),
+                        value: crate::privacy::shown_value(date_text),
                         why,
                     });
                     None
@@ -272,7 +272,9 @@ fn is_file_level(r: &Reason) -> bool {
         Reason::Encoding
             | Reason::Unterminated
             | Reason::TooLong
+            | Reason::TooManyCells
             | Reason::Malformed(_)
+            | Reason::HeaderIsData { .. }
             | Reason::MissingColumns { .. }
             | Reason::DuplicateColumn { .. }
     )

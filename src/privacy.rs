@@ -23,6 +23,40 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// A cell value as an error message may show it. Messages name ids, never
+/// personal data, but a shifted column can put a name or a phone number
+/// where a level or a date belongs: a value with a run of nine or more
+/// digits (a phone or ID number) is masked in its middle, and one without
+/// any digit (a name, say) keeps only its first character, unless it is a
+/// short plain English word (a typo such as "purpel" is shown as typed).
+pub fn shown_value(value: &str) -> String {
+    let v = value.trim();
+    let longest_run = v
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if longest_run >= 9 {
+        mask_middle(v, 3, 4)
+    } else if v.len() <= 10 && v.bytes().all(|b| b.is_ascii_lowercase()) {
+        v.to_string()
+    } else if !v.chars().any(|c| c.is_ascii_digit()) {
+        mask_name(v)
+    } else {
+        v.to_string()
+    }
+}
+
+/// Whether a cell looks like a value rather than a column name: a phone or
+/// ID number, a date, a level word.
+pub fn looks_like_value(cell: &str) -> bool {
+    let c = cell.trim();
+    c.split(|ch: char| !ch.is_ascii_digit())
+        .any(|run| run.len() >= 7)
+        || crate::data::date::parse(c).is_ok()
+        || crate::model::Level::parse(c).is_some()
+}
+
 fn mask_middle(text: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = text.trim().chars().collect();
     if chars.is_empty() {
@@ -42,6 +76,23 @@ fn mask_middle(text: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_in_messages() {
+        assert_eq!(shown_value("13812345678"), "138****5678");
+        assert_eq!(shown_value("110105196106084776"), "110***********4776");
+        assert_eq!(shown_value("李四"), "李*");
+        assert_eq!(shown_value("purple"), "purple");
+        assert_eq!(shown_value("Zhang San"), "Z********");
+        assert_eq!(shown_value("2020-02-30"), "2020-02-30");
+        assert_eq!(shown_value("20201301"), "20201301");
+        assert_eq!(shown_value("-1"), "-1");
+        assert!(looks_like_value("13812345678"));
+        assert!(looks_like_value("2020/7/3"));
+        assert!(looks_like_value("红色"));
+        assert!(!looks_like_value("走访时间"));
+        assert!(!looks_like_value("姓名"));
+    }
 
     #[test]
     fn masks() {

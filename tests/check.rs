@@ -97,12 +97,22 @@ fn encodings_and_quotes_are_checked() {
     let run = wd.run(&["--today", "2020-07-20", "check"]).expect(3);
     let res = wd.join("residents.csv").display().to_string();
     let vis = wd.join("visits.csv").display().to_string();
+    // Not all UTF-8, so GB18030 (SPEC); the UTF-8 line stands out.
     run.says(&format!(
-        "{res}:3: error: bytes that are neither UTF-8 nor GB18030"
+        "{res}:2: warning: the file is GB18030 (GBK) but this line reads as UTF-8"
     ))
     .says(&format!(
         "{vis}:3: error: a quoted cell starts here and is never closed"
     ));
+    // Bytes that are neither name the line where their record starts.
+    let mut roster = b"id,level,note\nA1,red,\"x\n".to_vec();
+    roster.extend_from_slice(b"\xFF\xFF\"\nA2,red,\n");
+    wd.write("residents.csv", roster);
+    wd.run(&["--today", "2020-07-20", "check"])
+        .expect(3)
+        .says(&format!(
+            "{res}:2: error: bytes that are neither UTF-8 nor GB18030"
+        ));
 }
 
 #[test]
@@ -158,4 +168,112 @@ fn personal_data_stays_out_of_messages() {
         .never_says("张三")
         .never_says("13812345678")
         .never_says("110105196106084776");
+}
+
+#[test]
+fn gbk_text_that_looks_like_utf8_is_read_as_gbk() {
+    // 住院 and 叶伟 saved as GBK are valid UTF-8 on their own; the whole
+    // file decides.
+    let wd = Workdir::new();
+    let roster = "id,name,level,grid\nA1,叶伟,red,园\nA2,张三,red,园\n";
+    wd.write("residents.csv", encoding_rs::GB18030.encode(roster).0);
+    wd.write(
+        "visits.csv",
+        encoding_rs::GB18030
+            .encode("date,household,note\n2020-06-29,A1,住院\n2020-06-30,A1,正常\n")
+            .0,
+    );
+    wd.run(&["--today", "2020-07-01", "check"])
+        .ok()
+        .says("0 errors, 0 warnings");
+    let run = wd
+        .run(&["--today", "2020-07-01", "due", "--all", "--format", "csv"])
+        .ok();
+    assert_eq!(run.csv()[0]["grid"], "园");
+}
+
+#[test]
+fn lines_are_counted_with_cr_only_endings() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        b"id,level\rA1,red\rA2,red\rA3,\xff\xfe\xff\r",
+    );
+    wd.write("visits.csv", "date,household\r");
+    wd.run(&["check"])
+        .expect(3)
+        .says("residents.csv:4: error: bytes that are neither");
+}
+
+#[test]
+fn a_headerless_roster_or_shifted_columns_leak_no_personal_data() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "A1,张三丰,red,13812345678,110105196106084776\n",
+    );
+    wd.write("visits.csv", "date,household\n");
+    wd.run(&["check"])
+        .expect(3)
+        .says("the first line looks like a row of data, not a header")
+        .never_says("张三丰")
+        .never_says("13812345678")
+        .never_says("110105196106084776");
+    // Columns shifted by one: names, phones and ID numbers land in level
+    // and since.
+    wd.write(
+        "residents.csv",
+        "id,level,since\nA1,李四,13812345678\nA2,13912345678,110105196106084776\n",
+    );
+    wd.run(&["check"])
+        .expect(3)
+        .says("unknown level '李*'")
+        .says("139****5678")
+        .never_says("李四")
+        .never_says("13812345678")
+        .never_says("13912345678")
+        .never_says("110105196106084776");
+}
+
+#[test]
+fn worker_aliases_serve_in_every_file() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "编号,关注等级,走访人\nA1,red,王芳\n");
+    wd.write("visits.csv", "日期,户号,网格员\n2020-06-29,A1,王芳\n");
+    let run = wd
+        .run(&[
+            "--today",
+            "2020-07-01",
+            "report",
+            "--month",
+            "2020-06",
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(
+        run.json()["visits_by_visitor"],
+        serde_json::json!({"王芳": 1})
+    );
+    let run = wd
+        .run(&["--today", "2020-07-01", "due", "--all", "--format", "csv"])
+        .ok();
+    assert_eq!(run.csv()[0]["visitor"], "王芳");
+}
+
+#[test]
+fn rows_beyond_any_spreadsheet_are_refused() {
+    let wd = Workdir::new();
+    let mut roster = String::from("id,level\nA1,red\n");
+    roster.push_str(&",".repeat(100_000));
+    roster.push('\n');
+    wd.write("residents.csv", roster);
+    wd.write(
+        "visits.csv",
+        "date,household,persons\n2020-07-01,A1,99999999999\n",
+    );
+    wd.run(&["check"])
+        .expect(3)
+        .says("residents.csv:3: error: more than 16,384 cells in one row")
+        .says("too large to be a count of people");
 }

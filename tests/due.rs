@@ -482,3 +482,62 @@ fn example_community_is_believable() {
         "most households are kept up with: {overdue} overdue"
     );
 }
+
+#[test]
+fn closed_pipe_is_quiet_for_csv_too() {
+    use std::io::{BufRead, BufReader};
+    let wd = Workdir::new();
+    let mut roster = String::from("id,level\n");
+    for i in 0..30_000 {
+        roster.push_str(&format!("R{i},green\n"));
+    }
+    wd.write("residents.csv", roster)
+        .write("visits.csv", "date,household\n");
+    for format in ["csv", "json", "table"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rounds"))
+            .args([
+                "--data",
+                wd.path().to_str().unwrap(),
+                "due",
+                "--all",
+                "--format",
+                format,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,level,grid\nA1,red,\"\u{1b}[31mG\u{7}\"\n",
+    );
+    wd.write("visits.csv", "date,household\n");
+    let run = wd.run(&["--today", T, "due"]).ok();
+    assert!(
+        !run.stdout().contains('\u{1b}') && !run.stdout().contains('\u{7}'),
+        "{}",
+        run.stdout()
+    );
+}

@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            let io = |e: csv::Error| Error::Output(e.into());
+            let io = |e: csv::Error| Error::Output(crate::render::csv::io_error(e));
             w.write_record(["file", "line", "severity", "reason"])
                 .map_err(io)?;
             for p in &problems {

@@ -324,7 +324,7 @@ fn report(
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            let io = |e: csv::Error| Error::Output(e.into());
+            let io = |e: csv::Error| Error::Output(crate::render::csv::io_error(e));
             w.write_record([
                 "file",
                 "rows",

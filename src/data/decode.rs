@@ -3,16 +3,20 @@
 //! Chinese Windows). Bytes that are neither are an error naming the line;
 //! nothing is replaced in silence.
 //!
-//! The choice is made on the first line that holds a non-ASCII byte: if
-//! that line is valid UTF-8 the file is UTF-8, else GB18030. A later line
-//! that breaks the chosen encoding is an error, so a file with some lines
-//! saved as UTF-8 and others as GBK is reported, not garbled.
+//! The choice is the SPEC's, made on the whole file: `sniff` reads it once
+//! and it is UTF-8 exactly when all of it is valid UTF-8. (Deciding on the
+//! first lines is not enough: many common characters saved as GBK happen
+//! to be valid UTF-8, 住院 or 叶伟 among them.) Then `Decode` reads it
+//! again, passing UTF-8 through and turning GB18030 into UTF-8.
+//!
+//! A GB18030 file with a line that reads as UTF-8 Chinese was most likely
+//! saved in two encodings; `sniff` names the first such line, for a warning.
 
 use std::io::{self, Read};
 
 use encoding_rs::{DecoderResult, GB18030};
 
-/// The encoding a file turned out to have.
+/// The encoding a file has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
@@ -20,13 +24,19 @@ pub enum Encoding {
     Gb18030,
 }
 
+/// What `sniff` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sniff {
+    pub encoding: Encoding,
+    /// In a GB18030 file, the first line that looks like UTF-8 Chinese.
+    pub utf8_line: Option<u64>,
+}
+
 /// The payload of the `io::Error` that `Decode` returns on bad bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodingError {
     /// Physical line (1-based) holding the bad bytes.
     pub line: u64,
-    /// The encoding the file had been read in up to there.
-    pub encoding: Encoding,
 }
 
 impl std::fmt::Display for EncodingError {
@@ -41,138 +51,181 @@ impl std::fmt::Display for EncodingError {
 
 impl std::error::Error for EncodingError {}
 
-enum Mode {
-    /// Only ASCII seen so far.
-    Undecided,
-    Utf8,
-    Gb18030(Box<encoding_rs::Decoder>),
-}
-
-/// Wraps a byte reader and yields UTF-8 without a BOM.
-pub struct Decode<R> {
-    inner: R,
-    mode: Mode,
-    bom: bool,
-    started: bool,
-    /// Raw bytes read but not yet handed out (or decoded).
-    raw: Vec<u8>,
-    raw_pos: usize,
-    eof: bool,
-    /// Decoded bytes waiting to be handed out (GB18030 only).
-    out: Vec<u8>,
-    out_pos: usize,
-    /// Newlines in the raw bytes consumed so far.
-    lines_done: u64,
-    /// The GB18030 decoder has been told the input ended.
-    flushed: bool,
-}
-
 const CHUNK: usize = 1 << 16;
 
+/// Physical lines: LF, CRLF and a lone CR each end one, as in `records`.
+#[derive(Debug, Default, Clone, Copy)]
+struct LineCount {
+    lines: u64,
+    after_cr: bool,
+}
+
+impl LineCount {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match b {
+                b'\n' => {
+                    if !self.after_cr {
+                        self.lines += 1;
+                    }
+                    self.after_cr = false;
+                }
+                b'\r' => {
+                    self.lines += 1;
+                    self.after_cr = true;
+                }
+                _ => self.after_cr = false,
+            }
+        }
+    }
+
+    /// The 1-based line of the next byte.
+    fn current(&self) -> u64 {
+        self.lines + 1
+    }
+}
+
+/// Reads `input` to its end and settles its encoding. For a file that is
+/// not UTF-8, `again` reads it once more from the start to find the first
+/// line that looks like UTF-8 Chinese.
+pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io::Result<Sniff> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    let mut bom = false;
+    loop {
+        let n = read_some(&mut input, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let mut chunk = &buf[..n];
+        if first {
+            first = false;
+            if chunk.starts_with(b"\xEF\xBB\xBF") {
+                bom = true;
+                chunk = &chunk[3..];
+            }
+        }
+        // Validate carry + chunk; keep an incomplete sequence at the end.
+        let data: std::borrow::Cow<'_, [u8]> = if carry.is_empty() {
+            chunk.into()
+        } else {
+            let mut v = std::mem::take(&mut carry);
+            v.extend_from_slice(chunk);
+            v.into()
+        };
+        match std::str::from_utf8(&data) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => carry = data[e.valid_up_to()..].to_vec(),
+            // A BOM says UTF-8; the bad bytes are an error when read.
+            Err(_) if bom => break,
+            Err(_) => {
+                return Ok(Sniff {
+                    encoding: Encoding::Gb18030,
+                    utf8_line: utf8_looking_line(again()?)?,
+                });
+            }
+        }
+    }
+    // A sequence cut by the end of the file is not UTF-8 either.
+    if !carry.is_empty() && !bom {
+        return Ok(Sniff {
+            encoding: Encoding::Gb18030,
+            utf8_line: utf8_looking_line(again()?)?,
+        });
+    }
+    Ok(Sniff {
+        encoding: if bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
+        },
+        utf8_line: None,
+    })
+}
+
+/// Sniffs a byte slice.
+pub fn sniff_bytes(bytes: &[u8]) -> Sniff {
+    sniff(bytes, || Ok(bytes)).expect("reading a slice cannot fail")
+}
+
+/// The first line that is valid UTF-8 holding at least two three-byte
+/// sequences (two CJK characters in UTF-8): in a GB18030 file, a sign that
+/// part of it was saved as UTF-8.
+fn utf8_looking_line(input: impl Read) -> io::Result<Option<u64>> {
+    let mut lines = LineCount::default();
+    let mut line: Vec<u8> = Vec::new();
+    let looks = |l: &[u8]| {
+        std::str::from_utf8(l).is_ok()
+            && l.iter().filter(|b| (0xE0..=0xEF).contains(*b)).count() >= 2
+    };
+    for b in io::BufReader::new(input).bytes() {
+        let b = b?;
+        if b == b'\n' || b == b'\r' {
+            if looks(&line) {
+                return Ok(Some(lines.current()));
+            }
+            line.clear();
+            lines.feed(&[b]);
+        } else {
+            line.push(b);
+        }
+    }
+    Ok(looks(&line).then(|| lines.current()))
+}
+
+fn read_some(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+/// Wraps a byte reader of a known encoding and yields UTF-8 without a BOM.
+pub struct Decode<R> {
+    inner: R,
+    encoding: Encoding,
+    decoder: Option<encoding_rs::Decoder>,
+    started: bool,
+    flushed: bool,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    lines: LineCount,
+    /// Bad bytes found; reported once the text before them is handed out.
+    failed: bool,
+}
+
 impl<R: Read> Decode<R> {
-    pub fn new(inner: R) -> Self {
+    pub fn new(inner: R, encoding: Encoding) -> Self {
         Decode {
             inner,
-            mode: Mode::Undecided,
-            bom: false,
+            encoding,
+            decoder: (encoding == Encoding::Gb18030)
+                .then(|| GB18030.new_decoder_without_bom_handling()),
             started: false,
-            raw: Vec::with_capacity(CHUNK),
-            raw_pos: 0,
-            eof: false,
+            flushed: false,
+            raw: vec![0u8; CHUNK],
             out: Vec::new(),
             out_pos: 0,
-            lines_done: 0,
-            flushed: false,
+            lines: LineCount::default(),
+            failed: false,
         }
     }
 
-    /// The encoding decided so far (UTF-8 while the file was all ASCII).
     pub fn encoding(&self) -> Encoding {
-        match (&self.mode, self.bom) {
-            (Mode::Gb18030(_), _) => Encoding::Gb18030,
-            (_, true) => Encoding::Utf8Bom,
-            _ => Encoding::Utf8,
-        }
+        self.encoding
     }
 
-    /// Reads more raw bytes; returns false at end of input.
-    fn fill(&mut self) -> io::Result<bool> {
-        if self.eof {
-            return Ok(false);
-        }
-        if self.raw_pos > 0 {
-            self.raw.drain(..self.raw_pos);
-            self.raw_pos = 0;
-        }
-        let len = self.raw.len();
-        self.raw.resize(len + CHUNK, 0);
-        let n = loop {
-            match self.inner.read(&mut self.raw[len..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.raw.truncate(len);
-                    return Err(e);
-                }
-            }
-        };
-        self.raw.truncate(len + n);
-        if n == 0 {
-            self.eof = true;
-        }
-        Ok(n > 0)
-    }
-
-    fn error(&self, bad_at: usize) -> io::Error {
-        let line = self.lines_done
-            + 1
-            + self.raw[self.raw_pos..bad_at]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+    fn bad(&self) -> io::Error {
         io::Error::new(
             io::ErrorKind::InvalidData,
             EncodingError {
-                line,
-                encoding: self.encoding(),
+                line: self.lines.current(),
             },
         )
-    }
-
-    /// Hands out `n` raw bytes from `raw_pos` unchanged.
-    fn pass(&mut self, buf: &mut [u8], n: usize) -> usize {
-        let n = n.min(buf.len());
-        let src = &self.raw[self.raw_pos..self.raw_pos + n];
-        buf[..n].copy_from_slice(src);
-        self.lines_done += src.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.raw_pos += n;
-        n
-    }
-
-    /// Decides the mode at the first non-ASCII byte, at `raw_pos`.
-    fn decide(&mut self) -> io::Result<()> {
-        // Look at the rest of the line holding that byte.
-        loop {
-            let rest = &self.raw[self.raw_pos..];
-            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                self.mode = choose(&rest[..nl], false);
-                return Ok(());
-            }
-            if !self.fill()? {
-                self.mode = choose(&self.raw[self.raw_pos..], true);
-                return Ok(());
-            }
-        }
-    }
-}
-
-fn choose(line: &[u8], at_eof: bool) -> Mode {
-    match std::str::from_utf8(line) {
-        Ok(_) => Mode::Utf8,
-        // An incomplete sequence cut by the end of the file still counts as
-        // UTF-8: the error comes when it is read.
-        Err(e) if e.error_len().is_none() && at_eof => Mode::Utf8,
-        Err(_) => Mode::Gb18030(Box::new(GB18030.new_decoder_without_bom_handling())),
     }
 }
 
@@ -181,127 +234,94 @@ impl<R: Read> Read for Decode<R> {
         if buf.is_empty() {
             return Ok(0);
         }
-        if !self.started {
-            self.started = true;
-            while self.raw.len() < 3 && self.fill()? {}
-            if self.raw.starts_with(b"\xEF\xBB\xBF") {
-                self.bom = true;
-                self.raw_pos = 3;
-                self.mode = Mode::Utf8;
+        if self.decoder.is_none() {
+            // UTF-8 (validated by `sniff`, and again record by record).
+            if !self.started {
+                self.started = true;
+                let mut head = [0u8; 3];
+                let mut got = 0;
+                while got < 3 {
+                    let n = read_some(&mut self.inner, &mut head[got..])?;
+                    if n == 0 {
+                        break;
+                    }
+                    got += n;
+                }
+                let keep = if head[..got] == *b"\xEF\xBB\xBF" {
+                    &head[..0]
+                } else {
+                    &head[..got]
+                };
+                self.out = keep.to_vec();
+                self.out_pos = 0;
             }
-        }
-        loop {
-            // Decoded output waiting?
             if self.out_pos < self.out.len() {
                 let n = (self.out.len() - self.out_pos).min(buf.len());
                 buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
                 self.out_pos += n;
                 return Ok(n);
             }
-            if self.raw_pos >= self.raw.len() && !self.fill()? {
-                if let (Mode::Gb18030(dec), false) = (&mut self.mode, self.flushed) {
-                    self.flushed = true;
-                    // Flush an incomplete trailing sequence.
-                    let mut out = [0u8; 16];
-                    let (res, _, written) =
-                        dec.decode_to_utf8_without_replacement(&[], &mut out, true);
-                    if let DecoderResult::Malformed(..) = res {
-                        return Err(self.error(self.raw.len()));
-                    }
-                    if written > 0 {
-                        self.out.clear();
-                        self.out.extend_from_slice(&out[..written]);
-                        self.out_pos = 0;
-                        continue;
-                    }
-                }
+            return read_some(&mut self.inner, buf);
+        }
+        loop {
+            if self.out_pos < self.out.len() {
+                let n = (self.out.len() - self.out_pos).min(buf.len());
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.failed {
+                return Err(self.bad());
+            }
+            if self.flushed {
                 return Ok(0);
             }
-            match &mut self.mode {
-                Mode::Undecided => {
-                    let avail = &self.raw[self.raw_pos..];
-                    match avail.iter().position(|&b| b >= 0x80) {
-                        None => return Ok(self.pass(buf, avail.len())),
-                        Some(0) => self.decide()?,
-                        Some(k) => return Ok(self.pass(buf, k)),
-                    }
-                }
-                Mode::Utf8 => {
-                    let avail = &self.raw[self.raw_pos..];
-                    let take = avail.len().min(buf.len());
-                    match std::str::from_utf8(&avail[..take]) {
-                        Ok(_) => return Ok(self.pass(buf, take)),
-                        Err(e) if e.valid_up_to() > 0 => {
-                            return Ok(self.pass(buf, e.valid_up_to()));
-                        }
-                        Err(e) => {
-                            // Nothing valid at the front: either a sequence
-                            // cut by the end of the chunk or of `buf`, or bad bytes.
-                            let incomplete = e.error_len().is_none();
-                            if incomplete && take < avail.len() {
-                                // `buf` too small for one character.
-                                let ch = utf8_len(avail[0]).min(avail.len());
-                                if std::str::from_utf8(&avail[..ch]).is_ok() {
-                                    return Err(io::Error::other("read buffer too small"));
-                                }
-                                return Err(self.error(self.raw_pos));
-                            }
-                            if incomplete && !self.eof {
-                                // Read more and try again.
-                                self.fill()?;
-                                continue;
-                            }
-                            return Err(self.error(self.raw_pos));
-                        }
-                    }
-                }
-                Mode::Gb18030(dec) => {
-                    let avail = &self.raw[self.raw_pos..];
-                    self.out.clear();
-                    self.out.resize(avail.len() * 3 + 16, 0);
-                    self.out_pos = 0;
-                    let (res, read, written) =
-                        dec.decode_to_utf8_without_replacement(avail, &mut self.out, false);
-                    self.out.truncate(written);
-                    match res {
-                        DecoderResult::Malformed(bad, extra) => {
-                            let back = usize::from(bad) + usize::from(extra);
-                            let bad_at = self.raw_pos + read.saturating_sub(back);
-                            return Err(self.error(bad_at));
-                        }
-                        DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
-                    }
-                    self.lines_done += avail[..read].iter().filter(|&&b| b == b'\n').count() as u64;
-                    self.raw_pos += read;
-                }
+            let n = read_some(&mut self.inner, &mut self.raw)?;
+            let last = n == 0;
+            let decoder = self.decoder.as_mut().expect("GB18030 mode");
+            self.out.clear();
+            self.out.resize(n * 2 + 16, 0);
+            self.out_pos = 0;
+            let (res, read, written) =
+                decoder.decode_to_utf8_without_replacement(&self.raw[..n], &mut self.out, last);
+            self.out.truncate(written);
+            if let DecoderResult::Malformed(bad, extra) = res {
+                let back = usize::from(bad) + usize::from(extra);
+                let at = read.saturating_sub(back);
+                self.lines.feed(&self.raw[..at]);
+                // Hand out the text before the bad bytes first.
+                self.failed = true;
+                continue;
+            }
+            self.lines.feed(&self.raw[..read]);
+            if last {
+                self.flushed = true;
             }
         }
     }
 }
 
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF7 => 4,
-        _ => 1,
-    }
-}
-
-/// Decodes a whole byte slice the same way (for small files and tests).
+/// Decodes a whole byte slice the same way (small files and tests).
 pub fn decode_all(bytes: &[u8]) -> Result<(String, Encoding), EncodingError> {
-    let mut d = Decode::new(bytes);
-    let mut out = String::new();
-    match d.read_to_string(&mut out) {
-        Ok(_) => Ok((out, d.encoding())),
+    let sniffed = sniff_bytes(bytes);
+    let mut d = Decode::new(bytes, sniffed.encoding);
+    let mut out = Vec::new();
+    match d.read_to_end(&mut out) {
+        Ok(_) => match String::from_utf8(out) {
+            Ok(s) => Ok((s, sniffed.encoding)),
+            Err(e) => {
+                let mut lines = LineCount::default();
+                lines.feed(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+                Err(EncodingError {
+                    line: lines.current(),
+                })
+            }
+        },
         Err(e) => Err(e
             .get_ref()
             .and_then(|e| e.downcast_ref::<EncodingError>())
             .cloned()
-            .unwrap_or(EncodingError {
-                line: 0,
-                encoding: d.encoding(),
-            })),
+            .unwrap_or(EncodingError { line: 1 })),
     }
 }
 
@@ -336,6 +356,14 @@ mod tests {
     }
 
     #[test]
+    fn gbk_that_starts_out_looking_like_utf8() {
+        // 住院 and 叶伟 saved as GBK are valid UTF-8 on their own.
+        let text = "date,household,note\n2020-06-29,H1,住院\n2020-06-30,H1,正常\n";
+        let (s, e) = decode_all(&gbk(text)).unwrap();
+        assert_eq!((s.as_str(), e), (text, Encoding::Gb18030));
+    }
+
+    #[test]
     fn ascii_then_gbk_far_into_the_file() {
         let mut text = String::from("date,household\n");
         for i in 0..20_000 {
@@ -348,37 +376,56 @@ mod tests {
     }
 
     #[test]
-    fn mixed_encodings_name_the_line() {
-        let mut b = "a,b\n红,旗\n".as_bytes().to_vec();
-        b.extend_from_slice(&gbk("红,旗\n"));
-        let err = decode_all(&b).unwrap_err();
-        assert_eq!(err.line, 3);
-        // GBK first, then UTF-8 that is not valid GB18030 in place.
-        let mut b = gbk("a,b\n红,旗\n");
-        b.extend_from_slice(b"x\xFF\n");
+    fn a_file_saved_in_two_encodings_is_noticed() {
+        let mut b = gbk("id,level,grid\nA1,red,红旗\n");
+        b.extend_from_slice("A2,red,红旗\n".as_bytes());
+        assert_eq!(
+            sniff_bytes(&b),
+            Sniff {
+                encoding: Encoding::Gb18030,
+                utf8_line: Some(3)
+            }
+        );
+        let mut b = "id,level,grid\rA1,red,红旗\r".as_bytes().to_vec();
+        b.extend_from_slice(&gbk("A2,red,红旗\r"));
+        assert_eq!(
+            sniff_bytes(&b),
+            Sniff {
+                encoding: Encoding::Gb18030,
+                utf8_line: Some(2)
+            }
+        );
+        // A plain GBK file raises nothing.
+        assert_eq!(sniff_bytes(&gbk("a\n住院\n正常\n")).utf8_line, None);
+    }
+
+    #[test]
+    fn bytes_that_are_neither_name_the_line() {
+        let mut b = gbk("a,b\r红,旗\r");
+        b.extend_from_slice(b"x\xFF\r");
+        assert_eq!(decode_all(&b).unwrap_err().line, 3);
+        let mut b = gbk("a,b\r\n红,旗\r\n");
+        b.extend_from_slice(b"x\xFF\r\n");
         assert_eq!(decode_all(&b).unwrap_err().line, 3);
     }
 
     #[test]
-    fn truncated_utf8_at_the_end_is_an_error() {
-        let mut b = "a\n红".as_bytes().to_vec();
-        b.extend_from_slice(&"旗".as_bytes()[..2]);
-        assert_eq!(decode_all(&b).unwrap_err().line, 2);
-    }
-
-    #[test]
     fn small_reads_keep_characters_whole() {
-        let text = "户号,日期\n红旗网格,2020年1月1日\n".repeat(100);
-        let mut d = Decode::new(text.as_bytes());
-        let mut out = Vec::new();
-        let mut buf = [0u8; 7];
-        loop {
-            let n = d.read(&mut buf).unwrap();
-            if n == 0 {
-                break;
+        for text in ["户号,日期\n红旗网格,2020年1月1日\n".repeat(100)] {
+            for bytes in [text.as_bytes().to_vec(), gbk(&text)] {
+                let enc = sniff_bytes(&bytes).encoding;
+                let mut d = Decode::new(bytes.as_slice(), enc);
+                let mut out = Vec::new();
+                let mut buf = [0u8; 7];
+                loop {
+                    let n = d.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    out.extend_from_slice(&buf[..n]);
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), text);
             }
-            out.extend_from_slice(&buf[..n]);
         }
-        assert_eq!(String::from_utf8(out).unwrap(), text);
     }
 }

@@ -19,6 +19,10 @@ pub struct Schema {
     pub required: &'static [FieldName],
 }
 
+/// Who is in charge of a household, or who made a visit: one field, so its
+/// aliases serve in every file (SPEC "Aliases").
+const VISITOR: &[&str] = &["负责人", "网格员", "走访人", "負責人", "網格員", "走訪人"];
+
 const fn f(name: FieldName, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec { name, aliases }
 }
@@ -39,7 +43,7 @@ pub const RESIDENTS: Schema = Schema {
         ),
         f("id_number", &["身份证号", "身份證號"]),
         f("tags", &["标签", "类别", "標籤", "類別"]),
-        f("visitor", &["负责人", "网格员", "負責人", "網格員"]),
+        f("visitor", VISITOR),
         f("since", &["登记日期", "登記日期"]),
         f("until", &["注销日期", "迁出日期", "註銷日期", "遷出日期"]),
     ],
@@ -50,7 +54,7 @@ pub const VISITS: Schema = Schema {
     fields: &[
         f("date", &["日期", "走访日期", "走訪日期"]),
         f("household", &["户号", "户编号", "戶號", "戶編號"]),
-        f("visitor", &["走访人", "走訪人"]),
+        f("visitor", VISITOR),
         f("kind", &["方式", "走访方式", "走訪方式"]),
         f(
             "note",
@@ -68,7 +72,7 @@ pub const IMPORT: Schema = Schema {
         f("date", &["日期", "走访日期", "走訪日期"]),
         f("household", &["户号", "户编号", "戶號", "戶編號"]),
         f("resident", &["居民编号", "居民編號"]),
-        f("visitor", &["走访人", "走訪人"]),
+        f("visitor", VISITOR),
         f("kind", &["方式", "走访方式", "走訪方式"]),
         f(
             "note",
@@ -160,14 +164,20 @@ pub fn map(
                     .join("/")
             })
             .collect();
+        // A first line of data (no header) is not echoed: its cells may
+        // be a name and a phone number.
+        let found: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if found.iter().any(|c| crate::privacy::looks_like_value(c)) {
+            return Err(Reason::HeaderIsData { missing, expected });
+        }
         return Err(Reason::MissingColumns {
             missing,
             expected,
-            found: header
-                .iter()
-                .map(|h| h.trim().to_string())
-                .filter(|h| !h.is_empty())
-                .collect(),
+            found,
         });
     }
     Ok(Columns {

@@ -46,7 +46,7 @@ mod tests {
         #[test]
         fn roster_never_panics(bytes in csvish()) {
             let mut problems = Vec::new();
-            let t = Table::new(Path::new("residents.csv"), bytes.as_slice());
+            let t = Table::from_bytes(Path::new("residents.csv"), bytes.as_slice());
             let roster = Roster::from_table(t, Load { personal: true }, &mut problems);
             // What was kept is whole: ids set, every household with members.
             prop_assert!(roster.residents.iter().all(|r| !r.id.is_empty()));
@@ -56,7 +56,7 @@ mod tests {
         #[test]
         fn visits_never_panic(bytes in csvish()) {
             let mut problems = Vec::new();
-            let t = Table::new(Path::new("visits.csv"), bytes.as_slice());
+            let t = Table::from_bytes(Path::new("visits.csv"), bytes.as_slice());
             let mut ok = true;
             visits::scan_table(t, &mut problems, |v| ok &= !v.household.is_empty() && v.line >= 2);
             prop_assert!(ok, "a visit without a household, or on the header line");

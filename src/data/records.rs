@@ -18,15 +18,23 @@ pub enum RecordError {
     Unterminated {
         line: u64,
     },
-    /// A field longer than the reader accepts (a runaway quote, most likely).
+    /// A record longer than the reader accepts (a runaway quote, most likely).
     TooLong {
+        line: u64,
+    },
+    /// More fields in one record than any spreadsheet has.
+    TooManyFields {
         line: u64,
     },
 }
 
-/// Fields longer than this are refused: no real cell is this long, and a
+/// Records longer than this are refused: no real row is this long, and a
 /// runaway quote should not take the whole file into memory.
-pub const MAX_FIELD: usize = 16 << 20;
+pub const MAX_RECORD: usize = 16 << 20;
+
+/// Excel's and WPS's column limit; more fields than this in one record are
+/// refused, so that a line of commas cannot take the memory either.
+pub const MAX_FIELDS: usize = 16_384;
 
 pub struct Records<R> {
     inner: R,
@@ -168,6 +176,9 @@ impl<R: BufRead> Records<R> {
                         match c {
                             b',' => {
                                 self.ends.push(self.bytes.len());
+                                if self.ends.len() >= MAX_FIELDS {
+                                    return Err(RecordError::TooManyFields { line: self.start });
+                                }
                                 state = State::FieldStart;
                             }
                             b'\n' => {
@@ -220,7 +231,7 @@ impl<R: BufRead> Records<R> {
                         }
                     }
                 }
-                if self.bytes.len() - self.ends.last().copied().unwrap_or(0) > MAX_FIELD {
+                if self.bytes.len() > MAX_RECORD {
                     return Err(RecordError::TooLong { line: self.start });
                 }
             }

@@ -61,6 +61,7 @@ impl Roster {
     ) -> Roster {
         let mut roster = Roster::default();
         let path = table.path().to_path_buf();
+        problems.extend(table.encoding_warning());
         let cols = match table.header() {
             Ok((line, header)) => {
                 let cells: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -219,10 +220,13 @@ fn parse_row(row: &Row<'_>, cols: &Columns, load: Load) -> Result<Parsed, Vec<Re
     } else {
         let level = Level::parse(level_text);
         if level.is_none() {
-            reasons.push(Reason::BadLevel {
-                value: level_text.to_string(),
-                suggestion: suggest_level(level_text),
-            });
+            let suggestion = suggest_level(level_text);
+            // Near a level word it is a typo, not someone's name.
+            let value = match suggestion {
+                Some(_) => level_text.to_string(),
+                None => crate::privacy::shown_value(level_text),
+            };
+            reasons.push(Reason::BadLevel { value, suggestion });
         }
         level
     };
@@ -236,7 +240,7 @@ fn parse_row(row: &Row<'_>, cols: &Columns, load: Load) -> Result<Parsed, Vec<Re
             Err(why) => {
                 reasons.push(Reason::BadDate {
                     field: f,
-                    value: text.to_string(),
+                    value: crate::privacy::shown_value(text),
                     why,
                 });
                 None
@@ -307,7 +311,7 @@ mod tests {
 
     fn read(text: &str) -> (Roster, Vec<Problem>) {
         let mut problems = Vec::new();
-        let t = Table::new(Path::new("residents.csv"), text.as_bytes());
+        let t = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
         let r = Roster::from_table(t, Load { personal: true }, &mut problems);
         (r, problems)
     }

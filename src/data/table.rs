@@ -6,13 +6,14 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::decode::{Decode, EncodingError};
+use super::decode::{self, Decode, Encoding, EncodingError, Sniff};
 use super::records::{RecordError, Records};
 use crate::error::{Error, Problem, Reason};
 
 pub struct Table<R: Read> {
     path: PathBuf,
     records: Records<BufReader<Decode<R>>>,
+    sniffed: Sniff,
     failed: bool,
 }
 
@@ -60,32 +61,62 @@ impl<'a> Row<'a> {
 
 impl Table<std::io::Take<File>> {
     /// Opens `path` to read at most `limit` bytes of it; `Ok(None)` when
-    /// the file does not exist.
+    /// the file does not exist. The file is read once to settle its
+    /// encoding (see `decode`), then read for its records.
     pub fn open(path: &Path, limit: Option<u64>) -> Result<Option<Self>, Error> {
-        match File::open(path) {
-            Ok(f) => Ok(Some(Table::new(path, f.take(limit.unwrap_or(u64::MAX))))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(path, e)),
-        }
+        let limit = limit.unwrap_or(u64::MAX);
+        let open = || -> std::io::Result<std::io::Take<File>> {
+            let f = File::open(path)?;
+            if f.metadata()?.is_dir() {
+                return Err(std::io::Error::other("is a directory, not a file"));
+            }
+            Ok(f.take(limit))
+        };
+        let first = match open() {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let sniffed = decode::sniff(first, open).map_err(|e| Error::io(path, e))?;
+        let input = open().map_err(|e| Error::io(path, e))?;
+        Ok(Some(Table::with(path, input, sniffed)))
+    }
+}
+
+impl<'a> Table<&'a [u8]> {
+    /// A table over bytes in memory.
+    pub fn from_bytes(path: &Path, bytes: &'a [u8]) -> Self {
+        Table::with(path, bytes, decode::sniff_bytes(bytes))
     }
 }
 
 impl<R: Read> Table<R> {
-    pub fn new(path: &Path, input: R) -> Self {
+    fn with(path: &Path, input: R, sniffed: Sniff) -> Self {
         Table {
             path: path.to_path_buf(),
-            records: Records::new(BufReader::with_capacity(1 << 16, Decode::new(input))),
+            records: Records::new(BufReader::with_capacity(
+                1 << 16,
+                Decode::new(input, sniffed.encoding),
+            )),
+            sniffed,
             failed: false,
         }
+    }
+
+    /// A warning when the file looks saved in two encodings.
+    pub fn encoding_warning(&self) -> Option<Problem> {
+        self.sniffed
+            .utf8_line
+            .map(|line| Problem::warning(&self.path, Some(line), Reason::MixedEncoding))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The encoding seen so far (of the whole file once it has been read).
-    pub fn encoding(&self) -> super::decode::Encoding {
-        self.records.get_ref().get_ref().encoding()
+    /// The encoding of the file.
+    pub fn encoding(&self) -> Encoding {
+        self.sniffed.encoding
     }
 
     /// Reads the next record that is not fully blank. After an error the
@@ -129,8 +160,18 @@ impl<R: Read> Table<R> {
     fn problem(&self, e: RecordError) -> Problem {
         match e {
             RecordError::Io(io) => {
-                if let Some(enc) = io.get_ref().and_then(|r| r.downcast_ref::<EncodingError>()) {
-                    Problem::error(&self.path, Some(enc.line), Reason::Encoding)
+                if io
+                    .get_ref()
+                    .and_then(|r| r.downcast_ref::<EncodingError>())
+                    .is_some()
+                    || io.kind() == std::io::ErrorKind::InvalidData
+                {
+                    // The record holding the bad bytes, by where it starts.
+                    Problem::error(
+                        &self.path,
+                        Some(self.records.start_line()),
+                        Reason::Encoding,
+                    )
                 } else {
                     Problem::error(
                         &self.path,
@@ -144,6 +185,9 @@ impl<R: Read> Table<R> {
             }
             RecordError::TooLong { line } => {
                 Problem::error(&self.path, Some(line), Reason::TooLong)
+            }
+            RecordError::TooManyFields { line } => {
+                Problem::error(&self.path, Some(line), Reason::TooManyCells)
             }
         }
     }

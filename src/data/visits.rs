@@ -35,11 +35,11 @@ pub fn parse_persons(text: &str) -> Result<Option<u32>, Reason> {
         return Ok(None);
     }
     if !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Reason::BadPersons(t.to_string()));
+        return Err(Reason::BadPersons(crate::privacy::shown_value(t)));
     }
     t.parse::<u32>()
         .map(Some)
-        .map_err(|_| Reason::BadPersons(t.to_string()))
+        .map_err(|_| Reason::PersonsTooLarge(crate::privacy::shown_value(t)))
 }
 
 /// Scans the visit log at `path`, reading at most `limit` bytes (the
@@ -66,6 +66,7 @@ pub fn scan_table<R: Read>(
     mut f: impl FnMut(&Visit<'_>),
 ) -> Encoding {
     let path = table.path().to_path_buf();
+    problems.extend(table.encoding_warning());
     let cols = match table.header() {
         Ok((line, header)) => {
             let cells: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -117,7 +118,7 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
             Err(why) => {
                 reasons.push(Reason::BadDate {
                     field: "date",
-                    value: date_text.to_string(),
+                    value: crate::privacy::shown_value(date_text),
                     why,
                 });
                 None
@@ -159,7 +160,7 @@ mod tests {
     #[test]
     fn rows_and_problems() {
         let text = "\u{feff}日期,户号,走访人,走访方式,走访情况,人数\r\n2020/7/3,H1,马,入户,\"a,\r\nb\",2\r\n2020-02-30,H2,,,,\r\n,H3,,,,x\r\n\r\n2020年7月4日,H4,,,,\r\n";
-        let t = Table::new(Path::new("visits.csv"), text.as_bytes());
+        let t = Table::from_bytes(Path::new("visits.csv"), text.as_bytes());
         let mut problems = Vec::new();
         let mut seen = Vec::new();
         scan_table(t, &mut problems, |v| {

@@ -51,6 +51,7 @@ impl Catalog for En {
                 "bytes that are neither UTF-8 nor GB18030 (was part of the file saved in another encoding? save it again as UTF-8)".into()
             }
             Reason::Malformed(m) => format!("not a readable CSV record: {m}"),
+            Reason::MixedEncoding => "the file is GB18030 (GBK) but this line reads as UTF-8: was the file saved in two encodings? its Chinese text may be misread".into(),
             Reason::Unterminated => "a quoted cell starts here and is never closed (a missing \" ?)".into(),
             Reason::TooLong => "a cell longer than 16 MiB (a quote that is never closed?)".into(),
             Reason::NoHeader => "the file has no header line".into(),
@@ -65,6 +66,13 @@ impl Catalog for En {
                 "missing column household (or resident; expected a header named household/户号 or resident/居民编号); the header has: {} — map another header with --map HEADER=household or [import.columns] in rounds.toml",
                 if found.is_empty() { "(nothing)".into() } else { found.join(", ") }
             ),
+            Reason::HeaderIsData { missing, expected } => format!(
+                "the first line looks like a row of data, not a header: missing column{} {} (expected a header named {}); add the header line",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                expected.join(" and ")
+            ),
+            Reason::TooManyCells => "more than 16,384 cells in one row (more than a spreadsheet has)".into(),
             Reason::NotPlain(col) => format!("'{col}' holds a list or an object, not a plain value"),
             Reason::NotAnObject => "the entry is not a JSON object".into(),
             Reason::CellError(e) => format!("a cell holds the spreadsheet error {e}"),
@@ -90,6 +98,7 @@ impl Catalog for En {
                     "unknown level '{value}' (use red, orange, yellow, green, 1–4 or 红, 橙, 黄, 绿)"
                 ),
             },
+            Reason::PersonsTooLarge(v) => format!("persons '{v}' is too large to be a count of people"),
             Reason::BadPersons(v) => format!("persons '{v}' is not a whole number of 0 or more"),
             Reason::DuplicateResident { id, first_line } => {
                 format!("resident id '{id}' is used again (first on line {first_line})")

@@ -86,6 +86,7 @@ impl Catalog for Zh {
                     .into()
             }
             Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
+            Reason::MixedEncoding => "文件是 GB18030（GBK）编码，但这一行像是 UTF-8：文件是否用两种编码保存过？其中的中文可能被误读".into(),
             Reason::Unterminated => {
                 "从这里开始的带引号单元格没有结束的引号（是否少了一个 \"？）".into()
             }
@@ -117,6 +118,12 @@ impl Catalog for Zh {
                     found.join("、")
                 }
             ),
+            Reason::HeaderIsData { missing, expected } => format!(
+                "第一行像是数据而不是表头：缺少列 {}（表头应为 {}）；请加上表头行",
+                missing.iter().map(|f| field(f)).collect::<Vec<_>>().join("、"),
+                expected.join("、")
+            ),
+            Reason::TooManyCells => "一行超过 16,384 个单元格（比任何表格都多）".into(),
             Reason::NotPlain(col) => format!("“{col}”是列表或对象，不是单个值"),
             Reason::NotAnObject => "这一项不是 JSON 对象".into(),
             Reason::CellError(e) => format!("单元格是表格错误值 {e}"),
@@ -154,6 +161,7 @@ impl Catalog for Zh {
                     "未知的关注等级“{value}”（可用 红、橙、黄、绿，1–4，或 red、orange、yellow、green）"
                 ),
             },
+            Reason::PersonsTooLarge(v) => format!("人数“{v}”太大，不可能是人数"),
             Reason::BadPersons(v) => format!("人数“{v}”不是大于等于 0 的整数"),
             Reason::DuplicateResident { id, first_line } => {
                 format!("居民编号“{id}”重复（第一次出现在第 {first_line} 行）")

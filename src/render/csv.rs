@@ -25,6 +25,15 @@ pub const DUE_COLUMNS: [&str; 12] = [
     "days_left",
 ];
 
+/// A csv error as the io error it wraps, so that a closed pipe stays a
+/// closed pipe (and ends the program quietly).
+pub fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// A cell that Excel or WPS would take for a formula (=, +, -, @, tab,
 /// carriage return at its start) gets a leading apostrophe, so that it
 /// shows as text (OWASP "CSV injection"). Real numbers stay numbers.
@@ -42,7 +51,7 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(DUE_COLUMNS)?;
+    w.write_record(DUE_COLUMNS).map_err(io_error)?;
     for r in rows {
         let h = &roster.households[r.household];
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
@@ -59,12 +68,13 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
             r.standing.status.word(),
             &num(r.standing.days_overdue),
             &num(r.standing.days_left),
-        ])?;
+        ])
+        .map_err(io_error)?;
     }
     w.flush()
 }
 
-/// The report as one tidy table: `section, key, level, value`.
+/// The report as one tidy table: `section, key, value`.
 pub fn report(out: &mut dyn Write, r: &crate::report::Report) -> std::io::Result<()> {
     use crate::model::Level;
     let mut w = csv::WriterBuilder::new().from_writer(out);

@@ -49,6 +49,14 @@ fn header(labels: &[Label], lang: Lang, color: bool) -> Vec<Cell> {
         .collect()
 }
 
+/// Text from the data as a terminal may show it: control characters
+/// (escape sequences, NUL, line breaks) cannot reach the terminal.
+fn plain(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 fn level_color(level: Level) -> Color {
     match level {
         Level::Red => Color::Red,
@@ -122,11 +130,11 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             };
         }
         t.add_row(vec![
-            Cell::new(&h.id),
+            Cell::new(plain(&h.id)),
             level,
-            Cell::new(h.address()),
-            Cell::new(&h.visitor),
-            Cell::new(contact),
+            Cell::new(plain(&h.address())),
+            Cell::new(plain(&h.visitor)),
+            Cell::new(plain(&contact)),
             Cell::new(
                 r.last_visit
                     .map(iso)
@@ -205,7 +213,11 @@ pub fn report(
         t.set_header(header(&[label, Label::Visits], lang, color));
         for (name, n) in counts {
             t.add_row(vec![
-                Cell::new(if name.is_empty() { "—" } else { name }),
+                Cell::new(if name.is_empty() {
+                    "—".to_string()
+                } else {
+                    plain(name)
+                }),
                 Cell::new(n),
             ]);
         }
