@@ -1095,6 +1095,7 @@ fn main() {
     );
     fs::write(dir.join("rounds.toml"), "# 农江社区走访设置 (Nongjiang community visit settings)\n\
         # calendar: 按自然周/月/季度/半年 (ISO week, month, quarter, half-year); rolling: 按间隔 (7 days, 1/3/6 months)\n\
+        name = \"农江社区\"\n\
         policy = \"calendar\"\n").expect("write rounds.toml");
     let mut readme = String::from(
         "# 农江社区示例数据 / Nongjiang example community\n\n\

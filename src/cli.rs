@@ -174,11 +174,73 @@ pub struct VisitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("span").args(["month", "quarter", "half", "year"])))]
 pub struct ReportArgs {
-    /// The month to report, as YYYY-MM (default: the month of --today). The
-    /// report is as of the month's last day, or today if that is earlier.
+    /// The month to report, as YYYY-MM (default: the month of --today). A
+    /// report is as of the span's last day, or today if that is earlier.
     #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<String>,
+
+    /// A quarter instead, as YYYY-Qn (2020-Q2).
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: Option<String>,
+
+    /// A half-year instead, as YYYY-Hn (2020-H1).
+    #[arg(long, value_name = "YYYY-Hn")]
+    pub half: Option<String>,
+
+    /// A whole year instead, as YYYY.
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<String>,
+
+    /// Write the report to FILE; its extension picks the format unless
+    /// --format is given (.txt, .json, .csv, .md, .html, .xlsx).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With csv: the one section to write (summary, grids, workers, overdue,
+    /// trend). Without it, -o FILE.csv writes one file per section.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub section: Option<Section>,
+
+    /// Show residents' names in the overdue list in full.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+/// A section of the report, as one tidy table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Section {
+    /// Households, visits, overdue and compliance per level.
+    Summary,
+    /// The same per grid.
+    Grids,
+    /// Each worker's visits and the households in their charge.
+    Workers,
+    /// The overdue and never-visited households at the report date.
+    Overdue,
+    /// Visits and compliance over the last six months.
+    Trend,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Summary,
+        Section::Grids,
+        Section::Workers,
+        Section::Overdue,
+        Section::Trend,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::Grids => "grids",
+            Section::Workers => "workers",
+            Section::Overdue => "overdue",
+            Section::Trend => "trend",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

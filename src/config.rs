@@ -18,6 +18,8 @@ pub const FILE: &str = "rounds.toml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
+    /// The community's name, for report titles.
+    name: Option<String>,
     policy: Option<Policy>,
     window: Option<u32>,
     lang: Option<Lang>,
@@ -38,6 +40,8 @@ struct RawImport {
 /// The settings in force from `rounds.toml` (defaults where it is silent).
 #[derive(Debug, Clone, Default)]
 pub struct Config {
+    /// The community's name (report titles).
+    pub name: Option<String>,
     pub rules: Rules,
     /// The `due` window in days (`--within` overrides it).
     pub window: Option<u32>,
@@ -96,6 +100,7 @@ impl Config {
             import_columns.push((header.clone(), field));
         }
         Ok(Config {
+            name: raw.name.filter(|n| !n.trim().is_empty()),
             rules,
             window: raw.window,
             lang: raw.lang,

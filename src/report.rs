@@ -1,59 +1,137 @@
-//! The figures of the monthly report (SPEC `rounds report`), computed in one
-//! pass over the visit log: a `Tally` is fed each visit and then finished
-//! into a `Report`. No I/O: the command reads, this counts, `render` prints.
+//! The figures of the report (SPEC `rounds report`), computed in one pass
+//! over the visit log: a `Tally` per period is fed each visit and then
+//! finished into a `Report`. No I/O: the command reads, this counts,
+//! `render` prints.
+//!
+//! Beyond the SPEC's figures (kept as they are), a report carries what a
+//! community head reads first: the compliance rate per level and per grid,
+//! each worker's visits next to the households in their charge, the list
+//! of overdue and never-visited households at the report date, and the
+//! trend of the last six months.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
+use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::model::{Level, Status};
-use crate::schedule::{self, Period, Rules};
+use crate::privacy;
+use crate::schedule::{self, Deadline, Rules};
 
-/// A calendar month such as 2020-06.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
+/// How long a report's span is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanKind {
+    Month,
+    Quarter,
+    Half,
+    Year,
+}
+
+/// The days a report covers: a month, a quarter, a half-year or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub kind: SpanKind,
     pub first: NaiveDate,
 }
 
-impl Month {
-    /// Parses `YYYY-MM`.
-    pub fn parse(text: &str) -> Option<Month> {
-        let (y, m) = text.trim().split_once('-')?;
-        if y.len() != 4 || !(1..=2).contains(&m.len()) {
-            return None;
-        }
-        let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
-        if y < 1000 {
-            return None;
-        }
-        NaiveDate::from_ymd_opt(y, m, 1).map(|first| Month { first })
-    }
-
-    pub fn of(d: NaiveDate) -> Month {
-        Month {
-            first: d.with_day(1).expect("day 1 exists"),
+impl Span {
+    fn months(self) -> u32 {
+        match self.kind {
+            SpanKind::Month => 1,
+            SpanKind::Quarter => 3,
+            SpanKind::Half => 6,
+            SpanKind::Year => 12,
         }
     }
 
     pub fn last(self) -> NaiveDate {
-        Period::Month.end(self.first)
+        (self.first + Months::new(self.months()))
+            .pred_opt()
+            .expect("dates in range")
     }
 
+    /// `2020-06`, `2020-Q2`, `2020-H1`, `2020`.
     pub fn label(self) -> String {
-        self.first.format("%Y-%m").to_string()
+        let (y, m) = (self.first.year(), self.first.month());
+        match self.kind {
+            SpanKind::Month => format!("{y:04}-{m:02}"),
+            SpanKind::Quarter => format!("{y:04}-Q{}", (m - 1) / 3 + 1),
+            SpanKind::Half => format!("{y:04}-H{}", (m - 1) / 6 + 1),
+            SpanKind::Year => format!("{y:04}"),
+        }
     }
 
-    pub fn minus(self, n: u32) -> Month {
-        Month {
-            first: self.first - Months::new(n),
+    pub fn month_of(d: NaiveDate) -> Span {
+        Span {
+            kind: SpanKind::Month,
+            first: d.with_day(1).expect("day 1 exists"),
         }
+    }
+
+    /// `YYYY-MM`.
+    pub fn parse_month(text: &str) -> Option<Span> {
+        let (y, m) = text.trim().split_once('-')?;
+        (m.len() <= 2).then_some(())?;
+        Span::from_parts(SpanKind::Month, y, m.parse().ok()?, 12)
+    }
+
+    /// `YYYY-Qn` (also `YYYYQn`).
+    pub fn parse_quarter(text: &str) -> Option<Span> {
+        let t = text.trim().to_ascii_uppercase();
+        let (y, q) = t.split_once('Q')?;
+        Span::from_parts(
+            SpanKind::Quarter,
+            y.trim_end_matches('-'),
+            q.parse().ok()?,
+            4,
+        )
+    }
+
+    /// `YYYY-Hn` (also `YYYYHn`).
+    pub fn parse_half(text: &str) -> Option<Span> {
+        let t = text.trim().to_ascii_uppercase();
+        let (y, h) = t.split_once('H')?;
+        Span::from_parts(SpanKind::Half, y.trim_end_matches('-'), h.parse().ok()?, 2)
+    }
+
+    /// `YYYY`.
+    pub fn parse_year(text: &str) -> Option<Span> {
+        Span::from_parts(SpanKind::Year, text.trim(), 1, 1)
+    }
+
+    fn from_parts(kind: SpanKind, year: &str, n: u32, max: u32) -> Option<Span> {
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || !(1..=max).contains(&n) {
+            return None;
+        }
+        let y: i32 = year.parse().ok().filter(|y| *y >= 1000)?;
+        let month = 1 + (n - 1) * (12 / max);
+        NaiveDate::from_ymd_opt(y, month, 1).map(|first| Span { kind, first })
+    }
+
+    /// The six months that end with this span's last month, or with the
+    /// month of `as_of` when the span is still running.
+    pub fn trend_months(self, as_of: NaiveDate) -> Vec<Span> {
+        let last = Span::month_of(self.last().min(as_of));
+        (0..6)
+            .rev()
+            .map(|i| Span {
+                kind: SpanKind::Month,
+                first: last.first - Months::new(i),
+            })
+            .collect()
     }
 }
 
+/// The as-of date of a report made on `today`.
+pub fn as_of(span: Span, today: NaiveDate) -> NaiveDate {
+    span.last().min(today)
+}
+
 /// Counts per level, serialized as `{"red": n, "orange": n, ...}`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PerLevel<T>(pub [T; 4]);
 
 impl<T: Serialize> Serialize for PerLevel<T> {
@@ -92,16 +170,95 @@ impl Compliance {
     pub fn rate(&self) -> Option<f64> {
         (self.required > 0).then(|| self.met as f64 / self.required as f64)
     }
+
+    fn add(&mut self, other: Compliance) {
+        self.required += other.required;
+        self.met += other.met;
+    }
 }
 
-/// The SPEC's figures for one month.
+fn total(per: &PerLevel<Compliance>) -> Compliance {
+    per.0.iter().fold(Compliance::default(), |mut t, c| {
+        t.add(*c);
+        t
+    })
+}
+
+/// A rate rounded to four decimals, for JSON.
+fn rounded(rate: Option<f64>) -> Option<f64> {
+    rate.map(|r| (r * 10_000.0).round() / 10_000.0)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodInfo {
+    pub kind: SpanKind,
+    pub label: String,
+    pub first: String,
+    pub last: String,
+}
+
+/// One grid's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub grid: String,
+    pub households: u64,
+    pub visits: u64,
+    pub households_visited: u64,
+    pub overdue: u64,
+    pub compliance: PerLevel<Compliance>,
+    pub compliance_rate: Option<f64>,
+}
+
+/// One worker: the visits they made (by the log's visitor), next to the
+/// households in their charge (by the roster's visitor).
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerRow {
+    pub worker: String,
+    pub visits: u64,
+    pub households_in_charge: u64,
+    pub households_in_charge_visited: u64,
+    pub overdue_in_charge: u64,
+    pub compliance_in_charge: Compliance,
+    pub compliance_rate: Option<f64>,
+}
+
+/// An overdue household at the report date.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueRow {
+    pub household: String,
+    pub level: Level,
+    pub grid: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub visitor: String,
+    /// The first active resident's name, masked unless revealed.
+    pub contact: String,
+    pub last_visit: Option<String>,
+    pub deadline: Option<String>,
+    pub days_overdue: Option<i64>,
+}
+
+/// One month of the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    pub month: String,
+    pub as_of: String,
+    pub visits: u64,
+    pub households_visited: u64,
+    pub compliance: PerLevel<Compliance>,
+    pub compliance_rate: Option<f64>,
+}
+
+/// The report. The SPEC's keys come first, unchanged; the rest is added.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub month: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
     pub as_of: String,
     /// Active households on `as_of`, per level.
     pub households: PerLevel<u64>,
-    /// Visit records dated in the month up to `as_of`.
+    /// Visit records dated in the span up to `as_of`.
     pub visits: u64,
     pub households_visited: u64,
     pub person_times: u64,
@@ -110,9 +267,17 @@ pub struct Report {
     pub visits_by_grid: BTreeMap<String, u64>,
     pub visits_by_visitor: BTreeMap<String, u64>,
     pub compliance: PerLevel<Compliance>,
+    pub period: PeriodInfo,
+    pub compliance_rate: PerLevel<Option<f64>>,
+    /// Overdue households with no visit at all on or before `as_of`.
+    pub never_visited: u64,
+    pub grids: Vec<GridRow>,
+    pub workers: Vec<WorkerRow>,
+    pub overdue_list: Vec<OverdueRow>,
+    pub trend: Vec<TrendRow>,
 }
 
-/// One period of one level that ends within the month, on or before as_of.
+/// One period of one level that ends within the span, on or before as_of.
 #[derive(Debug, Clone, Copy)]
 struct Window {
     level: Level,
@@ -120,11 +285,10 @@ struct Window {
     end: NaiveDate,
 }
 
-/// Feeds on visits; see the module docs.
+/// Counts one span; see the module docs.
 pub struct Tally<'a> {
     roster: &'a Roster,
-    rules: &'a Rules,
-    month: Month,
+    span: Span,
     as_of: NaiveDate,
     windows: Vec<Window>,
     /// Per household: bit i set when it must hold a visit in window i.
@@ -135,63 +299,62 @@ pub struct Tally<'a> {
     visited: Vec<bool>,
     visits: u64,
     person_times: u64,
-    by_grid: BTreeMap<String, u64>,
+    visits_per_household: Vec<u32>,
     by_visitor: BTreeMap<String, u64>,
 }
 
-/// The as-of date of a month's report made on `today`.
-pub fn as_of(month: Month, today: NaiveDate) -> NaiveDate {
-    month.last().min(today)
-}
-
 impl<'a> Tally<'a> {
-    pub fn new(roster: &'a Roster, rules: &'a Rules, month: Month, as_of: NaiveDate) -> Self {
+    pub fn new(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
         let mut windows = Vec::new();
+        let end_of_span = span.last().min(as_of);
         for level in Level::ALL {
             let period = rules.period(level);
-            // Every period whose last day falls in the month (a week belongs
+            // Every period whose last day falls in the span (a week belongs
             // to the month that holds its Sunday), up to as_of.
-            let mut start = period.start(month.first);
+            let mut start = period.start(span.first);
             loop {
                 let end = period.end(start);
-                if end > month.last() || end > as_of {
+                if end > end_of_span {
                     break;
                 }
-                if end >= month.first {
+                if end >= span.first {
                     windows.push(Window { level, start, end });
                 }
                 start = end.succ_opt().expect("dates in range");
             }
         }
-        assert!(windows.len() <= 32, "at most 32 periods end in a month");
-        let required = roster
-            .households
-            .iter()
-            .map(|h| {
-                windows.iter().enumerate().fold(0u32, |bits, (i, w)| {
-                    match schedule::household_on(&h.members, w.end) {
-                        Some(on) if on.level == w.level => bits | (1 << i),
-                        _ => bits,
-                    }
-                })
-            })
-            .collect();
+        // A year holds 53 ISO weeks, 12 months, 4 quarters and 2 halves.
+        assert!(windows.len() <= 71);
+        let words = windows.len().div_ceil(32).max(1);
         let n = roster.households.len();
+        let mut required = vec![0u32; n * words];
+        for (h, house) in roster.households.iter().enumerate() {
+            for (i, w) in windows.iter().enumerate() {
+                if let Some(on) = schedule::household_on(&house.members, w.end)
+                    && on.level == w.level
+                {
+                    required[h * words + i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
         Tally {
             roster,
-            rules,
-            month,
+            span,
             as_of,
             windows,
+            met: vec![0; n * words],
             required,
-            met: vec![0; n],
             last: vec![None; n],
             visited: vec![false; n],
             visits: 0,
             person_times: 0,
-            by_grid: BTreeMap::new(),
+            visits_per_household: vec![0; n],
             by_visitor: BTreeMap::new(),
         }
+    }
+
+    fn words(&self) -> usize {
+        self.windows.len().div_ceil(32).max(1)
     }
 
     /// One visit to household `h` (an index into the roster).
@@ -202,62 +365,214 @@ impl<'a> Tally<'a> {
         if self.last[h].is_none_or(|d| d < date) {
             self.last[h] = Some(date);
         }
-        let req = self.required[h];
-        if req != 0 {
+        let words = self.words();
+        let req = &self.required[h * words..(h + 1) * words];
+        if req.iter().any(|w| *w != 0) {
             for (i, w) in self.windows.iter().enumerate() {
-                if req & (1 << i) != 0 && w.start <= date && date <= w.end {
-                    self.met[h] |= 1 << i;
+                if req[i / 32] & (1 << (i % 32)) != 0 && w.start <= date && date <= w.end {
+                    self.met[h * words + i / 32] |= 1 << (i % 32);
                 }
             }
         }
-        if date < self.month.first {
+        if date < self.span.first {
             return;
         }
         let house = &self.roster.households[h];
         self.visits += 1;
         self.visited[h] = true;
+        self.visits_per_household[h] += 1;
         self.person_times += u64::from(persons.unwrap_or_else(|| {
             schedule::household_on(&house.members, date).map_or(0, |on| on.active)
         }));
-        *self.by_grid.entry(house.grid.clone()).or_default() += 1;
-        *self.by_visitor.entry(visitor.to_string()).or_default() += 1;
+        if let Some(n) = self.by_visitor.get_mut(visitor) {
+            *n += 1;
+        } else {
+            self.by_visitor.insert(visitor.to_string(), 1);
+        }
     }
 
-    pub fn finish(self) -> Report {
-        let mut households = PerLevel::<u64>::default();
-        let mut overdue = PerLevel::<u64>::default();
-        for (i, h) in self.roster.households.iter().enumerate() {
-            let Some(on) = schedule::household_on(&h.members, self.as_of) else {
-                continue;
-            };
-            households[on.level] += 1;
-            let deadline = self.rules.deadline(on.level, on.start, self.last[i]);
-            if schedule::standing(deadline, self.as_of, 0).status == Status::Overdue {
-                overdue[on.level] += 1;
-            }
-        }
-        let mut compliance = PerLevel::<Compliance>::default();
-        for (req, met) in self.required.iter().zip(&self.met) {
-            for (i, w) in self.windows.iter().enumerate() {
-                if req & (1 << i) != 0 {
-                    compliance[w.level].required += 1;
-                    if met & (1 << i) != 0 {
-                        compliance[w.level].met += 1;
-                    }
+    /// Per level, the household-periods required and met, for each household.
+    fn compliance_of(&self, h: usize) -> PerLevel<Compliance> {
+        let words = self.words();
+        let mut c = PerLevel::<Compliance>::default();
+        for (i, w) in self.windows.iter().enumerate() {
+            let bit = 1 << (i % 32);
+            if self.required[h * words + i / 32] & bit != 0 {
+                c[w.level].required += 1;
+                if self.met[h * words + i / 32] & bit != 0 {
+                    c[w.level].met += 1;
                 }
             }
         }
+        c
+    }
+
+    /// The month's figures only (for the trend).
+    fn trend_row(&self) -> TrendRow {
+        let mut compliance = PerLevel::<Compliance>::default();
+        for h in 0..self.roster.households.len() {
+            let c = self.compliance_of(h);
+            for level in Level::ALL {
+                compliance[level].add(c[level]);
+            }
+        }
+        TrendRow {
+            month: self.span.label(),
+            as_of: iso(self.as_of),
+            visits: self.visits,
+            households_visited: self.visited.iter().filter(|v| **v).count() as u64,
+            compliance_rate: rounded(total(&compliance).rate()),
+            compliance,
+        }
+    }
+
+    /// The report; `trend` are the six monthly tallies of the trend, and
+    /// `reveal` shows names in the overdue list in full.
+    pub fn finish(self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
+        let roster = self.roster;
+        let mut households = PerLevel::<u64>::default();
+        let mut overdue = PerLevel::<u64>::default();
+        let mut compliance = PerLevel::<Compliance>::default();
+        let mut grids: BTreeMap<&str, GridRow> = BTreeMap::new();
+        let mut workers: BTreeMap<String, WorkerRow> = BTreeMap::new();
+        let mut overdue_list: Vec<(Deadline, Level, OverdueRow)> = Vec::new();
+        let mut never_visited = 0;
+        let mut visits_by_grid: BTreeMap<String, u64> = BTreeMap::new();
+        let worker = |workers: &mut BTreeMap<String, WorkerRow>, name: &str| {
+            if workers.contains_key(name) {
+                return;
+            }
+            workers.insert(
+                name.to_string(),
+                WorkerRow {
+                    worker: name.to_string(),
+                    visits: 0,
+                    households_in_charge: 0,
+                    households_in_charge_visited: 0,
+                    overdue_in_charge: 0,
+                    compliance_in_charge: Compliance::default(),
+                    compliance_rate: None,
+                },
+            );
+        };
+        for (h, house) in roster.households.iter().enumerate() {
+            let c = self.compliance_of(h);
+            let grid = grids.entry(house.grid.as_str()).or_insert_with(|| GridRow {
+                grid: house.grid.clone(),
+                households: 0,
+                visits: 0,
+                households_visited: 0,
+                overdue: 0,
+                compliance: PerLevel::default(),
+                compliance_rate: None,
+            });
+            for level in Level::ALL {
+                compliance[level].add(c[level]);
+                grid.compliance[level].add(c[level]);
+            }
+            let visits = u64::from(self.visits_per_household[h]);
+            grid.visits += visits;
+            grid.households_visited += u64::from(self.visited[h]);
+            if visits > 0 {
+                *visits_by_grid.entry(house.grid.clone()).or_default() += visits;
+            }
+            let on = schedule::household_on(&house.members, self.as_of);
+            let is_overdue = on.is_some_and(|on| {
+                let deadline = rules.deadline(on.level, on.start, self.last[h]);
+                schedule::standing(deadline, self.as_of, 0).status == Status::Overdue
+            });
+            if let Some(on) = on {
+                households[on.level] += 1;
+                grid.households += 1;
+                if is_overdue {
+                    overdue[on.level] += 1;
+                    grid.overdue += 1;
+                    let deadline = rules.deadline(on.level, on.start, self.last[h]);
+                    let standing = schedule::standing(deadline, self.as_of, 0);
+                    never_visited += u64::from(self.last[h].is_none());
+                    let contact = house
+                        .residents
+                        .iter()
+                        .zip(&house.members)
+                        .find(|(_, m)| schedule::is_active(m, self.as_of))
+                        .map(|(r, _)| {
+                            let name = &roster.residents[*r].name;
+                            if reveal {
+                                name.clone()
+                            } else {
+                                privacy::mask_name(name)
+                            }
+                        })
+                        .unwrap_or_default();
+                    overdue_list.push((
+                        deadline,
+                        on.level,
+                        OverdueRow {
+                            household: house.id.clone(),
+                            level: on.level,
+                            grid: house.grid.clone(),
+                            building: house.building.clone(),
+                            unit: house.unit.clone(),
+                            room: house.room.clone(),
+                            visitor: house.visitor.clone(),
+                            contact,
+                            last_visit: self.last[h].map(iso),
+                            deadline: deadline.date().map(iso),
+                            days_overdue: standing.days_overdue,
+                        },
+                    ));
+                }
+                // The worker in charge of an active household.
+                worker(&mut workers, &house.visitor);
+                let w = workers.get_mut(house.visitor.as_str()).expect("just added");
+                w.households_in_charge += 1;
+                w.households_in_charge_visited += u64::from(self.visited[h]);
+                w.overdue_in_charge += u64::from(is_overdue);
+                w.compliance_in_charge.add(total(&c));
+            }
+        }
+        for (name, n) in &self.by_visitor {
+            worker(&mut workers, name);
+            workers.get_mut(name).expect("just added").visits += n;
+        }
+        overdue_list.sort_by(|a, b| {
+            schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
+        });
+        let mut grids: Vec<GridRow> = grids.into_values().collect();
+        for g in &mut grids {
+            g.compliance_rate = rounded(total(&g.compliance).rate());
+        }
+        let mut workers: Vec<WorkerRow> = workers.into_values().collect();
+        for w in &mut workers {
+            w.compliance_rate = rounded(w.compliance_in_charge.rate());
+        }
+        let mut rate = PerLevel::<Option<f64>>::default();
+        for level in Level::ALL {
+            rate[level] = rounded(compliance[level].rate());
+        }
         Report {
-            month: self.month.label(),
-            as_of: crate::data::date::iso(self.as_of),
+            month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
+            as_of: iso(self.as_of),
             households,
             visits: self.visits,
             households_visited: self.visited.iter().filter(|v| **v).count() as u64,
             person_times: self.person_times,
             overdue,
-            visits_by_grid: self.by_grid,
+            visits_by_grid,
             visits_by_visitor: self.by_visitor,
             compliance,
+            period: PeriodInfo {
+                kind: self.span.kind,
+                label: self.span.label(),
+                first: iso(self.span.first),
+                last: iso(self.span.last()),
+            },
+            compliance_rate: rate,
+            never_visited,
+            grids,
+            workers,
+            overdue_list: overdue_list.into_iter().map(|(_, _, r)| r).collect(),
+            trend: trend.iter().map(Tally::trend_row).collect(),
         }
     }
 }
@@ -266,20 +581,68 @@ impl<'a> Tally<'a> {
 mod tests {
     use super::*;
 
+    /// The periods of `level` a tally counts.
+    fn ends(t: &Tally<'_>, level: Level) -> Vec<(NaiveDate, NaiveDate)> {
+        t.windows
+            .iter()
+            .filter(|w| w.level == level)
+            .map(|w| (w.start, w.end))
+            .collect()
+    }
+
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
     #[test]
-    fn months() {
-        let m = Month::parse("2020-02").unwrap();
+    fn spans() {
+        let m = Span::parse_month("2020-02").unwrap();
         assert_eq!(m.last(), d("2020-02-29"));
         assert_eq!(m.label(), "2020-02");
-        assert_eq!(Month::parse("2020-2").unwrap().label(), "2020-02");
-        assert!(Month::parse("2020-13").is_none());
-        assert!(Month::parse("2020").is_none());
-        assert!(Month::parse("20-01").is_none());
-        assert_eq!(Month::parse("2020-01").unwrap().minus(1).label(), "2019-12");
+        assert_eq!(Span::parse_month("2020-2").unwrap().label(), "2020-02");
+        assert!(Span::parse_month("2020-13").is_none());
+        assert!(Span::parse_month("2020").is_none());
+        assert!(Span::parse_month("20-01").is_none());
+        let q = Span::parse_quarter("2020-Q2").unwrap();
+        assert_eq!(
+            (q.first, q.last(), q.label()),
+            (d("2020-04-01"), d("2020-06-30"), "2020-Q2".into())
+        );
+        assert_eq!(
+            Span::parse_quarter("2020q4").unwrap().last(),
+            d("2020-12-31")
+        );
+        assert!(Span::parse_quarter("2020-Q5").is_none());
+        let h = Span::parse_half("2020-H2").unwrap();
+        assert_eq!((h.first, h.last()), (d("2020-07-01"), d("2020-12-31")));
+        let y = Span::parse_year("2020").unwrap();
+        assert_eq!(
+            (y.first, y.last(), y.label()),
+            (d("2020-01-01"), d("2020-12-31"), "2020".into())
+        );
+        assert!(Span::parse_year("20").is_none());
+        let months: Vec<String> = q
+            .trend_months(d("2020-08-01"))
+            .iter()
+            .map(|s| s.label())
+            .collect();
+        assert_eq!(
+            months,
+            [
+                "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"
+            ]
+        );
+        let months: Vec<String> = y
+            .trend_months(d("2020-07-20"))
+            .iter()
+            .map(|s| s.label())
+            .collect();
+        assert_eq!(
+            months,
+            [
+                "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07"
+            ]
+        );
         assert_eq!(as_of(m, d("2020-02-20")), d("2020-02-20"));
         assert_eq!(as_of(m, d("2020-04-01")), d("2020-02-29"));
     }
@@ -291,35 +654,34 @@ mod tests {
         let t = Tally::new(
             &roster,
             &rules,
-            Month::parse("2021-01").unwrap(),
+            Span::parse_month("2021-01").unwrap(),
             d("2021-01-31"),
         );
-        let weeks: Vec<_> = t
-            .windows
-            .iter()
-            .filter(|w| w.level == Level::Red)
-            .map(|w| (w.start, w.end))
-            .collect();
+        let weeks = ends(&t, Level::Red);
         // The week of 2020-12-28 ends on Sunday 2021-01-03.
         assert_eq!(weeks.first(), Some(&(d("2020-12-28"), d("2021-01-03"))));
         assert_eq!(weeks.len(), 5);
-        // Quarters and half-years end in March, June, September, December.
-        assert!(
-            t.windows
-                .iter()
-                .all(|w| w.level == Level::Red || w.level == Level::Orange)
-        );
+        assert!(ends(&t, Level::Yellow).is_empty() && ends(&t, Level::Green).is_empty());
         // Only periods that ended by as_of count.
         let t = Tally::new(
             &roster,
             &rules,
-            Month::parse("2020-06").unwrap(),
+            Span::parse_month("2020-06").unwrap(),
             d("2020-06-20"),
         );
-        let levels: Vec<_> = t.windows.iter().map(|w| (w.level, w.end)).collect();
-        assert_eq!(
-            levels,
-            vec![(Level::Red, d("2020-06-07")), (Level::Red, d("2020-06-14"))]
+        assert_eq!(ends(&t, Level::Red).len(), 2);
+        assert!(ends(&t, Level::Orange).is_empty());
+        // A year: the 52 weeks whose Sunday falls in 2020 (2020-W53 ends on
+        // 2021-01-03 and counts for 2021), 12 months, 4 quarters, 2 halves.
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_year("2020").unwrap(),
+            d("2021-06-01"),
         );
+        assert_eq!(ends(&t, Level::Red).len(), 52);
+        assert_eq!(ends(&t, Level::Orange).len(), 12);
+        assert_eq!(ends(&t, Level::Yellow).len(), 4);
+        assert_eq!(ends(&t, Level::Green).len(), 2);
     }
 }

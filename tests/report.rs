@@ -188,7 +188,8 @@ fn table_in_both_languages() {
     let wd = community();
     wd.run(&["--today", "2020-07-10", "report", "--month", "2020-06"])
         .ok()
-        .says("Visits report for 2020-06, as of 2020-06-30")
+        .says("Visits report, June 2020")
+        .says("as of 2020-06-30")
         .says("66.7%");
     wd.run(&[
         "--today",
@@ -200,6 +201,6 @@ fn table_in_both_languages() {
         "2020-06",
     ])
     .ok()
-    .says("2020年6月走访报告")
+    .says("2020年6月走访工作报告")
     .says("走访人次 8");
 }

@@ -18,7 +18,7 @@ use crate::data::date::iso;
 use crate::data::roster::{self, Load, Roster};
 use crate::data::visits;
 use crate::error::{Error, Problem, Reason, Severity};
-use crate::render::Format;
+use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let _lock = ctx.read_lock()?;
@@ -61,15 +61,15 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let errors = problems.iter().filter(|p| p.is_error()).count();
     let warnings = problems.len() - errors;
     let files = 2 + usize::from(ctx.config.present);
-    match ctx.format() {
-        Format::Table => {
+    match ctx.format()? {
+        ListFormat::Table => {
             for p in &problems {
                 writeln!(out, "{}", render_problem(ctx.lang, p)).map_err(Error::Output)?;
             }
             writeln!(out, "{}", ctx.lang.check_summary(errors, warnings, files))
                 .map_err(Error::Output)?;
         }
-        Format::Csv => {
+        ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             let io = |e: csv::Error| Error::Output(crate::render::csv::io_error(e));
             w.write_record(["file", "line", "severity", "reason"])
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
             }
             w.flush().map_err(Error::Output)?;
         }
-        Format::Json => {
+        ListFormat::Json => {
             #[derive(Serialize)]
             struct J {
                 file: String,

@@ -18,16 +18,16 @@ use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, Problem};
 use crate::i18n::DueCounts;
 use crate::model::{DueRow, Level, Status};
-use crate::render::{self, Format};
+use crate::render::{self, ListFormat};
 use crate::schedule::{self, Rules};
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let levels = parse_levels(&args.level)?;
-    let format = ctx.format();
+    let format = ctx.format()?;
     let _lock = ctx.read_lock()?;
     let mut problems = Vec::new();
     let load = Load {
-        personal: format == Format::Table,
+        personal: format == ListFormat::Table,
     };
     let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
     let last = last_visits(ctx, &roster, &mut problems)?;
@@ -52,9 +52,9 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     sort(&mut rows, &roster, args.sort);
 
     let written = match format {
-        Format::Csv => render::csv::due(out, &roster, &rows),
-        Format::Json => render::json::due(out, &roster, &rows),
-        Format::Table => render::table::due(
+        ListFormat::Csv => render::csv::due(out, &roster, &rows),
+        ListFormat::Json => render::json::due(out, &roster, &rows),
+        ListFormat::Table => render::table::due(
             out,
             &render::table::DueView {
                 roster: &roster,

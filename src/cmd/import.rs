@@ -24,7 +24,7 @@ use crate::data::logs::{self, Log};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::ingest::{self, Batch, Checked, StoreFormat};
-use crate::render::Format;
+use crate::render::ListFormat;
 use crate::store;
 
 /// What became of one log.
@@ -303,8 +303,8 @@ fn report(
         }
     }
     let imported: usize = summaries.iter().map(|s| s.imported).sum();
-    match ctx.format() {
-        Format::Json => {
+    match ctx.format()? {
+        ListFormat::Json => {
             #[derive(Serialize)]
             struct J<'a> {
                 dry_run: bool,
@@ -322,7 +322,7 @@ fn report(
             .map_err(|e| o(e.into()))?;
             writeln!(out).map_err(o)?;
         }
-        Format::Csv => {
+        ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             let io = |e: csv::Error| Error::Output(crate::render::csv::io_error(e));
             w.write_record([
@@ -347,7 +347,7 @@ fn report(
             }
             w.flush().map_err(o)?;
         }
-        Format::Table => {
+        ListFormat::Table => {
             for s in summaries {
                 writeln!(
                     out,

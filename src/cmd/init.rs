@@ -21,6 +21,9 @@ const VISITS_EN: &str = "date,household,visitor,kind,note,persons\r\n";
 
 const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略）。
 #
+# 社区名称，用于报告标题：
+# name = "某某社区"
+#
 # 截止日期的算法：
 #   "calendar"（默认）：每个周期内都要走访一次
 #                       红：每个自然周（周一至周日），橙：每月，黄：每季度，绿：每半年
@@ -39,6 +42,9 @@ const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略
 "#;
 
 const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all optional).
+#
+# The community's name, for report titles:
+# name = "Riverside Community"
 #
 # How deadlines are computed:
 #   "calendar" (default): every period of the level must hold a visit

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::data::date;
 use crate::error::{Error, Problem};
 use crate::i18n::Lang;
-use crate::render::Format;
+use crate::render::{Format, ListFormat};
 
 /// What every command needs to know, settled once from flags, environment
 /// and rounds.toml.
@@ -40,8 +40,17 @@ impl Ctx {
         self.dir.join(file)
     }
 
-    pub fn format(&self) -> Format {
-        self.format.unwrap_or(Format::Table)
+    /// The output format for a command that writes table, csv or json.
+    pub fn format(&self) -> Result<ListFormat, Error> {
+        match self.format.unwrap_or(Format::Table) {
+            Format::Table => Ok(ListFormat::Table),
+            Format::Csv => Ok(ListFormat::Csv),
+            Format::Json => Ok(ListFormat::Json),
+            other => Err(Error::Usage(format!(
+                "--format {} is for `rounds report`; this command writes table, csv or json",
+                other.name()
+            ))),
+        }
     }
 
     /// Holds the data directory's shared lock while a command reads, so

@@ -1,51 +1,190 @@
-//! `rounds report [--month YYYY-MM]`
+//! `rounds report [--month YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn | --year YYYY]
+//!                [--format table|json|csv|md|html|xlsx] [-o FILE] [--section NAME] [--reveal]`
 //!
-//! The monthly report as of min(the month's last day, --today): active
-//! households and overdue households per level, visits (人次), households
-//! visited, person-times, visits per grid and per worker, and compliance
-//! per level (of the household-periods that ended in the month, how many
-//! held a visit). `--format json` is the stable contract of the SPEC.
+//! The report of a span as of min(its last day, --today): the SPEC's
+//! figures (households and overdue per level, visits, households visited,
+//! person-times, visits per grid and per visitor, compliance per level),
+//! the compliance rate per level and grid, each worker's visits next to
+//! the households in their charge, the overdue and never-visited households
+//! (names masked unless --reveal), and the last six months. json is the
+//! stable contract (English keys, a schema_version); table, md, html and
+//! xlsx speak the user's language; csv gives one tidy table per section.
+//! `-o FILE` writes the file whole (mode 0600) and picks the format from
+//! its extension.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use super::{Ctx, Outcome};
-use crate::cli::ReportArgs;
+use crate::cli::{ReportArgs, Section};
+use crate::data::date::iso;
 use crate::data::roster::{self, Load, Roster};
 use crate::error::Error;
 use crate::render::{self, Format};
-use crate::report::{self, Month, Tally};
+use crate::report::{self, Report, Span, Tally};
+use crate::store;
 
-pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let month = match &args.month {
-        Some(text) => Month::parse(text).ok_or_else(|| {
-            Error::Usage(format!("--month '{text}' is not a month (use YYYY-MM)"))
-        })?,
-        None => Month::of(ctx.today),
+fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
+    let bad = |flag: &str, text: &str, form: &str| {
+        Error::Usage(format!("--{flag} '{text}' is not valid (use {form})"))
     };
-    if month > Month::of(ctx.today) {
+    let span = if let Some(t) = &args.quarter {
+        Span::parse_quarter(t).ok_or_else(|| bad("quarter", t, "YYYY-Qn, e.g. 2020-Q2"))?
+    } else if let Some(t) = &args.half {
+        Span::parse_half(t).ok_or_else(|| bad("half", t, "YYYY-Hn, e.g. 2020-H1"))?
+    } else if let Some(t) = &args.year {
+        Span::parse_year(t).ok_or_else(|| bad("year", t, "YYYY"))?
+    } else if let Some(t) = &args.month {
+        Span::parse_month(t).ok_or_else(|| bad("month", t, "YYYY-MM"))?
+    } else {
+        Span::month_of(ctx.today)
+    };
+    if span.first > ctx.today {
         return Err(Error::Usage(format!(
-            "--month {} is after the month of today ({}); a report can only look back",
-            month.label(),
-            crate::data::date::iso(ctx.today)
+            "{} starts after today ({}); a report can only look back",
+            span.label(),
+            iso(ctx.today)
         )));
     }
-    let as_of = report::as_of(month, ctx.today);
-    let _lock = ctx.read_lock()?;
+    Ok(span)
+}
+
+/// The format: --format, else the output file's extension, else a table.
+fn format_of(ctx: &Ctx, output: Option<&Path>) -> Result<Format, Error> {
+    if let Some(f) = ctx.format {
+        return Ok(f);
+    }
+    match output {
+        None => Ok(Format::Table),
+        Some(p) => Format::from_extension(p).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell the format of '{}' from its extension: use .txt, .json, .csv, .md, .html or .xlsx, or give --format",
+                p.display()
+            ))
+        }),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let span = span_of(ctx, args)?;
+    let format = format_of(ctx, args.output.as_deref())?;
+    let as_of = report::as_of(span, ctx.today);
+    let rules = &ctx.config.rules;
     let mut problems = Vec::new();
-    let roster = Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
-    let mut tally = Tally::new(&roster, &ctx.config.rules, month, as_of);
-    ctx.scan_visits(&mut problems, |v| {
-        if let Some(h) = roster.household(v.household) {
-            tally.add(h, v.date, v.visitor, v.persons);
+    let report = {
+        let _lock = ctx.read_lock()?;
+        // Names are needed for the overdue list (masked unless revealed).
+        let roster = Roster::read(
+            &ctx.path(roster::FILE),
+            Load { personal: true },
+            &mut problems,
+        )?;
+        let mut tally = Tally::new(&roster, rules, span, as_of);
+        let mut trend: Vec<Tally<'_>> = span
+            .trend_months(as_of)
+            .into_iter()
+            .map(|m| Tally::new(&roster, rules, m, report::as_of(m, ctx.today)))
+            .collect();
+        ctx.scan_visits(&mut problems, |v| {
+            if let Some(h) = roster.household(v.household) {
+                tally.add(h, v.date, v.visitor, v.persons);
+                for t in &mut trend {
+                    t.add(h, v.date, v.visitor, v.persons);
+                }
+            }
+        })?;
+        ctx.fail_on_errors(problems)?;
+        tally.finish(rules, &trend, args.reveal)
+    };
+    match &args.output {
+        Some(path) => write_file(ctx, args, &report, format, path, out),
+        None => {
+            if format == Format::Xlsx && std::io::stdout().is_terminal() {
+                return Err(Error::Usage(
+                    "a workbook is not for the terminal: add -o FILE.xlsx (or pipe it to a file)"
+                        .into(),
+                ));
+            }
+            let bytes = render_report(ctx, args, &report, format, args.section)?;
+            out.write_all(&bytes).map_err(Error::Output)?;
+            Ok(Outcome::Success)
         }
-    })?;
-    ctx.fail_on_errors(problems)?;
-    let report = tally.finish();
-    let written = match ctx.format() {
-        Format::Json => render::json::report(out, &report),
-        Format::Csv => render::csv::report(out, &report),
-        Format::Table => render::table::report(out, &report, ctx.lang, ctx.color, ctx.terminal),
+    }
+}
+
+fn render_report(
+    ctx: &Ctx,
+    args: &ReportArgs,
+    report: &Report,
+    format: Format,
+    section: Option<Section>,
+) -> Result<Vec<u8>, Error> {
+    let name = ctx.config.name.as_deref();
+    let lang = ctx.lang;
+    let mut buf = Vec::new();
+    let to_file = args.output.is_some();
+    let written = match format {
+        Format::Json => render::json::report(&mut buf, report),
+        Format::Csv => {
+            render::csv::report_section(&mut buf, report, section.unwrap_or(Section::Summary))
+        }
+        Format::Md => render::markdown::report(&mut buf, report, lang, name),
+        Format::Html => render::html::report(&mut buf, report, lang, name),
+        Format::Table => render::table::report(
+            &mut buf,
+            report,
+            lang,
+            name,
+            ctx.color && !to_file,
+            ctx.terminal && !to_file,
+        ),
+        Format::Xlsx => {
+            buf = render::xlsx::report(report, lang, name).map_err(|e| Error::Other(e.into()))?;
+            Ok(())
+        }
     };
     written.map_err(Error::Output)?;
+    Ok(buf)
+}
+
+/// Writes the report to `path` whole; csv without --section writes one
+/// file per section beside it.
+fn write_file(
+    ctx: &Ctx,
+    args: &ReportArgs,
+    report: &Report,
+    format: Format,
+    path: &Path,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    if format == Format::Csv && args.section.is_none() {
+        let stem = path.file_stem().map_or_else(
+            || "report".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        for section in Section::ALL {
+            let file = path.with_file_name(format!("{stem}-{}.csv", section.name()));
+            store::replace(
+                &file,
+                &render_report(ctx, args, report, format, Some(section))?,
+            )?;
+            written.push(file);
+        }
+    } else {
+        store::replace(
+            path,
+            &render_report(ctx, args, report, format, args.section)?,
+        )?;
+        written.push(path.to_path_buf());
+    }
+    for file in written {
+        writeln!(
+            out,
+            "{}",
+            ctx.lang.report_written(&file.display().to_string())
+        )
+        .map_err(Error::Output)?;
+    }
     Ok(Outcome::Success)
 }

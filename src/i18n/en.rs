@@ -1,9 +1,12 @@
 //! English.
 
-use super::{Catalog, DueCounts, Label, level_counts};
+use chrono::{Datelike, NaiveDate};
+
+use super::{Catalog, DueCounts, Label, ReportWords, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, Reason};
 use crate::model::{Level, Status};
+use crate::report::SpanKind;
 
 pub struct En;
 
@@ -24,16 +27,6 @@ impl Catalog for En {
             Label::NoneListed => "No household is overdue or due.",
             Label::Error => "error",
             Label::Warning => "warning",
-            Label::Households => "households",
-            Label::Overdue => "overdue",
-            Label::Required => "required",
-            Label::Met => "met",
-            Label::Compliance => "compliance",
-            Label::Visits => "visits",
-            Label::HouseholdsVisited => "households visited",
-            Label::PersonTimes => "person-times",
-            Label::Grid => "grid",
-            Label::Total => "total",
         }
     }
 
@@ -187,8 +180,54 @@ impl Catalog for En {
         )
     }
 
-    fn report_title(&self, month: &str, as_of: &str) -> String {
-        format!("Visits report for {month}, as of {as_of}")
+    fn report_words(&self) -> &'static ReportWords {
+        &ReportWords {
+            report: "visits report",
+            as_of: "as of",
+            summary: "By level",
+            grids: "By grid",
+            workers: "By worker",
+            overdue_list: "Overdue and never visited",
+            trend: "The last six months",
+            level: "level",
+            households: "households",
+            overdue: "overdue",
+            required: "required",
+            met: "met",
+            rate: "compliance",
+            visits: "visits",
+            households_visited: "households visited",
+            person_times: "person-times",
+            never_visited: "never visited",
+            grid: "grid",
+            worker: "worker",
+            in_charge: "households in charge",
+            in_charge_visited: "of them visited",
+            household: "household",
+            address: "address",
+            contact: "contact",
+            last_visit: "last visit",
+            deadline: "deadline",
+            days_overdue: "days overdue",
+            never: "never",
+            month: "month",
+            none: "None.",
+            total: "total",
+            chart_levels: "Compliance by level",
+            chart_grids: "Visits by grid",
+            chart_trend: "Visits and compliance, month by month",
+            masked_note: "Names are shortened to protect residents' privacy.",
+        }
+    }
+
+    fn period_name(&self, kind: SpanKind, first: NaiveDate) -> String {
+        let y = first.year();
+        match kind {
+            SpanKind::Month => first.format("%B %Y").to_string(),
+            SpanKind::Quarter => format!("{y} Q{}", first.month0() / 3 + 1),
+            SpanKind::Half => format!("{y} H{}", first.month0() / 6 + 1),
+            SpanKind::Year => y.to_string(),
+        }
     }
 
     fn rejected_word(&self) -> &'static str {
@@ -236,6 +275,10 @@ impl Catalog for En {
 
     fn visit_already(&self, date: &str, household: &str) -> String {
         format!("already recorded: the visit of {date} to {household} (nothing added)")
+    }
+
+    fn report_written(&self, path: &str) -> String {
+        format!("wrote {path}")
     }
 
     fn init_created(&self, path: &str) -> String {

@@ -33,16 +33,46 @@ pub enum Label {
     NoneListed,
     Error,
     Warning,
-    Households,
-    Overdue,
-    Required,
-    Met,
-    Compliance,
-    Visits,
-    HouseholdsVisited,
-    PersonTimes,
-    Grid,
-    Total,
+}
+
+/// The words of a report, in one language.
+#[derive(Debug)]
+pub struct ReportWords {
+    pub report: &'static str,
+    pub as_of: &'static str,
+    pub summary: &'static str,
+    pub grids: &'static str,
+    pub workers: &'static str,
+    pub overdue_list: &'static str,
+    pub trend: &'static str,
+    pub level: &'static str,
+    pub households: &'static str,
+    pub overdue: &'static str,
+    pub required: &'static str,
+    pub met: &'static str,
+    pub rate: &'static str,
+    pub visits: &'static str,
+    pub households_visited: &'static str,
+    pub person_times: &'static str,
+    pub never_visited: &'static str,
+    pub grid: &'static str,
+    pub worker: &'static str,
+    pub in_charge: &'static str,
+    pub in_charge_visited: &'static str,
+    pub household: &'static str,
+    pub address: &'static str,
+    pub contact: &'static str,
+    pub last_visit: &'static str,
+    pub deadline: &'static str,
+    pub days_overdue: &'static str,
+    pub never: &'static str,
+    pub month: &'static str,
+    pub none: &'static str,
+    pub total: &'static str,
+    pub chart_levels: &'static str,
+    pub chart_grids: &'static str,
+    pub chart_trend: &'static str,
+    pub masked_note: &'static str,
 }
 
 /// Counts for the summary line under the `due` table.
@@ -66,7 +96,9 @@ pub trait Catalog: Sync {
     fn days_left(&self, days: i64) -> String;
     fn due_summary(&self, counts: &DueCounts) -> String;
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
-    fn report_title(&self, month: &str, as_of: &str) -> String;
+    fn report_words(&self) -> &'static ReportWords;
+    /// "2020年6月", "June 2020", "2020年第二季度" …
+    fn period_name(&self, kind: crate::report::SpanKind, first: chrono::NaiveDate) -> String;
     fn rejected_word(&self) -> &'static str;
     fn skipped_word(&self) -> &'static str;
     fn import_summary(
@@ -82,6 +114,7 @@ pub trait Catalog: Sync {
     fn lock_wait(&self, dir: &str) -> String;
     fn visit_recorded(&self, date: &str, household: &str) -> String;
     fn visit_already(&self, date: &str, household: &str) -> String;
+    fn report_written(&self, path: &str) -> String;
     fn init_created(&self, path: &str) -> String;
     fn init_kept(&self, path: &str) -> String;
     fn init_next(&self, dir: &str) -> String;
@@ -147,8 +180,11 @@ impl Lang {
     pub fn check_summary(self, errors: usize, warnings: usize, files: usize) -> String {
         self.catalog().check_summary(errors, warnings, files)
     }
-    pub fn report_title(self, month: &str, as_of: &str) -> String {
-        self.catalog().report_title(month, as_of)
+    pub fn report_words(self) -> &'static ReportWords {
+        self.catalog().report_words()
+    }
+    pub fn period_name(self, kind: crate::report::SpanKind, first: chrono::NaiveDate) -> String {
+        self.catalog().period_name(kind, first)
     }
     pub fn rejected_word(self) -> &'static str {
         self.catalog().rejected_word()
@@ -181,6 +217,9 @@ impl Lang {
     }
     pub fn visit_already(self, date: &str, household: &str) -> String {
         self.catalog().visit_already(date, household)
+    }
+    pub fn report_written(self, path: &str) -> String {
+        self.catalog().report_written(path)
     }
     pub fn init_created(self, path: &str) -> String {
         self.catalog().init_created(path)

@@ -1,9 +1,12 @@
 //! 简体中文。
 
-use super::{Catalog, DueCounts, Label, level_counts};
+use chrono::{Datelike, NaiveDate};
+
+use super::{Catalog, DueCounts, Label, ReportWords, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, Reason};
 use crate::model::{Level, Status};
+use crate::report::SpanKind;
 
 pub struct Zh;
 
@@ -49,16 +52,6 @@ impl Catalog for Zh {
             Label::NoneListed => "没有逾期或待访的住户。",
             Label::Error => "错误",
             Label::Warning => "警告",
-            Label::Households => "在册户数",
-            Label::Overdue => "逾期户数",
-            Label::Required => "应访户次",
-            Label::Met => "已访户次",
-            Label::Compliance => "完成率",
-            Label::Visits => "走访人次",
-            Label::HouseholdsVisited => "走访户数",
-            Label::PersonTimes => "见面人次",
-            Label::Grid => "网格",
-            Label::Total => "合计",
         }
     }
 
@@ -245,10 +238,64 @@ impl Catalog for Zh {
         format!("{files} 个文件中有 {errors} 处错误、{warnings} 处警告")
     }
 
-    fn report_title(&self, month: &str, as_of: &str) -> String {
-        let (y, m) = month.split_once('-').unwrap_or((month, ""));
-        let m = m.trim_start_matches('0');
-        format!("{y}年{m}月走访报告（截至 {as_of}）")
+    fn report_words(&self) -> &'static ReportWords {
+        &ReportWords {
+            report: "走访工作报告",
+            as_of: "截至",
+            summary: "分等级完成情况",
+            grids: "分网格情况",
+            workers: "工作人员走访情况",
+            overdue_list: "逾期及从未走访住户",
+            trend: "近六个月走访趋势",
+            level: "关注等级",
+            households: "在册户数",
+            overdue: "逾期户数",
+            required: "应访户次",
+            met: "已访户次",
+            rate: "完成率",
+            visits: "走访人次",
+            households_visited: "走访户数",
+            person_times: "见面人次",
+            never_visited: "从未走访",
+            grid: "网格",
+            worker: "工作人员",
+            in_charge: "负责户数",
+            in_charge_visited: "其中已走访",
+            household: "户号",
+            address: "地址",
+            contact: "联系人",
+            last_visit: "上次走访",
+            deadline: "截止日期",
+            days_overdue: "逾期天数",
+            never: "从未走访",
+            month: "月份",
+            none: "无。",
+            total: "合计",
+            chart_levels: "各等级完成率",
+            chart_grids: "各网格走访人次",
+            chart_trend: "近六个月走访人次与完成率",
+            masked_note: "为保护居民隐私，姓名只显示姓氏。",
+        }
+    }
+
+    fn period_name(&self, kind: SpanKind, first: NaiveDate) -> String {
+        let y = first.year();
+        match kind {
+            SpanKind::Month => format!("{y}年{}月", first.month()),
+            SpanKind::Quarter => {
+                let q = ["一", "二", "三", "四"][first.month0() as usize / 3];
+                format!("{y}年第{q}季度")
+            }
+            SpanKind::Half => format!(
+                "{y}年{}",
+                if first.month() <= 6 {
+                    "上半年"
+                } else {
+                    "下半年"
+                }
+            ),
+            SpanKind::Year => format!("{y}年"),
+        }
     }
 
     fn rejected_word(&self) -> &'static str {
@@ -294,6 +341,10 @@ impl Catalog for Zh {
 
     fn visit_already(&self, date: &str, household: &str) -> String {
         format!("已有记录：{date} 对 {household} 的走访（未重复添加）")
+    }
+
+    fn report_written(&self, path: &str) -> String {
+        format!("已写入 {path}")
     }
 
     fn init_created(&self, path: &str) -> String {

@@ -74,42 +74,19 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
     w.flush()
 }
 
-/// The report as one tidy table: `section, key, value`.
-pub fn report(out: &mut dyn Write, r: &crate::report::Report) -> std::io::Result<()> {
-    use crate::model::Level;
+/// One section of the report as a tidy table, for scripts.
+pub fn report_section(
+    out: &mut dyn Write,
+    r: &crate::report::Report,
+    section: crate::cli::Section,
+) -> std::io::Result<()> {
+    use super::sections::{self, Audience};
+    let table = sections::section(r, section, Audience::Scripts);
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(["section", "key", "value"])?;
-    let mut put = |section: &str, key: &str, value: String| {
-        w.write_record([section, &safe_cell(key), &value])
-    };
-    put("month", "", r.month.clone())?;
-    put("as_of", "", r.as_of.clone())?;
-    for level in Level::ALL {
-        put("households", level.word(), r.households[level].to_string())?;
-    }
-    put("visits", "", r.visits.to_string())?;
-    put("households_visited", "", r.households_visited.to_string())?;
-    put("person_times", "", r.person_times.to_string())?;
-    for level in Level::ALL {
-        put("overdue", level.word(), r.overdue[level].to_string())?;
-    }
-    for (grid, n) in &r.visits_by_grid {
-        put("visits_by_grid", grid, n.to_string())?;
-    }
-    for (visitor, n) in &r.visits_by_visitor {
-        put("visits_by_visitor", visitor, n.to_string())?;
-    }
-    for level in Level::ALL {
-        put(
-            "compliance_required",
-            level.word(),
-            r.compliance[level].required.to_string(),
-        )?;
-        put(
-            "compliance_met",
-            level.word(),
-            r.compliance[level].met.to_string(),
-        )?;
+    w.write_record(&table.header).map_err(io_error)?;
+    for row in &table.rows {
+        w.write_record(row.iter().map(|v| safe_cell(&v.machine()).into_owned()))
+            .map_err(io_error)?;
     }
     w.flush()
 }

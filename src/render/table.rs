@@ -149,77 +149,59 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     writeln!(out, "{}", lang.due_summary(v.counts))
 }
 
-/// A percentage such as "85.4%", or "—" when nothing was required.
-fn percent(c: &crate::report::Compliance) -> String {
-    c.rate()
-        .map_or_else(|| "—".into(), |r| format!("{:.1}%", r * 100.0))
-}
-
+/// The report for a terminal: title, key figures, then each section.
 pub fn report(
     out: &mut dyn Write,
     r: &crate::report::Report,
     lang: Lang,
+    community: Option<&str>,
     color: bool,
     terminal: bool,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}", lang.report_title(&r.month, &r.as_of))?;
-    writeln!(out)?;
-    let mut t = new_table(color, terminal);
-    t.set_header(header(
-        &[
-            Label::Level,
-            Label::Households,
-            Label::Overdue,
-            Label::Required,
-            Label::Met,
-            Label::Compliance,
-        ],
-        lang,
-        color,
-    ));
-    for level in Level::ALL {
-        let c = &r.compliance[level];
-        let mut name = Cell::new(lang.level(level));
-        if color {
-            name = name.fg(level_color(level));
-        }
-        t.add_row(vec![
-            name,
-            Cell::new(r.households[level]),
-            Cell::new(r.overdue[level]),
-            Cell::new(c.required),
-            Cell::new(c.met),
-            Cell::new(percent(c)),
-        ]);
-    }
-    writeln!(out, "{t}")?;
+    use super::sections::{self, Audience};
+    let w = lang.report_words();
+    writeln!(out, "{}", sections::title(r, lang, community))?;
+    writeln!(out, "{} {}", w.as_of, r.as_of)?;
     writeln!(out)?;
     writeln!(
         out,
-        "{} {} · {} {} · {} {}",
-        lang.label(Label::Visits),
+        "{} {} · {} {} · {} {} · {} {}",
+        w.visits,
         r.visits,
-        lang.label(Label::HouseholdsVisited),
+        w.households_visited,
         r.households_visited,
-        lang.label(Label::PersonTimes),
-        r.person_times
+        w.person_times,
+        r.person_times,
+        w.never_visited,
+        r.never_visited
     )?;
-    for (label, counts) in [
-        (Label::Grid, &r.visits_by_grid),
-        (Label::Visitor, &r.visits_by_visitor),
-    ] {
+    let who = Audience::People(lang);
+    for section in crate::cli::Section::ALL {
+        let table = sections::section(r, section, who);
         writeln!(out)?;
+        writeln!(out, "{}", table.title)?;
+        if table.rows.is_empty() {
+            writeln!(out, "{}", w.none)?;
+            continue;
+        }
         let mut t = new_table(color, terminal);
-        t.set_header(header(&[label, Label::Visits], lang, color));
-        for (name, n) in counts {
-            t.add_row(vec![
-                Cell::new(if name.is_empty() {
-                    "—".to_string()
+        t.set_header(table.header.iter().map(|h| {
+            let c = Cell::new(h);
+            if color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
+        }));
+        for row in &table.rows {
+            t.add_row(row.iter().map(|v| {
+                let c = Cell::new(plain(&v.human()));
+                if v.is_number() {
+                    c.set_alignment(comfy_table::CellAlignment::Right)
                 } else {
-                    plain(name)
-                }),
-                Cell::new(n),
-            ]);
+                    c
+                }
+            }));
         }
         writeln!(out, "{t}")?;
     }

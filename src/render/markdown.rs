@@ -1,0 +1,73 @@
+//! Markdown: the report as headings and pipe tables, to paste into a
+//! message or a document.
+
+use std::io::Write;
+
+use super::sections::{self, Audience};
+use crate::i18n::Lang;
+use crate::report::Report;
+
+/// A cell that cannot break the table: pipes escaped, line breaks joined.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+pub fn report(
+    out: &mut dyn Write,
+    r: &Report,
+    lang: Lang,
+    community: Option<&str>,
+) -> std::io::Result<()> {
+    let w = lang.report_words();
+    writeln!(out, "# {}", cell(&sections::title(r, lang, community)))?;
+    writeln!(out)?;
+    writeln!(out, "{} {}", w.as_of, r.as_of)?;
+    writeln!(out)?;
+    for (label, n) in [
+        (w.visits, r.visits),
+        (w.households_visited, r.households_visited),
+        (w.person_times, r.person_times),
+        (w.never_visited, r.never_visited),
+    ] {
+        writeln!(out, "- {label}: **{n}**")?;
+    }
+    for section in crate::cli::Section::ALL {
+        let table = sections::section(r, section, Audience::People(lang));
+        writeln!(out)?;
+        writeln!(out, "## {}", table.title)?;
+        writeln!(out)?;
+        if table.rows.is_empty() {
+            writeln!(out, "{}", w.none)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "| {} |",
+            table
+                .header
+                .iter()
+                .map(|h| cell(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )?;
+        let rule: Vec<&str> = table.rows[0]
+            .iter()
+            .map(|v| if v.is_number() { "---:" } else { "---" })
+            .collect();
+        writeln!(out, "| {} |", rule.join(" | "))?;
+        for row in &table.rows {
+            writeln!(
+                out,
+                "| {} |",
+                row.iter()
+                    .map(|v| cell(&v.human()))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "_{}_", w.masked_note)
+}

@@ -1,0 +1,392 @@
+//! The report's sections as plain tables of typed values, built once and
+//! shown by every format: in the user's language for people (table, md,
+//! html, xlsx), or with English snake_case headers and machine words for
+//! csv.
+
+use crate::cli::Section;
+use crate::i18n::Lang;
+use crate::model::Level;
+use crate::report::{Compliance, PerLevel, Report};
+
+/// A value in a section: numbers stay numbers for spreadsheets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Count(u64),
+    /// A share between 0 and 1, or none when nothing was required.
+    Rate(Option<f64>),
+    /// A whole number that may be missing (days overdue of a −∞ deadline).
+    Days(Option<i64>),
+}
+
+impl Value {
+    /// As a person reads it: rates in percent, a dash for none.
+    pub fn human(&self) -> String {
+        match self {
+            Value::Text(t) => t.clone(),
+            Value::Count(n) => n.to_string(),
+            Value::Rate(Some(r)) => format!("{:.1}%", r * 100.0),
+            Value::Rate(None) | Value::Days(None) => "—".into(),
+            Value::Days(Some(d)) => d.to_string(),
+        }
+    }
+
+    /// As a script reads it: rates as decimals, empty for none.
+    pub fn machine(&self) -> String {
+        match self {
+            Value::Text(t) => t.clone(),
+            Value::Count(n) => n.to_string(),
+            Value::Rate(Some(r)) => format!("{r:.4}"),
+            Value::Rate(None) | Value::Days(None) => String::new(),
+            Value::Days(Some(d)) => d.to_string(),
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        !matches!(self, Value::Text(_))
+    }
+}
+
+/// One section: a header and rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// Whose words a table speaks.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    People(Lang),
+    Scripts,
+}
+
+impl Audience {
+    fn level(self, level: Level) -> Value {
+        Value::Text(match self {
+            Audience::People(lang) => lang.level(level).to_string(),
+            Audience::Scripts => level.word().to_string(),
+        })
+    }
+
+    /// Picks the header words: the language's, or the machine names.
+    fn header(self, people: &[&str], scripts: &[&str]) -> Vec<String> {
+        match self {
+            Audience::People(_) => people.iter().map(|s| s.to_string()).collect(),
+            Audience::Scripts => scripts.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn words(self) -> &'static crate::i18n::ReportWords {
+        match self {
+            Audience::People(lang) => lang.report_words(),
+            Audience::Scripts => Lang::En.report_words(),
+        }
+    }
+}
+
+fn total(c: &PerLevel<Compliance>) -> Compliance {
+    c.0.iter().fold(Compliance::default(), |t, c| Compliance {
+        required: t.required + c.required,
+        met: t.met + c.met,
+    })
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+/// The per-level table (people) or the key figures, one per row (scripts).
+pub fn summary(r: &Report, who: Audience) -> Table {
+    let w = who.words();
+    match who {
+        Audience::People(_) => {
+            let mut rows: Vec<Vec<Value>> = Level::ALL
+                .iter()
+                .map(|l| {
+                    let c = r.compliance[*l];
+                    vec![
+                        who.level(*l),
+                        Value::Count(r.households[*l]),
+                        Value::Count(r.overdue[*l]),
+                        Value::Count(c.required),
+                        Value::Count(c.met),
+                        Value::Rate(c.rate()),
+                    ]
+                })
+                .collect();
+            let t = total(&r.compliance);
+            rows.push(vec![
+                text(w.total),
+                Value::Count(r.households.0.iter().sum()),
+                Value::Count(r.overdue.0.iter().sum()),
+                Value::Count(t.required),
+                Value::Count(t.met),
+                Value::Rate(t.rate()),
+            ]);
+            Table {
+                title: w.summary.into(),
+                header: vec![w.level, w.households, w.overdue, w.required, w.met, w.rate]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                rows,
+            }
+        }
+        Audience::Scripts => {
+            let mut rows = Vec::new();
+            let mut put =
+                |metric: &str, level: &str, v: Value| rows.push(vec![text(metric), text(level), v]);
+            put("as_of", "", text(&r.as_of));
+            put("visits", "", Value::Count(r.visits));
+            put("households_visited", "", Value::Count(r.households_visited));
+            put("person_times", "", Value::Count(r.person_times));
+            put("never_visited", "", Value::Count(r.never_visited));
+            for l in Level::ALL {
+                put("households", l.word(), Value::Count(r.households[l]));
+            }
+            for l in Level::ALL {
+                put("overdue", l.word(), Value::Count(r.overdue[l]));
+            }
+            for l in Level::ALL {
+                put("required", l.word(), Value::Count(r.compliance[l].required));
+                put("met", l.word(), Value::Count(r.compliance[l].met));
+                put(
+                    "compliance_rate",
+                    l.word(),
+                    Value::Rate(r.compliance[l].rate()),
+                );
+            }
+            Table {
+                title: "summary".into(),
+                header: vec!["metric".into(), "level".into(), "value".into()],
+                rows,
+            }
+        }
+    }
+}
+
+pub fn grids(r: &Report, who: Audience) -> Table {
+    let w = who.words();
+    Table {
+        title: w.grids.into(),
+        header: who.header(
+            &[
+                w.grid,
+                w.households,
+                w.visits,
+                w.households_visited,
+                w.overdue,
+                w.required,
+                w.met,
+                w.rate,
+            ],
+            &[
+                "grid",
+                "households",
+                "visits",
+                "households_visited",
+                "overdue",
+                "required",
+                "met",
+                "compliance_rate",
+            ],
+        ),
+        rows: r
+            .grids
+            .iter()
+            .map(|g| {
+                let c = total(&g.compliance);
+                vec![
+                    text(&g.grid),
+                    Value::Count(g.households),
+                    Value::Count(g.visits),
+                    Value::Count(g.households_visited),
+                    Value::Count(g.overdue),
+                    Value::Count(c.required),
+                    Value::Count(c.met),
+                    Value::Rate(c.rate()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn workers(r: &Report, who: Audience) -> Table {
+    let w = who.words();
+    Table {
+        title: w.workers.into(),
+        header: who.header(
+            &[
+                w.worker,
+                w.visits,
+                w.in_charge,
+                w.in_charge_visited,
+                w.overdue,
+                w.required,
+                w.met,
+                w.rate,
+            ],
+            &[
+                "worker",
+                "visits",
+                "households_in_charge",
+                "households_in_charge_visited",
+                "overdue_in_charge",
+                "required",
+                "met",
+                "compliance_rate",
+            ],
+        ),
+        rows: r
+            .workers
+            .iter()
+            .map(|x| {
+                vec![
+                    text(&x.worker),
+                    Value::Count(x.visits),
+                    Value::Count(x.households_in_charge),
+                    Value::Count(x.households_in_charge_visited),
+                    Value::Count(x.overdue_in_charge),
+                    Value::Count(x.compliance_in_charge.required),
+                    Value::Count(x.compliance_in_charge.met),
+                    Value::Rate(x.compliance_in_charge.rate()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn overdue(r: &Report, who: Audience) -> Table {
+    let w = who.words();
+    let rows = r.overdue_list.iter().map(|o| {
+        let address = [&o.grid, &o.building, &o.unit, &o.room]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match who {
+            Audience::People(_) => vec![
+                text(&o.household),
+                who.level(o.level),
+                text(&address),
+                text(&o.visitor),
+                text(&o.contact),
+                text(o.last_visit.as_deref().unwrap_or(w.never)),
+                text(o.deadline.as_deref().unwrap_or("—")),
+                Value::Days(o.days_overdue),
+            ],
+            Audience::Scripts => vec![
+                text(&o.household),
+                who.level(o.level),
+                text(&o.grid),
+                text(&o.building),
+                text(&o.unit),
+                text(&o.room),
+                text(&o.visitor),
+                text(&o.contact),
+                text(o.last_visit.as_deref().unwrap_or("")),
+                text(o.deadline.as_deref().unwrap_or("")),
+                Value::Days(o.days_overdue),
+            ],
+        }
+    });
+    Table {
+        title: w.overdue_list.into(),
+        header: who.header(
+            &[
+                w.household,
+                w.level,
+                w.address,
+                w.worker,
+                w.contact,
+                w.last_visit,
+                w.deadline,
+                w.days_overdue,
+            ],
+            &[
+                "household",
+                "level",
+                "grid",
+                "building",
+                "unit",
+                "room",
+                "visitor",
+                "contact",
+                "last_visit",
+                "deadline",
+                "days_overdue",
+            ],
+        ),
+        rows: rows.collect(),
+    }
+}
+
+pub fn trend(r: &Report, who: Audience) -> Table {
+    let w = who.words();
+    Table {
+        title: w.trend.into(),
+        header: who.header(
+            &[
+                w.month,
+                w.visits,
+                w.households_visited,
+                w.required,
+                w.met,
+                w.rate,
+            ],
+            &[
+                "month",
+                "visits",
+                "households_visited",
+                "required",
+                "met",
+                "compliance_rate",
+            ],
+        ),
+        rows: r
+            .trend
+            .iter()
+            .map(|t| {
+                let c = total(&t.compliance);
+                vec![
+                    text(&t.month),
+                    Value::Count(t.visits),
+                    Value::Count(t.households_visited),
+                    Value::Count(c.required),
+                    Value::Count(c.met),
+                    Value::Rate(c.rate()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn section(r: &Report, section: Section, who: Audience) -> Table {
+    match section {
+        Section::Summary => summary(r, who),
+        Section::Grids => grids(r, who),
+        Section::Workers => workers(r, who),
+        Section::Overdue => overdue(r, who),
+        Section::Trend => trend(r, who),
+    }
+}
+
+/// The report's title: "2020年6月走访工作报告" / "Visits report, June 2020".
+pub fn title(r: &Report, lang: Lang, community: Option<&str>) -> String {
+    let first =
+        chrono::NaiveDate::parse_from_str(&r.period.first, "%Y-%m-%d").expect("an ISO date");
+    let period = lang.period_name(r.period.kind, first);
+    let w = lang.report_words();
+    let name = community.map(|c| format!("{c} ")).unwrap_or_default();
+    match lang {
+        Lang::Zh => format!("{name}{period}{}", w.report),
+        Lang::En => format!(
+            "{name}{}{}, {period}",
+            w.report[..1].to_uppercase(),
+            &w.report[1..]
+        ),
+    }
+}

@@ -1,0 +1,97 @@
+//! An Excel workbook: one sheet per section, numbers as numbers and every
+//! text cell written as text (never a formula, so a cell that starts with
+//! `=` stays what it was).
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::sections::{self, Audience, Value};
+use crate::i18n::Lang;
+use crate::report::Report;
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let title_format = Format::new().set_bold().set_font_size(14);
+    let percent = Format::new().set_num_format("0.0%");
+    let w = lang.report_words();
+    for (i, section) in crate::cli::Section::ALL.iter().enumerate() {
+        let table = sections::section(r, *section, Audience::People(lang));
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&table.title))?;
+        let mut row = 0u32;
+        if i == 0 {
+            sheet.write_string_with_format(
+                0,
+                0,
+                sections::title(r, lang, community),
+                &title_format,
+            )?;
+            sheet.write_string(1, 0, format!("{} {}", w.as_of, r.as_of))?;
+            for (j, (label, n)) in [
+                (w.visits, r.visits),
+                (w.households_visited, r.households_visited),
+                (w.person_times, r.person_times),
+                (w.never_visited, r.never_visited),
+            ]
+            .iter()
+            .enumerate()
+            {
+                sheet.write_string(2 + j as u32, 0, *label)?;
+                sheet.write_number(2 + j as u32, 1, *n as f64)?;
+            }
+            row = 7;
+        }
+        for (c, h) in table.header.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, h, &bold)?;
+            let width = table
+                .rows
+                .iter()
+                .map(|r| {
+                    r[c].human()
+                        .chars()
+                        .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+                        .sum::<usize>()
+                })
+                .chain(std::iter::once(
+                    h.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum(),
+                ))
+                .max()
+                .unwrap_or(8);
+            sheet.set_column_width(c as u16, (width as f64 + 2.0).min(50.0))?;
+        }
+        for (k, values) in table.rows.iter().enumerate() {
+            let y = row + 1 + k as u32;
+            for (c, v) in values.iter().enumerate() {
+                let x = c as u16;
+                match v {
+                    Value::Text(t) => {
+                        sheet.write_string(y, x, t)?;
+                    }
+                    Value::Count(n) => {
+                        sheet.write_number(y, x, *n as f64)?;
+                    }
+                    Value::Rate(Some(rate)) => {
+                        sheet.write_number_with_format(y, x, *rate, &percent)?;
+                    }
+                    Value::Days(Some(d)) => {
+                        sheet.write_number(y, x, *d as f64)?;
+                    }
+                    Value::Rate(None) | Value::Days(None) => {}
+                }
+            }
+        }
+        if table.rows.is_empty() {
+            sheet.write_string(row + 1, 0, w.none)?;
+        }
+    }
+    book.save_to_buffer()
+}

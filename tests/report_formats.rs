@@ -1,0 +1,480 @@
+//! `rounds report` in every format, read back: the numbers each format
+//! holds are the JSON's, and the JSON's add up.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Workdir, example};
+use serde_json::Value;
+
+fn nongjiang() -> Workdir {
+    let wd = Workdir::new();
+    wd.copy_from(&example("nongjiang"));
+    wd
+}
+
+const T: &str = "2020-07-20";
+
+fn json(wd: &Workdir, span: &[&str]) -> Value {
+    let mut args = vec!["--today", T, "report", "--format", "json"];
+    args.extend_from_slice(span);
+    wd.run(&args).ok().json()
+}
+
+fn sum(v: &Value) -> u64 {
+    v.as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn json_figures_add_up() {
+    let wd = nongjiang();
+    for span in [
+        vec!["--month", "2020-06"],
+        vec!["--month", "2020-02"],
+        vec!["--quarter", "2020-Q2"],
+        vec!["--half", "2020-H1"],
+        vec!["--year", "2020"],
+    ] {
+        let r = json(&wd, &span);
+        let what = span.join(" ");
+        assert_eq!(r["schema_version"], 1, "{what}");
+        let visits = r["visits"].as_u64().unwrap();
+        assert_eq!(sum(&r["visits_by_grid"]), visits, "{what}");
+        assert_eq!(sum(&r["visits_by_visitor"]), visits, "{what}");
+        let grids = r["grids"].as_array().unwrap();
+        assert_eq!(
+            grids
+                .iter()
+                .map(|g| g["visits"].as_u64().unwrap())
+                .sum::<u64>(),
+            visits,
+            "{what}"
+        );
+        assert_eq!(
+            grids
+                .iter()
+                .map(|g| g["households"].as_u64().unwrap())
+                .sum::<u64>(),
+            sum(&r["households"]),
+            "{what}"
+        );
+        let workers = r["workers"].as_array().unwrap();
+        assert_eq!(
+            workers
+                .iter()
+                .map(|w| w["visits"].as_u64().unwrap())
+                .sum::<u64>(),
+            visits,
+            "{what}"
+        );
+        assert_eq!(
+            workers
+                .iter()
+                .map(|w| w["households_in_charge"].as_u64().unwrap())
+                .sum::<u64>(),
+            sum(&r["households"]),
+            "{what}"
+        );
+        assert_eq!(
+            r["overdue_list"].as_array().unwrap().len() as u64,
+            sum(&r["overdue"]),
+            "{what}"
+        );
+        for level in ["red", "orange", "yellow", "green"] {
+            let c = &r["compliance"][level];
+            assert!(
+                c["met"].as_u64() <= c["required"].as_u64(),
+                "{what} {level}"
+            );
+            let per_grid: u64 = grids
+                .iter()
+                .map(|g| g["compliance"][level]["required"].as_u64().unwrap())
+                .sum();
+            assert_eq!(per_grid, c["required"].as_u64().unwrap(), "{what} {level}");
+        }
+        assert_eq!(r["trend"].as_array().unwrap().len(), 6, "{what}");
+    }
+}
+
+#[test]
+fn longer_spans_sum_their_months() {
+    let wd = nongjiang();
+    let q = json(&wd, &["--quarter", "2020-Q2"]);
+    assert_eq!(q["period"]["label"], "2020-Q2");
+    assert!(q.get("month").is_none(), "month is for month reports");
+    let months: Vec<Value> = ["2020-04", "2020-05", "2020-06"]
+        .iter()
+        .map(|m| json(&wd, &["--month", m]))
+        .collect();
+    assert_eq!(
+        q["visits"].as_u64().unwrap(),
+        months
+            .iter()
+            .map(|m| m["visits"].as_u64().unwrap())
+            .sum::<u64>()
+    );
+    assert_eq!(
+        q["person_times"].as_u64().unwrap(),
+        months
+            .iter()
+            .map(|m| m["person_times"].as_u64().unwrap())
+            .sum::<u64>()
+    );
+    // Red weeks and orange months of the quarter are those of its months;
+    // yellow and green periods end in June.
+    for level in ["red", "orange", "yellow", "green"] {
+        let months_required: u64 = months
+            .iter()
+            .map(|m| m["compliance"][level]["required"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            q["compliance"][level]["required"].as_u64().unwrap(),
+            months_required,
+            "{level}"
+        );
+    }
+    // The last month of the trend is the month's own report.
+    let june = &months[2];
+    let last = &q["trend"][5];
+    assert_eq!(last["month"], "2020-06");
+    assert_eq!(last["visits"], june["visits"]);
+    assert_eq!(last["compliance"], june["compliance"]);
+    // A year in progress is as of today.
+    let y = json(&wd, &["--year", "2020"]);
+    assert_eq!(
+        (y["as_of"].as_str(), y["period"]["last"].as_str()),
+        (Some(T), Some("2020-12-31"))
+    );
+    wd.run(&["--today", T, "report", "--quarter", "2020-Q5"])
+        .expect(2)
+        .says("YYYY-Qn");
+    wd.run(&["--today", T, "report", "--year", "2021"])
+        .expect(2)
+        .says("after today");
+    wd.run(&[
+        "--today", T, "report", "--month", "2020-06", "--year", "2020",
+    ])
+    .expect(2);
+}
+
+#[test]
+fn names_in_the_overdue_list_are_masked_unless_revealed() {
+    let wd = nongjiang();
+    let masked = json(&wd, &["--month", "2020-06"]);
+    let contacts: Vec<&str> = masked["overdue_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["contact"].as_str().unwrap())
+        .collect();
+    assert!(!contacts.is_empty());
+    assert!(
+        contacts
+            .iter()
+            .all(|c| c.chars().skip(1).all(|ch| ch == '*')),
+        "{contacts:?}"
+    );
+    let revealed = json(&wd, &["--month", "2020-06", "--reveal"]);
+    let first = revealed["overdue_list"][0]["contact"].as_str().unwrap();
+    assert!(!first.contains('*'));
+    assert_eq!(first.chars().next(), contacts[0].chars().next());
+}
+
+/// Every section of a csv report parses, with its machine header.
+#[test]
+fn csv_sections() {
+    let wd = nongjiang();
+    let r = json(&wd, &["--month", "2020-06"]);
+    let section = |name: &str| {
+        wd.run(&[
+            "--today",
+            T,
+            "report",
+            "--month",
+            "2020-06",
+            "--format",
+            "csv",
+            "--section",
+            name,
+        ])
+        .ok()
+        .csv()
+    };
+    let summary = section("summary");
+    let get = |metric: &str, level: &str| {
+        summary
+            .iter()
+            .find(|r| r["metric"] == metric && r["level"] == level)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(get("visits", ""), r["visits"].to_string());
+    assert_eq!(
+        get("required", "red"),
+        r["compliance"]["red"]["required"].to_string()
+    );
+    let grids = section("grids");
+    assert_eq!(grids.len(), r["grids"].as_array().unwrap().len());
+    assert_eq!(
+        grids
+            .iter()
+            .map(|g| g["visits"].parse::<u64>().unwrap())
+            .sum::<u64>(),
+        r["visits"].as_u64().unwrap()
+    );
+    let overdue = section("overdue");
+    assert_eq!(overdue.len() as u64, sum(&r["overdue"]));
+    assert!(
+        overdue
+            .iter()
+            .all(|o| ["red", "orange", "yellow", "green"].contains(&o["level"].as_str()))
+    );
+    assert_eq!(section("trend").len(), 6);
+    assert!(section("workers")[0].contains_key("households_in_charge"));
+    // -o FILE.csv without --section: one file per section.
+    let out = wd.join("june.csv");
+    wd.run(&[
+        "--today",
+        T,
+        "report",
+        "--month",
+        "2020-06",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    for s in ["summary", "grids", "workers", "overdue", "trend"] {
+        assert!(wd.join(&format!("june-{s}.csv")).exists(), "{s}");
+    }
+}
+
+#[test]
+fn xlsx_holds_the_same_numbers() {
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+    let wd = nongjiang();
+    let r = json(&wd, &["--month", "2020-06"]);
+    let path = wd.join("june.xlsx");
+    let run = wd
+        .run(&[
+            "--today",
+            T,
+            "--lang",
+            "zh",
+            "report",
+            "--month",
+            "2020-06",
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .ok();
+    run.says("june.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "分等级完成情况",
+            "分网格情况",
+            "工作人员走访情况",
+            "逾期及从未走访住户",
+            "近六个月走访趋势"
+        ]
+    );
+    let summary = book.worksheet_range("分等级完成情况").unwrap();
+    let cell = |row: u32, col: u32| {
+        summary
+            .get_value((row, col))
+            .cloned()
+            .unwrap_or(Data::Empty)
+    };
+    assert_eq!(cell(2, 1), Data::Float(r["visits"].as_f64().unwrap()));
+    // The level table: header on row 8, red on row 9.
+    assert_eq!(cell(8, 0), Data::String("红".into()));
+    assert_eq!(
+        cell(8, 3),
+        Data::Float(r["compliance"]["red"]["required"].as_f64().unwrap())
+    );
+    assert_eq!(
+        cell(8, 4),
+        Data::Float(r["compliance"]["red"]["met"].as_f64().unwrap())
+    );
+    // Text stays text: household ids are strings, never numbers or formulas.
+    let overdue = book.worksheet_range("逾期及从未走访住户").unwrap();
+    let ids: Vec<Data> = (1..=3)
+        .map(|row| overdue.get_value((row, 0)).cloned().unwrap())
+        .collect();
+    assert!(ids.iter().all(|d| matches!(d, Data::String(_))), "{ids:?}");
+    assert_eq!(overdue.height() as u64 - 1, sum(&r["overdue"]));
+    let grids = book.worksheet_range("分网格情况").unwrap();
+    let total: f64 = (1..grids.height() as u32)
+        .map(|row| grids.get_value((row, 2)).and_then(|d| d.as_f64()).unwrap())
+        .sum();
+    assert_eq!(total, r["visits"].as_f64().unwrap());
+}
+
+/// The HTML is well-formed (it parses as XML) and holds three SVG charts.
+#[test]
+fn html_is_well_formed_with_charts() {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+    let wd = nongjiang();
+    for lang in ["zh", "en"] {
+        let path = wd.join(&format!("june-{lang}.html"));
+        wd.run(&[
+            "--today",
+            T,
+            "--lang",
+            lang,
+            "report",
+            "--month",
+            "2020-06",
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .ok();
+        let html = String::from_utf8(wd.read(&format!("june-{lang}.html"))).unwrap();
+        let body = html.strip_prefix("<!DOCTYPE html>\n").expect("a doctype");
+        let mut reader = Reader::from_str(body);
+        let mut stack: Vec<String> = Vec::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        loop {
+            match reader
+                .read_event()
+                .unwrap_or_else(|e| panic!("{lang}: not well-formed: {e}"))
+            {
+                Event::Start(e) => {
+                    let name = AsRef::<str>::as_ref(&e.name()).to_string();
+                    *counts.entry(name.clone()).or_default() += 1;
+                    stack.push(name);
+                }
+                Event::Empty(e) => {
+                    let name = AsRef::<str>::as_ref(&e.name()).to_string();
+                    *counts.entry(name).or_default() += 1;
+                }
+                Event::End(e) => {
+                    let name = AsRef::<str>::as_ref(&e.name()).to_string();
+                    assert_eq!(
+                        stack.pop().as_deref(),
+                        Some(name.as_str()),
+                        "{lang}: unbalanced"
+                    );
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(stack.is_empty(), "{lang}: unclosed {stack:?}");
+        assert_eq!(counts.get("svg"), Some(&3), "{lang}: three charts");
+        assert!(counts.get("rect").is_some_and(|n| *n > 10), "{lang}: bars");
+        assert!(!html.contains("<script"), "self-contained, no script");
+        // Nothing fetched: the only address is the SVG namespace.
+        assert!(!html.contains("https://"));
+        assert_eq!(
+            html.matches("http://").count(),
+            html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
+        if lang == "zh" {
+            assert!(html.contains("农江社区 2020年6月走访工作报告"));
+            assert!(html.contains("各等级完成率"));
+        } else {
+            assert!(html.contains("Visits report, June 2020"));
+            assert!(html.contains("Compliance by level"));
+        }
+    }
+}
+
+#[test]
+fn markdown_and_table_in_both_languages() {
+    let wd = nongjiang();
+    let r = json(&wd, &["--month", "2020-06"]);
+    let md = wd
+        .run(&[
+            "--today", T, "--lang", "zh", "report", "--month", "2020-06", "--format", "md",
+        ])
+        .ok()
+        .stdout();
+    assert!(md.starts_with("# 农江社区 2020年6月走访工作报告\n"), "{md}");
+    assert!(md.contains(&format!("- 走访人次: **{}**", r["visits"])));
+    assert!(md.contains("| 关注等级 | 在册户数 |"));
+    // Every line of a table has as many cells as its header.
+    let lines: Vec<&str> = md.lines().collect();
+    for block in lines
+        .split(|l| !l.starts_with('|'))
+        .filter(|b| !b.is_empty())
+    {
+        let width = block[0].matches(" | ").count();
+        assert!(block[1].starts_with("| ---"), "{block:?}");
+        for line in block {
+            assert_eq!(line.matches(" | ").count(), width, "{line}");
+        }
+    }
+    let md_en = wd
+        .run(&[
+            "--today", T, "--lang", "en", "report", "--month", "2020-06", "--format", "md",
+        ])
+        .ok()
+        .stdout();
+    assert!(md_en.contains("## By grid"));
+    wd.run(&["--today", T, "--lang", "en", "report", "--month", "2020-06"])
+        .ok()
+        .says("Visits report, June 2020")
+        .says(&format!("visits {}", r["visits"]));
+    // The locale picks the language when nothing else does.
+    let args: Vec<String> = [
+        "--data",
+        wd.path().to_str().unwrap(),
+        "--today",
+        T,
+        "report",
+        "--month",
+        "2020-06",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let zh = wd.run_raw(&args, &[("LANG", "zh_CN.UTF-8")]);
+    assert!(zh.stdout().contains("走访工作报告"), "{}", zh.stdout());
+}
+
+#[test]
+fn output_files_are_private_and_whole() {
+    let wd = nongjiang();
+    let path = wd.join("r.json");
+    wd.run(&[
+        "--today",
+        T,
+        "report",
+        "--month",
+        "2020-06",
+        "-o",
+        path.to_str().unwrap(),
+    ])
+    .ok();
+    let v: Value = serde_json::from_slice(&wd.read("r.json")).unwrap();
+    assert_eq!(v["month"], "2020-06");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    wd.run(&[
+        "--today",
+        T,
+        "report",
+        "-o",
+        wd.join("r.pdf").to_str().unwrap(),
+    ])
+    .expect(2)
+    .says("extension");
+    wd.run(&["--today", T, "due", "--format", "html"])
+        .expect(2)
+        .says("rounds report");
+}
