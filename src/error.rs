@@ -21,6 +21,8 @@ pub enum Reason {
     MixedEncoding,
     /// The CSV itself could not be read.
     Malformed(String),
+    /// A JSON log that is not JSON.
+    BadJson(String),
     /// A quoted cell that starts here is never closed.
     Unterminated,
     /// A cell longer than any real cell (16 MiB).

@@ -103,7 +103,11 @@ pub fn validate<'a>(
             // Only a spreadsheet cell may hold an Excel serial number.
             Err(why) => match (kind, date_text.parse::<f64>()) {
                 (LogKind::Sheet, Ok(serial)) => {
-                    let d = date::from_excel_serial(serial);
+                    // A number in a sheet's date column is an Excel serial
+                    // date; one before 1970 (serial 25569) is more likely a
+                    // stray count than a visit, and is not taken as a date.
+                    let d = date::from_excel_serial(serial)
+                        .filter(|d| *d >= NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date"));
                     if d.is_none() {
                         reasons.push(Reason::BadDate {
                             field: "date",
@@ -219,8 +223,9 @@ impl Batch {
     }
 
     /// Removes the candidates that repeat a visit stored in `store` (read
-    /// whole, with the write lock held) and returns them. The scan also
-    /// settles the store's encoding, which new rows follow.
+    /// whole, with the write lock held, or up to its committed length for a
+    /// dry run) and returns them. The scan also settles the store's
+    /// encoding, which new rows follow.
     pub fn drop_stored(
         &mut self,
         store: &mut StoreFormat,
@@ -230,30 +235,27 @@ impl Batch {
             return Ok(Vec::new());
         }
         let mut stored = vec![false; self.candidates.len()];
-        let table = Table::open(&store.path, None)?.ok_or_else(|| {
+        let table = Table::open(&store.path, store.limit)?.ok_or_else(|| {
             Error::io(
                 &store.path,
                 std::io::Error::other("visits.csv disappeared during the import"),
             )
         })?;
-        let mut problems = Vec::new();
+        let sniffed = table.sniffed();
         let (seen, texts) = (&self.seen, &self.texts);
-        let encoding = visits::scan_table(table, &mut problems, |v| {
-            if let (Some(h), Some(visitor)) = (roster.household(v.household), texts.find(v.visitor))
-                && let Some(&i) = seen.get(&(v.date, h as u32, visitor))
+        let stopped = visits::scan_keys(table, |date, household, visitor| {
+            if let (Some(h), Some(visitor)) = (roster.household(household), texts.find(visitor))
+                && let Some(&i) = seen.get(&(date, h as u32, visitor))
             {
                 stored[i] = true;
             }
         });
-        if store.encoding != Encoding::Utf8Bom {
-            store.encoding = encoding;
-        }
-        // Rows of the store that cannot be read as visits cannot repeat a
-        // new one; but a store that cannot be read to its end would let
-        // duplicates through.
-        if let Some(p) = problems.into_iter().find(|p| is_file_level(&p.reason)) {
+        // A store that cannot be read to its end would let duplicates through.
+        if let Some(p) = stopped {
             return Err(Error::Invalid(vec![p]));
         }
+        store.encoding = sniffed.encoding;
+        store.ascii = sniffed.ascii;
         let mut dropped = Vec::new();
         let mut kept = Vec::new();
         for (c, s) in std::mem::take(&mut self.candidates).into_iter().zip(stored) {
@@ -265,68 +267,78 @@ impl Batch {
     }
 }
 
-/// Problems that stop a file from being read to its end.
-fn is_file_level(r: &Reason) -> bool {
-    matches!(
-        r,
-        Reason::Encoding
-            | Reason::Unterminated
-            | Reason::TooLong
-            | Reason::TooManyCells
-            | Reason::Malformed(_)
-            | Reason::HeaderIsData { .. }
-            | Reason::MissingColumns { .. }
-            | Reason::DuplicateColumn { .. }
-    )
-}
-
 /// How visits.csv is written, so that new rows follow it.
 #[derive(Debug, Clone)]
 pub struct StoreFormat {
     pub path: std::path::PathBuf,
     pub exists: bool,
     /// The field of each header column (None for columns the tool does
-    /// not know, which new rows leave empty).
+    /// not know, which new rows leave empty); empty when the file has no
+    /// header yet.
     pub columns: Vec<Option<FieldName>>,
     pub crlf: bool,
+    pub bom: bool,
+    /// Settled by `Batch::drop_stored`.
     pub encoding: Encoding,
+    pub ascii: bool,
     pub ends_with_newline: bool,
+    /// Read no further (the committed length, for a dry run).
+    pub limit: Option<u64>,
+}
+
+/// How new rows reach the store.
+pub enum Write {
+    /// Append these bytes (the store's conventions kept).
+    Append(Vec<u8>),
+    /// Write the whole file anew (a new store, one without a header yet,
+    /// or an ASCII store that gains a BOM with its first Chinese rows).
+    Replace(Vec<u8>),
 }
 
 impl StoreFormat {
-    /// Reads the conventions of `dir/visits.csv`.
-    pub fn detect(dir: &Path) -> Result<StoreFormat, Error> {
+    /// Reads the conventions of `dir/visits.csv` from its first bytes.
+    pub fn detect(dir: &Path, limit: Option<u64>) -> Result<StoreFormat, Error> {
         let path = dir.join(visits::FILE);
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(StoreFormat {
-                    path,
-                    exists: false,
-                    columns: Vec::new(),
-                    crlf: true,
-                    encoding: Encoding::Utf8Bom,
-                    ends_with_newline: true,
-                });
-            }
+        let mut format = StoreFormat {
+            path: path.clone(),
+            exists: false,
+            columns: Vec::new(),
+            crlf: true,
+            bom: true,
+            encoding: Encoding::Utf8Bom,
+            ascii: true,
+            ends_with_newline: true,
+            limit,
+        };
+        let len = match std::fs::metadata(&path) {
+            Ok(m) => m.len().min(limit.unwrap_or(u64::MAX)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(format),
             Err(e) => return Err(Error::io(&path, e)),
         };
         let io = |e| Error::io(&path, e);
         let head = {
             use std::io::Read;
-            let mut buf = vec![0u8; 1 << 16];
-            let mut f = std::fs::File::open(&path).map_err(io)?;
-            let n = f.read(&mut buf).map_err(io)?;
-            buf.truncate(n);
+            let mut buf = Vec::new();
+            std::fs::File::open(&path)
+                .map_err(io)?
+                .take(len.min(1 << 20))
+                .read_to_end(&mut buf)
+                .map_err(io)?;
             buf
         };
-        let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let crlf = match head.iter().position(|&b| b == b'\n') {
-            Some(i) => i > 0 && head[i - 1] == b'\r',
-            None => bom,
+        format.exists = true;
+        format.bom = head.starts_with(b"\xEF\xBB\xBF");
+        format.encoding = if format.bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
         };
-        let mut table = Table::open(&path, None)?.expect("the file exists");
-        let columns = match table.header() {
+        format.crlf = match head.iter().position(|&b| b == b'\n') {
+            Some(i) => i > 0 && head[i - 1] == b'\r',
+            None => true,
+        };
+        let mut table = Table::from_bytes(&path, &head);
+        format.columns = match table.header() {
             Ok((line, header)) => {
                 let cells: Vec<&str> = header.iter().map(String::as_str).collect();
                 headers::map(&headers::VISITS, &cells, &[])
@@ -339,23 +351,11 @@ impl StoreFormat {
             Err(p) if *p.reason == Reason::NoHeader => Vec::new(),
             Err(p) => return Err(Error::Invalid(vec![p])),
         };
-        let ends_with_newline = matches!(
-            crate::store::last_byte(&path, meta.len()).map_err(io)?,
+        format.ends_with_newline = matches!(
+            crate::store::last_byte(&path, len).map_err(io)?,
             None | Some(b'\n' | b'\r')
         );
-        Ok(StoreFormat {
-            path,
-            exists: true,
-            columns,
-            crlf,
-            // Settled by the scan for duplicates (`Batch::drop_stored`).
-            encoding: if bom {
-                Encoding::Utf8Bom
-            } else {
-                Encoding::Utf8
-            },
-            ends_with_newline,
-        })
+        Ok(format)
     }
 
     /// The header a new store starts with, in the user's language.
@@ -366,9 +366,39 @@ impl StoreFormat {
         }
     }
 
-    /// The bytes of `rows` as the store writes them. Fails when a row has
-    /// a value for a field the store has no column for.
-    pub fn render(&self, batch: &Batch, roster: &Roster) -> Result<Vec<u8>, Error> {
+    /// How `batch` reaches the store. Fails when a row has a value for a
+    /// field the store has no column for.
+    pub fn plan(&self, batch: &Batch, roster: &Roster, lang: Lang) -> Result<Write, Error> {
+        if !self.exists || self.columns.is_empty() {
+            // No store, or one with nothing in it yet (empty, a BOM, blank
+            // lines): a whole new file with the header.
+            let fresh = StoreFormat {
+                exists: false,
+                columns: Vec::new(),
+                crlf: true,
+                bom: true,
+                encoding: Encoding::Utf8Bom,
+                ..self.clone()
+            };
+            let mut bytes = Self::new_header(lang).as_bytes().to_vec();
+            bytes.extend(fresh.rows(batch, roster)?);
+            return Ok(Write::Replace(bytes));
+        }
+        let rows = self.rows(batch, roster)?;
+        if self.ascii && !self.bom && !rows.is_ascii() {
+            // An ASCII store is UTF-8 and GBK at once; its first Chinese
+            // rows would read as mojibake in Excel without a BOM. Give it one.
+            let mut old = std::fs::read(&self.path).map_err(|e| Error::io(&self.path, e))?;
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.append(&mut old);
+            bytes.extend(rows);
+            return Ok(Write::Replace(bytes));
+        }
+        Ok(Write::Append(rows))
+    }
+
+    /// The bytes of the batch's rows as this store writes them.
+    fn rows(&self, batch: &Batch, roster: &Roster) -> Result<Vec<u8>, Error> {
         let rows = &batch.candidates;
         let columns: Vec<Option<FieldName>> = if self.columns.is_empty() {
             ["date", "household", "visitor", "kind", "note", "persons"]

@@ -80,7 +80,18 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
         let linked = match std::fs::hard_link(&tmp, path) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-            Err(e) => return Err(e),
+            // A file system without hard links (FAT on a USB stick, some
+            // shares): create the file directly; create_new still refuses
+            // to overwrite.
+            Err(_) => match private_file(path) {
+                Ok(mut f) => {
+                    f.write_all(content)?;
+                    f.sync_all()?;
+                    true
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+                Err(e) => return Err(e),
+            },
         };
         sync_dir(parent(path))?;
         Ok(linked)
@@ -116,15 +127,26 @@ fn lock_path(dir: &Path) -> PathBuf {
     dir.join(LOCK_FILE)
 }
 
+/// The lock file, opened for reading: `flock` needs no more, so every
+/// account that may read the directory can take the lock (cron under one
+/// user, a worker under another). It is empty and holds nothing personal,
+/// so it is created readable by all (0644).
 fn open_lock_file(dir: &Path) -> std::io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+    let path = lock_path(dir);
+    match File::open(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut o = OpenOptions::new();
+            o.write(true).create(true).truncate(false);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                o.mode(0o644);
+            }
+            o.open(&path)?;
+            File::open(&path)
+        }
+        other => other,
     }
-    o.open(lock_path(dir))
 }
 
 /// Takes a lock on `file`, exclusive or shared, calling `waiting` once if
@@ -175,19 +197,15 @@ pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> 
 /// to the directory (no lock file can be made) it reads unlocked, and
 /// `committed_len` keeps it from an unfinished append.
 pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, Error> {
-    let file = match open_lock_file(dir) {
-        Ok(f) => f,
-        Err(_) => match File::open(lock_path(dir)) {
-            Ok(f) => f,
-            Err(_) => return Ok(None),
-        },
+    let Ok(file) = open_lock_file(dir) else {
+        return Ok(None);
     };
     let io = |e| Error::io(lock_path(dir), e);
     if JOURNALED.iter().any(|f| journal_path(dir, f).exists()) && file.try_lock().is_ok() {
         // Nobody is writing: the journal is a crash's leftover.
         recover(dir)?;
-        // Taking the shared lock on the same handle trades the exclusive
-        // one for it without letting a writer in between.
+        // Trading the exclusive lock for a shared one may let a writer in
+        // between (flock(2)); then this waits for it to finish.
         file.lock_shared().map_err(io)?;
     } else {
         acquire(&file, false, waiting).map_err(io)?;
@@ -215,57 +233,58 @@ fn parse_journal(text: &str) -> Option<u64> {
     lines.next()?.trim().parse().ok()
 }
 
-/// Rolls back appends that did not finish (a crash, a kill -9). Called
-/// with the write lock held.
+/// Rolls back appends that did not finish (a crash, a kill -9), and
+/// removes the temporary files a killed writer left. Called with the
+/// write lock held. A journal is removed only once its file is back to
+/// its old length.
 fn recover(dir: &Path) -> Result<(), Error> {
     for file in JOURNALED {
         let jpath = journal_path(dir, file);
         let text = match std::fs::read_to_string(&jpath) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(Error::io(&jpath, e)),
         };
-        let path = dir.join(file);
-        if let Some(len) = parse_journal(&text)
-            && let Ok(f) = OpenOptions::new().write(true).open(&path)
-        {
-            let now = f.metadata().map_err(|e| Error::io(&path, e))?.len();
-            if now > len {
-                f.set_len(len).map_err(|e| Error::io(&path, e))?;
-                f.sync_all().map_err(|e| Error::io(&path, e))?;
+        if jpath.exists() {
+            let len = parse_journal(&text).ok_or_else(|| {
+                Error::io(
+                    &jpath,
+                    std::io::Error::other("not a rounds journal; move it away to go on"),
+                )
+            })?;
+            let path = dir.join(file);
+            match OpenOptions::new().write(true).open(&path) {
+                Ok(f) => {
+                    let now = f.metadata().map_err(|e| Error::io(&path, e))?.len();
+                    if now > len {
+                        f.set_len(len).map_err(|e| Error::io(&path, e))?;
+                        f.sync_all().map_err(|e| Error::io(&path, e))?;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            std::fs::remove_file(&jpath).map_err(|e| Error::io(&jpath, e))?;
+        }
+        // Temporary files of this file and of its journal (`temp_beside`).
+        let prefixes = [format!(".{file}."), format!("..{file}.journal.")];
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".tmp") && prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
             }
         }
-        std::fs::remove_file(&jpath).map_err(|e| Error::io(&jpath, e))?;
-        sync_dir(dir).map_err(|e| Error::io(dir, e))?;
     }
-    Ok(())
+    sync_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Appends `bytes` to `dir/file` so that the append is whole or rolled
-/// back (see the module docs). The caller holds the write lock. When the
-/// file does not exist, `create` (its header) is written first, within the
-/// same append.
-pub fn append(
-    dir: &Path,
-    file: &str,
-    create: &[u8],
-    bytes: &[u8],
-    _lock: &DirLock,
-) -> Result<(), Error> {
+/// back (see the module docs). The caller holds the write lock.
+pub fn append(dir: &Path, file: &str, bytes: &[u8], _lock: &DirLock) -> Result<(), Error> {
     debug_assert!(JOURNALED.contains(&file));
     let path = dir.join(file);
-    if !path.exists() {
-        // A new file appears whole: header and rows together.
-        let mut all = create.to_vec();
-        all.extend_from_slice(bytes);
-        if !create_new(&path, &all)? {
-            return Err(Error::io(
-                &path,
-                std::io::Error::other("the file appeared while it was being created"),
-            ));
-        }
-        return Ok(());
-    }
     let io = |e| Error::io(&path, e);
     let mut f = OpenOptions::new()
         .read(true)
@@ -319,7 +338,13 @@ mod tests {
             "date,household\n2020-01-01,A\n"
         );
         assert_eq!(committed_len(dir.path(), "visits.csv"), None);
-        append(dir.path(), "visits.csv", b"", b"2020-01-03,C\n", &lock).unwrap();
+        // A temporary file a killed writer left behind is gone too.
+        let stray = dir.path().join(".visits.csv.123.456.tmp");
+        std::fs::write(&stray, "x").unwrap();
+        drop(lock);
+        let lock = write_lock(dir.path(), || {}).unwrap();
+        assert!(!stray.exists());
+        append(dir.path(), "visits.csv", b"2020-01-03,C\n", &lock).unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "date,household\n2020-01-01,A\n2020-01-03,C\n"
@@ -328,21 +353,12 @@ mod tests {
     }
 
     #[test]
-    fn a_new_file_gets_its_header() {
+    fn a_foreign_journal_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = write_lock(dir.path(), || {}).unwrap();
-        append(
-            dir.path(),
-            "visits.csv",
-            b"date,household\n",
-            b"2020-01-03,C\n",
-            &lock,
-        )
-        .unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("visits.csv")).unwrap(),
-            "date,household\n2020-01-03,C\n"
-        );
+        std::fs::write(dir.path().join("visits.csv"), "date,household\n").unwrap();
+        std::fs::write(journal_path(dir.path(), "visits.csv"), "something else\n").unwrap();
+        assert!(write_lock(dir.path(), || {}).is_err());
+        assert!(journal_path(dir.path(), "visits.csv").exists());
     }
 
     #[test]

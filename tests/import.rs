@@ -270,7 +270,7 @@ fn xlsx_with_date_cells_serials_and_text_dates() {
     assert_eq!(rows[2][..2], ["2020-07-12", "H2"]);
     assert_eq!(rows[3][..2], ["2020-07-13", "R3"]);
     // The rejects file keeps the row for fixing.
-    let rejects = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    let rejects = String::from_utf8(wd.read("log.xlsx.rejects.csv")).unwrap();
     assert!(rejects.contains("2020/7/32,H1"), "{rejects}");
 }
 
@@ -376,15 +376,15 @@ fn rejects_file_keeps_rows_with_line_and_reason() {
     let text = String::from_utf8(wd.read("bad.rejects.csv")).unwrap();
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(header.last().unwrap(), "reason");
-    assert_eq!(header[header.len() - 2], "line");
+    assert_eq!(header[..2], ["line", "reason"]);
+    assert_eq!(header[2], "日期");
     let rows: Vec<Vec<String>> = r
         .records()
         .map(|x| x.unwrap().iter().map(str::to_string).collect())
         .collect();
-    let lines: Vec<&str> = rows.iter().map(|r| r[r.len() - 2].as_str()).collect();
+    let lines: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(lines, ["3", "4", "5", "6", "12"]);
-    assert!(rows[0].last().unwrap().contains("2020-02-30"));
+    assert!(rows[0][1].contains("2020-02-30"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -559,4 +559,263 @@ fn visit_records_one_visit() {
         .expect(1)
         .says("persons '-2'");
     assert_eq!(stored(&wd).len(), 4);
+}
+
+// ---------------------------------------------------------------------------
+// Edges of the store and of the logs.
+
+#[test]
+fn a_store_with_nothing_in_it_gets_a_header() {
+    for empty in [&b""[..], b"\xEF\xBB\xBF", b"\r\n", b"\n\n"] {
+        let wd = small();
+        wd.write("visits.csv", empty);
+        wd.write("log.csv", "date,household,visitor\n2021-01-05,H1,王\n");
+        wd.run(&[
+            "--today",
+            "2021-12-31",
+            "import",
+            wd.join("log.csv").to_str().unwrap(),
+        ])
+        .ok();
+        let text = String::from_utf8(wd.read("visits.csv")).unwrap();
+        assert!(
+            text.starts_with("\u{feff}date,household,visitor,kind,note,persons\r\n"),
+            "{empty:?}: {text:?}"
+        );
+        assert_eq!(
+            stored(&wd),
+            [["2021-01-05", "H1", "王", "", "", ""]],
+            "{empty:?}"
+        );
+        wd.run(&["--today", "2021-12-31", "check"]).ok();
+    }
+}
+
+#[test]
+fn an_ascii_store_gains_a_bom_with_its_first_chinese_rows() {
+    let wd = small();
+    wd.write(
+        "visits.csv",
+        "date,household,visitor,note\r\n2021-01-01,H1,w,ok\r\n",
+    );
+    wd.write(
+        "log.csv",
+        "date,household,visitor,note\n2021-01-05,H1,王,入户\n",
+    );
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("log.csv").to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        String::from_utf8(wd.read("visits.csv")).unwrap(),
+        "\u{feff}date,household,visitor,note\r\n2021-01-01,H1,w,ok\r\n2021-01-05,H1,王,入户\r\n"
+    );
+}
+
+#[test]
+fn a_stored_row_with_a_bad_cell_still_counts_as_stored() {
+    let wd = small();
+    wd.write(
+        "visits.csv",
+        "date,household,visitor,kind,note,persons\n2021-01-05,H1,wang,,,两\n",
+    );
+    wd.write("log.csv", "date,resident,visitor\n2021/1/5,R1,wang\n");
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("log.csv").to_str().unwrap(),
+    ])
+    .ok()
+    .says("1 duplicates skipped");
+    assert_eq!(stored(&wd).len(), 1);
+}
+
+#[test]
+fn logs_with_one_stem_keep_their_own_rejects() {
+    let wd = small();
+    wd.write("day.csv", "date,household\n2021-01-05,H1\n2021-02-30,H1\n");
+    wd.write(
+        "day.json",
+        "[{\"date\":\"2021-01-06\",\"household\":\"NOPE\"}]",
+    );
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("day.csv").to_str().unwrap(),
+        wd.join("day.json").to_str().unwrap(),
+    ])
+    .expect(1);
+    assert!(
+        String::from_utf8(wd.read("day.rejects.csv"))
+            .unwrap()
+            .contains("2021-02-30")
+    );
+    assert!(
+        String::from_utf8(wd.read("day.json.rejects.csv"))
+            .unwrap()
+            .contains("NOPE")
+    );
+}
+
+#[test]
+fn empty_logs_hold_no_visits() {
+    let wd = small();
+    wd.write("a.json", "[]")
+        .write("b.csv", "")
+        .write("c.csv", "date,household\n");
+    wd.write("d.csv", "date,household\n2021-01-05,H1\n");
+    let files: Vec<String> = ["a.json", "b.csv", "c.csv", "d.csv"]
+        .iter()
+        .map(|f| wd.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["--today", "2021-12-31", "import"];
+    args.extend(files.iter().map(String::as_str));
+    wd.run(&args)
+        .ok()
+        .says("a.json: 0 rows")
+        .says("1 visits added");
+}
+
+#[test]
+fn extra_cells_and_serial_dates_come_back_fixable() {
+    let wd = small();
+    wd.write("log.csv", "date,household\n2021-01-05,H1,oops\n");
+    import(&wd, &["log.csv"]).expect(1);
+    let text = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rec = r.records().next().unwrap().unwrap();
+    assert_eq!(
+        (&rec[0], &rec[2], &rec[3], &rec[4]),
+        ("2", "2021-01-05", "H1", "oops")
+    );
+    assert!(rec[1].contains("3 cells"));
+    // A serial date in a sheet's rejected row comes back as a date.
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "date").unwrap();
+    sheet.write_string(0, 1, "household").unwrap();
+    sheet.write_string(0, 2, "persons").unwrap();
+    sheet.write_number(1, 0, 44202.0).unwrap();
+    sheet.write_string(1, 1, "H1").unwrap();
+    sheet.write_number(1, 2, 1.5).unwrap();
+    book.save(wd.join("x.xlsx")).unwrap();
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("x.xlsx").to_str().unwrap(),
+    ])
+    .expect(1);
+    let text = String::from_utf8(wd.read("x.xlsx.rejects.csv")).unwrap();
+    assert!(text.contains(",2021-01-06,H1,1.5"), "{text}");
+    let fixed = text.replace(",1.5", ",1");
+    wd.write("x.xlsx.rejects.csv", fixed);
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("x.xlsx.rejects.csv").to_str().unwrap(),
+    ])
+    .ok()
+    .says("1 imported");
+    // A small number in a sheet's date column is not taken for a date.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "date").unwrap();
+    sheet.write_string(0, 1, "household").unwrap();
+    sheet.write_number(1, 0, 100.0).unwrap();
+    sheet.write_string(1, 1, "H1").unwrap();
+    book.save(wd.join("y.xlsx")).unwrap();
+    wd.run(&[
+        "--today",
+        "2021-12-31",
+        "import",
+        wd.join("y.xlsx").to_str().unwrap(),
+    ])
+    .expect(1)
+    .says("year is out of range");
+}
+
+#[test]
+fn repeats_of_a_stored_visit_say_so() {
+    let wd = small();
+    wd.write(
+        "a.csv",
+        "date,household,visitor\n2020-07-01,H1,王\n2020-07-01,H1,王\n",
+    );
+    let run = wd
+        .run(&[
+            "--today",
+            T,
+            "import",
+            "-v",
+            wd.join("a.csv").to_str().unwrap(),
+        ])
+        .ok();
+    let a = wd.join("a.csv").display().to_string();
+    run.says(&format!("{a}:2: skipped: repeats a stored visit"))
+        .says(&format!("{a}:3: skipped: repeats a stored visit"));
+}
+
+#[test]
+fn a_dry_run_reads_only_what_is_committed() {
+    let wd = small();
+    // A killed import left part of a row and its journal behind.
+    let committed = wd.read("visits.csv").len();
+    let mut torn = wd.read("visits.csv");
+    torn.extend_from_slice(b"2020-07-20,H2,,,,\n2020-07-2");
+    wd.write("visits.csv", torn);
+    wd.write(
+        ".visits.csv.journal",
+        format!("rounds journal 1\n{committed}\n"),
+    );
+    wd.write("log.csv", "date,household\n2020-07-20,H2\n");
+    // Another reader holds the shared lock, so the dry run cannot roll back.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(wd.join(".rounds.lock"))
+        .unwrap();
+    lock.lock_shared().unwrap();
+    wd.run(&[
+        "--today",
+        T,
+        "import",
+        "--dry-run",
+        wd.join("log.csv").to_str().unwrap(),
+    ])
+    .ok()
+    .says("1 imported · 0 duplicates skipped");
+    drop(lock);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_lock_file_serves_every_account() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = small();
+    wd.run(&["--today", T, "due"]).ok();
+    let mode = std::fs::metadata(wd.join(".rounds.lock"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644);
+    // Read access is enough to lock.
+    std::fs::set_permissions(
+        wd.join(".rounds.lock"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    wd.write("log.csv", "date,household\n2020-07-02,H1\n");
+    import(&wd, &["log.csv"]).ok();
 }

@@ -2,15 +2,18 @@
 //!
 //! Validates visit logs and appends the good rows to visits.csv. Nothing is
 //! lost: every rejected row is reported as `file:line: rejected: reason`
-//! and written, with its line and reason, to `<log>.rejects.csv` beside the
-//! log, to be fixed and imported again. Nothing is doubled: a row that
-//! repeats a stored visit or an earlier row of the run (same date,
-//! household and visitor) is skipped. The append holds the data
-//! directory's write lock and is whole or rolled back (see `store`).
-//! `--dry-run` shows the same summary and rejects and writes nothing.
-//! Exit status 0, or 1 when rows were rejected; a log that cannot be read
-//! at all stops the run before anything is written.
+//! and written, with its line and reason, to a rejects file beside the log
+//! (`day.csv` → `day.rejects.csv`, `day.json` → `day.json.rejects.csv`;
+//! in the data directory when the log's folder cannot be written), to be
+//! fixed and imported again. Nothing is doubled: a row that repeats a
+//! stored visit or an earlier row of the run (same date, household and
+//! visitor) is skipped. The append holds the data directory's write lock
+//! and is whole or rolled back (see `store`). `--dry-run` shows the same
+//! summary and rejects and writes nothing. Exit status 0, or 1 when rows
+//! were rejected; a log that cannot be read at all stops the run before
+//! anything is written.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,11 +22,12 @@ use serde::Serialize;
 use super::{Ctx, Outcome};
 use crate::cli::ImportArgs;
 use crate::config::import_field;
-use crate::data::headers::{self, IMPORT};
-use crate::data::logs::{self, Log};
+use crate::data::date;
+use crate::data::headers::{self, Columns, IMPORT};
+use crate::data::logs::{self, Log, LogKind};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::ingest::{self, Batch, Checked, StoreFormat};
+use crate::ingest::{self, Batch, Candidate, Checked, StoreFormat};
 use crate::render::ListFormat;
 use crate::store;
 
@@ -53,6 +57,13 @@ struct Reject {
     reasons: Vec<Reason>,
 }
 
+/// A row skipped because it repeats an earlier row of the run.
+struct Repeat {
+    source: usize,
+    line: u64,
+    first: (usize, u64),
+}
+
 pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut extra = parse_maps(&args.map)?;
     extra.extend(ctx.config.import_columns.iter().cloned());
@@ -76,35 +87,26 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut batch = Batch::default();
     let mut summaries = Vec::new();
     let mut rejects: Vec<Vec<Reject>> = Vec::new();
+    let mut repeats: Vec<Repeat> = Vec::new();
     for (i, log) in logs.iter_mut().enumerate() {
-        let cells: Vec<&str> = log.header.iter().map(String::as_str).collect();
-        let cols = match headers::map(&IMPORT, &cells, &extra) {
-            Ok(c) if c.get("household").is_none() && c.get("resident").is_none() => {
-                fatal.push(Problem::error(
-                    &log.path,
-                    Some(log.header_line),
-                    Reason::NoHouseholdColumn {
-                        found: log
-                            .header
-                            .iter()
-                            .filter(|h| !h.is_empty())
-                            .cloned()
-                            .collect(),
-                    },
-                ));
-                continue;
-            }
-            Ok(c) => c,
-            Err(reason) => {
-                fatal.push(Problem::error(&log.path, Some(log.header_line), reason));
-                continue;
-            }
-        };
         let mut summary = FileSummary {
             file: shown(&log.path),
             ..FileSummary::default()
         };
         let mut file_rejects = Vec::new();
+        // A log with no header and no rows ("[]", an empty file) holds no
+        // visits; that is not an error.
+        let cols = if log.header.is_empty() {
+            None
+        } else {
+            match columns(log, &extra) {
+                Ok(c) => Some(c),
+                Err(p) => {
+                    fatal.push(p);
+                    continue;
+                }
+            }
+        };
         loop {
             let row = match log.next_row() {
                 Ok(Some(row)) => row,
@@ -114,18 +116,16 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     break;
                 }
             };
+            let Some(cols) = &cols else { break };
             summary.rows += 1;
-            match ingest::validate(&row, &cols, log.kind, &roster, ctx.today) {
+            match ingest::validate(&row, cols, log.kind, &roster, ctx.today) {
                 Ok(checked) => {
-                    if let Some((file, line)) = batch.offer(&checked, i) {
-                        let reason = Reason::RepeatsRow {
-                            file: names[file].clone(),
-                            line,
-                        };
+                    if let Some(first) = batch.offer(&checked, i) {
                         summary.skipped += 1;
-                        summary.skips.push(RowNote {
+                        repeats.push(Repeat {
+                            source: i,
                             line: row.line,
-                            reason: ctx.lang.reason(&reason),
+                            first,
                         });
                     }
                 }
@@ -137,7 +137,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     });
                     file_rejects.push(Reject {
                         line: row.line,
-                        cells: row.cells,
+                        cells: fixable(row.cells, cols, log.kind),
                         reasons,
                     });
                 }
@@ -149,8 +149,10 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     if !fatal.is_empty() {
         return Err(Error::Invalid(fatal));
     }
+    // Every rejected row is told before anything is written.
+    say_rejects(ctx, &summaries);
 
-    // Under the write lock: drop what the store already holds, append the rest.
+    // Under the write lock: drop what the store already holds, write the rest.
     let lock = if args.dry_run {
         None
     } else {
@@ -159,8 +161,15 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         })?)
     };
     let _read = if args.dry_run { ctx.read_lock()? } else { None };
-    let mut format = StoreFormat::detect(&ctx.dir)?;
+    let limit = if args.dry_run {
+        store::committed_len(&ctx.dir, crate::data::visits::FILE)
+    } else {
+        None
+    };
+    let mut format = StoreFormat::detect(&ctx.dir, limit)?;
     let stored = batch.drop_stored(&mut format, &roster)?;
+    let stored_at: HashSet<(usize, u64)> =
+        stored.iter().map(|c| (c.source as usize, c.line)).collect();
     for c in &stored {
         let s = &mut summaries[c.source as usize];
         s.skipped += 1;
@@ -169,10 +178,29 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
             reason: ctx.lang.reason(&Reason::RepeatsStored),
         });
     }
+    for r in &repeats {
+        // A repeat of a row that was itself already stored repeats a stored visit.
+        let reason = if stored_at.contains(&r.first) {
+            Reason::RepeatsStored
+        } else {
+            Reason::RepeatsRow {
+                file: names[r.first.0].clone(),
+                line: r.first.1,
+            }
+        };
+        summaries[r.source].skips.push(RowNote {
+            line: r.line,
+            reason: ctx.lang.reason(&reason),
+        });
+    }
     for c in &batch.candidates {
         summaries[c.source as usize].imported += 1;
     }
-    let bytes = format.render(&batch, &roster)?;
+    let write = if batch.candidates.is_empty() {
+        None
+    } else {
+        Some(format.plan(&batch, &roster, ctx.lang)?)
+    };
     if let Some(lock) = &lock {
         // Rejects first: if they cannot be written, nothing is imported.
         for ((log, file_rejects), summary) in logs.iter().zip(&rejects).zip(&mut summaries) {
@@ -181,14 +209,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                 summary.rejects_file = Some(path.display().to_string());
             }
         }
-        if !batch.candidates.is_empty() {
-            store::append(
-                &ctx.dir,
-                crate::data::visits::FILE,
-                StoreFormat::new_header(ctx.lang).as_bytes(),
-                &bytes,
-                lock,
-            )?;
+        if let Some(write) = write {
+            commit(ctx, write, lock)?;
         }
     }
     drop(lock);
@@ -203,6 +225,54 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     } else {
         Outcome::Success
     })
+}
+
+/// The columns of a log; a problem when no date or household can be found.
+fn columns(log: &Log, extra: &[(String, FieldName)]) -> Result<Columns, Problem> {
+    let cells: Vec<&str> = log.header.iter().map(String::as_str).collect();
+    match headers::map(&IMPORT, &cells, extra) {
+        Ok(c) if c.get("household").is_none() && c.get("resident").is_none() => {
+            Err(Problem::error(
+                &log.path,
+                Some(log.header_line),
+                Reason::NoHouseholdColumn {
+                    found: log
+                        .header
+                        .iter()
+                        .filter(|h| !h.is_empty())
+                        .cloned()
+                        .collect(),
+                },
+            ))
+        }
+        Ok(c) => Ok(c),
+        Err(reason) => Err(Problem::error(&log.path, Some(log.header_line), reason)),
+    }
+}
+
+/// A rejected row as the rejects file keeps it: a spreadsheet's serial
+/// date becomes an ISO date, which a CSV may carry.
+fn fixable(mut cells: Vec<String>, cols: &Columns, kind: LogKind) -> Vec<String> {
+    if kind == LogKind::Sheet
+        && let Some(cell) = cols.get("date").and_then(|c| cells.get_mut(c))
+        && date::parse(cell).is_err()
+        && let Some(d) = cell.parse::<f64>().ok().and_then(date::from_excel_serial)
+    {
+        *cell = date::iso(d);
+    }
+    cells
+}
+
+/// Writes the new rows: appended, or the file replaced whole.
+fn commit(ctx: &Ctx, write: ingest::Write, lock: &store::DirLock) -> Result<(), Error> {
+    match write {
+        ingest::Write::Append(bytes) => {
+            store::append(&ctx.dir, crate::data::visits::FILE, &bytes, lock)
+        }
+        ingest::Write::Replace(bytes) => {
+            store::replace(&ctx.path(crate::data::visits::FILE), &bytes)
+        }
+    }
 }
 
 fn join(ctx: &Ctx, reasons: &[Reason]) -> String {
@@ -239,34 +309,78 @@ fn shown_name(log: &Log) -> String {
         .map_or_else(|| shown(&log.path), |n| n.to_string_lossy().into_owned())
 }
 
-/// `<dir>/<stem>.rejects.csv`: the log's header plus `line` and `reason`.
+/// The rejects file of a log: `day.csv` → `day.rejects.csv`, any other
+/// log keeps its whole name (`day.json` → `day.json.rejects.csv`), so two
+/// logs of one run never share one.
+fn rejects_name(log: &Path) -> String {
+    let name = log
+        .file_name()
+        .map_or_else(|| "log".to_string(), |n| n.to_string_lossy().into_owned());
+    let base = match name.rsplit_once('.') {
+        Some((stem, ext)) if ext.eq_ignore_ascii_case("csv") => stem.to_string(),
+        _ => name,
+    };
+    format!("{base}.rejects.csv")
+}
+
+/// Writes a log's rejects file: `line`, `reason`, then the log's columns.
+/// Beside the log, or in the data directory when that cannot be written.
 fn write_rejects(ctx: &Ctx, log: &Log, rejects: &[Reject]) -> Result<PathBuf, Error> {
-    let stem = log
-        .path
-        .file_stem()
-        .map_or_else(|| "log".to_string(), |s| s.to_string_lossy().into_owned());
-    let path = log.path.with_file_name(format!("{stem}.rejects.csv"));
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .flexible(true)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     let io = |e: csv::Error| Error::Other(e.into());
-    let mut header = log.header.clone();
-    header.push("line".into());
-    header.push("reason".into());
+    let mut header = vec!["line".to_string(), "reason".to_string()];
+    header.extend(log.header.iter().cloned());
     w.write_record(&header).map_err(io)?;
     for r in rejects {
-        let mut cells = r.cells.clone();
-        cells.resize(log.header.len().max(cells.len()), String::new());
-        cells.push(r.line.to_string());
-        cells.push(join(ctx, &r.reasons));
+        let mut cells = vec![r.line.to_string(), join(ctx, &r.reasons)];
+        cells.extend(r.cells.iter().cloned());
         w.write_record(&cells).map_err(io)?;
     }
     let bytes = w
         .into_inner()
         .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
-    store::replace(&path, &bytes)?;
-    Ok(path)
+    let name = rejects_name(&log.path);
+    let beside = log.path.with_file_name(&name);
+    match store::replace(&beside, &bytes) {
+        Ok(()) => Ok(beside),
+        Err(_) => {
+            let fallback = ctx.path(&name);
+            store::replace(&fallback, &bytes)?;
+            Ok(fallback)
+        }
+    }
+}
+
+/// One message on one line: control characters from the data are shown
+/// escaped, never as line breaks or terminal codes.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '\n' => vec!['\\', 'n'],
+            '\r' => vec!['\\', 'r'],
+            c if c.is_control() => vec!['\u{FFFD}'],
+            c => vec![c],
+        })
+        .collect()
+}
+
+fn say_rejects(ctx: &Ctx, summaries: &[FileSummary]) {
+    let mut err = std::io::stderr().lock();
+    for s in summaries {
+        for n in &s.rejects {
+            let _ = writeln!(
+                err,
+                "{}:{}: {}: {}",
+                s.file,
+                n.line,
+                ctx.lang.rejected_word(),
+                one_line(&n.reason)
+            );
+        }
+    }
 }
 
 fn report(
@@ -277,19 +391,9 @@ fn report(
 ) -> Result<(), Error> {
     let lang = ctx.lang;
     let o = Error::Output;
-    let mut err = std::io::stderr().lock();
-    for s in summaries {
-        for n in &s.rejects {
-            let _ = writeln!(
-                err,
-                "{}:{}: {}: {}",
-                s.file,
-                n.line,
-                lang.rejected_word(),
-                n.reason
-            );
-        }
-        if args.verbose {
+    if args.verbose {
+        let mut err = std::io::stderr().lock();
+        for s in summaries {
             for n in &s.skips {
                 let _ = writeln!(
                     err,
@@ -297,7 +401,7 @@ fn report(
                     s.file,
                     n.line,
                     lang.skipped_word(),
-                    n.reason
+                    one_line(&n.reason)
                 );
             }
         }
@@ -341,7 +445,7 @@ fn report(
                     &s.imported.to_string(),
                     &s.skipped.to_string(),
                     &s.rejected.to_string(),
-                    s.rejects_file.as_deref().unwrap_or(""),
+                    &crate::render::csv::safe_cell(s.rejects_file.as_deref().unwrap_or("")),
                 ])
                 .map_err(io)?;
             }
@@ -366,26 +470,46 @@ fn report(
     Ok(())
 }
 
-/// For `visit`: one candidate through the same duplicate check and append.
-/// Returns whether it was stored (false: it repeats a stored visit).
+/// For `visit`: one checked row through the same duplicate check and
+/// write. Returns whether it was stored (false: it repeats a stored visit).
 pub fn store_one(ctx: &Ctx, roster: &Roster, checked: &Checked<'_>) -> Result<bool, Error> {
     let mut batch = Batch::default();
     batch.offer(checked, 0);
     let lock = store::write_lock(&ctx.dir, || {
         eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
     })?;
-    let mut format = StoreFormat::detect(&ctx.dir)?;
-    let stored = batch.drop_stored(&mut format, roster)?;
+    let mut format = StoreFormat::detect(&ctx.dir, None)?;
+    let stored: Vec<Candidate> = batch.drop_stored(&mut format, roster)?;
     if !stored.is_empty() {
         return Ok(false);
     }
-    let bytes = format.render(&batch, roster)?;
-    store::append(
-        &ctx.dir,
-        crate::data::visits::FILE,
-        StoreFormat::new_header(ctx.lang).as_bytes(),
-        &bytes,
-        &lock,
-    )?;
+    commit(ctx, format.plan(&batch, roster, ctx.lang)?, &lock)?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_names() {
+        assert_eq!(rejects_name(Path::new("a/day.csv")), "day.rejects.csv");
+        assert_eq!(rejects_name(Path::new("a/day.CSV")), "day.rejects.csv");
+        assert_eq!(rejects_name(Path::new("day.json")), "day.json.rejects.csv");
+        assert_eq!(rejects_name(Path::new("day.xlsx")), "day.xlsx.rejects.csv");
+        assert_eq!(
+            rejects_name(Path::new("bad.rejects.csv")),
+            "bad.rejects.rejects.csv"
+        );
+        assert_eq!(rejects_name(Path::new("log")), "log.rejects.csv");
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        assert_eq!(
+            one_line("unknown household 'H\n9'"),
+            "unknown household 'H\\n9'"
+        );
+        assert_eq!(one_line("a\u{1b}[31m"), "a\u{FFFD}[31m");
+    }
 }

@@ -28,6 +28,9 @@ pub enum Encoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sniff {
     pub encoding: Encoding,
+    /// Every byte (past a BOM) is ASCII: the file reads the same in any
+    /// of the encodings.
+    pub ascii: bool,
     /// In a GB18030 file, the first line that looks like UTF-8 Chinese.
     pub utf8_line: Option<u64>,
 }
@@ -93,6 +96,7 @@ pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
     let mut bom = false;
+    let mut ascii = true;
     loop {
         let n = read_some(&mut input, &mut buf)?;
         if n == 0 {
@@ -106,6 +110,7 @@ pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io
                 chunk = &chunk[3..];
             }
         }
+        ascii &= chunk.is_ascii();
         // Validate carry + chunk; keep an incomplete sequence at the end.
         let data: std::borrow::Cow<'_, [u8]> = if carry.is_empty() {
             chunk.into()
@@ -122,6 +127,7 @@ pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io
             Err(_) => {
                 return Ok(Sniff {
                     encoding: Encoding::Gb18030,
+                    ascii: false,
                     utf8_line: utf8_looking_line(again()?)?,
                 });
             }
@@ -131,6 +137,7 @@ pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io
     if !carry.is_empty() && !bom {
         return Ok(Sniff {
             encoding: Encoding::Gb18030,
+            ascii: false,
             utf8_line: utf8_looking_line(again()?)?,
         });
     }
@@ -140,6 +147,7 @@ pub fn sniff<R: Read>(mut input: R, again: impl FnOnce() -> io::Result<R>) -> io
         } else {
             Encoding::Utf8
         },
+        ascii,
         utf8_line: None,
     })
 }
@@ -383,6 +391,7 @@ mod tests {
             sniff_bytes(&b),
             Sniff {
                 encoding: Encoding::Gb18030,
+                ascii: false,
                 utf8_line: Some(3)
             }
         );
@@ -392,6 +401,7 @@ mod tests {
             sniff_bytes(&b),
             Sniff {
                 encoding: Encoding::Gb18030,
+                ascii: false,
                 utf8_line: Some(2)
             }
         );

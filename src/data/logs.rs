@@ -110,6 +110,8 @@ fn read_csv(path: &Path) -> Result<Result<Log, Problem>, Error> {
         .ok_or_else(|| Error::io(path, std::io::ErrorKind::NotFound.into()))?;
     let (header_line, header) = match table.header() {
         Ok(h) => h,
+        // An empty log holds no visits.
+        Err(p) if *p.reason == Reason::NoHeader => (1, Vec::new()),
         Err(p) => return Ok(Err(p)),
     };
     Ok(Ok(Log {
@@ -129,7 +131,7 @@ fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
     };
     let problem = |offset: usize, msg: String| {
         let line = text[..offset.min(text.len())].matches('\n').count() as u64 + 1;
-        Problem::error(path, Some(line), Reason::Malformed(msg))
+        Problem::error(path, Some(line), Reason::BadJson(msg))
     };
     // (line, object) pairs.
     let mut objects: Vec<(u64, Value)> = Vec::new();
@@ -143,7 +145,7 @@ fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
                 return Ok(Err(Problem::error(
                     path,
                     Some(line),
-                    Reason::Malformed(e.to_string()),
+                    Reason::BadJson(e.to_string()),
                 )));
             }
         };
@@ -174,7 +176,7 @@ fn read_json(path: &Path) -> Result<Result<Log, Problem>, Error> {
                     return Ok(Err(Problem::error(
                         path,
                         Some(e.line() as u64),
-                        Reason::Malformed(e.to_string()),
+                        Reason::BadJson(e.to_string()),
                     )));
                 }
             }

@@ -119,6 +119,11 @@ impl<R: Read> Table<R> {
         self.sniffed.encoding
     }
 
+    /// What the first read of the file found.
+    pub fn sniffed(&self) -> Sniff {
+        self.sniffed
+    }
+
     /// Reads the next record that is not fully blank. After an error the
     /// table is exhausted: a file that cannot be decoded or parsed from
     /// some point on cannot be read further.

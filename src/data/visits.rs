@@ -105,6 +105,43 @@ pub fn scan_table<R: Read>(
     table.encoding()
 }
 
+/// Scans a visit table for duplicate keys only: every row with a date and
+/// a household, even one that fails on another cell (its visit is still
+/// there, and importing it again would double it). Returns the problems
+/// that stopped the file from being read to its end, if any.
+pub fn scan_keys<R: Read>(
+    mut table: Table<R>,
+    mut f: impl FnMut(NaiveDate, &str, &str),
+) -> Option<Problem> {
+    let path = table.path().to_path_buf();
+    let cols = match table.header() {
+        Ok((line, header)) => {
+            let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+            match headers::map(&headers::VISITS, &cells, &[]) {
+                Ok(c) => c,
+                Err(reason) => return Some(Problem::error(&path, Some(line), reason)),
+            }
+        }
+        Err(p) if *p.reason == Reason::NoHeader => return None,
+        Err(p) => return Some(p),
+    };
+    let (date, household, visitor) = (cols.get("date"), cols.get("household"), cols.get("visitor"));
+    loop {
+        match table.next_row() {
+            Ok(Some(row)) => {
+                if let Ok(d) = date::parse(row.get(date)) {
+                    let h = row.get(household);
+                    if !h.is_empty() {
+                        f(d, h, row.get(visitor));
+                    }
+                }
+            }
+            Ok(None) => return None,
+            Err(p) => return Some(p),
+        }
+    }
+}
+
 fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>> {
     let get = |f: FieldName| row.get(cols.get(f));
     let mut reasons = Vec::new();

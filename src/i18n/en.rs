@@ -43,6 +43,7 @@ impl Catalog for En {
             Reason::Encoding => {
                 "bytes that are neither UTF-8 nor GB18030 (was part of the file saved in another encoding? save it again as UTF-8)".into()
             }
+            Reason::BadJson(m) => format!("not readable JSON: {m}"),
             Reason::Malformed(m) => format!("not a readable CSV record: {m}"),
             Reason::MixedEncoding => "the file is GB18030 (GBK) but this line reads as UTF-8: was the file saved in two encodings? its Chinese text may be misread".into(),
             Reason::Unterminated => "a quoted cell starts here and is never closed (a missing \" ?)".into(),
@@ -131,7 +132,7 @@ impl Catalog for En {
             Error::Invalid(problems) => {
                 let errors = problems.iter().filter(|p| p.is_error()).count();
                 format!(
-                    "{errors} error{} in the data; nothing was computed (run `rounds check` for the full list)",
+                    "stopped: {errors} error{} in the data, nothing was changed (`rounds check` lists every problem)",
                     if errors == 1 { "" } else { "s" }
                 )
             }

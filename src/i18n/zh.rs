@@ -78,6 +78,7 @@ impl Catalog for Zh {
                 "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）"
                     .into()
             }
+            Reason::BadJson(m) => format!("不是有效的 JSON：{m}"),
             Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
             Reason::MixedEncoding => "文件是 GB18030（GBK）编码，但这一行像是 UTF-8：文件是否用两种编码保存过？其中的中文可能被误读".into(),
             Reason::Unterminated => {
@@ -197,7 +198,9 @@ impl Catalog for Zh {
             Error::Io { path, source } => format!("{}：{}", path.display(), source),
             Error::Invalid(problems) => {
                 let errors = problems.iter().filter(|p| p.is_error()).count();
-                format!("数据中有 {errors} 处错误，未作计算（运行 `rounds check` 查看完整清单）")
+                format!(
+                    "已停止：数据中有 {errors} 处错误，未做任何改动（运行 `rounds check` 查看完整清单）"
+                )
             }
             Error::Output(e) => format!("无法写出结果：{e}"),
             Error::Other(e) => format!("{e:#}"),
