@@ -139,7 +139,7 @@ pub fn validate<'a>(
     let household_text = get("household");
     let resident_text = get("resident");
     let household = if !household_text.is_empty() {
-        let h = roster.household(household_text);
+        let h = roster.find(household_text);
         if h.is_none() {
             reasons.push(Reason::UnknownHousehold(household_text.to_string()));
         }
@@ -244,7 +244,7 @@ impl Batch {
         let sniffed = table.sniffed();
         let (seen, texts) = (&self.seen, &self.texts);
         let stopped = visits::scan_keys(table, |date, household, visitor| {
-            if let (Some(h), Some(visitor)) = (roster.household(household), texts.find(visitor))
+            if let (Some(h), Some(visitor)) = (roster.find(household), texts.find(visitor))
                 && let Some(&i) = seen.get(&(date, h as u32, visitor))
             {
                 stored[i] = true;
@@ -438,7 +438,7 @@ impl StoreFormat {
                 cell.clear();
                 match c {
                     Some("date") => cell.push_str(&iso(r.date)),
-                    Some("household") => cell.push_str(&roster.households[r.household as usize].id),
+                    Some("household") => cell.push_str(roster.household(r.household as usize).id()),
                     Some("visitor") => cell.push_str(batch.text(r.visitor)),
                     Some("kind") => cell.push_str(batch.text(r.kind)),
                     Some("note") => cell.push_str(&r.note),

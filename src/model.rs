@@ -128,51 +128,6 @@ pub struct Membership {
     pub until: Option<NaiveDate>,
 }
 
-/// One row of the roster. Personal fields are empty unless the command
-/// asked for them (see `data::roster::Load`), so that a city-sized roster
-/// does not carry every name and phone number through a `due --format csv`.
-#[derive(Debug, Clone, Default)]
-pub struct Resident {
-    pub id: String,
-    pub household: usize,
-    pub name: String,
-    pub phone: String,
-    pub id_number: String,
-    pub tags: String,
-    /// Physical line in residents.csv where the row starts.
-    pub line: u64,
-}
-
-/// A household: one or more residents sharing a household id.
-#[derive(Debug, Clone, Default)]
-pub struct Household {
-    pub id: String,
-    pub grid: String,
-    pub building: String,
-    pub unit: String,
-    pub room: String,
-    pub visitor: String,
-    /// Indices into `Roster::residents`, in file order.
-    pub residents: Vec<usize>,
-    /// The rule-relevant dates of each resident, in the same order.
-    pub members: Vec<Membership>,
-}
-
-impl Household {
-    /// A walking address such as "红旗网格 1栋 1单元 101".
-    pub fn address(&self) -> String {
-        let parts = [&self.grid, &self.building, &self.unit, &self.room];
-        let mut out = String::new();
-        for p in parts.into_iter().filter(|p| !p.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(p);
-        }
-        out
-    }
-}
-
 /// One household's line in `rounds due`.
 #[derive(Debug, Clone, Copy)]
 pub struct DueRow {

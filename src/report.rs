@@ -326,11 +326,12 @@ impl<'a> Tally<'a> {
         // A year holds 53 ISO weeks, 12 months, 4 quarters and 2 halves.
         assert!(windows.len() <= 71);
         let words = windows.len().div_ceil(32).max(1);
-        let n = roster.households.len();
+        let n = roster.households_len();
         let mut required = vec![0u32; n * words];
-        for (h, house) in roster.households.iter().enumerate() {
+        for house in roster.households() {
+            let h = house.index();
             for (i, w) in windows.iter().enumerate() {
-                if let Some(on) = schedule::household_on(&house.members, w.end)
+                if let Some(on) = schedule::household_on(house.members(), w.end)
                     && on.level == w.level
                 {
                     required[h * words + i / 32] |= 1 << (i % 32);
@@ -377,12 +378,12 @@ impl<'a> Tally<'a> {
         if date < self.span.first {
             return;
         }
-        let house = &self.roster.households[h];
+        let house = self.roster.household(h);
         self.visits += 1;
         self.visited[h] = true;
         self.visits_per_household[h] += 1;
         self.person_times += u64::from(persons.unwrap_or_else(|| {
-            schedule::household_on(&house.members, date).map_or(0, |on| on.active)
+            schedule::household_on(house.members(), date).map_or(0, |on| on.active)
         }));
         if let Some(n) = self.by_visitor.get_mut(visitor) {
             *n += 1;
@@ -410,7 +411,7 @@ impl<'a> Tally<'a> {
     /// The month's figures only (for the trend).
     fn trend_row(&self) -> TrendRow {
         let mut compliance = PerLevel::<Compliance>::default();
-        for h in 0..self.roster.households.len() {
+        for h in 0..self.roster.households_len() {
             let c = self.compliance_of(h);
             for level in Level::ALL {
                 compliance[level].add(c[level]);
@@ -455,10 +456,11 @@ impl<'a> Tally<'a> {
                 },
             );
         };
-        for (h, house) in roster.households.iter().enumerate() {
+        for house in roster.households() {
+            let h = house.index();
             let c = self.compliance_of(h);
-            let grid = grids.entry(house.grid.as_str()).or_insert_with(|| GridRow {
-                grid: house.grid.clone(),
+            let grid = grids.entry(house.grid()).or_insert_with(|| GridRow {
+                grid: house.grid().to_string(),
                 households: 0,
                 visits: 0,
                 households_visited: 0,
@@ -474,9 +476,9 @@ impl<'a> Tally<'a> {
             grid.visits += visits;
             grid.households_visited += u64::from(self.visited[h]);
             if visits > 0 {
-                *visits_by_grid.entry(house.grid.clone()).or_default() += visits;
+                *visits_by_grid.entry(house.grid().to_string()).or_default() += visits;
             }
-            let on = schedule::household_on(&house.members, self.as_of);
+            let on = schedule::household_on(house.members(), self.as_of);
             let is_overdue = on.is_some_and(|on| {
                 let deadline = rules.deadline(on.level, on.start, self.last[h]);
                 schedule::standing(deadline, self.as_of, 0).status == Status::Overdue
@@ -491,16 +493,14 @@ impl<'a> Tally<'a> {
                     let standing = schedule::standing(deadline, self.as_of, 0);
                     never_visited += u64::from(self.last[h].is_none());
                     let contact = house
-                        .residents
-                        .iter()
-                        .zip(&house.members)
+                        .residents()
+                        .zip(house.members())
                         .find(|(_, m)| schedule::is_active(m, self.as_of))
                         .map(|(r, _)| {
-                            let name = &roster.residents[*r].name;
                             if reveal {
-                                name.clone()
+                                r.name().to_string()
                             } else {
-                                privacy::mask_name(name)
+                                privacy::mask_name(r.name())
                             }
                         })
                         .unwrap_or_default();
@@ -508,13 +508,13 @@ impl<'a> Tally<'a> {
                         deadline,
                         on.level,
                         OverdueRow {
-                            household: house.id.clone(),
+                            household: house.id().to_string(),
                             level: on.level,
-                            grid: house.grid.clone(),
-                            building: house.building.clone(),
-                            unit: house.unit.clone(),
-                            room: house.room.clone(),
-                            visitor: house.visitor.clone(),
+                            grid: house.grid().to_string(),
+                            building: house.building().to_string(),
+                            unit: house.unit().to_string(),
+                            room: house.room().to_string(),
+                            visitor: house.visitor().to_string(),
                             contact,
                             last_visit: self.last[h].map(iso),
                             deadline: deadline.date().map(iso),
@@ -523,8 +523,8 @@ impl<'a> Tally<'a> {
                     ));
                 }
                 // The worker in charge of an active household.
-                worker(&mut workers, &house.visitor);
-                let w = workers.get_mut(house.visitor.as_str()).expect("just added");
+                worker(&mut workers, house.visitor());
+                let w = workers.get_mut(house.visitor()).expect("just added");
                 w.households_in_charge += 1;
                 w.households_in_charge_visited += u64::from(self.visited[h]);
                 w.overdue_in_charge += u64::from(is_overdue);

@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let today = ctx.today;
     let mut visit_problems = Vec::new();
     let found = ctx.scan_visits(&mut visit_problems, |v| {
-        if roster.household(v.household).is_none() {
+        if roster.find(v.household).is_none() {
             problems.push(Problem::warning(
                 &visits_path,
                 Some(v.line),

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use super::{Ctx, Outcome, natural_cmp};
 use crate::cli::{DueArgs, Sort};
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{self, HouseholdRef, Load, Roster};
 use crate::error::{Error, Problem};
 use crate::i18n::DueCounts;
 use crate::model::{DueRow, Level, Status};
@@ -101,12 +101,12 @@ pub fn last_visits(
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Option<NaiveDate>>, Error> {
     let today = ctx.today;
-    let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households.len()];
+    let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households_len()];
     ctx.scan_visits(problems, |v| {
         if v.date > today {
             return;
         }
-        if let Some(h) = roster.household(v.household) {
+        if let Some(h) = roster.find(v.household) {
             let slot = &mut last[h];
             if slot.is_none_or(|d| d < v.date) {
                 *slot = Some(v.date);
@@ -125,11 +125,11 @@ pub struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    fn admits(&self, h: &crate::model::Household, level: Level) -> bool {
+    fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
         let one = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.trim() == v);
-        one(self.grid, &h.grid)
-            && one(self.building, &h.building)
-            && one(self.visitor, &h.visitor)
+        one(self.grid, h.grid())
+            && one(self.building, h.building())
+            && one(self.visitor, h.visitor())
             && (self.levels.is_empty() || self.levels.contains(&level))
     }
 }
@@ -147,11 +147,12 @@ pub fn standings(
 ) -> (Vec<DueRow>, DueCounts) {
     let mut rows = Vec::new();
     let mut counts = DueCounts::default();
-    for (i, h) in roster.households.iter().enumerate() {
-        let Some(on) = schedule::household_on(&h.members, today) else {
+    for h in roster.households() {
+        let i = h.index();
+        let Some(on) = schedule::household_on(h.members(), today) else {
             continue;
         };
-        if !filter.admits(h, on.level) {
+        if !filter.admits(&h, on.level) {
             continue;
         }
         let deadline = rules.deadline(on.level, on.start, last[i]);
@@ -160,11 +161,11 @@ pub fn standings(
         counts.by_status[standing.status as usize][on.level.index()] += 1;
         if all || standing.status != Status::Ok {
             let contact = h
-                .residents
+                .members()
                 .iter()
-                .zip(&h.members)
-                .find(|(_, m)| schedule::is_active(m, today))
-                .map(|(r, _)| *r);
+                .position(|m| schedule::is_active(m, today))
+                .and_then(|k| h.residents().nth(k))
+                .map(|r| r.index());
             rows.push(DueRow {
                 household: i,
                 level: on.level,
@@ -180,21 +181,18 @@ pub fn standings(
 }
 
 fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
-    let id = |r: &DueRow| roster.households[r.household].id.as_str();
+    let id = |r: &DueRow| roster.household(r.household).id();
     match by {
         Sort::Deadline => rows.sort_by(|a, b| {
             schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
         }),
         Sort::Address => rows.sort_by(|a, b| {
-            let (ha, hb) = (
-                &roster.households[a.household],
-                &roster.households[b.household],
-            );
-            natural_cmp(&ha.grid, &hb.grid)
-                .then_with(|| natural_cmp(&ha.building, &hb.building))
-                .then_with(|| natural_cmp(&ha.unit, &hb.unit))
-                .then_with(|| natural_cmp(&ha.room, &hb.room))
-                .then_with(|| ha.id.as_bytes().cmp(hb.id.as_bytes()))
+            let (ha, hb) = (roster.household(a.household), roster.household(b.household));
+            natural_cmp(ha.grid(), hb.grid())
+                .then_with(|| natural_cmp(ha.building(), hb.building()))
+                .then_with(|| natural_cmp(ha.unit(), hb.unit()))
+                .then_with(|| natural_cmp(ha.room(), hb.room()))
+                .then_with(|| ha.id().as_bytes().cmp(hb.id().as_bytes()))
         }),
     }
 }

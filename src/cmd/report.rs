@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             .map(|m| Tally::new(&roster, rules, m, report::as_of(m, ctx.today)))
             .collect();
         ctx.scan_visits(&mut problems, |v| {
-            if let Some(h) = roster.household(v.household) {
+            if let Some(h) = roster.find(v.household) {
                 tally.add(h, v.date, v.visitor, v.persons);
                 for t in &mut trend {
                     t.add(h, v.date, v.visitor, v.persons);

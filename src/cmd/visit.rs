@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     };
     ctx.fail_on_errors(problems)?;
     // The household may be a household id or a resident id.
-    let (household, resident) = if roster.household(args.household.trim()).is_some() {
+    let (household, resident) = if roster.find(args.household.trim()).is_some() {
         (args.household.as_str(), "")
     } else {
         ("", args.household.as_str())
@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
             return Ok(Outcome::Flagged);
         }
     };
-    let id = roster.households[candidate.household].id.clone();
+    let id = roster.household(candidate.household).id().to_string();
     let day = iso(candidate.date);
     let stored = super::import::store_one(ctx, &roster, &candidate)?;
     let line = if stored {

@@ -1,16 +1,24 @@
 //! `residents.csv`: the roster. Rows become residents grouped into
 //! households; every problem is collected with its line, nothing is dropped
 //! in silence.
+//!
+//! A city's roster holds millions of rows, so the roster is compact: every
+//! text lives in one buffer, the few distinct grids, buildings, units and
+//! workers are kept once each, ids are found through hash tables of
+//! indices, and names, phones and ID numbers are kept only when the
+//! command shows them (`Load::personal`).
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::Path;
+
+use hashbrown::HashTable;
 
 use super::date;
 use super::headers::{self, Columns};
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::model::{Household, Level, Membership, Resident};
+use crate::model::{Level, Membership};
 
 pub const FILE: &str = "residents.csv";
 
@@ -21,24 +29,234 @@ pub struct Load {
     pub personal: bool,
 }
 
-#[derive(Debug, Default)]
+/// A text in the roster's buffer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct HouseholdRow {
+    id: Span,
+    grid: u32,
+    building: u32,
+    unit: u32,
+    room: Span,
+    visitor: u32,
+    /// Its members: `members[first..first + count]`.
+    first: u32,
+    count: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ResidentRow {
+    id: Span,
+    household: u32,
+    line: u64,
+    /// Index into `personal`, or `u32::MAX` when not kept.
+    personal: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Personal {
+    name: Span,
+    phone: Span,
+    id_number: Span,
+    tags: Span,
+}
+
+#[derive(Default)]
 pub struct Roster {
-    pub residents: Vec<Resident>,
-    pub households: Vec<Household>,
-    by_household: HashMap<String, usize>,
-    by_resident: HashMap<String, usize>,
+    text: String,
+    /// Distinct grids, buildings, units and workers; 0 is "".
+    names: Vec<String>,
+    name_ids: hashbrown::HashMap<String, u32, foldhash::fast::FixedState>,
+    households: Vec<HouseholdRow>,
+    residents: Vec<ResidentRow>,
+    personal: Vec<Personal>,
+    /// Members grouped by household, in file order within each.
+    members: Vec<Membership>,
+    member_residents: Vec<u32>,
+    by_household: HashTable<u32>,
+    by_resident: HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl std::fmt::Debug for Roster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Roster")
+            .field("households", &self.households.len())
+            .field("residents", &self.residents.len())
+            .finish()
+    }
+}
+
+/// A household of the roster.
+#[derive(Clone, Copy)]
+pub struct HouseholdRef<'a> {
+    roster: &'a Roster,
+    index: usize,
+    row: &'a HouseholdRow,
+}
+
+impl<'a> HouseholdRef<'a> {
+    pub fn index(&self) -> usize {
+        self.index
+    }
+    pub fn id(&self) -> &'a str {
+        self.roster.span(self.row.id)
+    }
+    pub fn grid(&self) -> &'a str {
+        &self.roster.names[self.row.grid as usize]
+    }
+    pub fn building(&self) -> &'a str {
+        &self.roster.names[self.row.building as usize]
+    }
+    pub fn unit(&self) -> &'a str {
+        &self.roster.names[self.row.unit as usize]
+    }
+    pub fn room(&self) -> &'a str {
+        self.roster.span(self.row.room)
+    }
+    /// The worker in charge (the first non-empty 负责人 of its members).
+    pub fn visitor(&self) -> &'a str {
+        &self.roster.names[self.row.visitor as usize]
+    }
+    /// The rule-relevant dates of each member, in file order.
+    pub fn members(&self) -> &'a [Membership] {
+        let (a, n) = (self.row.first as usize, self.row.count as usize);
+        &self.roster.members[a..a + n]
+    }
+    /// Its residents, in file order (parallel to `members`).
+    pub fn residents(&self) -> impl Iterator<Item = ResidentRef<'a>> + 'a {
+        let (a, n) = (self.row.first as usize, self.row.count as usize);
+        let roster = self.roster;
+        roster.member_residents[a..a + n]
+            .iter()
+            .map(move |&r| roster.resident(r as usize))
+    }
+    /// A walking address such as "红旗网格 1栋 1单元 101".
+    pub fn address(&self) -> String {
+        let parts = [self.grid(), self.building(), self.unit(), self.room()];
+        parts
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A resident of the roster.
+#[derive(Clone, Copy)]
+pub struct ResidentRef<'a> {
+    roster: &'a Roster,
+    index: usize,
+    row: &'a ResidentRow,
+}
+
+impl<'a> ResidentRef<'a> {
+    pub fn index(&self) -> usize {
+        self.index
+    }
+    pub fn id(&self) -> &'a str {
+        self.roster.span(self.row.id)
+    }
+    pub fn household(&self) -> usize {
+        self.row.household as usize
+    }
+    fn personal(&self) -> Personal {
+        self.roster
+            .personal
+            .get(self.row.personal as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+    pub fn name(&self) -> &'a str {
+        self.roster.span(self.personal().name)
+    }
+    pub fn phone(&self) -> &'a str {
+        self.roster.span(self.personal().phone)
+    }
+    pub fn id_number(&self) -> &'a str {
+        self.roster.span(self.personal().id_number)
+    }
+    pub fn tags(&self) -> &'a str {
+        self.roster.span(self.personal().tags)
+    }
 }
 
 impl Roster {
-    pub fn household(&self, id: &str) -> Option<usize> {
-        self.by_household.get(id).copied()
+    fn span(&self, s: Span) -> &str {
+        &self.text[s.start as usize..s.end as usize]
+    }
+
+    fn push_text(&mut self, text: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len() as u32,
+        }
+    }
+
+    fn name_id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(text) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(text.to_string());
+        self.name_ids.insert(text.to_string(), id);
+        id
+    }
+
+    pub fn households_len(&self) -> usize {
+        self.households.len()
+    }
+
+    pub fn residents_len(&self) -> usize {
+        self.residents.len()
+    }
+
+    pub fn household(&self, index: usize) -> HouseholdRef<'_> {
+        HouseholdRef {
+            roster: self,
+            index,
+            row: &self.households[index],
+        }
+    }
+
+    pub fn households(&self) -> impl Iterator<Item = HouseholdRef<'_>> {
+        (0..self.households.len()).map(|i| self.household(i))
+    }
+
+    pub fn resident(&self, index: usize) -> ResidentRef<'_> {
+        ResidentRef {
+            roster: self,
+            index,
+            row: &self.residents[index],
+        }
+    }
+
+    /// The household with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.by_household
+            .find(hash, |&h| self.span(self.households[h as usize].id) == id)
+            .map(|&h| h as usize)
     }
 
     /// The household of a resident id.
     pub fn household_of_resident(&self, id: &str) -> Option<usize> {
+        self.find_resident(id)
+            .map(|r| self.residents[r].household as usize)
+    }
+
+    fn find_resident(&self, id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
         self.by_resident
-            .get(id)
-            .map(|&r| self.residents[r].household)
+            .find(hash, |&r| self.span(self.residents[r as usize].id) == id)
+            .map(|&r| r as usize)
     }
 
     /// Reads the roster at `path`. Problems (errors and warnings) are
@@ -60,6 +278,8 @@ impl Roster {
         problems: &mut Vec<Problem>,
     ) -> Roster {
         let mut roster = Roster::default();
+        roster.names.push(String::new());
+        roster.name_ids.insert(String::new(), 0);
         let path = table.path().to_path_buf();
         problems.extend(table.encoding_warning());
         let cols = match table.header() {
@@ -78,7 +298,8 @@ impl Roster {
                 return roster;
             }
         };
-        let mut first_line: HashMap<String, u64> = HashMap::new();
+        // (household, membership, resident), in file order.
+        let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
         loop {
             let row = match table.next_row() {
                 Ok(Some(row)) => row,
@@ -88,125 +309,174 @@ impl Roster {
                     break;
                 }
             };
-            match parse_row(&row, &cols, load) {
-                Ok((resident, household_id, membership, place)) => {
-                    if let Some(&first) = first_line.get(&resident.id) {
-                        problems.push(Problem::error(
-                            &path,
-                            Some(row.line),
-                            Reason::DuplicateResident {
-                                id: resident.id.clone(),
-                                first_line: first,
-                            },
-                        ));
-                        continue;
-                    }
-                    if let (Some(s), Some(u)) = (membership.since, membership.until)
-                        && s > u
-                    {
-                        problems.push(Problem::warning(
-                            &path,
-                            Some(row.line),
-                            Reason::NeverActive {
-                                id: resident.id.clone(),
-                            },
-                        ));
-                    }
-                    first_line.insert(resident.id.clone(), row.line);
-                    roster.add(
-                        resident,
-                        household_id,
-                        membership,
-                        place,
-                        &path,
-                        row.line,
-                        problems,
-                    );
-                }
+            let parsed = match parse_row(&row, &cols) {
+                Ok(p) => p,
                 Err(reasons) => {
                     for r in reasons {
                         problems.push(Problem::error(&path, Some(row.line), r));
                     }
+                    continue;
                 }
+            };
+            if let Some(first) = roster.find_resident(parsed.id) {
+                problems.push(Problem::error(
+                    &path,
+                    Some(row.line),
+                    Reason::DuplicateResident {
+                        id: parsed.id.to_string(),
+                        first_line: roster.residents[first].line,
+                    },
+                ));
+                continue;
             }
+            if let (Some(s), Some(u)) = (parsed.membership.since, parsed.membership.until)
+                && s > u
+            {
+                problems.push(Problem::warning(
+                    &path,
+                    Some(row.line),
+                    Reason::NeverActive {
+                        id: parsed.id.to_string(),
+                    },
+                ));
+            }
+            let h = roster.add(&parsed, &row, &cols, load, &path, problems);
+            pending.push((h, parsed.membership, roster.residents.len() as u32 - 1));
+        }
+        // Group the members by household, keeping file order within each.
+        pending.sort_by_key(|(h, _, _)| *h);
+        roster.members.reserve_exact(pending.len());
+        roster.member_residents.reserve_exact(pending.len());
+        for (i, (h, m, r)) in pending.into_iter().enumerate() {
+            let row = &mut roster.households[h as usize];
+            if row.count == 0 {
+                row.first = i as u32;
+            }
+            row.count += 1;
+            roster.members.push(m);
+            roster.member_residents.push(r);
         }
         roster
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a resident; returns its household's index.
     fn add(
         &mut self,
-        mut resident: Resident,
-        household_id: String,
-        membership: Membership,
-        place: Place,
+        p: &Parsed<'_>,
+        row: &Row<'_>,
+        cols: &Columns,
+        load: Load,
         path: &Path,
-        line: u64,
         problems: &mut Vec<Problem>,
-    ) {
-        let h = match self.by_household.get(&household_id) {
-            Some(&h) => h,
+    ) -> u32 {
+        let h = match self.find(p.household) {
+            Some(h) => h as u32,
             None => {
-                self.households.push(Household {
-                    id: household_id.clone(),
-                    ..Household::default()
+                let id = self.push_text(p.household);
+                let h = self.households.len() as u32;
+                self.households.push(HouseholdRow {
+                    id,
+                    grid: 0,
+                    building: 0,
+                    unit: 0,
+                    room: Span::default(),
+                    visitor: 0,
+                    first: 0,
+                    count: 0,
                 });
-                self.by_household
-                    .insert(household_id, self.households.len() - 1);
-                self.households.len() - 1
+                let hash = self.hasher.hash_one(p.household);
+                let (households, text, hasher) = (&self.households, &self.text, &self.hasher);
+                self.by_household.insert_unique(hash, h, |&x| {
+                    let s = households[x as usize].id;
+                    hasher.hash_one(&text[s.start as usize..s.end as usize])
+                });
+                h
             }
         };
-        let index = self.residents.len();
-        resident.household = h;
-        self.by_resident.insert(resident.id.clone(), index);
-        self.residents.push(resident);
-        let house = &mut self.households[h];
-        house.residents.push(index);
-        house.members.push(membership);
+        let get = |f: FieldName| row.get(cols.get(f));
+        let personal = if load.personal {
+            let personal = Personal {
+                name: self.push_text(get("name")),
+                phone: self.push_text(get("phone")),
+                id_number: self.push_text(get("id_number")),
+                tags: self.push_text(get("tags")),
+            };
+            self.personal.push(personal);
+            self.personal.len() as u32 - 1
+        } else {
+            u32::MAX
+        };
+        let id = self.push_text(p.id);
+        let r = self.residents.len() as u32;
+        self.residents.push(ResidentRow {
+            id,
+            household: h,
+            line: row.line,
+            personal,
+        });
+        let hash = self.hasher.hash_one(p.id);
+        let (residents, text, hasher) = (&self.residents, &self.text, &self.hasher);
+        self.by_resident.insert_unique(hash, r, |&x| {
+            let s = residents[x as usize].id;
+            hasher.hash_one(&text[s.start as usize..s.end as usize])
+        });
         // The first non-empty value among the members, in file order; a
         // member who says otherwise is worth a warning for grid and building.
-        let fields: [(&mut String, String, Option<FieldName>); 5] = [
-            (&mut house.grid, place.grid, Some("grid")),
-            (&mut house.building, place.building, Some("building")),
-            (&mut house.unit, place.unit, None),
-            (&mut house.room, place.room, None),
-            (&mut house.visitor, place.visitor, None),
+        let names = [
+            (get("grid"), Some("grid")),
+            (get("building"), Some("building")),
+            (get("unit"), None),
+            (get("visitor"), None),
         ];
-        for (kept, value, warn) in fields {
+        for (k, (value, warn)) in names.into_iter().enumerate() {
             if value.is_empty() {
                 continue;
             }
-            if kept.is_empty() {
-                *kept = value;
-            } else if *kept != value
+            let id = self.name_id(value);
+            let house = &mut self.households[h as usize];
+            let house_id = house.id;
+            let slot = match k {
+                0 => &mut house.grid,
+                1 => &mut house.building,
+                2 => &mut house.unit,
+                _ => &mut house.visitor,
+            };
+            if *slot == 0 {
+                *slot = id;
+            } else if *slot != id
                 && let Some(field) = warn
             {
+                let kept_id = *slot as usize;
+                let kept = self.names[kept_id].clone();
+                let household = self.span(house_id).to_string();
                 problems.push(Problem::warning(
                     path,
-                    Some(line),
+                    Some(row.line),
                     Reason::MembersDisagree {
-                        household: house.id.clone(),
+                        household,
                         field,
-                        kept: kept.clone(),
-                        other: value,
+                        kept,
+                        other: value.to_string(),
                     },
                 ));
             }
         }
+        let room = get("room");
+        if !room.is_empty() && self.households[h as usize].room == Span::default() {
+            let span = self.push_text(room);
+            self.households[h as usize].room = span;
+        }
+        h
     }
 }
 
-struct Place {
-    grid: String,
-    building: String,
-    unit: String,
-    room: String,
-    visitor: String,
+struct Parsed<'a> {
+    id: &'a str,
+    household: &'a str,
+    membership: Membership,
 }
 
-type Parsed = (Resident, String, Membership, Place);
-
-fn parse_row(row: &Row<'_>, cols: &Columns, load: Load) -> Result<Parsed, Vec<Reason>> {
+fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason>> {
     let mut reasons = Vec::new();
     let get = |f: FieldName| row.get(cols.get(f));
     let id = get("id");
@@ -255,42 +525,21 @@ fn parse_row(row: &Row<'_>, cols: &Columns, load: Load) -> Result<Parsed, Vec<Re
             columns: cols.width,
         });
     }
-    if !reasons.is_empty() {
-        return Err(reasons);
+    match level {
+        Some(level) if reasons.is_empty() => Ok(Parsed {
+            id,
+            household: match get("household") {
+                "" => id,
+                h => h,
+            },
+            membership: Membership {
+                level,
+                since,
+                until,
+            },
+        }),
+        _ => Err(reasons),
     }
-    let household = match get("household") {
-        "" => id,
-        h => h,
-    };
-    let personal = |f: FieldName| {
-        if load.personal {
-            get(f).to_string()
-        } else {
-            String::new()
-        }
-    };
-    let resident = Resident {
-        id: id.to_string(),
-        household: 0,
-        name: personal("name"),
-        phone: personal("phone"),
-        id_number: personal("id_number"),
-        tags: personal("tags"),
-        line: row.line,
-    };
-    let membership = Membership {
-        level: level.expect("checked above"),
-        since,
-        until,
-    };
-    let place = Place {
-        grid: get("grid").to_string(),
-        building: get("building").to_string(),
-        unit: get("unit").to_string(),
-        room: get("room").to_string(),
-        visitor: get("visitor").to_string(),
-    };
-    Ok((resident, household.to_string(), membership, place))
 }
 
 /// The accepted spelling nearest to an unknown level word, if any is near.
@@ -319,18 +568,23 @@ mod tests {
     #[test]
     fn households_group_members_and_take_first_values() {
         let (r, p) = read(
-            "编号,户号,姓名,关注等级,网格,楼栋\nA1,H1,张三,绿,东岗,1栋\nA2,H1,李四,红,,2栋\nA3,,王五,3,西岗,5栋\n",
+            "编号,户号,姓名,关注等级,网格,楼栋\nA1,H1,张三,绿,东岗,1栋\nA3,,王五,3,西岗,5栋\nA2,H1,李四,红,,2栋\n",
         );
-        assert_eq!(r.households.len(), 2);
-        let h1 = &r.households[r.household("H1").unwrap()];
-        assert_eq!((h1.grid.as_str(), h1.building.as_str()), ("东岗", "1栋"));
-        assert_eq!(h1.members.len(), 2);
+        assert_eq!(r.households_len(), 2);
+        let h1 = r.household(r.find("H1").unwrap());
+        assert_eq!((h1.grid(), h1.building()), ("东岗", "1栋"));
+        assert_eq!(h1.members().len(), 2);
+        let names: Vec<&str> = h1.residents().map(|x| x.name()).collect();
+        assert_eq!(names, ["张三", "李四"]);
+        assert_eq!(h1.members()[1].level, Level::Red);
         // A resident with no household is a household of one, keyed by id.
-        assert!(r.household("A3").is_some());
-        assert_eq!(r.household_of_resident("A2"), r.household("H1"));
-        // The disagreement on building is a warning on line 3.
+        let a3 = r.household(r.find("A3").unwrap());
+        assert_eq!((a3.id(), a3.grid(), a3.members().len()), ("A3", "西岗", 1));
+        assert_eq!(r.household_of_resident("A2"), r.find("H1"));
+        assert_eq!(r.find("H9"), None);
+        // The disagreement on building is a warning on line 4.
         assert_eq!(p.len(), 1);
-        assert_eq!((p[0].line, p[0].is_error()), (Some(3), false));
+        assert_eq!((p[0].line, p[0].is_error()), (Some(4), false));
     }
 
     #[test]
@@ -338,13 +592,25 @@ mod tests {
         let (r, p) = read(
             "id,level,since\nA1,purple,\n,red,\nA3,red,2020-02-30\nA4,red,\nA4,green,\nA5,,\n",
         );
-        assert_eq!(r.residents.len(), 1);
+        assert_eq!(r.residents_len(), 1);
         let lines: Vec<_> = p.iter().map(|p| p.line.unwrap()).collect();
         assert_eq!(lines, vec![2, 3, 4, 6, 7]);
         assert!(matches!(
             *p[3].reason,
             Reason::DuplicateResident { first_line: 5, .. }
         ));
+    }
+
+    #[test]
+    fn personal_data_only_when_asked() {
+        let mut problems = Vec::new();
+        let t = Table::from_bytes(
+            Path::new("r.csv"),
+            "id,name,phone,level\nA1,张三,13812345678,red\n".as_bytes(),
+        );
+        let r = Roster::from_table(t, Load { personal: false }, &mut problems);
+        let a1 = r.household(0).residents().next().unwrap();
+        assert_eq!((a1.id(), a1.name(), a1.phone()), ("A1", "", ""));
     }
 
     #[test]

@@ -53,16 +53,16 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(DUE_COLUMNS).map_err(io_error)?;
     for r in rows {
-        let h = &roster.households[r.household];
+        let h = roster.household(r.household);
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         w.write_record([
-            safe_cell(&h.id).as_ref(),
+            safe_cell(h.id()).as_ref(),
             r.level.word(),
-            &safe_cell(&h.grid),
-            &safe_cell(&h.building),
-            &safe_cell(&h.unit),
-            &safe_cell(&h.room),
-            &safe_cell(&h.visitor),
+            &safe_cell(h.grid()),
+            &safe_cell(h.building()),
+            &safe_cell(h.unit()),
+            &safe_cell(h.room()),
+            &safe_cell(h.visitor()),
             &r.last_visit.map(iso).unwrap_or_default(),
             &r.deadline.date().map(iso).unwrap_or_default(),
             r.standing.status.word(),

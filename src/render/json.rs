@@ -28,15 +28,15 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
     let items: Vec<DueJson<'_>> = rows
         .iter()
         .map(|r| {
-            let h = &roster.households[r.household];
+            let h = roster.household(r.household);
             DueJson {
-                household: &h.id,
+                household: h.id(),
                 level: r.level,
-                grid: &h.grid,
-                building: &h.building,
-                unit: &h.unit,
-                room: &h.room,
-                visitor: &h.visitor,
+                grid: h.grid(),
+                building: h.building(),
+                unit: h.unit(),
+                room: h.room(),
+                visitor: h.visitor(),
                 last_visit: r.last_visit.map(iso),
                 deadline: r.deadline.date().map(iso),
                 status: r.standing.status,

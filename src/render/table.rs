@@ -101,15 +101,15 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         v.color,
     ));
     for r in v.rows {
-        let h = &v.roster.households[r.household];
+        let h = v.roster.household(r.household);
         let contact = r
             .contact
-            .map(|i| &v.roster.residents[i])
+            .map(|i| v.roster.resident(i))
             .map_or(String::new(), |p| {
                 let (name, phone) = if v.reveal {
-                    (p.name.clone(), p.phone.clone())
+                    (p.name().to_string(), p.phone().to_string())
                 } else {
-                    (privacy::mask_name(&p.name), privacy::mask_phone(&p.phone))
+                    (privacy::mask_name(p.name()), privacy::mask_phone(p.phone()))
                 };
                 format!("{name} {phone}").trim().to_string()
             });
@@ -130,10 +130,10 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             };
         }
         t.add_row(vec![
-            Cell::new(plain(&h.id)),
+            Cell::new(plain(h.id())),
             level,
             Cell::new(plain(&h.address())),
-            Cell::new(plain(&h.visitor)),
+            Cell::new(plain(h.visitor())),
             Cell::new(plain(&contact)),
             Cell::new(
                 r.last_visit
