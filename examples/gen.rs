@@ -23,7 +23,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process;
 use std::time::Instant;
 
@@ -352,3 +352,517 @@ struct Household {
     never: bool,
 }
 
+/// No date (a sentinel day index).
+const NONE: i64 = i64::MIN;
+
+/// One resident: level, and `since`/`until` as day indexes of the visit window (negative
+/// before 2023-01-01) or NONE.
+struct Member {
+    level: u8,
+    since: i64,
+    until: i64,
+}
+
+/// Draws a household and its members; returns (level, never visited).
+fn family(r: &mut Rng, members: &mut Vec<Member>) -> (u8, bool) {
+    let level = match r.permille() {
+        0..=49 => 0u8,
+        50..=149 => 1,
+        150..=399 => 2,
+        _ => 3,
+    };
+    let size = match r.permille() {
+        0..=279 => 1,
+        280..=639 => 2,
+        640..=849 => 3,
+        850..=949 => 4,
+        950..=989 => 5,
+        _ => 6,
+    };
+    // This member carries the household's level; the others the same or a milder one.
+    let key = r.below(size);
+    // Registration: 2.5% of households moved in during the window, 13% have an old
+    // registration date, the others none (except a few members).
+    let mode = r.permille();
+    let (new_home, old_home) = (mode < 25, (25..155).contains(&mode));
+    let since_h = if new_home {
+        r.below(700) as i64
+    } else if old_home {
+        OLD_LO + r.below((OLD_HI - OLD_LO + 1) as u64) as i64
+    } else {
+        NONE
+    };
+    // 1.2% of households move out entirely during the window.
+    let mut until_h = NONE;
+    if r.permille() < 12 {
+        let lo = if new_home { since_h + 30 } else { 30 };
+        if lo < NDAYS as i64 {
+            until_h = lo + r.below(NDAYS as u64 - lo as u64) as i64;
+        }
+    }
+    let never = r.permille() < 20;
+    members.clear();
+    for i in 0..size {
+        let lv = if i == key || r.permille() < 500 {
+            level
+        } else {
+            level + r.below(4 - level as u64) as u8
+        };
+        let mut since = since_h;
+        if since_h == NONE {
+            let p = r.permille();
+            if p < 12 {
+                // A new member (born or moved in), before the household left.
+                let hi = if until_h == NONE {
+                    NDAYS as i64
+                } else {
+                    until_h
+                };
+                since = r.below(hi as u64) as i64;
+            } else if p < 40 {
+                since = OLD_LO + r.below((OLD_HI - OLD_LO + 1) as u64) as i64;
+            }
+        }
+        // 2% of the other residents move out (or die) during the window.
+        let mut until = until_h;
+        if until_h == NONE && r.permille() < 20 {
+            let lo = since.max(0) + 1;
+            if lo < NDAYS as i64 {
+                until = lo + r.below(NDAYS as u64 - lo as u64) as i64;
+            }
+        }
+        members.push(Member {
+            level: lv,
+            since,
+            until,
+        });
+    }
+    (level, never)
+}
+
+/// Where a household lives, as roster cells.
+struct Address<'a> {
+    grid: usize,
+    grid_name: &'a [u8],
+    building_name: &'a [u8],
+    unit: u64,
+    room: u64,
+    visitor: &'a [u8],
+}
+
+/// Appends the household's roster rows; `residents` counts the rows written so far.
+fn write_members(
+    r: &mut Rng,
+    b: &mut Vec<u8>,
+    residents: &mut u64,
+    hid: &[u8],
+    at: &Address,
+    members: &[Member],
+) {
+    let n_sur = (SURNAMES.len() / 3) as u64;
+    let n_given = (GIVEN.len() / 3) as u64;
+    let surname = r.below(n_sur) as usize;
+    for (i, mb) in members.iter().enumerate() {
+        *residents += 1;
+        b.push(b'R');
+        put_padded(b, *residents, 7);
+        b.push(b',');
+        b.extend_from_slice(hid);
+        b.push(b',');
+        // Most members share the family's surname.
+        let s = if i == 0 || r.permille() < 700 {
+            surname
+        } else {
+            r.below(n_sur) as usize
+        };
+        b.extend_from_slice(cjk(SURNAMES, s));
+        b.extend_from_slice(cjk(GIVEN, r.below(n_given) as usize));
+        if r.permille() < 700 {
+            b.extend_from_slice(cjk(GIVEN, r.below(n_given) as usize));
+        }
+        b.push(b',');
+        b.extend_from_slice(LEVELS[mb.level as usize].as_bytes());
+        b.push(b',');
+        b.extend_from_slice(at.grid_name);
+        b.push(b',');
+        b.extend_from_slice(at.building_name);
+        b.extend_from_slice(b",U");
+        put_u64(b, at.unit);
+        b.push(b',');
+        put_u64(b, at.room);
+        b.push(b',');
+        if r.permille() < 920 {
+            b.push(b'1');
+            b.push([b'3', b'5', b'8'][r.below(3) as usize]);
+            put_padded(b, r.below(1_000_000_000), 9);
+        }
+        b.push(b',');
+        // ID number: region 9900GG (fictional), birth date, sequence, ISO 7064 check.
+        let start = b.len();
+        b.extend_from_slice(b"9900");
+        put_padded(b, at.grid as u64 + 1, 2);
+        put_date(
+            b,
+            BIRTH_LO + r.below((BIRTH_HI - BIRTH_LO + 1) as u64) as i64,
+            0,
+        );
+        put_padded(b, r.below(1000), 3);
+        const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = b[start..start + 17]
+            .iter()
+            .zip(W)
+            .map(|(&c, w)| (c - b'0') as u32 * w)
+            .sum();
+        b.push(b"10X98765432"[(sum % 11) as usize]);
+        b.push(b',');
+        b.extend_from_slice(at.visitor);
+        b.push(b',');
+        if mb.since != NONE {
+            put_date(b, BASE + mb.since, b'-');
+        }
+        b.push(b',');
+        if mb.until != NONE {
+            put_date(b, BASE + mb.until, b'-');
+        }
+        b.push(b'\n');
+    }
+}
+
+/// The roster, as the visit log needs it.
+struct City {
+    /// Household ids back to back: household h is ids[id_end[h-1]..id_end[h]].
+    ids: Vec<u8>,
+    id_end: Vec<u32>,
+    households: Vec<Household>,
+    /// Indexed by grid * MAX_WORKERS + worker.
+    worker_names: Vec<Vec<u8>>,
+    grid_workers: [usize; GRIDS],
+    residents: u64,
+    level_counts: [u64; 4],
+    bytes: u64,
+}
+
+impl City {
+    fn id(&self, h: usize) -> &[u8] {
+        let start = if h == 0 {
+            0
+        } else {
+            self.id_end[h - 1] as usize
+        };
+        &self.ids[start..self.id_end[h] as usize]
+    }
+}
+
+/// Lays out the grids, buildings and households and writes the roster.
+fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
+    let mut city = City {
+        ids: Vec::with_capacity(n as usize * 17),
+        id_end: Vec::with_capacity(n as usize),
+        households: Vec::with_capacity(n as usize),
+        worker_names: vec![Vec::new(); GRIDS * MAX_WORKERS],
+        grid_workers: [0; GRIDS],
+        residents: 0,
+        level_counts: [0; 4],
+        bytes: 0,
+    };
+    let mut res = Out::create(path);
+    res.buf.extend_from_slice(
+        b"id,household,name,level,grid,building,unit,room,phone,id_number,visitor,since,until\n",
+    );
+    let mut members: Vec<Member> = Vec::with_capacity(6);
+    for g in 0..GRIDS {
+        let n_g = n / GRIDS as u64 + u64::from((g as u64) < n % GRIDS as u64);
+        let workers = workers_in_grid(n_g);
+        city.grid_workers[g] = workers;
+        for w in 0..workers {
+            city.worker_names[g * MAX_WORKERS + w] =
+                format!("W{:02}-{}", g + 1, w + 1).into_bytes();
+        }
+        let grid_name = format!("G{:02}", g + 1);
+        let mut layout = Rng::new(seed, 0, g as u64);
+        let mut placed = 0u64;
+        let mut building = 0u64;
+        while placed < n_g {
+            building += 1;
+            // A block of buildings per worker, by the position of the building's first household.
+            let worker = (placed * workers as u64 / n_g) as usize;
+            let units = 2 + layout.below(3);
+            let floors = if layout.permille() < 400 {
+                11 + layout.below(23)
+            } else {
+                5 + layout.below(3)
+            };
+            let doors = match layout.permille() {
+                0..=599 => 2,
+                600..=849 => 3,
+                _ => 4,
+            };
+            let building_name = format!("B{building}");
+            'building: for unit in 1..=units {
+                for floor in 1..=floors {
+                    for door in 1..=doors {
+                        if placed == n_g {
+                            break 'building;
+                        }
+                        placed += 1;
+                        let h = city.households.len();
+                        let room = floor * 100 + door;
+                        let ids = &mut city.ids;
+                        let id_start = ids.len();
+                        ids.extend_from_slice(grid_name.as_bytes());
+                        ids.push(b'-');
+                        ids.extend_from_slice(building_name.as_bytes());
+                        ids.extend_from_slice(b"-U");
+                        put_u64(ids, unit);
+                        ids.push(b'-');
+                        put_u64(ids, room);
+                        city.id_end.push(ids.len() as u32);
+
+                        let mut r = Rng::new(seed, 1, h as u64);
+                        let (level, never) = family(&mut r, &mut members);
+                        // Visits fall between the first registration and the last departure.
+                        let start = if members.iter().all(|x| x.since != NONE) {
+                            members.iter().map(|x| x.since).min().unwrap().max(0)
+                        } else {
+                            0
+                        };
+                        let end = if members.iter().all(|x| x.until != NONE) {
+                            members.iter().map(|x| x.until).max().unwrap()
+                        } else {
+                            NDAYS as i64
+                        };
+                        city.households.push(Household {
+                            worker: (g * MAX_WORKERS + worker) as u16,
+                            level,
+                            size: members.len() as u8,
+                            start: start as u16,
+                            end: end.max(start) as u16,
+                            never,
+                        });
+                        city.level_counts[level as usize] += 1;
+                        let at = Address {
+                            grid: g,
+                            grid_name: grid_name.as_bytes(),
+                            building_name: building_name.as_bytes(),
+                            unit,
+                            room,
+                            visitor: &city.worker_names[g * MAX_WORKERS + worker],
+                        };
+                        write_members(
+                            &mut r,
+                            &mut res.buf,
+                            &mut city.residents,
+                            &city.ids[id_start..],
+                            &at,
+                            &members,
+                        );
+                        res.maybe_flush();
+                    }
+                }
+            }
+        }
+    }
+    res.flush();
+    city.bytes = res.bytes;
+    city
+}
+
+/// Plans exactly `m` visits (none when no household can be visited) and returns them sorted
+/// by day as records: day (10 bits) | household (32) | visitor (10) | kind (2) | note (6) |
+/// persons (4, 0 for empty); and the number of households never visited.
+fn plan_visits(city: &City, seed: u64, m: u64) -> (Vec<u64>, u64) {
+    // Each household's share of the total is proportional to its level's pace × its active
+    // days × a personal factor (0.7–1.3); cumulative rounding makes the shares add up to m.
+    let weights: Vec<u32> = city
+        .households
+        .iter()
+        .enumerate()
+        .map(|(h, x)| {
+            if x.never || x.end <= x.start {
+                return 0;
+            }
+            let mut r = Rng::new(seed, 2, h as u64);
+            (PACE[x.level as usize] * u64::from(x.end - x.start) * (70 + r.below(61)) / 100) as u32
+        })
+        .collect();
+    let total: u128 = weights.iter().map(|&w| w as u128).sum();
+    let m = if total == 0 { 0 } else { m };
+
+    let mut recs: Vec<u64> = Vec::with_capacity(m as usize);
+    let mut per_day = [0usize; NDAYS];
+    let mut never_visited = 0u64;
+    let mut cum: u128 = 0;
+    let mut days: Vec<u16> = Vec::new();
+    for (h, x) in city.households.iter().enumerate() {
+        let before = (cum * m as u128).checked_div(total).unwrap_or(0);
+        cum += weights[h] as u128;
+        let after = (cum * m as u128).checked_div(total).unwrap_or(0);
+        let count = (after - before) as u64;
+        if count == 0 {
+            never_visited += 1;
+            continue;
+        }
+        let mut r = Rng::new(seed, 3, h as u64);
+        let (start, end) = (x.start as u64, x.end as u64);
+        let len = end - start;
+        // Spread the visits over evenly sized slots, ~10% more slots than visits: the slots
+        // left out (chosen by selection sampling) are the missed periods.
+        let mut slots = count;
+        for _ in 0..count {
+            if r.permille() < 100 {
+                slots += 1;
+            }
+        }
+        days.clear();
+        let mut need = count;
+        for i in 0..slots {
+            if r.below(slots - i) >= need {
+                continue;
+            }
+            need -= 1;
+            let lo = start + i * len / slots;
+            let hi = start + (i + 1) * len / slots;
+            let w = hi - lo;
+            let mut d = (lo + w / 4 + r.below(w / 2 + 1)).min(end - 1);
+            // Fewer visits at weekends (day 0, 2023-01-01, is a Sunday); at most one visit
+            // a day (a Sunday moved to Monday pushes a Monday visit on).
+            let prev = days.last().map(|&p| p as u64);
+            match (d + 6) % 7 {
+                5 if d > start && prev.is_none_or(|p| p + 1 < d) && r.permille() < 600 => d -= 1,
+                6 if d + 1 < end && r.permille() < 600 => d += 1,
+                _ => {}
+            }
+            if let Some(p) = prev.filter(|&p| d <= p && p + 1 < end) {
+                d = p + 1;
+            }
+            days.push(d as u16);
+        }
+        let grid = x.worker as usize / MAX_WORKERS;
+        let workers = city.grid_workers[grid] as u64;
+        for &d in &days {
+            // Sometimes a colleague of the same grid goes.
+            let visitor = if workers > 1 && r.permille() < 80 {
+                (grid * MAX_WORKERS) as u64 + r.below(workers)
+            } else {
+                x.worker as u64
+            };
+            let kind = match r.permille() {
+                0..=849 => 0u64,
+                850..=949 => 1,
+                _ => 2,
+            };
+            let note = match r.permille() {
+                0..=779 => 0u64,
+                780..=989 => 1 + r.below((NOTES.len() - 1 - COMMA_NOTES) as u64),
+                _ => (NOTES.len() - COMMA_NOTES) as u64 + r.below(COMMA_NOTES as u64),
+            };
+            let p = r.permille();
+            let persons = if p < 80 {
+                0
+            } else if kind != 0 {
+                1
+            } else {
+                let k = match p {
+                    80..=499 => 1,
+                    500..=819 => 2,
+                    820..=969 => 3,
+                    _ => 4,
+                };
+                k.min(x.size as u64)
+            };
+            per_day[d as usize] += 1;
+            recs.push(
+                (d as u64) << 54
+                    | (h as u64) << 22
+                    | visitor << 12
+                    | kind << 10
+                    | note << 4
+                    | persons,
+            );
+        }
+    }
+    drop(weights);
+
+    // Counting sort by day (stable: within a day, households in roster order).
+    let mut offset = [0usize; NDAYS];
+    for d in 1..NDAYS {
+        offset[d] = offset[d - 1] + per_day[d - 1];
+    }
+    let mut sorted = vec![0u64; recs.len()];
+    for &rec in &recs {
+        let d = (rec >> 54) as usize;
+        sorted[offset[d]] = rec;
+        offset[d] += 1;
+    }
+    (sorted, never_visited)
+}
+
+/// Writes the visit log; returns its size in bytes.
+fn write_visits(city: &City, visits: &[u64], path: PathBuf) -> u64 {
+    let iso: Vec<Vec<u8>> = (0..NDAYS)
+        .map(|d| {
+            let mut v = Vec::with_capacity(11);
+            put_date(&mut v, BASE + d as i64, b'-');
+            v.push(b',');
+            v
+        })
+        .collect();
+    let kinds: Vec<Vec<u8>> = KINDS
+        .iter()
+        .map(|k| format!(",{k},").into_bytes())
+        .collect();
+    let notes: Vec<Vec<u8>> = NOTES.iter().map(|s| csv_field(s)).collect();
+    let persons: [&[u8]; 8] = [
+        b",\n", b",1\n", b",2\n", b",3\n", b",4\n", b",5\n", b",6\n", b",7\n",
+    ];
+    let mut out = Out::create(path);
+    out.buf
+        .extend_from_slice(b"date,household,visitor,kind,note,persons\n");
+    for &rec in visits {
+        let b = &mut out.buf;
+        b.extend_from_slice(&iso[(rec >> 54) as usize]);
+        b.extend_from_slice(city.id(((rec >> 22) & 0xFFFF_FFFF) as usize));
+        b.push(b',');
+        b.extend_from_slice(&city.worker_names[((rec >> 12) & 0x3FF) as usize]);
+        b.extend_from_slice(&kinds[((rec >> 10) & 3) as usize]);
+        b.extend_from_slice(&notes[((rec >> 4) & 0x3F) as usize]);
+        b.extend_from_slice(persons[(rec & 0xF) as usize]);
+        out.maybe_flush();
+    }
+    out.flush();
+    out.bytes
+}
+
+fn main() {
+    let t0 = Instant::now();
+    let args = parse_args();
+    let n = args.households;
+    let m = match (args.visits, args.per_household) {
+        (Some(v), _) => v,
+        (None, Some(k)) => (n as f64 * k).round() as u64,
+        (None, None) => n * 20,
+    };
+    for t in [SURNAMES, GIVEN] {
+        assert!(t.chars().all(|c| c.len_utf8() == 3));
+    }
+    if let Err(e) = fs::create_dir_all(&args.out) {
+        die(&format!("{}: {e}", args.out.display()));
+    }
+    let city = build_city(args.seed, n, args.out.join("residents.csv"));
+    let (visits, never_visited) = plan_visits(&city, args.seed, m);
+    let visits_bytes = write_visits(&city, &visits, args.out.join("visits.csv"));
+    let _ = writeln!(
+        std::io::stdout(),
+        "households={n} residents={} visits={} never_visited={never_visited} red={} orange={} yellow={} green={} residents.csv={:.1}MB visits.csv={:.1}MB seconds={:.2} out={}",
+        city.residents,
+        visits.len(),
+        city.level_counts[0],
+        city.level_counts[1],
+        city.level_counts[2],
+        city.level_counts[3],
+        city.bytes as f64 / 1e6,
+        visits_bytes as f64 / 1e6,
+        t0.elapsed().as_secs_f64(),
+        args.out.display(),
+    );
+}

@@ -101,6 +101,13 @@ pub fn last_visits(
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Option<NaiveDate>>, Error> {
     let today = ctx.today;
+    if ctx.fast_path {
+        let path = ctx.path(crate::data::visits::FILE);
+        let limit = crate::store::committed_len(&ctx.dir, crate::data::visits::FILE);
+        if let Some(last) = crate::data::fast::last_visits(&path, limit, roster, today)? {
+            return Ok(last);
+        }
+    }
     let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households_len()];
     ctx.scan_visits(problems, |v| {
         if v.date > today {

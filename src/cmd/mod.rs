@@ -30,6 +30,9 @@ pub struct Ctx {
     pub color: bool,
     pub terminal: bool,
     pub config: Config,
+    /// Whether to try the parallel fast path over visits.csv (on unless
+    /// `ROUNDS_FAST=0`, which tests use to hold both paths to one output).
+    pub fast_path: bool,
     /// rounds.toml could not be used: the defaults are in force, and every
     /// command but `check` (which reports it) fails.
     pub config_problem: Option<Problem>,
@@ -149,6 +152,7 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         terminal,
         config,
         config_problem,
+        fast_path: std::env::var_os("ROUNDS_FAST").is_none_or(|v| v != "0"),
     })
 }
 

@@ -3,7 +3,9 @@
 
 pub mod date;
 pub mod decode;
+pub mod fast;
 pub mod headers;
+pub mod index;
 pub mod logs;
 pub mod records;
 pub mod roster;

@@ -8,14 +8,12 @@
 //! indices, and names, phones and ID numbers are kept only when the
 //! command shows them (`Load::personal`).
 
-use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::Path;
 
-use hashbrown::HashTable;
-
 use super::date;
 use super::headers::{self, Columns};
+use super::index::IdIndex;
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::{Level, Membership};
@@ -78,9 +76,8 @@ pub struct Roster {
     /// Members grouped by household, in file order within each.
     members: Vec<Membership>,
     member_residents: Vec<u32>,
-    by_household: HashTable<u32>,
-    by_resident: HashTable<u32>,
-    hasher: foldhash::fast::FixedState,
+    by_household: IdIndex,
+    by_resident: IdIndex,
 }
 
 impl std::fmt::Debug for Roster {
@@ -240,10 +237,24 @@ impl Roster {
 
     /// The household with this id.
     pub fn find(&self, id: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(id);
+        self.find_hashed(id, self.household_hash(id))
+    }
+
+    /// The hash `find_hashed` takes (see `touch_household`).
+    pub fn household_hash(&self, id: &str) -> u64 {
+        self.by_household.hash(id)
+    }
+
+    /// Starts loading what finding a household of this hash reads; a
+    /// caller with many ids to find touches them all first.
+    pub fn touch_household(&self, hash: u64) -> u64 {
+        self.by_household.touch(hash)
+    }
+
+    pub fn find_hashed(&self, id: &str, hash: u64) -> Option<usize> {
         self.by_household
-            .find(hash, |&h| self.span(self.households[h as usize].id) == id)
-            .map(|&h| h as usize)
+            .find(id, hash, |h| self.span(self.households[h as usize].id))
+            .map(|h| h as usize)
     }
 
     /// The household of a resident id.
@@ -253,10 +264,10 @@ impl Roster {
     }
 
     fn find_resident(&self, id: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(id);
+        let hash = self.by_resident.hash(id);
         self.by_resident
-            .find(hash, |&r| self.span(self.residents[r as usize].id) == id)
-            .map(|&r| r as usize)
+            .find(id, hash, |r| self.span(self.residents[r as usize].id))
+            .map(|r| r as usize)
     }
 
     /// Reads the roster at `path`. Problems (errors and warnings) are
@@ -384,12 +395,8 @@ impl Roster {
                     first: 0,
                     count: 0,
                 });
-                let hash = self.hasher.hash_one(p.household);
-                let (households, text, hasher) = (&self.households, &self.text, &self.hasher);
-                self.by_household.insert_unique(hash, h, |&x| {
-                    let s = households[x as usize].id;
-                    hasher.hash_one(&text[s.start as usize..s.end as usize])
-                });
+                let hash = self.by_household.hash(p.household);
+                self.by_household.insert(p.household, hash, h);
                 h
             }
         };
@@ -414,12 +421,8 @@ impl Roster {
             line: row.line,
             personal,
         });
-        let hash = self.hasher.hash_one(p.id);
-        let (residents, text, hasher) = (&self.residents, &self.text, &self.hasher);
-        self.by_resident.insert_unique(hash, r, |&x| {
-            let s = residents[x as usize].id;
-            hasher.hash_one(&text[s.start as usize..s.end as usize])
-        });
+        let hash = self.by_resident.hash(p.id);
+        self.by_resident.insert(p.id, hash, r);
         // The first non-empty value among the members, in file order; a
         // member who says otherwise is worth a warning for grid and building.
         let names = [

@@ -1,0 +1,422 @@
+//! The fast path over visits.csv, for logs of city size: the file is read
+//! in large blocks cut at record boundaries (quote-aware), and the blocks
+//! are parsed on every core with no allocation per row. It takes the
+//! common case only (UTF-8, every row valid): on anything else (GB18030,
+//! a row the simple path would report, a header it cannot map) it answers
+//! `None` and the caller reads the file the simple way, which gives the
+//! same result, or the problems. Tests hold the two paths to the same
+//! output.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::NaiveDate;
+
+use super::date;
+use super::headers;
+use super::roster::Roster;
+use super::table::Table;
+use super::visits::parse_persons;
+use crate::error::Error;
+
+/// One visit as the fast path hands it out.
+#[derive(Debug, Clone, Copy)]
+pub struct FastVisit<'a> {
+    pub date: NaiveDate,
+    /// Index of the household in the roster; visits to households missing
+    /// from the roster are not handed out.
+    pub household: usize,
+    pub visitor: &'a str,
+    pub persons: Option<u32>,
+}
+
+const BLOCK: usize = 8 << 20;
+
+/// The columns the fast path reads.
+#[derive(Debug, Clone, Copy)]
+struct Cols {
+    date: usize,
+    household: usize,
+    visitor: Option<usize>,
+    persons: Option<usize>,
+    width: usize,
+}
+
+/// Scans the visit log at `path` (at most `limit` bytes) on all cores.
+/// Each worker folds the visits into its own state, made by `init`; the
+/// states are returned for the caller to merge. `Ok(None)`: the fast path
+/// does not take this file (see the module docs), or it does not exist.
+pub fn scan<S: Send>(
+    path: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
+) -> Result<Option<Vec<S>>, Error> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(_) => return Ok(None),
+    };
+    let mut input = file.take(limit.unwrap_or(u64::MAX));
+    // The header, from the first block.
+    let mut first = vec![0u8; BLOCK];
+    let n = read_full(&mut input, &mut first).map_err(|e| Error::io(path, e))?;
+    first.truncate(n);
+    let mut start = if first.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let Some(nl) = memchr::memchr(b'\n', &first[start..]) else {
+        return Ok(None);
+    };
+    let header_bytes = &first[start..start + nl + 1];
+    if header_bytes.contains(&b'"')
+        || header_bytes.contains(&b'\r') && !header_bytes.ends_with(b"\r\n")
+    {
+        return Ok(None);
+    }
+    let mut table = Table::from_bytes(path, header_bytes);
+    let Ok((_, header)) = table.header() else {
+        return Ok(None);
+    };
+    let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+    let Ok(mapped) = headers::map(&headers::VISITS, &cells, &[]) else {
+        return Ok(None);
+    };
+    let cols = Cols {
+        date: mapped.get("date").expect("required"),
+        household: mapped.get("household").expect("required"),
+        visitor: mapped.get("visitor"),
+        persons: mapped.get("persons"),
+        width: mapped.width,
+    };
+    start += nl + 1;
+
+    let bail = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let rx = Mutex::new(rx);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let states: Vec<S> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut state = init();
+                    loop {
+                        let block = match rx.lock().expect("a worker panicked").recv() {
+                            Ok(b) => b,
+                            Err(_) => break,
+                        };
+                        if bail.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        if !parse_block(&block, cols, roster, &mut state, &visit) {
+                            bail.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    state
+                })
+            })
+            .collect();
+        let read = feed(&mut input, first, start, &tx, &bail);
+        drop(tx);
+        let states = handles
+            .into_iter()
+            .map(|h| h.join().expect("a worker panicked"))
+            .collect();
+        if let Err(e) = read {
+            bail.store(true, Ordering::Relaxed);
+            return Err(Error::io(path, e));
+        }
+        Ok(states)
+    })?;
+    Ok(if bail.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(states)
+    })
+}
+
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Reads the file block by block and sends whole records to the workers.
+fn feed(
+    input: &mut impl Read,
+    first: Vec<u8>,
+    start: usize,
+    tx: &std::sync::mpsc::SyncSender<Vec<u8>>,
+    bail: &AtomicBool,
+) -> std::io::Result<()> {
+    let mut carry: Vec<u8> = first[start..].to_vec();
+    let mut eof = first.len() < BLOCK;
+    loop {
+        if bail.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if !eof {
+            let old = carry.len();
+            carry.resize(old + BLOCK, 0);
+            let n = read_full(input, &mut carry[old..])?;
+            carry.truncate(old + n);
+            eof = n < BLOCK;
+        }
+        if eof {
+            if !carry.is_empty() {
+                let _ = tx.send(std::mem::take(&mut carry));
+            }
+            return Ok(());
+        }
+        match split_point(&carry) {
+            Some(cut) => {
+                let rest = carry[cut..].to_vec();
+                carry.truncate(cut);
+                if tx.send(std::mem::replace(&mut carry, rest)).is_err() {
+                    return Ok(());
+                }
+            }
+            // One record longer than the block: read on, up to a bound.
+            None if carry.len() > 4 * BLOCK => {
+                bail.store(true, Ordering::Relaxed);
+                return Ok(());
+            }
+            None => {}
+        }
+    }
+}
+
+/// The end of the last whole record in `buf` (just past a line break that
+/// is outside quotes); `buf` starts at a record boundary.
+fn split_point(buf: &[u8]) -> Option<usize> {
+    let quotes = memchr::memchr_iter(b'"', buf).count();
+    let mut after = 0usize;
+    for pos in memchr::memrchr2_iter(b'\n', b'"', buf) {
+        if buf[pos] == b'"' {
+            after += 1;
+        } else if (quotes - after).is_multiple_of(2) {
+            return Some(pos + 1);
+        }
+    }
+    None
+}
+
+/// Parses whole records; false when a record needs the simple path.
+fn parse_block<S>(
+    block: &[u8],
+    cols: Cols,
+    roster: &Roster,
+    state: &mut S,
+    visit: &impl Fn(&mut S, &FastVisit<'_>),
+) -> bool {
+    let Ok(text) = std::str::from_utf8(block) else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cols.width + 2);
+    while pos < bytes.len() {
+        // The record: up to the next line break, unless it holds quotes.
+        let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        fields.clear();
+        if memchr::memchr(b'"', &bytes[pos..line_end]).is_none() {
+            let mut record = &text[pos..line_end];
+            if let Some(r) = record.strip_suffix('\r') {
+                record = r;
+            }
+            if record.contains('\r') {
+                // A lone CR ends lines in the simple path.
+                return false;
+            }
+            fields.extend(record.split(',').map(std::borrow::Cow::Borrowed));
+            pos = line_end + 1;
+        } else {
+            match strict_record(text, pos, &mut fields) {
+                Some(next) => pos = next,
+                None => return false,
+            }
+        }
+        if fields.len() > 16_384 {
+            return false;
+        }
+        let get = |i: usize| fields.get(i).map_or("", |f| f.trim());
+        let used = fields
+            .iter()
+            .rposition(|f| !f.trim().is_empty())
+            .map_or(0, |i| i + 1);
+        if used == 0 {
+            continue;
+        }
+        if used > cols.width {
+            return false;
+        }
+        let date_text = get(cols.date);
+        let household = get(cols.household);
+        if date_text.is_empty() || household.is_empty() {
+            return false;
+        }
+        let Ok(day) = date::parse(date_text) else {
+            return false;
+        };
+        let persons = match cols.persons.map(|c| parse_persons(get(c))) {
+            None => None,
+            Some(Ok(p)) => p,
+            Some(Err(_)) => return false,
+        };
+        if let Some(h) = roster.find(household) {
+            visit(
+                state,
+                &FastVisit {
+                    date: day,
+                    household: h,
+                    visitor: cols.visitor.map_or("", get),
+                    persons,
+                },
+            );
+        }
+    }
+    true
+}
+
+/// Reads the quoted record at `pos` into `out` and returns where the next
+/// one starts. Strict RFC 4180: a quote may only open a field and close it
+/// (a doubled quote inside is one quote); anything the simple path reads
+/// leniently (a quote inside a field, text after a closing quote, a lone
+/// CR, a quote left open) is `None`, for the simple path to take.
+fn strict_record<'a>(
+    text: &'a str,
+    pos: usize,
+    out: &mut Vec<std::borrow::Cow<'a, str>>,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = pos;
+    loop {
+        if i < b.len() && b[i] == b'"' {
+            let mut value = String::new();
+            let mut j = i + 1;
+            loop {
+                let k = memchr::memchr(b'"', &b[j..])?;
+                let piece = &text[j..j + k];
+                if piece.contains('\r') && piece.replace("\r\n", "").contains('\r') {
+                    return None;
+                }
+                value.push_str(piece);
+                j += k + 1;
+                if j < b.len() && b[j] == b'"' {
+                    value.push('"');
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push(std::borrow::Cow::Owned(value));
+            match b.get(j) {
+                Some(b',') => i = j + 1,
+                Some(b'\n') => return Some(j + 1),
+                Some(b'\r') if b.get(j + 1) == Some(&b'\n') => return Some(j + 2),
+                None => return Some(j),
+                Some(_) => return None,
+            }
+        } else {
+            let end = memchr::memchr3(b',', b'\n', b'"', &b[i..]).map_or(b.len(), |k| i + k);
+            let mut field = &text[i..end];
+            match b.get(end) {
+                Some(b'"') => return None,
+                Some(b',') => {
+                    if field.contains('\r') {
+                        return None;
+                    }
+                    out.push(std::borrow::Cow::Borrowed(field));
+                    i = end + 1;
+                }
+                _ => {
+                    if let Some(f) = field.strip_suffix('\r') {
+                        field = f;
+                    }
+                    if field.contains('\r') {
+                        return None;
+                    }
+                    out.push(std::borrow::Cow::Borrowed(field));
+                    return Some((end + 1).min(b.len()));
+                }
+            }
+        }
+    }
+}
+
+/// The latest visit on or before `today` of each household, on all cores;
+/// `None` when the fast path does not take the file.
+pub fn last_visits(
+    path: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
+    let n = roster.households_len();
+    let states = scan(
+        path,
+        limit,
+        roster,
+        || vec![None::<NaiveDate>; n],
+        |last, v| {
+            if v.date <= today {
+                let slot = &mut last[v.household];
+                if slot.is_none_or(|d| d < v.date) {
+                    *slot = Some(v.date);
+                }
+            }
+        },
+    )?;
+    Ok(states.map(|states| {
+        let mut it = states.into_iter();
+        let mut last = it.next().unwrap_or_else(|| vec![None; n]);
+        for other in it {
+            for (a, b) in last.iter_mut().zip(other) {
+                if b > *a {
+                    *a = b;
+                }
+            }
+        }
+        last
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_points_respect_quotes() {
+        assert_eq!(split_point(b"a,b\nc,d\ne"), Some(8));
+        assert_eq!(split_point(b"a,\"b\nc\"\nd"), Some(8));
+        assert_eq!(split_point(b"a,\"b\nc"), Some(0).filter(|_| false));
+        assert_eq!(split_point(b"x\na,\"b\nc"), Some(2));
+    }
+
+    #[test]
+    fn quoted_records() {
+        let mut out = Vec::new();
+        let text = "a,\"b,\"\"c\"\"\",\"x\ny\",\nnext";
+        assert_eq!(strict_record(text, 0, &mut out), Some(text.len() - 4));
+        assert_eq!(out, ["a", "b,\"c\"", "x\ny", ""]);
+        // Lenient quoting is for the simple path.
+        for lenient in ["a,\"open", "a,b\"c\n", "\"x\"y,z\n"] {
+            out.clear();
+            assert_eq!(strict_record(lenient, 0, &mut out), None, "{lenient}");
+        }
+    }
+}
