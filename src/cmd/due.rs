@@ -190,9 +190,31 @@ pub fn standings(
 fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
     let id = |r: &DueRow| roster.household(r.household).id();
     match by {
-        Sort::Deadline => rows.sort_by(|a, b| {
-            schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
-        }),
+        Sort::Deadline => {
+            // Many households share a deadline: compare the ids' first 16
+            // bytes as one number before the whole ids.
+            let head = |r: &DueRow| {
+                let mut b = [0u8; 16];
+                let id = id(r).as_bytes();
+                let n = id.len().min(16);
+                b[..n].copy_from_slice(&id[..n]);
+                u128::from_be_bytes(b)
+            };
+            let mut keyed: Vec<(DueRow, u128)> = rows.iter().map(|r| (*r, head(r))).collect();
+            keyed.sort_unstable_by(|(a, ha), (b, hb)| {
+                (a.deadline, a.level, ha)
+                    .cmp(&(b.deadline, b.level, hb))
+                    .then_with(|| {
+                        schedule::due_order(
+                            (a.deadline, a.level, id(a)),
+                            (b.deadline, b.level, id(b)),
+                        )
+                    })
+            });
+            for (slot, (r, _)) in rows.iter_mut().zip(keyed) {
+                *slot = r;
+            }
+        }
         Sort::Address => rows.sort_by(|a, b| {
             let (ha, hb) = (roster.household(a.household), roster.household(b.household));
             natural_cmp(ha.grid(), hb.grid())

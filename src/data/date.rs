@@ -93,7 +93,28 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
 
 /// The stored form.
 pub fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    let mut out = String::with_capacity(10);
+    push_iso(&mut out, d);
+    out
+}
+
+/// Appends the stored form, without chrono's formatting machinery (a
+/// city's `due` writes millions of dates).
+pub fn push_iso(out: &mut String, d: NaiveDate) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            out.push(char::from(b'0' + digit as u8));
+        }
+    } else {
+        out.push_str(&format!("{y:04}"));
+    }
+    for (sep, n) in [('-', m), ('-', day)] {
+        out.push(sep);
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +170,13 @@ mod tests {
             "2020-+7-3",
         ] {
             assert_eq!(parse(s), Err(DateError::Form), "{s}");
+        }
+    }
+
+    #[test]
+    fn iso_text() {
+        for s in ["2020-07-03", "1000-01-01", "9999-12-31", "2024-02-29"] {
+            assert_eq!(iso(parse(s).unwrap()), s);
         }
     }
 

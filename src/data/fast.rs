@@ -229,6 +229,8 @@ fn parse_block<S>(
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cols.width + 2);
+    let mut batch: Vec<Pending<'_>> = Vec::with_capacity(BATCH);
+    let mut touched = 0u64;
     while pos < bytes.len() {
         // The record: up to the next line break, unless it holds quotes.
         let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
@@ -277,19 +279,84 @@ fn parse_block<S>(
             Some(Ok(p)) => p,
             Some(Err(_)) => return false,
         };
-        if let Some(h) = roster.find(household) {
+        let household = text_of(fields.get(cols.household));
+        let visitor = cols
+            .visitor
+            .map_or(Text::Borrowed(""), |c| text_of(fields.get(c)));
+        let hash = roster.household_hash(household.as_str());
+        touched ^= roster.touch_household(hash);
+        batch.push(Pending {
+            date: day,
+            household,
+            hash,
+            visitor,
+            persons,
+        });
+        if batch.len() == BATCH {
+            std::hint::black_box(touched);
+            flush(&mut batch, roster, state, visit);
+        }
+    }
+    std::hint::black_box(touched);
+    flush(&mut batch, roster, state, visit);
+    true
+}
+
+/// Rows are looked up in batches: the slots of a whole batch are touched
+/// first, so that their memory loads overlap instead of queueing.
+const BATCH: usize = 32;
+
+/// A trimmed field, borrowed from the block unless a quoted field had to
+/// be unescaped.
+fn text_of<'a>(field: Option<&std::borrow::Cow<'a, str>>) -> Text<'a> {
+    match field {
+        Some(std::borrow::Cow::Borrowed(s)) => Text::Borrowed(s.trim()),
+        Some(std::borrow::Cow::Owned(s)) => Text::Owned(s.trim().to_string()),
+        None => Text::Borrowed(""),
+    }
+}
+
+enum Text<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+struct Pending<'a> {
+    date: NaiveDate,
+    household: Text<'a>,
+    hash: u64,
+    visitor: Text<'a>,
+    persons: Option<u32>,
+}
+
+fn flush<S>(
+    batch: &mut Vec<Pending<'_>>,
+    roster: &Roster,
+    state: &mut S,
+    visit: &impl Fn(&mut S, &FastVisit<'_>),
+) {
+    for p in batch.drain(..) {
+        if let Some(h) = roster.find_hashed(p.household.as_str(), p.hash) {
             visit(
                 state,
                 &FastVisit {
-                    date: day,
+                    date: p.date,
                     household: h,
-                    visitor: cols.visitor.map_or("", get),
-                    persons,
+                    visitor: p.visitor.as_str(),
+                    persons: p.persons,
                 },
             );
         }
     }
-    true
 }
 
 /// Reads the quoted record at `pos` into `out` and returns where the next

@@ -18,6 +18,14 @@ struct Slot {
     head: [u8; INLINE],
 }
 
+/// The first 16 bytes of an id, zero-padded: compared as one value.
+fn head(bytes: &[u8]) -> [u8; INLINE] {
+    let mut h = [0u8; INLINE];
+    let n = bytes.len().min(INLINE);
+    h[..n].copy_from_slice(&bytes[..n]);
+    h
+}
+
 pub struct IdIndex {
     slots: Vec<Slot>,
     mask: usize,
@@ -57,11 +65,12 @@ impl IdIndex {
             if s.tag == 0 {
                 return None;
             }
-            if s.tag == hash && s.len as usize == bytes.len() {
-                let n = bytes.len().min(INLINE);
-                if s.head[..n] == bytes[..n] && (bytes.len() <= INLINE || full(s.index) == key) {
-                    return Some(s.index);
-                }
+            if s.tag == hash
+                && s.len as usize == bytes.len()
+                && s.head == head(bytes)
+                && (bytes.len() <= INLINE || full(s.index) == key)
+            {
+                return Some(s.index);
             }
             i = (i + 1) & self.mask;
         }
@@ -73,14 +82,11 @@ impl IdIndex {
             self.grow();
         }
         let bytes = key.as_bytes();
-        let mut head = [0u8; INLINE];
-        let n = bytes.len().min(INLINE);
-        head[..n].copy_from_slice(&bytes[..n]);
         self.place(Slot {
             tag: hash,
             len: bytes.len() as u32,
             index,
-            head,
+            head: head(bytes),
         });
         self.len += 1;
     }

@@ -354,18 +354,29 @@ impl Roster {
             let h = roster.add(&parsed, &row, &cols, load, &path, problems);
             pending.push((h, parsed.membership, roster.residents.len() as u32 - 1));
         }
-        // Group the members by household, keeping file order within each.
-        pending.sort_by_key(|(h, _, _)| *h);
-        roster.members.reserve_exact(pending.len());
-        roster.member_residents.reserve_exact(pending.len());
-        for (i, (h, m, r)) in pending.into_iter().enumerate() {
-            let row = &mut roster.households[h as usize];
-            if row.count == 0 {
-                row.first = i as u32;
-            }
-            row.count += 1;
-            roster.members.push(m);
-            roster.member_residents.push(r);
+        // Group the members by household, keeping file order within each
+        // (a counting sort: every household's place is known once counted).
+        for (h, _, _) in &pending {
+            roster.households[*h as usize].count += 1;
+        }
+        let mut next = 0u32;
+        for row in &mut roster.households {
+            row.first = next;
+            next += row.count;
+        }
+        let mut fill: Vec<u32> = roster.households.iter().map(|r| r.first).collect();
+        let blank = Membership {
+            level: Level::Green,
+            since: None,
+            until: None,
+        };
+        roster.members = vec![blank; pending.len()];
+        roster.member_residents = vec![0; pending.len()];
+        for (h, m, r) in pending {
+            let at = fill[h as usize] as usize;
+            fill[h as usize] += 1;
+            roster.members[at] = m;
+            roster.member_residents[at] = r;
         }
         roster
     }
