@@ -101,11 +101,17 @@ pub fn last_visits(
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Option<NaiveDate>>, Error> {
     let today = ctx.today;
-    if ctx.fast_path {
+    if ctx.fast_path != super::FastPath::Off {
         let path = ctx.path(crate::data::visits::FILE);
         let limit = crate::store::committed_len(&ctx.dir, crate::data::visits::FILE);
-        if let Some(last) = crate::data::fast::last_visits(&path, limit, roster, today)? {
-            return Ok(last);
+        match crate::data::fast::last_visits(&path, limit, roster, today)? {
+            Some(last) => return Ok(last),
+            None if ctx.fast_path == super::FastPath::Must => {
+                return Err(Error::Usage(
+                    "ROUNDS_FAST=must: the fast path declined this file".into(),
+                ));
+            }
+            None => {}
         }
     }
     let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households_len()];

@@ -30,9 +30,10 @@ pub struct Ctx {
     pub color: bool,
     pub terminal: bool,
     pub config: Config,
-    /// Whether to try the parallel fast path over visits.csv (on unless
-    /// `ROUNDS_FAST=0`, which tests use to hold both paths to one output).
-    pub fast_path: bool,
+    /// Whether to try the parallel fast path over visits.csv: on unless
+    /// `ROUNDS_FAST=0`. Tests use `0` to hold both paths to one output,
+    /// and `must` to make sure the fast path was taken.
+    pub fast_path: FastPath,
     /// rounds.toml could not be used: the defaults are in force, and every
     /// command but `check` (which reports it) fails.
     pub config_problem: Option<Problem>,
@@ -84,6 +85,14 @@ impl Ctx {
         }
         Ok(())
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastPath {
+    Off,
+    On,
+    /// The fast path or an error (for tests).
+    Must,
 }
 
 /// How a command ended when it did not fail.
@@ -152,7 +161,11 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         terminal,
         config,
         config_problem,
-        fast_path: std::env::var_os("ROUNDS_FAST").is_none_or(|v| v != "0"),
+        fast_path: match std::env::var("ROUNDS_FAST").as_deref() {
+            Ok("0") => FastPath::Off,
+            Ok("must") => FastPath::Must,
+            _ => FastPath::On,
+        },
     })
 }
 

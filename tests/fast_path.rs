@@ -1,0 +1,186 @@
+//! The parallel fast path over visits.csv and the simple path must give
+//! byte-identical output on any data: random communities with random
+//! histories, edge dates, quoted notes, CRLF, a BOM, visits to unknown
+//! households and bad rows (where the fast path hands over to the simple
+//! one, which reports them).
+
+mod common;
+
+use common::Workdir;
+
+/// splitmix64: a small deterministic generator for the test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+fn day(n: u64) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2019, 12, 1).unwrap() + chrono::Duration::days(n as i64)
+}
+
+/// A random community; `bad` adds a row the simple path reports.
+fn community(seed: u64, bad: bool) -> (String, Vec<u8>) {
+    let mut rng = Rng(seed);
+    let households = 20 + rng.below(200);
+    let mut residents = String::from("id,household,level,grid,building,since,until\n");
+    let mut ids = Vec::new();
+    let mut r = 0;
+    for h in 0..households {
+        let id = format!("G{}-B{}-{}", h % 3, h % 7, 100 + h);
+        ids.push(id.clone());
+        for _ in 0..1 + rng.below(3) {
+            r += 1;
+            let level = rng.pick(&["red", "orange", "yellow", "green", "红", "3", "一般"]);
+            let since = if rng.below(4) == 0 {
+                day(rng.below(500)).to_string()
+            } else {
+                String::new()
+            };
+            let until = if rng.below(8) == 0 {
+                day(rng.below(700)).to_string()
+            } else {
+                String::new()
+            };
+            residents.push_str(&format!(
+                "R{r},{id},{level},G{},B{},{since},{until}\n",
+                h % 3,
+                h % 7
+            ));
+        }
+    }
+    let crlf = rng.below(2) == 0;
+    let nl = if crlf { "\r\n" } else { "\n" };
+    let mut visits: Vec<u8> = Vec::new();
+    if rng.below(2) == 0 {
+        visits.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    visits.extend_from_slice(format!("date,household,visitor,kind,note,persons{nl}").as_bytes());
+    for _ in 0..rng.below(3000) {
+        let d = day(rng.below(760));
+        let date = match rng.below(6) {
+            0 => d.format("%Y/%-m/%-d").to_string(),
+            1 => d.format("%Y年%-m月%-d日").to_string(),
+            _ => d.to_string(),
+        };
+        let household = if rng.below(30) == 0 {
+            format!("NOPE{}", rng.below(5))
+        } else {
+            ids[rng.below(ids.len() as u64) as usize].clone()
+        };
+        let note = match rng.below(8) {
+            0 => "\"情况正常, 已送慰问品\"".to_string(),
+            1 => format!("\"多行{nl}备注\"\"引号\"\"\""),
+            2 => " 正常 ".to_string(),
+            _ => String::new(),
+        };
+        let persons = if rng.below(5) == 0 {
+            String::new()
+        } else {
+            rng.below(4).to_string()
+        };
+        let visitor = rng.pick(&["王芳", "赵强", "", "\"李, 四\""]);
+        visits.extend_from_slice(
+            format!("{date},{household},{visitor},入户,{note},{persons}{nl}").as_bytes(),
+        );
+        if rng.below(50) == 0 {
+            visits.extend_from_slice(format!(",,,,,{nl}").as_bytes());
+        }
+    }
+    if bad {
+        visits.extend_from_slice(format!("2020-02-30,{},,,,{nl}", ids[0]).as_bytes());
+    }
+    (residents, visits)
+}
+
+fn run(wd: &Workdir, fast: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all: Vec<String> = vec!["--data".into(), wd.path().display().to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    let r = wd.run_raw(&all, &[("ROUNDS_FAST", fast)]);
+    (r.status(), r.stdout(), r.stderr())
+}
+
+#[test]
+fn fast_and_simple_paths_agree() {
+    let todays = [
+        "2019-12-29",
+        "2020-01-05",
+        "2020-06-30",
+        "2020-12-31",
+        "2021-01-03",
+        "2021-12-31",
+    ];
+    for seed in 0..12 {
+        let (residents, visits) = community(seed, false);
+        let wd = Workdir::new();
+        wd.write("residents.csv", &residents)
+            .write("visits.csv", &visits);
+        for today in todays {
+            for format in ["csv", "json"] {
+                let args = ["--today", today, "due", "--all", "--format", format];
+                let fast = run(&wd, "must", &args);
+                let simple = run(&wd, "0", &args);
+                assert_eq!(fast.0, 0, "seed {seed} {today}: {}", fast.2);
+                assert_eq!(fast, simple, "seed {seed} {today} {format}");
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_rows_are_reported_the_same() {
+    for seed in 100..104 {
+        let (residents, visits) = community(seed, true);
+        let wd = Workdir::new();
+        wd.write("residents.csv", &residents)
+            .write("visits.csv", &visits);
+        let args = ["--today", "2021-12-31", "due", "--format", "csv"];
+        let fast = run(&wd, "1", &args);
+        let simple = run(&wd, "0", &args);
+        assert_eq!(fast.0, 3, "seed {seed}");
+        assert!(fast.2.contains("invalid date '2020-02-30'"), "{}", fast.2);
+        assert_eq!(fast, simple, "seed {seed}");
+    }
+}
+
+#[test]
+fn large_logs_cross_block_boundaries() {
+    // More than one 8 MiB block, with quoted line breaks everywhere.
+    let mut residents = String::from("id,level\n");
+    for i in 0..2000 {
+        residents.push_str(&format!(
+            "H{i},{}\n",
+            ["red", "orange", "yellow", "green"][i % 4]
+        ));
+    }
+    let mut visits = String::from("date,household,visitor,note\n");
+    let mut rng = Rng(7);
+    while visits.len() < 20 << 20 {
+        let d = day(rng.below(700));
+        let h = rng.below(2100);
+        visits.push_str(&format!(
+            "{d},H{h},w{},\"第一行\n第二行, 有逗号 \"\"引号\"\"\"\n",
+            rng.below(3)
+        ));
+    }
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", &visits);
+    let args = ["--today", "2021-10-01", "due", "--all", "--format", "csv"];
+    let fast = run(&wd, "must", &args);
+    let simple = run(&wd, "0", &args);
+    assert_eq!(fast.0, 0, "{}", fast.2);
+    assert_eq!(fast, simple);
+}
