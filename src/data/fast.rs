@@ -230,7 +230,6 @@ fn parse_block<S>(
     let mut pos = 0;
     let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cols.width + 2);
     let mut batch: Vec<Pending<'_>> = Vec::with_capacity(BATCH);
-    let mut touched = 0u64;
     while pos < bytes.len() {
         // The record: up to the next line break, unless it holds quotes.
         let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
@@ -284,7 +283,7 @@ fn parse_block<S>(
             .visitor
             .map_or(Text::Borrowed(""), |c| text_of(fields.get(c)));
         let hash = roster.household_hash(household.as_str());
-        touched ^= roster.touch_household(hash);
+        roster.touch_household(hash);
         batch.push(Pending {
             date: day,
             household,
@@ -293,17 +292,15 @@ fn parse_block<S>(
             persons,
         });
         if batch.len() == BATCH {
-            std::hint::black_box(touched);
             flush(&mut batch, roster, state, visit);
         }
     }
-    std::hint::black_box(touched);
     flush(&mut batch, roster, state, visit);
     true
 }
 
-/// Rows are looked up in batches: the slots of a whole batch are touched
-/// first, so that their memory loads overlap instead of queueing.
+/// Rows are looked up in batches: the slots of a whole batch are
+/// prefetched first, so that their memory loads overlap instead of queueing.
 const BATCH: usize = 32;
 
 /// A trimmed field, borrowed from the block unless a quoted field had to

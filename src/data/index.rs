@@ -6,11 +6,8 @@
 
 use std::hash::BuildHasher;
 
-/// Ids up to this long are compared in the slot itself.
-const INLINE: usize = 16;
-
-#[derive(Clone, Copy, Default)]
-struct Slot {
+#[derive(Clone, Copy)]
+struct Slot<const INLINE: usize> {
     /// The id's hash with the low bit set; 0 is an empty slot.
     tag: u64,
     len: u32,
@@ -18,22 +15,36 @@ struct Slot {
     head: [u8; INLINE],
 }
 
-/// The first 16 bytes of an id, zero-padded: compared as one value.
-fn head(bytes: &[u8]) -> [u8; INLINE] {
+impl<const INLINE: usize> Default for Slot<INLINE> {
+    fn default() -> Self {
+        Slot {
+            tag: 0,
+            len: 0,
+            index: 0,
+            head: [0; INLINE],
+        }
+    }
+}
+
+/// The first `INLINE` bytes of an id, zero-padded: compared as one value.
+fn head<const INLINE: usize>(bytes: &[u8]) -> [u8; INLINE] {
     let mut h = [0u8; INLINE];
     let n = bytes.len().min(INLINE);
     h[..n].copy_from_slice(&bytes[..n]);
     h
 }
 
-pub struct IdIndex {
-    slots: Vec<Slot>,
+/// Ids up to `INLINE` bytes long are compared in the slot itself; longer
+/// ones also through `full`. Households, looked up for every visit, keep
+/// 16 bytes inline; residents, looked up rarely, none (16-byte slots).
+pub struct IdIndex<const INLINE: usize = 16> {
+    slots: Vec<Slot<INLINE>>,
     mask: usize,
     len: usize,
     hasher: foldhash::fast::FixedState,
 }
 
-impl Default for IdIndex {
+impl<const INLINE: usize> Default for IdIndex<INLINE> {
     fn default() -> Self {
         IdIndex {
             slots: vec![Slot::default(); 16],
@@ -44,15 +55,24 @@ impl Default for IdIndex {
     }
 }
 
-impl IdIndex {
+impl<const INLINE: usize> IdIndex<INLINE> {
     pub fn hash(&self, key: &str) -> u64 {
         self.hasher.hash_one(key.as_bytes()) | 1
     }
 
-    /// Starts loading the slot where `hash` would be found, and returns a
-    /// value the caller should fold into `std::hint::black_box`.
-    pub fn touch(&self, hash: u64) -> u64 {
-        self.slots[hash as usize & self.mask].tag
+    /// Asks the processor to start loading the slot where `hash` would be
+    /// found, so that the loads of a batch of lookups overlap.
+    pub fn touch(&self, hash: u64) {
+        let slot: *const Slot<INLINE> = &self.slots[hash as usize & self.mask];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint: it never faults and changes nothing
+        // the program can observe; the address is that of a live slot.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(slot.cast());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
     }
 
     /// The index stored under `key`; `full` gives the whole id of an index
@@ -76,22 +96,44 @@ impl IdIndex {
         }
     }
 
-    /// Adds `key` (which must not be there yet) for `index`.
-    pub fn insert(&mut self, key: &str, hash: u64, index: u32) {
+    /// The index stored under `key` if there is one; else stores `index`
+    /// under it. One walk of the table for both.
+    pub fn find_or_insert<'a>(
+        &mut self,
+        key: &str,
+        hash: u64,
+        index: u32,
+        full: impl Fn(u32) -> &'a str,
+    ) -> Option<u32> {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let bytes = key.as_bytes();
-        self.place(Slot {
-            tag: hash,
-            len: bytes.len() as u32,
-            index,
-            head: head(bytes),
-        });
-        self.len += 1;
+        let mut i = hash as usize & self.mask;
+        loop {
+            let s = &self.slots[i];
+            if s.tag == 0 {
+                self.slots[i] = Slot {
+                    tag: hash,
+                    len: bytes.len() as u32,
+                    index,
+                    head: head(bytes),
+                };
+                self.len += 1;
+                return None;
+            }
+            if s.tag == hash
+                && s.len as usize == bytes.len()
+                && s.head == head(bytes)
+                && (bytes.len() <= INLINE || full(s.index) == key)
+            {
+                return Some(s.index);
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 
-    fn place(&mut self, slot: Slot) {
+    fn place(&mut self, slot: Slot<INLINE>) {
         let mut i = slot.tag as usize & self.mask;
         while self.slots[i].tag != 0 {
             i = (i + 1) & self.mask;
@@ -124,27 +166,38 @@ mod tests {
                 }
             })
             .collect();
-        let mut index = IdIndex::default();
-        for (i, id) in ids.iter().enumerate() {
-            let h = index.hash(id);
-            assert_eq!(index.find(id, h, |k| &ids[k as usize]), None);
-            index.insert(id, h, i as u32);
+        fn check<const N: usize>(ids: &[String]) {
+            let mut index = IdIndex::<N>::default();
+            for (i, id) in ids.iter().enumerate() {
+                let h = index.hash(id);
+                assert_eq!(index.find(id, h, |k| &ids[k as usize]), None);
+                assert_eq!(
+                    index.find_or_insert(id, h, i as u32, |k| &ids[k as usize]),
+                    None
+                );
+                assert_eq!(
+                    index.find_or_insert(id, h, 99, |k| &ids[k as usize]),
+                    Some(i as u32)
+                );
+            }
+            for (i, id) in ids.iter().enumerate() {
+                let h = index.hash(id);
+                assert_eq!(
+                    index.find(id, h, |k| &ids[k as usize]),
+                    Some(i as u32),
+                    "{id}"
+                );
+            }
+            for missing in ["H5000", "", "G00-B123-U2-1203-long-1", "h1"] {
+                let h = index.hash(missing);
+                assert_eq!(
+                    index.find(missing, h, |k| &ids[k as usize]),
+                    None,
+                    "{missing}"
+                );
+            }
         }
-        for (i, id) in ids.iter().enumerate() {
-            let h = index.hash(id);
-            assert_eq!(
-                index.find(id, h, |k| &ids[k as usize]),
-                Some(i as u32),
-                "{id}"
-            );
-        }
-        for missing in ["H5000", "", "G00-B123-U2-1203-long-1", "h1"] {
-            let h = index.hash(missing);
-            assert_eq!(
-                index.find(missing, h, |k| &ids[k as usize]),
-                None,
-                "{missing}"
-            );
-        }
+        check::<16>(&ids);
+        check::<0>(&ids);
     }
 }

@@ -76,8 +76,8 @@ pub struct Roster {
     /// Members grouped by household, in file order within each.
     members: Vec<Membership>,
     member_residents: Vec<u32>,
-    by_household: IdIndex,
-    by_resident: IdIndex,
+    by_household: IdIndex<16>,
+    by_resident: IdIndex<0>,
 }
 
 impl std::fmt::Debug for Roster {
@@ -247,7 +247,7 @@ impl Roster {
 
     /// Starts loading what finding a household of this hash reads; a
     /// caller with many ids to find touches them all first.
-    pub fn touch_household(&self, hash: u64) -> u64 {
+    pub fn touch_household(&self, hash: u64) {
         self.by_household.touch(hash)
     }
 
@@ -329,7 +329,16 @@ impl Roster {
                     continue;
                 }
             };
-            if let Some(first) = roster.find_resident(parsed.id) {
+            let hash = roster.by_resident.hash(parsed.id);
+            let next = roster.residents.len() as u32;
+            let (residents, text) = (&roster.residents, &roster.text);
+            let earlier = roster
+                .by_resident
+                .find_or_insert(parsed.id, hash, next, |x| {
+                    let s = residents[x as usize].id;
+                    &text[s.start as usize..s.end as usize]
+                });
+            if let Some(first) = earlier.map(|r| r as usize) {
                 problems.push(Problem::error(
                     &path,
                     Some(row.line),
@@ -391,11 +400,20 @@ impl Roster {
         path: &Path,
         problems: &mut Vec<Problem>,
     ) -> u32 {
-        let h = match self.find(p.household) {
-            Some(h) => h as u32,
+        let hash = self.by_household.hash(p.household);
+        let next = self.households.len() as u32;
+        let (households, text) = (&self.households, &self.text);
+        let found = self
+            .by_household
+            .find_or_insert(p.household, hash, next, |x| {
+                let s = households[x as usize].id;
+                &text[s.start as usize..s.end as usize]
+            });
+        let h = match found {
+            Some(h) => h,
             None => {
                 let id = self.push_text(p.household);
-                let h = self.households.len() as u32;
+                let h = next;
                 self.households.push(HouseholdRow {
                     id,
                     grid: 0,
@@ -406,8 +424,6 @@ impl Roster {
                     first: 0,
                     count: 0,
                 });
-                let hash = self.by_household.hash(p.household);
-                self.by_household.insert(p.household, hash, h);
                 h
             }
         };
@@ -424,16 +440,14 @@ impl Roster {
         } else {
             u32::MAX
         };
+        // (Its id is already in `by_resident`, put there by the duplicate check.)
         let id = self.push_text(p.id);
-        let r = self.residents.len() as u32;
         self.residents.push(ResidentRow {
             id,
             household: h,
             line: row.line,
             personal,
         });
-        let hash = self.by_resident.hash(p.id);
-        self.by_resident.insert(p.id, hash, r);
         // The first non-empty value among the members, in file order; a
         // member who says otherwise is worth a warning for grid and building.
         let names = [
