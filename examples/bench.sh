@@ -81,6 +81,9 @@ if [[ -f $BENCH_DIR/pip.log ]] && grep -q 'Successfully installed' "$BENCH_DIR/p
     log "pip said: $(grep 'Successfully installed' "$BENCH_DIR/pip.log")"
 fi
 log "duckdb $DUCKDB_VERSION"
+# What starting Python and importing duckdb costs alone (part of every DuckDB timing).
+"$TIME" -f '%e %M' -o "$OUT/time.txt" "$PY" -c 'import duckdb'
+read -r PY_SECS PY_KIB < <(tail -n 1 "$OUT/time.txt")
 
 # --- helpers ----------------------------------------------------------------------------
 export NO_COLOR=1
@@ -203,6 +206,7 @@ fi
     echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r); $(rustc --version);" \
          "DuckDB $DUCKDB_VERSION (Python $("$PY" -c 'import platform; print(platform.python_version())'), default threads);" \
          "rounds at $commit."
+    echo "Starting Python and importing duckdb alone takes ${PY_SECS} s and $((PY_KIB / 1024)) MiB."
     for N in $SIZES; do
         echo "- h$N: $(head -n 1 "$OUT/h$N/compare.txt")"
     done

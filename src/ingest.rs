@@ -234,6 +234,57 @@ impl Batch {
         if !store.exists || self.candidates.is_empty() {
             return Ok(Vec::new());
         }
+        let (seen, texts) = (&self.seen, &self.texts);
+        let n = self.candidates.len();
+        let fast = crate::data::fast::scan(
+            &store.path,
+            store.limit,
+            roster,
+            || vec![false; n],
+            |stored, v| {
+                if let Some(visitor) = texts.find(v.visitor)
+                    && let Some(&i) = seen.get(&(v.date, v.household as u32, visitor))
+                {
+                    stored[i] = true;
+                }
+            },
+        )?;
+        let stored = match fast {
+            // Every row was valid UTF-8: the store is UTF-8 (a BOM was seen by
+            // `detect`); whether it is all ASCII is settled if it matters.
+            Some(states) => {
+                store.encoding = if store.bom {
+                    Encoding::Utf8Bom
+                } else {
+                    Encoding::Utf8
+                };
+                store.ascii = None;
+                states.into_iter().fold(vec![false; n], |mut all, part| {
+                    for (a, b) in all.iter_mut().zip(part) {
+                        *a |= b;
+                    }
+                    all
+                })
+            }
+            None => self.stored_by_simple_scan(store, roster)?,
+        };
+        let mut dropped = Vec::new();
+        let mut kept = Vec::new();
+        for (c, s) in std::mem::take(&mut self.candidates).into_iter().zip(stored) {
+            if s { dropped.push(c) } else { kept.push(c) }
+        }
+        self.candidates = kept;
+        self.seen.clear();
+        Ok(dropped)
+    }
+
+    /// Which candidates the store holds, read by the simple reader, which
+    /// takes every encoding and counts rows with a bad cell too.
+    fn stored_by_simple_scan(
+        &self,
+        store: &mut StoreFormat,
+        roster: &Roster,
+    ) -> Result<Vec<bool>, Error> {
         let mut stored = vec![false; self.candidates.len()];
         let table = Table::open(&store.path, store.limit)?.ok_or_else(|| {
             Error::io(
@@ -255,15 +306,8 @@ impl Batch {
             return Err(Error::Invalid(vec![p]));
         }
         store.encoding = sniffed.encoding;
-        store.ascii = sniffed.ascii;
-        let mut dropped = Vec::new();
-        let mut kept = Vec::new();
-        for (c, s) in std::mem::take(&mut self.candidates).into_iter().zip(stored) {
-            if s { dropped.push(c) } else { kept.push(c) }
-        }
-        self.candidates = kept;
-        self.seen.clear();
-        Ok(dropped)
+        store.ascii = Some(sniffed.ascii);
+        Ok(stored)
     }
 }
 
@@ -280,7 +324,8 @@ pub struct StoreFormat {
     pub bom: bool,
     /// Settled by `Batch::drop_stored`.
     pub encoding: Encoding,
-    pub ascii: bool,
+    /// Whether every byte is ASCII, when known.
+    pub ascii: Option<bool>,
     pub ends_with_newline: bool,
     /// Read no further (the committed length, for a dry run).
     pub limit: Option<u64>,
@@ -295,6 +340,22 @@ pub enum Write {
     Replace(Vec<u8>),
 }
 
+/// Whether every byte of a file is ASCII; stops at the first that is not.
+fn all_ascii(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        if !buf[..n].is_ascii() {
+            return Ok(false);
+        }
+    }
+}
+
 impl StoreFormat {
     /// Reads the conventions of `dir/visits.csv` from its first bytes.
     pub fn detect(dir: &Path, limit: Option<u64>) -> Result<StoreFormat, Error> {
@@ -306,7 +367,7 @@ impl StoreFormat {
             crlf: true,
             bom: true,
             encoding: Encoding::Utf8Bom,
-            ascii: true,
+            ascii: Some(true),
             ends_with_newline: true,
             limit,
         };
@@ -385,7 +446,13 @@ impl StoreFormat {
             return Ok(Write::Replace(bytes));
         }
         let rows = self.rows(batch, roster)?;
-        if self.ascii && !self.bom && !rows.is_ascii() {
+        let ascii = || -> Result<bool, Error> {
+            match self.ascii {
+                Some(a) => Ok(a),
+                None => all_ascii(&self.path).map_err(|e| Error::io(&self.path, e)),
+            }
+        };
+        if !self.bom && !rows.is_ascii() && ascii()? {
             // An ASCII store is UTF-8 and GBK at once; its first Chinese
             // rows would read as mojibake in Excel without a BOM. Give it one.
             let mut old = std::fs::read(&self.path).map_err(|e| Error::io(&self.path, e))?;
