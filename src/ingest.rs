@@ -242,8 +242,8 @@ impl Batch {
             roster,
             || vec![false; n],
             |stored, v| {
-                if let Some(visitor) = texts.find(v.visitor)
-                    && let Some(&i) = seen.get(&(v.date, v.household as u32, visitor))
+                if let (Some(h), Some(visitor)) = (v.household, texts.find(v.visitor))
+                    && let Some(&i) = seen.get(&(v.date, h as u32, visitor))
                 {
                     stored[i] = true;
                 }

@@ -26,9 +26,9 @@ use crate::error::Error;
 #[derive(Debug, Clone, Copy)]
 pub struct FastVisit<'a> {
     pub date: NaiveDate,
-    /// Index of the household in the roster; visits to households missing
-    /// from the roster are not handed out.
-    pub household: usize,
+    /// Index of the household in the roster; `None` for a household the
+    /// roster does not have.
+    pub household: Option<usize>,
     pub visitor: &'a str,
     pub persons: Option<u32>,
 }
@@ -342,17 +342,15 @@ fn flush<S>(
     visit: &impl Fn(&mut S, &FastVisit<'_>),
 ) {
     for p in batch.drain(..) {
-        if let Some(h) = roster.find_hashed(p.household.as_str(), p.hash) {
-            visit(
-                state,
-                &FastVisit {
-                    date: p.date,
-                    household: h,
-                    visitor: p.visitor.as_str(),
-                    persons: p.persons,
-                },
-            );
-        }
+        visit(
+            state,
+            &FastVisit {
+                date: p.date,
+                household: roster.find_hashed(p.household.as_str(), p.hash),
+                visitor: p.visitor.as_str(),
+                persons: p.persons,
+            },
+        );
     }
 }
 
@@ -437,8 +435,10 @@ pub fn last_visits(
         roster,
         || vec![None::<NaiveDate>; n],
         |last, v| {
-            if v.date <= today {
-                let slot = &mut last[v.household];
+            if let Some(h) = v.household
+                && v.date <= today
+            {
+                let slot = &mut last[h];
                 if slot.is_none_or(|d| d < v.date) {
                     *slot = Some(v.date);
                 }
