@@ -293,14 +293,54 @@ pub struct Tally<'a> {
     windows: Vec<Window>,
     /// Per household: bit i set when it must hold a visit in window i.
     required: Vec<u32>,
-    /// Per household: bit i set when it did.
+    /// The first day a visit counts for anything but the last visit.
+    earliest: NaiveDate,
+    /// A trend month needs only visits, households visited and compliance.
+    full: bool,
+    counts: Counts,
+}
+
+/// What the visits add up to for one span. Threads count apart and merge.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    /// Per household: bit i set when it held a visit in window i.
     met: Vec<u32>,
-    last: Vec<Option<NaiveDate>>,
     visited: Vec<bool>,
     visits: u64,
     person_times: u64,
+    /// The rest only for a full report.
+    last: Vec<Option<NaiveDate>>,
     visits_per_household: Vec<u32>,
-    by_visitor: BTreeMap<String, u64>,
+    by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+}
+
+impl Counts {
+    /// Adds what another thread counted.
+    pub fn merge(&mut self, other: Counts) {
+        for (a, b) in self.met.iter_mut().zip(other.met) {
+            *a |= b;
+        }
+        for (a, b) in self.visited.iter_mut().zip(other.visited) {
+            *a |= b;
+        }
+        self.visits += other.visits;
+        self.person_times += other.person_times;
+        for (a, b) in self.last.iter_mut().zip(other.last) {
+            if b > *a {
+                *a = b;
+            }
+        }
+        for (a, b) in self
+            .visits_per_household
+            .iter_mut()
+            .zip(other.visits_per_household)
+        {
+            *a += b;
+        }
+        for (k, v) in other.by_visitor {
+            *self.by_visitor.entry(k).or_default() += v;
+        }
+    }
 }
 
 impl<'a> Tally<'a> {
@@ -328,30 +368,79 @@ impl<'a> Tally<'a> {
         let words = windows.len().div_ceil(32).max(1);
         let n = roster.households_len();
         let mut required = vec![0u32; n * words];
+        // The windows of each level, as bits: a household whose members
+        // never arrive or leave has one level on every day.
+        let mut of_level = vec![vec![0u32; words]; 4];
+        for (i, w) in windows.iter().enumerate() {
+            of_level[w.level.index()][i / 32] |= 1 << (i % 32);
+        }
         for house in roster.households() {
             let h = house.index();
+            let members = house.members();
+            let bits = &mut required[h * words..(h + 1) * words];
+            if members
+                .iter()
+                .all(|m| m.since.is_none() && m.until.is_none())
+            {
+                let level = members
+                    .iter()
+                    .map(|m| m.level)
+                    .min()
+                    .expect("a household has members");
+                bits.copy_from_slice(&of_level[level.index()]);
+                continue;
+            }
             for (i, w) in windows.iter().enumerate() {
-                if let Some(on) = schedule::household_on(house.members(), w.end)
+                if let Some(on) = schedule::household_on(members, w.end)
                     && on.level == w.level
                 {
-                    required[h * words + i / 32] |= 1 << (i % 32);
+                    bits[i / 32] |= 1 << (i % 32);
                 }
             }
         }
-        Tally {
+        let earliest = windows
+            .iter()
+            .map(|w| w.start)
+            .min()
+            .unwrap_or(span.first)
+            .min(span.first);
+        let mut tally = Tally {
             roster,
             span,
             as_of,
             windows,
-            met: vec![0; n * words],
             required,
-            last: vec![None; n],
+            earliest,
+            full: true,
+            counts: Counts::default(),
+        };
+        tally.counts = tally.new_counts();
+        tally
+    }
+
+    /// A month of the trend: only what its row shows is counted.
+    pub fn for_trend(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        let mut tally = Tally::new(roster, rules, span, as_of);
+        tally.full = false;
+        tally.counts = tally.new_counts();
+        tally
+    }
+
+    /// Empty counts, for a thread to fill.
+    pub fn new_counts(&self) -> Counts {
+        let n = self.roster.households_len();
+        Counts {
+            met: vec![0; n * self.words()],
             visited: vec![false; n],
-            visits: 0,
-            person_times: 0,
-            visits_per_household: vec![0; n],
-            by_visitor: BTreeMap::new(),
+            last: if self.full { vec![None; n] } else { Vec::new() },
+            visits_per_household: if self.full { vec![0; n] } else { Vec::new() },
+            ..Counts::default()
         }
+    }
+
+    /// Adds counts made apart.
+    pub fn absorb(&mut self, counts: Counts) {
+        self.counts.merge(counts);
     }
 
     fn words(&self) -> usize {
@@ -360,35 +449,55 @@ impl<'a> Tally<'a> {
 
     /// One visit to household `h` (an index into the roster).
     pub fn add(&mut self, h: usize, date: NaiveDate, visitor: &str, persons: Option<u32>) {
+        let mut counts = std::mem::take(&mut self.counts);
+        self.add_to(&mut counts, h, date, visitor, persons);
+        self.counts = counts;
+    }
+
+    /// One visit, counted into `c` (made by `new_counts`).
+    pub fn add_to(
+        &self,
+        c: &mut Counts,
+        h: usize,
+        date: NaiveDate,
+        visitor: &str,
+        persons: Option<u32>,
+    ) {
         if date > self.as_of {
             return;
         }
-        if self.last[h].is_none_or(|d| d < date) {
-            self.last[h] = Some(date);
+        if self.full && c.last[h].is_none_or(|d| d < date) {
+            c.last[h] = Some(date);
+        }
+        if date < self.earliest {
+            return;
         }
         let words = self.words();
         let req = &self.required[h * words..(h + 1) * words];
         if req.iter().any(|w| *w != 0) {
             for (i, w) in self.windows.iter().enumerate() {
                 if req[i / 32] & (1 << (i % 32)) != 0 && w.start <= date && date <= w.end {
-                    self.met[h * words + i / 32] |= 1 << (i % 32);
+                    c.met[h * words + i / 32] |= 1 << (i % 32);
                 }
             }
         }
         if date < self.span.first {
             return;
         }
-        let house = self.roster.household(h);
-        self.visits += 1;
-        self.visited[h] = true;
-        self.visits_per_household[h] += 1;
-        self.person_times += u64::from(persons.unwrap_or_else(|| {
+        c.visits += 1;
+        c.visited[h] = true;
+        if !self.full {
+            return;
+        }
+        c.visits_per_household[h] += 1;
+        c.person_times += u64::from(persons.unwrap_or_else(|| {
+            let house = self.roster.household(h);
             schedule::household_on(house.members(), date).map_or(0, |on| on.active)
         }));
-        if let Some(n) = self.by_visitor.get_mut(visitor) {
+        if let Some(n) = c.by_visitor.get_mut(visitor) {
             *n += 1;
         } else {
-            self.by_visitor.insert(visitor.to_string(), 1);
+            c.by_visitor.insert(visitor.to_string(), 1);
         }
     }
 
@@ -400,7 +509,7 @@ impl<'a> Tally<'a> {
             let bit = 1 << (i % 32);
             if self.required[h * words + i / 32] & bit != 0 {
                 c[w.level].required += 1;
-                if self.met[h * words + i / 32] & bit != 0 {
+                if self.counts.met[h * words + i / 32] & bit != 0 {
                     c[w.level].met += 1;
                 }
             }
@@ -420,8 +529,8 @@ impl<'a> Tally<'a> {
         TrendRow {
             month: self.span.label(),
             as_of: iso(self.as_of),
-            visits: self.visits,
-            households_visited: self.visited.iter().filter(|v| **v).count() as u64,
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
             compliance_rate: rounded(total(&compliance).rate()),
             compliance,
         }
@@ -429,7 +538,7 @@ impl<'a> Tally<'a> {
 
     /// The report; `trend` are the six monthly tallies of the trend, and
     /// `reveal` shows names in the overdue list in full.
-    pub fn finish(self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
+    pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
         let roster = self.roster;
         let mut households = PerLevel::<u64>::default();
         let mut overdue = PerLevel::<u64>::default();
@@ -472,15 +581,15 @@ impl<'a> Tally<'a> {
                 compliance[level].add(c[level]);
                 grid.compliance[level].add(c[level]);
             }
-            let visits = u64::from(self.visits_per_household[h]);
+            let visits = u64::from(self.counts.visits_per_household[h]);
             grid.visits += visits;
-            grid.households_visited += u64::from(self.visited[h]);
+            grid.households_visited += u64::from(self.counts.visited[h]);
             if visits > 0 {
                 *visits_by_grid.entry(house.grid().to_string()).or_default() += visits;
             }
             let on = schedule::household_on(house.members(), self.as_of);
             let is_overdue = on.is_some_and(|on| {
-                let deadline = rules.deadline(on.level, on.start, self.last[h]);
+                let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
                 schedule::standing(deadline, self.as_of, 0).status == Status::Overdue
             });
             if let Some(on) = on {
@@ -489,9 +598,9 @@ impl<'a> Tally<'a> {
                 if is_overdue {
                     overdue[on.level] += 1;
                     grid.overdue += 1;
-                    let deadline = rules.deadline(on.level, on.start, self.last[h]);
+                    let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
                     let standing = schedule::standing(deadline, self.as_of, 0);
-                    never_visited += u64::from(self.last[h].is_none());
+                    never_visited += u64::from(self.counts.last[h].is_none());
                     let contact = house
                         .residents()
                         .zip(house.members())
@@ -516,7 +625,7 @@ impl<'a> Tally<'a> {
                             room: house.room().to_string(),
                             visitor: house.visitor().to_string(),
                             contact,
-                            last_visit: self.last[h].map(iso),
+                            last_visit: self.counts.last[h].map(iso),
                             deadline: deadline.date().map(iso),
                             days_overdue: standing.days_overdue,
                         },
@@ -526,12 +635,15 @@ impl<'a> Tally<'a> {
                 worker(&mut workers, house.visitor());
                 let w = workers.get_mut(house.visitor()).expect("just added");
                 w.households_in_charge += 1;
-                w.households_in_charge_visited += u64::from(self.visited[h]);
+                w.households_in_charge_visited += u64::from(self.counts.visited[h]);
                 w.overdue_in_charge += u64::from(is_overdue);
                 w.compliance_in_charge.add(total(&c));
             }
         }
-        for (name, n) in &self.by_visitor {
+        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
+            .into_iter()
+            .collect();
+        for (name, n) in &by_visitor {
             worker(&mut workers, name);
             workers.get_mut(name).expect("just added").visits += n;
         }
@@ -554,12 +666,12 @@ impl<'a> Tally<'a> {
             month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
             as_of: iso(self.as_of),
             households,
-            visits: self.visits,
-            households_visited: self.visited.iter().filter(|v| **v).count() as u64,
-            person_times: self.person_times,
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
+            person_times: self.counts.person_times,
             overdue,
             visits_by_grid,
-            visits_by_visitor: self.by_visitor,
+            visits_by_visitor: by_visitor,
             compliance,
             period: PeriodInfo {
                 kind: self.span.kind,

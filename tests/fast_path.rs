@@ -140,6 +140,22 @@ fn fast_and_simple_paths_agree() {
                 assert_eq!(fast.0, 0, "seed {seed} {today}: {}", fast.2);
                 assert_eq!(fast, simple, "seed {seed} {today} {format}");
             }
+            for span in [
+                ["--month", &today[..7]],
+                ["--quarter", "2020-Q2"],
+                ["--year", &today[..4]],
+            ] {
+                let args = [
+                    "--today", today, "report", span[0], span[1], "--format", "json",
+                ];
+                let fast = run(&wd, "must", &args);
+                let simple = run(&wd, "0", &args);
+                if simple.0 == 2 {
+                    continue; // a span after today
+                }
+                assert_eq!(fast.0, 0, "seed {seed} {today} {span:?}: {}", fast.2);
+                assert_eq!(fast, simple, "seed {seed} {today} {span:?}");
+            }
         }
     }
 }

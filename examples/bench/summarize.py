@@ -17,6 +17,7 @@ def median(xs):
 def main():
     runs = {}
     order = []
+    n = 0
     with open(sys.argv[1], encoding="utf-8") as f:
         for line in f:
             dataset, command, tool, _run, secs, kib, rc = line.rstrip("\n").split("\t")
@@ -51,10 +52,11 @@ def main():
             ratio = f"{med['duckdb'] / med['rounds']:.1f}" if med["rounds"] > 0 else "n/a (rounds < 0.01 s)"
         else:
             ratio = "—"
-        n = max(len(v["secs"]) for v in runs[(dataset, command)].values())
+        n = max([n] + [len(v["secs"]) for v in runs[(dataset, command)].values()])
         print(f"| {dataset} | `{command}` | " + " | ".join(cells) + f" | {ratio} |")
     print()
-    print(f"Medians of {n} runs each; wall time and peak RSS by `/usr/bin/time -f '%e %M'` "
+    runs_word = "1 run" if n == 1 else f"{n} runs"
+    print(f"Medians of {runs_word} each; wall time and peak RSS by `/usr/bin/time -f '%e %M'` "
           "(0.01 s resolution). DuckDB times include starting Python and importing duckdb.")
 
 

@@ -83,16 +83,59 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let mut trend: Vec<Tally<'_>> = span
             .trend_months(as_of)
             .into_iter()
-            .map(|m| Tally::new(&roster, rules, m, report::as_of(m, ctx.today)))
+            .map(|m| Tally::for_trend(&roster, rules, m, report::as_of(m, ctx.today)))
             .collect();
-        ctx.scan_visits(&mut problems, |v| {
-            if let Some(h) = roster.find(v.household) {
-                tally.add(h, v.date, v.visitor, v.persons);
-                for t in &mut trend {
-                    t.add(h, v.date, v.visitor, v.persons);
+        let fast = if ctx.fast_path == super::FastPath::Off {
+            None
+        } else {
+            let path = ctx.path(crate::data::visits::FILE);
+            let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);
+            let (main, months) = (&tally, &trend);
+            crate::data::fast::scan(
+                &path,
+                limit,
+                &roster,
+                || {
+                    (
+                        main.new_counts(),
+                        months.iter().map(Tally::new_counts).collect::<Vec<_>>(),
+                    )
+                },
+                |(c, cs), v| {
+                    if let Some(h) = v.household {
+                        main.add_to(c, h, v.date, v.visitor, v.persons);
+                        for (t, c) in months.iter().zip(cs.iter_mut()) {
+                            t.add_to(c, h, v.date, v.visitor, v.persons);
+                        }
+                    }
+                },
+            )?
+        };
+        match fast {
+            Some(states) => {
+                for (c, cs) in states {
+                    tally.absorb(c);
+                    for (t, c) in trend.iter_mut().zip(cs) {
+                        t.absorb(c);
+                    }
                 }
             }
-        })?;
+            None if ctx.fast_path == super::FastPath::Must => {
+                return Err(Error::Usage(
+                    "ROUNDS_FAST=must: the fast path declined this file".into(),
+                ));
+            }
+            None => {
+                ctx.scan_visits(&mut problems, |v| {
+                    if let Some(h) = roster.find(v.household) {
+                        tally.add(h, v.date, v.visitor, v.persons);
+                        for t in &mut trend {
+                            t.add(h, v.date, v.visitor, v.persons);
+                        }
+                    }
+                })?;
+            }
+        }
         ctx.fail_on_errors(problems)?;
         tally.finish(rules, &trend, args.reveal)
     };
