@@ -177,11 +177,14 @@ impl Compliance {
     }
 }
 
-fn total(per: &PerLevel<Compliance>) -> Compliance {
-    per.0.iter().fold(Compliance::default(), |mut t, c| {
-        t.add(*c);
-        t
-    })
+impl PerLevel<Compliance> {
+    /// All levels together.
+    pub fn total(&self) -> Compliance {
+        self.0.iter().fold(Compliance::default(), |mut t, c| {
+            t.add(*c);
+            t
+        })
+    }
 }
 
 /// A rate rounded to four decimals, for JSON.
@@ -531,7 +534,7 @@ impl<'a> Tally<'a> {
             as_of: iso(self.as_of),
             visits: self.counts.visits,
             households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
-            compliance_rate: rounded(total(&compliance).rate()),
+            compliance_rate: rounded(compliance.total().rate()),
             compliance,
         }
     }
@@ -637,7 +640,7 @@ impl<'a> Tally<'a> {
                 w.households_in_charge += 1;
                 w.households_in_charge_visited += u64::from(self.counts.visited[h]);
                 w.overdue_in_charge += u64::from(is_overdue);
-                w.compliance_in_charge.add(total(&c));
+                w.compliance_in_charge.add(c.total());
             }
         }
         let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
@@ -652,7 +655,7 @@ impl<'a> Tally<'a> {
         });
         let mut grids: Vec<GridRow> = grids.into_values().collect();
         for g in &mut grids {
-            g.compliance_rate = rounded(total(&g.compliance).rate());
+            g.compliance_rate = rounded(g.compliance.total().rate());
         }
         let mut workers: Vec<WorkerRow> = workers.into_values().collect();
         for w in &mut workers {

@@ -2,23 +2,11 @@
 
 mod common;
 
-use common::{Workdir, example};
+use common::{Workdir, run_example};
 
 #[test]
 fn the_example_community_is_clean() {
-    let data = example("nongjiang");
-    let wd = Workdir::new();
-    let args: Vec<String> = [
-        "--data",
-        data.to_str().unwrap(),
-        "--today",
-        "2020-07-20",
-        "check",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    wd.run_raw(&args, &[])
+    run_example("nongjiang", &["--today", "2020-07-20", "check"])
         .ok()
         .says("0 errors, 0 warnings in 3 files");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, example};
+use common::{Workdir, example, run_example};
 
 /// As of Wednesday 2020-07-15 (ISO week Mon 07-13 .. Sun 07-19):
 /// H1 red, visited 07-08            -> deadline 07-19, due, 4 days left
@@ -447,22 +447,12 @@ fn closed_pipe_is_quiet() {
 
 #[test]
 fn example_community_is_believable() {
-    let data = example("nongjiang");
-    let wd = Workdir::new();
-    let args: Vec<String> = [
-        "--data",
-        data.to_str().unwrap(),
-        "--today",
-        "2020-07-20",
-        "due",
-        "--all",
-        "--format",
-        "csv",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let rows = wd.run_raw(&args, &[]).ok().csv();
+    let rows = run_example(
+        "nongjiang",
+        &["--today", "2020-07-20", "due", "--all", "--format", "csv"],
+    )
+    .ok()
+    .csv();
     assert!(rows.len() > 500, "{} active households", rows.len());
     for status in ["overdue", "due", "ok"] {
         assert!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, example};
+use common::{Workdir, run_example};
 
 /// June 2020 has four weeks that end in it (Sundays 7, 14, 21, 28); the
 /// week of June 29 ends on July 5 and belongs to July.
@@ -143,24 +143,21 @@ fn month_after_today_is_an_error() {
 
 #[test]
 fn example_figures_add_up() {
-    let data = example("nongjiang");
-    let wd = Workdir::new();
     for month in ["2020-01", "2020-02", "2020-03", "2020-06", "2020-07"] {
-        let args: Vec<String> = [
-            "--data",
-            data.to_str().unwrap(),
-            "--today",
-            "2020-07-20",
-            "report",
-            "--month",
-            month,
-            "--format",
-            "json",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let r = wd.run_raw(&args, &[]).ok().json();
+        let r = run_example(
+            "nongjiang",
+            &[
+                "--today",
+                "2020-07-20",
+                "report",
+                "--month",
+                month,
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json();
         let sum = |v: &serde_json::Value| {
             v.as_object()
                 .unwrap()

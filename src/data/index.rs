@@ -78,19 +78,25 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// The index stored under `key`; `full` gives the whole id of an index
     /// for ids longer than 16 bytes.
     pub fn find<'a>(&self, key: &str, hash: u64, full: impl Fn(u32) -> &'a str) -> Option<u32> {
+        self.probe(key, hash, full).ok()
+    }
+
+    /// Walks the slots from `hash`: `Ok(index)` where `key` is, or
+    /// `Err(slot)`, the empty slot where it would go.
+    fn probe<'a>(&self, key: &str, hash: u64, full: impl Fn(u32) -> &'a str) -> Result<u32, usize> {
         let bytes = key.as_bytes();
         let mut i = hash as usize & self.mask;
         loop {
             let s = &self.slots[i];
             if s.tag == 0 {
-                return None;
+                return Err(i);
             }
             if s.tag == hash
                 && s.len as usize == bytes.len()
                 && s.head == head(bytes)
                 && (bytes.len() <= INLINE || full(s.index) == key)
             {
-                return Some(s.index);
+                return Ok(s.index);
             }
             i = (i + 1) & self.mask;
         }
@@ -108,28 +114,19 @@ impl<const INLINE: usize> IdIndex<INLINE> {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let bytes = key.as_bytes();
-        let mut i = hash as usize & self.mask;
-        loop {
-            let s = &self.slots[i];
-            if s.tag == 0 {
-                self.slots[i] = Slot {
+        match self.probe(key, hash, full) {
+            Ok(found) => Some(found),
+            Err(slot) => {
+                let bytes = key.as_bytes();
+                self.slots[slot] = Slot {
                     tag: hash,
                     len: bytes.len() as u32,
                     index,
                     head: head(bytes),
                 };
                 self.len += 1;
-                return None;
+                None
             }
-            if s.tag == hash
-                && s.len as usize == bytes.len()
-                && s.head == head(bytes)
-                && (bytes.len() <= INLINE || full(s.index) == key)
-            {
-                return Some(s.index);
-            }
-            i = (i + 1) & self.mask;
         }
     }
 

@@ -9,7 +9,7 @@ use std::io::Write;
 use super::sections::{self, Audience, Table};
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::report::{Compliance, Report};
+use crate::report::Report;
 
 /// Text safe inside HTML and SVG.
 pub fn esc(text: &str) -> String {
@@ -194,14 +194,7 @@ fn trend_chart(r: &Report, title: &str, visits_label: &str, rate_label: &str) ->
             my = h - 8.0,
             m = esc(&t.month)
         );
-        let total = t
-            .compliance
-            .0
-            .iter()
-            .fold(Compliance::default(), |a, c| Compliance {
-                required: a.required + c.required,
-                met: a.met + c.met,
-            });
+        let total = t.compliance.total();
         if let Some(rate) = total.rate() {
             points.push((cx, top + plot_h * (1.0 - rate), rate));
         }
@@ -268,14 +261,7 @@ pub fn report(
         esc(&r.period.first),
         esc(&r.period.last)
     );
-    let all = r
-        .compliance
-        .0
-        .iter()
-        .fold(Compliance::default(), |a, c| Compliance {
-            required: a.required + c.required,
-            met: a.met + c.met,
-        });
+    let all = r.compliance.total();
     let overdue: u64 = r.overdue.0.iter().sum();
     page.push_str("<section class=\"kpis\">\n");
     for (n, label) in [

@@ -25,12 +25,7 @@ pub fn report(
     writeln!(out)?;
     writeln!(out, "{} {}", w.as_of, r.as_of)?;
     writeln!(out)?;
-    for (label, n) in [
-        (w.visits, r.visits),
-        (w.households_visited, r.households_visited),
-        (w.person_times, r.person_times),
-        (w.never_visited, r.never_visited),
-    ] {
+    for (label, n) in sections::headline(r, lang) {
         writeln!(out, "- {label}: **{n}**")?;
     }
     for section in crate::cli::Section::ALL {

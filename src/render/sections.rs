@@ -6,7 +6,7 @@
 use crate::cli::Section;
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::report::{Compliance, PerLevel, Report};
+use crate::report::Report;
 
 /// A value in a section: numbers stay numbers for spreadsheets.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,13 +86,6 @@ impl Audience {
     }
 }
 
-fn total(c: &PerLevel<Compliance>) -> Compliance {
-    c.0.iter().fold(Compliance::default(), |t, c| Compliance {
-        required: t.required + c.required,
-        met: t.met + c.met,
-    })
-}
-
 fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
@@ -116,7 +109,7 @@ pub fn summary(r: &Report, who: Audience) -> Table {
                     ]
                 })
                 .collect();
-            let t = total(&r.compliance);
+            let t = r.compliance.total();
             rows.push(vec![
                 text(w.total),
                 Value::Count(r.households.0.iter().sum()),
@@ -197,7 +190,7 @@ pub fn grids(r: &Report, who: Audience) -> Table {
             .grids
             .iter()
             .map(|g| {
-                let c = total(&g.compliance);
+                let c = g.compliance.total();
                 vec![
                     text(&g.grid),
                     Value::Count(g.households),
@@ -350,7 +343,7 @@ pub fn trend(r: &Report, who: Audience) -> Table {
             .trend
             .iter()
             .map(|t| {
-                let c = total(&t.compliance);
+                let c = t.compliance.total();
                 vec![
                     text(&t.month),
                     Value::Count(t.visits),
@@ -372,6 +365,18 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::Overdue => overdue(r, who),
         Section::Trend => trend(r, who),
     }
+}
+
+/// The key figures a human format shows first: visits, households
+/// visited, person-times and never-visited households.
+pub fn headline(r: &Report, lang: Lang) -> [(&'static str, u64); 4] {
+    let w = lang.report_words();
+    [
+        (w.visits, r.visits),
+        (w.households_visited, r.households_visited),
+        (w.person_times, r.person_times),
+        (w.never_visited, r.never_visited),
+    ]
 }
 
 /// The report's title: "2020年6月走访工作报告" / "Visits report, June 2020".

@@ -163,18 +163,11 @@ pub fn report(
     writeln!(out, "{}", sections::title(r, lang, community))?;
     writeln!(out, "{} {}", w.as_of, r.as_of)?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "{} {} · {} {} · {} {} · {} {}",
-        w.visits,
-        r.visits,
-        w.households_visited,
-        r.households_visited,
-        w.person_times,
-        r.person_times,
-        w.never_visited,
-        r.never_visited
-    )?;
+    let figures: Vec<String> = sections::headline(r, lang)
+        .iter()
+        .map(|(label, n)| format!("{label} {n}"))
+        .collect();
+    writeln!(out, "{}", figures.join(" · "))?;
     let who = Audience::People(lang);
     for section in crate::cli::Section::ALL {
         let table = sections::section(r, section, who);

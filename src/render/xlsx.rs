@@ -36,15 +36,7 @@ pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>
                 &title_format,
             )?;
             sheet.write_string(1, 0, format!("{} {}", w.as_of, r.as_of))?;
-            for (j, (label, n)) in [
-                (w.visits, r.visits),
-                (w.households_visited, r.households_visited),
-                (w.person_times, r.person_times),
-                (w.never_visited, r.never_visited),
-            ]
-            .iter()
-            .enumerate()
-            {
+            for (j, (label, n)) in sections::headline(r, lang).iter().enumerate() {
                 sheet.write_string(2 + j as u32, 0, *label)?;
                 sheet.write_number(2 + j as u32, 1, *n as f64)?;
             }

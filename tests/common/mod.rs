@@ -165,6 +165,13 @@ impl Workdir {
     }
 }
 
+/// Runs `rounds --data examples/NAME ARGS...` (read only: no copy).
+pub fn run_example(name: &str, args: &[&str]) -> Run {
+    let mut all = vec!["--data".to_string(), example(name).display().to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    Workdir::new().run_raw(&all, &[])
+}
+
 /// The directory of a copied conformance dataset.
 pub fn conformance(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
