@@ -48,13 +48,20 @@ impl Level {
             "4" | "４" | "绿" | "绿色" | "一般" | "一般关注" | "綠" | "綠色" | "一般關注" => {
                 Level::Green
             }
-            _ => match t.to_ascii_lowercase().as_str() {
-                "red" => Level::Red,
-                "orange" => Level::Orange,
-                "yellow" => Level::Yellow,
-                "green" => Level::Green,
-                _ => return None,
-            },
+            _ => {
+                let is = |w: &str| t.eq_ignore_ascii_case(w);
+                if is("red") {
+                    Level::Red
+                } else if is("orange") {
+                    Level::Orange
+                } else if is("yellow") {
+                    Level::Yellow
+                } else if is("green") {
+                    Level::Green
+                } else {
+                    return None;
+                }
+            }
         };
         Some(level)
     }

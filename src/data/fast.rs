@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use super::date;
 use super::headers;
 use super::roster::Roster;
-use super::table::Table;
+use super::table::{Table, trim};
 use super::visits::parse_persons;
 use crate::error::Error;
 
@@ -254,10 +254,10 @@ fn parse_block<S>(
         if fields.len() > 16_384 {
             return false;
         }
-        let get = |i: usize| fields.get(i).map_or("", |f| f.trim());
+        let get = |i: usize| fields.get(i).map_or("", |f| trim(f));
         let used = fields
             .iter()
-            .rposition(|f| !f.trim().is_empty())
+            .rposition(|f| !trim(f).is_empty())
             .map_or(0, |i| i + 1);
         if used == 0 {
             continue;
@@ -307,7 +307,7 @@ const BATCH: usize = 32;
 /// be unescaped.
 fn text_of<'a>(field: Option<&std::borrow::Cow<'a, str>>) -> Text<'a> {
     match field {
-        Some(std::borrow::Cow::Borrowed(s)) => Text::Borrowed(s.trim()),
+        Some(std::borrow::Cow::Borrowed(s)) => Text::Borrowed(trim(s)),
         Some(std::borrow::Cow::Owned(s)) => Text::Owned(s.trim().to_string()),
         None => Text::Borrowed(""),
     }

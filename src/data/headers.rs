@@ -96,7 +96,13 @@ pub struct Columns {
 
 impl Columns {
     pub fn get(&self, name: FieldName) -> Option<usize> {
-        let i = self.fields.iter().position(|f| f.name == name)?;
+        // Field names are the schema's own literals: their address settles
+        // most lookups before any byte is compared.
+        let i = self
+            .fields
+            .iter()
+            .position(|f| std::ptr::eq(f.name, name))
+            .or_else(|| self.fields.iter().position(|f| f.name == name))?;
         self.cols[i]
     }
 }

@@ -274,13 +274,24 @@ impl Roster {
     /// pushed to `problems`; rows with errors are left out of the roster.
     /// `Err` only when the file cannot be opened.
     pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
-        let Some(table) = Table::open(path, None)? else {
+        let Some(table) = Table::open_utf8(path)? else {
             return Err(Error::NoData {
                 dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
                 file: Some(FILE.into()),
             });
         };
-        Ok(Roster::from_table(table, load, problems))
+        // Most rosters are UTF-8: read once as such, and only a roster that
+        // is not gets the pass that settles its encoding.
+        let mut found = Vec::new();
+        let roster = Roster::from_table(table, load, &mut found);
+        if !found.iter().any(|p| *p.reason == Reason::Encoding) {
+            problems.extend(found);
+            return Ok(roster);
+        }
+        match Table::open(path, None)? {
+            Some(table) => Ok(Roster::from_table(table, load, problems)),
+            None => Err(Error::io(path, std::io::ErrorKind::NotFound.into())),
+        }
     }
 
     pub fn from_table<R: Read>(

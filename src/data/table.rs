@@ -35,7 +35,7 @@ impl<'a> Row<'a> {
     /// The trimmed cell in column `col`, or "" when the column is absent or
     /// the row is short.
     pub fn get(&self, col: Option<usize>) -> &'a str {
-        col.and_then(|c| self.raw(c)).map_or("", str::trim)
+        col.and_then(|c| self.raw(c)).map_or("", trim)
     }
 
     pub fn len(&self) -> usize {
@@ -56,6 +56,15 @@ impl<'a> Row<'a> {
 
     pub fn cells(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).map(|i| self.get(Some(i)))
+    }
+}
+
+/// `str::trim`, with a shortcut for the usual cell that starts and ends
+/// with a visible ASCII character.
+pub fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -80,6 +89,32 @@ impl Table<std::io::Take<File>> {
         let sniffed = decode::sniff(first, open).map_err(|e| Error::io(path, e))?;
         let input = open().map_err(|e| Error::io(path, e))?;
         Ok(Some(Table::with(path, input, sniffed)))
+    }
+}
+
+impl Table<File> {
+    /// Opens `path` taking it for UTF-8 without reading it first; a caller
+    /// that meets an encoding problem reads it again with `open`, which
+    /// settles the encoding on the whole file. Saves a pass over a large
+    /// file in the usual case.
+    pub fn open_utf8(path: &Path) -> Result<Option<Self>, Error> {
+        match File::open(path) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => Err(Error::io(
+                path,
+                std::io::Error::other("is a directory, not a file"),
+            )),
+            Ok(f) => Ok(Some(Table::with(
+                path,
+                f,
+                Sniff {
+                    encoding: Encoding::Utf8,
+                    ascii: false,
+                    utf8_line: None,
+                },
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
     }
 }
 
