@@ -77,7 +77,10 @@ pub struct Roster {
     members: Vec<Membership>,
     member_residents: Vec<u32>,
     by_household: IdIndex<16>,
-    by_resident: IdIndex<0>,
+    /// Built while reading only once resident ids stop coming in
+    /// increasing order (while they do, none can repeat an earlier one);
+    /// otherwise on the first lookup of a resident.
+    by_resident: std::sync::OnceLock<IdIndex<0>>,
 }
 
 impl std::fmt::Debug for Roster {
@@ -264,10 +267,24 @@ impl Roster {
     }
 
     fn find_resident(&self, id: &str) -> Option<usize> {
-        let hash = self.by_resident.hash(id);
-        self.by_resident
+        let index = self.by_resident.get_or_init(|| self.resident_index());
+        let hash = index.hash(id);
+        index
             .find(id, hash, |r| self.span(self.residents[r as usize].id))
             .map(|r| r as usize)
+    }
+
+    /// An index of every resident read so far.
+    fn resident_index(&self) -> IdIndex<0> {
+        let mut index = IdIndex::<0>::default();
+        for (r, row) in self.residents.iter().enumerate() {
+            let id = self.span(row.id);
+            let hash = index.hash(id);
+            index.find_or_insert(id, hash, r as u32, |x| {
+                self.span(self.residents[x as usize].id)
+            });
+        }
+        index
     }
 
     /// Reads the roster at `path`. Problems (errors and warnings) are
@@ -322,6 +339,7 @@ impl Roster {
         };
         // (household, membership, resident), in file order.
         let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
+        let mut index: Option<IdIndex<0>> = None;
         loop {
             let row = match table.next_row() {
                 Ok(Some(row)) => row,
@@ -340,15 +358,25 @@ impl Roster {
                     continue;
                 }
             };
-            let hash = roster.by_resident.hash(parsed.id);
-            let next = roster.residents.len() as u32;
-            let (residents, text) = (&roster.residents, &roster.text);
-            let earlier = roster
-                .by_resident
-                .find_or_insert(parsed.id, hash, next, |x| {
+            // An id above every earlier one repeats none of them; only an id
+            // out of order needs the index.
+            let in_order = index.is_none()
+                && roster
+                    .residents
+                    .last()
+                    .is_none_or(|last| roster.span(last.id).as_bytes() < parsed.id.as_bytes());
+            let earlier = if in_order {
+                None
+            } else {
+                let index = index.get_or_insert_with(|| roster.resident_index());
+                let hash = index.hash(parsed.id);
+                let next = roster.residents.len() as u32;
+                let (residents, text) = (&roster.residents, &roster.text);
+                index.find_or_insert(parsed.id, hash, next, |x| {
                     let s = residents[x as usize].id;
                     &text[s.start as usize..s.end as usize]
-                });
+                })
+            };
             if let Some(first) = earlier.map(|r| r as usize) {
                 problems.push(Problem::error(
                     &path,
@@ -373,6 +401,9 @@ impl Roster {
             }
             let h = roster.add(&parsed, &row, &cols, load, &path, problems);
             pending.push((h, parsed.membership, roster.residents.len() as u32 - 1));
+        }
+        if let Some(index) = index {
+            let _ = roster.by_resident.set(index);
         }
         // Group the members by household, keeping file order within each
         // (a counting sort: every household's place is known once counted).
@@ -451,7 +482,7 @@ impl Roster {
         } else {
             u32::MAX
         };
-        // (Its id is already in `by_resident`, put there by the duplicate check.)
+        // (Its id is in the index if the duplicate check built one.)
         let id = self.push_text(p.id);
         self.residents.push(ResidentRow {
             id,
@@ -638,6 +669,30 @@ mod tests {
             *p[3].reason,
             Reason::DuplicateResident { first_line: 5, .. }
         ));
+    }
+
+    #[test]
+    fn repeated_ids_are_found_in_order_and_out_of_order() {
+        // In increasing order no index is needed; resident lookups build it.
+        let (r, p) = read("id,household,level\nA1,H1,red\nA2,H1,red\nA3,H2,red\n");
+        assert!(p.is_empty());
+        assert_eq!(r.household_of_resident("A3"), r.find("H2"));
+        assert_eq!(r.household_of_resident("A4"), None);
+        // Out of order, and repeats before and after the order breaks.
+        let (r, p) = read(
+            "id,household,level\nA1,H1,red\nA3,H1,red\nA2,H2,red\nA3,H3,red\nA1,H4,red\nA9,H5,red\nA9,H6,red\n",
+        );
+        let dups: Vec<(u64, u64)> = p
+            .iter()
+            .map(|p| match &*p.reason {
+                Reason::DuplicateResident { first_line, .. } => (p.line.unwrap(), *first_line),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(dups, [(5, 3), (6, 2), (8, 7)]);
+        assert_eq!(r.residents_len(), 4);
+        assert_eq!(r.household_of_resident("A2"), r.find("H2"));
+        assert_eq!(r.find("H3"), None, "a repeated row adds nothing");
     }
 
     #[test]
