@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     let mut problems = Vec::new();
     let load = Load {
         personal: format == ListFormat::Table,
+        names: format == ListFormat::Table,
     };
     let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
     let last = last_visits(ctx, &roster, &mut problems)?;

@@ -76,7 +76,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         // Names are needed for the overdue list (masked unless revealed).
         let roster = Roster::read(
             &ctx.path(roster::FILE),
-            Load { personal: true },
+            Load {
+                personal: false,
+                names: true,
+            },
             &mut problems,
         )?;
         let mut tally = Tally::new(&roster, rules, span, as_of);

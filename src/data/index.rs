@@ -85,6 +85,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// `Err(slot)`, the empty slot where it would go.
     fn probe<'a>(&self, key: &str, hash: u64, full: impl Fn(u32) -> &'a str) -> Result<u32, usize> {
         let bytes = key.as_bytes();
+        let wanted: [u8; INLINE] = head(bytes);
         let mut i = hash as usize & self.mask;
         loop {
             let s = &self.slots[i];
@@ -93,7 +94,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
             }
             if s.tag == hash
                 && s.len as usize == bytes.len()
-                && s.head == head(bytes)
+                && s.head == wanted
                 && (bytes.len() <= INLINE || full(s.index) == key)
             {
                 return Ok(s.index);

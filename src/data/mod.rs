@@ -49,7 +49,7 @@ mod tests {
         fn roster_never_panics(bytes in csvish()) {
             let mut problems = Vec::new();
             let t = Table::from_bytes(Path::new("residents.csv"), bytes.as_slice());
-            let roster = Roster::from_table(t, Load { personal: true }, &mut problems);
+            let roster = Roster::from_table(t, Load { personal: true, names: true }, &mut problems);
             // What was kept is whole: ids set, every household with members.
             prop_assert!(roster.households().all(|h| h.residents().all(|r| !r.id().is_empty())));
             prop_assert!(roster.households().all(|h| !h.members().is_empty() && h.members().len() == h.residents().count()));

@@ -25,6 +25,8 @@ pub const FILE: &str = "residents.csv";
 pub struct Load {
     /// Names, phones, ID numbers and tags (only for human output).
     pub personal: bool,
+    /// Names alone (a report's overdue list shows nothing else).
+    pub names: bool,
 }
 
 /// A text in the roster's buffer.
@@ -470,12 +472,23 @@ impl Roster {
             }
         };
         let get = |f: FieldName| row.get(cols.get(f));
-        let personal = if load.personal {
+        let personal = if load.personal || load.names {
+            let all = load.personal;
+            let mut keep = |f: FieldName| {
+                if all {
+                    self.push_text(get(f))
+                } else {
+                    Span::default()
+                }
+            };
+            let phone = keep("phone");
+            let id_number = keep("id_number");
+            let tags = keep("tags");
             let personal = Personal {
                 name: self.push_text(get("name")),
-                phone: self.push_text(get("phone")),
-                id_number: self.push_text(get("id_number")),
-                tags: self.push_text(get("tags")),
+                phone,
+                id_number,
+                tags,
             };
             self.personal.push(personal);
             self.personal.len() as u32 - 1
@@ -631,7 +644,14 @@ mod tests {
     fn read(text: &str) -> (Roster, Vec<Problem>) {
         let mut problems = Vec::new();
         let t = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
-        let r = Roster::from_table(t, Load { personal: true }, &mut problems);
+        let r = Roster::from_table(
+            t,
+            Load {
+                personal: true,
+                names: true,
+            },
+            &mut problems,
+        );
         (r, problems)
     }
 
@@ -702,7 +722,7 @@ mod tests {
             Path::new("r.csv"),
             "id,name,phone,level\nA1,张三,13812345678,red\n".as_bytes(),
         );
-        let r = Roster::from_table(t, Load { personal: false }, &mut problems);
+        let r = Roster::from_table(t, Load::default(), &mut problems);
         let a1 = r.household(0).residents().next().unwrap();
         assert_eq!((a1.id(), a1.name(), a1.phone()), ("A1", "", ""));
     }
