@@ -233,6 +233,7 @@ fn parse_block<S>(
     while pos < bytes.len() {
         // The record: up to the next line break, unless it holds quotes.
         let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let record_start = pos;
         fields.clear();
         if memchr::memchr(b'"', &bytes[pos..line_end]).is_none() {
             let mut record = &text[pos..line_end];
@@ -251,7 +252,11 @@ fn parse_block<S>(
                 None => return false,
             }
         }
-        if fields.len() > 16_384 {
+        // What the simple reader refuses (a row of over 16,384 cells or
+        // 16 MiB) is its to report.
+        if fields.len() >= super::records::MAX_FIELDS
+            || pos - record_start > super::records::MAX_RECORD
+        {
             return false;
         }
         let get = |i: usize| fields.get(i).map_or("", |f| trim(f));
