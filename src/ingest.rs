@@ -230,9 +230,14 @@ impl Batch {
         &mut self,
         store: &mut StoreFormat,
         roster: &Roster,
+        fast: bool,
     ) -> Result<Vec<Candidate>, Error> {
         if !store.exists || self.candidates.is_empty() {
             return Ok(Vec::new());
+        }
+        if !fast {
+            let stored = self.stored_by_simple_scan(store, roster)?;
+            return Ok(self.keep_unstored(stored));
         }
         let (seen, texts) = (&self.seen, &self.texts);
         let n = self.candidates.len();
@@ -268,6 +273,11 @@ impl Batch {
             }
             None => self.stored_by_simple_scan(store, roster)?,
         };
+        Ok(self.keep_unstored(stored))
+    }
+
+    /// Keeps the candidates not stored yet; returns the others.
+    fn keep_unstored(&mut self, stored: Vec<bool>) -> Vec<Candidate> {
         let mut dropped = Vec::new();
         let mut kept = Vec::new();
         for (c, s) in std::mem::take(&mut self.candidates).into_iter().zip(stored) {
@@ -275,7 +285,7 @@ impl Batch {
         }
         self.candidates = kept;
         self.seen.clear();
-        Ok(dropped)
+        dropped
     }
 
     /// Which candidates the store holds, read by the simple reader, which

@@ -223,3 +223,71 @@ fn check_agrees_on_clean_and_unclean_logs() {
         }
     }
 }
+
+/// Headers the fast path once took wrongly: a GBK header over UTF-8 rows,
+/// a BOM before a GBK header, a header ended by a lone CR.
+#[test]
+fn odd_headers_are_left_to_the_simple_path() {
+    let cases: [(&[u8], &[u8]); 4] = [
+        (
+            b"id,level\n\xe5\xbc\xa0,red\n",
+            b"\xc8\xd5\xc6\xda,\xbb\xa7\xba\xc5\n2021-06-01,\xe5\xbc\xa0\n",
+        ),
+        (
+            b"id,level\nH1,red\n",
+            b"\xef\xbb\xbf\xc8\xd5\xc6\xda,\xbb\xa7\xba\xc5\n2021-06-01,H1\n",
+        ),
+        (b"id,level\nH1,red\n", b"date,household\r2021-06-01,H1\r\n"),
+        (b"id,level\n", b"date,household\r2021-11-15,H1\r\n"),
+    ];
+    for (i, (residents, visits)) in cases.iter().enumerate() {
+        let wd = Workdir::new();
+        wd.write("residents.csv", residents)
+            .write("visits.csv", visits);
+        for args in [
+            &["--today", "2021-06-30", "due", "--all", "--format", "csv"][..],
+            &[
+                "--today",
+                "2021-06-30",
+                "report",
+                "--month",
+                "2021-06",
+                "--format",
+                "json",
+            ],
+            &["--today", "2021-06-30", "check", "--format", "json"],
+        ] {
+            assert_eq!(
+                run(&wd, "1", args),
+                run(&wd, "0", args),
+                "case {i}: {args:?}"
+            );
+        }
+    }
+}
+
+/// Imports through both paths leave the same store.
+#[test]
+fn imports_agree() {
+    let stores: [&[u8]; 3] = [
+        b"\xc8\xd5\xc6\xda,\xbb\xa7\xba\xc5,\xd7\xdf\xb7\xc3\xc8\xcb\n2021-06-01,H1,a\n",
+        b"date,household\r2021-06-01,H1\r\n",
+        b"date,household,visitor\n2021-06-01,H1,\n",
+    ];
+    for (i, store) in stores.iter().enumerate() {
+        let mut results = Vec::new();
+        for fast in ["1", "0"] {
+            let wd = Workdir::new();
+            wd.write("residents.csv", "id,level\nH1,red\n")
+                .write("visits.csv", store);
+            wd.write(
+                "log.csv",
+                "date,household,visitor\n2021-06-01,H1,\n2021-06-02,H1,\u{9a6c}\n",
+            );
+            let log = wd.join("log.csv").display().to_string();
+            let out = run(&wd, fast, &["--today", "2021-06-30", "import", &log]);
+            results.push((out.0, wd.read("visits.csv")));
+        }
+        assert_eq!(results[0], results[1], "store {i}");
+    }
+}

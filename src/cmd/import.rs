@@ -167,7 +167,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         None
     };
     let mut format = StoreFormat::detect(&ctx.dir, limit)?;
-    let stored = batch.drop_stored(&mut format, &roster)?;
+    let fast = ctx.fast_path != super::FastPath::Off;
+    let stored = batch.drop_stored(&mut format, &roster, fast)?;
     let stored_at: HashSet<(usize, u64)> =
         stored.iter().map(|c| (c.source as usize, c.line)).collect();
     for c in &stored {
@@ -479,7 +480,8 @@ pub fn store_one(ctx: &Ctx, roster: &Roster, checked: &Checked<'_>) -> Result<bo
         eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
     })?;
     let mut format = StoreFormat::detect(&ctx.dir, None)?;
-    let stored: Vec<Candidate> = batch.drop_stored(&mut format, roster)?;
+    let fast = ctx.fast_path != super::FastPath::Off;
+    let stored: Vec<Candidate> = batch.drop_stored(&mut format, roster, fast)?;
     if !stored.is_empty() {
         return Ok(false);
     }

@@ -74,9 +74,14 @@ pub fn scan<S: Send>(
         return Ok(None);
     };
     let header_bytes = &first[start..start + nl + 1];
-    if header_bytes.contains(&b'"')
-        || header_bytes.contains(&b'\r') && !header_bytes.ends_with(b"\r\n")
-    {
+    // A plain header only: UTF-8 (the rest is checked block by block, so
+    // the whole file is), no quotes, and no CR but one ending the line
+    // (a lone CR would end the header earlier for the simple reader).
+    let line = header_bytes
+        .strip_suffix(b"\r\n")
+        .or_else(|| header_bytes.strip_suffix(b"\n"))
+        .unwrap_or(header_bytes);
+    if std::str::from_utf8(header_bytes).is_err() || line.contains(&b'"') || line.contains(&b'\r') {
         return Ok(None);
     }
     let mut table = Table::from_bytes(path, header_bytes);
