@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, example, run_example};
+use common::{Workdir, run_example};
 
 /// As of Wednesday 2020-07-15 (ISO week Mon 07-13 .. Sun 07-19):
 /// H1 red, visited 07-08            -> deadline 07-19, due, 4 days left
@@ -407,45 +407,6 @@ fn data_from_the_environment() {
 }
 
 #[test]
-fn closed_pipe_is_quiet() {
-    use std::io::{BufRead, BufReader};
-    let data = example("nongjiang");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rounds"))
-        .args([
-            "--data",
-            data.to_str().unwrap(),
-            "--today",
-            "2020-07-20",
-            "due",
-            "--all",
-            "--format",
-            "json",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // stdout is dropped here: the rest of the output meets a closed pipe.
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(first.trim(), "[");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
 fn example_community_is_believable() {
     let rows = run_example(
         "nongjiang",
@@ -474,7 +435,7 @@ fn example_community_is_believable() {
 }
 
 #[test]
-fn closed_pipe_is_quiet_for_csv_too() {
+fn a_closed_pipe_is_quiet() {
     use std::io::{BufRead, BufReader};
     let wd = Workdir::new();
     let mut roster = String::from("id,level\n");
@@ -501,7 +462,11 @@ fn closed_pipe_is_quiet_for_csv_too() {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut first)
             .unwrap();
+        // stdout is dropped here: the rest of the output meets a closed pipe.
         let out = child.wait_with_output().unwrap();
+        if format == "json" {
+            assert_eq!(first.trim(), "[");
+        }
         assert_eq!(
             out.status.code(),
             Some(0),
