@@ -109,13 +109,6 @@ impl Interval {
             Interval::Months(n) => d.checked_add_months(Months::new(n)),
         }
     }
-
-    pub fn describe(self) -> String {
-        match self {
-            Interval::Days(n) => format!("{n} days"),
-            Interval::Months(n) => format!("{n} months"),
-        }
-    }
 }
 
 /// How often one level must be visited: its calendar period, and its rolling

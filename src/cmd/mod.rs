@@ -9,7 +9,7 @@ pub mod report;
 pub mod visit;
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -204,11 +204,6 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 fn trim_zeros(d: &[u8]) -> &[u8] {
     let z = d.iter().take_while(|&&c| c == b'0').count();
     &d[z.min(d.len().saturating_sub(1))..]
-}
-
-/// A path as the user would type it to reach `file` in `dir`.
-pub fn shown(dir: &Path, file: &str) -> String {
-    dir.join(file).display().to_string()
 }
 
 #[cfg(test)]

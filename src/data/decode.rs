@@ -194,7 +194,6 @@ fn read_some(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 /// Wraps a byte reader of a known encoding and yields UTF-8 without a BOM.
 pub struct Decode<R> {
     inner: R,
-    encoding: Encoding,
     decoder: Option<encoding_rs::Decoder>,
     started: bool,
     flushed: bool,
@@ -210,7 +209,6 @@ impl<R: Read> Decode<R> {
     pub fn new(inner: R, encoding: Encoding) -> Self {
         Decode {
             inner,
-            encoding,
             decoder: (encoding == Encoding::Gb18030)
                 .then(|| GB18030.new_decoder_without_bom_handling()),
             started: false,
@@ -221,10 +219,6 @@ impl<R: Read> Decode<R> {
             lines: LineCount::default(),
             failed: false,
         }
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        self.encoding
     }
 
     fn bad(&self) -> io::Error {

@@ -76,10 +76,6 @@ impl<R: BufRead> Records<R> {
         }
     }
 
-    pub fn get_ref(&self) -> &R {
-        &self.inner
-    }
-
     /// The physical line where the current record starts (1-based).
     pub fn start_line(&self) -> u64 {
         self.start

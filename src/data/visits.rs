@@ -8,7 +8,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::date;
-use super::decode::Encoding;
 use super::headers::{self, Columns};
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
@@ -59,12 +58,12 @@ pub fn scan(
     Ok(true)
 }
 
-/// Scans a visit table; returns the encoding the file turned out to have.
+/// Scans a visit table.
 pub fn scan_table<R: Read>(
     mut table: Table<R>,
     problems: &mut Vec<Problem>,
     mut f: impl FnMut(&Visit<'_>),
-) -> Encoding {
+) {
     let path = table.path().to_path_buf();
     problems.extend(table.encoding_warning());
     let cols = match table.header() {
@@ -74,15 +73,15 @@ pub fn scan_table<R: Read>(
                 Ok(c) => c,
                 Err(reason) => {
                     problems.push(Problem::error(&path, Some(line), reason));
-                    return table.encoding();
+                    return;
                 }
             }
         }
         // A file with nothing in it, not even a header, holds no visits.
-        Err(p) if *p.reason == Reason::NoHeader => return table.encoding(),
+        Err(p) if *p.reason == Reason::NoHeader => return,
         Err(p) => {
             problems.push(p);
-            return table.encoding();
+            return;
         }
     };
     loop {
@@ -102,7 +101,6 @@ pub fn scan_table<R: Read>(
             }
         }
     }
-    table.encoding()
 }
 
 /// Scans a visit table for duplicate keys only: every row with a date and
