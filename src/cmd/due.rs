@@ -30,7 +30,12 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         personal: format == ListFormat::Table,
         names: format == ListFormat::Table,
     };
-    let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let path = ctx.path(roster::FILE);
+    let roster = if ctx.cache && ctx.fast_path != super::FastPath::Off && !load.names {
+        crate::data::cache::roster(&ctx.dir, &path, &mut problems)?
+    } else {
+        Roster::read(&path, load, &mut problems)?
+    };
     let last = last_visits(ctx, &roster, &mut problems)?;
     ctx.fail_on_errors(problems)?;
 
@@ -105,7 +110,12 @@ pub fn last_visits(
     if ctx.fast_path != super::FastPath::Off {
         let path = ctx.path(crate::data::visits::FILE);
         let limit = crate::store::committed_len(&ctx.dir, crate::data::visits::FILE);
-        match crate::data::fast::last_visits(&path, limit, roster, today)? {
+        let found = if ctx.cache {
+            crate::data::cache::last_visits(&ctx.dir, &path, limit, roster, today)?
+        } else {
+            crate::data::fast::last_visits(&path, limit, roster, today)?
+        };
+        match found {
             Some(last) => return Ok(last),
             None if ctx.fast_path == super::FastPath::Must => {
                 return Err(Error::Usage(

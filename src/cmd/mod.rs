@@ -34,6 +34,9 @@ pub struct Ctx {
     /// `ROUNDS_FAST=0`. Tests use `0` to hold both paths to one output,
     /// and `must` to make sure the fast path was taken.
     pub fast_path: FastPath,
+    /// Whether to use the last-visit cache (`data::cache`): on unless
+    /// `ROUNDS_CACHE=0`.
+    pub cache: bool,
     /// rounds.toml could not be used: the defaults are in force, and every
     /// command but `check` (which reports it) fails.
     pub config_problem: Option<Problem>,
@@ -166,6 +169,7 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
             Ok("must") => FastPath::Must,
             _ => FastPath::On,
         },
+        cache: std::env::var_os("ROUNDS_CACHE").is_none_or(|v| v != "0"),
     })
 }
 

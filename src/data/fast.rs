@@ -29,6 +29,8 @@ pub struct FastVisit<'a> {
     /// Index of the household in the roster; `None` for a household the
     /// roster does not have.
     pub household: Option<usize>,
+    /// The household id as written (trimmed).
+    pub key: &'a str,
     pub visitor: &'a str,
     pub persons: Option<u32>,
 }
@@ -56,14 +58,27 @@ pub fn scan<S: Send>(
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
 ) -> Result<Option<Vec<S>>, Error> {
-    let file = match File::open(path) {
+    scan_from(path, 0, limit, roster, init, visit)
+}
+
+/// `scan` of the rows from byte `from` on, which must be the start of a
+/// record (or 0 for every row); the header is read from the file's start.
+pub fn scan_from<S: Send>(
+    path: &Path,
+    from: u64,
+    limit: Option<u64>,
+    roster: &Roster,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
+) -> Result<Option<Vec<S>>, Error> {
+    let mut file = match File::open(path) {
         Ok(f) => f,
         Err(_) => return Ok(None),
     };
-    let mut input = file.take(limit.unwrap_or(u64::MAX));
+    let limit = limit.unwrap_or(u64::MAX);
     // The header, from the first block.
     let mut first = vec![0u8; BLOCK];
-    let n = read_full(&mut input, &mut first).map_err(|e| Error::io(path, e))?;
+    let n = read_full(&mut (&file).take(limit), &mut first).map_err(|e| Error::io(path, e))?;
     first.truncate(n);
     let mut start = if first.starts_with(b"\xEF\xBB\xBF") {
         3
@@ -100,6 +115,20 @@ pub fn scan<S: Send>(
         width: mapped.width,
     };
     start += nl + 1;
+    // The rows to read: what is left of the first block, then the rest of
+    // the file; or, from an offset past the header, the file from there.
+    let read = first.len() as u64;
+    let (carry, eof, rest) = if from <= read {
+        let at = (from as usize).max(start);
+        (first[at..].to_vec(), read < BLOCK as u64, limit - read)
+    } else {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(from))
+            .map_err(|e| Error::io(path, e))?;
+        (Vec::new(), from >= limit, limit - from.min(limit))
+    };
+    drop(first);
+    let mut input = file.take(rest);
 
     let bail = AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
@@ -128,7 +157,7 @@ pub fn scan<S: Send>(
                 })
             })
             .collect();
-        let read = feed(&mut input, first, start, &tx, &bail);
+        let read = feed(&mut input, carry, eof, &tx, &bail);
         drop(tx);
         let states = handles
             .into_iter()
@@ -163,13 +192,11 @@ fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// Reads the file block by block and sends whole records to the workers.
 fn feed(
     input: &mut impl Read,
-    first: Vec<u8>,
-    start: usize,
+    mut carry: Vec<u8>,
+    mut eof: bool,
     tx: &std::sync::mpsc::SyncSender<Vec<u8>>,
     bail: &AtomicBool,
 ) -> std::io::Result<()> {
-    let mut carry: Vec<u8> = first[start..].to_vec();
-    let mut eof = first.len() < BLOCK;
     loop {
         if bail.load(Ordering::Relaxed) {
             return Ok(());
@@ -357,6 +384,7 @@ fn flush<S>(
             &FastVisit {
                 date: p.date,
                 household: roster.find_hashed(p.household.as_str(), p.hash),
+                key: p.household.as_str(),
                 visitor: p.visitor.as_str(),
                 persons: p.persons,
             },

@@ -56,6 +56,16 @@ impl<const INLINE: usize> Default for IdIndex<INLINE> {
 }
 
 impl<const INLINE: usize> IdIndex<INLINE> {
+    /// An index that takes `n` ids without growing.
+    pub fn with_capacity(n: usize) -> Self {
+        let slots = (n.max(8) * 2 + 2).next_power_of_two();
+        IdIndex {
+            slots: vec![Slot::default(); slots],
+            mask: slots - 1,
+            ..Self::default()
+        }
+    }
+
     pub fn hash(&self, key: &str) -> u64 {
         self.hasher.hash_one(key.as_bytes()) | 1
     }

@@ -1,6 +1,8 @@
 //! Reading the data directory: encodings, header aliases, date forms and
 //! physical line numbers for every problem.
 
+pub mod bin;
+pub mod cache;
 pub mod date;
 pub mod decode;
 pub mod fast;

@@ -11,10 +11,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::date;
 use super::headers::{self, Columns};
 use super::index::IdIndex;
 use super::table::{Row, Table};
+use super::{bin, date};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::{Level, Membership};
 
@@ -78,7 +78,14 @@ pub struct Roster {
     /// Members grouped by household, in file order within each.
     members: Vec<Membership>,
     member_residents: Vec<u32>,
-    by_household: IdIndex<16>,
+    /// Built while reading; after a snapshot, on the first lookup.
+    by_household: std::sync::OnceLock<IdIndex<16>>,
+    /// The household of the row added last.
+    recent: Option<u32>,
+    /// Which state of residents.csv this roster was read from, when the
+    /// cache knows (`data::cache`): household indices are the same for
+    /// every roster of the same origin.
+    pub(crate) origin: Option<u64>,
     /// Built while reading only once resident ids stop coming in
     /// increasing order (while they do, none can repeat an earlier one);
     /// otherwise on the first lookup of a resident.
@@ -247,19 +254,33 @@ impl Roster {
 
     /// The hash `find_hashed` takes (see `touch_household`).
     pub fn household_hash(&self, id: &str) -> u64 {
-        self.by_household.hash(id)
+        self.household_index().hash(id)
     }
 
     /// Starts loading what finding a household of this hash reads; a
     /// caller with many ids to find touches them all first.
     pub fn touch_household(&self, hash: u64) {
-        self.by_household.touch(hash)
+        self.household_index().touch(hash)
     }
 
     pub fn find_hashed(&self, id: &str, hash: u64) -> Option<usize> {
-        self.by_household
+        self.household_index()
             .find(id, hash, |h| self.span(self.households[h as usize].id))
             .map(|h| h as usize)
+    }
+
+    fn household_index(&self) -> &IdIndex<16> {
+        self.by_household.get_or_init(|| {
+            let mut index = IdIndex::<16>::with_capacity(self.households.len());
+            for (h, row) in self.households.iter().enumerate() {
+                let id = self.span(row.id);
+                let hash = index.hash(id);
+                index.find_or_insert(id, hash, h as u32, |x| {
+                    self.span(self.households[x as usize].id)
+                });
+            }
+            index
+        })
     }
 
     /// The household of a resident id.
@@ -318,7 +339,10 @@ impl Roster {
         load: Load,
         problems: &mut Vec<Problem>,
     ) -> Roster {
-        let mut roster = Roster::default();
+        let mut roster = Roster {
+            by_household: IdIndex::default().into(),
+            ..Roster::default()
+        };
         roster.names.push(String::new());
         roster.name_ids.insert(String::new(), 0);
         let path = table.path().to_path_buf();
@@ -444,15 +468,24 @@ impl Roster {
         path: &Path,
         problems: &mut Vec<Problem>,
     ) -> u32 {
-        let hash = self.by_household.hash(p.household);
+        // Members of a household mostly stand together: the household of
+        // the row before needs no lookup.
+        let same = self
+            .recent
+            .filter(|&h| self.span(self.households[h as usize].id) == p.household);
         let next = self.households.len() as u32;
-        let (households, text) = (&self.households, &self.text);
-        let found = self
-            .by_household
-            .find_or_insert(p.household, hash, next, |x| {
+        let found = same.or_else(|| {
+            let index = self
+                .by_household
+                .get_mut()
+                .expect("the index is made before the first row");
+            let hash = index.hash(p.household);
+            let (households, text) = (&self.households, &self.text);
+            index.find_or_insert(p.household, hash, next, |x| {
                 let s = households[x as usize].id;
                 &text[s.start as usize..s.end as usize]
-            });
+            })
+        });
         let h = match found {
             Some(h) => h,
             None => {
@@ -471,6 +504,7 @@ impl Roster {
                 h
             }
         };
+        self.recent = Some(h);
         let get = |f: FieldName| row.get(cols.get(f));
         let personal = if load.personal || load.names {
             let all = load.personal;
@@ -550,6 +584,136 @@ impl Roster {
             self.households[h as usize].room = span;
         }
         h
+    }
+}
+
+/// The roster as bytes for the cache (`data::cache`), and back. Only a
+/// roster without personal data is written: a cache never holds names,
+/// phones or ID numbers.
+impl Roster {
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        if !self.personal.is_empty() {
+            return None;
+        }
+        let mut w = bin::Writer::default();
+        w.text(&self.text);
+        w.u64(self.names.len() as u64);
+        for n in &self.names {
+            w.text(n);
+        }
+        w.u64(self.households.len() as u64);
+        for h in &self.households {
+            for v in [
+                h.id.start,
+                h.id.end,
+                h.grid,
+                h.building,
+                h.unit,
+                h.room.start,
+                h.room.end,
+                h.visitor,
+                h.first,
+                h.count,
+            ] {
+                w.u32(v);
+            }
+        }
+        w.u64(self.residents.len() as u64);
+        for r in &self.residents {
+            w.u32(r.id.start);
+            w.u32(r.id.end);
+            w.u32(r.household);
+            w.u64(r.line);
+        }
+        w.u64(self.members.len() as u64);
+        for (m, r) in self.members.iter().zip(&self.member_residents) {
+            w.u32(m.level.index() as u32);
+            w.date(m.since);
+            w.date(m.until);
+            w.u32(*r);
+        }
+        Some(w.bytes)
+    }
+
+    /// A roster from `to_bytes`; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Roster> {
+        let mut r = bin::Reader { bytes };
+        let text = r.text()?.to_string();
+        let span = |start: u32, end: u32| {
+            (start <= end
+                && text.is_char_boundary(start as usize)
+                && text.is_char_boundary(end as usize)
+                && (end as usize) <= text.len())
+            .then_some(Span { start, end })
+        };
+        let mut roster = Roster::default();
+        for _ in 0..r.count(8)? {
+            let n = r.text()?.to_string();
+            roster.name_ids.insert(n.clone(), roster.names.len() as u32);
+            roster.names.push(n);
+        }
+        let names = roster.names.len() as u32;
+        let n = r.count(40)?;
+        roster.households.reserve_exact(n);
+        for _ in 0..n {
+            let mut v = [0u32; 10];
+            for x in &mut v {
+                *x = r.u32()?;
+            }
+            let row = HouseholdRow {
+                id: span(v[0], v[1])?,
+                grid: v[2],
+                building: v[3],
+                unit: v[4],
+                room: span(v[5], v[6])?,
+                visitor: v[7],
+                first: v[8],
+                count: v[9],
+            };
+            if [row.grid, row.building, row.unit, row.visitor]
+                .iter()
+                .any(|&x| x >= names)
+            {
+                return None;
+            }
+            roster.households.push(row);
+        }
+        let households = roster.households.len() as u32;
+        let n = r.count(20)?;
+        roster.residents.reserve_exact(n);
+        for _ in 0..n {
+            let row = ResidentRow {
+                id: span(r.u32()?, r.u32()?)?,
+                household: r.u32()?,
+                line: r.u64()?,
+                personal: u32::MAX,
+            };
+            (row.household < households).then_some(())?;
+            roster.residents.push(row);
+        }
+        let n = r.count(16)?;
+        roster.members.reserve_exact(n);
+        roster.member_residents.reserve_exact(n);
+        for _ in 0..n {
+            let level = *Level::ALL.get(r.u32()? as usize)?;
+            let (since, until) = (r.date()?, r.date()?);
+            let resident = r.u32()?;
+            ((resident as usize) < roster.residents.len()).then_some(())?;
+            roster.members.push(Membership {
+                level,
+                since,
+                until,
+            });
+            roster.member_residents.push(resident);
+        }
+        let members = roster.members.len() as u64;
+        let whole = roster
+            .households
+            .iter()
+            .all(|h| u64::from(h.first) + u64::from(h.count) <= members);
+        (whole && r.bytes.is_empty()).then_some(())?;
+        roster.text = text;
+        Some(roster)
     }
 }
 

@@ -1,0 +1,480 @@
+//! The last-visit cache: `.rounds-cache/last-visits` in the data
+//! directory holds the latest visit date of every household id in
+//! visits.csv, up to a byte offset of the file. visits.csv only grows (an
+//! import appends), so a later command validates the cache against the
+//! file and reads only the rows appended since.
+//!
+//! The cache is an optimisation and never the truth: it is used only when
+//! it matches the file — same file (device and inode), at least as long as
+//! the part the cache covers, unchanged since (modification and change
+//! times) when no rows were appended, and the same bytes at the start, the
+//! end and every 4 MiB of the covered part. Anything else (a file edited in
+//! place or rewritten, a cache cut short or from another version) and the
+//! whole file is read again. It holds household ids and dates only, no
+//! personal data, and is written whole under a new name, then renamed into
+//! place, so a reader never sees half of one. `ROUNDS_CACHE=0` turns it
+//! off; deleting the folder is always safe.
+
+use std::fs::{self, File, Metadata};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::bin;
+use super::fast;
+use super::roster::{Load, Roster};
+use crate::error::{Error, Problem};
+
+pub const DIR: &str = ".rounds-cache";
+const VISITS: &str = "last-visits";
+const VISITS_MAGIC: &[u8] = b"rounds last-visits cache 1\n";
+const ROSTER: &str = "roster";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 1\n";
+/// Past this many ids that the roster lacks, no cache is written.
+const MAX_OTHERS: usize = 100_000;
+/// A file changed this recently may change again within the same
+/// timestamp; no cache is written for it.
+const RACY_SECS: u64 = 2;
+
+/// The latest visit on or before `today` of each household of the roster,
+/// through the cache when it matches the file. `Ok(None)`: the fast path
+/// does not take the file; the caller reads it the simple way.
+pub fn last_visits(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
+    let Ok(meta) = fs::metadata(visits) else {
+        return fast::last_visits(visits, limit, roster, today);
+    };
+    let end = limit.unwrap_or(u64::MAX).min(meta.len());
+    let cached = load(dir, visits, &meta, end, roster);
+    let from = cached.as_ref().map_or(0, |c| c.covered);
+    let n = roster.households_len();
+    let Some(states) = fast::scan_from(
+        visits,
+        from,
+        Some(end),
+        roster,
+        || Seen::new(n),
+        |s: &mut Seen, v| s.add(v, today),
+    )?
+    else {
+        return Ok(None);
+    };
+    let mut seen = states
+        .into_iter()
+        .reduce(Seen::merge)
+        .unwrap_or_else(|| Seen::new(n));
+    let fresh = cached.is_none();
+    if let Some(c) = cached {
+        seen = seen.merge(c.seen);
+    }
+    if (fresh || from < end) && !seen.overflow {
+        // A cache that cannot be written (a read-only folder) is no loss.
+        let _ = store(dir, visits, &meta, end, &seen, roster);
+    }
+    if seen.max.is_none_or(|m| m <= today) {
+        return Ok(Some(seen.latest));
+    }
+    if fresh {
+        return Ok(Some(seen.upto));
+    }
+    // Visits after the as-of date: the cache knows only the latest.
+    fast::last_visits(visits, limit, roster, today)
+}
+
+/// What a run of visits says of each household.
+struct Seen {
+    /// The latest visit of each roster household.
+    latest: Vec<Option<NaiveDate>>,
+    /// The latest on or before the as-of date (complete only when the
+    /// whole file was read).
+    upto: Vec<Option<NaiveDate>>,
+    /// The latest visit of each id the roster lacks.
+    others: hashbrown::HashMap<String, NaiveDate, foldhash::fast::FixedState>,
+    overflow: bool,
+    max: Option<NaiveDate>,
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        Seen {
+            latest: vec![None; n],
+            upto: vec![None; n],
+            others: Default::default(),
+            overflow: false,
+            max: None,
+        }
+    }
+
+    fn add(&mut self, v: &fast::FastVisit<'_>, today: NaiveDate) {
+        let day = Some(v.date);
+        if day > self.max {
+            self.max = day;
+        }
+        match v.household {
+            Some(h) => {
+                if day > self.latest[h] {
+                    self.latest[h] = day;
+                }
+                if v.date <= today && day > self.upto[h] {
+                    self.upto[h] = day;
+                }
+            }
+            None => self.other(v.key, v.date),
+        }
+    }
+
+    fn other(&mut self, key: &str, date: NaiveDate) {
+        let full = self.others.len() >= MAX_OTHERS;
+        match self.others.get_mut(key) {
+            Some(d) => *d = (*d).max(date),
+            None if !full => {
+                self.others.insert(key.to_string(), date);
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    fn merge(mut self, other: Seen) -> Seen {
+        for (a, b) in self.latest.iter_mut().zip(other.latest) {
+            *a = (*a).max(b);
+        }
+        for (a, b) in self.upto.iter_mut().zip(other.upto) {
+            *a = (*a).max(b);
+        }
+        for (k, d) in other.others {
+            self.other(&k, d);
+        }
+        self.overflow |= other.overflow;
+        self.max = self.max.max(other.max);
+        self
+    }
+}
+
+/// What identifies a state of visits.csv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    mtime: i64,
+    ctime: i64,
+}
+
+#[cfg(unix)]
+fn stamp(meta: &Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    Stamp {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        mtime: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
+        ctime: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+    }
+}
+
+#[cfg(not(unix))]
+fn stamp(meta: &Metadata) -> Stamp {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    Stamp {
+        dev: 0,
+        ino: 0,
+        mtime,
+        ctime: 0,
+    }
+}
+
+fn hasher() -> impl Hasher {
+    foldhash::quality::FixedState::with_seed(0x7265_636f_7264).build_hasher()
+}
+
+/// A hash of the first and last 64 KiB of the file's first `len` bytes
+/// and of 4 KiB at every 4 MiB between.
+fn samples(path: &Path, len: u64) -> std::io::Result<u64> {
+    const EDGE: u64 = 64 << 10;
+    const STEP: u64 = 4 << 20;
+    const PIECE: u64 = 4 << 10;
+    let mut file = File::open(path)?;
+    let mut h = hasher();
+    let mut buf = vec![0u8; EDGE as usize];
+    let mut piece = |file: &mut File, at: u64, n: u64| -> std::io::Result<()> {
+        use std::io::Seek;
+        let n = n.min(len.saturating_sub(at)) as usize;
+        file.seek(std::io::SeekFrom::Start(at))?;
+        file.read_exact(&mut buf[..n])?;
+        h.write_u64(at);
+        h.write(&buf[..n]);
+        Ok(())
+    };
+    piece(&mut file, 0, EDGE)?;
+    let mut at = STEP;
+    while at < len {
+        piece(&mut file, at, PIECE)?;
+        at += STEP;
+    }
+    piece(&mut file, len.saturating_sub(EDGE), EDGE)?;
+    h.write_u64(len);
+    Ok(h.finish())
+}
+
+/// A cache file: what it is, the state of the file it stands for (stamp,
+/// the length covered and the samples hash), the body, and a hash of all
+/// that, so that a file cut short or damaged is no cache.
+struct Framed<'a> {
+    stamp: Stamp,
+    covered: u64,
+    sampled: u64,
+    body: &'a [u8],
+}
+
+fn frame(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64, body: &[u8]) -> Vec<u8> {
+    let mut w = bin::Writer::default();
+    w.bytes.reserve(body.len() + 64);
+    w.bytes.extend_from_slice(magic);
+    w.bytes
+        .extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+    w.bytes.push(b'\n');
+    for v in [
+        stamp.dev,
+        stamp.ino,
+        stamp.mtime as u64,
+        stamp.ctime as u64,
+        covered,
+        sampled,
+    ] {
+        w.u64(v);
+    }
+    w.bytes.extend_from_slice(body);
+    let mut h = hasher();
+    h.write(&w.bytes);
+    w.u64(h.finish());
+    w.bytes
+}
+
+fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
+    let end = bytes.len().checked_sub(8)?;
+    let mut h = hasher();
+    h.write(&bytes[..end]);
+    if h.finish().to_le_bytes() != bytes[end..] {
+        return None;
+    }
+    let mut r = bin::Reader {
+        bytes: &bytes[..end],
+    };
+    (r.take(magic.len())? == magic).then_some(())?;
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    (r.take(version.len() + 1)? == [version, b"\n"].concat()).then_some(())?;
+    let stamp = Stamp {
+        dev: r.u64()?,
+        ino: r.u64()?,
+        mtime: r.u64()? as i64,
+        ctime: r.u64()? as i64,
+    };
+    Some(Framed {
+        stamp,
+        covered: r.u64()?,
+        sampled: r.u64()?,
+        body: r.bytes,
+    })
+}
+
+struct Cached {
+    covered: u64,
+    seen: Seen,
+}
+
+/// The visits cache, if there is one and it matches the file.
+fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -> Option<Cached> {
+    let bytes = fs::read(dir.join(DIR).join(VISITS)).ok()?;
+    let f = unframe(&bytes, VISITS_MAGIC)?;
+    let now = stamp(meta);
+    let unchanged = meta.len() > f.covered || f.stamp == now;
+    if (f.stamp.dev, f.stamp.ino) != (now.dev, now.ino) || f.covered > end || !unchanged {
+        return None;
+    }
+    if samples(visits, f.covered).ok()? != f.sampled {
+        return None;
+    }
+    let mut r = bin::Reader { bytes: f.body };
+    let mut seen = Seen::new(roster.households_len());
+    seen.max = r.date()?;
+    // Written for a roster of the same origin, the dates are in its order.
+    let origin = r.u64()?;
+    let aligned = roster.origin == Some(origin) && origin != 0;
+    let ordered = r.count(12)?;
+    if aligned && ordered != roster.households_len() {
+        return None;
+    }
+    for k in 0..ordered {
+        let date = r.date()?;
+        let id = r.text()?;
+        if aligned {
+            seen.latest[k] = date;
+        } else if let Some(date) = date {
+            match roster.find(id) {
+                Some(h) => seen.latest[h] = Some(date),
+                None => seen.other(id, date),
+            }
+        }
+    }
+    for _ in 0..r.count(12)? {
+        let date = r.date()??;
+        let id = r.text()?;
+        match roster.find(id) {
+            Some(h) => seen.latest[h] = Some(date),
+            None => seen.other(id, date),
+        }
+    }
+    (r.bytes.is_empty() && !seen.overflow).then_some(Cached {
+        covered: f.covered,
+        seen,
+    })
+}
+
+/// Whether a file changed too recently for its stamp to tell a later
+/// change within the same tick of the clock.
+fn racy(meta: &Metadata) -> bool {
+    let age = meta.modified().ok().map(|m| {
+        std::time::SystemTime::now()
+            .duration_since(m)
+            .unwrap_or_default()
+    });
+    age.is_none_or(|a| a.as_secs() < RACY_SECS)
+}
+
+/// Writes the visits cache for the first `covered` bytes of the file.
+fn store(
+    dir: &Path,
+    visits: &Path,
+    meta: &Metadata,
+    covered: u64,
+    seen: &Seen,
+    roster: &Roster,
+) -> std::io::Result<()> {
+    if racy(meta) {
+        return Ok(());
+    }
+    let sampled = samples(visits, covered)?;
+    let mut w = bin::Writer::default();
+    w.bytes.reserve(roster.households_len() * 32);
+    w.date(seen.max);
+    // Every household of the roster in its order (a later roster of the
+    // same origin takes the dates as they are; any other looks up the
+    // ids), then the ids the roster lacks.
+    w.u64(roster.origin.unwrap_or(0));
+    w.u64(roster.households_len() as u64);
+    for h in roster.households() {
+        w.date(seen.latest[h.index()]);
+        w.text(h.id());
+    }
+    w.u64(seen.others.len() as u64);
+    for (id, d) in &seen.others {
+        w.date(Some(*d));
+        w.text(id);
+    }
+    let bytes = frame(VISITS_MAGIC, stamp(meta), covered, sampled, &w.bytes);
+    write_atomic(dir, VISITS, &bytes)
+}
+
+/// The roster of residents.csv for a command that shows no personal data:
+/// from the cache when it matches the file, else read (and cached, when
+/// the file has no problem at all).
+pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+    let meta = fs::metadata(path).ok();
+    if let Some(meta) = &meta
+        && let Some(roster) = load_roster(dir, path, meta)
+    {
+        return Ok(roster);
+    }
+    let mut found = Vec::new();
+    let mut roster = Roster::read(path, Load::default(), &mut found)?;
+    if found.is_empty()
+        && let Some(meta) = meta
+        && !racy(&meta)
+        && let Some(body) = roster.to_bytes()
+        && let Ok(sampled) = samples(path, meta.len())
+    {
+        let stamp = stamp(&meta);
+        let bytes = frame(ROSTER_MAGIC, stamp, meta.len(), sampled, &body);
+        if write_atomic(dir, ROSTER, &bytes).is_ok() {
+            roster.origin = Some(origin(stamp, meta.len(), sampled));
+        }
+    }
+    problems.extend(found);
+    Ok(roster)
+}
+
+fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
+    let bytes = fs::read(dir.join(DIR).join(ROSTER)).ok()?;
+    let f = unframe(&bytes, ROSTER_MAGIC)?;
+    (f.stamp == stamp(meta) && f.covered == meta.len()).then_some(())?;
+    (samples(path, f.covered).ok()? == f.sampled).then_some(())?;
+    let mut roster = Roster::from_bytes(f.body)?;
+    roster.origin = Some(origin(f.stamp, f.covered, f.sampled));
+    Some(roster)
+}
+
+/// Names the state of residents.csv a roster was read from.
+fn origin(stamp: Stamp, len: u64, sampled: u64) -> u64 {
+    let mut h = hasher();
+    for v in [
+        stamp.dev,
+        stamp.ino,
+        stamp.mtime as u64,
+        stamp.ctime as u64,
+        len,
+        sampled,
+    ] {
+        h.write_u64(v);
+    }
+    h.finish()
+}
+
+/// Writes a cache file whole under a new name, then renames it into place.
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = dir.join(DIR);
+    make_private_dir(&folder)?;
+    let temp = folder.join(format!("{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = private_file(&temp)?;
+        f.write_all(bytes)?;
+        drop(f);
+        fs::rename(&temp, folder.join(name))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+fn make_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    match b.create(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}

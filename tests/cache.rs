@@ -1,0 +1,322 @@
+//! The cache (`.rounds-cache/`: the roster and the last visit of each
+//! household) must never change an answer. `due` with the cache and with
+//! `ROUNDS_CACHE=0` is held to byte-identical output over random histories
+//! and every way the files change under it: rows appended by `import`,
+//! `visit` or another program, a visit edited in place at the same length,
+//! a file replaced, a roster edited, a damaged cache, visits after the
+//! as-of date.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use common::{Rng, Workdir};
+
+/// Sets a file's modification time `secs` seconds into the past: the cache
+/// is only written for files that have not changed within the last
+/// moments (a later change could carry the same time stamp).
+fn age(path: &Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(secs))
+        .unwrap();
+}
+
+fn age_all(wd: &Workdir, secs: u64) {
+    for name in ["residents.csv", "visits.csv"] {
+        if wd.join(name).exists() {
+            age(&wd.join(name), secs);
+        }
+    }
+}
+
+fn day(n: u64) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2019, 12, 30).unwrap() + chrono::Duration::days(n as i64)
+}
+
+fn community(rng: &mut Rng) -> (String, Vec<String>) {
+    let mut residents = String::from("id,household,name,phone,level,grid,building,since,until\n");
+    let mut ids = Vec::new();
+    let mut r = 0;
+    for h in 0..10 + rng.below(60) {
+        let id = format!("H{}-{}", h % 4, 100 + h);
+        for _ in 0..1 + rng.below(3) {
+            r += 1;
+            let level = rng.pick(&["red", "orange", "yellow", "green"]);
+            let since = match rng.below(5) {
+                0 => day(rng.below(400)).to_string(),
+                _ => String::new(),
+            };
+            residents.push_str(&format!(
+                "R{r},{id},张{r},1380000{r:04},{level},G{},B{},{since},\n",
+                h % 3,
+                h % 5
+            ));
+        }
+        ids.push(id);
+    }
+    (residents, ids)
+}
+
+/// Visit rows: edge dates (leap days, year ends) among random ones, some to
+/// households the roster lacks (which a later roster may add).
+fn visits(rng: &mut Rng, ids: &[String], n: u64) -> String {
+    let mut out = String::new();
+    for _ in 0..n {
+        let d = match rng.below(10) {
+            0 => rng
+                .pick(&["2020-02-29", "2020-12-31", "2021-01-01", "2020-03-01"])
+                .to_string(),
+            _ => day(rng.below(740)).to_string(),
+        };
+        let household = if rng.below(15) == 0 {
+            format!("H9-{}", 900 + rng.below(3))
+        } else {
+            ids[rng.below(ids.len() as u64) as usize].clone()
+        };
+        let visitor = rng.pick(&["王芳", "赵强", ""]);
+        out.push_str(&format!(
+            "{d},{household},{visitor},入户,,{}\n",
+            rng.below(3)
+        ));
+    }
+    out
+}
+
+const TODAYS: [&str; 3] = ["2020-06-30", "2021-12-31", "2022-03-01"];
+
+/// `due --all` as csv and json with the cache, and again without it.
+fn agree(wd: &Workdir, what: &str) {
+    let dir = wd.path().display().to_string();
+    for today in TODAYS {
+        for format in ["csv", "json"] {
+            let args: Vec<String> = ["--data", &dir, "--today", today, "due", "--all"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(["--format".into(), format.into()])
+                .collect();
+            let cached = wd.run_raw(&args, &[]);
+            let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+            assert_eq!(
+                (cached.status(), cached.stdout(), cached.stderr()),
+                (plain.status(), plain.stdout(), plain.stderr()),
+                "{what}: due {today} {format} with and without the cache"
+            );
+        }
+    }
+}
+
+fn cache_files(wd: &Workdir) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(wd.join(".rounds-cache"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_cache_is_written_private_and_without_personal_data() {
+    let mut rng = Rng(1);
+    let (residents, ids) = community(&mut rng);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents).write(
+        "visits.csv",
+        format!(
+            "date,household,visitor,kind,note,persons\n{}",
+            visits(&mut rng, &ids, 400)
+        ),
+    );
+    // Files just written: no cache yet, and the answers are right.
+    agree(&wd, "fresh files");
+    assert!(cache_files(&wd).is_empty(), "{:?}", cache_files(&wd));
+    age_all(&wd, 60);
+    agree(&wd, "aged files");
+    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&wd.join(".rounds-cache")), 0o700);
+        for f in cache_files(&wd) {
+            assert_eq!(mode(&wd.join(".rounds-cache").join(&f)), 0o600, "{f}");
+        }
+    }
+    for f in cache_files(&wd) {
+        let bytes = wd.read(&format!(".rounds-cache/{f}"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("H1-101"), "{f} holds the ids");
+        assert!(
+            !text.contains("张1") && !text.contains("13800000001"),
+            "{f}: personal data"
+        );
+    }
+    // The table shows names, so it reads the roster itself; it agrees too.
+    let table = |env: &[(&str, &str)]| {
+        let args: Vec<String> = [
+            "--data",
+            &wd.path().display().to_string(),
+            "--today",
+            "2021-12-31",
+            "due",
+            "--reveal",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        wd.run_raw(&args, env).ok().stdout()
+    };
+    assert_eq!(table(&[]), table(&[("ROUNDS_CACHE", "0")]));
+}
+
+#[test]
+fn every_change_to_the_files_is_seen() {
+    for seed in 0..10 {
+        let mut rng = Rng(100 + seed);
+        let (residents, ids) = community(&mut rng);
+        let wd = Workdir::new();
+        let header = "date,household,visitor,kind,note,persons\n";
+        wd.write("residents.csv", &residents).write(
+            "visits.csv",
+            format!("{header}{}", {
+                let n = 50 + rng.below(500);
+                visits(&mut rng, &ids, n)
+            }),
+        );
+        age_all(&wd, 600);
+        agree(&wd, "start");
+        for step in 0..6 {
+            let what = format!("seed {seed} step {step}");
+            let path = wd.join("visits.csv");
+            match rng.below(8) {
+                // Another program appends rows.
+                0 => {
+                    let mut text = std::fs::read_to_string(&path).unwrap();
+                    text.push_str(&{
+                        let n = 1 + rng.below(40);
+                        visits(&mut rng, &ids, n)
+                    });
+                    std::fs::write(&path, text).unwrap();
+                }
+                // rounds imports a log (its own locked append).
+                1 => {
+                    let log = format!("{header}{}", {
+                        let n = 1 + rng.below(40);
+                        visits(&mut rng, &ids, n)
+                    });
+                    wd.write("log.csv", log);
+                    let dir = wd.path().display().to_string();
+                    let args: Vec<String> =
+                        ["--data", &dir, "--today", "2022-03-01", "import", "log.csv"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                    let r = wd.run_raw(&args, &[]);
+                    assert!(r.status() <= 1, "{what}: {}", r.stderr());
+                }
+                // A visit's date edited in place (same length, same file)
+                // to a late one, so that it becomes its household's last.
+                2 => {
+                    let mut bytes = std::fs::read(&path).unwrap();
+                    let rows: Vec<usize> = (header.len()..bytes.len())
+                        .filter(|&i| bytes[i - 1] == b'\n' && bytes[i].is_ascii_digit())
+                        .collect();
+                    let at = rows[rng.below(rows.len() as u64) as usize];
+                    bytes[at..at + 10].copy_from_slice(b"2021-12-30");
+                    let mut f = std::fs::File::options().write(true).open(&path).unwrap();
+                    std::io::Write::write_all(&mut f, &bytes).unwrap();
+                }
+                // Rewritten in place (same file) with a row changed and
+                // rows added.
+                6 => {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let (_, rows) = text.split_at(header.len());
+                    let extra = {
+                        let n = 1 + rng.below(5);
+                        visits(&mut rng, &ids, n)
+                    };
+                    let edited = format!("{header}2021-12-30{}{extra}", &rows[10..]);
+                    let mut f = std::fs::File::options()
+                        .write(true)
+                        .truncate(true)
+                        .open(&path)
+                        .unwrap();
+                    std::io::Write::write_all(&mut f, edited.as_bytes()).unwrap();
+                }
+                // The file replaced by a copy of itself plus rows.
+                3 => {
+                    let mut text = std::fs::read_to_string(&path).unwrap();
+                    text.push_str(&{
+                        let n = rng.below(5);
+                        visits(&mut rng, &ids, n)
+                    });
+                    let temp = wd.join("visits.new");
+                    std::fs::write(&temp, text).unwrap();
+                    std::fs::rename(&temp, &path).unwrap();
+                }
+                // The roster edited: a level changed, a household added
+                // (one that visits already named).
+                4 => {
+                    let text = std::fs::read_to_string(wd.join("residents.csv")).unwrap();
+                    let text = text.replacen(",red,", ",green,", 1)
+                        + &format!("X{step},H9-900,新,,red,G1,B1,,\n");
+                    wd.write("residents.csv", text);
+                }
+                // The cache damaged.
+                5 => {
+                    for f in cache_files(&wd) {
+                        let p = wd.join(&format!(".rounds-cache/{f}"));
+                        let bytes = std::fs::read(&p).unwrap();
+                        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+                    }
+                }
+                // Nothing changes.
+                _ => {}
+            }
+            // Changed just now (the cache is not written), then settled.
+            agree(&wd, &format!("{what}, fresh"));
+            age_all(&wd, 300 - step * 20);
+            agree(&wd, &format!("{what}, aged"));
+        }
+    }
+}
+
+#[test]
+fn an_edit_between_the_sampled_bytes_is_seen_by_the_time_stamps() {
+    // A log of about 1.5 MB: an edit in its middle is outside the bytes
+    // the cache compares, and only the file's times tell of it.
+    let mut rng = Rng(7);
+    let (residents, ids) = community(&mut rng);
+    let header = "date,household,visitor,kind,note,persons\n";
+    let body = visits(&mut rng, &ids, 40_000);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", format!("{header}{body}"));
+    age_all(&wd, 600);
+    agree(&wd, "start");
+    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    // The household of the middle row, now visited late: its last visit
+    // must move.
+    let path = wd.join("visits.csv");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut at = bytes.len() / 2;
+    while bytes[at - 1] != b'\n' {
+        at += 1;
+    }
+    let row = String::from_utf8_lossy(&bytes[at..at + 40]).into_owned();
+    let household = row.split(',').nth(1).unwrap().to_string();
+    bytes[at..at + 10].copy_from_slice(b"2022-02-28");
+    let mut f = std::fs::File::options().write(true).open(&path).unwrap();
+    std::io::Write::write_all(&mut f, &bytes).unwrap();
+    drop(f);
+    age(&path, 300);
+    agree(&wd, "edited in the middle");
+    let out = wd
+        .run(&["--today", "2022-03-01", "due", "--all", "--format", "csv"])
+        .ok()
+        .csv();
+    let mine = out.iter().find(|r| r["household"] == household).unwrap();
+    assert_eq!(mine["last_visit"], "2022-02-28", "{household}");
+}
