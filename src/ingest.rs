@@ -226,11 +226,17 @@ impl Batch {
     /// whole, with the write lock held, or up to its committed length for a
     /// dry run) and returns them. The scan also settles the store's
     /// encoding, which new rows follow.
+    ///
+    /// `known`, from the cache: the first bytes of the store, all valid
+    /// rows, and the latest visit of each household in them. When every
+    /// candidate is later than its household's latest, none can repeat a
+    /// row there, and only the rows after are read.
     pub fn drop_stored(
         &mut self,
         store: &mut StoreFormat,
         roster: &Roster,
         fast: bool,
+        known: Option<(u64, Vec<Option<NaiveDate>>)>,
     ) -> Result<Vec<Candidate>, Error> {
         if !store.exists || self.candidates.is_empty() {
             return Ok(Vec::new());
@@ -239,10 +245,22 @@ impl Batch {
             let stored = self.stored_by_simple_scan(store, roster)?;
             return Ok(self.keep_unstored(stored));
         }
+        let from = match known {
+            Some((covered, latest))
+                if self
+                    .candidates
+                    .iter()
+                    .all(|c| latest[c.household as usize].is_none_or(|d| d < c.date)) =>
+            {
+                covered
+            }
+            _ => 0,
+        };
         let (seen, texts) = (&self.seen, &self.texts);
         let n = self.candidates.len();
-        let fast = crate::data::fast::scan(
+        let fast = crate::data::fast::scan_from(
             &store.path,
+            from,
             store.limit,
             roster,
             || vec![false; n],

@@ -85,22 +85,23 @@ fn visits(rng: &mut Rng, ids: &[String], n: u64) -> String {
 
 const TODAYS: [&str; 3] = ["2020-06-30", "2021-12-31", "2022-03-01"];
 
-/// `due --all` as csv and json with the cache, and again without it.
+/// `due --all` as csv and json, and `check`, with the cache and again
+/// without it.
 fn agree(wd: &Workdir, what: &str) {
     let dir = wd.path().display().to_string();
     for today in TODAYS {
-        for format in ["csv", "json"] {
-            let args: Vec<String> = ["--data", &dir, "--today", today, "due", "--all"]
-                .iter()
+        for command in ["due --all --format csv", "due --all --format json", "check"] {
+            let args: Vec<String> = ["--data", &dir, "--today", today]
+                .into_iter()
+                .chain(command.split(' '))
                 .map(|s| s.to_string())
-                .chain(["--format".into(), format.into()])
                 .collect();
             let cached = wd.run_raw(&args, &[]);
             let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
             assert_eq!(
                 (cached.status(), cached.stdout(), cached.stderr()),
                 (plain.status(), plain.stdout(), plain.stderr()),
-                "{what}: due {today} {format} with and without the cache"
+                "{what}: {command} on {today} with and without the cache"
             );
         }
     }
@@ -319,4 +320,51 @@ fn an_edit_between_the_sampled_bytes_is_seen_by_the_time_stamps() {
         .csv();
     let mine = out.iter().find(|r| r["household"] == household).unwrap();
     assert_eq!(mine["last_visit"], "2022-02-28", "{household}");
+}
+
+#[test]
+fn an_import_after_the_cache_still_finds_every_repeated_visit() {
+    let mut rng = Rng(11);
+    let (residents, ids) = community(&mut rng);
+    let header = "date,household,visitor,kind,note,persons\n";
+    let body = visits(&mut rng, &ids, 300);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", format!("{header}{body}"));
+    age_all(&wd, 600);
+    agree(&wd, "start");
+    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    // A row appended after the cache was written, by another program.
+    let appended = format!("2022-02-01,{},王芳,入户,,1\n", ids[0]);
+    let mut text = String::from_utf8(wd.read("visits.csv")).unwrap();
+    text.push_str(&appended);
+    wd.write("visits.csv", &text);
+    age_all(&wd, 300);
+    let import = |log: &str| {
+        wd.write("log.csv", format!("{header}{log}"));
+        wd.run(&["--today", "2022-03-01", "import", "log.csv"])
+            .ok()
+            .stdout()
+    };
+    // Every row of this log is later than its household's last cached
+    // visit: only the rows after the cache are read for repeats, and the
+    // appended one is found there.
+    let new = format!("2022-02-02,{},王芳,入户,,1\n", ids[0]);
+    let said = import(&format!("{appended}{new}"));
+    assert!(
+        said.contains("1 imported") && said.contains("1 duplicate"),
+        "{said}"
+    );
+    // A row from the start of the log, already stored.
+    let old = body.lines().next().unwrap();
+    let said = import(&format!("{old}\n"));
+    assert!(
+        said.contains("0 imported") && said.contains("1 duplicate"),
+        "{said}"
+    );
+    let stored = String::from_utf8(wd.read("visits.csv")).unwrap();
+    assert_eq!(stored.matches(&appended).count(), 1);
+    assert_eq!(stored.matches(&new).count(), 1);
+    assert!(stored.ends_with(&new));
+    agree(&wd, "after the imports");
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::{Ctx, Outcome};
 use crate::cli::CheckArgs;
 use crate::data::date::iso;
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::Load;
 use crate::data::visits;
 use crate::error::{Error, Problem, Reason, Severity};
 use crate::render::ListFormat;
@@ -23,8 +23,7 @@ use crate::render::ListFormat;
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let _lock = ctx.read_lock()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
-    let roster_path = ctx.path(roster::FILE);
-    let roster = Roster::read(&roster_path, Load::default(), &mut problems)?;
+    let roster = ctx.roster(Load::default(), &mut problems)?;
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();
@@ -33,16 +32,21 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     // names each problem and its line.
     if ctx.fast_path != super::FastPath::Off && visits_path.exists() {
         let limit = crate::store::committed_len(&ctx.dir, visits::FILE);
-        let clean = crate::data::fast::scan(
-            &visits_path,
-            limit,
-            &roster,
-            || true,
-            |ok, v| {
-                *ok &= v.household.is_some() && v.date <= today;
-            },
-        )?
-        .is_some_and(|states| states.into_iter().all(|ok| ok));
+        let clean = if ctx.cache {
+            crate::data::cache::clean(&ctx.dir, &visits_path, limit, &roster, today)?
+                .unwrap_or(false)
+        } else {
+            crate::data::fast::scan(
+                &visits_path,
+                limit,
+                &roster,
+                || true,
+                |ok, v| {
+                    *ok &= v.household.is_some() && v.date <= today;
+                },
+            )?
+            .is_some_and(|states| states.into_iter().all(|ok| ok))
+        };
         if clean {
             return finish(ctx, args, problems, out);
         }

@@ -30,12 +30,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         personal: format == ListFormat::Table,
         names: format == ListFormat::Table,
     };
-    let path = ctx.path(roster::FILE);
-    let roster = if ctx.cache && ctx.fast_path != super::FastPath::Off && !load.names {
-        crate::data::cache::roster(&ctx.dir, &path, &mut problems)?
-    } else {
-        Roster::read(&path, load, &mut problems)?
-    };
+    let roster = ctx.roster(load, &mut problems)?;
     let last = last_visits(ctx, &roster, &mut problems)?;
     ctx.fail_on_errors(problems)?;
 

@@ -25,7 +25,7 @@ use crate::config::import_field;
 use crate::data::date;
 use crate::data::headers::{self, Columns, IMPORT};
 use crate::data::logs::{self, Log, LogKind};
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{Load, Roster};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::ingest::{self, Batch, Candidate, Checked, StoreFormat};
 use crate::render::ListFormat;
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut problems = Vec::new();
     let roster = {
         let _lock = ctx.read_lock()?;
-        Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?
+        ctx.roster(Load::default(), &mut problems)?
     };
     ctx.fail_on_errors(problems)?;
 
@@ -168,7 +168,10 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     };
     let mut format = StoreFormat::detect(&ctx.dir, limit)?;
     let fast = ctx.fast_path != super::FastPath::Off;
-    let stored = batch.drop_stored(&mut format, &roster, fast)?;
+    let known = (fast && ctx.cache)
+        .then(|| crate::data::cache::latest(&ctx.dir, &format.path, format.limit, &roster))
+        .flatten();
+    let stored = batch.drop_stored(&mut format, &roster, fast, known)?;
     let stored_at: HashSet<(usize, u64)> =
         stored.iter().map(|c| (c.source as usize, c.line)).collect();
     for c in &stored {
@@ -481,7 +484,10 @@ pub fn store_one(ctx: &Ctx, roster: &Roster, checked: &Checked<'_>) -> Result<bo
     })?;
     let mut format = StoreFormat::detect(&ctx.dir, None)?;
     let fast = ctx.fast_path != super::FastPath::Off;
-    let stored: Vec<Candidate> = batch.drop_stored(&mut format, roster, fast)?;
+    let known = (fast && ctx.cache)
+        .then(|| crate::data::cache::latest(&ctx.dir, &format.path, format.limit, roster))
+        .flatten();
+    let stored: Vec<Candidate> = batch.drop_stored(&mut format, roster, fast, known)?;
     if !stored.is_empty() {
         return Ok(false);
     }

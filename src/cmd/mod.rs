@@ -68,6 +68,22 @@ impl Ctx {
         })
     }
 
+    /// Reads residents.csv: through the cache (`data::cache`) when the
+    /// command shows no personal data and the cache is on.
+    pub fn roster(
+        &self,
+        load: crate::data::roster::Load,
+        problems: &mut Vec<Problem>,
+    ) -> Result<crate::data::roster::Roster, Error> {
+        use crate::data::roster::{FILE, Roster};
+        let path = self.path(FILE);
+        if self.cache && self.fast_path != FastPath::Off && !load.personal && !load.names {
+            crate::data::cache::roster(&self.dir, &path, problems)
+        } else {
+            Roster::read(&path, load, problems)
+        }
+    }
+
     /// Scans visits.csv up to its committed length.
     pub fn scan_visits(
         &self,

@@ -12,7 +12,7 @@ use crate::cli::VisitArgs;
 use crate::data::date::iso;
 use crate::data::headers::{self, IMPORT};
 use crate::data::logs::{LogKind, LogRow};
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::Load;
 use crate::error::Error;
 use crate::ingest;
 
@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     let mut problems = Vec::new();
     let roster = {
         let _lock = ctx.read_lock()?;
-        Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?
+        ctx.roster(Load::default(), &mut problems)?
     };
     ctx.fail_on_errors(problems)?;
     // The household may be a household id or a resident id.

@@ -48,11 +48,70 @@ pub fn last_visits(
     roster: &Roster,
     today: NaiveDate,
 ) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
-    let Ok(meta) = fs::metadata(visits) else {
-        return fast::last_visits(visits, limit, roster, today);
+    let Some(seen) = read(dir, visits, limit, roster, today)? else {
+        return Ok(None);
     };
+    if seen.max.is_none_or(|m| m <= today) {
+        return Ok(Some(seen.seen.latest));
+    }
+    if seen.whole {
+        return Ok(Some(seen.seen.upto));
+    }
+    // Visits after the as-of date: the cache knows only the latest.
+    fast::last_visits(visits, limit, roster, today)
+}
+
+/// Whether every visit is to a household of the roster and on or before
+/// `today`, every row valid (what `check` asks of a clean log). `None`:
+/// the fast path does not take the file.
+pub fn clean(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Option<bool>, Error> {
+    Ok(read(dir, visits, limit, roster, today)?
+        .map(|s| s.others == 0 && s.max.is_none_or(|m| m <= today)))
+}
+
+/// From the cache alone, when it matches the file: the length of the
+/// file it covers, and the latest visit of each household within it.
+pub fn latest(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+) -> Option<(u64, Vec<Option<NaiveDate>>)> {
+    let meta = fs::metadata(visits).ok()?;
     let end = limit.unwrap_or(u64::MAX).min(meta.len());
-    let cached = load(dir, visits, &meta, end, roster);
+    load(dir, visits, &meta, end, roster).map(|c| (c.covered, c.seen.latest))
+}
+
+/// What visits.csv says, the cache and the rows after it together.
+struct Found {
+    seen: Seen,
+    /// Whether every row was read now (so `seen.upto` is complete).
+    whole: bool,
+    max: Option<NaiveDate>,
+    /// How many ids the roster lacks (at least).
+    others: usize,
+}
+
+fn read(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Option<Found>, Error> {
+    let meta = fs::metadata(visits).ok();
+    let end = limit
+        .unwrap_or(u64::MAX)
+        .min(meta.as_ref().map_or(u64::MAX, Metadata::len));
+    let cached = meta
+        .as_ref()
+        .and_then(|meta| load(dir, visits, meta, end, roster));
     let from = cached.as_ref().map_or(0, |c| c.covered);
     let n = roster.households_len();
     let Some(states) = fast::scan_from(
@@ -70,22 +129,27 @@ pub fn last_visits(
         .into_iter()
         .reduce(Seen::merge)
         .unwrap_or_else(|| Seen::new(n));
-    let fresh = cached.is_none();
+    let whole = cached.is_none();
     if let Some(c) = cached {
         seen = seen.merge(c.seen);
     }
-    if (fresh || from < end) && !seen.overflow {
+    if let Some(meta) = meta
+        && (whole || from < end)
+        && !seen.overflow
+    {
         // A cache that cannot be written (a read-only folder) is no loss.
         let _ = store(dir, visits, &meta, end, &seen, roster);
     }
-    if seen.max.is_none_or(|m| m <= today) {
-        return Ok(Some(seen.latest));
-    }
-    if fresh {
-        return Ok(Some(seen.upto));
-    }
-    // Visits after the as-of date: the cache knows only the latest.
-    fast::last_visits(visits, limit, roster, today)
+    Ok(Some(Found {
+        whole,
+        max: seen.max,
+        others: if seen.overflow {
+            usize::MAX
+        } else {
+            seen.others.len()
+        },
+        seen,
+    }))
 }
 
 /// What a run of visits says of each household.
