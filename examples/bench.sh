@@ -6,13 +6,14 @@
 #
 # For each data set (N households, 20 visits per household, seed 1) it times, RUNS times,
 # alternating rounds and DuckDB:
-#   rounds --data DIR --today 2024-12-31 due --all --format csv
+#   rounds --data DIR --today 2024-12-31 due --all --format csv   (with the cache an earlier
+#                                                                 run wrote, and without)
 #   the same `due --all` as a DuckDB query (examples/bench/due.sql via duckdb_due.py)
 #   rounds --data DIR --today 2024-12-31 report --month 2024-12 --format json
-#   rounds --data DIR --today 2024-12-31 check
+#   rounds --data DIR --today 2024-12-31 check                    (with the cache, and without)
 #   for the sets in IMPORT_SIZES (default the 1M one): rounds --today 2025-12-31 import of
 #   a 100,000-row log of new visits (2025-01), each run into a fresh copy of the store
-#   (the copy is not timed)
+#   (the copy is not timed), with the copy's cache and without
 # then checks that DuckDB's `due` rows equal rounds' and prints a Markdown table of the
 # medians (wall time, peak RSS) and a line describing the machine.
 #
@@ -155,6 +156,12 @@ for N in $SIZES; do
 
     # Warm the page cache so that the first run is not the only one reading the disk.
     cat "$D/residents.csv" "$D/visits.csv" > /dev/null
+    # The cache (.rounds-cache/) as a worker has it: written by an earlier run. It is not
+    # written for files changed within the last 2 seconds.
+    rm -rf "$D/.rounds-cache"
+    sleep 3
+    "$ROUNDS" --data "$D" --today "$TODAY" check > /dev/null 2>&1 || true
+    [[ -f $D/.rounds-cache/last-visits ]] || log "no cache was written in $D (read-only?)"
 
     log "$LABEL: $RUNS runs"
     for ((run = 1; run <= RUNS; run++)); do
@@ -162,27 +169,44 @@ for N in $SIZES; do
             "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
         timed "$LABEL" "due --all --format csv" duckdb "$run" "$O/duckdb-due.csv" 0 -- \
             "$PY" "$HERE/duckdb_due.py" "$D" "$TODAY"
+        timed "$LABEL" "due --all --format csv, no cache" rounds "$run" "$O/rounds-due-nocache.csv" 0 -- \
+            env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
         timed "$LABEL" "report --month $MONTH --format json" rounds "$run" "$O/report.json" 0 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
         # check: 0 (clean or warnings only) is expected; a non-zero status is shown in the table.
         timed "$LABEL" "check" rounds "$run" "$O/check.txt" 0,1,2,3,4 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" check
+        timed "$LABEL" "check, no cache" rounds "$run" "$O/check-nocache.txt" 0,1,2,3,4 -- \
+            env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" check
         if $IMPORT; then
-            rm -rf "$COPY"
-            mkdir -p "$COPY"
-            cp -a "$D/." "$COPY/"     # "$D/." follows a symlinked set; not timed
-            sync "$COPY"/*.csv
-            timed "$LABEL" "import $(human "$IMPORT_ROWS")-row log (--today $IMPORT_TODAY)" rounds "$run" \
-                "$O/import.txt" 0,1 -- \
-                "$ROUNDS" --data "$COPY" --today "$IMPORT_TODAY" import "$LOGFILE"
-            added=$(( $(wc -l < "$COPY/visits.csv") - STORED ))
-            if (( added != IMPORT_ROWS )); then
-                echo "bench.sh: import run $run added $added rows, not $IMPORT_ROWS" >&2
-                cat "$O/import.txt" "$OUT/stderr.txt" | tail -n 20 >&2
-                FAILED+=("$LABEL: import added $added of $IMPORT_ROWS rows")
-            fi
+            for cache in 1 0; do
+                rm -rf "$COPY"
+                mkdir -p "$COPY"
+                # "$D/." follows a symlinked set; the copy (not timed) is a new file, so
+                # the cache copied with it does not match it: an untimed `check` makes one.
+                cp -a "$D/." "$COPY/"
+                sync "$COPY"/*.csv
+                if (( cache )); then
+                    "$ROUNDS" --data "$COPY" --today "$TODAY" check > /dev/null 2>&1 || true
+                    what=""
+                else
+                    what=", no cache"
+                fi
+                timed "$LABEL" "import $(human "$IMPORT_ROWS")-row log (--today $IMPORT_TODAY)$what" rounds "$run" \
+                    "$O/import.txt" 0,1 -- \
+                    env ROUNDS_CACHE=$cache "$ROUNDS" --data "$COPY" --today "$IMPORT_TODAY" import "$LOGFILE"
+                added=$(( $(wc -l < "$COPY/visits.csv") - STORED ))
+                if (( added != IMPORT_ROWS )); then
+                    echo "bench.sh: import run $run added $added rows, not $IMPORT_ROWS" >&2
+                    cat "$O/import.txt" "$OUT/stderr.txt" | tail -n 20 >&2
+                    FAILED+=("$LABEL: import added $added of $IMPORT_ROWS rows")
+                fi
+            done
         fi
     done
+    if ! cmp -s "$O/rounds-due.csv" "$O/rounds-due-nocache.csv"; then
+        FAILED+=("$LABEL: due with and without the cache differ")
+    fi
     if $IMPORT; then rm -rf "$COPY"; fi
 
     log "$LABEL: comparing DuckDB's due with rounds'"
