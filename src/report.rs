@@ -298,6 +298,8 @@ pub struct Tally<'a> {
     required: Vec<u32>,
     /// The first day a visit counts for anything but the last visit.
     earliest: NaiveDate,
+    /// Per day from `earliest` to `as_of`: bit i set when window i holds it.
+    by_day: Vec<u32>,
     /// A trend month needs only visits, households visited and compliance.
     full: bool,
     counts: Counts,
@@ -407,6 +409,16 @@ impl<'a> Tally<'a> {
             .min()
             .unwrap_or(span.first)
             .min(span.first);
+        let days = (as_of - earliest).num_days().max(-1) + 1;
+        let mut by_day = vec![0u32; days as usize * words];
+        for (i, w) in windows.iter().enumerate() {
+            let mut d = w.start.max(earliest);
+            while d <= w.end && d <= as_of {
+                let k = (d - earliest).num_days() as usize;
+                by_day[k * words + i / 32] |= 1 << (i % 32);
+                d = d.succ_opt().expect("dates in range");
+            }
+        }
         let mut tally = Tally {
             roster,
             span,
@@ -414,6 +426,7 @@ impl<'a> Tally<'a> {
             windows,
             required,
             earliest,
+            by_day,
             full: true,
             counts: Counts::default(),
         };
@@ -475,14 +488,14 @@ impl<'a> Tally<'a> {
         if date < self.earliest {
             return;
         }
+        // The windows that hold the day, as bits (a window ends on or
+        // before as_of, so days up to it are all there is to look up).
         let words = self.words();
+        let day = (date - self.earliest).num_days() as usize;
+        let holding = &self.by_day[day * words..(day + 1) * words];
         let req = &self.required[h * words..(h + 1) * words];
-        if req.iter().any(|w| *w != 0) {
-            for (i, w) in self.windows.iter().enumerate() {
-                if req[i / 32] & (1 << (i % 32)) != 0 && w.start <= date && date <= w.end {
-                    c.met[h * words + i / 32] |= 1 << (i % 32);
-                }
-            }
+        for k in 0..words {
+            c.met[h * words + k] |= req[k] & holding[k];
         }
         if date < self.span.first {
             return;

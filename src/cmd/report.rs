@@ -74,14 +74,24 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
     let report = {
         let _lock = ctx.read_lock()?;
         // Names are needed for the overdue list (masked unless revealed).
-        let roster = Roster::read(
-            &ctx.path(roster::FILE),
-            Load {
-                personal: false,
-                names: true,
-            },
-            &mut problems,
-        )?;
+        let path = ctx.path(roster::FILE);
+        let names = Load {
+            personal: false,
+            names: true,
+        };
+        let roster = if ctx.cache && ctx.fast_path != super::FastPath::Off {
+            // The cache holds no names: they are read on their own, a
+            // fraction of the whole roster's cost.
+            let mut roster = ctx.roster(Load::default(), &mut problems)?;
+            if roster.read_names(&path)? {
+                roster
+            } else {
+                problems.clear();
+                Roster::read(&path, names, &mut problems)?
+            }
+        } else {
+            Roster::read(&path, names, &mut problems)?
+        };
         let mut tally = Tally::new(&roster, rules, span, as_of);
         let mut trend: Vec<Tally<'_>> = span
             .trend_months(as_of)

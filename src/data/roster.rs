@@ -587,6 +587,49 @@ impl Roster {
     }
 }
 
+impl Roster {
+    /// Reads the residents' names from `path`, the file this roster was
+    /// read from without them (through the cache, say). `Ok(false)` when
+    /// the file no longer matches the roster, row for row: the caller reads
+    /// the roster whole.
+    pub fn read_names(&mut self, path: &Path) -> Result<bool, Error> {
+        let Some(mut table) = Table::open(path, None)? else {
+            return Ok(false);
+        };
+        let Ok((_, header)) = table.header() else {
+            return Ok(false);
+        };
+        let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+        let Ok(cols) = headers::map(&headers::RESIDENTS, &cells, &[]) else {
+            return Ok(false);
+        };
+        let mut personal = Vec::with_capacity(self.residents.len());
+        let mut k = 0;
+        while let Ok(Some(row)) = table.next_row() {
+            let Some(resident) = self.residents.get(k) else {
+                return Ok(false);
+            };
+            if row.line != resident.line || row.get(cols.get("id")) != self.span(resident.id) {
+                return Ok(false);
+            }
+            let name = self.push_text(row.get(cols.get("name")));
+            personal.push(Personal {
+                name,
+                ..Personal::default()
+            });
+            k += 1;
+        }
+        if k != self.residents.len() {
+            return Ok(false);
+        }
+        for (i, r) in self.residents.iter_mut().enumerate() {
+            r.personal = i as u32;
+        }
+        self.personal = personal;
+        Ok(true)
+    }
+}
+
 /// The roster as bytes for the cache (`data::cache`), and back. Only a
 /// roster without personal data is written: a cache never holds names,
 /// phones or ID numbers.
