@@ -338,9 +338,23 @@ pub fn report(
     table_html(&mut page, &sections::trend(r, who), w.none, false);
     page.push_str("</section>\n");
 
-    for table in [sections::workers(r, who), sections::overdue(r, who)] {
+    let needs = sections::present(r)
+        .into_iter()
+        .filter(|s| !crate::cli::Section::ALL.contains(s))
+        .map(|s| {
+            // The needs by category and by grid end with their total.
+            let total = s != crate::cli::Section::NeedWorkers;
+            (sections::section(r, s, who), total)
+        });
+    for (table, total) in [
+        (sections::workers(r, who), false),
+        (sections::overdue(r, who), false),
+    ]
+    .into_iter()
+    .chain(needs)
+    {
         let _ = write!(page, "<section>\n<h2>{}</h2>\n", esc(&table.title));
-        table_html(&mut page, &table, w.none, false);
+        table_html(&mut page, &table, w.none, total);
         page.push_str("</section>\n");
     }
     let _ = write!(

@@ -22,9 +22,18 @@ struct DueJson<'a> {
     status: Status,
     days_overdue: Option<i64>,
     days_left: Option<i64>,
+    /// Unresolved needs, only with a needs ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_needs: Option<u32>,
 }
 
-pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
+/// `due` as json; with a needs ledger each row gains `open_needs`.
+pub fn due(
+    out: &mut dyn Write,
+    roster: &Roster,
+    rows: &[DueRow],
+    needs: Option<&[crate::needs::OpenNeeds]>,
+) -> std::io::Result<()> {
     let items: Vec<DueJson<'_>> = rows
         .iter()
         .map(|r| {
@@ -42,6 +51,7 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
                 status: r.standing.status,
                 days_overdue: r.standing.days_overdue,
                 days_left: r.standing.days_left,
+                open_needs: needs.map(|n| n[r.household].count),
             }
         })
         .collect();

@@ -76,6 +76,10 @@ pub struct DueView<'a> {
     pub terminal: bool,
     /// Show names and phone numbers in full.
     pub reveal: bool,
+    /// With a needs ledger: each household's unresolved needs.
+    pub needs: Option<&'a [crate::needs::OpenNeeds]>,
+    /// An unresolved need older than this many days is flagged.
+    pub flag_after_days: u32,
 }
 
 pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
@@ -85,7 +89,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         return writeln!(out, "{}", lang.due_summary(v.counts));
     }
     let mut t = new_table(v.color, v.terminal);
-    t.set_header(header(
+    let mut head = header(
         &[
             Label::Household,
             Label::Level,
@@ -99,7 +103,16 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         ],
         lang,
         v.color,
-    ));
+    );
+    if v.needs.is_some() {
+        let label = Cell::new(lang.need_words().open_needs);
+        head.push(if v.color {
+            label.add_attribute(Attribute::Bold)
+        } else {
+            label
+        });
+    }
+    t.set_header(head);
     for r in v.rows {
         let h = v.roster.household(r.household);
         let contact = r
@@ -129,7 +142,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
                 Status::Ok => status_cell,
             };
         }
-        t.add_row(vec![
+        let mut cells = vec![
             Cell::new(plain(h.id())),
             level,
             Cell::new(plain(&h.address())),
@@ -143,10 +156,61 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             Cell::new(r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
             status_cell,
             Cell::new(days),
-        ]);
+        ];
+        if let Some(needs) = v.needs {
+            let open = needs[r.household];
+            let flagged = open.flagged(v.flag_after_days);
+            let cell =
+                Cell::new(lang.open_needs_cell(open.count, flagged.then_some(open.oldest_days)));
+            cells.push(if v.color && flagged {
+                cell.fg(Color::Red).add_attribute(Attribute::Bold)
+            } else {
+                cell
+            });
+        }
+        t.add_row(cells);
     }
     writeln!(out, "{t}")?;
-    writeln!(out, "{}", lang.due_summary(v.counts))
+    writeln!(out, "{}", lang.due_summary(v.counts))?;
+    if let Some(needs) = v.needs {
+        let open = v.rows.iter().map(|r| needs[r.household]);
+        let (with, flagged) = open.fold((0, 0), |(w, f), o| {
+            (
+                w + usize::from(o.count > 0),
+                f + usize::from(o.flagged(v.flag_after_days)),
+            )
+        });
+        writeln!(
+            out,
+            "{}",
+            lang.open_needs_summary(with, flagged, v.flag_after_days)
+        )?;
+    }
+    Ok(())
+}
+
+/// A table of plain text cells under `labels` (text from the data is
+/// kept from the terminal's control characters).
+pub fn plain_table(
+    out: &mut dyn Write,
+    labels: &[&str],
+    rows: &[Vec<String>],
+    color: bool,
+    terminal: bool,
+) -> std::io::Result<()> {
+    let mut t = new_table(color, terminal);
+    t.set_header(labels.iter().map(|l| {
+        let c = Cell::new(l);
+        if color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    for row in rows {
+        t.add_row(row.iter().map(|c| Cell::new(plain(c))));
+    }
+    writeln!(out, "{t}")
 }
 
 /// The report for a terminal: title, key figures, then each section.
@@ -169,7 +233,7 @@ pub fn report(
         .collect();
     writeln!(out, "{}", figures.join(" · "))?;
     let who = Audience::People(lang);
-    for section in crate::cli::Section::ALL {
+    for section in sections::present(r) {
         let table = sections::section(r, section, who);
         writeln!(out)?;
         writeln!(out, "{}", table.title)?;
