@@ -229,6 +229,28 @@ pub fn next_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     format!("N{:04}", highest + 1)
 }
 
+/// A need as `rounds needs` lists it: as it stood on --today, with its
+/// household's grid.
+#[derive(Debug, Serialize)]
+pub struct ListedNeed<'a> {
+    pub id: &'a str,
+    pub household: &'a str,
+    pub grid: &'a str,
+    pub raised: String,
+    pub raised_by: &'a str,
+    pub category: &'a str,
+    pub text: &'a str,
+    /// On --today.
+    pub status: NeedStatus,
+    pub started: Option<String>,
+    pub resolved: Option<String>,
+    pub resolution: &'a str,
+    pub follow_up: Option<String>,
+    pub satisfaction: Option<&'static str>,
+    /// Days from raising to resolution, or to --today while unresolved.
+    pub days_open: i64,
+}
+
 /// A household's unresolved needs on a day, for `due`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpenNeeds {

@@ -21,7 +21,6 @@ use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::{Ctx, Outcome};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
@@ -29,8 +28,8 @@ use crate::data::date::{self, iso};
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
-use crate::needs::{self, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
-use crate::render::ListFormat;
+use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
+use crate::render::{self, ListFormat};
 use crate::report::Span;
 use crate::store;
 
@@ -392,44 +391,6 @@ fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<String, Error> {
     Ok(ctx.lang.need_followed_up(&need.id, satisfaction))
 }
 
-/// One need as `needs` lists it (csv and json).
-#[derive(Debug, Serialize)]
-struct Listed<'a> {
-    id: &'a str,
-    household: &'a str,
-    grid: &'a str,
-    raised: String,
-    raised_by: &'a str,
-    category: &'a str,
-    text: &'a str,
-    /// On --today.
-    status: NeedStatus,
-    started: Option<String>,
-    resolved: Option<String>,
-    resolution: &'a str,
-    follow_up: Option<String>,
-    satisfaction: Option<&'static str>,
-    /// Days from raising to resolution, or to --today while unresolved.
-    days_open: i64,
-}
-
-const LIST_COLUMNS: [&str; 14] = [
-    "id",
-    "household",
-    "grid",
-    "raised",
-    "raised_by",
-    "category",
-    "text",
-    "status",
-    "started",
-    "resolved",
-    "resolution",
-    "follow_up",
-    "satisfaction",
-    "days_open",
-];
-
 pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let format = ctx.format()?;
     for c in args.category.iter().filter(|c| !c.trim().is_empty()) {
@@ -466,9 +427,9 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
         })
         .collect();
     rows.sort_by(|a, b| (a.0.raised, &a.0.id).cmp(&(b.0.raised, &b.0.id)));
-    let listed: Vec<Listed<'_>> = rows
+    let listed: Vec<ListedNeed<'_>> = rows
         .iter()
-        .map(|(n, status, grid)| Listed {
+        .map(|(n, status, grid)| ListedNeed {
             id: &n.id,
             household: &n.household,
             grid,
@@ -493,94 +454,18 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
         })
         .collect();
     let written = match format {
-        ListFormat::Json => serde_json::to_writer_pretty(&mut *out, &listed)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
-        ListFormat::Csv => write_csv(out, &listed),
-        ListFormat::Table => write_table(ctx, out, &listed),
+        ListFormat::Json => render::json::needs(out, &listed),
+        ListFormat::Csv => render::csv::needs(out, &listed),
+        ListFormat::Table => render::table::needs(
+            out,
+            &listed,
+            &render::table::Look {
+                lang: ctx.lang,
+                color: ctx.color,
+                terminal: ctx.terminal,
+            },
+        ),
     };
     written.map_err(Error::Output)?;
     Ok(Outcome::Success)
-}
-
-fn write_csv(out: &mut dyn Write, listed: &[Listed<'_>]) -> std::io::Result<()> {
-    use crate::render::csv::{io_error, safe_cell};
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(LIST_COLUMNS).map_err(io_error)?;
-    for l in listed {
-        let o = |d: &Option<String>| d.clone().unwrap_or_default();
-        w.write_record([
-            safe_cell(l.id).as_ref(),
-            &safe_cell(l.household),
-            &safe_cell(l.grid),
-            &l.raised,
-            &safe_cell(l.raised_by),
-            &safe_cell(l.category),
-            &safe_cell(l.text),
-            l.status.word(),
-            &o(&l.started),
-            &o(&l.resolved),
-            &safe_cell(l.resolution),
-            &o(&l.follow_up),
-            l.satisfaction.unwrap_or(""),
-            &l.days_open.to_string(),
-        ])
-        .map_err(io_error)?;
-    }
-    w.flush()
-}
-
-fn write_table(ctx: &Ctx, out: &mut dyn Write, listed: &[Listed<'_>]) -> std::io::Result<()> {
-    let w = ctx.lang.need_words();
-    if listed.is_empty() {
-        return writeln!(out, "{}", w.none_listed);
-    }
-    let rows: Vec<Vec<String>> = listed
-        .iter()
-        .map(|l| {
-            let outcome = match (&l.resolved, l.satisfaction) {
-                (Some(_), Some(s)) => format!(
-                    "{} · {}",
-                    l.resolution,
-                    w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
-                ),
-                _ => l.resolution.to_string(),
-            };
-            vec![
-                l.id.to_string(),
-                l.household.to_string(),
-                l.grid.to_string(),
-                l.raised.clone(),
-                l.raised_by.to_string(),
-                l.category.to_string(),
-                w.status(l.status).to_string(),
-                l.days_open.to_string(),
-                l.text.to_string(),
-                outcome.trim_start_matches(" · ").to_string(),
-            ]
-        })
-        .collect();
-    crate::render::table::plain_table(
-        out,
-        &[
-            w.id,
-            w.household,
-            w.grid,
-            w.raised,
-            w.raised_by,
-            w.category,
-            w.status,
-            w.days_open,
-            w.text,
-            w.resolution,
-        ],
-        &rows,
-        ctx.color,
-        ctx.terminal,
-    )?;
-    let unresolved = listed
-        .iter()
-        .filter(|l| l.status != NeedStatus::Resolved)
-        .count();
-    writeln!(out, "{}", ctx.lang.needs_listed(listed.len(), unresolved))
 }

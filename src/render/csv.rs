@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::model::DueRow;
-use crate::needs::OpenNeeds;
+use crate::needs::{ListedNeed, OpenNeeds};
 
 /// The columns of `rounds due --format csv` (SPEC's at least, in order,
 /// then the address and worker).
@@ -87,6 +87,51 @@ pub fn due(
             .into_iter()
             .chain(open.as_deref()),
         )
+        .map_err(io_error)?;
+    }
+    w.flush()
+}
+
+/// The columns of `rounds needs --format csv`.
+pub const NEEDS_COLUMNS: [&str; 14] = [
+    "id",
+    "household",
+    "grid",
+    "raised",
+    "raised_by",
+    "category",
+    "text",
+    "status",
+    "started",
+    "resolved",
+    "resolution",
+    "follow_up",
+    "satisfaction",
+    "days_open",
+];
+
+/// `rounds needs` as csv.
+pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(NEEDS_COLUMNS).map_err(io_error)?;
+    for l in listed {
+        let o = |d: &Option<String>| d.clone().unwrap_or_default();
+        w.write_record([
+            safe_cell(l.id).as_ref(),
+            &safe_cell(l.household),
+            &safe_cell(l.grid),
+            &l.raised,
+            &safe_cell(l.raised_by),
+            &safe_cell(l.category),
+            &safe_cell(l.text),
+            l.status.word(),
+            &o(&l.started),
+            &o(&l.resolved),
+            &safe_cell(l.resolution),
+            &o(&l.follow_up),
+            l.satisfaction.unwrap_or(""),
+            &l.days_open.to_string(),
+        ])
         .map_err(io_error)?;
     }
     w.flush()

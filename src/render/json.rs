@@ -59,6 +59,12 @@ pub fn due(
     writeln!(out)
 }
 
+/// `rounds needs` as json.
+pub fn needs(out: &mut dyn Write, listed: &[crate::needs::ListedNeed<'_>]) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, listed)?;
+    writeln!(out)
+}
+
 /// The report with its schema version first.
 pub fn report(out: &mut dyn Write, report: &crate::report::Report) -> std::io::Result<()> {
     #[derive(Serialize)]

@@ -10,6 +10,7 @@ use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
+use crate::needs::{ListedNeed, NeedStatus, Satisfaction};
 use crate::privacy;
 
 /// Columns under one rule below the header: light enough to read a long
@@ -189,9 +190,17 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How a table is shown: the language, colour, and whether it is for a
+/// terminal (to fit its width).
+pub struct Look {
+    pub lang: Lang,
+    pub color: bool,
+    pub terminal: bool,
+}
+
 /// A table of plain text cells under `labels` (text from the data is
 /// kept from the terminal's control characters).
-pub fn plain_table(
+fn plain_table(
     out: &mut dyn Write,
     labels: &[&str],
     rows: &[Vec<String>],
@@ -211,6 +220,62 @@ pub fn plain_table(
         t.add_row(row.iter().map(|c| Cell::new(plain(c))));
     }
     writeln!(out, "{t}")
+}
+
+/// `rounds needs` for people: the list, and how many are unresolved.
+pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std::io::Result<()> {
+    let w = look.lang.need_words();
+    if listed.is_empty() {
+        return writeln!(out, "{}", w.none_listed);
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|l| {
+            let outcome = match (&l.resolved, l.satisfaction) {
+                (Some(_), Some(s)) => format!(
+                    "{} · {}",
+                    l.resolution,
+                    w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
+                ),
+                _ => l.resolution.to_string(),
+            };
+            vec![
+                l.id.to_string(),
+                l.household.to_string(),
+                l.grid.to_string(),
+                l.raised.clone(),
+                l.raised_by.to_string(),
+                l.category.to_string(),
+                w.status(l.status).to_string(),
+                l.days_open.to_string(),
+                l.text.to_string(),
+                outcome.trim_start_matches(" · ").to_string(),
+            ]
+        })
+        .collect();
+    plain_table(
+        out,
+        &[
+            w.id,
+            w.household,
+            w.grid,
+            w.raised,
+            w.raised_by,
+            w.category,
+            w.status,
+            w.days_open,
+            w.text,
+            w.resolution,
+        ],
+        &rows,
+        look.color,
+        look.terminal,
+    )?;
+    let unresolved = listed
+        .iter()
+        .filter(|l| l.status != NeedStatus::Resolved)
+        .count();
+    writeln!(out, "{}", look.lang.needs_listed(listed.len(), unresolved))
 }
 
 /// The report for a terminal: title, key figures, then each section.
