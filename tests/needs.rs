@@ -345,6 +345,23 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     wd.run(&["--today", "2020-07-20", "import", "plain.csv"])
         .ok()
         .never_says("need");
+    // A JSON log too; an empty visitor leaves the need to the worker in charge.
+    wd.write(
+        "log.json",
+        r#"[{"date": "2020-07-05", "household": "H3", "need": "门禁坏了", "need_category": "环境设施"}]"#,
+    );
+    wd.run(&["--today", "2020-07-20", "import", "log.json"])
+        .ok()
+        .says("1 need opened in needs.csv: N0003");
+    let n3 = ledger_rows(&wd).pop().unwrap();
+    assert_eq!(
+        (
+            n3["household"].as_str(),
+            n3["raised_by"].as_str(),
+            n3["text"].as_str()
+        ),
+        ("H3", "李秀兰", "门禁坏了")
+    );
     // An unknown category rejects the row, visit and need alike.
     wd.write(
         "bad.csv",
@@ -353,7 +370,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     wd.run(&["--today", "2020-07-20", "import", "bad.csv"])
         .expect(1)
         .says("bad.csv:2: rejected: unknown category '天气'");
-    assert_eq!(ledger_rows(&wd).len(), 2);
+    assert_eq!(ledger_rows(&wd).len(), 3);
     assert!(
         !String::from_utf8(wd.read("visits.csv"))
             .unwrap()

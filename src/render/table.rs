@@ -181,11 +181,13 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
                 f + usize::from(o.flagged(v.flag_after_days)),
             )
         });
-        writeln!(
-            out,
-            "{}",
-            lang.open_needs_summary(with, flagged, v.flag_after_days)
-        )?;
+        if with > 0 {
+            writeln!(
+                out,
+                "{}",
+                lang.open_needs_summary(with, flagged, v.flag_after_days)
+            )?;
+        }
     }
     Ok(())
 }
