@@ -322,5 +322,12 @@ mod tests {
         assert_eq!(c.needs.flag_after_days, 14);
         let (line, _) = Config::parse("[needs]\ncategories = [\"a\", \"a\"]\n").unwrap_err();
         assert_eq!(line, Some(2));
+        // The [needs] lines of the rounds.toml `init` writes, uncommented.
+        for template in [crate::cmd::init::TOML_ZH, crate::cmd::init::TOML_EN] {
+            let needs = &template[template.find("# [needs]").unwrap()..];
+            let c = Config::parse(&needs.replace("# ", "")).unwrap();
+            assert_eq!(c.needs.categories, Config::default().needs.categories);
+            assert_eq!(c.needs.flag_after_days, 30);
+        }
     }
 }

@@ -977,3 +977,41 @@ fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
         "{back}"
     );
 }
+
+#[test]
+fn an_unfinished_change_to_the_ledger_is_rolled_back() {
+    let wd = with_ledger();
+    // A process was killed after journaling the ledger's length and
+    // writing part of a new row.
+    wd.write("needs.csv", format!("{LEDGER}N0009,H1,2020-07-0"));
+    wd.write(
+        ".needs.csv.journal",
+        format!("rounds journal 1\n{}\n", LEDGER.len()),
+    );
+    let listed = wd
+        .run(&["--today", "2020-07-20", "needs", "--format", "csv"])
+        .ok()
+        .csv();
+    assert_eq!(listed.len(), 8);
+    assert_eq!(wd.read("needs.csv"), LEDGER.as_bytes());
+    assert!(!wd.join(".needs.csv.journal").exists());
+    // A new need is appended whole, through the journal, which is gone after.
+    wd.run(&[
+        "--today",
+        "2020-07-20",
+        "need",
+        "add",
+        "H1",
+        "--text",
+        "楼道堆物",
+    ])
+    .ok()
+    .says("N0009");
+    let text = String::from_utf8(wd.read("needs.csv")).unwrap();
+    assert!(text.starts_with(LEDGER));
+    assert!(
+        text.ends_with("N0009,H1,2020-07-20,王建国,其他,楼道堆物,open,,,,,\n"),
+        "{text}"
+    );
+    assert!(!wd.join(".needs.csv.journal").exists());
+}

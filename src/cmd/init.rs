@@ -19,7 +19,7 @@ const RESIDENTS_EN: &str =
 const VISITS_ZH: &str = "日期,户号,走访人,走访方式,走访情况,人数\r\n";
 const VISITS_EN: &str = "date,household,visitor,kind,note,persons\r\n";
 
-const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略）。
+pub(crate) const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略）。
 #
 # 社区名称，用于报告标题：
 # name = "某某社区"
@@ -47,7 +47,7 @@ const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略
 # flag_after_days = 30
 "#;
 
-const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all optional).
+pub(crate) const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all optional).
 #
 # The community's name, for report titles:
 # name = "Riverside Community"
