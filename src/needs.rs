@@ -136,6 +136,32 @@ pub struct Need {
 }
 
 impl Need {
+    /// A need just raised: open, nothing done yet.
+    pub fn open(
+        id: String,
+        household: String,
+        raised: NaiveDate,
+        raised_by: String,
+        category: String,
+        text: String,
+    ) -> Need {
+        Need {
+            id,
+            household,
+            raised,
+            raised_by,
+            category,
+            text,
+            status: NeedStatus::Open,
+            started: None,
+            resolved: None,
+            resolution: String::new(),
+            follow_up: None,
+            satisfaction: None,
+            line: 0,
+        }
+    }
+
     /// Where the need stands on day `d`; `None` before it was raised.
     pub fn status_on(&self, d: NaiveDate) -> Option<NeedStatus> {
         if self.raised > d {
@@ -534,21 +560,14 @@ mod tests {
     }
 
     fn need(id: &str, raised: &str) -> Need {
-        Need {
-            id: id.into(),
-            household: "H1".into(),
-            raised: d(raised),
-            raised_by: "王".into(),
-            category: "其他".into(),
-            text: "x".into(),
-            status: NeedStatus::Open,
-            started: None,
-            resolved: None,
-            resolution: String::new(),
-            follow_up: None,
-            satisfaction: None,
-            line: 2,
-        }
+        Need::open(
+            id.into(),
+            "H1".into(),
+            d(raised),
+            "王".into(),
+            "其他".into(),
+            "x".into(),
+        )
     }
 
     #[test]

@@ -140,25 +140,19 @@ fn unrecorded(
         }
         let id = needs::next_id(ids.iter().map(String::as_str));
         ids.push(id.clone());
-        out.push(Need {
+        let category = if r.category.is_empty() {
+            default_category.to_string()
+        } else {
+            r.category.clone()
+        };
+        out.push(Need::open(
             id,
-            household: house.id().to_string(),
-            raised: r.date,
-            raised_by: by,
-            category: if r.category.is_empty() {
-                default_category.to_string()
-            } else {
-                r.category.clone()
-            },
-            text: r.text.clone(),
-            status: NeedStatus::Open,
-            started: None,
-            resolved: None,
-            resolution: String::new(),
-            follow_up: None,
-            satisfaction: None,
-            line: 0,
-        });
+            house.id().to_string(),
+            r.date,
+            by,
+            category,
+            r.text.clone(),
+        ));
     }
     out
 }
@@ -292,27 +286,20 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
         .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(wanted.to_string())))?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
-    let need = Need {
-        id: needs::next_id(ledger.needs.iter().map(|n| n.id.as_str())),
-        household: house.id().to_string(),
+    let raised_by = args
+        .by
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .unwrap_or(house.visitor());
+    let need = Need::open(
+        needs::next_id(ledger.needs.iter().map(|n| n.id.as_str())),
+        house.id().to_string(),
         raised,
-        raised_by: args
-            .by
-            .as_deref()
-            .map(str::trim)
-            .filter(|b| !b.is_empty())
-            .unwrap_or(house.visitor())
-            .to_string(),
+        raised_by.to_string(),
         category,
-        text: text.to_string(),
-        status: NeedStatus::Open,
-        started: None,
-        resolved: None,
-        resolution: String::new(),
-        follow_up: None,
-        satisfaction: None,
-        line: 0,
-    };
+        text.to_string(),
+    );
     let write = ledger.add(std::slice::from_ref(&need), ctx.lang)?;
     ledger_file::commit(&ctx.dir, write, &lock)?;
     Ok(ctx.lang.need_opened(&need.id, &need.household))

@@ -403,8 +403,15 @@ fn need_counts(c: &NeedCounts, who: Audience) -> Vec<Value> {
     row.extend([
         Value::Count(c.unresolved_over_limit),
         Value::Decimal(c.median_days_to_resolve),
-        Value::Count(c.follow_ups),
     ]);
+    row.extend(follow_ups(c, who));
+    row
+}
+
+/// The follow-ups and their satisfaction rate (for scripts also each
+/// answer's count).
+fn follow_ups(c: &NeedCounts, who: Audience) -> Vec<Value> {
+    let mut row = vec![Value::Count(c.follow_ups)];
     if let Audience::Scripts = who {
         row.extend([
             Value::Count(c.satisfied),
@@ -522,16 +529,8 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
                 Value::Count(c.raised),
                 Value::Count(c.resolved),
                 Value::Count(c.unresolved_at_end),
-                Value::Count(c.follow_ups),
             ];
-            if let Audience::Scripts = who {
-                row.extend([
-                    Value::Count(c.satisfied),
-                    Value::Count(c.basically_satisfied),
-                    Value::Count(c.dissatisfied),
-                ]);
-            }
-            row.push(Value::Rate(c.satisfaction_rate));
+            row.extend(follow_ups(c, who));
             row
         })
         .collect();
