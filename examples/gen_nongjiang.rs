@@ -1,5 +1,6 @@
 //! Generates the bundled example community 农江社区 (Nongjiang, a fictional state-farm
-//! community) for `rounds`: `residents.csv`, `visits.csv`, `rounds.toml` and `README.md`.
+//! community) for `rounds`: `residents.csv`, `visits.csv`, `needs.csv` (the needs ledger),
+//! `rounds.toml` and `README.md`.
 //!
 //! Three grids, 25 buildings, about 600 households and 1,400 residents with all four
 //! attention levels (四级关注), and the visit log of 2020-01-01..=2020-07-20 kept by eight
@@ -754,6 +755,205 @@ fn csv(path: &Path, header: &str, rows: &[Vec<String>]) {
     fs::write(path, s).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
+/// What residents raise in one category, and how it is resolved.
+struct NeedKind {
+    category: &'static str,
+    weight: u32,
+    texts: &'static [&'static str],
+    /// The resolution of each text.
+    resolutions: &'static [&'static str],
+    /// Days from raising to resolution, at least and at most.
+    days: (i64, i64),
+}
+
+const NEEDS: [NeedKind; 6] = [
+    NeedKind {
+        category: "生活困难",
+        weight: 22,
+        texts: &[
+            "暖气片不热，屋里只有十二三度",
+            "老人独居，冬季取暖煤不够",
+            "家中失业，申请临时救助",
+            "残疾人两项补贴迟迟未到账",
+            "想找一份离家近的零工",
+            "冬季买菜不便，需要送菜上门",
+        ],
+        resolutions: &[
+            "联系热力站更换阀门，室温回升到十八度",
+            "协调农场工会送煤一吨",
+            "协助提交临时救助申请，已发放救助金",
+            "联系民政核实，补贴已补发",
+            "推荐到农场食堂帮工",
+            "联系超市每周送菜一次",
+        ],
+        days: (4, 28),
+    },
+    NeedKind {
+        category: "矛盾纠纷",
+        weight: 18,
+        texts: &[
+            "楼上漏水泡坏楼下吊顶，双方争执",
+            "邻居在楼道堆放杂物，引发口角",
+            "宅前菜地边界不清，两户争吵",
+            "养狗扰民，邻里关系紧张",
+            "赡养老人费用兄弟间有分歧",
+            "装修噪音扰民",
+        ],
+        resolutions: &[
+            "经调解室调解，楼上赔偿维修费，双方签订调解协议",
+            "调解后清理楼道杂物，双方和好",
+            "会同网格长现场丈量，重新划定边界",
+            "调解后约定遛狗拴绳、夜间关窗",
+            "组织家庭会议，兄弟按月分担费用",
+            "约定施工时间，双方认可",
+        ],
+        days: (2, 21),
+    },
+    NeedKind {
+        category: "政策咨询",
+        weight: 20,
+        texts: &[
+            "咨询医保缴费和异地就医备案",
+            "咨询养老保险补缴",
+            "咨询孩子入学需要的材料",
+            "咨询新冠疫情期间返岗证明怎么开",
+            "咨询高龄津贴申领条件",
+        ],
+        resolutions: &[
+            "讲解政策并协助在手机上办理",
+            "陪同到社保窗口办理",
+            "提供材料清单，已办好",
+            "协助开具证明",
+            "已符合条件，协助申领",
+        ],
+        days: (1, 7),
+    },
+    NeedKind {
+        category: "医疗健康",
+        weight: 16,
+        texts: &[
+            "老人慢性病需要定期送药",
+            "术后需要上门换药",
+            "想办理家庭医生签约",
+            "行动不便，需要上门测血压血糖",
+        ],
+        resolutions: &[
+            "联系卫生室每月送药上门",
+            "联系农场医院护士上门换药",
+            "已与家庭医生团队签约",
+            "卫生室每周上门测量一次",
+        ],
+        days: (2, 14),
+    },
+    NeedKind {
+        category: "环境设施",
+        weight: 18,
+        texts: &[
+            "单元门禁坏了，陌生人随意进出",
+            "楼道灯不亮，老人上下楼不安全",
+            "下水道堵塞，污水外溢",
+            "楼前路面塌陷，雨天积水",
+            "屋顶漏雨，需要维修防水",
+        ],
+        resolutions: &[
+            "物业更换门禁锁",
+            "更换声控灯",
+            "物业疏通下水管道",
+            "农场基建科回填修补路面",
+            "房管所维修屋面防水",
+        ],
+        days: (3, 45),
+    },
+    NeedKind {
+        category: "其他",
+        weight: 6,
+        texts: &["希望组织老年人健康讲座", "想参加社区志愿服务"],
+        resolutions: &["已纳入本月活动安排", "已登记为志愿者"],
+        days: (3, 20),
+    },
+];
+
+/// The needs ledger (诉求台账): needs raised on home visits of the first half-year, with
+/// their handling, resolution and follow-up visit (回访). Drawn with its own generator so
+/// that the other files stay as they were.
+fn needs_rows(visits: &[Visit]) -> Vec<Vec<String>> {
+    let mut rng = Rng(SEED ^ 0x6E65_6564_7300);
+    let home: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| v.kind == "入户" && v.note != NOBODY && v.date <= day(2020, 6, 30))
+        .collect();
+    let mut picked: Vec<usize> = vec![];
+    while picked.len() < 42 {
+        let i = rng.below(home.len());
+        if !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    let weights: Vec<(usize, u32)> = NEEDS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i, n.weight))
+        .collect();
+    let mut rows = vec![];
+    for (k, &i) in picked.iter().enumerate() {
+        let v = home[i];
+        let c = rng.weighted(&weights);
+        let NeedKind {
+            category,
+            texts,
+            resolutions,
+            days: (lo, hi),
+            ..
+        } = NEEDS[c];
+        // Heating and winter needs only in the heating season (until mid-April).
+        let wintry = |t: &str| t.contains("暖气") || t.contains("取暖") || t.contains("冬季");
+        let mut which = rng.below(texts.len());
+        while wintry(texts[which]) && v.date > day(2020, 4, 15) {
+            which = rng.below(texts.len());
+        }
+        // About one need in eight waits on money or another office and stays open.
+        let stuck = rng.chance(0.12);
+        let started = v.date + rng.range(0, 2);
+        let resolved = v.date + rng.range(lo, hi);
+        let (status, started, resolved) = if stuck {
+            if rng.chance(0.5) {
+                ("in_progress", Some(started), None)
+            } else {
+                ("open", None, None)
+            }
+        } else if resolved > today() {
+            ("in_progress", Some(started.min(today())), None)
+        } else {
+            ("resolved", Some(started.min(resolved)), Some(resolved))
+        };
+        // Every mediated dispute is followed up; most other resolved needs too.
+        let follow_up = resolved
+            .filter(|_| c == 1 || rng.chance(0.7))
+            .map(|r| r + rng.range(3, 15))
+            .filter(|&f| f <= today());
+        let satisfaction =
+            follow_up.map(|_| rng.weighted(&[("满意", 80), ("基本满意", 16), ("不满意", 4)]));
+        rows.push(vec![
+            format!("N{:04}", k + 1),
+            v.key.clone(),
+            iso(v.date),
+            WORKERS[v.worker].0.to_string(),
+            category.to_string(),
+            texts[which].to_string(),
+            status.to_string(),
+            started.map(iso).unwrap_or_default(),
+            resolved.map(iso).unwrap_or_default(),
+            resolved
+                .map(|_| resolutions[which].to_string())
+                .unwrap_or_default(),
+            follow_up.map(iso).unwrap_or_default(),
+            satisfaction.unwrap_or("").to_string(),
+        ]);
+    }
+    rows
+}
+
 fn main() {
     let dir = std::env::args()
         .nth(1)
@@ -1093,6 +1293,11 @@ fn main() {
         "日期,户号,走访人,走访方式,走访情况,人数",
         &rows,
     );
+    csv(
+        &dir.join("needs.csv"),
+        "编号,户号,提出日期,登记人,类别,诉求,状态,办理日期,办结日期,办理结果,回访日期,满意度",
+        &needs_rows(&visits),
+    );
     fs::write(dir.join("rounds.toml"), "# 农江社区走访设置 (Nongjiang community visit settings)\n\
         # calendar: 按自然周/月/季度/半年 (ISO week, month, quarter, half-year); rolling: 按间隔 (7 days, 1/3/6 months)\n\
         name = \"农江社区\"\n\
@@ -1105,6 +1310,8 @@ fn main() {
         A **fictional** farm community for trying `rounds`: 3 grids, 25 buildings, about 600 households and 1,400 residents with\n\
         four attention levels, and the visit log from 2020-01-01 to 2020-07-20. Names are random; phone and ID numbers are fake.\n\
         Try it with `rounds --data examples/nongjiang --today 2020-07-20 due`.\n\n\
+        `needs.csv` 是诉求台账：走访中居民提出的诉求（生活困难、矛盾纠纷、政策咨询等）及其办理、办结和回访满意度。\n\
+        `needs.csv` is the needs ledger: needs raised on the visits, their handling, resolution and follow-up satisfaction.\n\n\
         重新生成 / Regenerate (deterministic, byte-identical output):\n\n    cargo run --example gen_nongjiang -- examples/nongjiang\n\n\
         网格 / Grids: 东岗网格 (DG, 1–9栋), 西岗网格 (XG, 1–8栋), 河湾网格 (HW, 1–8栋)\n\n\
         负责人（在职党员）/ Workers in charge (in-service party members):\n\n",

@@ -70,6 +70,104 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a data directory with the file headers and a commented rounds.toml.
     Init(InitArgs),
+    /// Record a resident's need (诉求) and its progress in the ledger needs.csv.
+    Need(NeedArgs),
+    /// List the needs of the ledger needs.csv, with filters.
+    Needs(NeedsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NeedArgs {
+    #[command(subcommand)]
+    pub action: NeedAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NeedAction {
+    /// Open a need raised by a household; prints its id (N0001 …).
+    Add(NeedAddArgs),
+    /// Record progress: the need is being handled, or it is resolved.
+    Update(NeedUpdateArgs),
+    /// Record the follow-up visit (回访) of a resolved need and its satisfaction.
+    FollowUp(NeedFollowUpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NeedAddArgs {
+    /// The household that raised it (a household id, or a resident's id).
+    pub household: String,
+
+    /// What the residents need, in their words.
+    #[arg(long, value_name = "T")]
+    pub text: String,
+
+    /// The category (default: the last of [needs] categories in rounds.toml, 其他).
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+
+    /// The day it was raised (default: --today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// The worker who took it up (default: the household's worker in charge).
+    #[arg(long, value_name = "V")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NeedUpdateArgs {
+    /// The need's id, as `need add` printed it.
+    pub id: String,
+
+    /// The new status: in_progress (being handled) or resolved.
+    #[arg(long, value_name = "S")]
+    pub status: String,
+
+    /// What was done (办理结果).
+    #[arg(long, value_name = "R")]
+    pub resolution: Option<String>,
+
+    /// The day of the change (default: --today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NeedFollowUpArgs {
+    /// The need's id.
+    pub id: String,
+
+    /// What the residents said: 满意, 基本满意 or 不满意 (satisfied,
+    /// basically-satisfied, dissatisfied).
+    #[arg(long, value_name = "S")]
+    pub satisfaction: String,
+
+    /// The day of the follow-up visit (default: --today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NeedsArgs {
+    /// Only needs not resolved (open or in progress).
+    #[arg(long)]
+    pub open: bool,
+
+    /// Only needs of households of this grid (repeat or separate by commas).
+    #[arg(long, value_name = "G", value_delimiter = ',')]
+    pub grid: Vec<String>,
+
+    /// Only needs raised by this worker or of households in their charge.
+    #[arg(long, value_name = "V", value_delimiter = ',')]
+    pub visitor: Vec<String>,
+
+    /// Only needs of this category.
+    #[arg(long, value_name = "C", value_delimiter = ',')]
+    pub category: Vec<String>,
+
+    /// Only needs raised more than DAYS days before --today.
+    #[arg(long, value_name = "DAYS")]
+    pub older_than: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -199,7 +297,7 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// With csv: the one section to write (summary, grids, workers, overdue,
-    /// trend). Without it, -o FILE.csv writes one file per section.
+    /// trend; needs, need-grids and need-workers with a needs ledger). Without it, -o FILE.csv writes one file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
@@ -221,6 +319,13 @@ pub enum Section {
     Overdue,
     /// Visits and compliance over the last six months.
     Trend,
+    /// Needs raised, resolved and unresolved, by category and in total
+    /// (only with a needs ledger).
+    Needs,
+    /// The same by grid.
+    NeedGrids,
+    /// Each worker's visits next to the needs they took up and resolved.
+    NeedWorkers,
 }
 
 impl Section {
@@ -239,6 +344,9 @@ impl Section {
             Section::Workers => "workers",
             Section::Overdue => "overdue",
             Section::Trend => "trend",
+            Section::Needs => "needs",
+            Section::NeedGrids => "need-grids",
+            Section::NeedWorkers => "need-workers",
         }
     }
 }

@@ -27,6 +27,17 @@ struct Raw {
     levels: BTreeMap<String, String>,
     #[serde(default)]
     import: RawImport,
+    #[serde(default)]
+    needs: RawNeeds,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNeeds {
+    /// The categories a need may have, in the order reports list them.
+    categories: Option<Vec<String>>,
+    /// Days after which an unresolved need is flagged in `due`.
+    flag_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -50,6 +61,37 @@ pub struct Config {
     pub import_columns: Vec<(String, FieldName)>,
     /// Whether the file existed.
     pub present: bool,
+    /// `[needs]`: the categories of the needs ledger and the age at which
+    /// an unresolved need is flagged.
+    pub needs: NeedsConfig,
+}
+
+/// The settings of the needs ledger (`[needs]` in rounds.toml).
+#[derive(Debug, Clone)]
+pub struct NeedsConfig {
+    /// The categories a need may have; the last one is the default.
+    pub categories: Vec<String>,
+    /// An unresolved need older than this many days is flagged.
+    pub flag_after_days: u32,
+}
+
+impl Default for NeedsConfig {
+    fn default() -> Self {
+        NeedsConfig {
+            categories: crate::needs::DEFAULT_CATEGORIES
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            flag_after_days: crate::needs::DEFAULT_FLAG_AFTER_DAYS,
+        }
+    }
+}
+
+impl NeedsConfig {
+    /// The category a need gets when none is given.
+    pub fn default_category(&self) -> &str {
+        self.categories.last().map_or("", String::as_str)
+    }
 }
 
 impl Config {
@@ -99,6 +141,32 @@ impl Config {
                 import_field(field).map_err(|m| (line, format!("[import.columns]: {m}")))?;
             import_columns.push((header.clone(), field));
         }
+        let mut needs = NeedsConfig::default();
+        if let Some(categories) = raw.needs.categories {
+            let line = line_of_key(text, "categories");
+            let categories: Vec<String> = categories.iter().map(|c| c.trim().to_string()).collect();
+            if categories.is_empty() || categories.iter().any(String::is_empty) {
+                return Err((
+                    line,
+                    "[needs]: categories must be a list of non-empty names, e.g. [\"生活困难\", \"其他\"]"
+                        .into(),
+                ));
+            }
+            if let Some(dup) = categories
+                .iter()
+                .enumerate()
+                .find(|(i, c)| categories[..*i].contains(c))
+            {
+                return Err((
+                    line,
+                    format!("[needs]: category '{}' is listed twice", dup.1),
+                ));
+            }
+            needs.categories = categories;
+        }
+        if let Some(days) = raw.needs.flag_after_days {
+            needs.flag_after_days = days;
+        }
         Ok(Config {
             name: raw.name.filter(|n| !n.trim().is_empty()),
             rules,
@@ -106,6 +174,7 @@ impl Config {
             lang: raw.lang,
             import_columns,
             present: true,
+            needs,
         })
     }
 }
@@ -235,5 +304,30 @@ mod tests {
         assert_eq!(line, Some(2));
         let (line, _) = Config::parse("policy = \"weekly\"\n").unwrap_err();
         assert_eq!(line, Some(1));
+        let (line, msg) =
+            Config::parse("[needs]\ncategories = [\"a\"]\nflag_after = 3\n").unwrap_err();
+        assert_eq!(line, Some(3));
+        assert!(msg.contains("flag_after"), "{msg}");
+    }
+
+    #[test]
+    fn needs_settings() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.needs.categories.len(), 6);
+        assert_eq!(c.needs.default_category(), "其他");
+        assert_eq!(c.needs.flag_after_days, 30);
+        let c = Config::parse("[needs]\ncategories = [\"水电\", \"其它\"]\nflag_after_days = 14\n")
+            .unwrap();
+        assert_eq!(c.needs.categories, ["水电", "其它"]);
+        assert_eq!(c.needs.flag_after_days, 14);
+        let (line, _) = Config::parse("[needs]\ncategories = [\"a\", \"a\"]\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        // The [needs] lines of the rounds.toml `init` writes, uncommented.
+        for template in [crate::cmd::init::TOML_ZH, crate::cmd::init::TOML_EN] {
+            let needs = &template[template.find("# [needs]").unwrap()..];
+            let c = Config::parse(&needs.replace("# ", "")).unwrap();
+            assert_eq!(c.needs.categories, Config::default().needs.categories);
+            assert_eq!(c.needs.flag_after_days, 30);
+        }
     }
 }

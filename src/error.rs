@@ -103,6 +103,40 @@ pub enum Reason {
     StoreLacksColumn(FieldName),
     /// rounds.toml could not be used.
     Config(String),
+    /// A need id used twice in the ledger.
+    DuplicateNeed { id: String, first_line: u64 },
+    /// A need category that rounds.toml does not list.
+    UnknownCategory { value: String, allowed: Vec<String> },
+    /// A need status that is not open, in_progress or resolved.
+    BadNeedStatus(String),
+    /// A satisfaction that is not 满意, 基本满意 or 不满意.
+    BadSatisfaction(String),
+    /// A date earlier than one it cannot precede (resolved before raised …).
+    DateBefore {
+        field: FieldName,
+        date: String,
+        other: FieldName,
+        other_date: String,
+    },
+    /// A need whose cells, or a change to it, contradict each other.
+    NeedRule(NeedRule),
+    /// No need in the ledger has this id.
+    UnknownNeed(String),
+}
+
+/// How a need can contradict itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NeedRule {
+    /// Status resolved, but no resolved date.
+    ResolvedWithoutDate,
+    /// A resolved date, but the status says otherwise.
+    DateButNotResolved,
+    /// A follow-up (or a satisfaction) on a need not resolved.
+    FollowUpUnresolved,
+    /// A satisfaction without the date of the follow-up visit.
+    SatisfactionWithoutFollowUp,
+    /// A change to a need that was resolved on this date.
+    AlreadyResolved(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -29,6 +29,10 @@ pub struct Checked<'a> {
     pub note: &'a str,
     pub persons: Option<u32>,
     pub line: u64,
+    /// A need the residents raised on the visit (the log's `need` column),
+    /// and its category; empty when none.
+    pub need: &'a str,
+    pub need_category: &'a str,
 }
 
 /// A visit waiting to be stored. Visitor names and kinds repeat across
@@ -178,6 +182,8 @@ pub fn validate<'a>(
             note: get("note"),
             persons,
             line: row.line,
+            need: get("need"),
+            need_category: get("need_category"),
         }),
         _ => Err(reasons),
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod ingest;
 pub mod model;
+pub mod needs;
 pub mod privacy;
 pub mod render;
 pub mod report;

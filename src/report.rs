@@ -278,6 +278,9 @@ pub struct Report {
     pub workers: Vec<WorkerRow>,
     pub overdue_list: Vec<OverdueRow>,
     pub trend: Vec<TrendRow>,
+    /// The needs section, when the community keeps a needs ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<crate::needs::NeedsSection>,
 }
 
 /// One period of one level that ends within the span, on or before as_of.
@@ -701,6 +704,7 @@ impl<'a> Tally<'a> {
             workers,
             overdue_list: overdue_list.into_iter().map(|(_, _, r)| r).collect(),
             trend: trend.iter().map(Tally::trend_row).collect(),
+            needs: None,
         }
     }
 }

@@ -270,7 +270,11 @@ fn xlsx_holds_the_same_numbers() {
             "分网格情况",
             "工作人员走访情况",
             "逾期及从未走访住户",
-            "近六个月走访趋势"
+            "近六个月走访趋势",
+            // The example keeps a needs ledger.
+            "诉求办理情况（分类别）",
+            "诉求办理情况（分网格）",
+            "服务次数与效果"
         ]
     );
     let summary = book.worksheet_range("分等级完成情况").unwrap();

@@ -1,6 +1,7 @@
 //! `rounds check [--strict]`
 //!
-//! Validates every data file (rounds.toml, residents.csv, visits.csv) and
+//! Validates every data file (rounds.toml, residents.csv, visits.csv and
+//! the needs ledger needs.csv when there is one) and
 //! prints each problem as `file:line: error|warning: reason`, all of them,
 //! not only the first. Errors: anything that breaks the SPEC. Warnings:
 //! members of one household who disagree on grid or building, visits to
@@ -24,6 +25,8 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let _lock = ctx.read_lock()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
     let roster = ctx.roster(Load::default(), &mut problems)?;
+    // The needs ledger, when there is one (small: read whole, either path).
+    super::need::check(ctx, &roster, &mut problems)?;
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();
@@ -94,7 +97,8 @@ fn finish(
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     let warnings = problems.len() - errors;
-    let files = 2 + usize::from(ctx.config.present);
+    let ledger = ctx.path(crate::data::needs::FILE).exists();
+    let files = 2 + usize::from(ctx.config.present) + usize::from(ledger);
     match ctx.format()? {
         ListFormat::Table => {
             for p in &problems {

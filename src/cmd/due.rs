@@ -32,7 +32,12 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     };
     let roster = ctx.roster(load, &mut problems)?;
     let last = last_visits(ctx, &roster, &mut problems)?;
+    let ledger = super::need::load(ctx, &mut problems)?;
     ctx.fail_on_errors(problems)?;
+    // With a needs ledger, each household's unresolved needs (an extra
+    // column; without one the output is as it always was).
+    let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
+    let needs = needs.as_deref();
 
     let within = args.within.or(ctx.config.window).unwrap_or(7);
     let filter = Filter {
@@ -53,8 +58,8 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     sort(&mut rows, &roster, args.sort);
 
     let written = match format {
-        ListFormat::Csv => render::csv::due(out, &roster, &rows),
-        ListFormat::Json => render::json::due(out, &roster, &rows),
+        ListFormat::Csv => render::csv::due(out, &roster, &rows, needs),
+        ListFormat::Json => render::json::due(out, &roster, &rows, needs),
         ListFormat::Table => render::table::due(
             out,
             &render::table::DueView {
@@ -65,6 +70,8 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
                 color: ctx.color,
                 terminal: ctx.terminal,
                 reveal: args.reveal,
+                needs,
+                flag_after_days: ctx.config.needs.flag_after_days,
             },
         ),
     };

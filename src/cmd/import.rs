@@ -12,6 +12,11 @@
 //! summary and rejects and writes nothing. Exit status 0, or 1 when rows
 //! were rejected; a log that cannot be read at all stops the run before
 //! anything is written.
+//!
+//! A log's optional `need` column (诉求, with `need_category` 诉求类别)
+//! opens a need in the ledger needs.csv for the visit's household, day and
+//! worker; a need already there (same household, day, worker and text) is
+//! not opened again, so importing a log twice opens nothing new.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -88,6 +93,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut summaries = Vec::new();
     let mut rejects: Vec<Vec<Reject>> = Vec::new();
     let mut repeats: Vec<Repeat> = Vec::new();
+    // Needs of the logs' `need` column, from every good row (a row that
+    // repeats a stored visit too: its need may not be stored yet).
+    let mut raised: Vec<super::need::Raised> = Vec::new();
     for (i, log) in logs.iter_mut().enumerate() {
         let mut summary = FileSummary {
             file: shown(&log.path),
@@ -118,8 +126,19 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
             };
             let Some(cols) = &cols else { break };
             summary.rows += 1;
-            match ingest::validate(&row, cols, log.kind, &roster, ctx.today) {
+            let checked = ingest::validate(&row, cols, log.kind, &roster, ctx.today)
+                .and_then(|c| need_category(ctx, c));
+            match checked {
                 Ok(checked) => {
+                    if !checked.need.is_empty() {
+                        raised.push(super::need::Raised {
+                            household: checked.household,
+                            date: checked.date,
+                            visitor: checked.visitor.to_string(),
+                            category: checked.need_category.to_string(),
+                            text: checked.need.to_string(),
+                        });
+                    }
                     if let Some(first) = batch.offer(&checked, i) {
                         summary.skipped += 1;
                         repeats.push(Repeat {
@@ -205,6 +224,10 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     } else {
         Some(format.plan(&batch, &roster, ctx.lang)?)
     };
+    // The needs the ledger does not hold yet; a ledger with errors stops
+    // the import before anything is written.
+    let needs = super::need::plan_import(ctx, &roster, &raised)?;
+    let need_ids = needs.ids.clone();
     if let Some(lock) = &lock {
         // Rejects first: if they cannot be written, nothing is imported.
         for ((log, file_rejects), summary) in logs.iter().zip(&rejects).zip(&mut summaries) {
@@ -216,13 +239,15 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         if let Some(write) = write {
             commit(ctx, write, lock)?;
         }
+        super::need::commit_import(ctx, needs, lock)?;
     }
     drop(lock);
 
     for s in &mut summaries {
         s.skips.sort_by_key(|n| n.line);
     }
-    report(ctx, args, &summaries, out)?;
+    let needs_opened = (!raised.is_empty()).then_some(need_ids.as_slice());
+    report(ctx, args, &summaries, needs_opened, out)?;
     let rejected = summaries.iter().any(|s| s.rejected > 0);
     Ok(if rejected {
         Outcome::Flagged
@@ -387,10 +412,28 @@ fn say_rejects(ctx: &Ctx, summaries: &[FileSummary]) {
     }
 }
 
+/// A need's category, when the row gives one, must be a configured one.
+fn need_category<'a>(ctx: &Ctx, c: Checked<'a>) -> Result<Checked<'a>, Vec<Reason>> {
+    let allowed = &ctx.config.needs.categories;
+    if c.need.is_empty()
+        || c.need_category.is_empty()
+        || allowed.iter().any(|a| a == c.need_category)
+    {
+        return Ok(c);
+    }
+    Err(vec![Reason::UnknownCategory {
+        value: c.need_category.to_string(),
+        allowed: allowed.clone(),
+    }])
+}
+
+/// Prints the summary; `needs_opened` are the ids of the needs opened
+/// when the logs have a `need` column.
 fn report(
     ctx: &Ctx,
     args: &ImportArgs,
     summaries: &[FileSummary],
+    needs_opened: Option<&[String]>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let lang = ctx.lang;
@@ -418,6 +461,8 @@ fn report(
                 dry_run: bool,
                 imported: usize,
                 files: &'a [FileSummary],
+                #[serde(skip_serializing_if = "Option::is_none")]
+                needs_opened: Option<&'a [String]>,
             }
             serde_json::to_writer_pretty(
                 &mut *out,
@@ -425,6 +470,7 @@ fn report(
                     dry_run: args.dry_run,
                     imported,
                     files: summaries,
+                    needs_opened,
                 },
             )
             .map_err(|e| o(e.into()))?;
@@ -469,6 +515,9 @@ fn report(
             }
             let store = ctx.path(crate::data::visits::FILE).display().to_string();
             writeln!(out, "{}", lang.import_total(imported, &store, args.dry_run)).map_err(o)?;
+            if let Some(ids) = needs_opened {
+                writeln!(out, "{}", lang.needs_imported(ids, args.dry_run)).map_err(o)?;
+            }
         }
     }
     Ok(())

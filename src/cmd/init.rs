@@ -19,7 +19,7 @@ const RESIDENTS_EN: &str =
 const VISITS_ZH: &str = "日期,户号,走访人,走访方式,走访情况,人数\r\n";
 const VISITS_EN: &str = "date,household,visitor,kind,note,persons\r\n";
 
-const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略）。
+pub(crate) const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略）。
 #
 # 社区名称，用于报告标题：
 # name = "某某社区"
@@ -39,9 +39,15 @@ const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（均可省略
 # 可以改某一等级的周期，例如黄色住户每月走访：
 # [levels]
 # yellow = "month"   # week、month、quarter、half-year、year；rolling 时也可写 "30 days"
+#
+# 诉求台账 needs.csv 的类别（最后一个是默认类别），以及诉求未办结超过多少天在
+# `rounds due` 中标出：
+# [needs]
+# categories = ["生活困难", "矛盾纠纷", "政策咨询", "医疗健康", "环境设施", "其他"]
+# flag_after_days = 30
 "#;
 
-const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all optional).
+pub(crate) const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all optional).
 #
 # The community's name, for report titles:
 # name = "Riverside Community"
@@ -61,6 +67,12 @@ const TOML_EN: &str = r#"# rounds.toml: settings of this data directory (all opt
 # A level's period can be changed, e.g. yellow households visited monthly:
 # [levels]
 # yellow = "month"   # week, month, quarter, half-year, year; with "rolling" also "30 days"
+#
+# The categories of the needs ledger needs.csv (the last one is the default), and
+# after how many days `rounds due` flags a need that is not resolved:
+# [needs]
+# categories = ["生活困难", "矛盾纠纷", "政策咨询", "医疗健康", "环境设施", "其他"]
+# flag_after_days = 30
 "#;
 
 pub fn run(dir: &Path, lang: Lang, out: &mut dyn Write) -> Result<Outcome, Error> {

@@ -5,6 +5,7 @@ pub mod check;
 pub mod due;
 pub mod import;
 pub mod init;
+pub mod need;
 pub mod report;
 pub mod visit;
 
@@ -150,6 +151,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Report(args) => report::run(&ctx, &args, out),
         Command::Import(args) => import::run(&ctx, &args, out),
         Command::Visit(args) => visit::run(&ctx, &args, out),
+        Command::Need(args) => need::run(&ctx, &args, out),
+        Command::Needs(args) => need::list(&ctx, &args, out),
         Command::Init(_) => unreachable!("handled above"),
     }
 }

@@ -149,8 +149,13 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
                 })?;
             }
         }
+        let ledger = super::need::load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
-        tally.finish(rules, &trend, args.reveal)
+        let mut report = tally.finish(rules, &trend, args.reveal);
+        report.needs = ledger.map(|l| {
+            super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
+        });
+        report
     };
     match &args.output {
         Some(path) => write_file(ctx, args, &report, format, path, out),
@@ -219,7 +224,7 @@ fn write_file(
             || "report".to_string(),
             |s| s.to_string_lossy().into_owned(),
         );
-        for section in Section::ALL {
+        for section in render::sections::present(report) {
             let file = path.with_file_name(format!("{stem}-{}.csv", section.name()));
             store::replace(
                 &file,

@@ -79,10 +79,53 @@ pub const IMPORT: Schema = Schema {
             &["情况", "备注", "走访情况", "情況", "備註", "走訪情況"],
         ),
         f("persons", &["人数", "人數"]),
+        f("need", &["诉求", "诉求内容", "訴求", "訴求內容"]),
+        f("need_category", &["诉求类别", "訴求類別"]),
     ],
     // A resident may stand for the household; the importer checks that
     // one of the two is there.
     required: &["date"],
+};
+
+/// The needs ledger (`needs.csv`): one row per need a resident raised.
+pub const NEEDS: Schema = Schema {
+    fields: &[
+        f("id", &["编号", "诉求编号", "編號", "訴求編號"]),
+        f("household", &["户号", "户编号", "戶號", "戶編號"]),
+        f("raised", &["提出日期", "反映日期", "登记日期", "登記日期"]),
+        f(
+            "raised_by",
+            &[
+                "登记人",
+                "受理人",
+                "负责人",
+                "网格员",
+                "走访人",
+                "登記人",
+                "負責人",
+                "網格員",
+                "走訪人",
+            ],
+        ),
+        f("category", &["类别", "诉求类别", "類別", "訴求類別"]),
+        f("text", &["诉求", "诉求内容", "訴求", "訴求內容"]),
+        f("status", &["状态", "办理状态", "狀態", "辦理狀態"]),
+        f("started", &["办理日期", "受理日期", "辦理日期"]),
+        f(
+            "resolved",
+            &["办结日期", "解决日期", "辦結日期", "解決日期"],
+        ),
+        f(
+            "resolution",
+            &["办理结果", "处理结果", "办结情况", "辦理結果", "處理結果"],
+        ),
+        f("follow_up", &["回访日期", "回訪日期"]),
+        f(
+            "satisfaction",
+            &["满意度", "回访满意度", "滿意度", "回訪滿意度"],
+        ),
+    ],
+    required: &["id", "household", "raised"],
 };
 
 /// Which column holds each field of a schema (by the schema's field order).

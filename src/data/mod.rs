@@ -9,6 +9,7 @@ pub mod fast;
 pub mod headers;
 pub mod index;
 pub mod logs;
+pub mod needs;
 pub mod records;
 pub mod roster;
 pub mod table;

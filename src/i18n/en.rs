@@ -2,9 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, ReportWords, level_counts};
+use super::{Catalog, DueCounts, Label, NeedWords, ReportWords, level_counts};
 use crate::data::date::DateError;
-use crate::error::{Error, Reason};
+use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
 use crate::report::SpanKind;
 
@@ -111,6 +111,38 @@ impl Catalog for En {
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
             Reason::Config(m) => m.clone(),
+            Reason::DuplicateNeed { id, first_line } => {
+                format!("need id '{id}' is used again (first on line {first_line})")
+            }
+            Reason::UnknownCategory { value, allowed } => format!(
+                "unknown category '{value}' (use one of {}; [needs] categories in rounds.toml sets them)",
+                allowed.join(", ")
+            ),
+            Reason::BadNeedStatus(v) => {
+                format!("status '{v}' is not a need's status (use open, in_progress or resolved)")
+            }
+            Reason::BadSatisfaction(v) => {
+                format!("satisfaction '{v}' is not one of 满意, 基本满意, 不满意 (satisfied, basically satisfied, dissatisfied)")
+            }
+            Reason::DateBefore { field, date, other, other_date } => {
+                format!("{field} {date} is before {other} {other_date}")
+            }
+            Reason::NeedRule(rule) => match rule {
+                NeedRule::ResolvedWithoutDate => "status resolved without a resolved date".into(),
+                NeedRule::DateButNotResolved => {
+                    "a resolved date, but the status is not resolved".into()
+                }
+                NeedRule::FollowUpUnresolved => {
+                    "a follow-up of a need that is not resolved (resolve it first)".into()
+                }
+                NeedRule::SatisfactionWithoutFollowUp => {
+                    "a satisfaction without the date of the follow-up visit".into()
+                }
+                NeedRule::AlreadyResolved(d) => format!("the need was already resolved on {d}"),
+            },
+            Reason::UnknownNeed(id) => {
+                format!("no need has the id '{id}' (`rounds needs` lists them)")
+            }
         }
     }
 
@@ -294,5 +326,91 @@ impl Catalog for En {
         format!(
             "Next: fill residents.csv (one row per person), then run: rounds --data {dir} check"
         )
+    }
+
+    fn need_words(&self) -> &'static NeedWords {
+        &NeedWords {
+            id: "id",
+            household: "household",
+            grid: "grid",
+            raised: "raised",
+            raised_by: "raised by",
+            category: "category",
+            text: "need",
+            status: "status",
+            days_open: "days",
+            resolved_on: "resolved",
+            resolution: "resolution",
+            follow_up: "follow-up",
+            satisfaction: "satisfaction",
+            open: "open",
+            in_progress: "in progress",
+            resolved: "resolved",
+            satisfied: "satisfied",
+            basically_satisfied: "basically satisfied",
+            dissatisfied: "dissatisfied",
+            open_needs: "needs",
+            none_listed: "No need is listed.",
+            by_category: "Needs by category",
+            by_grid: "Needs by grid",
+            by_worker: "Service and results by worker",
+            raised_in_period: "raised",
+            of_them_resolved: "of them resolved",
+            of_them_in_progress: "in progress",
+            of_them_open: "open",
+            resolved_in_period: "resolved in period",
+            unresolved_at_end: "unresolved at end",
+            over_limit: "open too long",
+            median_days: "median days",
+            follow_ups: "follow-ups",
+            satisfaction_rate: "satisfied",
+            worker: "worker",
+            visits: "visits",
+            total: "total",
+        }
+    }
+
+    fn need_opened(&self, id: &str, household: &str) -> String {
+        format!("opened need {id} for {household}")
+    }
+
+    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String {
+        format!("need {id} is now {}", self.need_words().status(status))
+    }
+
+    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+        format!(
+            "recorded the follow-up of need {id}: {}",
+            self.need_words().satisfaction(satisfaction)
+        )
+    }
+
+    fn needs_imported(&self, ids: &[String], dry_run: bool) -> String {
+        let n = ids.len();
+        let s = if n == 1 { "" } else { "s" };
+        match (dry_run, n) {
+            (true, _) => format!("dry run: {n} need{s} would be opened in needs.csv"),
+            (false, 0) => "0 needs opened".into(),
+            (false, _) => format!("{n} need{s} opened in needs.csv: {}", ids.join(", ")),
+        }
+    }
+
+    fn open_needs_cell(&self, count: u32, flagged_days: Option<i64>) -> String {
+        match (count, flagged_days) {
+            (0, _) => String::new(),
+            (n, Some(days)) => format!("{n} open, {days} d!"),
+            (n, None) => format!("{n} open"),
+        }
+    }
+
+    fn open_needs_summary(&self, households: usize, flagged: usize, limit: u32) -> String {
+        format!(
+            "open needs: {households} listed household{} ({flagged} open more than {limit} days, marked !)",
+            if households == 1 { "" } else { "s" }
+        )
+    }
+
+    fn needs_listed(&self, listed: usize, unresolved: usize) -> String {
+        format!("{listed} listed, {unresolved} of them unresolved")
     }
 }

@@ -75,6 +75,72 @@ pub struct ReportWords {
     pub masked_note: &'static str,
 }
 
+/// The words of the needs ledger: its list, its columns in `due` and its
+/// section of the report, in one language.
+#[derive(Debug)]
+pub struct NeedWords {
+    pub id: &'static str,
+    pub household: &'static str,
+    pub grid: &'static str,
+    pub raised: &'static str,
+    pub raised_by: &'static str,
+    pub category: &'static str,
+    pub text: &'static str,
+    pub status: &'static str,
+    pub days_open: &'static str,
+    pub resolved_on: &'static str,
+    pub resolution: &'static str,
+    pub follow_up: &'static str,
+    pub satisfaction: &'static str,
+    pub open: &'static str,
+    pub in_progress: &'static str,
+    pub resolved: &'static str,
+    pub satisfied: &'static str,
+    pub basically_satisfied: &'static str,
+    pub dissatisfied: &'static str,
+    /// The `due` table's column.
+    pub open_needs: &'static str,
+    pub none_listed: &'static str,
+    /// Report section titles.
+    pub by_category: &'static str,
+    pub by_grid: &'static str,
+    pub by_worker: &'static str,
+    /// Report columns.
+    pub raised_in_period: &'static str,
+    pub of_them_resolved: &'static str,
+    pub of_them_in_progress: &'static str,
+    pub of_them_open: &'static str,
+    pub resolved_in_period: &'static str,
+    pub unresolved_at_end: &'static str,
+    pub over_limit: &'static str,
+    pub median_days: &'static str,
+    pub follow_ups: &'static str,
+    pub satisfaction_rate: &'static str,
+    pub worker: &'static str,
+    pub visits: &'static str,
+    pub total: &'static str,
+}
+
+impl NeedWords {
+    pub fn status(&self, s: crate::needs::NeedStatus) -> &'static str {
+        use crate::needs::NeedStatus;
+        match s {
+            NeedStatus::Open => self.open,
+            NeedStatus::InProgress => self.in_progress,
+            NeedStatus::Resolved => self.resolved,
+        }
+    }
+
+    pub fn satisfaction(&self, s: crate::needs::Satisfaction) -> &'static str {
+        use crate::needs::Satisfaction;
+        match s {
+            Satisfaction::Satisfied => self.satisfied,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied,
+            Satisfaction::Dissatisfied => self.dissatisfied,
+        }
+    }
+}
+
 /// Counts for the summary line under the `due` table.
 #[derive(Debug, Clone, Default)]
 pub struct DueCounts {
@@ -118,6 +184,20 @@ pub trait Catalog: Sync {
     fn init_created(&self, path: &str) -> String;
     fn init_kept(&self, path: &str) -> String;
     fn init_next(&self, dir: &str) -> String;
+    fn need_words(&self) -> &'static NeedWords;
+    /// `need add` (and an import) opened a need.
+    fn need_opened(&self, id: &str, household: &str) -> String;
+    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String;
+    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String;
+    /// The needs an import opened (ids), or would open in a dry run.
+    fn needs_imported(&self, ids: &[String], dry_run: bool) -> String;
+    /// A `due` cell: how many needs are open, and for how long the oldest
+    /// when that is past the limit.
+    fn open_needs_cell(&self, count: u32, flagged_days: Option<i64>) -> String;
+    /// The line under the `due` table when the ledger exists.
+    fn open_needs_summary(&self, households: usize, flagged: usize, limit: u32) -> String;
+    /// The line under the `needs` list.
+    fn needs_listed(&self, listed: usize, unresolved: usize) -> String;
 }
 
 impl Lang {
@@ -229,6 +309,31 @@ impl Lang {
     }
     pub fn init_next(self, dir: &str) -> String {
         self.catalog().init_next(dir)
+    }
+    pub fn need_words(self) -> &'static NeedWords {
+        self.catalog().need_words()
+    }
+    pub fn need_opened(self, id: &str, household: &str) -> String {
+        self.catalog().need_opened(id, household)
+    }
+    pub fn need_updated(self, id: &str, status: crate::needs::NeedStatus) -> String {
+        self.catalog().need_updated(id, status)
+    }
+    pub fn need_followed_up(self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+        self.catalog().need_followed_up(id, satisfaction)
+    }
+    pub fn needs_imported(self, ids: &[String], dry_run: bool) -> String {
+        self.catalog().needs_imported(ids, dry_run)
+    }
+    pub fn open_needs_cell(self, count: u32, flagged_days: Option<i64>) -> String {
+        self.catalog().open_needs_cell(count, flagged_days)
+    }
+    pub fn open_needs_summary(self, households: usize, flagged: usize, limit: u32) -> String {
+        self.catalog()
+            .open_needs_summary(households, flagged, limit)
+    }
+    pub fn needs_listed(self, listed: usize, unresolved: usize) -> String {
+        self.catalog().needs_listed(listed, unresolved)
     }
 }
 

@@ -2,9 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, ReportWords, level_counts};
+use super::{Catalog, DueCounts, Label, NeedWords, ReportWords, level_counts};
 use crate::data::date::DateError;
-use crate::error::{Error, Reason};
+use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
 use crate::report::SpanKind;
 
@@ -31,6 +31,18 @@ fn field(f: &str) -> &str {
         "note" => "走访情况",
         "persons" => "人数",
         "resident" => "居民编号",
+        "raised" => "提出日期",
+        "raised_by" => "登记人",
+        "category" => "类别",
+        "text" => "诉求",
+        "status" => "状态",
+        "started" => "办理日期",
+        "resolved" => "办结日期",
+        "resolution" => "办理结果",
+        "follow_up" => "回访日期",
+        "satisfaction" => "满意度",
+        "need" => "诉求",
+        "need_category" => "诉求类别",
         other => other,
     }
 }
@@ -178,6 +190,30 @@ impl Catalog for Zh {
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
             Reason::Config(m) => m.clone(),
+            Reason::DuplicateNeed { id, first_line } => {
+                format!("诉求编号“{id}”重复（第 {first_line} 行已使用）")
+            }
+            Reason::UnknownCategory { value, allowed } => format!(
+                "未知的诉求类别“{value}”（可用：{}；在 rounds.toml 的 [needs] categories 中设置）",
+                allowed.join("、")
+            ),
+            Reason::BadNeedStatus(v) => {
+                format!("状态“{v}”无效（应为 open 待办理、in_progress 办理中 或 resolved 已办结）")
+            }
+            Reason::BadSatisfaction(v) => format!("满意度“{v}”无效（应为 满意、基本满意 或 不满意）"),
+            Reason::DateBefore { field: f, date, other, other_date } => format!(
+                "{} {date} 早于{} {other_date}",
+                field(f),
+                field(other)
+            ),
+            Reason::NeedRule(rule) => match rule {
+                NeedRule::ResolvedWithoutDate => "状态为已办结，但没有办结日期".into(),
+                NeedRule::DateButNotResolved => "填了办结日期，但状态不是已办结".into(),
+                NeedRule::FollowUpUnresolved => "诉求尚未办结，不能回访（请先办结）".into(),
+                NeedRule::SatisfactionWithoutFollowUp => "填了满意度，但没有回访日期".into(),
+                NeedRule::AlreadyResolved(d) => format!("该诉求已于 {d} 办结"),
+            },
+            Reason::UnknownNeed(id) => format!("没有编号为“{id}”的诉求（`rounds needs` 可列出全部）"),
         }
     }
 
@@ -362,5 +398,89 @@ impl Catalog for Zh {
         format!(
             "下一步：在 residents.csv 中填写居民名册（每人一行），然后运行：rounds --data {dir} check"
         )
+    }
+
+    fn need_words(&self) -> &'static NeedWords {
+        &NeedWords {
+            id: "编号",
+            household: "户号",
+            grid: "网格",
+            raised: "提出日期",
+            raised_by: "登记人",
+            category: "类别",
+            text: "诉求",
+            status: "状态",
+            days_open: "天数",
+            resolved_on: "办结日期",
+            resolution: "办理结果",
+            follow_up: "回访日期",
+            satisfaction: "满意度",
+            open: "待办理",
+            in_progress: "办理中",
+            resolved: "已办结",
+            satisfied: "满意",
+            basically_satisfied: "基本满意",
+            dissatisfied: "不满意",
+            open_needs: "诉求",
+            none_listed: "没有符合条件的诉求。",
+            by_category: "诉求办理情况（分类别）",
+            by_grid: "诉求办理情况（分网格）",
+            by_worker: "服务次数与效果",
+            raised_in_period: "新提出",
+            of_them_resolved: "其中办结",
+            of_them_in_progress: "其中在办",
+            of_them_open: "其中待办",
+            resolved_in_period: "本期办结",
+            unresolved_at_end: "期末未结",
+            over_limit: "超期未结",
+            median_days: "中位办结天数",
+            follow_ups: "回访",
+            satisfaction_rate: "满意率",
+            worker: "工作人员",
+            visits: "走访人次",
+            total: "合计",
+        }
+    }
+
+    fn need_opened(&self, id: &str, household: &str) -> String {
+        format!("已登记诉求 {id}（{household}）")
+    }
+
+    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String {
+        format!("诉求 {id} 已改为{}", self.need_words().status(status))
+    }
+
+    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+        format!(
+            "已记录诉求 {id} 的回访：{}",
+            self.need_words().satisfaction(satisfaction)
+        )
+    }
+
+    fn needs_imported(&self, ids: &[String], dry_run: bool) -> String {
+        let n = ids.len();
+        match (dry_run, n) {
+            (true, _) => format!("试运行：将在 needs.csv 中登记 {n} 条诉求"),
+            (false, 0) => "未登记新的诉求".into(),
+            (false, _) => format!("已在 needs.csv 中登记 {n} 条诉求：{}", ids.join("、")),
+        }
+    }
+
+    fn open_needs_cell(&self, count: u32, flagged_days: Option<i64>) -> String {
+        match (count, flagged_days) {
+            (0, _) => String::new(),
+            (n, Some(days)) => format!("{n} 件未办结，已 {days} 天！"),
+            (n, None) => format!("{n} 件未办结"),
+        }
+    }
+
+    fn open_needs_summary(&self, households: usize, flagged: usize, limit: u32) -> String {
+        format!(
+            "有未办结诉求：列出的住户中 {households} 户（其中 {flagged} 户超过 {limit} 天，标有！）"
+        )
+    }
+
+    fn needs_listed(&self, listed: usize, unresolved: usize) -> String {
+        format!("列出 {listed} 条诉求，其中未办结 {unresolved} 条")
     }
 }

@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::model::DueRow;
+use crate::needs::{ListedNeed, OpenNeeds};
 
 /// The columns of `rounds due --format csv` (SPEC's at least, in order,
 /// then the address and worker).
@@ -49,25 +50,87 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
+/// `due` as csv. With a needs ledger (`needs`, by household index) each
+/// row ends with `open_needs`, the count of its unresolved needs: a column
+/// added last, so scripts that read the SPEC's columns keep working.
+pub fn due(
+    out: &mut dyn Write,
+    roster: &Roster,
+    rows: &[DueRow],
+    needs: Option<&[OpenNeeds]>,
+) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(DUE_COLUMNS).map_err(io_error)?;
+    let mut header = DUE_COLUMNS.to_vec();
+    if needs.is_some() {
+        header.push("open_needs");
+    }
+    w.write_record(&header).map_err(io_error)?;
     for r in rows {
         let h = roster.household(r.household);
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let open = needs.map(|n| n[r.household].count.to_string());
+        w.write_record(
+            [
+                safe_cell(h.id()).as_ref(),
+                r.level.word(),
+                &safe_cell(h.grid()),
+                &safe_cell(h.building()),
+                &safe_cell(h.unit()),
+                &safe_cell(h.room()),
+                &safe_cell(h.visitor()),
+                &r.last_visit.map(iso).unwrap_or_default(),
+                &r.deadline.date().map(iso).unwrap_or_default(),
+                r.standing.status.word(),
+                &num(r.standing.days_overdue),
+                &num(r.standing.days_left),
+            ]
+            .into_iter()
+            .chain(open.as_deref()),
+        )
+        .map_err(io_error)?;
+    }
+    w.flush()
+}
+
+/// The columns of `rounds needs --format csv`.
+pub const NEEDS_COLUMNS: [&str; 14] = [
+    "id",
+    "household",
+    "grid",
+    "raised",
+    "raised_by",
+    "category",
+    "text",
+    "status",
+    "started",
+    "resolved",
+    "resolution",
+    "follow_up",
+    "satisfaction",
+    "days_open",
+];
+
+/// `rounds needs` as csv.
+pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(NEEDS_COLUMNS).map_err(io_error)?;
+    for l in listed {
+        let o = |d: &Option<String>| d.clone().unwrap_or_default();
         w.write_record([
-            safe_cell(h.id()).as_ref(),
-            r.level.word(),
-            &safe_cell(h.grid()),
-            &safe_cell(h.building()),
-            &safe_cell(h.unit()),
-            &safe_cell(h.room()),
-            &safe_cell(h.visitor()),
-            &r.last_visit.map(iso).unwrap_or_default(),
-            &r.deadline.date().map(iso).unwrap_or_default(),
-            r.standing.status.word(),
-            &num(r.standing.days_overdue),
-            &num(r.standing.days_left),
+            safe_cell(l.id).as_ref(),
+            &safe_cell(l.household),
+            &safe_cell(l.grid),
+            &l.raised,
+            &safe_cell(l.raised_by),
+            &safe_cell(l.category),
+            &safe_cell(l.text),
+            l.status.word(),
+            &o(&l.started),
+            &o(&l.resolved),
+            &safe_cell(l.resolution),
+            &o(&l.follow_up),
+            l.satisfaction.unwrap_or(""),
+            &l.days_open.to_string(),
         ])
         .map_err(io_error)?;
     }

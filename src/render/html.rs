@@ -56,7 +56,7 @@ svg { display: block; width: 100%; height: auto; margin: 4px 0 10px; }
 svg text { font-family: inherit; }
 table { width: 100%; border-collapse: collapse; margin: 4px 0 8px; font-size: 12.5px; }
 th, td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
-th { background: #f0f4f8; color: #243b53; font-weight: 600; }
+th { background: #f0f4f8; color: #243b53; font-weight: 600; white-space: normal; word-break: keep-all; vertical-align: bottom; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; }
 tr.total td { font-weight: 700; border-top: 2px solid #bcccdc; }
@@ -338,9 +338,23 @@ pub fn report(
     table_html(&mut page, &sections::trend(r, who), w.none, false);
     page.push_str("</section>\n");
 
-    for table in [sections::workers(r, who), sections::overdue(r, who)] {
+    let needs = sections::present(r)
+        .into_iter()
+        .filter(|s| !crate::cli::Section::ALL.contains(s))
+        .map(|s| {
+            // The needs by category and by grid end with their total.
+            let total = s != crate::cli::Section::NeedWorkers;
+            (sections::section(r, s, who), total)
+        });
+    for (table, total) in [
+        (sections::workers(r, who), false),
+        (sections::overdue(r, who), false),
+    ]
+    .into_iter()
+    .chain(needs)
+    {
         let _ = write!(page, "<section>\n<h2>{}</h2>\n", esc(&table.title));
-        table_html(&mut page, &table, w.none, false);
+        table_html(&mut page, &table, w.none, total);
         page.push_str("</section>\n");
     }
     let _ = write!(

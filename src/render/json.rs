@@ -22,9 +22,18 @@ struct DueJson<'a> {
     status: Status,
     days_overdue: Option<i64>,
     days_left: Option<i64>,
+    /// Unresolved needs, only with a needs ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_needs: Option<u32>,
 }
 
-pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Result<()> {
+/// `due` as json; with a needs ledger each row gains `open_needs`.
+pub fn due(
+    out: &mut dyn Write,
+    roster: &Roster,
+    rows: &[DueRow],
+    needs: Option<&[crate::needs::OpenNeeds]>,
+) -> std::io::Result<()> {
     let items: Vec<DueJson<'_>> = rows
         .iter()
         .map(|r| {
@@ -42,10 +51,17 @@ pub fn due(out: &mut dyn Write, roster: &Roster, rows: &[DueRow]) -> std::io::Re
                 status: r.standing.status,
                 days_overdue: r.standing.days_overdue,
                 days_left: r.standing.days_left,
+                open_needs: needs.map(|n| n[r.household].count),
             }
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// `rounds needs` as json.
+pub fn needs(out: &mut dyn Write, listed: &[crate::needs::ListedNeed<'_>]) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, listed)?;
     writeln!(out)
 }
 

@@ -28,7 +28,7 @@ pub fn report(
     for (label, n) in sections::headline(r, lang) {
         writeln!(out, "- {label}: **{n}**")?;
     }
-    for section in crate::cli::Section::ALL {
+    for section in sections::present(r) {
         let table = sections::section(r, section, Audience::People(lang));
         writeln!(out)?;
         writeln!(out, "## {}", table.title)?;

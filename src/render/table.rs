@@ -10,6 +10,7 @@ use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
+use crate::needs::{ListedNeed, NeedStatus, Satisfaction};
 use crate::privacy;
 
 /// Columns under one rule below the header: light enough to read a long
@@ -76,6 +77,10 @@ pub struct DueView<'a> {
     pub terminal: bool,
     /// Show names and phone numbers in full.
     pub reveal: bool,
+    /// With a needs ledger: each household's unresolved needs.
+    pub needs: Option<&'a [crate::needs::OpenNeeds]>,
+    /// An unresolved need older than this many days is flagged.
+    pub flag_after_days: u32,
 }
 
 pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
@@ -85,7 +90,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         return writeln!(out, "{}", lang.due_summary(v.counts));
     }
     let mut t = new_table(v.color, v.terminal);
-    t.set_header(header(
+    let mut head = header(
         &[
             Label::Household,
             Label::Level,
@@ -99,7 +104,16 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         ],
         lang,
         v.color,
-    ));
+    );
+    if v.needs.is_some() {
+        let label = Cell::new(lang.need_words().open_needs);
+        head.push(if v.color {
+            label.add_attribute(Attribute::Bold)
+        } else {
+            label
+        });
+    }
+    t.set_header(head);
     for r in v.rows {
         let h = v.roster.household(r.household);
         let contact = r
@@ -129,7 +143,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
                 Status::Ok => status_cell,
             };
         }
-        t.add_row(vec![
+        let mut cells = vec![
             Cell::new(plain(h.id())),
             level,
             Cell::new(plain(&h.address())),
@@ -143,10 +157,127 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             Cell::new(r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
             status_cell,
             Cell::new(days),
-        ]);
+        ];
+        if let Some(needs) = v.needs {
+            let open = needs[r.household];
+            let flagged = open.flagged(v.flag_after_days);
+            let cell =
+                Cell::new(lang.open_needs_cell(open.count, flagged.then_some(open.oldest_days)));
+            cells.push(if v.color && flagged {
+                cell.fg(Color::Red).add_attribute(Attribute::Bold)
+            } else {
+                cell
+            });
+        }
+        t.add_row(cells);
     }
     writeln!(out, "{t}")?;
-    writeln!(out, "{}", lang.due_summary(v.counts))
+    writeln!(out, "{}", lang.due_summary(v.counts))?;
+    if let Some(needs) = v.needs {
+        let open = v.rows.iter().map(|r| needs[r.household]);
+        let (with, flagged) = open.fold((0, 0), |(w, f), o| {
+            (
+                w + usize::from(o.count > 0),
+                f + usize::from(o.flagged(v.flag_after_days)),
+            )
+        });
+        if with > 0 {
+            writeln!(
+                out,
+                "{}",
+                lang.open_needs_summary(with, flagged, v.flag_after_days)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// How a table is shown: the language, colour, and whether it is for a
+/// terminal (to fit its width).
+pub struct Look {
+    pub lang: Lang,
+    pub color: bool,
+    pub terminal: bool,
+}
+
+/// A table of plain text cells under `labels` (text from the data is
+/// kept from the terminal's control characters).
+fn plain_table(
+    out: &mut dyn Write,
+    labels: &[&str],
+    rows: &[Vec<String>],
+    color: bool,
+    terminal: bool,
+) -> std::io::Result<()> {
+    let mut t = new_table(color, terminal);
+    t.set_header(labels.iter().map(|l| {
+        let c = Cell::new(l);
+        if color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    for row in rows {
+        t.add_row(row.iter().map(|c| Cell::new(plain(c))));
+    }
+    writeln!(out, "{t}")
+}
+
+/// `rounds needs` for people: the list, and how many are unresolved.
+pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std::io::Result<()> {
+    let w = look.lang.need_words();
+    if listed.is_empty() {
+        return writeln!(out, "{}", w.none_listed);
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|l| {
+            let outcome = match (&l.resolved, l.satisfaction) {
+                (Some(_), Some(s)) => format!(
+                    "{} · {}",
+                    l.resolution,
+                    w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
+                ),
+                _ => l.resolution.to_string(),
+            };
+            vec![
+                l.id.to_string(),
+                l.household.to_string(),
+                l.grid.to_string(),
+                l.raised.clone(),
+                l.raised_by.to_string(),
+                l.category.to_string(),
+                w.status(l.status).to_string(),
+                l.days_open.to_string(),
+                l.text.to_string(),
+                outcome.trim_start_matches(" · ").to_string(),
+            ]
+        })
+        .collect();
+    plain_table(
+        out,
+        &[
+            w.id,
+            w.household,
+            w.grid,
+            w.raised,
+            w.raised_by,
+            w.category,
+            w.status,
+            w.days_open,
+            w.text,
+            w.resolution,
+        ],
+        &rows,
+        look.color,
+        look.terminal,
+    )?;
+    let unresolved = listed
+        .iter()
+        .filter(|l| l.status != NeedStatus::Resolved)
+        .count();
+    writeln!(out, "{}", look.lang.needs_listed(listed.len(), unresolved))
 }
 
 /// The report for a terminal: title, key figures, then each section.
@@ -169,7 +300,7 @@ pub fn report(
         .collect();
     writeln!(out, "{}", figures.join(" · "))?;
     let who = Audience::People(lang);
-    for section in crate::cli::Section::ALL {
+    for section in sections::present(r) {
         let table = sections::section(r, section, who);
         writeln!(out)?;
         writeln!(out, "{}", table.title)?;

@@ -23,7 +23,7 @@ pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>
     let title_format = Format::new().set_bold().set_font_size(14);
     let percent = Format::new().set_num_format("0.0%");
     let w = lang.report_words();
-    for (i, section) in crate::cli::Section::ALL.iter().enumerate() {
+    for (i, section) in sections::present(r).iter().enumerate() {
         let table = sections::section(r, *section, Audience::People(lang));
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&table.title))?;
@@ -77,7 +77,10 @@ pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>
                     Value::Days(Some(d)) => {
                         sheet.write_number(y, x, *d as f64)?;
                     }
-                    Value::Rate(None) | Value::Days(None) => {}
+                    Value::Decimal(Some(n)) => {
+                        sheet.write_number(y, x, *n)?;
+                    }
+                    Value::Rate(None) | Value::Days(None) | Value::Decimal(None) => {}
                 }
             }
         }

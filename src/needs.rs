@@ -1,0 +1,696 @@
+//! The needs ledger (诉求台账) as plain data: a need a resident raised,
+//! where it stands on any day, and what `due` and `report` count from the
+//! ledger. No I/O: `data::needs` reads and writes the file.
+//!
+//! A need's standing on day d follows from its dates, so that `--today`
+//! replays any past day: resolved once its `resolved` date has come; in
+//! progress once its `started` date has come (a need recorded as in
+//! progress or resolved without a `started` date counts as in progress
+//! from the day it was raised); open before that.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{NeedRule, Reason};
+
+/// The categories of rounds.toml's default `[needs] categories`.
+pub const DEFAULT_CATEGORIES: [&str; 6] = [
+    "生活困难",
+    "矛盾纠纷",
+    "政策咨询",
+    "医疗健康",
+    "环境设施",
+    "其他",
+];
+
+/// An unresolved need older than this many days is flagged in `due`.
+pub const DEFAULT_FLAG_AFTER_DAYS: u32 = 30;
+
+/// Where a need stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedStatus {
+    Open,
+    InProgress,
+    Resolved,
+}
+
+impl NeedStatus {
+    pub const ALL: [NeedStatus; 3] = [
+        NeedStatus::Open,
+        NeedStatus::InProgress,
+        NeedStatus::Resolved,
+    ];
+
+    /// The machine word, as the ledger stores it.
+    pub fn word(self) -> &'static str {
+        match self {
+            NeedStatus::Open => "open",
+            NeedStatus::InProgress => "in_progress",
+            NeedStatus::Resolved => "resolved",
+        }
+    }
+
+    /// The machine word in any case, or a Chinese word for it.
+    pub fn parse(text: &str) -> Option<NeedStatus> {
+        let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Some(match t.as_str() {
+            "open" | "待办理" | "待办" | "未办理" | "未解决" => NeedStatus::Open,
+            "in_progress" | "inprogress" | "办理中" | "处理中" | "辦理中" => {
+                NeedStatus::InProgress
+            }
+            "resolved" | "已办结" | "办结" | "已解决" | "辦結" | "已辦結" => {
+                NeedStatus::Resolved
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// What a resident said of the outcome on the follow-up visit (回访).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    Satisfied,
+    BasicallySatisfied,
+    Dissatisfied,
+}
+
+impl Satisfaction {
+    /// The word the ledger stores (the form's own words).
+    pub fn stored(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "满意",
+            Satisfaction::BasicallySatisfied => "基本满意",
+            Satisfaction::Dissatisfied => "不满意",
+        }
+    }
+
+    /// The machine word of csv and json output.
+    pub fn word(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::BasicallySatisfied => "basically_satisfied",
+            Satisfaction::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Satisfaction> {
+        let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Some(match t.as_str() {
+            "满意" | "滿意" | "satisfied" => Satisfaction::Satisfied,
+            "基本满意" | "基本滿意" | "basically_satisfied" | "fairly_satisfied" => {
+                Satisfaction::BasicallySatisfied
+            }
+            "不满意" | "不滿意" | "dissatisfied" | "unsatisfied" | "not_satisfied" => {
+                Satisfaction::Dissatisfied
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub id: String,
+    pub household: String,
+    pub raised: NaiveDate,
+    /// The worker who took the need up.
+    pub raised_by: String,
+    pub category: String,
+    pub text: String,
+    /// The status as recorded.
+    pub status: NeedStatus,
+    /// The day work on it began.
+    pub started: Option<NaiveDate>,
+    pub resolved: Option<NaiveDate>,
+    pub resolution: String,
+    /// The day of the follow-up visit (回访).
+    pub follow_up: Option<NaiveDate>,
+    pub satisfaction: Option<Satisfaction>,
+    /// The physical line of the row in the ledger.
+    pub line: u64,
+}
+
+impl Need {
+    /// A need just raised: open, nothing done yet.
+    pub fn open(
+        id: String,
+        household: String,
+        raised: NaiveDate,
+        raised_by: String,
+        category: String,
+        text: String,
+    ) -> Need {
+        Need {
+            id,
+            household,
+            raised,
+            raised_by,
+            category,
+            text,
+            status: NeedStatus::Open,
+            started: None,
+            resolved: None,
+            resolution: String::new(),
+            follow_up: None,
+            satisfaction: None,
+            line: 0,
+        }
+    }
+
+    /// Where the need stands on day `d`; `None` before it was raised.
+    pub fn status_on(&self, d: NaiveDate) -> Option<NeedStatus> {
+        if self.raised > d {
+            return None;
+        }
+        Some(if self.resolved.is_some_and(|r| r <= d) {
+            NeedStatus::Resolved
+        } else if self.started.is_some_and(|s| s <= d)
+            || (self.started.is_none() && self.status != NeedStatus::Open)
+        {
+            NeedStatus::InProgress
+        } else {
+            NeedStatus::Open
+        })
+    }
+
+    /// Whether the need was raised by `d` and not resolved on `d`.
+    pub fn unresolved_on(&self, d: NaiveDate) -> bool {
+        matches!(
+            self.status_on(d),
+            Some(NeedStatus::Open | NeedStatus::InProgress)
+        )
+    }
+
+    /// Days from raising to resolution, or to `d` while unresolved.
+    pub fn days_open(&self, d: NaiveDate) -> i64 {
+        let end = self.resolved.filter(|r| *r <= d).unwrap_or(d);
+        (end - self.raised).num_days()
+    }
+
+    /// What contradicts itself in the need: a date before the one it
+    /// follows, a status its dates deny, a follow-up of an unresolved need.
+    pub fn problems(&self) -> Vec<Reason> {
+        let mut out = Vec::new();
+        let before = |field, date: NaiveDate, other, other_date: NaiveDate| Reason::DateBefore {
+            field,
+            date: crate::data::date::iso(date),
+            other,
+            other_date: crate::data::date::iso(other_date),
+        };
+        if let Some(s) = self.started
+            && s < self.raised
+        {
+            out.push(before("started", s, "raised", self.raised));
+        }
+        if let Some(r) = self.resolved {
+            if r < self.raised {
+                out.push(before("resolved", r, "raised", self.raised));
+            } else if let Some(s) = self.started.filter(|s| r < *s) {
+                out.push(before("resolved", r, "started", s));
+            }
+        }
+        match (self.status, self.resolved) {
+            (NeedStatus::Resolved, None) => {
+                out.push(Reason::NeedRule(NeedRule::ResolvedWithoutDate))
+            }
+            (NeedStatus::Open | NeedStatus::InProgress, Some(_)) => {
+                out.push(Reason::NeedRule(NeedRule::DateButNotResolved))
+            }
+            _ => {}
+        }
+        if self.status != NeedStatus::Resolved
+            && (self.follow_up.is_some() || self.satisfaction.is_some())
+        {
+            out.push(Reason::NeedRule(NeedRule::FollowUpUnresolved));
+        } else if let (Some(f), Some(r)) = (self.follow_up, self.resolved)
+            && f < r
+        {
+            out.push(before("follow_up", f, "resolved", r));
+        }
+        if self.satisfaction.is_some() && self.follow_up.is_none() {
+            out.push(Reason::NeedRule(NeedRule::SatisfactionWithoutFollowUp));
+        }
+        out
+    }
+}
+
+/// The next id after those of `needs`: `N` and four digits or more
+/// (N0001, N0002 …), one more than the highest such id.
+pub fn next_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let highest = ids
+        .into_iter()
+        .filter_map(|id| {
+            let digits = id.strip_prefix('N')?;
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse::<u64>().ok())
+                .flatten()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("N{:04}", highest + 1)
+}
+
+/// A need as `rounds needs` lists it: as it stood on --today, with its
+/// household's grid.
+#[derive(Debug, Serialize)]
+pub struct ListedNeed<'a> {
+    pub id: &'a str,
+    pub household: &'a str,
+    pub grid: &'a str,
+    pub raised: String,
+    pub raised_by: &'a str,
+    pub category: &'a str,
+    pub text: &'a str,
+    /// On --today.
+    pub status: NeedStatus,
+    pub started: Option<String>,
+    pub resolved: Option<String>,
+    pub resolution: &'a str,
+    pub follow_up: Option<String>,
+    pub satisfaction: Option<&'static str>,
+    /// Days from raising to resolution, or to --today while unresolved.
+    pub days_open: i64,
+}
+
+/// A household's unresolved needs on a day, for `due`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenNeeds {
+    pub count: u32,
+    /// Days the oldest of them has been open.
+    pub oldest_days: i64,
+}
+
+impl OpenNeeds {
+    /// Whether the oldest has been open longer than `limit` days.
+    pub fn flagged(&self, limit: u32) -> bool {
+        self.count > 0 && self.oldest_days > i64::from(limit)
+    }
+}
+
+/// The unresolved needs of each household on `today`.
+pub fn open_by_household(needs: &[Need], today: NaiveDate) -> BTreeMap<&str, OpenNeeds> {
+    let mut out: BTreeMap<&str, OpenNeeds> = BTreeMap::new();
+    for n in needs.iter().filter(|n| n.unresolved_on(today)) {
+        let e = out.entry(n.household.as_str()).or_default();
+        e.count += 1;
+        e.oldest_days = e.oldest_days.max(n.days_open(today));
+    }
+    out
+}
+
+/// What a set of needs adds up to over a report's span.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NeedCounts {
+    /// Needs raised in the span.
+    pub raised: u64,
+    /// Of those raised in the span: where they stand at its end.
+    pub raised_resolved: u64,
+    pub raised_in_progress: u64,
+    pub raised_open: u64,
+    /// Needs resolved in the span, whenever they were raised.
+    pub resolved: u64,
+    /// Every need unresolved at the span's end (open and in progress).
+    pub unresolved_at_end: u64,
+    pub in_progress_at_end: u64,
+    pub open_at_end: u64,
+    /// Unresolved at the end and open longer than the flag limit.
+    pub unresolved_over_limit: u64,
+    /// The median of the days from raising to resolution of the needs
+    /// resolved in the span.
+    pub median_days_to_resolve: Option<f64>,
+    /// Follow-up visits in the span that recorded a satisfaction.
+    pub follow_ups: u64,
+    pub satisfied: u64,
+    pub basically_satisfied: u64,
+    pub dissatisfied: u64,
+    /// (satisfied + basically satisfied) / follow-ups.
+    pub satisfaction_rate: Option<f64>,
+    #[serde(skip)]
+    days_to_resolve: Vec<i64>,
+}
+
+impl NeedCounts {
+    fn add(&mut self, n: &Need, first: NaiveDate, as_of: NaiveDate, limit: u32) {
+        let within = |d: NaiveDate| first <= d && d <= as_of;
+        let Some(at_end) = n.status_on(as_of) else {
+            return;
+        };
+        if within(n.raised) {
+            self.raised += 1;
+            match at_end {
+                NeedStatus::Resolved => self.raised_resolved += 1,
+                NeedStatus::InProgress => self.raised_in_progress += 1,
+                NeedStatus::Open => self.raised_open += 1,
+            }
+        }
+        if let Some(r) = n.resolved.filter(|r| within(*r)) {
+            self.resolved += 1;
+            self.days_to_resolve.push((r - n.raised).num_days());
+        }
+        match at_end {
+            NeedStatus::Resolved => {}
+            NeedStatus::InProgress => self.in_progress_at_end += 1,
+            NeedStatus::Open => self.open_at_end += 1,
+        }
+        if at_end != NeedStatus::Resolved {
+            self.unresolved_at_end += 1;
+            if n.days_open(as_of) > i64::from(limit) {
+                self.unresolved_over_limit += 1;
+            }
+        }
+        if let (Some(f), Some(s)) = (n.follow_up, n.satisfaction)
+            && within(f)
+        {
+            self.follow_ups += 1;
+            match s {
+                Satisfaction::Satisfied => self.satisfied += 1,
+                Satisfaction::BasicallySatisfied => self.basically_satisfied += 1,
+                Satisfaction::Dissatisfied => self.dissatisfied += 1,
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.median_days_to_resolve = median(&mut self.days_to_resolve);
+        self.satisfaction_rate = (self.follow_ups > 0).then(|| {
+            let r = (self.satisfied + self.basically_satisfied) as f64 / self.follow_ups as f64;
+            (r * 10_000.0).round() / 10_000.0
+        });
+    }
+
+    /// Whether anything happened or stands open.
+    fn is_empty(&self) -> bool {
+        self.raised == 0
+            && self.resolved == 0
+            && self.unresolved_at_end == 0
+            && self.follow_ups == 0
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(days: &mut [i64]) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    Some(if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryNeeds {
+    pub category: String,
+    #[serde(flatten)]
+    pub counts: NeedCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridNeeds {
+    pub grid: String,
+    #[serde(flatten)]
+    pub counts: NeedCounts,
+}
+
+/// A worker's visits in the span next to the needs they took up
+/// (服务次数与效果).
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerNeeds {
+    pub worker: String,
+    pub visits: u64,
+    #[serde(flatten)]
+    pub counts: NeedCounts,
+}
+
+/// The needs section of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedsSection {
+    /// The flag limit in days that `unresolved_over_limit` uses.
+    pub flag_after_days: u32,
+    #[serde(flatten)]
+    pub total: NeedCounts,
+    pub by_category: Vec<CategoryNeeds>,
+    pub by_grid: Vec<GridNeeds>,
+    pub workers: Vec<WorkerNeeds>,
+}
+
+/// What the report needs to know besides the ledger.
+pub struct SectionInput<'a> {
+    pub first: NaiveDate,
+    pub as_of: NaiveDate,
+    /// The configured categories, in the order to list them.
+    pub categories: &'a [String],
+    pub flag_after_days: u32,
+    /// Each worker's visits in the span (the report's `visits_by_visitor`).
+    pub visits_by_visitor: &'a BTreeMap<String, u64>,
+}
+
+/// Counts the ledger for a report. `grid_of` gives a household's grid, or
+/// `None` for a household missing from the roster, whose needs are left
+/// out (as its visits are). Rows with nothing to count are left out.
+pub fn section<'a>(
+    needs: &[Need],
+    grid_of: impl Fn(&str) -> Option<&'a str>,
+    input: &SectionInput<'_>,
+) -> NeedsSection {
+    let (first, as_of, limit) = (input.first, input.as_of, input.flag_after_days);
+    let mut total = NeedCounts::default();
+    let mut categories: BTreeMap<&str, NeedCounts> = BTreeMap::new();
+    let mut grids: BTreeMap<&str, NeedCounts> = BTreeMap::new();
+    let mut workers: BTreeMap<&str, NeedCounts> = BTreeMap::new();
+    for n in needs {
+        let Some(grid) = grid_of(&n.household) else {
+            continue;
+        };
+        total.add(n, first, as_of, limit);
+        categories
+            .entry(&n.category)
+            .or_default()
+            .add(n, first, as_of, limit);
+        grids.entry(grid).or_default().add(n, first, as_of, limit);
+        workers
+            .entry(&n.raised_by)
+            .or_default()
+            .add(n, first, as_of, limit);
+    }
+    total.finish();
+    let mut by_category = Vec::new();
+    // The configured order first, then any other (the ledger is checked
+    // against the configuration, so normally there is none).
+    let order = input
+        .categories
+        .iter()
+        .map(String::as_str)
+        .chain(
+            categories
+                .keys()
+                .copied()
+                .filter(|c| !input.categories.iter().any(|k| k == c)),
+        )
+        .collect::<Vec<_>>();
+    for c in order {
+        if let Some(mut counts) = categories.remove(c).filter(|c| !c.is_empty()) {
+            counts.finish();
+            by_category.push(CategoryNeeds {
+                category: c.to_string(),
+                counts,
+            });
+        }
+    }
+    let by_grid = grids
+        .into_iter()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(g, mut counts)| {
+            counts.finish();
+            GridNeeds {
+                grid: g.to_string(),
+                counts,
+            }
+        })
+        .collect();
+    let mut names: Vec<&str> = workers.keys().copied().collect();
+    names.extend(
+        input
+            .visits_by_visitor
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, _)| k.as_str()),
+    );
+    names.sort_unstable();
+    names.dedup();
+    let workers = names
+        .into_iter()
+        .filter_map(|w| {
+            let visits = input.visits_by_visitor.get(w).copied().unwrap_or(0);
+            let mut counts = workers.remove(w).unwrap_or_default();
+            if visits == 0 && counts.is_empty() {
+                return None;
+            }
+            counts.finish();
+            Some(WorkerNeeds {
+                worker: w.to_string(),
+                visits,
+                counts,
+            })
+        })
+        .collect();
+    NeedsSection {
+        flag_after_days: limit,
+        total,
+        by_category,
+        by_grid,
+        workers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn need(id: &str, raised: &str) -> Need {
+        Need::open(
+            id.into(),
+            "H1".into(),
+            d(raised),
+            "王".into(),
+            "其他".into(),
+            "x".into(),
+        )
+    }
+
+    #[test]
+    fn standing_follows_the_dates() {
+        let mut n = need("N1", "2020-03-01");
+        n.status = NeedStatus::Resolved;
+        n.started = Some(d("2020-03-05"));
+        n.resolved = Some(d("2020-03-10"));
+        assert_eq!(n.status_on(d("2020-02-28")), None);
+        assert_eq!(n.status_on(d("2020-03-01")), Some(NeedStatus::Open));
+        assert_eq!(n.status_on(d("2020-03-05")), Some(NeedStatus::InProgress));
+        assert_eq!(n.status_on(d("2020-03-10")), Some(NeedStatus::Resolved));
+        assert_eq!(n.days_open(d("2020-04-01")), 9);
+        assert_eq!(n.days_open(d("2020-03-04")), 3);
+        // No start date: in progress from the day it was raised.
+        n.started = None;
+        assert_eq!(n.status_on(d("2020-03-01")), Some(NeedStatus::InProgress));
+        assert!(n.problems().is_empty());
+    }
+
+    #[test]
+    fn contradictions() {
+        let mut n = need("N1", "2020-03-01");
+        n.resolved = Some(d("2020-02-01"));
+        n.status = NeedStatus::Resolved;
+        assert!(matches!(
+            n.problems()[..],
+            [Reason::DateBefore {
+                field: "resolved",
+                ..
+            }]
+        ));
+        n.resolved = None;
+        assert_eq!(
+            n.problems(),
+            [Reason::NeedRule(NeedRule::ResolvedWithoutDate)]
+        );
+        n.status = NeedStatus::Open;
+        n.satisfaction = Some(Satisfaction::Satisfied);
+        assert_eq!(
+            n.problems(),
+            [
+                Reason::NeedRule(NeedRule::FollowUpUnresolved),
+                Reason::NeedRule(NeedRule::SatisfactionWithoutFollowUp)
+            ]
+        );
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(next_id([]), "N0001");
+        assert_eq!(next_id(["N0009", "X12", "N", "N0002"]), "N0010");
+        assert_eq!(next_id(["N9999"]), "N10000");
+    }
+
+    #[test]
+    fn words() {
+        for s in NeedStatus::ALL {
+            assert_eq!(NeedStatus::parse(s.word()), Some(s));
+        }
+        assert_eq!(
+            NeedStatus::parse("In Progress"),
+            Some(NeedStatus::InProgress)
+        );
+        assert_eq!(NeedStatus::parse("已办结"), Some(NeedStatus::Resolved));
+        assert_eq!(NeedStatus::parse("done"), None);
+        for s in [
+            Satisfaction::Satisfied,
+            Satisfaction::BasicallySatisfied,
+            Satisfaction::Dissatisfied,
+        ] {
+            assert_eq!(Satisfaction::parse(s.stored()), Some(s));
+            assert_eq!(Satisfaction::parse(s.word()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_section_adds_up() {
+        let mut a = need("N1", "2020-06-03");
+        a.status = NeedStatus::Resolved;
+        a.resolved = Some(d("2020-06-13"));
+        a.follow_up = Some(d("2020-06-20"));
+        a.satisfaction = Some(Satisfaction::BasicallySatisfied);
+        let mut b = need("N2", "2020-06-10");
+        b.status = NeedStatus::InProgress;
+        let c = need("N3", "2020-04-01");
+        let mut e = need("N4", "2020-05-01");
+        e.status = NeedStatus::Resolved;
+        e.resolved = Some(d("2020-06-04"));
+        e.category = "矛盾纠纷".into();
+        let late = need("N5", "2020-07-02");
+        let visits = BTreeMap::from([("王".to_string(), 7), ("李".to_string(), 3)]);
+        let categories: Vec<String> = DEFAULT_CATEGORIES.iter().map(|c| c.to_string()).collect();
+        let s = section(
+            &[a, b, c, e, late],
+            |_| Some("东岗"),
+            &SectionInput {
+                first: d("2020-06-01"),
+                as_of: d("2020-06-30"),
+                categories: &categories,
+                flag_after_days: 30,
+                visits_by_visitor: &visits,
+            },
+        );
+        let t = &s.total;
+        assert_eq!(t.raised, 2);
+        assert_eq!(
+            t.raised,
+            t.raised_resolved + t.raised_in_progress + t.raised_open
+        );
+        assert_eq!((t.raised_resolved, t.raised_in_progress), (1, 1));
+        assert_eq!(t.resolved, 2);
+        assert_eq!(t.median_days_to_resolve, Some((10.0 + 34.0) / 2.0));
+        assert_eq!((t.unresolved_at_end, t.open_at_end), (2, 1));
+        assert_eq!(t.unresolved_over_limit, 1, "N3, open 90 days");
+        assert_eq!((t.follow_ups, t.satisfaction_rate), (1, Some(1.0)));
+        let names: Vec<&str> = s.by_category.iter().map(|c| c.category.as_str()).collect();
+        assert_eq!(names, ["矛盾纠纷", "其他"]);
+        assert_eq!(s.workers.len(), 2);
+        assert_eq!(
+            (s.workers[0].worker.as_str(), s.workers[0].visits),
+            ("李", 3)
+        );
+        assert_eq!(s.workers[1].counts.resolved, 2);
+    }
+}
