@@ -24,6 +24,14 @@ impl Writer {
         self.u64(s.len() as u64);
         self.bytes.extend_from_slice(s.as_bytes());
     }
+    /// Hands what has gathered to `out` once it is large.
+    pub fn spill(&mut self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        if self.bytes.len() >= 1 << 16 {
+            out.write_all(&self.bytes)?;
+            self.bytes.clear();
+        }
+        Ok(())
+    }
 }
 
 pub struct Reader<'a> {

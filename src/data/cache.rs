@@ -256,7 +256,7 @@ fn stamp(meta: &Metadata) -> Stamp {
     }
 }
 
-fn hasher() -> impl Hasher {
+fn hasher() -> foldhash::quality::FoldHasher<'static> {
     foldhash::quality::FixedState::with_seed(0x7265_636f_7264).build_hasher()
 }
 
@@ -299,9 +299,60 @@ struct Framed<'a> {
     body: &'a [u8],
 }
 
-fn frame(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64, body: &[u8]) -> Vec<u8> {
+/// Cache files are hashed in chunks of this size (so that a writer can
+/// hash as it goes, and a reader the same way).
+const CHUNK: usize = 1 << 20;
+
+/// Writes a cache file's content in chunks, hashing each, and ends it with
+/// the hash.
+struct Sealed<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    hash: foldhash::quality::FoldHasher<'static>,
+}
+
+impl<W: Write> Sealed<W> {
+    fn new(out: W) -> Self {
+        Sealed {
+            out,
+            buf: Vec::with_capacity(CHUNK),
+            hash: hasher(),
+        }
+    }
+
+    fn chunk(&mut self) -> std::io::Result<()> {
+        self.hash.write(&self.buf);
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<W> {
+        if !self.buf.is_empty() {
+            self.chunk()?;
+        }
+        self.out.write_all(&self.hash.finish().to_le_bytes())?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Write for Sealed<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len().min(CHUNK - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.chunk()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The head of a cache file: what it is and the state of its file.
+fn head(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64) -> Vec<u8> {
     let mut w = bin::Writer::default();
-    w.bytes.reserve(body.len() + 64);
     w.bytes.extend_from_slice(magic);
     w.bytes
         .extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
@@ -316,17 +367,15 @@ fn frame(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64, body: &[u8]) ->
     ] {
         w.u64(v);
     }
-    w.bytes.extend_from_slice(body);
-    let mut h = hasher();
-    h.write(&w.bytes);
-    w.u64(h.finish());
     w.bytes
 }
 
 fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
     let end = bytes.len().checked_sub(8)?;
     let mut h = hasher();
-    h.write(&bytes[..end]);
+    for chunk in bytes[..end].chunks(CHUNK) {
+        h.write(chunk);
+    }
     if h.finish().to_le_bytes() != bytes[end..] {
         return None;
     }
@@ -427,25 +476,29 @@ fn store(
         return Ok(());
     }
     let sampled = samples(visits, covered)?;
-    let mut w = bin::Writer::default();
-    w.bytes.reserve(roster.households_len() * 32);
-    w.date(seen.max);
-    // Every household of the roster in its order (a later roster of the
-    // same origin takes the dates as they are; any other looks up the
-    // ids), then the ids the roster lacks.
-    w.u64(roster.origin.unwrap_or(0));
-    w.u64(roster.households_len() as u64);
-    for h in roster.households() {
-        w.date(seen.latest[h.index()]);
-        w.text(h.id());
-    }
-    w.u64(seen.others.len() as u64);
-    for (id, d) in &seen.others {
-        w.date(Some(*d));
-        w.text(id);
-    }
-    let bytes = frame(VISITS_MAGIC, stamp(meta), covered, sampled, &w.bytes);
-    write_atomic(dir, VISITS, &bytes)
+    let head = head(VISITS_MAGIC, stamp(meta), covered, sampled);
+    write_atomic(dir, VISITS, |out| {
+        out.write_all(&head)?;
+        let mut w = bin::Writer::default();
+        w.date(seen.max);
+        // Every household of the roster in its order (a later roster of
+        // the same origin takes the dates as they are; any other looks up
+        // the ids), then the ids the roster lacks.
+        w.u64(roster.origin.unwrap_or(0));
+        w.u64(roster.households_len() as u64);
+        for h in roster.households() {
+            w.date(seen.latest[h.index()]);
+            w.text(h.id());
+            w.spill(out)?;
+        }
+        w.u64(seen.others.len() as u64);
+        for (id, d) in &seen.others {
+            w.date(Some(*d));
+            w.text(id);
+            w.spill(out)?;
+        }
+        out.write_all(&w.bytes)
+    })
 }
 
 /// The roster of residents.csv for a command that shows no personal data:
@@ -463,12 +516,16 @@ pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Ro
     if found.is_empty()
         && let Some(meta) = meta
         && !racy(&meta)
-        && let Some(body) = roster.to_bytes()
+        && roster.cacheable()
         && let Ok(sampled) = samples(path, meta.len())
     {
         let stamp = stamp(&meta);
-        let bytes = frame(ROSTER_MAGIC, stamp, meta.len(), sampled, &body);
-        if write_atomic(dir, ROSTER, &bytes).is_ok() {
+        let head = head(ROSTER_MAGIC, stamp, meta.len(), sampled);
+        let written = write_atomic(dir, ROSTER, |out| {
+            out.write_all(&head)?;
+            roster.write_cache(out)
+        });
+        if written.is_ok() {
             roster.origin = Some(origin(stamp, meta.len(), sampled));
         }
     }
@@ -503,14 +560,18 @@ fn origin(stamp: Stamp, len: u64, sampled: u64) -> u64 {
 }
 
 /// Writes a cache file whole under a new name, then renames it into place.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomic(
+    dir: &Path,
+    name: &str,
+    content: impl FnOnce(&mut Sealed<std::io::BufWriter<File>>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let folder = dir.join(DIR);
     make_private_dir(&folder)?;
     let temp = folder.join(format!("{name}.{}.tmp", std::process::id()));
     let written = (|| {
-        let mut f = private_file(&temp)?;
-        f.write_all(bytes)?;
-        drop(f);
+        let mut out = Sealed::new(std::io::BufWriter::new(private_file(&temp)?));
+        content(&mut out)?;
+        out.finish()?.flush()?;
         fs::rename(&temp, folder.join(name))
     })();
     if written.is_err() {

@@ -634,12 +634,17 @@ impl Roster {
 /// roster without personal data is written: a cache never holds names,
 /// phones or ID numbers.
 impl Roster {
-    pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        if !self.personal.is_empty() {
-            return None;
-        }
+    /// Whether the roster may be cached: it holds no personal data.
+    pub fn cacheable(&self) -> bool {
+        self.personal.is_empty()
+    }
+
+    /// Writes the roster for `from_bytes` (only when `cacheable`).
+    pub fn write_cache(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        assert!(self.cacheable(), "a cache never holds personal data");
         let mut w = bin::Writer::default();
-        w.text(&self.text);
+        out.write_all(&(self.text.len() as u64).to_le_bytes())?;
+        out.write_all(self.text.as_bytes())?;
         w.u64(self.names.len() as u64);
         for n in &self.names {
             w.text(n);
@@ -667,6 +672,7 @@ impl Roster {
             w.u32(r.id.end);
             w.u32(r.household);
             w.u64(r.line);
+            w.spill(out)?;
         }
         w.u64(self.members.len() as u64);
         for (m, r) in self.members.iter().zip(&self.member_residents) {
@@ -674,8 +680,9 @@ impl Roster {
             w.date(m.since);
             w.date(m.until);
             w.u32(*r);
+            w.spill(out)?;
         }
-        Some(w.bytes)
+        out.write_all(&w.bytes)
     }
 
     /// A roster from `to_bytes`; `None` for bytes that are not one.
