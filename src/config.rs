@@ -122,6 +122,27 @@ pub fn import_field(name: &str) -> Result<FieldName, String> {
     })
 }
 
+/// The line of `key` in the table `section` (`None`: the top level) of a
+/// rounds.toml text, for telling where a setting came from.
+pub fn key_line(text: &str, section: Option<&str>, key: &str) -> Option<u64> {
+    let mut current: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            current = Some(name.trim().to_string());
+            continue;
+        }
+        let Some((k, _)) = l.split_once('=') else {
+            continue;
+        };
+        let k = k.trim().trim_matches('"').trim_matches('\'');
+        if k == key && current.as_deref() == section {
+            return Some(i as u64 + 1);
+        }
+    }
+    None
+}
+
 fn line_of_key(text: &str, key: &str) -> Option<u64> {
     text.lines()
         .position(|l| {
@@ -221,6 +242,15 @@ mod tests {
         let (line, msg) = Config::parse("[import.columns]\n\"x\" = \"when\"\n").unwrap_err();
         assert_eq!(line, Some(2));
         assert!(msg.contains("when"), "{msg}");
+    }
+
+    #[test]
+    fn key_lines() {
+        let text = "# c\nlang = \"zh\"\n[levels]\n\"红\" = \"week\"\nlang = 1\n";
+        assert_eq!(key_line(text, None, "lang"), Some(2));
+        assert_eq!(key_line(text, Some("levels"), "红"), Some(4));
+        assert_eq!(key_line(text, Some("levels"), "lang"), Some(5));
+        assert_eq!(key_line(text, None, "window"), None);
     }
 
     #[test]

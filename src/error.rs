@@ -35,6 +35,9 @@ pub enum Reason {
         /// The accepted header names of each missing field, "/"-joined.
         expected: Vec<String>,
         found: Vec<String>,
+        /// (a header of the file, the accepted name it nearly spells), for
+        /// "did you mean".
+        nearest: Vec<(String, String)>,
     },
     /// The first line looks like data: the header is missing.
     HeaderIsData {

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod privacy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schedule;

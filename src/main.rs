@@ -5,8 +5,6 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use rounds::cli::Cli;
 use rounds::cmd::{self, Outcome, check::render_problem};
 use rounds::error::Error;
@@ -16,7 +14,7 @@ use rounds::error::Error;
 const SHOWN_PROBLEMS: usize = 20;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_with_origins();
     let mut lang = cmd::early_lang(&cli);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

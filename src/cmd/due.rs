@@ -16,14 +16,19 @@ use super::{Ctx, Outcome, natural_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::{self, HouseholdRef, Load, Roster};
 use crate::error::{Error, Problem};
-use crate::i18n::DueCounts;
+use crate::i18n::{DueCounts, Lang, Msg};
 use crate::model::{DueRow, Level, Status};
 use crate::render::{self, ListFormat};
 use crate::schedule::{self, Rules};
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = parse_levels(&args.level)?;
-    let format = ctx.format()?;
+    let levels = parse_levels(&args.level, ctx.lang)?;
+    let sheet = render::sheet::asked(ctx.format);
+    let format = match sheet {
+        Some(_) => ListFormat::Table,
+        None => ctx.format()?,
+    };
+    let progress = ctx.progress(args.quiet, &[]);
     let _lock = ctx.read_lock()?;
     let mut problems = Vec::new();
     let load = Load {
@@ -50,12 +55,35 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         &filter,
         args.all,
     );
-    sort(&mut rows, &roster, args.sort);
+    let by = if sheet.is_some() {
+        Sort::Address
+    } else {
+        args.sort
+    };
+    sort(&mut rows, &roster, by);
+    drop(progress);
+    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
+    if args.quiet && !overdue {
+        return Ok(Outcome::Success);
+    }
 
-    let written = match format {
-        ListFormat::Csv => render::csv::due(out, &roster, &rows),
-        ListFormat::Json => render::json::due(out, &roster, &rows),
-        ListFormat::Table => render::table::due(
+    let written = match (sheet, format) {
+        (Some(sheet), _) => render::sheet::due(
+            out,
+            sheet,
+            &render::sheet::SheetView {
+                roster: &roster,
+                rows: &rows,
+                counts: &counts,
+                lang: ctx.lang,
+                today: ctx.today,
+                visitors: &args.visitor,
+                reveal: args.reveal,
+            },
+        ),
+        (None, ListFormat::Csv) => render::csv::due(out, &roster, &rows),
+        (None, ListFormat::Json) => render::json::due(out, &roster, &rows),
+        (None, ListFormat::Table) => render::table::due(
             out,
             &render::table::DueView {
                 roster: &roster,
@@ -69,7 +97,6 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         ),
     };
     written.map_err(Error::Output)?;
-    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
     Ok(if args.exit_code && overdue {
         Outcome::Flagged
     } else {
@@ -77,18 +104,17 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     })
 }
 
-fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
+/// The levels of `--level` (shared with `households`).
+pub fn parse_levels(words: &[String], lang: Lang) -> Result<Vec<Level>, Error> {
     words
         .iter()
         .filter(|w| !w.trim().is_empty())
         .map(|w| {
             Level::parse(w).ok_or_else(|| {
-                let hint = roster::suggest_level(w)
-                    .map(|s| format!(" — did you mean {s}?"))
-                    .unwrap_or_default();
-                Error::Usage(format!(
-                    "--level '{w}' is not a level{hint} (use red, orange, yellow, green, 1–4 or 红/橙/黄/绿)"
-                ))
+                Error::Usage(lang.msg(&Msg::BadLevelFlag {
+                    value: w.clone(),
+                    suggestion: roster::suggest_level(w),
+                }))
             })
         })
         .collect()
@@ -139,7 +165,7 @@ pub struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
+    pub fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
         let one = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.trim() == v);
         one(self.grid, h.grid())
             && one(self.building, h.building())

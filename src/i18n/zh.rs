@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, ReportWords, level_counts};
+use super::{Catalog, DueCounts, Label, Msg, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, Reason};
 use crate::model::{Level, Status};
@@ -90,8 +90,9 @@ impl Catalog for Zh {
                 missing,
                 expected,
                 found,
+                nearest,
             } => format!(
-                "缺少列：{}（表头应为 {}）；表头中有：{}",
+                "缺少列：{}（表头应为 {}）；表头中有：{}{}",
                 missing
                     .iter()
                     .map(|f| format!("{}（{f}）", field(f)))
@@ -102,7 +103,11 @@ impl Catalog for Zh {
                     "（空）".into()
                 } else {
                     found.join("、")
-                }
+                },
+                nearest
+                    .iter()
+                    .map(|(cell, name)| format!("——“{cell}”是不是 {name}？"))
+                    .collect::<String>()
             ),
             Reason::NoHouseholdColumn { found } => format!(
                 "缺少户号列（或居民编号列，表头应为 户号/household 或 居民编号/resident）；表头中有：{}——可用 --map 表头=household 或 rounds.toml 的 [import.columns] 指定",
@@ -362,5 +367,86 @@ impl Catalog for Zh {
         format!(
             "下一步：在 residents.csv 中填写居民名册（每人一行），然后运行：rounds --data {dir} check"
         )
+    }
+
+    fn word(&self, word: Word) -> &'static str {
+        match word {
+            Word::Members => "成员",
+            Word::Inactive => "已迁出",
+            Word::Date => "日期",
+            Word::Kind => "走访方式",
+            Word::Persons => "人数",
+            Word::Note => "走访情况",
+            Word::Room => "房号",
+            Word::NoVisits => "没有走访记录。",
+            Word::NoHouseholds => "没有符合条件的住户。",
+            Word::Reading => "读取数据",
+            Word::Setting => "设置",
+            Word::Value => "取值",
+            Word::Source => "来源",
+            Word::FromFlag => "命令行",
+            Word::FromToml => "rounds.toml",
+            Word::FromDefault => "默认",
+            Word::Clock => "（系统日期）",
+        }
+    }
+
+    fn msg(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::BadToday(t) => format!("--today“{t}”不是日期（请用 YYYY-MM-DD）"),
+            Msg::BadLevelFlag { value, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!("——是不是 {s}？"))
+                    .unwrap_or_default();
+                format!(
+                    "--level“{value}”不是关注等级{hint}（可用 红/橙/黄/绿，1–4，或 red、orange、yellow、green）"
+                )
+            }
+            Msg::FormatNotHere { format, allowed } => {
+                format!("这个命令不支持 --format {format}；可用的格式：{allowed}")
+            }
+            Msg::NoSuchHousehold { id, suggestion } => match suggestion {
+                Some(s) => format!("居民名册中没有户号或居民编号“{id}”——是不是 {s}？"),
+                None => format!("居民名册中没有户号或居民编号“{id}”"),
+            },
+            Msg::BadSpan { flag, text, form } => {
+                format!("--{flag}“{text}”无效（请用 {form}）")
+            }
+            Msg::SpanAfterToday { span, today } => {
+                format!("{span}在今天（{today}）之后才开始；报告只能回顾过去")
+            }
+            Msg::UnknownExtension(p) => format!(
+                "无法从扩展名判断“{p}”的格式：请用 .txt、.json、.csv、.md、.html 或 .xlsx，或者指定 --format"
+            ),
+            Msg::WorkbookToTerminal => {
+                "Excel 工作簿不能输出到终端：请加上 -o 文件名.xlsx（或重定向到文件）".into()
+            }
+            Msg::BadMap(m) => {
+                format!("--map“{m}”：请用 表头=字段 的形式，例如 --map 走访时间=date")
+            }
+            Msg::BadMapField { map, fields } => {
+                format!("--map“{map}”：不是走访记录的字段（可用：{fields}）")
+            }
+            Msg::HouseholdsSummary {
+                households,
+                residents,
+            } => format!("共 {households} 户 · {residents} 人"),
+            Msg::MembersLine(list) => format!("成员：{list}"),
+            Msg::HistorySummary { visits } => format!("共 {visits} 次走访"),
+            Msg::SheetTitle { visitor, today } => match visitor {
+                Some(v) => format!("{v} 走访单 · {today}"),
+                None => format!("走访单 · {today}"),
+            },
+            Msg::SheetBuilding { grid, building } => [grid.as_str(), building.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            Msg::FromEnv(var) => format!("环境变量（{var}）"),
+            Msg::FromLocale(var) => format!("系统语言（{var}）"),
+            Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
+        }
     }
 }
