@@ -60,7 +60,8 @@ fn plain(text: &str) -> String {
 fn level_color(level: Level) -> Color {
     match level {
         Level::Red => Color::Red,
-        Level::Orange => Color::DarkYellow,
+        // 256-colour orange: dark yellow is hard to tell from yellow.
+        Level::Orange => Color::AnsiValue(208),
         Level::Yellow => Color::Yellow,
         Level::Green => Color::Green,
     }
