@@ -106,6 +106,25 @@ pub enum Reason {
     StoreLacksColumn(FieldName),
     /// rounds.toml could not be used.
     Config(String),
+    /// A key rounds.toml does not have, with the nearest one it has.
+    ConfigUnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        expected: Vec<String>,
+    },
+    /// A `[levels]` key that is not a level.
+    ConfigNotALevel {
+        key: String,
+        suggestion: Option<String>,
+    },
+    /// A `[levels]` value that is not a cadence; `rolling_only` when it is
+    /// an interval under the calendar policy.
+    ConfigBadCadence { value: String, rolling_only: bool },
+    /// An `[import.columns]` value that is not a field of a visit log.
+    ConfigImportField {
+        name: String,
+        fields: Vec<FieldName>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use rounds::cli::Cli;
 use rounds::cmd::{self, Outcome, check::render_problem};
 use rounds::error::Error;
+use rounds::i18n::Msg;
 
 /// How many data problems a failing command prints before it points to
 /// `rounds check` for the rest.
@@ -36,7 +37,8 @@ fn main() -> ExitCode {
                     let _ = writeln!(stderr, "{}", render_problem(lang, p));
                 }
                 if problems.len() > SHOWN_PROBLEMS {
-                    let _ = writeln!(stderr, "… {}", problems.len() - SHOWN_PROBLEMS);
+                    let more = Msg::MoreProblems(problems.len() - SHOWN_PROBLEMS);
+                    let _ = writeln!(stderr, "{}", lang.msg(&more));
                 }
             }
             let _ = writeln!(stderr, "rounds: {}", lang.error(&err));

@@ -110,10 +110,13 @@ fn unknown_keys_in_rounds_toml_name_key_and_line() {
     w.run(&["check"])
         .expect(3)
         .says("rounds.toml:3")
-        .says("windw");
+        .says("unknown key 'windw' — did you mean window?");
+    w.run(&["check", "--lang", "zh"])
+        .expect(3)
+        .says("未知的设置项“windw”——是不是 window？");
     w.write("rounds.toml", "[levels]\nyelow = \"month\"\n");
     w.run(&["due"])
         .expect(3)
         .says("rounds.toml:2")
-        .says("yelow");
+        .says("'yelow' is not a level — did you mean yellow?");
 }

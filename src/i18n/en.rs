@@ -115,6 +115,24 @@ impl Catalog for En {
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
             Reason::Config(m) => m.clone(),
+            Reason::ConfigUnknownKey { key, suggestion, expected } => match suggestion {
+                Some(s) => format!("unknown key '{key}' — did you mean {s}?"),
+                None => format!("unknown key '{key}' (known here: {})", expected.join(", ")),
+            },
+            Reason::ConfigNotALevel { key, suggestion } => match suggestion {
+                Some(s) => format!("[levels]: '{key}' is not a level — did you mean {s}?"),
+                None => format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"),
+            },
+            Reason::ConfigBadCadence { value, rolling_only: true } => format!(
+                "[levels]: '{value}' is an interval, which only the rolling policy uses; with the calendar policy use week, month, quarter, half-year or year"
+            ),
+            Reason::ConfigBadCadence { value, rolling_only: false } => format!(
+                "[levels]: '{value}' is not a cadence (use week, month, quarter, half-year, year, or with policy = \"rolling\" an interval such as \"30 days\")"
+            ),
+            Reason::ConfigImportField { name, fields } => format!(
+                "[import.columns]: '{name}' is not a field of a visit log (use one of {})",
+                fields.join(", ")
+            ),
         }
     }
 
@@ -381,6 +399,7 @@ impl Catalog for En {
                 .copied()
                 .collect::<Vec<_>>()
                 .join(" "),
+            Msg::MoreProblems(n) => format!("… and {n} more (`rounds check` lists them all)"),
             Msg::FromEnv(var) => format!("environment ({var})"),
             Msg::FromLocale(var) => format!("locale ({var})"),
             Msg::FromTomlLine(line) => format!("rounds.toml line {line}"),

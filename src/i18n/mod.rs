@@ -342,6 +342,8 @@ pub enum Msg {
     },
     /// A building's heading on the round sheet.
     SheetBuilding { grid: String, building: String },
+    /// After the first problems of a failing command: how many more.
+    MoreProblems(usize),
     /// A setting taken from an environment variable.
     FromEnv(&'static str),
     /// A setting taken from the locale variable named.

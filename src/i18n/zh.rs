@@ -182,7 +182,35 @@ impl Catalog for Zh {
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
-            Reason::Config(m) => m.clone(),
+            Reason::Config(m) => format!("无法使用的设置：{m}"),
+            Reason::ConfigUnknownKey {
+                key,
+                suggestion,
+                expected,
+            } => match suggestion {
+                Some(s) => format!("未知的设置项“{key}”——是不是 {s}？"),
+                None => format!("未知的设置项“{key}”（这里可用：{}）", expected.join("、")),
+            },
+            Reason::ConfigNotALevel { key, suggestion } => match suggestion {
+                Some(s) => format!("[levels]：“{key}”不是关注等级——是不是 {s}？"),
+                None => format!("[levels]：“{key}”不是关注等级（可用 red、orange、yellow、green 或 红、橙、黄、绿）"),
+            },
+            Reason::ConfigBadCadence {
+                value,
+                rolling_only: true,
+            } => format!(
+                "[levels]：“{value}”是间隔，只有 policy = \"rolling\" 时可用；按自然周期计算时请用 week、month、quarter、half-year 或 year"
+            ),
+            Reason::ConfigBadCadence {
+                value,
+                rolling_only: false,
+            } => format!(
+                "[levels]：“{value}”不是走访周期（可用 week、month、quarter、half-year、year，或在 policy = \"rolling\" 时用“30 days”这样的间隔）"
+            ),
+            Reason::ConfigImportField { name, fields } => format!(
+                "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
+                fields.join("、")
+            ),
         }
     }
 
@@ -444,6 +472,7 @@ impl Catalog for Zh {
                 .copied()
                 .collect::<Vec<_>>()
                 .join(" "),
+            Msg::MoreProblems(n) => format!("… 另有 {n} 处（运行 `rounds check` 查看全部）"),
             Msg::FromEnv(var) => format!("环境变量（{var}）"),
             Msg::FromLocale(var) => format!("系统语言（{var}）"),
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
