@@ -80,9 +80,10 @@ impl Cli {
     /// Parses the command line, remembering where --data and --color
     /// came from (clap knows it only while it holds the matches).
     pub fn parse_with_origins() -> Cli {
+        use clap::FromArgMatches;
         use clap::parser::ValueSource;
-        use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().get_matches();
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let matches = Cli::command_in(Lang::for_help(&args)).get_matches_from(args);
         let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         let origin = |id: &str| match matches.value_source(id) {
             Some(ValueSource::CommandLine) => Origin::Flag,
@@ -94,6 +95,26 @@ impl Cli {
             color: origin("color"),
         };
         cli
+    }
+
+    /// The command with its and its subcommands' descriptions in `lang`
+    /// where the language has them (flags keep the words above).
+    pub fn command_in(lang: Lang) -> clap::Command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        if let Some(about) = lang.help("") {
+            cmd = cmd.about(about).long_about(None);
+        }
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        for name in names {
+            if let Some(about) = lang.help(&name) {
+                cmd = cmd.mut_subcommand(&name, |s| s.about(about).long_about(None));
+            }
+        }
+        cmd
     }
 }
 

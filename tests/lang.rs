@@ -163,3 +163,23 @@ fn errors_speak_the_language_too() {
         .expect(2)
         .says("is not a date");
 }
+
+#[test]
+fn help_describes_the_commands_in_the_language() {
+    let w = Workdir::new();
+    let help = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        w.run_raw(&args, env).ok().stdout()
+    };
+    let zh = help(&["--help"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(zh.contains("households   列出住户"), "{zh}");
+    let en = help(&["--help"], &[]);
+    assert!(en.contains("List households"), "{en}");
+    let zh = help(&["--lang", "zh", "history", "--help"], &[]);
+    assert!(zh.starts_with("某一户的全部走访记录"), "{zh}");
+    let en = help(
+        &["history", "--help", "--lang=en"],
+        &[("LC_ALL", "zh_CN.UTF-8")],
+    );
+    assert!(en.starts_with("Every visit to one household"), "{en}");
+}

@@ -393,12 +393,6 @@ impl Catalog for En {
                 Some(v) => format!("Round sheet of {v}, {today}"),
                 None => format!("Round sheet, {today}"),
             },
-            Msg::SheetBuilding { grid, building } => [grid.as_str(), building.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" "),
             Msg::MoreProblems(n) => format!("… and {n} more (`rounds check` lists them all)"),
             Msg::FromEnv(var) => format!("environment ({var})"),
             Msg::FromLocale(var) => format!("locale ({var})"),

@@ -122,6 +122,11 @@ pub trait Catalog: Sync {
     fn word(&self, word: Word) -> &'static str;
     /// Sentences with values: usage errors, summaries, titles.
     fn msg(&self, msg: &Msg) -> String;
+    /// `--help` for a subcommand ("" for rounds itself), where the
+    /// language has its own words; `None` keeps the English of cli.rs.
+    fn help(&self, _command: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 impl Lang {
@@ -240,6 +245,27 @@ impl Lang {
     pub fn msg(self, msg: &Msg) -> String {
         self.catalog().msg(msg)
     }
+    pub fn help(self, command: &str) -> Option<&'static str> {
+        self.catalog().help(command)
+    }
+
+    /// The language for `--help`, before anything is parsed: `--lang` if
+    /// the arguments say it, else the locale.
+    pub fn for_help(args: &[std::ffi::OsString]) -> Lang {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let flag = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
+            "--lang" => args.get(i + 1).cloned(),
+            a => a.strip_prefix("--lang=").map(str::to_string),
+        });
+        match flag.as_deref() {
+            Some("zh") => Lang::Zh,
+            Some("en") => Lang::En,
+            _ => Lang::from_env(),
+        }
+    }
 
     /// The locale variable that decides the language, and what it says:
     /// `None` when none of LC_ALL, LC_MESSAGES, LANG is set.
@@ -340,8 +366,6 @@ pub enum Msg {
         visitor: Option<String>,
         today: String,
     },
-    /// A building's heading on the round sheet.
-    SheetBuilding { grid: String, building: String },
     /// After the first problems of a failing command: how many more.
     MoreProblems(usize),
     /// A setting taken from an environment variable.

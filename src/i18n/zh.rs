@@ -419,6 +419,24 @@ impl Catalog for Zh {
         }
     }
 
+    fn help(&self, command: &str) -> Option<&'static str> {
+        Some(match command {
+            "" => "谁该走访了：社区网格员的入户走访排期工具",
+            "due" => "列出逾期或即将到期、需要走访的住户",
+            "import" => "把走访记录（CSV、JSON、Excel）导入 visits.csv：不丢失、不重复",
+            "visit" => "在命令行记录一次走访",
+            "report" => "月度报告：走访人次、覆盖情况、逾期住户和各等级完成率",
+            "check" => "检查所有数据文件，列出每个问题所在的文件和行号",
+            "init" => "创建数据目录：写好表头的 CSV 文件和带注释的 rounds.toml",
+            "households" => "列出住户：成员、关注等级、上次走访",
+            "history" => "某一户的全部走访记录，最新的在前，附走访情况",
+            "config" => "列出正在使用的设置，以及每项设置的来源",
+            "completions" => "输出命令行补全脚本：在 shell 的启动文件中加载它",
+            "man" => "输出手册页（roff 格式）",
+            _ => return None,
+        })
+    }
+
     fn msg(&self, msg: &Msg) -> String {
         match msg {
             Msg::BadToday(t) => format!("--today“{t}”不是日期（请用 YYYY-MM-DD）"),
@@ -466,12 +484,6 @@ impl Catalog for Zh {
                 Some(v) => format!("{v} 走访单 · {today}"),
                 None => format!("走访单 · {today}"),
             },
-            Msg::SheetBuilding { grid, building } => [grid.as_str(), building.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" "),
             Msg::MoreProblems(n) => format!("… 另有 {n} 处（运行 `rounds check` 查看全部）"),
             Msg::FromEnv(var) => format!("环境变量（{var}）"),
             Msg::FromLocale(var) => format!("系统语言（{var}）"),

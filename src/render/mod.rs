@@ -108,6 +108,28 @@ pub struct HistoryView<'a> {
     pub terminal: bool,
 }
 
+/// The contact of a due household as people see it: name and phone,
+/// masked unless revealed.
+pub fn contact(
+    roster: &crate::data::roster::Roster,
+    resident: Option<usize>,
+    reveal: bool,
+) -> String {
+    resident
+        .map(|i| roster.resident(i))
+        .map_or(String::new(), |p| {
+            let (name, phone) = if reveal {
+                (p.name().to_string(), p.phone().to_string())
+            } else {
+                (
+                    crate::privacy::mask_name(p.name()),
+                    crate::privacy::mask_phone(p.phone()),
+                )
+            };
+            format!("{name} {phone}").trim().to_string()
+        })
+}
+
 /// A resident's name as a human output shows it: masked unless revealed,
 /// the id when the roster has no name.
 pub fn shown_name(r: &crate::data::roster::ResidentRef<'_>, reveal: bool) -> String {

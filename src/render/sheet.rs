@@ -7,12 +7,11 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::html::esc;
+use super::html::{esc, level_color};
 use crate::data::date::iso;
 use crate::data::roster::{HouseholdRef, Roster};
 use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
 use crate::model::{DueRow, Level};
-use crate::privacy;
 
 /// Markdown or HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,10 +70,11 @@ fn groups<'a>(v: &'a SheetView<'a>) -> Vec<(String, Vec<Line>)> {
         let key = (h.grid(), h.building());
         if current != Some(key) {
             current = Some(key);
-            let title = v.lang.msg(&Msg::SheetBuilding {
-                grid: h.grid().to_string(),
-                building: h.building().to_string(),
-            });
+            let title = [h.grid(), h.building()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
             out.push((title, Vec::new()));
         }
         out.last_mut().expect("a group").1.push(line(v, &h, r));
@@ -89,17 +89,7 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow) -> Line {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let contact = r
-        .contact
-        .map(|i| v.roster.resident(i))
-        .map_or(String::new(), |p| {
-            let (name, phone) = if v.reveal {
-                (p.name().to_string(), p.phone().to_string())
-            } else {
-                (privacy::mask_name(p.name()), privacy::mask_phone(p.phone()))
-            };
-            format!("{name} {phone}").trim().to_string()
-        });
+    let contact = super::contact(v.roster, r.contact, v.reveal);
     let status = lang.status(r.standing.status);
     let status = match (r.standing.days_overdue, r.standing.days_left) {
         (Some(n), _) => lang.days_overdue(n),
@@ -184,15 +174,6 @@ td.note { width: 30%; }
 tr { break-inside: avoid; }
 .lv { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
 "#;
-
-fn level_color(level: Level) -> &'static str {
-    match level {
-        Level::Red => "#d9363e",
-        Level::Orange => "#ef8a2b",
-        Level::Yellow => "#d9a400",
-        Level::Green => "#3a9d5d",
-    }
-}
 
 fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     let lang = match v.lang {

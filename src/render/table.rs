@@ -10,7 +10,6 @@ use crate::data::date::iso;
 use crate::data::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
-use crate::privacy;
 
 /// Columns under one rule below the header: light enough to read a long
 /// list, and it copies cleanly into a message.
@@ -103,17 +102,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     ));
     for r in v.rows {
         let h = v.roster.household(r.household);
-        let contact = r
-            .contact
-            .map(|i| v.roster.resident(i))
-            .map_or(String::new(), |p| {
-                let (name, phone) = if v.reveal {
-                    (p.name().to_string(), p.phone().to_string())
-                } else {
-                    (privacy::mask_name(p.name()), privacy::mask_phone(p.phone()))
-                };
-                format!("{name} {phone}").trim().to_string()
-            });
+        let contact = super::contact(v.roster, r.contact, v.reveal);
         let status = r.standing.status;
         let days = match (r.standing.days_overdue, r.standing.days_left) {
             (Some(n), _) => lang.days_overdue(n),
