@@ -1,18 +1,20 @@
 //! `rounds due [--within N] [--all] [--grid G] [--building B] [--visitor V]
-//!            [--level L] [--sort deadline|address] [--exit-code]`
+//!            [--level L] [--sort deadline|address] [--exit-code] [-q]`
 //!
 //! Lists the households that are overdue or due on the as-of date (with
 //! `--all`, every active household), most urgent first. The csv and json
 //! rows are the SPEC's contract: household, level, grid, building,
 //! last_visit, deadline, status, days_overdue, days_left (plus unit, room
 //! and visitor). Exit status 1 with `--exit-code` when any listed
-//! household is overdue.
+//! household is overdue. `--format md|html` prints a round sheet instead
+//! (grouped by building in walking order, see `render::sheet`); `--quiet`
+//! prints nothing unless a listed household is overdue.
 
 use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Outcome, natural_cmp};
+use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::{self, HouseholdRef, Load, Roster};
 use crate::error::{Error, Problem};
@@ -249,12 +251,10 @@ fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
             }
         }
         Sort::Address => rows.sort_by(|a, b| {
-            let (ha, hb) = (roster.household(a.household), roster.household(b.household));
-            natural_cmp(ha.grid(), hb.grid())
-                .then_with(|| natural_cmp(ha.building(), hb.building()))
-                .then_with(|| natural_cmp(ha.unit(), hb.unit()))
-                .then_with(|| natural_cmp(ha.room(), hb.room()))
-                .then_with(|| ha.id().as_bytes().cmp(hb.id().as_bytes()))
+            address_cmp(
+                &roster.household(a.household),
+                &roster.household(b.household),
+            )
         }),
     }
 }
