@@ -33,7 +33,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
 
-    /// Output format: table for people; csv and json are stable for scripts.
+    /// Output format: table for people; csv and json are stable for scripts;
+    /// md and html for `report`, and for `due` as a printable round sheet.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
@@ -54,6 +55,67 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// Where --data and --color came from (set by `Cli::parse_with_origins`).
+    #[arg(skip)]
+    pub origins: Origins,
+}
+
+/// Where a global option's value came from, for `rounds config`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Default,
+    Flag,
+    Env,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origins {
+    pub data: Origin,
+    pub color: Origin,
+}
+
+impl Cli {
+    /// Parses the command line, remembering where --data and --color
+    /// came from (clap knows it only while it holds the matches).
+    pub fn parse_with_origins() -> Cli {
+        use clap::FromArgMatches;
+        use clap::parser::ValueSource;
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let matches = Cli::command_in(Lang::for_help(&args)).get_matches_from(args);
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let origin = |id: &str| match matches.value_source(id) {
+            Some(ValueSource::CommandLine) => Origin::Flag,
+            Some(ValueSource::EnvVariable) => Origin::Env,
+            _ => Origin::Default,
+        };
+        cli.origins = Origins {
+            data: origin("data"),
+            color: origin("color"),
+        };
+        cli
+    }
+
+    /// The command with its and its subcommands' descriptions in `lang`
+    /// where the language has them (flags keep the words above).
+    pub fn command_in(lang: Lang) -> clap::Command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        if let Some(about) = lang.help("") {
+            cmd = cmd.about(about).long_about(None);
+        }
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        for name in names {
+            if let Some(about) = lang.help(&name) {
+                cmd = cmd.mut_subcommand(&name, |s| s.about(about).long_about(None));
+            }
+        }
+        cmd
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +136,16 @@ pub enum Command {
     Need(NeedArgs),
     /// List the needs of the ledger needs.csv, with filters.
     Needs(NeedsArgs),
+    /// List households: who lives there, their levels, the last visit.
+    Households(HouseholdsArgs),
+    /// Every visit to one household, newest first, with the notes.
+    History(HistoryArgs),
+    /// Print the settings in force and where each came from.
+    Config,
+    /// Print a shell completion script: source it from your shell's start-up file.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `rounds man > rounds.1`, or `rounds man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +281,12 @@ pub struct DueArgs {
     /// Show residents' names and phone numbers in full in the table.
     #[arg(long)]
     pub reveal: bool,
+
+    /// Print nothing (and draw no progress) unless a listed household is
+    /// overdue; the exit status is unchanged. For cron, which mails only
+    /// what a job prints.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -362,4 +440,49 @@ pub struct CheckArgs {
 pub struct InitArgs {
     /// Where to create the data directory (default: --data, else the current directory).
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HouseholdsArgs {
+    /// Only households of this grid (repeat or separate by commas for several).
+    #[arg(long, value_name = "G", value_delimiter = ',')]
+    pub grid: Vec<String>,
+
+    /// Only households of this building.
+    #[arg(long, value_name = "B", value_delimiter = ',')]
+    pub building: Vec<String>,
+
+    /// Only households in this worker's charge (the roster's visitor / 负责人).
+    #[arg(long, value_name = "V", value_delimiter = ',')]
+    pub visitor: Vec<String>,
+
+    /// Only households of this level: red, orange, yellow, green, 1–4 or 红/橙/黄/绿.
+    #[arg(long, value_name = "L", value_delimiter = ',')]
+    pub level: Vec<String>,
+
+    /// Also list households with no active resident (moved out), and
+    /// residents who are not active on the as-of date.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Show residents' names and phone numbers in full.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The household (a household id, or a resident's id).
+    pub household: String,
+
+    /// Show residents' names and phone numbers in full.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell (or elvish).
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -107,17 +107,17 @@ impl Config {
             Ok((t, _)) => t,
             Err(e) => return Err(Problem::error(&path, Some(e.line), Reason::Encoding)),
         };
-        Config::parse(&text).map_err(|(line, msg)| Problem::error(&path, line, Reason::Config(msg)))
+        Config::parse(&text).map_err(|(line, reason)| Problem::error(&path, line, reason))
     }
 
     /// Parses the text of a `rounds.toml`; errors carry the line.
-    pub fn parse(text: &str) -> Result<Config, (Option<u64>, String)> {
+    pub fn parse(text: &str) -> Result<Config, (Option<u64>, Reason)> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-            (line, e.message().trim().to_string())
+            (line, toml_reason(e.message().trim()))
         })?;
         let mut rules = Rules {
             policy: raw.policy.unwrap_or_default(),
@@ -128,17 +128,27 @@ impl Config {
             let level = Level::parse(key).ok_or_else(|| {
                 (
                     line,
-                    format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"),
+                    Reason::ConfigNotALevel {
+                        key: key.clone(),
+                        suggestion: crate::data::roster::suggest_level(key),
+                    },
                 )
             })?;
-            let cadence = parse_cadence(value, rules.policy).map_err(|m| (line, m))?;
+            let cadence = parse_cadence(value, rules.policy).map_err(|r| (line, r))?;
             rules.cadence[level.index()] = cadence;
         }
         let mut import_columns = Vec::new();
         for (header, field) in &raw.import.columns {
             let line = line_of_key(text, header);
-            let field =
-                import_field(field).map_err(|m| (line, format!("[import.columns]: {m}")))?;
+            let field = import_field(field).map_err(|_| {
+                (
+                    line,
+                    Reason::ConfigImportField {
+                        name: field.clone(),
+                        fields: headers::IMPORT.fields.iter().map(|f| f.name).collect(),
+                    },
+                )
+            })?;
             import_columns.push((header.clone(), field));
         }
         let mut needs = NeedsConfig::default();
@@ -148,8 +158,10 @@ impl Config {
             if categories.is_empty() || categories.iter().any(String::is_empty) {
                 return Err((
                     line,
-                    "[needs]: categories must be a list of non-empty names, e.g. [\"生活困难\", \"其他\"]"
-                        .into(),
+                    Reason::Config(
+                        "[needs]: categories must be a list of non-empty names, e.g. [\"生活困难\", \"其他\"]"
+                            .into(),
+                    ),
                 ));
             }
             if let Some(dup) = categories
@@ -159,7 +171,7 @@ impl Config {
             {
                 return Err((
                     line,
-                    format!("[needs]: category '{}' is listed twice", dup.1),
+                    Reason::Config(format!("[needs]: category '{}' is listed twice", dup.1)),
                 ));
             }
             needs.categories = categories;
@@ -179,6 +191,34 @@ impl Config {
     }
 }
 
+/// toml's message as a reason: an unknown key (toml says "unknown field
+/// `windw`, expected one of `name`, `policy` …") gets the nearest known
+/// key; anything else is toml's own words.
+fn toml_reason(message: &str) -> Reason {
+    let quoted: Vec<String> = message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    match quoted.split_first() {
+        Some((key, expected)) if message.starts_with("unknown field") => {
+            let suggestion = expected
+                .iter()
+                .map(|k| (strsim::osa_distance(key, k), k))
+                .filter(|(d, k)| *d <= (k.chars().count() / 2).max(1))
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, k)| k.clone());
+            Reason::ConfigUnknownKey {
+                key: key.clone(),
+                suggestion,
+                expected: expected.to_vec(),
+            }
+        }
+        _ => Reason::Config(message.to_string()),
+    }
+}
+
 /// The field of an imported log that `name` (a field or one of its
 /// aliases) means.
 pub fn import_field(name: &str) -> Result<FieldName, String> {
@@ -189,6 +229,27 @@ pub fn import_field(name: &str) -> Result<FieldName, String> {
             names.join(", ")
         )
     })
+}
+
+/// The line of `key` in the table `section` (`None`: the top level) of a
+/// rounds.toml text, for telling where a setting came from.
+pub fn key_line(text: &str, section: Option<&str>, key: &str) -> Option<u64> {
+    let mut current: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            current = Some(name.trim().to_string());
+            continue;
+        }
+        let Some((k, _)) = l.split_once('=') else {
+            continue;
+        };
+        let k = k.trim().trim_matches('"').trim_matches('\'');
+        if k == key && current.as_deref() == section {
+            return Some(i as u64 + 1);
+        }
+    }
+    None
 }
 
 fn line_of_key(text: &str, key: &str) -> Option<u64> {
@@ -203,7 +264,7 @@ fn line_of_key(text: &str, key: &str) -> Option<u64> {
 /// A level's cadence: a calendar period (`week`, `month`, `quarter`,
 /// `half-year`, `year`, or 周/月/季度/半年/年), or under the rolling policy
 /// also an interval such as `30 days`, `2 weeks` or `2 months`.
-pub fn parse_cadence(value: &str, policy: Policy) -> Result<Cadence, String> {
+pub fn parse_cadence(value: &str, policy: Policy) -> Result<Cadence, Reason> {
     let v = value.trim().to_ascii_lowercase();
     let period = match v.as_str() {
         "week" | "weekly" | "周" | "每周" => Some(Period::Week),
@@ -218,10 +279,9 @@ pub fn parse_cadence(value: &str, policy: Policy) -> Result<Cadence, String> {
     if let Some(p) = period {
         return Ok(Cadence::of_period(p));
     }
-    let interval = parse_interval(&v).ok_or_else(|| {
-        format!(
-            "[levels]: '{value}' is not a cadence (use week, month, quarter, half-year, year, or with policy = \"rolling\" an interval such as \"30 days\")"
-        )
+    let interval = parse_interval(&v).ok_or_else(|| Reason::ConfigBadCadence {
+        value: value.to_string(),
+        rolling_only: false,
     })?;
     match policy {
         Policy::Rolling => {
@@ -240,9 +300,10 @@ pub fn parse_cadence(value: &str, policy: Policy) -> Result<Cadence, String> {
             };
             Ok(Cadence { period, interval })
         }
-        Policy::Calendar => Err(format!(
-            "[levels]: '{value}' is an interval, which only the rolling policy uses; with the calendar policy use week, month, quarter, half-year or year"
-        )),
+        Policy::Calendar => Err(Reason::ConfigBadCadence {
+            value: value.to_string(),
+            rolling_only: true,
+        }),
     }
 }
 
@@ -287,27 +348,63 @@ mod tests {
                 ("门牌".to_string(), "household")
             ]
         );
-        let (line, msg) = Config::parse("[import.columns]\n\"x\" = \"when\"\n").unwrap_err();
+        let (line, reason) = Config::parse("[import.columns]\n\"x\" = \"when\"\n").unwrap_err();
         assert_eq!(line, Some(2));
-        assert!(msg.contains("when"), "{msg}");
+        assert!(
+            matches!(&reason, Reason::ConfigImportField { name, .. } if name == "when"),
+            "{reason:?}"
+        );
+    }
+
+    #[test]
+    fn key_lines() {
+        let text = "# c\nlang = \"zh\"\n[levels]\n\"红\" = \"week\"\nlang = 1\n";
+        assert_eq!(key_line(text, None, "lang"), Some(2));
+        assert_eq!(key_line(text, Some("levels"), "红"), Some(4));
+        assert_eq!(key_line(text, Some("levels"), "lang"), Some(5));
+        assert_eq!(key_line(text, None, "window"), None);
     }
 
     #[test]
     fn errors_name_the_line() {
-        let (line, msg) = Config::parse("policy = \"calendar\"\npolicey = 1\n").unwrap_err();
+        let (line, reason) = Config::parse("policy = \"calendar\"\npolicey = 1\n").unwrap_err();
         assert_eq!(line, Some(2));
-        assert!(msg.contains("policey"), "{msg}");
-        let (line, msg) = Config::parse("[levels]\nyellow = \"30 days\"\n").unwrap_err();
+        match reason {
+            Reason::ConfigUnknownKey {
+                key, suggestion, ..
+            } => assert_eq!(
+                (key.as_str(), suggestion.as_deref()),
+                ("policey", Some("policy"))
+            ),
+            other => panic!("{other:?}"),
+        }
+        let (line, reason) = Config::parse("[levels]\nyellow = \"30 days\"\n").unwrap_err();
         assert_eq!(line, Some(2));
-        assert!(msg.contains("rolling"), "{msg}");
-        let (line, _) = Config::parse("[levels]\npurple = \"month\"\n").unwrap_err();
+        assert_eq!(
+            reason,
+            Reason::ConfigBadCadence {
+                value: "30 days".into(),
+                rolling_only: true
+            }
+        );
+        let (line, reason) = Config::parse("[levels]\nyelow = \"month\"\n").unwrap_err();
         assert_eq!(line, Some(2));
+        assert_eq!(
+            reason,
+            Reason::ConfigNotALevel {
+                key: "yelow".into(),
+                suggestion: Some("yellow".into())
+            }
+        );
         let (line, _) = Config::parse("policy = \"weekly\"\n").unwrap_err();
         assert_eq!(line, Some(1));
         let (line, msg) =
             Config::parse("[needs]\ncategories = [\"a\"]\nflag_after = 3\n").unwrap_err();
         assert_eq!(line, Some(3));
-        assert!(msg.contains("flag_after"), "{msg}");
+        assert!(
+            matches!(&msg, Reason::ConfigUnknownKey { key, .. } if key == "flag_after"),
+            "{msg:?}"
+        );
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum Reason {
         /// The accepted header names of each missing field, "/"-joined.
         expected: Vec<String>,
         found: Vec<String>,
+        /// (a header of the file, the accepted name it nearly spells), for
+        /// "did you mean".
+        nearest: Vec<(String, String)>,
     },
     /// The first line looks like data: the header is missing.
     HeaderIsData {
@@ -122,6 +125,25 @@ pub enum Reason {
     NeedRule(NeedRule),
     /// No need in the ledger has this id.
     UnknownNeed(String),
+    /// A key rounds.toml does not have, with the nearest one it has.
+    ConfigUnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        expected: Vec<String>,
+    },
+    /// A `[levels]` key that is not a level.
+    ConfigNotALevel {
+        key: String,
+        suggestion: Option<String>,
+    },
+    /// A `[levels]` value that is not a cadence; `rolling_only` when it is
+    /// an interval under the calendar policy.
+    ConfigBadCadence { value: String, rolling_only: bool },
+    /// An `[import.columns]` value that is not a field of a visit log.
+    ConfigImportField {
+        name: String,
+        fields: Vec<FieldName>,
+    },
 }
 
 /// How a need can contradict itself.

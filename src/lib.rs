@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod model;
 pub mod needs;
 pub mod privacy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schedule;

@@ -5,18 +5,17 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use rounds::cli::Cli;
 use rounds::cmd::{self, Outcome, check::render_problem};
 use rounds::error::Error;
+use rounds::i18n::Msg;
 
 /// How many data problems a failing command prints before it points to
 /// `rounds check` for the rest.
 const SHOWN_PROBLEMS: usize = 20;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_with_origins();
     let mut lang = cmd::early_lang(&cli);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -38,7 +37,8 @@ fn main() -> ExitCode {
                     let _ = writeln!(stderr, "{}", render_problem(lang, p));
                 }
                 if problems.len() > SHOWN_PROBLEMS {
-                    let _ = writeln!(stderr, "… {}", problems.len() - SHOWN_PROBLEMS);
+                    let more = Msg::MoreProblems(problems.len() - SHOWN_PROBLEMS);
+                    let _ = writeln!(stderr, "{}", lang.msg(&more));
                 }
             }
             let _ = writeln!(stderr, "rounds: {}", lang.error(&err));

@@ -148,3 +148,25 @@ pub struct DueRow {
     /// `Roster::residents`), whom a worker would ask for at the door.
     pub contact: Option<usize>,
 }
+
+/// One household's line in `rounds households`.
+#[derive(Debug, Clone, Copy)]
+pub struct HouseholdLine {
+    /// Index into `Roster::households`.
+    pub household: usize,
+    /// The level on the as-of date; `None` when no resident is active.
+    pub level: Option<Level>,
+    pub last_visit: Option<NaiveDate>,
+}
+
+/// One visit in `rounds history`.
+#[derive(Debug, Clone)]
+pub struct VisitLine {
+    pub date: NaiveDate,
+    pub visitor: String,
+    pub kind: String,
+    pub persons: Option<u32>,
+    pub note: String,
+    /// Its line in visits.csv (later lines come first among one day's).
+    pub line: u64,
+}

@@ -122,7 +122,7 @@ fn bad_settings_are_reported_with_their_line() {
     wd.write("rounds.toml", "policy = \"calendar\"\nwindwo = 3\n");
     wd.run(&["check"])
         .expect(3)
-        .says("rounds.toml:2: error: unknown field `windwo`");
+        .says("rounds.toml:2: error: unknown key 'windwo' — did you mean window?");
     // Other commands refuse to run on settings they cannot trust.
     wd.run(&["due"]).expect(3).says("rounds.toml:2");
 }

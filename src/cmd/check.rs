@@ -22,6 +22,7 @@ use crate::error::{Error, Problem, Reason, Severity};
 use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let progress = ctx.progress(false, &[]);
     let _lock = ctx.read_lock()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
     let roster = ctx.roster(Load::default(), &mut problems)?;
@@ -51,6 +52,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
             .is_some_and(|states| states.into_iter().all(|ok| ok))
         };
         if clean {
+            drop(progress);
             return finish(ctx, args, problems, out);
         }
     }
@@ -74,6 +76,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         }
     })?;
     problems.extend(visit_problems);
+    drop(progress);
     if !found {
         problems.push(Problem::warning(&visits_path, None, Reason::MissingFile));
     }

@@ -1,29 +1,36 @@
 //! `rounds due [--within N] [--all] [--grid G] [--building B] [--visitor V]
-//!            [--level L] [--sort deadline|address] [--exit-code]`
+//!            [--level L] [--sort deadline|address] [--exit-code] [-q]`
 //!
 //! Lists the households that are overdue or due on the as-of date (with
 //! `--all`, every active household), most urgent first. The csv and json
 //! rows are the SPEC's contract: household, level, grid, building,
 //! last_visit, deadline, status, days_overdue, days_left (plus unit, room
 //! and visitor). Exit status 1 with `--exit-code` when any listed
-//! household is overdue.
+//! household is overdue. `--format md|html` prints a round sheet instead
+//! (grouped by building in walking order, see `render::sheet`); `--quiet`
+//! prints nothing unless a listed household is overdue.
 
 use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Outcome, natural_cmp};
+use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::{self, HouseholdRef, Load, Roster};
 use crate::error::{Error, Problem};
-use crate::i18n::DueCounts;
+use crate::i18n::{DueCounts, Lang, Msg};
 use crate::model::{DueRow, Level, Status};
 use crate::render::{self, ListFormat};
 use crate::schedule::{self, Rules};
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = parse_levels(&args.level)?;
-    let format = ctx.format()?;
+    let levels = parse_levels(&args.level, ctx.lang)?;
+    let sheet = render::sheet::asked(ctx.format);
+    let format = match sheet {
+        Some(_) => ListFormat::Table,
+        None => ctx.format()?,
+    };
+    let progress = ctx.progress(args.quiet, &[]);
     let _lock = ctx.read_lock()?;
     let mut problems = Vec::new();
     let load = Load {
@@ -55,12 +62,35 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         &filter,
         args.all,
     );
-    sort(&mut rows, &roster, args.sort);
+    let by = if sheet.is_some() {
+        Sort::Address
+    } else {
+        args.sort
+    };
+    sort(&mut rows, &roster, by);
+    drop(progress);
+    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
+    if args.quiet && !overdue {
+        return Ok(Outcome::Success);
+    }
 
-    let written = match format {
-        ListFormat::Csv => render::csv::due(out, &roster, &rows, needs),
-        ListFormat::Json => render::json::due(out, &roster, &rows, needs),
-        ListFormat::Table => render::table::due(
+    let written = match (sheet, format) {
+        (Some(sheet), _) => render::sheet::due(
+            out,
+            sheet,
+            &render::sheet::SheetView {
+                roster: &roster,
+                rows: &rows,
+                counts: &counts,
+                lang: ctx.lang,
+                today: ctx.today,
+                visitors: &args.visitor,
+                reveal: args.reveal,
+            },
+        ),
+        (None, ListFormat::Csv) => render::csv::due(out, &roster, &rows, needs),
+        (None, ListFormat::Json) => render::json::due(out, &roster, &rows, needs),
+        (None, ListFormat::Table) => render::table::due(
             out,
             &render::table::DueView {
                 roster: &roster,
@@ -76,7 +106,6 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         ),
     };
     written.map_err(Error::Output)?;
-    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
     Ok(if args.exit_code && overdue {
         Outcome::Flagged
     } else {
@@ -84,18 +113,17 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     })
 }
 
-fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
+/// The levels of `--level` (shared with `households`).
+pub fn parse_levels(words: &[String], lang: Lang) -> Result<Vec<Level>, Error> {
     words
         .iter()
         .filter(|w| !w.trim().is_empty())
         .map(|w| {
             Level::parse(w).ok_or_else(|| {
-                let hint = roster::suggest_level(w)
-                    .map(|s| format!(" — did you mean {s}?"))
-                    .unwrap_or_default();
-                Error::Usage(format!(
-                    "--level '{w}' is not a level{hint} (use red, orange, yellow, green, 1–4 or 红/橙/黄/绿)"
-                ))
+                Error::Usage(lang.msg(&Msg::BadLevelFlag {
+                    value: w.clone(),
+                    suggestion: roster::suggest_level(w),
+                }))
             })
         })
         .collect()
@@ -151,7 +179,7 @@ pub struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
+    pub fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
         let one = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.trim() == v);
         one(self.grid, h.grid())
             && one(self.building, h.building())
@@ -235,12 +263,10 @@ fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
             }
         }
         Sort::Address => rows.sort_by(|a, b| {
-            let (ha, hb) = (roster.household(a.household), roster.household(b.household));
-            natural_cmp(ha.grid(), hb.grid())
-                .then_with(|| natural_cmp(ha.building(), hb.building()))
-                .then_with(|| natural_cmp(ha.unit(), hb.unit()))
-                .then_with(|| natural_cmp(ha.room(), hb.room()))
-                .then_with(|| ha.id().as_bytes().cmp(hb.id().as_bytes()))
+            address_cmp(
+                &roster.household(a.household),
+                &roster.household(b.household),
+            )
         }),
     }
 }

@@ -32,6 +32,7 @@ use crate::data::headers::{self, Columns, IMPORT};
 use crate::data::logs::{self, Log, LogKind};
 use crate::data::roster::{Load, Roster};
 use crate::error::{Error, FieldName, Problem, Reason};
+use crate::i18n::{Lang, Msg};
 use crate::ingest::{self, Batch, Candidate, Checked, StoreFormat};
 use crate::render::ListFormat;
 use crate::store;
@@ -70,8 +71,9 @@ struct Repeat {
 }
 
 pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let mut extra = parse_maps(&args.map)?;
+    let mut extra = parse_maps(&args.map, ctx.lang)?;
     extra.extend(ctx.config.import_columns.iter().cloned());
+    let progress = ctx.progress(false, &args.files);
     let mut problems = Vec::new();
     let roster = {
         let _lock = ctx.read_lock()?;
@@ -169,6 +171,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         return Err(Error::Invalid(fatal));
     }
     // Every rejected row is told before anything is written.
+    drop(progress);
     say_rejects(ctx, &summaries);
 
     // Under the write lock: drop what the store already holds, write the rest.
@@ -313,16 +316,19 @@ fn join(ctx: &Ctx, reasons: &[Reason]) -> String {
 }
 
 /// `--map SOURCE=FIELD` entries.
-pub fn parse_maps(maps: &[String]) -> Result<Vec<(String, FieldName)>, Error> {
+pub fn parse_maps(maps: &[String], lang: Lang) -> Result<Vec<(String, FieldName)>, Error> {
     maps.iter()
         .map(|m| {
-            let (source, field) = m.split_once('=').ok_or_else(|| {
-                Error::Usage(format!(
-                    "--map '{m}': use SOURCE=FIELD, e.g. --map 走访时间=date"
-                ))
+            let (source, field) = m
+                .split_once('=')
+                .ok_or_else(|| Error::Usage(lang.msg(&Msg::BadMap(m.clone()))))?;
+            let field = import_field(field).map_err(|_| {
+                let fields: Vec<&str> = IMPORT.fields.iter().map(|f| f.name).collect();
+                Error::Usage(lang.msg(&Msg::BadMapField {
+                    map: m.clone(),
+                    fields: fields.join(", "),
+                }))
             })?;
-            let field =
-                import_field(field).map_err(|e| Error::Usage(format!("--map '{m}': {e}")))?;
             Ok((source.trim().to_string(), field))
         })
         .collect()

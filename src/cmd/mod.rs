@@ -2,9 +2,14 @@
 //! directory, the as-of date, the language and the output.
 
 pub mod check;
+pub mod completions;
+pub mod config;
 pub mod due;
+pub mod history;
+pub mod households;
 pub mod import;
 pub mod init;
+pub mod man;
 pub mod need;
 pub mod report;
 pub mod visit;
@@ -18,8 +23,9 @@ use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::data::date;
 use crate::error::{Error, Problem};
-use crate::i18n::Lang;
-use crate::render::{Format, ListFormat};
+use crate::i18n::{Lang, Msg, Word};
+use crate::progress::{self, Progress};
+use crate::render::{ColorChoice, Format, ListFormat};
 
 /// What every command needs to know, settled once from flags, environment
 /// and rounds.toml.
@@ -41,11 +47,32 @@ pub struct Ctx {
     /// rounds.toml could not be used: the defaults are in force, and every
     /// command but `check` (which reports it) fails.
     pub config_problem: Option<Problem>,
+    /// `--color` as given (the progress bar on stderr decides for itself).
+    pub color_choice: ColorChoice,
 }
 
 impl Ctx {
     pub fn path(&self, file: &str) -> PathBuf {
         self.dir.join(file)
+    }
+
+    /// A progress bar over the roster and the visit log (and `more`
+    /// files), drawn on stderr once the command has run for a second, on
+    /// a terminal only, never with `quiet`. Drop it before printing.
+    pub fn progress(&self, quiet: bool, more: &[PathBuf]) -> Progress {
+        let mut files = vec![
+            self.path(crate::data::roster::FILE),
+            self.path(crate::data::visits::FILE),
+        ];
+        files.extend(more.iter().cloned());
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Progress::start(
+            self.lang.word(Word::Reading).to_string(),
+            progress::size_of(&files),
+            progress::wanted(quiet),
+            self.color_choice
+                .enabled(std::io::stderr().is_terminal(), no_color),
+        )
     }
 
     /// The output format for a command that writes table, csv or json.
@@ -54,10 +81,10 @@ impl Ctx {
             Format::Table => Ok(ListFormat::Table),
             Format::Csv => Ok(ListFormat::Csv),
             Format::Json => Ok(ListFormat::Json),
-            other => Err(Error::Usage(format!(
-                "--format {} is for `rounds report`; this command writes table, csv or json",
-                other.name()
-            ))),
+            other => Err(Error::Usage(self.lang.msg(&Msg::FormatNotHere {
+                format: other.name(),
+                allowed: "table, csv, json",
+            }))),
         }
     }
 
@@ -134,9 +161,15 @@ pub fn early_lang(cli: &Cli) -> Lang {
 /// Runs the parsed command line, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Error> {
     let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
-    if let Command::Init(args) = &cli.command {
-        let target = args.dir.clone().unwrap_or(dir);
-        return init::run(&target, *lang, out);
+    match &cli.command {
+        Command::Init(args) => {
+            let target = args.dir.clone().unwrap_or(dir);
+            return init::run(&target, *lang, out);
+        }
+        Command::Completions(args) => return completions::run(args, out),
+        Command::Man => return man::run(out),
+        Command::Config => return config::run(&cli, &dir, lang, out),
+        _ => {}
     }
     let ctx = context(&cli, dir, lang)?;
     if let (Some(p), false) = (
@@ -153,7 +186,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Visit(args) => visit::run(&ctx, &args, out),
         Command::Need(args) => need::run(&ctx, &args, out),
         Command::Needs(args) => need::list(&ctx, &args, out),
-        Command::Init(_) => unreachable!("handled above"),
+        Command::Households(args) => households::run(&ctx, &args, out),
+        Command::History(args) => history::run(&ctx, &args, out),
+        Command::Init(_) | Command::Completions(_) | Command::Man | Command::Config => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -167,9 +204,9 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
     };
     *lang = cli.lang.or(config.lang).unwrap_or_else(Lang::from_env);
     let today = match &cli.today {
-        Some(text) => date::parse(text).map_err(|_| {
-            Error::Usage(format!("--today '{text}' is not a date (use YYYY-MM-DD)"))
-        })?,
+        Some(text) => {
+            date::parse(text).map_err(|_| Error::Usage(lang.msg(&Msg::BadToday(text.clone()))))?
+        }
         None => chrono::Local::now().date_naive(),
     };
     let terminal = std::io::stdout().is_terminal();
@@ -183,6 +220,7 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         terminal,
         config,
         config_problem,
+        color_choice: cli.color,
         fast_path: match std::env::var("ROUNDS_FAST").as_deref() {
             Ok("0") => FastPath::Off,
             Ok("must") => FastPath::Must,
@@ -190,6 +228,19 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         },
         cache: std::env::var_os("ROUNDS_CACHE").is_none_or(|v| v != "0"),
     })
+}
+
+/// Walking order of two households: grid, building, unit, room in
+/// natural order, then the id.
+pub fn address_cmp(
+    a: &crate::data::roster::HouseholdRef<'_>,
+    b: &crate::data::roster::HouseholdRef<'_>,
+) -> std::cmp::Ordering {
+    natural_cmp(a.grid(), b.grid())
+        .then_with(|| natural_cmp(a.building(), b.building()))
+        .then_with(|| natural_cmp(a.unit(), b.unit()))
+        .then_with(|| natural_cmp(a.room(), b.room()))
+        .then_with(|| a.id().as_bytes().cmp(b.id().as_bytes()))
 }
 
 /// Natural order for addresses: runs of digits compare as numbers, so

@@ -20,13 +20,18 @@ use crate::cli::{ReportArgs, Section};
 use crate::data::date::iso;
 use crate::data::roster::{self, Load, Roster};
 use crate::error::Error;
+use crate::i18n::Msg;
 use crate::render::{self, Format};
 use crate::report::{self, Report, Span, Tally};
 use crate::store;
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
-    let bad = |flag: &str, text: &str, form: &str| {
-        Error::Usage(format!("--{flag} '{text}' is not valid (use {form})"))
+    let bad = |flag: &'static str, text: &str, form: &'static str| {
+        Error::Usage(ctx.lang.msg(&Msg::BadSpan {
+            flag,
+            text: text.to_string(),
+            form,
+        }))
     };
     let span = if let Some(t) = &args.quarter {
         Span::parse_quarter(t).ok_or_else(|| bad("quarter", t, "YYYY-Qn, e.g. 2020-Q2"))?
@@ -40,11 +45,10 @@ fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
         Span::month_of(ctx.today)
     };
     if span.first > ctx.today {
-        return Err(Error::Usage(format!(
-            "{} starts after today ({}); a report can only look back",
-            span.label(),
-            iso(ctx.today)
-        )));
+        return Err(Error::Usage(ctx.lang.msg(&Msg::SpanAfterToday {
+            span: span.label(),
+            today: iso(ctx.today),
+        })));
     }
     Ok(span)
 }
@@ -57,10 +61,10 @@ fn format_of(ctx: &Ctx, output: Option<&Path>) -> Result<Format, Error> {
     match output {
         None => Ok(Format::Table),
         Some(p) => Format::from_extension(p).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot tell the format of '{}' from its extension: use .txt, .json, .csv, .md, .html or .xlsx, or give --format",
-                p.display()
-            ))
+            Error::Usage(
+                ctx.lang
+                    .msg(&Msg::UnknownExtension(p.display().to_string())),
+            )
         }),
     }
 }
@@ -68,6 +72,7 @@ fn format_of(ctx: &Ctx, output: Option<&Path>) -> Result<Format, Error> {
 pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let span = span_of(ctx, args)?;
     let format = format_of(ctx, args.output.as_deref())?;
+    let progress = ctx.progress(false, &[]);
     let as_of = report::as_of(span, ctx.today);
     let rules = &ctx.config.rules;
     let mut problems = Vec::new();
@@ -157,14 +162,12 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         });
         report
     };
+    drop(progress);
     match &args.output {
         Some(path) => write_file(ctx, args, &report, format, path, out),
         None => {
             if format == Format::Xlsx && std::io::stdout().is_terminal() {
-                return Err(Error::Usage(
-                    "a workbook is not for the terminal: add -o FILE.xlsx (or pipe it to a file)"
-                        .into(),
-                ));
+                return Err(Error::Usage(ctx.lang.msg(&Msg::WorkbookToTerminal)));
             }
             let bytes = render_report(ctx, args, &report, format, args.section)?;
             out.write_all(&bytes).map_err(Error::Output)?;

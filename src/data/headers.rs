@@ -223,10 +223,15 @@ pub fn map(
         if found.iter().any(|c| crate::privacy::looks_like_value(c)) {
             return Err(Reason::HeaderIsData { missing, expected });
         }
+        let nearest = missing
+            .iter()
+            .filter_map(|m| nearest_header(schema, m, header, &cols))
+            .collect();
         return Err(Reason::MissingColumns {
             missing,
             expected,
             found,
+            nearest,
         });
     }
     Ok(Columns {
@@ -234,6 +239,34 @@ pub fn map(
         fields: schema.fields,
         width: header.len(),
     })
+}
+
+/// The header cell, not mapped to any field, that nearly spells one of the
+/// names of `field` (at most half its characters differ), with that name.
+fn nearest_header(
+    schema: &Schema,
+    field: FieldName,
+    header: &[&str],
+    cols: &[Option<usize>],
+) -> Option<(String, String)> {
+    let spec = schema.fields.iter().find(|f| f.name == field)?;
+    let names = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
+    let cells: Vec<(usize, String)> = header
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.trim().is_empty() && !cols.contains(&Some(*i)))
+        .map(|(i, c)| (i, c.trim().to_lowercase()))
+        .collect();
+    names
+        .flat_map(|name| {
+            cells.iter().map(move |(i, cell)| {
+                let limit = (name.chars().count() / 2).max(1);
+                (strsim::osa_distance(cell, name), *i, name, limit)
+            })
+        })
+        .filter(|(d, _, _, limit)| d <= limit)
+        .min_by_key(|(d, i, _, _)| (*d, *i))
+        .map(|(_, i, name, _)| (header[i].trim().to_string(), name.to_string()))
 }
 
 #[cfg(test)]
@@ -264,6 +297,18 @@ mod tests {
             Err(Reason::MissingColumns { missing, found, .. }) => {
                 assert_eq!(missing, vec!["id"]);
                 assert_eq!(found, vec!["姓名", "等级"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match map(&RESIDENTS, &["編號", "關注登記"], &[]) {
+            Err(Reason::MissingColumns { nearest, .. }) => {
+                assert_eq!(nearest, vec![("關注登記".into(), "關注等級".into())]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match map(&RESIDENTS, &["ID", "Levle"], &[]) {
+            Err(Reason::MissingColumns { nearest, .. }) => {
+                assert_eq!(nearest, vec![("Levle".into(), "level".into())]);
             }
             other => panic!("{other:?}"),
         }

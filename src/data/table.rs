@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use super::decode::{self, Decode, Encoding, EncodingError, Sniff};
 use super::records::{RecordError, Records};
 use crate::error::{Error, Problem, Reason};
+use crate::progress::Counted;
 
 pub struct Table<R: Read> {
     path: PathBuf,
-    records: Records<BufReader<Decode<R>>>,
+    records: Records<BufReader<Decode<Counted<R>>>>,
     sniffed: Sniff,
     failed: bool,
 }
@@ -131,7 +132,7 @@ impl<R: Read> Table<R> {
             path: path.to_path_buf(),
             records: Records::new(BufReader::with_capacity(
                 1 << 16,
-                Decode::new(input, sniffed.encoding),
+                Decode::new(Counted(input), sniffed.encoding),
             )),
             sniffed,
             failed: false,

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, NeedWords, ReportWords, level_counts};
+use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
@@ -49,12 +49,16 @@ impl Catalog for En {
             Reason::Unterminated => "a quoted cell starts here and is never closed (a missing \" ?)".into(),
             Reason::TooLong => "a cell longer than 16 MiB (a quote that is never closed?)".into(),
             Reason::NoHeader => "the file has no header line".into(),
-            Reason::MissingColumns { missing, expected, found } => format!(
-                "missing column{} {} (expected a header named {}); the header has: {}",
+            Reason::MissingColumns { missing, expected, found, nearest } => format!(
+                "missing column{} {} (expected a header named {}); the header has: {}{}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
                 expected.join(" and "),
-                if found.is_empty() { "(nothing)".into() } else { found.join(", ") }
+                if found.is_empty() { "(nothing)".into() } else { found.join(", ") },
+                nearest
+                    .iter()
+                    .map(|(cell, name)| format!(" — did you mean {name} for '{cell}'?"))
+                    .collect::<String>()
             ),
             Reason::NoHouseholdColumn { found } => format!(
                 "missing column household (or resident; expected a header named household/户号 or resident/居民编号); the header has: {} — map another header with --map HEADER=household or [import.columns] in rounds.toml",
@@ -143,6 +147,24 @@ impl Catalog for En {
             Reason::UnknownNeed(id) => {
                 format!("no need has the id '{id}' (`rounds needs` lists them)")
             }
+            Reason::ConfigUnknownKey { key, suggestion, expected } => match suggestion {
+                Some(s) => format!("unknown key '{key}' — did you mean {s}?"),
+                None => format!("unknown key '{key}' (known here: {})", expected.join(", ")),
+            },
+            Reason::ConfigNotALevel { key, suggestion } => match suggestion {
+                Some(s) => format!("[levels]: '{key}' is not a level — did you mean {s}?"),
+                None => format!("[levels]: '{key}' is not a level (use red, orange, yellow or green)"),
+            },
+            Reason::ConfigBadCadence { value, rolling_only: true } => format!(
+                "[levels]: '{value}' is an interval, which only the rolling policy uses; with the calendar policy use week, month, quarter, half-year or year"
+            ),
+            Reason::ConfigBadCadence { value, rolling_only: false } => format!(
+                "[levels]: '{value}' is not a cadence (use week, month, quarter, half-year, year, or with policy = \"rolling\" an interval such as \"30 days\")"
+            ),
+            Reason::ConfigImportField { name, fields } => format!(
+                "[import.columns]: '{name}' is not a field of a visit log (use one of {})",
+                fields.join(", ")
+            ),
         }
     }
 
@@ -412,5 +434,87 @@ impl Catalog for En {
 
     fn needs_listed(&self, listed: usize, unresolved: usize) -> String {
         format!("{listed} listed, {unresolved} of them unresolved")
+    }
+
+    fn word(&self, word: Word) -> &'static str {
+        match word {
+            Word::Members => "residents",
+            Word::Inactive => "moved out",
+            Word::Date => "date",
+            Word::Kind => "kind",
+            Word::Persons => "persons",
+            Word::Note => "note",
+            Word::Room => "room",
+            Word::NoVisits => "No visit recorded.",
+            Word::NoHouseholds => "No household matches.",
+            Word::Reading => "reading",
+            Word::Setting => "setting",
+            Word::Value => "value",
+            Word::Source => "from",
+            Word::FromFlag => "command line",
+            Word::FromToml => "rounds.toml",
+            Word::FromDefault => "default",
+            Word::Clock => "(the clock)",
+        }
+    }
+
+    fn msg(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::BadToday(t) => format!("--today '{t}' is not a date (use YYYY-MM-DD)"),
+            Msg::BadLevelFlag { value, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!(" — did you mean {s}?"))
+                    .unwrap_or_default();
+                format!(
+                    "--level '{value}' is not a level{hint} (use red, orange, yellow, green, 1–4 or 红/橙/黄/绿)"
+                )
+            }
+            Msg::FormatNotHere { format, allowed } => {
+                format!("--format {format} is not for this command; it writes {allowed}")
+            }
+            Msg::NoSuchHousehold { id, suggestion } => match suggestion {
+                Some(s) => {
+                    format!("no household or resident '{id}' in the roster — did you mean {s}?")
+                }
+                None => format!("no household or resident '{id}' in the roster"),
+            },
+            Msg::BadSpan { flag, text, form } => {
+                format!("--{flag} '{text}' is not valid (use {form})")
+            }
+            Msg::SpanAfterToday { span, today } => {
+                format!("{span} starts after today ({today}); a report can only look back")
+            }
+            Msg::UnknownExtension(p) => format!(
+                "cannot tell the format of '{p}' from its extension: use .txt, .json, .csv, .md, .html or .xlsx, or give --format"
+            ),
+            Msg::WorkbookToTerminal => {
+                "a workbook is not for the terminal: add -o FILE.xlsx (or pipe it to a file)".into()
+            }
+            Msg::BadMap(m) => format!("--map '{m}': use SOURCE=FIELD, e.g. --map 走访时间=date"),
+            Msg::BadMapField { map, fields } => {
+                format!("--map '{map}': not a field of a visit log (use one of {fields})")
+            }
+            Msg::HouseholdsSummary {
+                households,
+                residents,
+            } => format!(
+                "{households} household{} · {residents} resident{}",
+                if *households == 1 { "" } else { "s" },
+                if *residents == 1 { "" } else { "s" }
+            ),
+            Msg::MembersLine(list) => format!("residents: {list}"),
+            Msg::HistorySummary { visits } => {
+                format!("{visits} visit{}", if *visits == 1 { "" } else { "s" })
+            }
+            Msg::SheetTitle { visitor, today } => match visitor {
+                Some(v) => format!("Round sheet of {v}, {today}"),
+                None => format!("Round sheet, {today}"),
+            },
+            Msg::MoreProblems(n) => format!("… and {n} more (`rounds check` lists them all)"),
+            Msg::FromEnv(var) => format!("environment ({var})"),
+            Msg::FromLocale(var) => format!("locale ({var})"),
+            Msg::FromTomlLine(line) => format!("rounds.toml line {line}"),
+        }
     }
 }

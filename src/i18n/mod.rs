@@ -198,6 +198,15 @@ pub trait Catalog: Sync {
     fn open_needs_summary(&self, households: usize, flagged: usize, limit: u32) -> String;
     /// The line under the `needs` list.
     fn needs_listed(&self, listed: usize, unresolved: usize) -> String;
+    /// Words of the listings, the round sheet and `rounds config`.
+    fn word(&self, word: Word) -> &'static str;
+    /// Sentences with values: usage errors, summaries, titles.
+    fn msg(&self, msg: &Msg) -> String;
+    /// `--help` for a subcommand ("" for rounds itself), where the
+    /// language has its own words; `None` keeps the English of cli.rs.
+    fn help(&self, _command: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 impl Lang {
@@ -335,6 +344,141 @@ impl Lang {
     pub fn needs_listed(self, listed: usize, unresolved: usize) -> String {
         self.catalog().needs_listed(listed, unresolved)
     }
+    pub fn word(self, word: Word) -> &'static str {
+        self.catalog().word(word)
+    }
+    pub fn msg(self, msg: &Msg) -> String {
+        self.catalog().msg(msg)
+    }
+    pub fn help(self, command: &str) -> Option<&'static str> {
+        self.catalog().help(command)
+    }
+
+    /// The language for `--help`, before anything is parsed: `--lang` if
+    /// the arguments say it, else the locale.
+    pub fn for_help(args: &[std::ffi::OsString]) -> Lang {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let flag = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
+            "--lang" => args.get(i + 1).cloned(),
+            a => a.strip_prefix("--lang=").map(str::to_string),
+        });
+        match flag.as_deref() {
+            Some("zh") => Lang::Zh,
+            Some("en") => Lang::En,
+            _ => Lang::from_env(),
+        }
+    }
+
+    /// The locale variable that decides the language, and what it says:
+    /// `None` when none of LC_ALL, LC_MESSAGES, LANG is set.
+    pub fn locale_source(var: impl Fn(&str) -> Option<String>) -> Option<(&'static str, Lang)> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .find_map(|key| {
+                var(key)
+                    .filter(|v| !v.is_empty())
+                    .map(|_| (key, Lang::from_locale(&var)))
+            })
+    }
+
+    /// The code of the language, as `--lang` and rounds.toml write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// Fixed words of the listings, the round sheet and `rounds config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    /// Column: the residents of a household.
+    Members,
+    /// A resident or household not active on the as-of date.
+    Inactive,
+    Date,
+    Kind,
+    Persons,
+    Note,
+    /// Column of the round sheet: unit and room.
+    Room,
+    /// `history` with no visit to show.
+    NoVisits,
+    /// `households` with nothing to list.
+    NoHouseholds,
+    /// The label of the progress bar.
+    Reading,
+    /// `rounds config` columns.
+    Setting,
+    Value,
+    Source,
+    /// Where a setting came from.
+    FromFlag,
+    FromToml,
+    FromDefault,
+    /// `rounds config`: the clock's date.
+    Clock,
+}
+
+/// Sentences with values in them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// `--today` that is not a date.
+    BadToday(String),
+    /// `--level` that is not a level.
+    BadLevelFlag {
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// A format the command does not write (`--format xlsx` for `due`).
+    FormatNotHere {
+        format: &'static str,
+        allowed: &'static str,
+    },
+    /// `history` of a household (or resident) that is not in the roster.
+    NoSuchHousehold {
+        id: String,
+        suggestion: Option<String>,
+    },
+    /// `report --month 2020-13` and the like.
+    BadSpan {
+        flag: &'static str,
+        text: String,
+        form: &'static str,
+    },
+    /// A report span that starts after today.
+    SpanAfterToday { span: String, today: String },
+    /// `-o FILE` with an extension that names no format.
+    UnknownExtension(String),
+    /// A workbook written to a terminal.
+    WorkbookToTerminal,
+    /// `--map` without `=`.
+    BadMap(String),
+    /// `--map` naming no field of a visit log.
+    BadMapField { map: String, fields: String },
+    /// Under the households table: how many households and residents.
+    HouseholdsSummary { households: usize, residents: usize },
+    /// Above the history: the household's residents.
+    MembersLine(String),
+    /// Under the history: how many visits.
+    HistorySummary { visits: usize },
+    /// The title of a round sheet.
+    SheetTitle {
+        visitor: Option<String>,
+        today: String,
+    },
+    /// After the first problems of a failing command: how many more.
+    MoreProblems(usize),
+    /// A setting taken from an environment variable.
+    FromEnv(&'static str),
+    /// A setting taken from the locale variable named.
+    FromLocale(&'static str),
+    /// A setting taken from rounds.toml, at its line if known.
+    FromTomlLine(u64),
 }
 
 /// The words of a problem list such as "green 3, red 1", skipping zeros.

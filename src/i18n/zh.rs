@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, NeedWords, ReportWords, level_counts};
+use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
@@ -102,8 +102,9 @@ impl Catalog for Zh {
                 missing,
                 expected,
                 found,
+                nearest,
             } => format!(
-                "缺少列：{}（表头应为 {}）；表头中有：{}",
+                "缺少列：{}（表头应为 {}）；表头中有：{}{}",
                 missing
                     .iter()
                     .map(|f| format!("{}（{f}）", field(f)))
@@ -114,7 +115,11 @@ impl Catalog for Zh {
                     "（空）".into()
                 } else {
                     found.join("、")
-                }
+                },
+                nearest
+                    .iter()
+                    .map(|(cell, name)| format!("——“{cell}”是不是 {name}？"))
+                    .collect::<String>()
             ),
             Reason::NoHouseholdColumn { found } => format!(
                 "缺少户号列（或居民编号列，表头应为 户号/household 或 居民编号/resident）；表头中有：{}——可用 --map 表头=household 或 rounds.toml 的 [import.columns] 指定",
@@ -189,7 +194,6 @@ impl Catalog for Zh {
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
-            Reason::Config(m) => m.clone(),
             Reason::DuplicateNeed { id, first_line } => {
                 format!("诉求编号“{id}”重复（第 {first_line} 行已使用）")
             }
@@ -214,6 +218,35 @@ impl Catalog for Zh {
                 NeedRule::AlreadyResolved(d) => format!("该诉求已于 {d} 办结"),
             },
             Reason::UnknownNeed(id) => format!("没有编号为“{id}”的诉求（`rounds needs` 可列出全部）"),
+            Reason::Config(m) => format!("无法使用的设置：{m}"),
+            Reason::ConfigUnknownKey {
+                key,
+                suggestion,
+                expected,
+            } => match suggestion {
+                Some(s) => format!("未知的设置项“{key}”——是不是 {s}？"),
+                None => format!("未知的设置项“{key}”（这里可用：{}）", expected.join("、")),
+            },
+            Reason::ConfigNotALevel { key, suggestion } => match suggestion {
+                Some(s) => format!("[levels]：“{key}”不是关注等级——是不是 {s}？"),
+                None => format!("[levels]：“{key}”不是关注等级（可用 red、orange、yellow、green 或 红、橙、黄、绿）"),
+            },
+            Reason::ConfigBadCadence {
+                value,
+                rolling_only: true,
+            } => format!(
+                "[levels]：“{value}”是间隔，只有 policy = \"rolling\" 时可用；按自然周期计算时请用 week、month、quarter、half-year 或 year"
+            ),
+            Reason::ConfigBadCadence {
+                value,
+                rolling_only: false,
+            } => format!(
+                "[levels]：“{value}”不是走访周期（可用 week、month、quarter、half-year、year，或在 policy = \"rolling\" 时用“30 days”这样的间隔）"
+            ),
+            Reason::ConfigImportField { name, fields } => format!(
+                "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
+                fields.join("、")
+            ),
         }
     }
 
@@ -482,5 +515,99 @@ impl Catalog for Zh {
 
     fn needs_listed(&self, listed: usize, unresolved: usize) -> String {
         format!("列出 {listed} 条诉求，其中未办结 {unresolved} 条")
+    }
+
+    fn word(&self, word: Word) -> &'static str {
+        match word {
+            Word::Members => "成员",
+            Word::Inactive => "已迁出",
+            Word::Date => "日期",
+            Word::Kind => "走访方式",
+            Word::Persons => "人数",
+            Word::Note => "走访情况",
+            Word::Room => "房号",
+            Word::NoVisits => "没有走访记录。",
+            Word::NoHouseholds => "没有符合条件的住户。",
+            Word::Reading => "读取数据",
+            Word::Setting => "设置",
+            Word::Value => "取值",
+            Word::Source => "来源",
+            Word::FromFlag => "命令行",
+            Word::FromToml => "rounds.toml",
+            Word::FromDefault => "默认",
+            Word::Clock => "（系统日期）",
+        }
+    }
+
+    fn help(&self, command: &str) -> Option<&'static str> {
+        Some(match command {
+            "" => "谁该走访了：社区网格员的入户走访排期工具",
+            "due" => "列出逾期或即将到期、需要走访的住户",
+            "import" => "把走访记录（CSV、JSON、Excel）导入 visits.csv：不丢失、不重复",
+            "visit" => "在命令行记录一次走访",
+            "report" => "月度报告：走访人次、覆盖情况、逾期住户和各等级完成率",
+            "check" => "检查所有数据文件，列出每个问题所在的文件和行号",
+            "init" => "创建数据目录：写好表头的 CSV 文件和带注释的 rounds.toml",
+            "households" => "列出住户：成员、关注等级、上次走访",
+            "history" => "某一户的全部走访记录，最新的在前，附走访情况",
+            "config" => "列出正在使用的设置，以及每项设置的来源",
+            "completions" => "输出命令行补全脚本：在 shell 的启动文件中加载它",
+            "man" => "输出手册页（roff 格式）",
+            _ => return None,
+        })
+    }
+
+    fn msg(&self, msg: &Msg) -> String {
+        match msg {
+            Msg::BadToday(t) => format!("--today“{t}”不是日期（请用 YYYY-MM-DD）"),
+            Msg::BadLevelFlag { value, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!("——是不是 {s}？"))
+                    .unwrap_or_default();
+                format!(
+                    "--level“{value}”不是关注等级{hint}（可用 红/橙/黄/绿，1–4，或 red、orange、yellow、green）"
+                )
+            }
+            Msg::FormatNotHere { format, allowed } => {
+                format!("这个命令不支持 --format {format}；可用的格式：{allowed}")
+            }
+            Msg::NoSuchHousehold { id, suggestion } => match suggestion {
+                Some(s) => format!("居民名册中没有户号或居民编号“{id}”——是不是 {s}？"),
+                None => format!("居民名册中没有户号或居民编号“{id}”"),
+            },
+            Msg::BadSpan { flag, text, form } => {
+                format!("--{flag}“{text}”无效（请用 {form}）")
+            }
+            Msg::SpanAfterToday { span, today } => {
+                format!("{span}在今天（{today}）之后才开始；报告只能回顾过去")
+            }
+            Msg::UnknownExtension(p) => format!(
+                "无法从扩展名判断“{p}”的格式：请用 .txt、.json、.csv、.md、.html 或 .xlsx，或者指定 --format"
+            ),
+            Msg::WorkbookToTerminal => {
+                "Excel 工作簿不能输出到终端：请加上 -o 文件名.xlsx（或重定向到文件）".into()
+            }
+            Msg::BadMap(m) => {
+                format!("--map“{m}”：请用 表头=字段 的形式，例如 --map 走访时间=date")
+            }
+            Msg::BadMapField { map, fields } => {
+                format!("--map“{map}”：不是走访记录的字段（可用：{fields}）")
+            }
+            Msg::HouseholdsSummary {
+                households,
+                residents,
+            } => format!("共 {households} 户 · {residents} 人"),
+            Msg::MembersLine(list) => format!("成员：{list}"),
+            Msg::HistorySummary { visits } => format!("共 {visits} 次走访"),
+            Msg::SheetTitle { visitor, today } => match visitor {
+                Some(v) => format!("{v} 走访单 · {today}"),
+                None => format!("走访单 · {today}"),
+            },
+            Msg::MoreProblems(n) => format!("… 另有 {n} 处（运行 `rounds check` 查看全部）"),
+            Msg::FromEnv(var) => format!("环境变量（{var}）"),
+            Msg::FromLocale(var) => format!("系统语言（{var}）"),
+            Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
+        }
     }
 }

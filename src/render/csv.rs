@@ -154,6 +154,77 @@ pub fn report_section(
     w.flush()
 }
 
+/// `rounds households --format csv`: one row per resident, the
+/// household's columns repeated (names masked unless revealed).
+pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record([
+        "household",
+        "household_level",
+        "grid",
+        "building",
+        "unit",
+        "room",
+        "visitor",
+        "last_visit",
+        "resident",
+        "name",
+        "level",
+        "since",
+        "until",
+        "active",
+    ])
+    .map_err(io_error)?;
+    for line in v.lines {
+        let h = v.roster.household(line.household);
+        for (r, m, active) in super::residents_of(v.roster, line.household, v.today, v.all) {
+            let name = if r.name().is_empty() {
+                String::new()
+            } else {
+                super::shown_name(&r, v.reveal)
+            };
+            w.write_record([
+                safe_cell(h.id()).as_ref(),
+                line.level.map_or("", |l| l.word()),
+                &safe_cell(h.grid()),
+                &safe_cell(h.building()),
+                &safe_cell(h.unit()),
+                &safe_cell(h.room()),
+                &safe_cell(h.visitor()),
+                &line.last_visit.map(iso).unwrap_or_default(),
+                &safe_cell(r.id()),
+                &safe_cell(&name),
+                m.level.word(),
+                &m.since.map(iso).unwrap_or_default(),
+                &m.until.map(iso).unwrap_or_default(),
+                if active { "true" } else { "false" },
+            ])
+            .map_err(io_error)?;
+        }
+    }
+    w.flush()
+}
+
+/// `rounds history --format csv`: the visits, newest first.
+pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
+    let id = v.roster.household(v.household).id();
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(["date", "household", "visitor", "kind", "persons", "note"])
+        .map_err(io_error)?;
+    for visit in v.visits {
+        w.write_record([
+            iso(visit.date).as_str(),
+            &safe_cell(id),
+            &safe_cell(&visit.visitor),
+            &safe_cell(&visit.kind),
+            &visit.persons.map(|n| n.to_string()).unwrap_or_default(),
+            &safe_cell(&visit.note),
+        ])
+        .map_err(io_error)?;
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

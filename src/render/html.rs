@@ -28,7 +28,7 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn level_color(level: Level) -> &'static str {
+pub fn level_color(level: Level) -> &'static str {
     match level {
         Level::Red => "#d9363e",
         Level::Orange => "#ef8a2b",

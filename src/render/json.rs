@@ -82,3 +82,90 @@ pub fn report(out: &mut dyn Write, report: &crate::report::Report) -> std::io::R
     )?;
     writeln!(out)
 }
+
+#[derive(Serialize)]
+struct ResidentJson<'a> {
+    id: &'a str,
+    name: Option<String>,
+    level: Level,
+    since: Option<String>,
+    until: Option<String>,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct HouseholdJson<'a> {
+    household: &'a str,
+    /// `null` when no resident is active on the as-of date.
+    level: Option<Level>,
+    grid: &'a str,
+    building: &'a str,
+    unit: &'a str,
+    room: &'a str,
+    visitor: &'a str,
+    last_visit: Option<String>,
+    residents: Vec<ResidentJson<'a>>,
+}
+
+/// `rounds households --format json`: one object per household.
+pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io::Result<()> {
+    let items: Vec<HouseholdJson<'_>> = v
+        .lines
+        .iter()
+        .map(|line| {
+            let h = v.roster.household(line.household);
+            HouseholdJson {
+                household: h.id(),
+                level: line.level,
+                grid: h.grid(),
+                building: h.building(),
+                unit: h.unit(),
+                room: h.room(),
+                visitor: h.visitor(),
+                last_visit: line.last_visit.map(iso),
+                residents: super::residents_of(v.roster, line.household, v.today, v.all)
+                    .into_iter()
+                    .map(|(r, m, active)| ResidentJson {
+                        id: r.id(),
+                        name: (!r.name().is_empty()).then(|| super::shown_name(&r, v.reveal)),
+                        level: m.level,
+                        since: m.since.map(iso),
+                        until: m.until.map(iso),
+                        active,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct VisitJson<'a> {
+    date: String,
+    household: &'a str,
+    visitor: &'a str,
+    kind: &'a str,
+    persons: Option<u32>,
+    note: &'a str,
+}
+
+/// `rounds history --format json`: the visits, newest first.
+pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
+    let id = v.roster.household(v.household).id();
+    let items: Vec<VisitJson<'_>> = v
+        .visits
+        .iter()
+        .map(|x| VisitJson {
+            date: iso(x.date),
+            household: id,
+            visitor: &x.visitor,
+            kind: &x.kind,
+            persons: x.persons,
+            note: &x.note,
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}

@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sections;
+pub mod sheet;
 pub mod table;
 pub mod xlsx;
 
@@ -80,4 +81,81 @@ impl ColorChoice {
             ColorChoice::Auto => is_terminal && !no_color,
         }
     }
+}
+
+/// What `rounds households` shows.
+pub struct HouseholdsView<'a> {
+    pub roster: &'a crate::data::roster::Roster,
+    pub lines: &'a [crate::model::HouseholdLine],
+    pub today: chrono::NaiveDate,
+    /// Residents who are not active are listed too.
+    pub all: bool,
+    pub reveal: bool,
+    pub lang: crate::i18n::Lang,
+    pub color: bool,
+    pub terminal: bool,
+}
+
+/// What `rounds history` shows.
+pub struct HistoryView<'a> {
+    pub roster: &'a crate::data::roster::Roster,
+    pub household: usize,
+    pub visits: &'a [crate::model::VisitLine],
+    pub today: chrono::NaiveDate,
+    pub reveal: bool,
+    pub lang: crate::i18n::Lang,
+    pub color: bool,
+    pub terminal: bool,
+}
+
+/// The contact of a due household as people see it: name and phone,
+/// masked unless revealed.
+pub fn contact(
+    roster: &crate::data::roster::Roster,
+    resident: Option<usize>,
+    reveal: bool,
+) -> String {
+    resident
+        .map(|i| roster.resident(i))
+        .map_or(String::new(), |p| {
+            let (name, phone) = if reveal {
+                (p.name().to_string(), p.phone().to_string())
+            } else {
+                (
+                    crate::privacy::mask_name(p.name()),
+                    crate::privacy::mask_phone(p.phone()),
+                )
+            };
+            format!("{name} {phone}").trim().to_string()
+        })
+}
+
+/// A resident's name as a human output shows it: masked unless revealed,
+/// the id when the roster has no name.
+pub fn shown_name(r: &crate::data::roster::ResidentRef<'_>, reveal: bool) -> String {
+    match (r.name().trim(), reveal) {
+        ("", _) => r.id().to_string(),
+        (n, true) => n.to_string(),
+        (n, false) => crate::privacy::mask_name(n),
+    }
+}
+
+/// The residents of a household that a listing shows: those active on
+/// `today`, or all of them; each with its membership.
+pub fn residents_of<'a>(
+    roster: &'a crate::data::roster::Roster,
+    household: usize,
+    today: chrono::NaiveDate,
+    all: bool,
+) -> Vec<(
+    crate::data::roster::ResidentRef<'a>,
+    crate::model::Membership,
+    bool,
+)> {
+    let h = roster.household(household);
+    h.residents()
+        .zip(h.members().iter().copied())
+        .map(|(r, m)| (r, m, crate::schedule::is_active(&m, today)))
+        .filter(|(_, _, active)| all || *active)
+        .collect()
 }

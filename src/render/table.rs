@@ -11,7 +11,6 @@ use crate::data::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
 use crate::needs::{ListedNeed, NeedStatus, Satisfaction};
-use crate::privacy;
 
 /// Columns under one rule below the header: light enough to read a long
 /// list, and it copies cleanly into a message.
@@ -61,7 +60,8 @@ fn plain(text: &str) -> String {
 fn level_color(level: Level) -> Color {
     match level {
         Level::Red => Color::Red,
-        Level::Orange => Color::DarkYellow,
+        // 256-colour orange: dark yellow is hard to tell from yellow.
+        Level::Orange => Color::AnsiValue(208),
         Level::Yellow => Color::Yellow,
         Level::Green => Color::Green,
     }
@@ -116,17 +116,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     t.set_header(head);
     for r in v.rows {
         let h = v.roster.household(r.household);
-        let contact = r
-            .contact
-            .map(|i| v.roster.resident(i))
-            .map_or(String::new(), |p| {
-                let (name, phone) = if v.reveal {
-                    (p.name().to_string(), p.phone().to_string())
-                } else {
-                    (privacy::mask_name(p.name()), privacy::mask_phone(p.phone()))
-                };
-                format!("{name} {phone}").trim().to_string()
-            });
+        let contact = super::contact(v.roster, r.contact, v.reveal);
         let status = r.standing.status;
         let days = match (r.standing.days_overdue, r.standing.days_left) {
             (Some(n), _) => lang.days_overdue(n),
@@ -330,4 +320,159 @@ pub fn report(
         writeln!(out, "{t}")?;
     }
     Ok(())
+}
+
+/// `rounds config`: each setting, its value and where it came from.
+pub fn settings(
+    out: &mut dyn Write,
+    settings: &[crate::cmd::config::Setting],
+    lang: Lang,
+    terminal: bool,
+) -> std::io::Result<()> {
+    use crate::i18n::Word;
+    let mut t = new_table(false, terminal);
+    t.set_header(vec![
+        lang.word(Word::Setting),
+        lang.word(Word::Value),
+        lang.word(Word::Source),
+    ]);
+    for s in settings {
+        t.add_row(vec![
+            Cell::new(plain(&s.setting)),
+            Cell::new(plain(&s.value)),
+            Cell::new(crate::cmd::config::source_text(s, lang)),
+        ]);
+    }
+    writeln!(out, "{t}")
+}
+
+/// The residents cell: "张* 红, 李* 绿 (moved out)".
+fn residents_cell(v: &super::HouseholdsView<'_>, household: usize) -> String {
+    use crate::i18n::Word;
+    super::residents_of(v.roster, household, v.today, v.all)
+        .iter()
+        .map(|(r, m, active)| {
+            let mut s = format!(
+                "{} {}",
+                super::shown_name(r, v.reveal),
+                v.lang.level(m.level)
+            );
+            if !active {
+                s.push_str(&format!(" ({})", v.lang.word(Word::Inactive)));
+            }
+            plain(&s)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `rounds households`: one line per household, in walking order.
+pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io::Result<()> {
+    use crate::i18n::{Msg, Word};
+    let lang = v.lang;
+    if v.lines.is_empty() {
+        return writeln!(out, "{}", lang.word(Word::NoHouseholds));
+    }
+    let mut t = new_table(v.color, v.terminal);
+    let mut head = header(
+        &[
+            Label::Household,
+            Label::Level,
+            Label::Address,
+            Label::Visitor,
+        ],
+        lang,
+        v.color,
+    );
+    head.push(Cell::new(lang.word(Word::Members)));
+    head.push(header(&[Label::LastVisit], lang, v.color).remove(0));
+    t.set_header(head);
+    let mut residents = 0;
+    for line in v.lines {
+        let h = v.roster.household(line.household);
+        let level = match line.level {
+            Some(l) if v.color => Cell::new(lang.level(l)).fg(level_color(l)),
+            Some(l) => Cell::new(lang.level(l)),
+            None => Cell::new(lang.word(Word::Inactive)),
+        };
+        residents += super::residents_of(v.roster, line.household, v.today, v.all).len();
+        t.add_row(vec![
+            Cell::new(plain(h.id())),
+            level,
+            Cell::new(plain(&h.address())),
+            Cell::new(plain(h.visitor())),
+            Cell::new(residents_cell(v, line.household)),
+            Cell::new(
+                line.last_visit
+                    .map(iso)
+                    .unwrap_or_else(|| lang.label(Label::Never).into()),
+            ),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "{}",
+        lang.msg(&Msg::HouseholdsSummary {
+            households: v.lines.len(),
+            residents,
+        })
+    )
+}
+
+/// `rounds history`: the household, then its visits newest first.
+pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
+    use crate::i18n::{Msg, Word};
+    let lang = v.lang;
+    let h = v.roster.household(v.household);
+    let level = crate::schedule::household_on(h.members(), v.today)
+        .map(|on| lang.level(on.level))
+        .unwrap_or(lang.word(Word::Inactive));
+    let mut head = vec![plain(h.id()), level.to_string()];
+    for part in [h.address(), h.visitor().to_string()] {
+        if !part.is_empty() {
+            head.push(plain(&part));
+        }
+    }
+    writeln!(out, "{}", head.join(" · "))?;
+    let members: Vec<String> = super::residents_of(v.roster, v.household, v.today, true)
+        .iter()
+        .map(|(r, m, active)| {
+            let mut s = format!("{} {}", super::shown_name(r, v.reveal), lang.level(m.level));
+            if !active {
+                s.push_str(&format!(" ({})", lang.word(Word::Inactive)));
+            }
+            plain(&s)
+        })
+        .collect();
+    writeln!(out, "{}", lang.msg(&Msg::MembersLine(members.join(", "))))?;
+    writeln!(out)?;
+    if v.visits.is_empty() {
+        return writeln!(out, "{}", lang.word(Word::NoVisits));
+    }
+    let mut t = new_table(v.color, v.terminal);
+    t.set_header(vec![
+        lang.word(Word::Date),
+        lang.label(Label::Visitor),
+        lang.word(Word::Kind),
+        lang.word(Word::Persons),
+        lang.word(Word::Note),
+    ]);
+    for visit in v.visits {
+        t.add_row(vec![
+            Cell::new(iso(visit.date)),
+            Cell::new(plain(&visit.visitor)),
+            Cell::new(plain(&visit.kind)),
+            Cell::new(visit.persons.map(|n| n.to_string()).unwrap_or_default()),
+            Cell::new(plain(&visit.note)),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "{}",
+        lang.msg(&Msg::HistorySummary {
+            visits: v.visits.len()
+        })
+    )
 }

@@ -1,0 +1,83 @@
+//! `rounds households [--grid G] [--building B] [--visitor V] [--level L]
+//!                   [--all] [--reveal]`
+//!
+//! Who lives in each household, in walking order (grid, building, unit,
+//! room): its level on the as-of date, its residents with their own levels,
+//! and the last visit. Households with no active resident (and residents
+//! who are not active) appear only with `--all`. Names are masked unless
+//! `--reveal`. csv gives one row per resident, json one object per
+//! household with its residents.
+
+use std::io::Write;
+
+use super::{Ctx, Outcome, address_cmp};
+use crate::cli::HouseholdsArgs;
+use crate::data::roster::{self, Load, Roster};
+use crate::error::Error;
+use crate::model::{HouseholdLine, Level};
+use crate::render::{self, ListFormat};
+use crate::schedule;
+
+pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let levels = super::due::parse_levels(&args.level, ctx.lang)?;
+    let format = ctx.format()?;
+    let progress = ctx.progress(false, &[]);
+    let _lock = ctx.read_lock()?;
+    let mut problems = Vec::new();
+    let load = Load {
+        personal: true,
+        names: true,
+    };
+    let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let last = super::due::last_visits(ctx, &roster, &mut problems)?;
+    ctx.fail_on_errors(problems)?;
+    let filter = super::due::Filter {
+        grid: &args.grid,
+        building: &args.building,
+        visitor: &args.visitor,
+        levels: &levels,
+    };
+    let mut lines = Vec::new();
+    for h in roster.households() {
+        let on = schedule::household_on(h.members(), ctx.today);
+        if on.is_none() && !args.all {
+            continue;
+        }
+        // A household that moved out is filtered by its members' strictest level.
+        let level = on
+            .map(|o| o.level)
+            .or_else(|| h.members().iter().map(|m| m.level).min());
+        if !filter.admits(&h, level.unwrap_or(Level::Green)) {
+            continue;
+        }
+        lines.push(HouseholdLine {
+            household: h.index(),
+            level: on.map(|o| o.level),
+            last_visit: last[h.index()],
+        });
+    }
+    lines.sort_by(|a, b| {
+        address_cmp(
+            &roster.household(a.household),
+            &roster.household(b.household),
+        )
+    });
+    drop(progress);
+    let view = render::HouseholdsView {
+        roster: &roster,
+        lines: &lines,
+        today: ctx.today,
+        all: args.all,
+        reveal: args.reveal,
+        lang: ctx.lang,
+        color: ctx.color,
+        terminal: ctx.terminal,
+    };
+    let written = match format {
+        ListFormat::Table => render::table::households(out, &view),
+        ListFormat::Csv => render::csv::households(out, &view),
+        ListFormat::Json => render::json::households(out, &view),
+    };
+    written.map_err(Error::Output)?;
+    Ok(Outcome::Success)
+}

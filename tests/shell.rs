@@ -1,0 +1,134 @@
+//! The shell: completions, the man page, colour, and no progress bar
+//! where stderr is not a terminal.
+
+mod common;
+use common::{Workdir, run_example};
+
+fn raw(args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Workdir::new().run_raw(&all, env)
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef rounds"),
+        ("fish", "complete -c rounds"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = raw(&["completions", shell], &[]).ok();
+        let out = run.stdout();
+        assert!(out.contains(marker), "{shell}: {out}");
+        for word in [
+            "households",
+            "history",
+            "due",
+            "visitor",
+            "quiet",
+            "completions",
+        ] {
+            assert!(out.contains(word), "{shell} lacks {word}");
+        }
+    }
+    raw(&["completions", "tcsh"], &[]).expect(2);
+}
+
+#[test]
+fn bash_completion_completes_subcommands() {
+    // Load the script in a real bash and ask it for `rounds hi<TAB>`.
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let w = Workdir::new();
+    let script = raw(&["completions", "bash"], &[]).ok().stdout();
+    w.write("rounds.bash", script);
+    let probe = r#"source ./rounds.bash
+COMP_WORDS=(rounds hi); COMP_CWORD=1; COMP_LINE="rounds hi"; COMP_POINT=${#COMP_LINE}
+_rounds rounds hi rounds
+printf '%s\n' "${COMPREPLY[@]}""#;
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(probe)
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    let reply = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        reply.trim(),
+        "history",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn man_page_in_roff() {
+    let run = raw(&["man"], &[]).ok();
+    let out = run.stdout();
+    assert!(
+        out.starts_with(".ie \\n(.g .ds Aq"),
+        "{}",
+        &out[..80.min(out.len())]
+    );
+    assert!(out.contains(".TH rounds 1"));
+    assert!(out.contains("households"));
+    assert!(out.contains("\\-\\-data"));
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let args = ["--today", "2020-07-20", "due"];
+    // Not a terminal: auto means no colour.
+    let plain = run_example("nongjiang", &args).ok().stdout();
+    assert!(!plain.contains('\x1b'));
+    let mut always = args.to_vec();
+    always.extend(["--color", "always"]);
+    let coloured = run_example("nongjiang", &always).ok().stdout();
+    assert!(
+        coloured.contains("\x1b["),
+        "no escape codes with --color always"
+    );
+    let mut never = args.to_vec();
+    never.extend(["--color", "never"]);
+    assert!(
+        !run_example("nongjiang", &never)
+            .ok()
+            .stdout()
+            .contains('\x1b')
+    );
+    // NO_COLOR leaves auto uncoloured; an explicit --color always still wins.
+    let data = common::example("nongjiang").display().to_string();
+    let run = raw(
+        &[
+            "--data",
+            &data,
+            "--today",
+            "2020-07-20",
+            "due",
+            "--color",
+            "auto",
+        ],
+        &[("NO_COLOR", "1")],
+    )
+    .ok();
+    assert!(!run.stdout().contains('\x1b'));
+}
+
+#[test]
+fn no_progress_bar_in_a_pipe() {
+    // stderr is a pipe here: whatever the command, nothing but its output.
+    for args in [
+        &["--today", "2020-07-20", "due", "--all"][..],
+        &["--today", "2020-07-20", "report", "--month", "2020-06"],
+        &["--today", "2020-07-20", "check"],
+        &["--today", "2020-07-20", "households"],
+    ] {
+        let run = run_example("nongjiang", args).ok();
+        assert!(run.stderr().is_empty(), "{args:?}: {}", run.stderr());
+    }
+}
