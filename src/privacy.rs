@@ -47,6 +47,20 @@ pub fn shown_value(value: &str) -> String {
     }
 }
 
+/// A grid, building or worker's name as a message shows it: as written,
+/// unless a shifted column put a phone or ID number there (a run of seven
+/// or more digits), which is masked in its middle.
+pub fn shown_place(value: &str) -> String {
+    let v = value.trim();
+    if v.split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 7)
+    {
+        mask_middle(v, 3, 4)
+    } else {
+        v.to_string()
+    }
+}
+
 /// Whether a cell looks like a value rather than a column name: a phone or
 /// ID number, a date, a level word.
 pub fn looks_like_value(cell: &str) -> bool {
@@ -87,6 +101,10 @@ mod tests {
         assert_eq!(shown_value("2020-02-30"), "2020-02-30");
         assert_eq!(shown_value("20201301"), "20201301");
         assert_eq!(shown_value("-1"), "-1");
+        assert_eq!(shown_place("东岗"), "东岗");
+        assert_eq!(shown_place("3栋"), "3栋");
+        let masked = format!("138{}1234", "*".repeat(23));
+        assert_eq!(shown_place("13812345678(110101199001011234"), masked);
         assert!(looks_like_value("13812345678"));
         assert!(looks_like_value("2020/7/3"));
         assert!(looks_like_value("红色"));
