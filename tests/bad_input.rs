@@ -370,6 +370,22 @@ const CASES: &[(&str, Must)] = &[
         },
     ),
     (
+        "log-serials.xlsx",
+        Import {
+            status: 1,
+            says: &[
+                (4, "date '-1': the year is out of range"),
+                (5, "date '0': the year is out of range"),
+                (6, "date '60': the year is out of range"),
+                (7, "date '10000000': the year is out of range"),
+                (8, "date '2958466': the year is out of range"),
+                (9, "persons '-2' is not a whole number"),
+                (10, "is too large to be a count of people"),
+            ],
+            added: 2,
+        },
+    ),
+    (
         "log-100k-columns.csv",
         Import {
             status: 3,
@@ -396,8 +412,46 @@ fn case_bytes(name: &str) -> Vec<u8> {
         "visits-100k-columns.csv" => format!("date,household{wide}\n2020-07-01,H1\n").into_bytes(),
         "log-10mb-field.csv" => format!("date,household,note\n2020-07-21,H2,{big}\n").into_bytes(),
         "log-100k-columns.csv" => format!("date,household{wide}\n2020-07-21,H2\n").into_bytes(),
+        "log-serials.xlsx" => serials_workbook(),
         _ => std::fs::read(corpus().join(name)).unwrap_or_else(|e| panic!("{name}: {e}")),
     }
+}
+
+/// A sheet whose date column holds serial numbers, good and out of range,
+/// and whose `persons` column holds a negative and a huge number.
+fn serials_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["走访日期", "户号", "走访人", "人数", "情况"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: [(f64, f64); 8] = [
+        (44024.0, 1.0), // 2020-07-12
+        (-1.0, 1.0),
+        (0.0, 1.0),
+        (60.0, 1.0), // Excel's 1900-02-29, a day that never was
+        (1e7, 1.0),
+        (2_958_466.0, 1.0), // the day after 9999-12-31
+        (44025.0, -2.0),
+        (44026.0, 1e20),
+    ];
+    for (i, (serial, persons)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        sheet.write_number(r, 0, *serial).unwrap();
+        sheet.write_string(r, 1, "H2").unwrap();
+        sheet.write_string(r, 2, format!("v{i}")).unwrap();
+        sheet.write_number(r, 3, *persons).unwrap();
+    }
+    // Text that a spreadsheet would run, in a string cell.
+    sheet.write_string(10, 0, "2020-07-15").unwrap();
+    sheet.write_string(10, 1, "H1").unwrap();
+    sheet
+        .write_string(10, 4, "=HYPERLINK(\"http://x\")")
+        .unwrap();
+    book.save_to_buffer().unwrap()
 }
 
 /// Every file of a directory (not its subdirectories) with its bytes.
