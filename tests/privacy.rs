@@ -327,3 +327,29 @@ fn messages_show_ids_never_personal_fields() {
         assert!(!due.stderr().contains(p), "{p} in:\n{}", due.stderr());
     }
 }
+
+#[test]
+fn a_visit_from_the_command_line_is_stored_the_same_way() {
+    let wd = community();
+    let args = [
+        "--today",
+        T,
+        "visit",
+        "H2",
+        "--date",
+        "2020-07-30",
+        "--visitor",
+        "@王",
+        "--note",
+        "=SUM(1)",
+        "--kind=-电话",
+    ];
+    wd.run(&args).ok();
+    let stored = String::from_utf8(wd.read("visits.csv")).unwrap();
+    assert!(
+        stored.ends_with("2020-07-30,H2,'@王,'-电话,'=SUM(1),\n"),
+        "{stored}"
+    );
+    wd.run(&args).ok();
+    assert_eq!(String::from_utf8(wd.read("visits.csv")).unwrap(), stored);
+}
