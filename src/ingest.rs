@@ -18,6 +18,7 @@ use crate::data::table::Table;
 use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
+use crate::render::csv::safe_cell;
 
 /// A row that passed validation, borrowing its text from the row.
 #[derive(Debug, Clone, Copy)]
@@ -208,12 +209,15 @@ impl Batch {
     /// the earlier row of the run it repeats, if it does (then it is not
     /// added).
     pub fn offer(&mut self, c: &Checked<'_>, source: usize) -> Option<(usize, u64)> {
+        // Texts are kept as the store writes them: a cell a spreadsheet
+        // would run as a formula gets its apostrophe (see `safe_cell`), and
+        // the duplicate key is on that form, for stored rows too.
         let candidate = Candidate {
             date: c.date,
             household: c.household as u32,
-            visitor: self.texts.id(c.visitor),
-            kind: self.texts.id(c.kind),
-            note: c.note.into(),
+            visitor: self.texts.id(&safe_cell(c.visitor)),
+            kind: self.texts.id(&safe_cell(c.kind)),
+            note: safe_cell(c.note).into(),
             persons: c.persons,
             source: source as u32,
             line: c.line,
@@ -271,7 +275,7 @@ impl Batch {
             roster,
             || vec![false; n],
             |stored, v| {
-                if let (Some(h), Some(visitor)) = (v.household, texts.find(v.visitor))
+                if let (Some(h), Some(visitor)) = (v.household, texts.find(&safe_cell(v.visitor)))
                     && let Some(&i) = seen.get(&(v.date, h as u32, visitor))
                 {
                     stored[i] = true;
@@ -329,7 +333,8 @@ impl Batch {
         let sniffed = table.sniffed();
         let (seen, texts) = (&self.seen, &self.texts);
         let stopped = visits::scan_keys(table, |date, household, visitor| {
-            if let (Some(h), Some(visitor)) = (roster.find(household), texts.find(visitor))
+            if let (Some(h), Some(visitor)) =
+                (roster.find(household), texts.find(&safe_cell(visitor)))
                 && let Some(&i) = seen.get(&(date, h as u32, visitor))
             {
                 stored[i] = true;

@@ -25,8 +25,8 @@ pub fn mask_name(name: &str) -> String {
 
 /// A cell value as an error message may show it. Messages name ids, never
 /// personal data, but a shifted column can put a name or a phone number
-/// where a level or a date belongs: a value with a run of nine or more
-/// digits (a phone or ID number) is masked in its middle, and one without
+/// where a level or a date belongs: a value with a run of seven or more
+/// digits (a phone or ID number; not a compact date) is masked in its middle, and one without
 /// any digit (a name, say) keeps only its first character, unless it is a
 /// short plain English word (a typo such as "purpel" is shown as typed).
 pub fn shown_value(value: &str) -> String {
@@ -36,12 +36,30 @@ pub fn shown_value(value: &str) -> String {
         .map(str::len)
         .max()
         .unwrap_or(0);
-    if longest_run >= 9 {
+    // Seven digits make a landline number; eight that read as a year,
+    // month and day are a compact date, shown as typed.
+    let compact_date =
+        v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) && matches!(&v[..2], "19" | "20");
+    if longest_run >= 9 || (longest_run >= 7 && !compact_date) {
         mask_middle(v, 3, 4)
     } else if v.len() <= 10 && v.bytes().all(|b| b.is_ascii_lowercase()) {
         v.to_string()
     } else if !v.chars().any(|c| c.is_ascii_digit()) {
         mask_name(v)
+    } else {
+        v.to_string()
+    }
+}
+
+/// A grid, building or worker's name as a message shows it: as written,
+/// unless a shifted column put a phone or ID number there (a run of seven
+/// or more digits), which is masked in its middle.
+pub fn shown_place(value: &str) -> String {
+    let v = value.trim();
+    if v.split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 7)
+    {
+        mask_middle(v, 3, 4)
     } else {
         v.to_string()
     }
@@ -86,7 +104,13 @@ mod tests {
         assert_eq!(shown_value("Zhang San"), "Z********");
         assert_eq!(shown_value("2020-02-30"), "2020-02-30");
         assert_eq!(shown_value("20201301"), "20201301");
+        assert_eq!(shown_value("62345678"), "623*5678");
+        assert_eq!(shown_value("1381234"), "13*****");
         assert_eq!(shown_value("-1"), "-1");
+        assert_eq!(shown_place("东岗"), "东岗");
+        assert_eq!(shown_place("3栋"), "3栋");
+        let masked = format!("138{}1234", "*".repeat(23));
+        assert_eq!(shown_place("13812345678(110101199001011234"), masked);
         assert!(looks_like_value("13812345678"));
         assert!(looks_like_value("2020/7/3"));
         assert!(looks_like_value("红色"));

@@ -74,6 +74,58 @@ fn warnings_alone_pass_unless_strict() {
 }
 
 #[test]
+fn strict_makes_every_warning_an_error_for_cron() {
+    let wd = Workdir::new();
+    wd.write("residents.csv", "id,level\nA1,red\n");
+    wd.write("visits.csv", "date,household\n2020-07-01,A1\n");
+    // Clean data passes, strict or not.
+    wd.run(&["--today", "2020-07-20", "check", "--strict"])
+        .ok()
+        .says("0 errors, 0 warnings");
+    // A warning of each kind: a file in two encodings, members who
+    // disagree, a resident never active, an unknown household, a visit
+    // after today.
+    let mut roster = "id,household,level,grid,since,until\nA1,H1,red,东岗,,\nA2,H1,red,西岗,,\nA3,,red,东岗,2020-02-01,2020-01-01\n"
+        .as_bytes()
+        .to_vec();
+    roster.extend_from_slice(&encoding_rs::GB18030.encode("A4,,绿,东岗,,\n").0);
+    wd.write("residents.csv", roster);
+    wd.write(
+        "visits.csv",
+        "date,household\n2020-07-01,NOPE\n2020-09-01,H1\n",
+    );
+    let lax = wd.run(&["--today", "2020-07-20", "check"]).ok();
+    assert!(
+        lax.stdout().contains("0 errors, 5 warnings"),
+        "{}",
+        lax.stdout()
+    );
+    let strict = wd
+        .run(&["--today", "2020-07-20", "check", "--strict"])
+        .expect(3);
+    let out = strict.stdout();
+    assert!(out.contains("5 errors, 0 warnings"), "{out}");
+    assert!(!out.contains(": warning: "), "{out}");
+    assert_eq!(out.matches(": error: ").count(), 5, "{out}");
+    let json = wd
+        .run(&[
+            "--today",
+            "2020-07-20",
+            "check",
+            "--strict",
+            "--format",
+            "json",
+        ])
+        .expect(3)
+        .json();
+    let problems = json.as_array().unwrap();
+    assert_eq!(problems.len(), 5);
+    assert!(problems.iter().all(|p| p["severity"] == "error"));
+    // Every other command reads warnings as warnings.
+    wd.run(&["--today", "2020-07-20", "due"]).ok();
+}
+
+#[test]
 fn encodings_and_quotes_are_checked() {
     let wd = Workdir::new();
     let mut roster = "id,level,name\nA1,red,张三\n".as_bytes().to_vec();

@@ -366,12 +366,15 @@ fn write_rejects(ctx: &Ctx, log: &Log, rejects: &[Reject]) -> Result<PathBuf, Er
         .flexible(true)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     let io = |e: csv::Error| Error::Other(e.into());
+    // A spreadsheet opens this file to have the rows fixed: a cell it
+    // would run as a formula is written as text.
+    let safe = |cell: &String| crate::render::csv::safe_cell(cell).into_owned();
     let mut header = vec!["line".to_string(), "reason".to_string()];
-    header.extend(log.header.iter().cloned());
+    header.extend(log.header.iter().map(safe));
     w.write_record(&header).map_err(io)?;
     for r in rejects {
-        let mut cells = vec![r.line.to_string(), join(ctx, &r.reasons)];
-        cells.extend(r.cells.iter().cloned());
+        let mut cells = vec![r.line.to_string(), safe(&join(ctx, &r.reasons))];
+        cells.extend(r.cells.iter().map(safe));
         w.write_record(&cells).map_err(io)?;
     }
     let bytes = w

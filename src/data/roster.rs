@@ -564,7 +564,7 @@ impl Roster {
                 && let Some(field) = warn
             {
                 let kept_id = *slot as usize;
-                let kept = self.names[kept_id].clone();
+                let kept = crate::privacy::shown_place(&self.names[kept_id]);
                 let household = self.span(house_id).to_string();
                 problems.push(Problem::warning(
                     path,
@@ -573,7 +573,7 @@ impl Roster {
                         household,
                         field,
                         kept,
-                        other: value.to_string(),
+                        other: crate::privacy::shown_place(value),
                     },
                 ));
             }
@@ -841,6 +841,12 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason
 
 /// The accepted spelling nearest to an unknown level word, if any is near.
 pub fn suggest_level(text: &str) -> Option<String> {
+    // A spelling is suggested within half the word's length, so nothing
+    // is near a word more than twice as long as the longest spelling (and
+    // a runaway cell is not compared at all).
+    if text.trim().len() > 64 {
+        return None;
+    }
     let t = text.trim().to_lowercase();
     let len = t.chars().count();
     Level::spellings()

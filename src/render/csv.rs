@@ -43,7 +43,13 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     );
-    if risky && cell.parse::<f64>().is_err() {
+    // A number is digits with a sign, a point, an exponent: "-inf" and
+    // "-NaN" parse as floats but are words to a spreadsheet.
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite)
+        && cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if risky && !number {
         format!("'{cell}").into()
     } else {
         cell.into()
@@ -239,5 +245,12 @@ mod tests {
         assert_eq!(safe_cell("-1.5"), "-1.5");
         assert_eq!(safe_cell("HQ01-1-0101"), "HQ01-1-0101");
         assert_eq!(safe_cell(""), "");
+        assert_eq!(safe_cell("\r=1"), "'\r=1");
+        assert_eq!(safe_cell("-2e3"), "-2e3");
+        assert_eq!(safe_cell("+7"), "+7");
+        // Floats to Rust, words (or names) to a spreadsheet.
+        assert_eq!(safe_cell("-inf"), "'-inf");
+        assert_eq!(safe_cell("-NaN"), "'-NaN");
+        assert_eq!(safe_cell("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0");
     }
 }
