@@ -60,10 +60,13 @@ fn each_setting_says_where_it_came_from() {
                 ("ROUNDS_DATA", &dir),
                 ("NO_COLOR", "1"),
                 ("LC_ALL", "zh_TW.UTF-8"),
+                ("ROUNDS_CACHE", "0"),
             ],
         )
         .ok();
     let s = settings(&run);
+    assert_eq!(find(&s, "cache")["value"], "0");
+    assert_eq!(find(&s, "cache")["where"], "ROUNDS_CACHE");
     assert_eq!(find(&s, "data")["source"], "env");
     assert_eq!(find(&s, "data")["where"], "ROUNDS_DATA");
     assert_eq!(find(&s, "color")["value"], "never");

@@ -254,6 +254,11 @@ pub fn settings(
         ),
         None => push("fast_path", "1".into(), plain(Source::Default, None)),
     }
+    // The cache in .rounds-cache/ (see data::cache): on unless ROUNDS_CACHE=0.
+    match env("ROUNDS_CACHE") {
+        Some(v) => push("cache", v, plain(Source::Env, Some("ROUNDS_CACHE".into()))),
+        None => push("cache", "1".into(), plain(Source::Default, None)),
+    }
     out
 }
 
