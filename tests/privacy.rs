@@ -237,6 +237,33 @@ fn import_stores_formula_looking_text_as_text_and_stays_idempotent() {
     // store whose visitor was written without the apostrophe.
     wd.run(&["--today", T, "import", &log]).expect(1);
     assert_eq!(String::from_utf8(wd.read("visits.csv")).unwrap(), stored);
+    // Read back, the texts are as typed: the apostrophe is for spreadsheets.
+    let history = wd
+        .run(&["--today", T, "history", "H2", "--format", "json"])
+        .ok()
+        .stdout();
+    for typed in ["@王", "+电话", "-1+1", "=cmd"] {
+        assert!(
+            history.contains(&format!("\"{typed}\"")),
+            "{typed}: {history}"
+        );
+        assert!(
+            !history.contains(&format!("'{typed}")),
+            "{typed}: {history}"
+        );
+    }
+    let report = wd
+        .run(&[
+            "--today", T, "report", "--month", "2020-07", "--format", "json",
+        ])
+        .ok()
+        .json();
+    let by_visitor = report["visits_by_visitor"].as_object().unwrap();
+    assert!(by_visitor.contains_key("@王"), "{by_visitor:?}");
+    assert!(
+        !by_visitor.keys().any(|k| k.starts_with('\'')),
+        "{by_visitor:?}"
+    );
     wd.write("visits.csv", "date,household,visitor\n2020-07-20,H2,@王\n");
     wd.write("again.csv", "date,household,visitor\n2020-07-20,H2,@王\n");
     let again = wd.join("again.csv").display().to_string();

@@ -2,6 +2,7 @@
 //! the whole log in memory. Each valid row is handed to a callback; each
 //! invalid row becomes a problem with its line.
 
+use crate::render::csv::unguard;
 use std::io::Read;
 use std::path::Path;
 
@@ -179,9 +180,10 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
             line: row.line,
             date,
             household,
-            visitor: get("visitor"),
-            kind: get("kind"),
-            note: get("note"),
+            // What import stored with a formula guard reads as typed.
+            visitor: unguard(get("visitor")),
+            kind: unguard(get("kind")),
+            note: unguard(get("note")),
             persons,
         }),
         _ => Err(reasons),

@@ -56,6 +56,16 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A cell as it was before `safe_cell`: the apostrophe a spreadsheet
+/// hides is dropped when it guards a formula character, so that a text
+/// the tool stored reads back as it was typed.
+pub fn unguard(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &cell[1..],
+        _ => cell,
+    }
+}
+
 /// `due` as csv. With a needs ledger (`needs`, by household index) each
 /// row ends with `open_needs`, the count of its unresolved needs: a column
 /// added last, so scripts that read the SPEC's columns keep working.
