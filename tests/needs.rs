@@ -1015,3 +1015,116 @@ fn an_unfinished_change_to_the_ledger_is_rolled_back() {
     );
     assert!(!wd.join(".needs.csv.journal").exists());
 }
+
+/// A copy of the example community, with a visit log whose need and
+/// worker would run as spreadsheet formulas.
+fn nongjiang_with_formula_log() -> Workdir {
+    let wd = Workdir::new();
+    wd.copy_from(&common::example("nongjiang"));
+    wd.write(
+        "log.csv",
+        "date,household,visitor,note,need\n\
+         2020-06-29,HW08-2-0201,周晓梅,ok,=1+A1 heating\n\
+         2020-06-28,DG07-1-0401,+evil,ok,-cmd|calc\n",
+    );
+    wd
+}
+
+#[test]
+fn guarded_cells_of_the_ledger_read_back_as_their_text() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let wd = nongjiang_with_formula_log();
+    let today = ["--today", "2020-06-30"];
+    let first = wd
+        .run(&[&today[..], &["--format", "json", "import", "log.csv"]].concat())
+        .ok()
+        .json();
+    assert_eq!(first["needs_opened"].as_array().unwrap().len(), 2);
+    // The file keeps the guard: a spreadsheet shows these cells as text.
+    let stored = String::from_utf8(wd.read("needs.csv")).unwrap();
+    assert!(stored.contains(",'=1+A1 heating,"), "{stored}");
+    assert!(stored.contains(",'+evil,"), "{stored}");
+    // The same log again: the needs read back equal, nothing is opened.
+    let before = wd.read("needs.csv");
+    let again = wd
+        .run(&[&today[..], &["--format", "json", "import", "log.csv"]].concat())
+        .ok()
+        .json();
+    assert_eq!(again["needs_opened"], serde_json::json!([]));
+    assert_eq!(wd.read("needs.csv"), before);
+
+    // Outputs show the text as given; csv keeps its own single guard.
+    let listed = wd
+        .run(
+            &[
+                &today[..],
+                &["--format", "json", "needs", "--visitor=+evil"],
+            ]
+            .concat(),
+        )
+        .ok()
+        .json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(
+        listed.len(),
+        1,
+        "--visitor=+evil matches the ledger's worker"
+    );
+    assert_eq!(listed[0]["raised_by"], "+evil");
+    assert_eq!(listed[0]["text"], "-cmd|calc");
+    let table = wd.run(&[&today[..], &["needs", "--open"]].concat()).ok();
+    let table = table.says("=1+A1 heating").never_says("'=1+A1");
+    table.never_says("'+evil");
+    let csv = wd
+        .run(&[&today[..], &["--format", "csv", "needs", "--open"]].concat())
+        .ok()
+        .stdout();
+    assert!(csv.contains(",'=1+A1 heating,"), "{csv}");
+    assert!(!csv.contains("''"), "{csv}");
+
+    // The report: one row for the worker, the visits beside the needs.
+    let report = ["report", "--month", "2020-06"];
+    let json = wd
+        .run(&[&today[..], &report[..], &["--format", "json"]].concat())
+        .ok()
+        .json();
+    let evil: Vec<&Value> = json["needs"]["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["worker"].as_str().unwrap().contains("evil"))
+        .collect();
+    assert_eq!(evil.len(), 1, "{evil:?}");
+    assert_eq!(evil[0]["worker"], "+evil");
+    assert_eq!(
+        (evil[0]["visits"].as_u64(), evil[0]["raised"].as_u64()),
+        (Some(1), Some(1))
+    );
+    for format in ["md", "html"] {
+        let out = wd
+            .run(&[&today[..], &report[..], &["--format", format]].concat())
+            .ok()
+            .stdout();
+        assert!(out.contains("+evil"), "{format}");
+        assert!(!out.contains("'+evil"), "{format}: {out}");
+    }
+    let path = wd.join("june.xlsx");
+    wd.run(
+        &[
+            &today[..],
+            &["--lang", "zh"],
+            &report[..],
+            &["-o", path.to_str().unwrap()],
+        ]
+        .concat(),
+    )
+    .ok();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let workers = book.worksheet_range("服务次数与效果").unwrap();
+    let names: Vec<&Data> = workers
+        .rows()
+        .filter_map(|r| r.first())
+        .filter(|c| c.to_string().contains("evil"))
+        .collect();
+    assert_eq!(names, [&Data::String("+evil".into())]);
+}

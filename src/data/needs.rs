@@ -191,10 +191,12 @@ fn parse_row(
     categories: &[String],
 ) -> Result<Need, Vec<Reason>> {
     let mut reasons = Vec::new();
+    // Cells the tool guarded against spreadsheet formulas (see `cell_of`)
+    // read as the text they guard.
     let get = |f: FieldName| -> &str {
         cols.get(f)
             .and_then(|c| cells.get(c))
-            .map_or("", |s| s.as_str())
+            .map_or("", |s| crate::render::csv::unguard_cell(s))
     };
     let mut required = |f: FieldName| -> String {
         let v = get(f);
@@ -298,16 +300,18 @@ fn parse_row(
     }
 }
 
-/// The cells of a need as the ledger stores them, by field.
+/// The cells of a need as the ledger stores them, by field. Text that a
+/// spreadsheet would run as a formula is kept with a leading apostrophe
+/// (`safe_cell`), which reading removes again.
 fn cell_of(need: &Need, field: FieldName) -> String {
     let d = |x: Option<NaiveDate>| x.map(date::iso).unwrap_or_default();
     let text = |t: &str| crate::render::csv::safe_cell(t).into_owned();
     match field {
         "id" => need.id.clone(),
-        "household" => need.household.clone(),
+        "household" => text(&need.household),
         "raised" => date::iso(need.raised),
         "raised_by" => text(&need.raised_by),
-        "category" => need.category.clone(),
+        "category" => text(&need.category),
         "text" => text(&need.text),
         "status" => need.status.word().to_string(),
         "started" => d(need.started),

@@ -50,6 +50,16 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The inverse of `safe_cell`, for reading back a file the tool wrote: one
+/// leading apostrophe is removed when what follows is a cell `safe_cell`
+/// guards, so that stored text reads as it was given.
+pub fn unguard_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if safe_cell(rest).len() > rest.len() => rest,
+        _ => cell,
+    }
+}
+
 /// `due` as csv. With a needs ledger (`needs`, by household index) each
 /// row ends with `open_needs`, the count of its unresolved needs: a column
 /// added last, so scripts that read the SPEC's columns keep working.
@@ -235,6 +245,24 @@ mod tests {
         assert_eq!(safe_cell("+86 138"), "'+86 138");
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("\tx"), "'\tx");
+        for cell in [
+            "=1+A1",
+            "+evil",
+            "-cmd|calc",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "plain",
+            "-1",
+            "'-1",
+            "'x",
+            "'",
+        ] {
+            assert_eq!(unguard_cell(&safe_cell(cell)), cell);
+        }
+        assert_eq!(unguard_cell("'=1+A1"), "=1+A1");
+        // A number is never guarded: its apostrophe is the text's own.
+        assert_eq!(unguard_cell("'-1"), "'-1");
         assert_eq!(safe_cell("-5"), "-5");
         assert_eq!(safe_cell("-1.5"), "-1.5");
         assert_eq!(safe_cell("HQ01-1-0101"), "HQ01-1-0101");
