@@ -36,7 +36,14 @@ pub fn shown_value(value: &str) -> String {
         .map(str::len)
         .max()
         .unwrap_or(0);
-    if longest_run >= 9 {
+    // Letters beside a long number (a name typed with a phone number, say)
+    // are personal too: only the first character is kept. An ID number's
+    // check letter X is part of the number.
+    let letters = v.chars().filter(|c| c.is_alphabetic()).count();
+    let id_number = letters == 1 && v.ends_with(['X', 'x']);
+    if longest_run >= 9 && letters > 0 && !id_number {
+        mask_name(v)
+    } else if longest_run >= 9 {
         mask_middle(v, 3, 4)
     } else if v.len() <= 10 && v.bytes().all(|b| b.is_ascii_lowercase()) {
         v.to_string()
@@ -82,6 +89,16 @@ mod tests {
         assert_eq!(shown_value("13812345678"), "138****5678");
         assert_eq!(shown_value("110105196106084776"), "110***********4776");
         assert_eq!(shown_value("李四"), "李*");
+        assert_eq!(
+            shown_value("王秀英13812345678"),
+            format!("王{}", "*".repeat(13))
+        );
+        assert_eq!(
+            shown_value("Li 13812345678"),
+            format!("L{}", "*".repeat(13))
+        );
+        assert_eq!(shown_value("11010219380311304X"), "110***********304X");
+        assert_eq!(shown_value("+8613812345678"), "+86*******5678");
         assert_eq!(shown_value("purple"), "purple");
         assert_eq!(shown_value("Zhang San"), "Z********");
         assert_eq!(shown_value("2020-02-30"), "2020-02-30");

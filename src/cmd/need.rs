@@ -29,6 +29,7 @@ use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
+use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
 use crate::report::Span;
 use crate::store;
@@ -54,7 +55,7 @@ pub fn check(ctx: &Ctx, roster: &Roster, problems: &mut Vec<Problem>) -> Result<
             problems.push(Problem::warning(
                 &ledger.path,
                 Some(n.line),
-                Reason::UnknownHousehold(n.household.clone()),
+                Reason::UnknownHousehold(shown_value(&n.household)),
             ));
         }
     }
@@ -212,7 +213,7 @@ fn date_arg(ctx: &Ctx, text: Option<&str>) -> Result<NaiveDate, Error> {
             ctx,
             Reason::BadDate {
                 field: "date",
-                value: crate::privacy::shown_value(text),
+                value: shown_value(text),
                 why,
             },
         )
@@ -238,7 +239,7 @@ fn category_arg(ctx: &Ctx, text: &str) -> Result<String, Error> {
         Err(refuse(
             ctx,
             Reason::UnknownCategory {
-                value: c.to_string(),
+                value: shown_value(c),
                 allowed: allowed.clone(),
             },
         ))
@@ -283,7 +284,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
     let h = roster
         .find(wanted)
         .or_else(|| roster.household_of_resident(wanted))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(wanted.to_string())))?;
+        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(shown_value(wanted))))?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
     let raised_by = args
@@ -309,7 +310,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
 fn find(ctx: &Ctx, ledger: Option<&Ledger>, id: &str) -> Result<usize, Error> {
     ledger
         .and_then(|l| l.find(id))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownNeed(id.trim().to_string())))
+        .ok_or_else(|| refuse(ctx, Reason::UnknownNeed(shown_value(id))))
 }
 
 /// Writes `changed` in place of need `index`, once it holds together.
@@ -330,7 +331,7 @@ fn store_change(
 fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
     let status = NeedStatus::parse(&args.status)
         .filter(|s| *s != NeedStatus::Open)
-        .ok_or_else(|| refuse(ctx, Reason::BadNeedStatus(args.status.trim().to_string())))?;
+        .ok_or_else(|| refuse(ctx, Reason::BadNeedStatus(shown_value(&args.status))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
     let (lock, _roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
@@ -364,7 +365,7 @@ fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<String, Error> {
     let satisfaction = Satisfaction::parse(&args.satisfaction).ok_or_else(|| {
         refuse(
             ctx,
-            Reason::BadSatisfaction(args.satisfaction.trim().to_string()),
+            Reason::BadSatisfaction(shown_value(&args.satisfaction)),
         )
     })?;
     let day = date_arg(ctx, args.date.as_deref())?;

@@ -233,7 +233,7 @@ fn parse_row(
     let follow_up = date_of("follow_up", &mut reasons);
     if !category.is_empty() && !categories.contains(&category) {
         reasons.push(Reason::UnknownCategory {
-            value: category.clone(),
+            value: crate::privacy::shown_value(&category),
             allowed: categories.to_vec(),
         });
     }
@@ -250,7 +250,9 @@ fn parse_row(
     } else {
         let s = NeedStatus::parse(status_text);
         if s.is_none() {
-            reasons.push(Reason::BadNeedStatus(status_text.to_string()));
+            reasons.push(Reason::BadNeedStatus(crate::privacy::shown_value(
+                status_text,
+            )));
         }
         s
     };
@@ -260,7 +262,9 @@ fn parse_row(
     } else {
         let s = Satisfaction::parse(satisfaction_text);
         if s.is_none() {
-            reasons.push(Reason::BadSatisfaction(satisfaction_text.to_string()));
+            reasons.push(Reason::BadSatisfaction(crate::privacy::shown_value(
+                satisfaction_text,
+            )));
         }
         s
     };
