@@ -1199,3 +1199,38 @@ fn messages_never_echo_a_phone_number_or_a_name() {
     );
     assert!(!out.contains(name) && !out.contains(phone), "{out}");
 }
+
+#[test]
+fn need_update_names_the_statuses_it_takes() {
+    let wd = with_ledger();
+    for status in ["open", "done"] {
+        let en = wd
+            .run(&[
+                "--today",
+                "2020-07-20",
+                "need",
+                "update",
+                "N0004",
+                "--status",
+                status,
+            ])
+            .expect(2)
+            .says("(use in_progress or resolved)")
+            .stderr();
+        assert!(!en.contains("use open"), "{en}");
+        wd.run(&[
+            "--today",
+            "2020-07-20",
+            "--lang",
+            "zh",
+            "need",
+            "update",
+            "N0004",
+            "--status",
+            status,
+        ])
+        .expect(2)
+        .says("（应为 in_progress 办理中 或 resolved 已办结）")
+        .never_says("open 待办理");
+    }
+}

@@ -331,7 +331,7 @@ fn store_change(
 fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
     let status = NeedStatus::parse(&args.status)
         .filter(|s| *s != NeedStatus::Open)
-        .ok_or_else(|| refuse(ctx, Reason::BadNeedStatus(shown_value(&args.status))))?;
+        .ok_or_else(|| refuse(ctx, Reason::BadNeedUpdate(shown_value(&args.status))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
     let (lock, _roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
