@@ -1234,3 +1234,38 @@ fn need_update_names_the_statuses_it_takes() {
         .never_says("open 待办理");
     }
 }
+
+#[test]
+fn check_names_every_problem_of_a_ledger_row() {
+    let wd = community();
+    wd.write(
+        "needs.csv",
+        "id,household,raised,category,text,status,resolved,follow_up,satisfaction\n\
+         N0001,H1,2020-06-01,天气,a,resolved,,,\n\
+         N0002,H1,2020-06-05,其他,b,open,2020-06-01,,很好\n\
+         N0003,H1,2020-06-05,天气,c,resolved,2020-06-31,,\n",
+    );
+    let out = wd
+        .run(&["--today", "2020-07-20", "check"])
+        .expect(3)
+        .stdout();
+    let of_line = |n: &str| {
+        out.lines()
+            .filter(|l| l.contains(&format!("needs.csv:{n}: error")))
+            .count()
+    };
+    // An unknown category and a resolved need without its date.
+    assert!(
+        out.contains("needs.csv:2: error: unknown category"),
+        "{out}"
+    );
+    assert!(
+        out.contains("needs.csv:2: error: status resolved without a resolved date"),
+        "{out}"
+    );
+    assert_eq!(of_line("2"), 2, "{out}");
+    // A bad satisfaction, a resolved date before raised, a date on an open need.
+    assert_eq!(of_line("3"), 3, "{out}");
+    // A date that is not one is not read as missing: no rule on top of it.
+    assert_eq!(of_line("4"), 2, "{out}");
+}

@@ -278,7 +278,11 @@ fn parse_row(
             columns: cols.width,
         });
     }
-    let (Some(raised), Some(status), true) = (raised, status, reasons.is_empty()) else {
+    // The rules between fields (dates in order, a resolved need with its
+    // date …) are checked too when the fields they read are sound, so that
+    // a row shows every problem at once.
+    let dates_sound = !reasons.iter().any(|r| matches!(r, Reason::BadDate { .. }));
+    let (Some(raised), Some(status), true) = (raised, status, dates_sound) else {
         return Err(reasons);
     };
     let need = Need {
@@ -296,11 +300,11 @@ fn parse_row(
         satisfaction,
         line,
     };
-    let problems = need.problems();
-    if problems.is_empty() {
+    reasons.extend(need.problems());
+    if reasons.is_empty() {
         Ok(need)
     } else {
-        Err(problems)
+        Err(reasons)
     }
 }
 
