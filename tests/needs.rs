@@ -1269,3 +1269,52 @@ fn check_names_every_problem_of_a_ledger_row() {
     // A date that is not one is not read as missing: no rule on top of it.
     assert_eq!(of_line("4"), 2, "{out}");
 }
+
+#[test]
+fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
+    let wd = community();
+    wd.write(
+        "needs.csv",
+        "id,household,raised,category,text,status,resolved,resolution\n\
+         N0001,H1,2020-06-01,其他,请回电13812345678,resolved,2020-06-03,补办身份证110105196106084776\n\
+         N0002,H2,2020-06-02,其他,3号楼2-1001 补贴1200元,open,,\n",
+    );
+    let phone = "13812345678";
+    let id_number = "110105196106084776";
+    let base = ["--today", "2020-07-20"];
+    let run = |extra: &[&str]| wd.run(&[&base[..], extra].concat()).ok().stdout();
+    for extra in [
+        &["needs"][..],
+        &["--lang", "zh", "needs"],
+        &["--format", "csv", "needs"],
+        &["--format", "json", "needs"],
+    ] {
+        let out = run(extra);
+        assert!(out.contains("请回电138****5678"), "{extra:?}: {out}");
+        assert!(
+            out.contains("补办身份证110***********4776"),
+            "{extra:?}: {out}"
+        );
+        assert!(
+            !out.contains(phone) && !out.contains(id_number),
+            "{extra:?}: {out}"
+        );
+        // Other numbers are left alone.
+        assert!(out.contains("3号楼2-1001 补贴1200元"), "{extra:?}: {out}");
+    }
+    for extra in [
+        &["needs", "--reveal"][..],
+        &["--format", "csv", "needs", "--reveal"],
+        &["--format", "json", "needs", "--reveal"],
+    ] {
+        let out = run(extra);
+        assert!(out.contains("请回电13812345678"), "{extra:?}: {out}");
+        assert!(
+            out.contains("补办身份证110105196106084776"),
+            "{extra:?}: {out}"
+        );
+    }
+    // The ledger itself is kept as written.
+    let stored = String::from_utf8(wd.read("needs.csv")).unwrap();
+    assert!(stored.contains(phone) && stored.contains(id_number));
+}

@@ -417,29 +417,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     rows.sort_by(|a, b| (a.0.raised, &a.0.id).cmp(&(b.0.raised, &b.0.id)));
     let listed: Vec<ListedNeed<'_>> = rows
         .iter()
-        .map(|(n, status, grid)| ListedNeed {
-            id: &n.id,
-            household: &n.household,
-            grid,
-            raised: iso(n.raised),
-            raised_by: &n.raised_by,
-            category: &n.category,
-            text: &n.text,
-            status: *status,
-            started: n.started.filter(|d| *d <= today).map(iso),
-            resolved: n.resolved.filter(|d| *d <= today).map(iso),
-            resolution: if *status == NeedStatus::Resolved {
-                &n.resolution
-            } else {
-                ""
-            },
-            follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
-            satisfaction: n
-                .satisfaction
-                .filter(|_| n.follow_up.is_some_and(|d| d <= today))
-                .map(Satisfaction::word),
-            days_open: n.days_open(today),
-        })
+        .map(|(n, status, grid)| listed(n, *status, grid, today, args.reveal))
         .collect();
     let written = match format {
         ListFormat::Json => render::json::needs(out, &listed),
@@ -456,4 +434,47 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     };
     written.map_err(Error::Output)?;
     Ok(Outcome::Success)
+}
+
+/// A need as it stood on `today` with `status`, for listing: phone and ID
+/// numbers in its text and resolution masked unless `reveal`, in every
+/// format: as `due`'s csv and json hold no phone number, neither do these
+/// unless asked.
+fn listed<'a>(
+    n: &'a Need,
+    status: NeedStatus,
+    grid: &'a str,
+    today: NaiveDate,
+    reveal: bool,
+) -> ListedNeed<'a> {
+    let shown = |t: &'a str| {
+        if reveal {
+            t.into()
+        } else {
+            crate::privacy::mask_numbers_in(t)
+        }
+    };
+    ListedNeed {
+        id: &n.id,
+        household: &n.household,
+        grid,
+        raised: iso(n.raised),
+        raised_by: &n.raised_by,
+        category: &n.category,
+        text: shown(&n.text),
+        status,
+        started: n.started.filter(|d| *d <= today).map(iso),
+        resolved: n.resolved.filter(|d| *d <= today).map(iso),
+        resolution: if status == NeedStatus::Resolved {
+            shown(&n.resolution)
+        } else {
+            "".into()
+        },
+        follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
+        satisfaction: n
+            .satisfaction
+            .filter(|_| n.follow_up.is_some_and(|d| d <= today))
+            .map(Satisfaction::word),
+        days_open: n.days_open(today),
+    }
 }
