@@ -1318,3 +1318,109 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
     let stored = String::from_utf8(wd.read("needs.csv")).unwrap();
     assert!(stored.contains(phone) && stored.contains(id_number));
 }
+
+#[test]
+fn need_changes_are_told_in_the_format_asked_for() {
+    let wd = community();
+    let base = ["--today", "2020-07-20"];
+    let added = wd
+        .run(
+            &[
+                &base[..],
+                &[
+                    "--format",
+                    "json",
+                    "need",
+                    "add",
+                    "H3",
+                    "--text",
+                    "门禁坏了",
+                    "--date",
+                    "2020-07-01",
+                ],
+            ]
+            .concat(),
+        )
+        .ok()
+        .json();
+    assert_eq!(added["id"], "N0001");
+    assert_eq!(added["household"], "H3");
+    assert_eq!(added["grid"], "西岗");
+    assert_eq!(added["raised"], "2020-07-01");
+    assert_eq!(added["raised_by"], "李秀兰");
+    assert_eq!(added["category"], "其他");
+    assert_eq!(added["text"], "门禁坏了");
+    assert_eq!(added["status"], "open");
+    assert_eq!(added["days_open"], 19);
+    let updated = wd
+        .run(
+            &[
+                &base[..],
+                &[
+                    "--format",
+                    "csv",
+                    "need",
+                    "update",
+                    "N0001",
+                    "--status",
+                    "resolved",
+                    "--resolution",
+                    "换锁",
+                    "--date",
+                    "2020-07-03",
+                ],
+            ]
+            .concat(),
+        )
+        .ok()
+        .csv();
+    assert_eq!(updated.len(), 1);
+    assert_eq!(
+        (
+            updated[0]["id"].as_str(),
+            updated[0]["status"].as_str(),
+            updated[0]["resolved"].as_str(),
+            updated[0]["resolution"].as_str(),
+            updated[0]["days_open"].as_str()
+        ),
+        ("N0001", "resolved", "2020-07-03", "换锁", "2")
+    );
+    let followed = wd
+        .run(
+            &[
+                &base[..],
+                &[
+                    "--format",
+                    "json",
+                    "need",
+                    "follow-up",
+                    "N0001",
+                    "--satisfaction",
+                    "基本满意",
+                ],
+            ]
+            .concat(),
+        )
+        .ok()
+        .json();
+    assert_eq!(followed["follow_up"], "2020-07-20");
+    assert_eq!(followed["satisfaction"], "basically_satisfied");
+    // The table is the sentence.
+    wd.run(&[&base[..], &["need", "add", "H1", "--text", "x"]].concat())
+        .ok()
+        .says("opened need N0002 for H1");
+    // A format that is no list's is refused before anything is written.
+    for format in ["md", "html", "xlsx"] {
+        let before = wd.read("needs.csv");
+        wd.run(
+            &[
+                &base[..],
+                &["--format", format, "need", "add", "H1", "--text", "y"],
+            ]
+            .concat(),
+        )
+        .expect(2)
+        .says("table, csv, json");
+        assert_eq!(wd.read("needs.csv"), before, "{format}");
+    }
+}

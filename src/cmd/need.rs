@@ -1,14 +1,16 @@
 //! `rounds need add HOUSEHOLD --text T [--category C] [--date D] [--by V]`
 //! `rounds need update ID --status in_progress|resolved [--resolution R] [--date D]`
 //! `rounds need follow-up ID --satisfaction S [--date D]`
-//! `rounds needs [--open] [--grid G] [--visitor V] [--category C] [--older-than DAYS]`
+//! `rounds needs [--open] [--grid G] [--visitor V] [--category C] [--older-than DAYS] [--reveal]`
 //!
 //! The needs ledger (诉求台账, `needs.csv`): a need raised on a visit is
 //! kept until it is resolved and followed up. `need add` opens one and
 //! prints its id (N0001 …); `need update` records that it is being
 //! handled or resolved; `need follow-up` records the return visit and what
-//! the residents said. Each change holds the data directory's write lock
-//! and reaches the file whole (see `store`); bad input (an unknown id,
+//! the residents said. Each tells what it did in a sentence, or with
+//! `--format json` or `csv` gives the need as `needs` lists it. Each
+//! change holds the data directory's write lock and reaches the file
+//! whole (see `store`); bad input (an unknown id,
 //! household or category, a date before the need was raised, a date that
 //! is not one) is refused with exit status 2 and nothing written. `needs`
 //! lists the ledger as it stood on --today (table, csv, json).
@@ -259,17 +261,43 @@ fn open_for_change(ctx: &Ctx) -> Result<(store::DirLock, Roster, Option<Ledger>)
     Ok((lock, roster, ledger))
 }
 
+/// A change made: the need as it now stands, its household's grid, and
+/// the sentence that tells it.
+struct Changed {
+    need: Need,
+    grid: String,
+    line: String,
+}
+
+/// The grid of a need's household ("" when the roster lacks it).
+fn grid_of(roster: &Roster, household: &str) -> String {
+    roster
+        .find(household)
+        .map_or_else(String::new, |h| roster.household(h).grid().to_string())
+}
+
+/// Makes the change and tells it: a sentence (table), or the need as
+/// `needs` lists it (a json object, a csv header and row).
 pub fn run(ctx: &Ctx, args: &NeedArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let line = match &args.action {
+    let format = ctx.format()?;
+    let changed = match &args.action {
         NeedAction::Add(a) => add(ctx, a)?,
         NeedAction::Update(a) => update(ctx, a)?,
         NeedAction::FollowUp(a) => follow_up(ctx, a)?,
     };
-    writeln!(out, "{line}").map_err(Error::Output)?;
+    let n = &changed.need;
+    let status = n.status_on(ctx.today).unwrap_or(n.status);
+    let shown = || listed(n, status, &changed.grid, ctx.today, false);
+    let written = match format {
+        ListFormat::Table => writeln!(out, "{}", changed.line),
+        ListFormat::Json => render::json::need(out, &shown()),
+        ListFormat::Csv => render::csv::needs(out, &[shown()]),
+    };
+    written.map_err(Error::Output)?;
     Ok(Outcome::Success)
 }
 
-fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
+fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
     let raised = date_arg(ctx, args.date.as_deref())?;
     let category = match &args.category {
         Some(c) => category_arg(ctx, c)?,
@@ -303,7 +331,11 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
     );
     let write = ledger.add(std::slice::from_ref(&need), ctx.lang)?;
     ledger_file::commit(&ctx.dir, write, &lock)?;
-    Ok(ctx.lang.need_opened(&need.id, &need.household))
+    Ok(Changed {
+        line: ctx.lang.need_opened(&need.id, &need.household),
+        grid: house.grid().to_string(),
+        need,
+    })
 }
 
 /// The need with this id, as it stands, or a refusal.
@@ -328,12 +360,12 @@ fn store_change(
     ledger_file::commit(&ctx.dir, ledger_file::Write::Replace(bytes), lock)
 }
 
-fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
+fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<Changed, Error> {
     let status = NeedStatus::parse(&args.status)
         .filter(|s| *s != NeedStatus::Open)
         .ok_or_else(|| refuse(ctx, Reason::BadNeedUpdate(shown_value(&args.status))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
-    let (lock, _roster, ledger) = open_for_change(ctx)?;
+    let (lock, roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
@@ -358,10 +390,14 @@ fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
         need.resolution = r.to_string();
     }
     store_change(ctx, &lock, &ledger, index, &need)?;
-    Ok(ctx.lang.need_updated(&need.id, status))
+    Ok(Changed {
+        line: ctx.lang.need_updated(&need.id, status),
+        grid: grid_of(&roster, &need.household),
+        need,
+    })
 }
 
-fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<String, Error> {
+fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<Changed, Error> {
     let satisfaction = Satisfaction::parse(&args.satisfaction).ok_or_else(|| {
         refuse(
             ctx,
@@ -369,14 +405,18 @@ fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<String, Error> {
         )
     })?;
     let day = date_arg(ctx, args.date.as_deref())?;
-    let (lock, _roster, ledger) = open_for_change(ctx)?;
+    let (lock, roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
     need.follow_up = Some(day);
     need.satisfaction = Some(satisfaction);
     store_change(ctx, &lock, &ledger, index, &need)?;
-    Ok(ctx.lang.need_followed_up(&need.id, satisfaction))
+    Ok(Changed {
+        line: ctx.lang.need_followed_up(&need.id, satisfaction),
+        grid: grid_of(&roster, &need.household),
+        need,
+    })
 }
 
 pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
