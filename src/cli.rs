@@ -240,6 +240,11 @@ pub struct NeedsArgs {
     /// Only needs raised more than DAYS days before --today.
     #[arg(long, value_name = "DAYS")]
     pub older_than: Option<u32>,
+
+    /// Show phone and ID numbers written in a need or its resolution in
+    /// full (masked otherwise, in every format).
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[derive(Debug, Args)]

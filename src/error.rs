@@ -112,6 +112,8 @@ pub enum Reason {
     UnknownCategory { value: String, allowed: Vec<String> },
     /// A need status that is not open, in_progress or resolved.
     BadNeedStatus(String),
+    /// `need update --status` takes in_progress or resolved only.
+    BadNeedUpdate(String),
     /// A satisfaction that is not 满意, 基本满意 or 不满意.
     BadSatisfaction(String),
     /// A date earlier than one it cannot precede (resolved before raised …).

@@ -265,12 +265,13 @@ pub struct ListedNeed<'a> {
     pub raised: String,
     pub raised_by: &'a str,
     pub category: &'a str,
-    pub text: &'a str,
+    /// Phone and ID numbers in it masked unless revealed.
+    pub text: std::borrow::Cow<'a, str>,
     /// On --today.
     pub status: NeedStatus,
     pub started: Option<String>,
     pub resolved: Option<String>,
-    pub resolution: &'a str,
+    pub resolution: std::borrow::Cow<'a, str>,
     pub follow_up: Option<String>,
     pub satisfaction: Option<&'static str>,
     /// Days from raising to resolution, or to --today while unresolved.

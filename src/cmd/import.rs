@@ -431,7 +431,7 @@ fn need_category<'a>(ctx: &Ctx, c: Checked<'a>) -> Result<Checked<'a>, Vec<Reaso
         return Ok(c);
     }
     Err(vec![Reason::UnknownCategory {
-        value: c.need_category.to_string(),
+        value: crate::privacy::shown_value(c.need_category),
         allowed: allowed.clone(),
     }])
 }

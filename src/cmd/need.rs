@@ -1,14 +1,16 @@
 //! `rounds need add HOUSEHOLD --text T [--category C] [--date D] [--by V]`
 //! `rounds need update ID --status in_progress|resolved [--resolution R] [--date D]`
 //! `rounds need follow-up ID --satisfaction S [--date D]`
-//! `rounds needs [--open] [--grid G] [--visitor V] [--category C] [--older-than DAYS]`
+//! `rounds needs [--open] [--grid G] [--visitor V] [--category C] [--older-than DAYS] [--reveal]`
 //!
 //! The needs ledger (诉求台账, `needs.csv`): a need raised on a visit is
 //! kept until it is resolved and followed up. `need add` opens one and
 //! prints its id (N0001 …); `need update` records that it is being
 //! handled or resolved; `need follow-up` records the return visit and what
-//! the residents said. Each change holds the data directory's write lock
-//! and reaches the file whole (see `store`); bad input (an unknown id,
+//! the residents said. Each tells what it did in a sentence, or with
+//! `--format json` or `csv` gives the need as `needs` lists it. Each
+//! change holds the data directory's write lock and reaches the file
+//! whole (see `store`); bad input (an unknown id,
 //! household or category, a date before the need was raised, a date that
 //! is not one) is refused with exit status 2 and nothing written. `needs`
 //! lists the ledger as it stood on --today (table, csv, json).
@@ -29,6 +31,7 @@ use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
+use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
 use crate::report::Span;
 use crate::store;
@@ -54,7 +57,7 @@ pub fn check(ctx: &Ctx, roster: &Roster, problems: &mut Vec<Problem>) -> Result<
             problems.push(Problem::warning(
                 &ledger.path,
                 Some(n.line),
-                Reason::UnknownHousehold(n.household.clone()),
+                Reason::UnknownHousehold(shown_value(&n.household)),
             ));
         }
     }
@@ -212,7 +215,7 @@ fn date_arg(ctx: &Ctx, text: Option<&str>) -> Result<NaiveDate, Error> {
             ctx,
             Reason::BadDate {
                 field: "date",
-                value: crate::privacy::shown_value(text),
+                value: shown_value(text),
                 why,
             },
         )
@@ -238,7 +241,7 @@ fn category_arg(ctx: &Ctx, text: &str) -> Result<String, Error> {
         Err(refuse(
             ctx,
             Reason::UnknownCategory {
-                value: c.to_string(),
+                value: shown_value(c),
                 allowed: allowed.clone(),
             },
         ))
@@ -258,17 +261,43 @@ fn open_for_change(ctx: &Ctx) -> Result<(store::DirLock, Roster, Option<Ledger>)
     Ok((lock, roster, ledger))
 }
 
+/// A change made: the need as it now stands, its household's grid, and
+/// the sentence that tells it.
+struct Changed {
+    need: Need,
+    grid: String,
+    line: String,
+}
+
+/// The grid of a need's household ("" when the roster lacks it).
+fn grid_of(roster: &Roster, household: &str) -> String {
+    roster
+        .find(household)
+        .map_or_else(String::new, |h| roster.household(h).grid().to_string())
+}
+
+/// Makes the change and tells it: a sentence (table), or the need as
+/// `needs` lists it (a json object, a csv header and row).
 pub fn run(ctx: &Ctx, args: &NeedArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let line = match &args.action {
+    let format = ctx.format()?;
+    let changed = match &args.action {
         NeedAction::Add(a) => add(ctx, a)?,
         NeedAction::Update(a) => update(ctx, a)?,
         NeedAction::FollowUp(a) => follow_up(ctx, a)?,
     };
-    writeln!(out, "{line}").map_err(Error::Output)?;
+    let n = &changed.need;
+    let status = n.status_on(ctx.today).unwrap_or(n.status);
+    let shown = || listed(n, status, &changed.grid, ctx.today, false);
+    let written = match format {
+        ListFormat::Table => writeln!(out, "{}", changed.line),
+        ListFormat::Json => render::json::need(out, &shown()),
+        ListFormat::Csv => render::csv::needs(out, &[shown()]),
+    };
+    written.map_err(Error::Output)?;
     Ok(Outcome::Success)
 }
 
-fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
+fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
     let raised = date_arg(ctx, args.date.as_deref())?;
     let category = match &args.category {
         Some(c) => category_arg(ctx, c)?,
@@ -283,7 +312,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
     let h = roster
         .find(wanted)
         .or_else(|| roster.household_of_resident(wanted))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(wanted.to_string())))?;
+        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(shown_value(wanted))))?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
     let raised_by = args
@@ -302,14 +331,18 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<String, Error> {
     );
     let write = ledger.add(std::slice::from_ref(&need), ctx.lang)?;
     ledger_file::commit(&ctx.dir, write, &lock)?;
-    Ok(ctx.lang.need_opened(&need.id, &need.household))
+    Ok(Changed {
+        line: ctx.lang.need_opened(&need.id, &need.household),
+        grid: house.grid().to_string(),
+        need,
+    })
 }
 
 /// The need with this id, as it stands, or a refusal.
 fn find(ctx: &Ctx, ledger: Option<&Ledger>, id: &str) -> Result<usize, Error> {
     ledger
         .and_then(|l| l.find(id))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownNeed(id.trim().to_string())))
+        .ok_or_else(|| refuse(ctx, Reason::UnknownNeed(shown_value(id))))
 }
 
 /// Writes `changed` in place of need `index`, once it holds together.
@@ -327,12 +360,12 @@ fn store_change(
     ledger_file::commit(&ctx.dir, ledger_file::Write::Replace(bytes), lock)
 }
 
-fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
+fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<Changed, Error> {
     let status = NeedStatus::parse(&args.status)
         .filter(|s| *s != NeedStatus::Open)
-        .ok_or_else(|| refuse(ctx, Reason::BadNeedStatus(args.status.trim().to_string())))?;
+        .ok_or_else(|| refuse(ctx, Reason::BadNeedUpdate(shown_value(&args.status))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
-    let (lock, _roster, ledger) = open_for_change(ctx)?;
+    let (lock, roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
@@ -357,25 +390,33 @@ fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<String, Error> {
         need.resolution = r.to_string();
     }
     store_change(ctx, &lock, &ledger, index, &need)?;
-    Ok(ctx.lang.need_updated(&need.id, status))
+    Ok(Changed {
+        line: ctx.lang.need_updated(&need.id, status),
+        grid: grid_of(&roster, &need.household),
+        need,
+    })
 }
 
-fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<String, Error> {
+fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<Changed, Error> {
     let satisfaction = Satisfaction::parse(&args.satisfaction).ok_or_else(|| {
         refuse(
             ctx,
-            Reason::BadSatisfaction(args.satisfaction.trim().to_string()),
+            Reason::BadSatisfaction(shown_value(&args.satisfaction)),
         )
     })?;
     let day = date_arg(ctx, args.date.as_deref())?;
-    let (lock, _roster, ledger) = open_for_change(ctx)?;
+    let (lock, roster, ledger) = open_for_change(ctx)?;
     let index = find(ctx, ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
     need.follow_up = Some(day);
     need.satisfaction = Some(satisfaction);
     store_change(ctx, &lock, &ledger, index, &need)?;
-    Ok(ctx.lang.need_followed_up(&need.id, satisfaction))
+    Ok(Changed {
+        line: ctx.lang.need_followed_up(&need.id, satisfaction),
+        grid: grid_of(&roster, &need.household),
+        need,
+    })
 }
 
 pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
@@ -416,29 +457,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     rows.sort_by(|a, b| (a.0.raised, &a.0.id).cmp(&(b.0.raised, &b.0.id)));
     let listed: Vec<ListedNeed<'_>> = rows
         .iter()
-        .map(|(n, status, grid)| ListedNeed {
-            id: &n.id,
-            household: &n.household,
-            grid,
-            raised: iso(n.raised),
-            raised_by: &n.raised_by,
-            category: &n.category,
-            text: &n.text,
-            status: *status,
-            started: n.started.filter(|d| *d <= today).map(iso),
-            resolved: n.resolved.filter(|d| *d <= today).map(iso),
-            resolution: if *status == NeedStatus::Resolved {
-                &n.resolution
-            } else {
-                ""
-            },
-            follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
-            satisfaction: n
-                .satisfaction
-                .filter(|_| n.follow_up.is_some_and(|d| d <= today))
-                .map(Satisfaction::word),
-            days_open: n.days_open(today),
-        })
+        .map(|(n, status, grid)| listed(n, *status, grid, today, args.reveal))
         .collect();
     let written = match format {
         ListFormat::Json => render::json::needs(out, &listed),
@@ -455,4 +474,47 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     };
     written.map_err(Error::Output)?;
     Ok(Outcome::Success)
+}
+
+/// A need as it stood on `today` with `status`, for listing: phone and ID
+/// numbers in its text and resolution masked unless `reveal`, in every
+/// format: as `due`'s csv and json hold no phone number, neither do these
+/// unless asked.
+fn listed<'a>(
+    n: &'a Need,
+    status: NeedStatus,
+    grid: &'a str,
+    today: NaiveDate,
+    reveal: bool,
+) -> ListedNeed<'a> {
+    let shown = |t: &'a str| {
+        if reveal {
+            t.into()
+        } else {
+            crate::privacy::mask_numbers_in(t)
+        }
+    };
+    ListedNeed {
+        id: &n.id,
+        household: &n.household,
+        grid,
+        raised: iso(n.raised),
+        raised_by: &n.raised_by,
+        category: &n.category,
+        text: shown(&n.text),
+        status,
+        started: n.started.filter(|d| *d <= today).map(iso),
+        resolved: n.resolved.filter(|d| *d <= today).map(iso),
+        resolution: if status == NeedStatus::Resolved {
+            shown(&n.resolution)
+        } else {
+            "".into()
+        },
+        follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
+        satisfaction: n
+            .satisfaction
+            .filter(|_| n.follow_up.is_some_and(|d| d <= today))
+            .map(Satisfaction::word),
+        days_open: n.days_open(today),
+    }
 }

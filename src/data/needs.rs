@@ -191,10 +191,12 @@ fn parse_row(
     categories: &[String],
 ) -> Result<Need, Vec<Reason>> {
     let mut reasons = Vec::new();
+    // Cells the tool guarded against spreadsheet formulas (see `cell_of`)
+    // read as the text they guard.
     let get = |f: FieldName| -> &str {
         cols.get(f)
             .and_then(|c| cells.get(c))
-            .map_or("", |s| s.as_str())
+            .map_or("", |s| crate::render::csv::unguard_cell(s))
     };
     let mut required = |f: FieldName| -> String {
         let v = get(f);
@@ -231,7 +233,7 @@ fn parse_row(
     let follow_up = date_of("follow_up", &mut reasons);
     if !category.is_empty() && !categories.contains(&category) {
         reasons.push(Reason::UnknownCategory {
-            value: category.clone(),
+            value: crate::privacy::shown_value(&category),
             allowed: categories.to_vec(),
         });
     }
@@ -248,7 +250,9 @@ fn parse_row(
     } else {
         let s = NeedStatus::parse(status_text);
         if s.is_none() {
-            reasons.push(Reason::BadNeedStatus(status_text.to_string()));
+            reasons.push(Reason::BadNeedStatus(crate::privacy::shown_value(
+                status_text,
+            )));
         }
         s
     };
@@ -258,7 +262,9 @@ fn parse_row(
     } else {
         let s = Satisfaction::parse(satisfaction_text);
         if s.is_none() {
-            reasons.push(Reason::BadSatisfaction(satisfaction_text.to_string()));
+            reasons.push(Reason::BadSatisfaction(crate::privacy::shown_value(
+                satisfaction_text,
+            )));
         }
         s
     };
@@ -272,7 +278,11 @@ fn parse_row(
             columns: cols.width,
         });
     }
-    let (Some(raised), Some(status), true) = (raised, status, reasons.is_empty()) else {
+    // The rules between fields (dates in order, a resolved need with its
+    // date …) are checked too when the fields they read are sound, so that
+    // a row shows every problem at once.
+    let dates_sound = !reasons.iter().any(|r| matches!(r, Reason::BadDate { .. }));
+    let (Some(raised), Some(status), true) = (raised, status, dates_sound) else {
         return Err(reasons);
     };
     let need = Need {
@@ -290,24 +300,26 @@ fn parse_row(
         satisfaction,
         line,
     };
-    let problems = need.problems();
-    if problems.is_empty() {
+    reasons.extend(need.problems());
+    if reasons.is_empty() {
         Ok(need)
     } else {
-        Err(problems)
+        Err(reasons)
     }
 }
 
-/// The cells of a need as the ledger stores them, by field.
+/// The cells of a need as the ledger stores them, by field. Text that a
+/// spreadsheet would run as a formula is kept with a leading apostrophe
+/// (`safe_cell`), which reading removes again.
 fn cell_of(need: &Need, field: FieldName) -> String {
     let d = |x: Option<NaiveDate>| x.map(date::iso).unwrap_or_default();
     let text = |t: &str| crate::render::csv::safe_cell(t).into_owned();
     match field {
         "id" => need.id.clone(),
-        "household" => need.household.clone(),
+        "household" => text(&need.household),
         "raised" => date::iso(need.raised),
         "raised_by" => text(&need.raised_by),
-        "category" => need.category.clone(),
+        "category" => text(&need.category),
         "text" => text(&need.text),
         "status" => need.status.word().to_string(),
         "started" => d(need.started),

@@ -2,7 +2,7 @@
 //! the whole log in memory. Each valid row is handed to a callback; each
 //! invalid row becomes a problem with its line.
 
-use crate::render::csv::unguard;
+use crate::render::csv::unguard_cell;
 use std::io::Read;
 use std::path::Path;
 
@@ -181,9 +181,9 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
             date,
             household,
             // What import stored with a formula guard reads as typed.
-            visitor: unguard(get("visitor")),
-            kind: unguard(get("kind")),
-            note: unguard(get("note")),
+            visitor: unguard_cell(get("visitor")),
+            kind: unguard_cell(get("kind")),
+            note: unguard_cell(get("note")),
             persons,
         }),
         _ => Err(reasons),

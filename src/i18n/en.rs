@@ -125,6 +125,9 @@ impl Catalog for En {
             Reason::BadNeedStatus(v) => {
                 format!("status '{v}' is not a need's status (use open, in_progress or resolved)")
             }
+            Reason::BadNeedUpdate(v) => {
+                format!("status '{v}' is not one a need can be updated to (use in_progress or resolved)")
+            }
             Reason::BadSatisfaction(v) => {
                 format!("satisfaction '{v}' is not one of 满意, 基本满意, 不满意 (satisfied, basically satisfied, dissatisfied)")
             }

@@ -204,6 +204,9 @@ impl Catalog for Zh {
             Reason::BadNeedStatus(v) => {
                 format!("状态“{v}”无效（应为 open 待办理、in_progress 办理中 或 resolved 已办结）")
             }
+            Reason::BadNeedUpdate(v) => {
+                format!("诉求不能更新为状态“{v}”（应为 in_progress 办理中 或 resolved 已办结）")
+            }
             Reason::BadSatisfaction(v) => format!("满意度“{v}”无效（应为 满意、基本满意 或 不满意）"),
             Reason::DateBefore { field: f, date, other, other_date } => format!(
                 "{} {date} 早于{} {other_date}",

@@ -56,12 +56,12 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A cell as it was before `safe_cell`: the apostrophe a spreadsheet
-/// hides is dropped when it guards a formula character, so that a text
-/// the tool stored reads back as it was typed.
-pub fn unguard(cell: &str) -> &str {
-    match cell.as_bytes() {
-        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &cell[1..],
+/// The inverse of `safe_cell`, for reading back a file the tool wrote: one
+/// leading apostrophe is removed when what follows is a cell `safe_cell`
+/// guards, so that stored text reads as it was given.
+pub fn unguard_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if safe_cell(rest).len() > rest.len() => rest,
         _ => cell,
     }
 }
@@ -139,11 +139,11 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
             &l.raised,
             &safe_cell(l.raised_by),
             &safe_cell(l.category),
-            &safe_cell(l.text),
+            &safe_cell(&l.text),
             l.status.word(),
             &o(&l.started),
             &o(&l.resolved),
-            &safe_cell(l.resolution),
+            &safe_cell(&l.resolution),
             &o(&l.follow_up),
             l.satisfaction.unwrap_or(""),
             &l.days_open.to_string(),
@@ -251,6 +251,24 @@ mod tests {
         assert_eq!(safe_cell("+86 138"), "'+86 138");
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("\tx"), "'\tx");
+        for cell in [
+            "=1+A1",
+            "+evil",
+            "-cmd|calc",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "plain",
+            "-1",
+            "'-1",
+            "'x",
+            "'",
+        ] {
+            assert_eq!(unguard_cell(&safe_cell(cell)), cell);
+        }
+        assert_eq!(unguard_cell("'=1+A1"), "=1+A1");
+        // A number is never guarded: its apostrophe is the text's own.
+        assert_eq!(unguard_cell("'-1"), "'-1");
         assert_eq!(safe_cell("-5"), "-5");
         assert_eq!(safe_cell("-1.5"), "-1.5");
         assert_eq!(safe_cell("HQ01-1-0101"), "HQ01-1-0101");

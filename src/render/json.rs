@@ -65,6 +65,12 @@ pub fn needs(out: &mut dyn Write, listed: &[crate::needs::ListedNeed<'_>]) -> st
     writeln!(out)
 }
 
+/// One need, as an object with the keys of `needs`' items.
+pub fn need(out: &mut dyn Write, need: &crate::needs::ListedNeed<'_>) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, need)?;
+    writeln!(out)
+}
+
 /// The report with its schema version first.
 pub fn report(out: &mut dyn Write, report: &crate::report::Report) -> std::io::Result<()> {
     #[derive(Serialize)]
