@@ -178,7 +178,7 @@ fn every_change_to_the_files_is_seen() {
         let mut rng = Rng(100 + seed);
         let (residents, ids) = community(&mut rng);
         let wd = Workdir::new();
-        let header = "date,household,visitor,kind,note,persons\n";
+        let header = HEADER;
         wd.write("residents.csv", &residents).write(
             "visits.csv",
             format!("{header}{}", {
@@ -284,20 +284,28 @@ fn every_change_to_the_files_is_seen() {
     }
 }
 
+const HEADER: &str = "date,household,visitor,kind,note,persons\n";
+
+/// A random community with `n` visits, its files settled and its cache
+/// written by a first round of commands; the household ids and the rows.
+fn settled(seed: u64, n: u64) -> (Workdir, Vec<String>, String) {
+    let mut rng = Rng(seed);
+    let (residents, ids) = community(&mut rng);
+    let body = visits(&mut rng, &ids, n);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", format!("{HEADER}{body}"));
+    age_all(&wd, 600);
+    agree(&wd, "start");
+    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    (wd, ids, body)
+}
+
 #[test]
 fn an_edit_between_the_sampled_bytes_is_seen_by_the_time_stamps() {
     // A log of about 1.5 MB: an edit in its middle is outside the bytes
     // the cache compares, and only the file's times tell of it.
-    let mut rng = Rng(7);
-    let (residents, ids) = community(&mut rng);
-    let header = "date,household,visitor,kind,note,persons\n";
-    let body = visits(&mut rng, &ids, 40_000);
-    let wd = Workdir::new();
-    wd.write("residents.csv", &residents)
-        .write("visits.csv", format!("{header}{body}"));
-    age_all(&wd, 600);
-    agree(&wd, "start");
-    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    let (wd, _, _) = settled(7, 40_000);
     // The household of the middle row, now visited late: its last visit
     // must move.
     let path = wd.join("visits.csv");
@@ -324,16 +332,8 @@ fn an_edit_between_the_sampled_bytes_is_seen_by_the_time_stamps() {
 
 #[test]
 fn an_import_after_the_cache_still_finds_every_repeated_visit() {
-    let mut rng = Rng(11);
-    let (residents, ids) = community(&mut rng);
-    let header = "date,household,visitor,kind,note,persons\n";
-    let body = visits(&mut rng, &ids, 300);
-    let wd = Workdir::new();
-    wd.write("residents.csv", &residents)
-        .write("visits.csv", format!("{header}{body}"));
-    age_all(&wd, 600);
-    agree(&wd, "start");
-    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    let (wd, ids, body) = settled(11, 300);
+    let header = HEADER;
     // A row appended after the cache was written, by another program.
     let appended = format!("2022-02-01,{},王芳,入户,,1\n", ids[0]);
     let mut text = String::from_utf8(wd.read("visits.csv")).unwrap();
