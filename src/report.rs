@@ -303,15 +303,14 @@ pub struct Tally<'a> {
     earliest: NaiveDate,
     /// Per day from `earliest` to `as_of`: bit i set when window i holds it.
     by_day: Vec<u32>,
-    /// A trend month needs only visits, households visited and compliance.
-    full: bool,
     counts: Counts,
 }
 
-/// What the visits add up to for one span. Threads count apart and merge.
+/// What the visits add up to for one span (filled by a `Pass`).
 #[derive(Debug, Clone, Default)]
-pub struct Counts {
-    /// Per household: bit i set when it held a visit in window i.
+struct Counts {
+    /// Per household: bit i set when it held a visit in window i (whether
+    /// or not the window is required of it).
     met: Vec<u32>,
     visited: Vec<bool>,
     visits: u64,
@@ -322,31 +321,291 @@ pub struct Counts {
     by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
 }
 
-impl Counts {
-    /// Adds what another thread counted.
-    pub fn merge(&mut self, other: Counts) {
-        for (a, b) in self.met.iter_mut().zip(other.met) {
-            *a |= b;
+/// A report's tallies (its span and the months of the trend) counted in
+/// one pass. Each household has one row of words: its last visit, its
+/// visits in the span, the tallies it was visited in and every tally's
+/// window bits, so that a visit touches one row of memory instead of one
+/// array per tally and figure. Threads count into their own `Sheet`s.
+pub struct Pass {
+    /// The first and last day (days from the common era) any tally counts.
+    first: i32,
+    last: i32,
+    /// The main tally's as-of date.
+    as_of: i32,
+    /// Words of window bits of all tallies; tally t's start at `offsets[t]`.
+    words: usize,
+    offsets: Vec<usize>,
+    widths: Vec<usize>,
+    /// Per day from `first` to `last`: the words of window bits holding it.
+    by_day: Vec<u32>,
+    /// Per day: bit t set when tally t counts the visits of that day.
+    counted: Vec<u32>,
+    households: usize,
+}
+
+/// One thread's counts of a `Pass`.
+pub struct Sheet {
+    rows: Vec<u32>,
+    /// Visits per day of the pass.
+    day_visits: Vec<u64>,
+    person_times: u64,
+    by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+    /// Visits (household, day) waiting to be added as a batch.
+    pending: Vec<(usize, i32)>,
+}
+
+/// Visits are added in batches: the rows of a whole batch are prefetched
+/// first, so that their memory loads overlap.
+const BATCH: usize = 32;
+
+/// Row layout: last visit, visits in the span, tallies visited, bits.
+const ROW_LAST: usize = 0;
+const ROW_VISITS: usize = 1;
+const ROW_VISITED: usize = 2;
+const ROW_BITS: usize = 3;
+const NEVER: u32 = i32::MIN as u32;
+
+pub fn days(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+fn from_days(d: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(d).expect("a day of a date")
+}
+
+impl Pass {
+    /// The pass for `main` (the report's span) and `trend` (at most 31).
+    pub fn new(main: &Tally<'_>, trend: &[Tally<'_>]) -> Pass {
+        let all: Vec<&Tally<'_>> = std::iter::once(main).chain(trend).collect();
+        assert!(all.len() <= 32, "a tally per bit");
+        let first = all.iter().map(|t| days(t.earliest)).min().expect("a tally");
+        let last = all.iter().map(|t| days(t.as_of)).max().expect("a tally");
+        let mut offsets = Vec::new();
+        let mut widths = Vec::new();
+        let mut words = 0;
+        for t in &all {
+            offsets.push(words);
+            widths.push(t.words());
+            words += t.words();
         }
-        for (a, b) in self.visited.iter_mut().zip(other.visited) {
-            *a |= b;
-        }
-        self.visits += other.visits;
-        self.person_times += other.person_times;
-        for (a, b) in self.last.iter_mut().zip(other.last) {
-            if b > *a {
-                *a = b;
+        let n_days = (last - first + 1).max(0) as usize;
+        let mut by_day = vec![0u32; n_days * words];
+        let mut counted = vec![0u32; n_days];
+        for (i, t) in all.iter().enumerate() {
+            let (from, to) = (days(t.earliest), days(t.as_of));
+            let w = t.words();
+            for d in from.max(first)..=to {
+                let k = (d - first) as usize;
+                let own = (d - from) as usize;
+                by_day[k * words + offsets[i]..k * words + offsets[i] + w]
+                    .copy_from_slice(&t.by_day[own * w..(own + 1) * w]);
+                if d >= days(t.span.first) {
+                    counted[k] |= 1 << i;
+                }
             }
         }
-        for (a, b) in self
-            .visits_per_household
-            .iter_mut()
-            .zip(other.visits_per_household)
-        {
-            *a += b;
+        Pass {
+            first,
+            last,
+            as_of: days(main.as_of),
+            words,
+            offsets,
+            widths,
+            by_day,
+            counted,
+            households: main.roster.households_len(),
         }
-        for (k, v) in other.by_visitor {
-            *self.by_visitor.entry(k).or_default() += v;
+    }
+
+    fn stride(&self) -> usize {
+        ROW_BITS + self.words
+    }
+
+    /// Empty counts, for a thread to fill.
+    pub fn sheet(&self) -> Sheet {
+        let mut rows = vec![0u32; self.households * self.stride()];
+        for row in rows.chunks_exact_mut(self.stride()) {
+            row[ROW_LAST] = NEVER;
+        }
+        Sheet {
+            rows,
+            day_visits: vec![0; self.counted.len()],
+            person_times: 0,
+            by_visitor: Default::default(),
+            pending: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Whether a visit on `day` (days from the common era) falls in the
+    /// report's span, where its visitor and persons count.
+    #[inline]
+    pub fn in_span(&self, day: i32) -> bool {
+        day >= self.first && day <= self.last && self.counted[(day - self.first) as usize] & 1 != 0
+    }
+
+    /// One visit to household `h` on `day`, in its batch.
+    #[inline]
+    pub fn add(&self, s: &mut Sheet, h: usize, day: i32) {
+        s.pending.push((h, day));
+        if s.pending.len() == BATCH {
+            self.flush(s);
+        }
+    }
+
+    /// Adds the visits of the batch.
+    fn flush(&self, s: &mut Sheet) {
+        let stride = self.stride();
+        for &(h, _) in &s.pending {
+            crate::data::index::prefetch(&s.rows[h * stride]);
+        }
+        let mut pending = std::mem::take(&mut s.pending);
+        for (h, day) in pending.drain(..) {
+            self.add_now(s, h, day);
+        }
+        s.pending = pending;
+    }
+
+    fn add_now(&self, s: &mut Sheet, h: usize, day: i32) {
+        let stride = self.stride();
+        let row = &mut s.rows[h * stride..(h + 1) * stride];
+        if day > self.as_of {
+            // Later than the span's as-of date: only a trend month that
+            // ends later may count it.
+            if day > self.last {
+                return;
+            }
+        } else if row[ROW_LAST] == NEVER || day > row[ROW_LAST] as i32 {
+            row[ROW_LAST] = day as u32;
+        }
+        if day < self.first || day > self.last {
+            return;
+        }
+        let k = (day - self.first) as usize;
+        let holding = &self.by_day[k * self.words..(k + 1) * self.words];
+        for (m, b) in row[ROW_BITS..].iter_mut().zip(holding) {
+            *m |= b;
+        }
+        let counted = self.counted[k];
+        if counted == 0 {
+            return;
+        }
+        row[ROW_VISITED] |= counted;
+        s.day_visits[k] += 1;
+        if counted & 1 != 0 {
+            row[ROW_VISITS] += 1;
+        }
+    }
+
+    /// A visit of the span: its persons (as recorded, else the household's
+    /// active residents that day).
+    #[inline]
+    pub fn persons(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        day: i32,
+        persons: Option<u32>,
+    ) {
+        s.person_times += u64::from(persons.unwrap_or_else(|| {
+            schedule::household_on(roster.household(h).members(), from_days(day))
+                .map_or(0, |on| on.active)
+        }));
+    }
+
+    /// A visit of the span: its visitor, as the log writes it.
+    #[inline]
+    pub fn visitor(s: &mut Sheet, visitor: &str, n: u64) {
+        if let Some(k) = s.by_visitor.get_mut(visitor) {
+            *k += n;
+        } else {
+            s.by_visitor.insert(visitor.to_string(), n);
+        }
+    }
+
+    /// `add`, `persons` and `visitor` of one visit.
+    pub fn visit(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        date: NaiveDate,
+        visitor: &str,
+        persons: Option<u32>,
+    ) {
+        let day = days(date);
+        if self.in_span(day) {
+            self.persons(s, roster, h, day, persons);
+            Pass::visitor(s, visitor, 1);
+        }
+        self.add(s, h, day);
+    }
+
+    /// Adds what another thread counted.
+    pub fn merge(&self, mut a: Sheet, mut b: Sheet) -> Sheet {
+        self.flush(&mut a);
+        self.flush(&mut b);
+        let stride = self.stride();
+        for (x, y) in a
+            .rows
+            .chunks_exact_mut(stride)
+            .zip(b.rows.chunks_exact(stride))
+        {
+            if y[ROW_LAST] != NEVER
+                && (x[ROW_LAST] == NEVER || y[ROW_LAST] as i32 > x[ROW_LAST] as i32)
+            {
+                x[ROW_LAST] = y[ROW_LAST];
+            }
+            x[ROW_VISITS] += y[ROW_VISITS];
+            for (p, q) in x[ROW_VISITED..].iter_mut().zip(&y[ROW_VISITED..]) {
+                *p |= q;
+            }
+        }
+        for (p, q) in a.day_visits.iter_mut().zip(b.day_visits) {
+            *p += q;
+        }
+        a.person_times += b.person_times;
+        for (k, n) in b.by_visitor {
+            Pass::visitor(&mut a, &k, n);
+        }
+        a
+    }
+
+    /// Hands the counts to the tallies they were made for.
+    pub fn finish<'a>(&self, mut sheet: Sheet, main: &mut Tally<'a>, trend: &mut [Tally<'a>]) {
+        self.flush(&mut sheet);
+        let stride = self.stride();
+        let n = self.households;
+        let rows = &sheet.rows;
+        for (i, t) in std::iter::once(main).chain(trend.iter_mut()).enumerate() {
+            let (o, w) = (self.offsets[i], self.widths[i]);
+            let mut c = Counts {
+                met: Vec::with_capacity(n * w),
+                visited: Vec::with_capacity(n),
+                ..Counts::default()
+            };
+            for row in rows.chunks_exact(stride) {
+                c.met
+                    .extend_from_slice(&row[ROW_BITS + o..ROW_BITS + o + w]);
+                c.visited.push(row[ROW_VISITED] & (1 << i) != 0);
+            }
+            c.visits = self
+                .counted
+                .iter()
+                .zip(&sheet.day_visits)
+                .filter(|(m, _)| *m & (1 << i) != 0)
+                .map(|(_, v)| v)
+                .sum();
+            if i == 0 {
+                c.last = rows
+                    .chunks_exact(stride)
+                    .map(|r| (r[ROW_LAST] != NEVER).then(|| from_days(r[ROW_LAST] as i32)))
+                    .collect();
+                c.visits_per_household = rows.chunks_exact(stride).map(|r| r[ROW_VISITS]).collect();
+                c.person_times = sheet.person_times;
+                c.by_visitor = sheet.by_visitor.clone();
+            }
+            t.counts = c;
         }
     }
 }
@@ -422,7 +681,7 @@ impl<'a> Tally<'a> {
                 d = d.succ_opt().expect("dates in range");
             }
         }
-        let mut tally = Tally {
+        Tally {
             roster,
             span,
             as_of,
@@ -430,94 +689,17 @@ impl<'a> Tally<'a> {
             required,
             earliest,
             by_day,
-            full: true,
             counts: Counts::default(),
-        };
-        tally.counts = tally.new_counts();
-        tally
+        }
     }
 
     /// A month of the trend: only what its row shows is counted.
     pub fn for_trend(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
-        let mut tally = Tally::new(roster, rules, span, as_of);
-        tally.full = false;
-        tally.counts = tally.new_counts();
-        tally
-    }
-
-    /// Empty counts, for a thread to fill.
-    pub fn new_counts(&self) -> Counts {
-        let n = self.roster.households_len();
-        Counts {
-            met: vec![0; n * self.words()],
-            visited: vec![false; n],
-            last: if self.full { vec![None; n] } else { Vec::new() },
-            visits_per_household: if self.full { vec![0; n] } else { Vec::new() },
-            ..Counts::default()
-        }
-    }
-
-    /// Adds counts made apart.
-    pub fn absorb(&mut self, counts: Counts) {
-        self.counts.merge(counts);
+        Tally::new(roster, rules, span, as_of)
     }
 
     fn words(&self) -> usize {
         self.windows.len().div_ceil(32).max(1)
-    }
-
-    /// One visit to household `h` (an index into the roster).
-    pub fn add(&mut self, h: usize, date: NaiveDate, visitor: &str, persons: Option<u32>) {
-        let mut counts = std::mem::take(&mut self.counts);
-        self.add_to(&mut counts, h, date, visitor, persons);
-        self.counts = counts;
-    }
-
-    /// One visit, counted into `c` (made by `new_counts`).
-    pub fn add_to(
-        &self,
-        c: &mut Counts,
-        h: usize,
-        date: NaiveDate,
-        visitor: &str,
-        persons: Option<u32>,
-    ) {
-        if date > self.as_of {
-            return;
-        }
-        if self.full && c.last[h].is_none_or(|d| d < date) {
-            c.last[h] = Some(date);
-        }
-        if date < self.earliest {
-            return;
-        }
-        // The windows that hold the day, as bits (a window ends on or
-        // before as_of, so days up to it are all there is to look up).
-        let words = self.words();
-        let day = (date - self.earliest).num_days() as usize;
-        let holding = &self.by_day[day * words..(day + 1) * words];
-        let req = &self.required[h * words..(h + 1) * words];
-        for k in 0..words {
-            c.met[h * words + k] |= req[k] & holding[k];
-        }
-        if date < self.span.first {
-            return;
-        }
-        c.visits += 1;
-        c.visited[h] = true;
-        if !self.full {
-            return;
-        }
-        c.visits_per_household[h] += 1;
-        c.person_times += u64::from(persons.unwrap_or_else(|| {
-            let house = self.roster.household(h);
-            schedule::household_on(house.members(), date).map_or(0, |on| on.active)
-        }));
-        if let Some(n) = c.by_visitor.get_mut(visitor) {
-            *n += 1;
-        } else {
-            c.by_visitor.insert(visitor.to_string(), 1);
-        }
     }
 
     /// Per level, the household-periods required and met, for each household.

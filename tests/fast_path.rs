@@ -206,10 +206,11 @@ fn check_agrees_on_clean_and_unclean_logs() {
 }
 
 /// Headers the fast path once took wrongly: a GBK header over UTF-8 rows,
-/// a BOM before a GBK header, a header ended by a lone CR.
+/// a BOM before a GBK header, a header ended by a lone CR; and rows with
+/// a lone CR inside, which ends the row for the simple reader.
 #[test]
 fn odd_headers_are_left_to_the_simple_path() {
-    let cases: [(&[u8], &[u8]); 4] = [
+    let cases: [(&[u8], &[u8]); 7] = [
         (
             b"id,level\n\xe5\xbc\xa0,red\n",
             b"\xc8\xd5\xc6\xda,\xbb\xa7\xba\xc5\n2021-06-01,\xe5\xbc\xa0\n",
@@ -220,6 +221,18 @@ fn odd_headers_are_left_to_the_simple_path() {
         ),
         (b"id,level\nH1,red\n", b"date,household\r2021-06-01,H1\r\n"),
         (b"id,level\n", b"date,household\r2021-11-15,H1\r\n"),
+        (
+            b"id,level\nH1,red\nH2,green\n",
+            b"date,household\n2021-06-01,H2\r2021-06-02,H1\n",
+        ),
+        (
+            b"id,level\nH1,red\nH2,green\n",
+            b"date,household\r\n2021-06-01,H1\r\n2021-06-03,H2\r2021-06-02,H1\r\n",
+        ),
+        (
+            b"id,level\nH1,red\nH2,green\n",
+            b"date,household,visitor\n2021-06-01,H2\r2021-06-02,H1\n",
+        ),
     ];
     for (i, (residents, visits)) in cases.iter().enumerate() {
         let wd = Workdir::new();

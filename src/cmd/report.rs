@@ -22,7 +22,7 @@ use crate::data::roster::{self, Load, Roster};
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::render::{self, Format};
-use crate::report::{self, Report, Span, Tally};
+use crate::report::{self, Pass, Report, Span, Tally};
 use crate::store;
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
@@ -103,57 +103,43 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             .into_iter()
             .map(|m| Tally::for_trend(&roster, rules, m, report::as_of(m, ctx.today)))
             .collect();
+        let pass = Pass::new(&tally, &trend);
         let fast = if ctx.fast_path == super::FastPath::Off {
             None
         } else {
             let path = ctx.path(crate::data::visits::FILE);
             let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);
-            let (main, months) = (&tally, &trend);
             crate::data::fast::scan(
                 &path,
                 limit,
                 &roster,
-                || {
-                    (
-                        main.new_counts(),
-                        months.iter().map(Tally::new_counts).collect::<Vec<_>>(),
-                    )
-                },
-                |(c, cs), v| {
+                || pass.sheet(),
+                |sheet, v| {
                     if let Some(h) = v.household {
-                        main.add_to(c, h, v.date, v.visitor, v.persons);
-                        for (t, c) in months.iter().zip(cs.iter_mut()) {
-                            t.add_to(c, h, v.date, v.visitor, v.persons);
-                        }
+                        pass.visit(sheet, &roster, h, v.date, v.visitor, v.persons);
                     }
                 },
             )?
+            .map(|sheets| sheets.into_iter().reduce(|a, b| pass.merge(a, b)))
         };
-        match fast {
-            Some(states) => {
-                for (c, cs) in states {
-                    tally.absorb(c);
-                    for (t, c) in trend.iter_mut().zip(cs) {
-                        t.absorb(c);
-                    }
-                }
-            }
+        let sheet = match fast {
+            Some(sheet) => sheet.unwrap_or_else(|| pass.sheet()),
             None if ctx.fast_path == super::FastPath::Must => {
                 return Err(Error::Usage(
                     "ROUNDS_FAST=must: the fast path declined this file".into(),
                 ));
             }
             None => {
+                let mut sheet = pass.sheet();
                 ctx.scan_visits(&mut problems, |v| {
                     if let Some(h) = roster.find(v.household) {
-                        tally.add(h, v.date, v.visitor, v.persons);
-                        for t in &mut trend {
-                            t.add(h, v.date, v.visitor, v.persons);
-                        }
+                        pass.visit(&mut sheet, &roster, h, v.date, v.visitor, v.persons);
                     }
                 })?;
+                sheet
             }
-        }
+        };
+        pass.finish(sheet, &mut tally, &mut trend);
         let ledger = super::need::load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         let mut report = tally.finish(rules, &trend, args.reveal);

@@ -258,28 +258,37 @@ fn parse_block<S>(
     state: &mut S,
     visit: &impl Fn(&mut S, &FastVisit<'_>),
 ) -> bool {
-    let Ok(text) = std::str::from_utf8(block) else {
+    let Ok(text) = simdutf8::basic::from_utf8(block) else {
         return false;
     };
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cols.width + 2);
     let mut batch: Vec<Pending<'_>> = Vec::with_capacity(BATCH);
+    let mut last_date: Option<([u8; 16], usize, NaiveDate)> = None;
     while pos < bytes.len() {
         // The record: up to the next line break, unless it holds quotes.
         let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
         let record_start = pos;
         fields.clear();
-        if memchr::memchr(b'"', &bytes[pos..line_end]).is_none() {
-            let mut record = &text[pos..line_end];
-            if let Some(r) = record.strip_suffix('\r') {
-                record = r;
+        if memchr::memchr2(b'"', b'\r', &bytes[pos..line_end]).is_none()
+            || (memchr::memchr(b'"', &bytes[pos..line_end]).is_none()
+                && line_end > pos
+                && bytes[line_end - 1] == b'\r'
+                && memchr::memchr(b'\r', &bytes[pos..line_end - 1]).is_none())
+        {
+            // A plain record (a lone CR would end lines in the simple path).
+            let mut end = line_end;
+            if end > pos && bytes[end - 1] == b'\r' {
+                end -= 1;
             }
-            if record.contains('\r') {
-                // A lone CR ends lines in the simple path.
-                return false;
+            let mut from = pos;
+            for comma in memchr::memchr_iter(b',', &bytes[pos..end]) {
+                // Commas are ASCII: every cut falls between characters.
+                fields.push(std::borrow::Cow::Borrowed(&text[from..pos + comma]));
+                from = pos + comma + 1;
             }
-            fields.extend(record.split(',').map(std::borrow::Cow::Borrowed));
+            fields.push(std::borrow::Cow::Borrowed(&text[from..end]));
             pos = line_end + 1;
         } else {
             match strict_record(text, pos, &mut fields) {
@@ -310,8 +319,19 @@ fn parse_block<S>(
         if date_text.is_empty() || household.is_empty() {
             return false;
         }
-        let Ok(day) = date::parse(date_text) else {
-            return false;
+        // Rows of a log come in runs of the same day.
+        let day = match last_date {
+            Some((t, n, d)) if t[..n] == *date_text.as_bytes() => d,
+            _ => match date::parse(date_text) {
+                Ok(d) => {
+                    let mut t = [0u8; 16];
+                    let n = date_text.len().min(16);
+                    t[..n].copy_from_slice(&date_text.as_bytes()[..n]);
+                    last_date = (n == date_text.len()).then_some((t, n, d));
+                    d
+                }
+                Err(_) => return false,
+            },
         };
         let persons = match cols.persons.map(|c| parse_persons(get(c))) {
             None => None,

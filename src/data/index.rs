@@ -73,16 +73,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// Asks the processor to start loading the slot where `hash` would be
     /// found, so that the loads of a batch of lookups overlap.
     pub fn touch(&self, hash: u64) {
-        let slot: *const Slot<INLINE> = &self.slots[hash as usize & self.mask];
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a prefetch is a hint: it never faults and changes nothing
-        // the program can observe; the address is that of a live slot.
-        unsafe {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(slot.cast());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = slot;
+        prefetch(&self.slots[hash as usize & self.mask]);
     }
 
     /// The index stored under `key`; `full` gives the whole id of an index
@@ -157,6 +148,23 @@ impl<const INLINE: usize> IdIndex<INLINE> {
             self.place(s);
         }
     }
+}
+
+/// Asks the processor to start loading `value`'s memory: a caller with a
+/// batch of scattered loads to make touches them all first, so that they
+/// overlap instead of queueing.
+#[inline]
+pub fn prefetch<T>(value: &T) {
+    let at: *const T = value;
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it never faults and changes nothing
+    // the program can observe; the address is that of a live value.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(at.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 #[cfg(test)]
