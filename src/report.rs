@@ -303,6 +303,8 @@ pub struct Tally<'a> {
     earliest: NaiveDate,
     /// Per day from `earliest` to `as_of`: bit i set when window i holds it.
     by_day: Vec<u32>,
+    /// Per level: bit i set when window i is one of its periods.
+    of_level: Vec<Vec<u32>>,
     counts: Counts,
 }
 
@@ -346,10 +348,17 @@ pub struct Pass {
 /// One thread's counts of a `Pass`.
 pub struct Sheet {
     rows: Vec<u32>,
+    /// Per household, its last visit on or before the as-of date (days
+    /// from the common era): apart from the rows, small enough to stay in
+    /// the processor's cache for the many visits older than any window.
+    last: Vec<i32>,
     /// Visits per day of the pass.
     day_visits: Vec<u64>,
     person_times: u64,
     by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+    /// Visits by a visitor's number, where rows name visitors so (see
+    /// `Pass::name_visitors`).
+    by_number: Vec<u64>,
     /// Visits (household, day) waiting to be added as a batch.
     pending: Vec<(usize, i32)>,
 }
@@ -358,12 +367,11 @@ pub struct Sheet {
 /// first, so that their memory loads overlap.
 const BATCH: usize = 32;
 
-/// Row layout: last visit, visits in the span, tallies visited, bits.
-const ROW_LAST: usize = 0;
-const ROW_VISITS: usize = 1;
-const ROW_VISITED: usize = 2;
-const ROW_BITS: usize = 3;
-const NEVER: u32 = i32::MIN as u32;
+/// Row layout: visits in the span, tallies visited, bits.
+const ROW_VISITS: usize = 0;
+const ROW_VISITED: usize = 1;
+const ROW_BITS: usize = 2;
+const NEVER: i32 = i32::MIN;
 
 pub fn days(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
@@ -423,15 +431,13 @@ impl Pass {
 
     /// Empty counts, for a thread to fill.
     pub fn sheet(&self) -> Sheet {
-        let mut rows = vec![0u32; self.households * self.stride()];
-        for row in rows.chunks_exact_mut(self.stride()) {
-            row[ROW_LAST] = NEVER;
-        }
         Sheet {
-            rows,
+            rows: vec![0u32; self.households * self.stride()],
+            last: vec![NEVER; self.households],
             day_visits: vec![0; self.counted.len()],
             person_times: 0,
             by_visitor: Default::default(),
+            by_number: Vec::new(),
             pending: Vec::with_capacity(BATCH),
         }
     }
@@ -446,6 +452,12 @@ impl Pass {
     /// One visit to household `h` on `day`, in its batch.
     #[inline]
     pub fn add(&self, s: &mut Sheet, h: usize, day: i32) {
+        if day <= self.as_of && day > s.last[h] {
+            s.last[h] = day;
+        }
+        if day < self.first || day > self.last {
+            return;
+        }
         s.pending.push((h, day));
         if s.pending.len() == BATCH {
             self.flush(s);
@@ -468,18 +480,6 @@ impl Pass {
     fn add_now(&self, s: &mut Sheet, h: usize, day: i32) {
         let stride = self.stride();
         let row = &mut s.rows[h * stride..(h + 1) * stride];
-        if day > self.as_of {
-            // Later than the span's as-of date: only a trend month that
-            // ends later may count it.
-            if day > self.last {
-                return;
-            }
-        } else if row[ROW_LAST] == NEVER || day > row[ROW_LAST] as i32 {
-            row[ROW_LAST] = day as u32;
-        }
-        if day < self.first || day > self.last {
-            return;
-        }
         let k = (day - self.first) as usize;
         let holding = &self.by_day[k * self.words..(k + 1) * self.words];
         for (m, b) in row[ROW_BITS..].iter_mut().zip(holding) {
@@ -541,6 +541,36 @@ impl Pass {
         self.add(s, h, day);
     }
 
+    /// `visit`, for a visitor named by number.
+    pub fn visit_numbered(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        day: i32,
+        visitor: u32,
+        persons: Option<u32>,
+    ) {
+        if self.in_span(day) {
+            self.persons(s, roster, h, day, persons);
+            let k = visitor as usize;
+            if s.by_number.len() <= k {
+                s.by_number.resize(k + 1, 0);
+            }
+            s.by_number[k] += 1;
+        }
+        self.add(s, h, day);
+    }
+
+    /// Counts the visits by number under the visitors' names.
+    pub fn name_visitors(s: &mut Sheet, names: &[String]) {
+        for (k, n) in std::mem::take(&mut s.by_number).into_iter().enumerate() {
+            if n > 0 {
+                Pass::visitor(s, &names[k], n);
+            }
+        }
+    }
+
     /// Adds what another thread counted.
     pub fn merge(&self, mut a: Sheet, mut b: Sheet) -> Sheet {
         self.flush(&mut a);
@@ -551,15 +581,13 @@ impl Pass {
             .chunks_exact_mut(stride)
             .zip(b.rows.chunks_exact(stride))
         {
-            if y[ROW_LAST] != NEVER
-                && (x[ROW_LAST] == NEVER || y[ROW_LAST] as i32 > x[ROW_LAST] as i32)
-            {
-                x[ROW_LAST] = y[ROW_LAST];
-            }
             x[ROW_VISITS] += y[ROW_VISITS];
             for (p, q) in x[ROW_VISITED..].iter_mut().zip(&y[ROW_VISITED..]) {
                 *p |= q;
             }
+        }
+        for (p, q) in a.last.iter_mut().zip(b.last) {
+            *p = (*p).max(q);
         }
         for (p, q) in a.day_visits.iter_mut().zip(b.day_visits) {
             *p += q;
@@ -567,6 +595,12 @@ impl Pass {
         a.person_times += b.person_times;
         for (k, n) in b.by_visitor {
             Pass::visitor(&mut a, &k, n);
+        }
+        if a.by_number.len() < b.by_number.len() {
+            a.by_number.resize(b.by_number.len(), 0);
+        }
+        for (p, q) in a.by_number.iter_mut().zip(b.by_number) {
+            *p += q;
         }
         a
     }
@@ -597,9 +631,10 @@ impl Pass {
                 .map(|(_, v)| v)
                 .sum();
             if i == 0 {
-                c.last = rows
-                    .chunks_exact(stride)
-                    .map(|r| (r[ROW_LAST] != NEVER).then(|| from_days(r[ROW_LAST] as i32)))
+                c.last = sheet
+                    .last
+                    .iter()
+                    .map(|&d| (d != NEVER).then(|| from_days(d)))
                     .collect();
                 c.visits_per_household = rows.chunks_exact(stride).map(|r| r[ROW_VISITS]).collect();
                 c.person_times = sheet.person_times;
@@ -689,6 +724,7 @@ impl<'a> Tally<'a> {
             required,
             earliest,
             by_day,
+            of_level,
             counts: Counts::default(),
         }
     }
@@ -705,14 +741,13 @@ impl<'a> Tally<'a> {
     /// Per level, the household-periods required and met, for each household.
     fn compliance_of(&self, h: usize) -> PerLevel<Compliance> {
         let words = self.words();
+        let required = &self.required[h * words..(h + 1) * words];
+        let met = &self.counts.met[h * words..(h + 1) * words];
         let mut c = PerLevel::<Compliance>::default();
-        for (i, w) in self.windows.iter().enumerate() {
-            let bit = 1 << (i % 32);
-            if self.required[h * words + i / 32] & bit != 0 {
-                c[w.level].required += 1;
-                if self.counts.met[h * words + i / 32] & bit != 0 {
-                    c[w.level].met += 1;
-                }
+        for level in Level::ALL {
+            for ((r, m), of) in required.iter().zip(met).zip(&self.of_level[level.index()]) {
+                c[level].required += u64::from((r & of).count_ones());
+                c[level].met += u64::from((r & m & of).count_ones());
             }
         }
         c

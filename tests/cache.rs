@@ -1,6 +1,7 @@
-//! The cache (`.rounds-cache/`: the roster and the last visit of each
-//! household) must never change an answer. `due` with the cache and with
-//! `ROUNDS_CACHE=0` is held to byte-identical output over random histories
+//! The cache (`.rounds-cache/`: the roster, the last visit of each
+//! household, the visit rows the report reads) must never change an
+//! answer. `due`, `check` and `report` with the cache and with
+//! `ROUNDS_CACHE=0` are held to byte-identical output over random histories
 //! and every way the files change under it: rows appended by `import`,
 //! `visit` or another program, a visit edited in place at the same length,
 //! a file replaced, a roster edited, a damaged cache, visits after the
@@ -85,12 +86,19 @@ fn visits(rng: &mut Rng, ids: &[String], n: u64) -> String {
 
 const TODAYS: [&str; 3] = ["2020-06-30", "2021-12-31", "2022-03-01"];
 
-/// `due --all` as csv and json, and `check`, with the cache and again
-/// without it.
+/// `due --all` as csv and json, `check`, and the report of the month and
+/// of the quarter, with the cache and again without it.
 fn agree(wd: &Workdir, what: &str) {
     let dir = wd.path().display().to_string();
     for today in TODAYS {
-        for command in ["due --all --format csv", "due --all --format json", "check"] {
+        let month = format!("report --month {} --format json", &today[..7]);
+        for command in [
+            "due --all --format csv",
+            "due --all --format json",
+            "check",
+            &month,
+            "report --quarter 2020-Q2 --format json",
+        ] {
             let args: Vec<String> = ["--data", &dir, "--today", today]
                 .into_iter()
                 .chain(command.split(' '))
@@ -135,7 +143,7 @@ fn the_cache_is_written_private_and_without_personal_data() {
     assert!(cache_files(&wd).is_empty(), "{:?}", cache_files(&wd));
     age_all(&wd, 60);
     agree(&wd, "aged files");
-    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    assert_eq!(cache_files(&wd), ["last-visits", "roster", "visit-rows"]);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -148,7 +156,8 @@ fn the_cache_is_written_private_and_without_personal_data() {
     for f in cache_files(&wd) {
         let bytes = wd.read(&format!(".rounds-cache/{f}"));
         let text = String::from_utf8_lossy(&bytes);
-        assert!(text.contains("H1-101"), "{f} holds the ids");
+        // The visit rows name households by their place in the roster.
+        assert_eq!(text.contains("H1-101"), f != "visit-rows", "{f}: the ids");
         assert!(
             !text.contains("张1") && !text.contains("13800000001"),
             "{f}: personal data"
@@ -258,19 +267,34 @@ fn every_change_to_the_files_is_seen() {
                     std::fs::rename(&temp, &path).unwrap();
                 }
                 // The roster edited: a level changed, a household added
-                // (one that visits already named).
+                // (one that visits already named), at the end or at the
+                // start (where it moves every other household's place).
                 4 => {
                     let text = std::fs::read_to_string(wd.join("residents.csv")).unwrap();
-                    let text = text.replacen(",red,", ",green,", 1)
-                        + &format!("X{step},H9-900,新,,red,G1,B1,,\n");
+                    let text = text.replacen(",red,", ",green,", 1);
+                    let (head, rows) = text.split_at(text.find('\n').unwrap() + 1);
+                    let added = format!("X{step},H9-90{},新,,red,G1,B1,,\n", step % 3);
+                    let text = if rng.below(2) == 0 {
+                        format!("{head}{rows}{added}")
+                    } else {
+                        format!("{head}{added}{rows}")
+                    };
                     wd.write("residents.csv", text);
                 }
-                // The cache damaged.
+                // The cache damaged: cut short, or a byte changed in
+                // its middle.
                 5 => {
+                    let cut = rng.below(2) == 0;
                     for f in cache_files(&wd) {
                         let p = wd.join(&format!(".rounds-cache/{f}"));
-                        let bytes = std::fs::read(&p).unwrap();
-                        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+                        let mut bytes = std::fs::read(&p).unwrap();
+                        if cut {
+                            bytes.truncate(bytes.len() / 2);
+                        } else {
+                            let at = bytes.len() / 2;
+                            bytes[at] ^= 0x41;
+                        }
+                        std::fs::write(&p, &bytes).unwrap();
                     }
                 }
                 // Nothing changes.
@@ -297,7 +321,7 @@ fn settled(seed: u64, n: u64) -> (Workdir, Vec<String>, String) {
         .write("visits.csv", format!("{HEADER}{body}"));
     age_all(&wd, 600);
     agree(&wd, "start");
-    assert_eq!(cache_files(&wd), ["last-visits", "roster"]);
+    assert_eq!(cache_files(&wd), ["last-visits", "roster", "visit-rows"]);
     (wd, ids, body)
 }
 
@@ -367,4 +391,19 @@ fn an_import_after_the_cache_still_finds_every_repeated_visit() {
     assert_eq!(stored.matches(&new).count(), 1);
     assert!(stored.ends_with(&new));
     agree(&wd, "after the imports");
+}
+
+#[test]
+fn a_roster_in_another_order_is_no_match_for_the_visit_rows() {
+    // The visit rows name households by their place in the roster: the
+    // same households in another order must not take them as they are.
+    let (wd, _, _) = settled(13, 2_000);
+    let text = String::from_utf8(wd.read("residents.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    wd.write("residents.csv", lines.join("\n") + "\n");
+    // visits.csv is left as it is: its cache still matches it.
+    age(&wd.join("residents.csv"), 300);
+    agree(&wd, "the roster reversed");
+    assert_eq!(cache_files(&wd), ["last-visits", "roster", "visit-rows"]);
 }

@@ -97,15 +97,41 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         } else {
             Roster::read(&path, names, &mut problems)?
         };
-        let mut tally = Tally::new(&roster, rules, span, as_of);
-        let mut trend: Vec<Tally<'_>> = span
-            .trend_months(as_of)
-            .into_iter()
-            .map(|m| Tally::for_trend(&roster, rules, m, report::as_of(m, ctx.today)))
-            .collect();
+        // The tallies of the span and of the trend months, on two cores.
+        let months = span.trend_months(as_of);
+        let (first, second) = months.split_at(months.len() / 2);
+        let month = |m: &Span| Tally::for_trend(&roster, rules, *m, report::as_of(*m, ctx.today));
+        let (mut tally, mut trend) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.iter().map(month).collect::<Vec<_>>());
+            let tally = Tally::new(&roster, rules, span, as_of);
+            let mut trend: Vec<Tally<'_>> = first.iter().map(month).collect();
+            trend.extend(other.join().expect("a thread panicked"));
+            (tally, trend)
+        });
         let pass = Pass::new(&tally, &trend);
         let fast = if ctx.fast_path == super::FastPath::Off {
             None
+        } else if ctx.cache {
+            // Through the cache of visit rows, which this keeps.
+            let path = ctx.path(crate::data::visits::FILE);
+            let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);
+            crate::data::cache::rows(
+                &ctx.dir,
+                &path,
+                limit,
+                &roster,
+                || pass.sheet(),
+                |sheet, v| {
+                    pass.visit_numbered(sheet, &roster, v.household, v.day, v.visitor, v.persons);
+                },
+            )?
+            .map(|rows| {
+                let mut sheet = rows.states.into_iter().reduce(|a, b| pass.merge(a, b));
+                if let Some(sheet) = &mut sheet {
+                    Pass::name_visitors(sheet, &rows.visitors);
+                }
+                sheet
+            })
         } else {
             let path = ctx.path(crate::data::visits::FILE);
             let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);

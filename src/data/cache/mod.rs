@@ -27,6 +27,10 @@ use super::fast;
 use super::roster::{Load, Roster};
 use crate::error::{Error, Problem};
 
+mod rows;
+
+pub use rows::{RowVisit, Rows, rows};
+
 pub const DIR: &str = ".rounds-cache";
 const VISITS: &str = "last-visits";
 const VISITS_MAGIC: &[u8] = b"rounds last-visits cache 1\n";
