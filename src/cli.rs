@@ -97,25 +97,108 @@ impl Cli {
         cli
     }
 
-    /// The command with its and its subcommands' descriptions in `lang`
-    /// where the language has them (flags keep the words above).
+    /// The command in `lang`: the descriptions of the commands and their
+    /// arguments, and clap's own headings, where the language has its
+    /// words (English keeps the doc comments above and clap's words).
     pub fn command_in(lang: Lang) -> clap::Command {
         use clap::CommandFactory;
         let mut cmd = Cli::command();
-        if let Some(about) = lang.help("") {
-            cmd = cmd.about(about).long_about(None);
+        if lang.help_words().is_some() {
+            // Builds the `help` flags and subcommands, so that they too
+            // can be given the language's words.
+            cmd.build();
         }
-        let names: Vec<String> = cmd
-            .get_subcommands()
-            .map(|s| s.get_name().to_string())
-            .collect();
-        for name in names {
-            if let Some(about) = lang.help(&name) {
-                cmd = cmd.mut_subcommand(&name, |s| s.about(about).long_about(None));
-            }
-        }
+        localize(&mut cmd, "", false, lang);
         cmd
     }
+}
+
+/// Gives `cmd` (at `path`: "need add", "" for rounds) and its subcommands
+/// the words of `lang`. The copies of the commands under `help` (`rounds
+/// help need add`) take the words of the commands they copy.
+fn localize(cmd: &mut clap::Command, path: &str, in_help: bool, lang: Lang) {
+    let mut c = std::mem::replace(cmd, clap::Command::new(""));
+    let words = lang.help_words();
+    let is_help = in_help && c.get_name() == "help";
+    if let Some(about) = match words {
+        Some(w) if is_help => Some(w.help_command),
+        _ => lang.help(path),
+    } {
+        c = c.about(about).long_about(None);
+    }
+    if let Some(words) = words {
+        if path.is_empty() {
+            c = c.after_help(words.after_help).after_long_help(None);
+        }
+        c = c.mut_args(|a| {
+            let text = match a.get_id().as_str() {
+                "help" if a.get_long() == Some("help") => words.print_help,
+                "version" if a.get_long() == Some("version") => words.print_version,
+                "subcommand" if is_help => words.help_command_arg,
+                id => match lang.arg_help(path, id) {
+                    // The text names the default, the values and the
+                    // variable, in the language.
+                    Some(text) => {
+                        return a
+                            .help(text)
+                            .long_help(None)
+                            .hide_default_value(true)
+                            .hide_possible_values(true)
+                            .hide_env(true);
+                    }
+                    None => return a,
+                },
+            };
+            a.help(text).long_help(None)
+        });
+        let template = help_template(&c, words);
+        c = c.help_template(template);
+    }
+    let names: Vec<String> = c
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_in_help = in_help || name == "help";
+        let sub_path = match (sub_in_help && name == "help", path.is_empty()) {
+            (true, _) => path.to_string(),
+            (false, true) => name.clone(),
+            (false, false) => format!("{path} {name}"),
+        };
+        if let Some(sub) = c.find_subcommand_mut(&name) {
+            localize(sub, &sub_path, sub_in_help, lang);
+        }
+    }
+    *cmd = c;
+}
+
+/// clap's help layout, with the headings in the language: only the
+/// sections the command has.
+fn help_template(cmd: &clap::Command, words: &crate::i18n::HelpWords) -> clap::builder::StyledStr {
+    use std::fmt::Write;
+    let styles = cmd.get_styles();
+    let (h, u) = (styles.get_header(), styles.get_usage());
+    let mut t = clap::builder::StyledStr::new();
+    let _ = write!(
+        t,
+        "{{before-help}}{{about-with-newline}}\n{u}{}{u:#}{{usage}}",
+        words.usage
+    );
+    let visible = |positional: bool| {
+        cmd.get_arguments()
+            .any(|a| a.is_positional() == positional && !a.is_hide_set())
+    };
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        let _ = write!(t, "\n\n{h}{}{h:#}\n{{subcommands}}", words.commands);
+    }
+    if visible(true) {
+        let _ = write!(t, "\n\n{h}{}{h:#}\n{{positionals}}", words.arguments);
+    }
+    if visible(false) {
+        let _ = write!(t, "\n\n{h}{}{h:#}\n{{options}}", words.options);
+    }
+    t.push_str("{after-help}");
+    t
 }
 
 #[derive(Debug, Subcommand)]
@@ -490,4 +573,103 @@ pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish, powershell (or elvish).
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command of `cmd`'s tree, with its path ("need add").
+    fn walk<'a>(cmd: &'a clap::Command, path: String, out: &mut Vec<(String, &'a clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            let sub_path = format!("{path} {}", sub.get_name()).trim().to_string();
+            walk(sub, sub_path, out);
+        }
+        out.push((path, cmd));
+    }
+
+    fn text(s: Option<&clap::builder::StyledStr>) -> String {
+        s.map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    /// A flag added without its Chinese help fails here: every visible
+    /// argument and command of every subcommand has words of its own in
+    /// Chinese, and they name what clap's hidden notes said (the
+    /// default, the possible values, the environment variable).
+    #[test]
+    fn every_argument_and_command_has_its_chinese_help() {
+        let zh = Cli::command_in(Lang::Zh);
+        let mut en = Cli::command_in(Lang::En);
+        en.build();
+        let (mut zh_cmds, mut en_cmds) = (Vec::new(), Vec::new());
+        walk(&zh, String::new(), &mut zh_cmds);
+        walk(&en, String::new(), &mut en_cmds);
+        assert!(zh_cmds.len() > 20, "{} commands", zh_cmds.len());
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let mut missing = Vec::new();
+        for (path, cmd) in &zh_cmds {
+            if !chinese(&text(cmd.get_about())) {
+                missing.push(format!("about of `{path}`"));
+            }
+            let en_cmd = en_cmds.iter().find(|(p, _)| p == path).map(|(_, c)| *c);
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                let id = arg.get_id().as_str();
+                let help = text(arg.get_help());
+                let english = en_cmd
+                    .and_then(|c| c.get_arguments().find(|a| a.get_id() == arg.get_id()))
+                    .map(|a| text(a.get_help()));
+                if !chinese(&help) || english.as_deref() == Some(help.as_str()) {
+                    missing.push(format!("`{path}` {id}: {help:?}"));
+                    continue;
+                }
+                if arg.get_long_help().is_some() {
+                    missing.push(format!("`{path}` {id}: an English long help"));
+                }
+                if !arg.get_action().takes_values() {
+                    continue;
+                }
+                let mut named: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                named.extend(
+                    arg.get_default_values()
+                        .iter()
+                        .map(|v| v.to_string_lossy().into_owned()),
+                );
+                named.extend(arg.get_env().map(|v| v.to_string_lossy().into_owned()));
+                for word in named {
+                    if !help.contains(&word) {
+                        missing.push(format!("`{path}` {id}: does not name {word}"));
+                    }
+                }
+            }
+        }
+        assert!(chinese(&text(zh.get_after_help())));
+        assert!(
+            missing.is_empty(),
+            "without Chinese help:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn english_help_keeps_the_doc_comments() {
+        use clap::CommandFactory;
+        let en = Cli::command_in(Lang::En);
+        let plain = Cli::command();
+        assert_eq!(en.get_about(), plain.get_about());
+        let due = en.find_subcommand("due").unwrap();
+        let help = due
+            .get_arguments()
+            .find(|a| a.get_id() == "exit_code")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string());
+        assert_eq!(
+            help.as_deref(),
+            Some("Exit with status 1 when any listed household is overdue (for cron)")
+        );
+    }
 }

@@ -183,3 +183,63 @@ fn help_describes_the_commands_in_the_language() {
     );
     assert!(en.starts_with("Every visit to one household"), "{en}");
 }
+
+#[test]
+fn help_of_every_flag_and_clap_heading_is_chinese_under_zh() {
+    let w = Workdir::new();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        w.run_raw(&args, env).ok()
+    };
+    let zh = run(&["--lang", "zh", "need", "add", "--help"], &[]).stdout();
+    for text in [
+        "用法：rounds need add",
+        "参数：",
+        "提出诉求的住户",
+        "选项：",
+        "居民的诉求，用他们自己的话",
+        "数据目录",
+        "显示帮助",
+    ] {
+        assert!(zh.contains(text), "lacks {text:?}:\n{zh}");
+    }
+    for english in [
+        "Usage:",
+        "Options:",
+        "Arguments:",
+        "Print help",
+        "default:",
+        "[env:",
+    ] {
+        assert!(!zh.contains(english), "has {english:?}:\n{zh}");
+    }
+    // The locale alone is enough, and -h gives the short form.
+    let zh = run(&["due", "-h"], &[("LANG", "zh_CN.UTF-8")]).stdout();
+    assert!(zh.contains("只列出该网格的住户"), "{zh}");
+    assert!(zh.contains("deadline（默认）"), "{zh}");
+    assert!(!zh.contains("[possible values"), "{zh}");
+    let zh = run(&["--lang=zh", "--help"], &[]).stdout();
+    assert!(zh.contains("命令：") && zh.contains("显示版本号"), "{zh}");
+    assert!(zh.contains("退出状态："), "{zh}");
+    let zh = run(&["--lang", "zh", "help", "need"], &[]).stdout();
+    assert!(zh.contains("add        登记一户提出的诉求"), "{zh}");
+}
+
+#[test]
+fn english_help_stays_as_written() {
+    let w = Workdir::new();
+    let args: Vec<String> = ["need", "add", "--help"].map(String::from).to_vec();
+    let en = w.run_raw(&args, &[]).ok().stdout();
+    for text in [
+        "Open a need raised by a household",
+        "Usage: rounds need add [OPTIONS] --text <T> <HOUSEHOLD>",
+        "Arguments:",
+        "Options:",
+        "What the residents need, in their words",
+        "[env: ROUNDS_DATA=]",
+        "Print help",
+    ] {
+        assert!(en.contains(text), "lacks {text:?}:\n{en}");
+    }
+    assert!(!en.contains("用法"), "{en}");
+}

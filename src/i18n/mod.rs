@@ -207,6 +207,42 @@ pub trait Catalog: Sync {
     fn help(&self, _command: &str) -> Option<&'static str> {
         None
     }
+    /// `--help` of an argument: `arg` is its clap id (the field's name:
+    /// `exit_code`), `command` the path of its command ("need add"; "" for
+    /// rounds itself). A language with its own words writes the default,
+    /// the possible values and the environment variable into the text,
+    /// since clap's notes of them are English. `None` keeps cli.rs.
+    fn arg_help(&self, _command: &str, _arg: &str) -> Option<&'static str> {
+        None
+    }
+    /// clap's own words in the help; `None` keeps clap's English.
+    fn help_words(&self) -> Option<&'static HelpWords> {
+        None
+    }
+    /// A command-line error found by clap, in the language; `None` leaves
+    /// it to clap, in English.
+    fn clap_error(&self, _error: &clap::Error) -> Option<String> {
+        None
+    }
+}
+
+/// The words clap writes itself into `--help`, and the epilogue of
+/// `rounds --help`.
+#[derive(Debug)]
+pub struct HelpWords {
+    /// Headings, with their colon.
+    pub usage: &'static str,
+    pub commands: &'static str,
+    pub arguments: &'static str,
+    pub options: &'static str,
+    /// `-h, --help` and `-V, --version`.
+    pub print_help: &'static str,
+    pub print_version: &'static str,
+    /// The `help` subcommand and its argument.
+    pub help_command: &'static str,
+    pub help_command_arg: &'static str,
+    /// The text after the options of `rounds --help`.
+    pub after_help: &'static str,
 }
 
 impl Lang {
@@ -352,6 +388,15 @@ impl Lang {
     }
     pub fn help(self, command: &str) -> Option<&'static str> {
         self.catalog().help(command)
+    }
+    pub fn arg_help(self, command: &str, arg: &str) -> Option<&'static str> {
+        self.catalog().arg_help(command, arg)
+    }
+    pub fn help_words(self) -> Option<&'static HelpWords> {
+        self.catalog().help_words()
+    }
+    pub fn clap_error(self, error: &clap::Error) -> Option<String> {
+        self.catalog().clap_error(error)
     }
 
     /// The language for `--help`, before anything is parsed: `--lang` if

@@ -2,7 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
+use super::{
+    Catalog, DueCounts, HelpWords, Label, Msg, NeedWords, ReportWords, Word, level_counts,
+};
 use crate::data::date::DateError;
 use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
@@ -555,7 +557,137 @@ impl Catalog for Zh {
             "history" => "某一户的全部走访记录，最新的在前，附走访情况",
             "config" => "列出正在使用的设置，以及每项设置的来源",
             "completions" => "输出命令行补全脚本：在 shell 的启动文件中加载它",
-            "man" => "输出手册页（roff 格式）",
+            "man" => "输出手册页（roff 格式）：rounds man > rounds.1，或 rounds man | man -l -",
+            "need" => "登记居民的诉求及其办理进展（诉求台账 needs.csv）",
+            "need add" => "登记一户提出的诉求；输出诉求编号（N0001 …）",
+            "need update" => "记录办理进展：正在办理，或已办结",
+            "need follow-up" => "记录已办结诉求的回访及满意度",
+            "needs" => "列出诉求台账 needs.csv 中的诉求，可筛选",
+            _ => return None,
+        })
+    }
+
+    fn help_words(&self) -> Option<&'static HelpWords> {
+        Some(&HelpWords {
+            usage: "用法：",
+            commands: "命令：",
+            arguments: "参数：",
+            options: "选项：",
+            print_help: "显示帮助",
+            print_version: "显示版本号",
+            help_command: "显示本帮助，或所给子命令的帮助",
+            help_command_arg: "要显示帮助的子命令",
+            after_help: "数据目录：--data DIR，否则环境变量 $ROUNDS_DATA，否则当前目录。\n\
+                退出状态：0 成功；1 `due --exit-code` 发现逾期住户；2 用法错误；\
+                3 数据无效；4 文件无法读取或写入。",
+        })
+    }
+
+    fn arg_help(&self, command: &str, arg: &str) -> Option<&'static str> {
+        Some(match (command, arg) {
+            // Global options, in every command.
+            (_, "data") => {
+                "数据目录，存放 residents.csv、visits.csv 和 rounds.toml（也可用环境变量 ROUNDS_DATA 指定）"
+            }
+            (_, "today") => {
+                "按哪一天计算（默认：本机今天的日期）。此后的走访不计入，因此可以准确重现过去任何一天"
+            }
+            (_, "format") => {
+                "输出格式：table 供人阅读；csv 和 json 格式固定，供脚本使用；md 和 html 用于 \
+                 report，也可把 due 输出为可打印的走访单；xlsx 为 Excel 工作簿（report）"
+            }
+            (_, "lang") => {
+                "表格和提示的语言：en 或 zh（默认：rounds.toml，否则系统语言 LC_ALL、\
+                 LC_MESSAGES、LANG；zh 开头即为中文）"
+            }
+            (_, "color") => {
+                "何时为表格着色：auto（默认）在终端上着色，除非设置了 NO_COLOR；always 总是；never 从不"
+            }
+            ("due", "within") => {
+                "截止日期在 N 天之内的住户列为待访（默认：rounds.toml 中的 window，否则 7）"
+            }
+            ("due", "all") => "列出所有在册住户，包括无需走访的",
+            ("due" | "households", "grid") => "只列出该网格的住户（可重复，或用逗号分隔多个）",
+            ("due" | "households", "building") => "只列出该楼栋的住户",
+            ("due" | "households", "visitor") => "只列出该网格员负责的住户（名册中的负责人）",
+            ("due" | "households", "level") => {
+                "只列出该关注等级的住户：红/橙/黄/绿、1–4，或 red、orange、yellow、green"
+            }
+            ("due", "sort") => {
+                "列表顺序：deadline（默认）按截止日期，最紧急的在前（从未走访的最先，\
+                 同一天时等级高的在前）；address 按地址排出走访路线（网格、楼栋、单元、房号，\
+                 数字按数值排序：2-101 在 2-1001 之前）"
+            }
+            ("due", "exit_code") => "有列出的住户逾期时以状态 1 退出（供 cron 使用）",
+            ("due", "reveal") => "在表格中完整显示居民姓名和电话",
+            ("due", "quiet") => {
+                "除非有列出的住户逾期，否则不输出任何内容（也不显示进度）；退出状态不变。\
+                 供 cron 使用：cron 只在任务有输出时发邮件"
+            }
+            ("import", "files") => {
+                "走访记录文件：.csv（UTF-8 或 GBK）、.json（对象数组，或每行一个对象）、\
+                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）"
+            }
+            ("import", "dry_run") => "检查全部内容，显示汇总和未导入的行，但不写入任何文件",
+            ("import", "map") => {
+                "把表头为 SOURCE 的列读作字段 FIELD（date、household、resident、visitor、\
+                 kind、note、persons），例如 --map 走访时间=date。可重复；优先于 rounds.toml \
+                 中的 [import.columns]"
+            }
+            ("import", "sheet") => "要读取的工作表（默认：第一个）",
+            ("import", "verbose") => "同时列出因重复而跳过的每一行",
+            ("visit", "household") => "走访的住户（户号，或居民编号）",
+            ("visit", "date") => "走访日期（默认：--today）",
+            ("visit", "visitor") => "走访人",
+            ("visit", "kind") => "走访方式：入户、电话、视频 …",
+            ("visit", "note") => "走访情况：发现了什么、做了什么",
+            ("visit", "persons") => "见到的居民人数",
+            ("report", "month") => {
+                "报告的月份，格式 YYYY-MM（默认：--today 所在的月份）。报告按该时段的最后一天\
+                 计算，若今天更早则按今天"
+            }
+            ("report", "quarter") => "改为报告一个季度，格式 YYYY-Qn（如 2020-Q2）",
+            ("report", "half") => "改为报告半年，格式 YYYY-Hn（如 2020-H1）",
+            ("report", "year") => "改为报告全年，格式 YYYY",
+            ("report", "output") => {
+                "把报告写入文件 FILE；未给 --format 时由扩展名决定格式\
+                 （.txt、.json、.csv、.md、.html、.xlsx）"
+            }
+            ("report", "section") => {
+                "用于 csv：只输出这一部分（summary 汇总、grids 分网格、workers 分人员、\
+                 overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers）。\
+                 不指定时，-o 文件.csv 每部分写一个文件"
+            }
+            ("report", "reveal") => "在逾期名单中完整显示居民姓名",
+            ("check", "strict") => "把警告当作错误（有任何问题即以非零状态退出）",
+            ("init", "dir") => "在哪里创建数据目录（默认：--data，否则当前目录）",
+            ("need add", "household") => "提出诉求的住户（户号，或居民编号）",
+            ("need add", "text") => "居民的诉求，用他们自己的话",
+            ("need add", "category") => {
+                "诉求类别（默认：rounds.toml 中 [needs] categories 的最后一项，即“其他”）"
+            }
+            ("need add", "date") => "提出日期（默认：--today）",
+            ("need add", "by") => "登记的网格员（默认：该户的负责人）",
+            ("need update" | "need follow-up", "id") => "诉求编号，即 need add 输出的编号",
+            ("need update", "status") => "新的状态：in_progress（办理中）或 resolved（已办结）",
+            ("need update", "resolution") => "办理结果",
+            ("need update", "date") => "状态变化的日期（默认：--today）",
+            ("need follow-up", "satisfaction") => "居民的评价：满意、基本满意或不满意",
+            ("need follow-up", "date") => "回访日期（默认：--today）",
+            ("needs", "open") => "只列出未办结的诉求（待办理或办理中）",
+            ("needs", "grid") => "只列出该网格住户的诉求（可重复，或用逗号分隔多个）",
+            ("needs", "visitor") => "只列出该网格员登记的、或其负责住户的诉求",
+            ("needs", "category") => "只列出该类别的诉求",
+            ("needs", "older_than") => "只列出在 --today 之前超过 DAYS 天提出的诉求",
+            ("needs", "reveal") => {
+                "完整显示诉求及办理结果中的电话号码和身份证号（否则在所有格式中都打码）"
+            }
+            ("households", "all") => {
+                "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
+            }
+            ("households" | "history", "reveal") => "完整显示居民姓名和电话",
+            ("history", "household") => "住户（户号，或居民编号）",
+            ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
             _ => return None,
         })
     }
