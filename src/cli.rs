@@ -83,8 +83,11 @@ impl Cli {
         use clap::FromArgMatches;
         use clap::parser::ValueSource;
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let matches = Cli::command_in(Lang::for_help(&args)).get_matches_from(args);
-        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let lang = Lang::for_help(&args);
+        let matches = Cli::command_in(lang)
+            .try_get_matches_from(args)
+            .unwrap_or_else(|e| exit_in(lang, &e));
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit_in(lang, &e));
         let origin = |id: &str| match matches.value_source(id) {
             Some(ValueSource::CommandLine) => Origin::Flag,
             Some(ValueSource::EnvVariable) => Origin::Env,
@@ -110,6 +113,172 @@ impl Cli {
         }
         localize(&mut cmd, "", false, lang);
         cmd
+    }
+}
+
+/// Ends the process over a command line clap refused. `--help` and
+/// `--version` go to stdout with status 0, as clap prints them; an error
+/// goes to stderr with status 2, in `lang` if the language has the words.
+fn exit_in(lang: Lang, error: &clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let text = match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => None,
+        _ => clap_error(error).and_then(|e| lang.clap_error(&e)),
+    };
+    match text {
+        Some(text) => {
+            eprint!("{text}");
+            std::process::exit(2)
+        }
+        None => error.exit(),
+    }
+}
+
+/// The values of clap's error, for the languages to word; `None` for an
+/// error clap gave no context (clap's English then stays).
+pub fn clap_error(error: &clap::Error) -> Option<crate::i18n::ClapError> {
+    use crate::i18n::{ClapError, ClapProblem as P, Similar, SimilarKind};
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let string = |kind| match error.get(kind) {
+        Some(V::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let strings = |kind| match error.get(kind) {
+        Some(V::Strings(v)) => v.clone(),
+        Some(V::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let number = |kind| match error.get(kind) {
+        Some(V::Number(n)) => usize::try_from(*n).ok(),
+        _ => None,
+    };
+    let arg = string(K::InvalidArg);
+    let value = string(K::InvalidValue);
+    let problem = match error.kind() {
+        ErrorKind::UnknownArgument => P::UnknownArgument(arg?),
+        ErrorKind::InvalidSubcommand => P::UnknownSubcommand(string(K::InvalidSubcommand)?),
+        ErrorKind::InvalidValue => match value? {
+            v if v.is_empty() => P::MissingValue {
+                arg: arg?,
+                possible: strings(K::ValidValue),
+            },
+            value => P::InvalidValue {
+                arg: arg?,
+                value,
+                possible: strings(K::ValidValue),
+            },
+        },
+        ErrorKind::ValueValidation => {
+            use std::error::Error as _;
+            use std::num::IntErrorKind;
+            let source = error.source();
+            let number = source.and_then(|s| s.downcast_ref::<std::num::ParseIntError>());
+            // A whole number out of the range of the argument's type: clap
+            // says only in its own words ("… is not in 0..=4294967295").
+            let out_of_range = source.is_some_and(|s| s.to_string().contains(" is not in "));
+            match number {
+                Some(n) => P::NotANumber {
+                    arg: arg?,
+                    value: value?,
+                    too_large: *n.kind() == IntErrorKind::PosOverflow,
+                },
+                None if out_of_range => P::NotANumber {
+                    arg: arg?,
+                    value: value?,
+                    too_large: true,
+                },
+                None => P::BadValue {
+                    arg: arg?,
+                    value: value?,
+                },
+            }
+        }
+        ErrorKind::MissingRequiredArgument => P::MissingArguments(strings(K::InvalidArg)),
+        ErrorKind::MissingSubcommand => P::MissingSubcommand {
+            command: string(K::InvalidSubcommand)?,
+            subcommands: strings(K::ValidSubcommand),
+        },
+        ErrorKind::ArgumentConflict => {
+            let arg = arg.or_else(|| string(K::InvalidSubcommand))?;
+            let with = strings(K::PriorArg);
+            if with == [arg.clone()] {
+                P::Repeated(arg)
+            } else {
+                P::Conflict { arg, with }
+            }
+        }
+        ErrorKind::NoEquals => P::NoEquals(arg?),
+        ErrorKind::TooManyValues => P::UnexpectedValue {
+            arg: arg?,
+            value: value?,
+        },
+        ErrorKind::TooFewValues => P::ValueCount {
+            arg: arg?,
+            expected: number(K::MinValues)?,
+            actual: number(K::ActualNumValues)?,
+            at_least: true,
+        },
+        ErrorKind::WrongNumberOfValues => P::ValueCount {
+            arg: arg?,
+            expected: number(K::ExpectedNumValues)?,
+            actual: number(K::ActualNumValues)?,
+            at_least: false,
+        },
+        ErrorKind::InvalidUtf8 => P::InvalidUtf8,
+        _ => return None,
+    };
+    let similar = [
+        (K::SuggestedSubcommand, SimilarKind::Subcommand),
+        (K::SuggestedArg, SimilarKind::Argument),
+        (K::SuggestedValue, SimilarKind::Value),
+    ]
+    .into_iter()
+    .map(|(k, kind)| Similar {
+        kind,
+        names: strings(k),
+    })
+    .find(|s| !s.names.is_empty());
+    let tips = match error.get(K::Suggested) {
+        Some(V::StyledStrs(tips)) => tips
+            .iter()
+            .filter_map(|t| clap_tip(&t.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let usage = match error.get(K::Usage) {
+        Some(V::StyledStr(u)) => {
+            let u = u.to_string();
+            Some(u.strip_prefix("Usage:").unwrap_or(&u).trim().to_string())
+        }
+        _ => None,
+    };
+    Some(ClapError {
+        problem,
+        similar,
+        tips,
+        usage,
+    })
+}
+
+/// One of clap's tips, which clap words in English only: the names in
+/// its quotes, by the shape of its sentence. A tip of another shape is
+/// left out.
+fn clap_tip(tip: &str) -> Option<crate::i18n::ClapTip> {
+    use crate::i18n::ClapTip;
+    let quoted: Vec<&str> = tip.split('\'').skip(1).step_by(2).collect();
+    if tip.starts_with("to pass ") && quoted.len() == 2 {
+        Some(ClapTip::AsValue {
+            value: quoted[0].to_string(),
+            fix: quoted[1].to_string(),
+        })
+    } else if tip.starts_with("subcommand ") && tip.contains("remove the") {
+        Some(ClapTip::RemoveDashes(quoted.first()?.to_string()))
+    } else if tip.ends_with(" exists") && quoted.len() == 1 {
+        Some(ClapTip::Exists(quoted[0].to_string()))
+    } else {
+        None
     }
 }
 

@@ -243,3 +243,96 @@ fn english_help_stays_as_written() {
     }
     assert!(!en.contains("用法"), "{en}");
 }
+
+/// Runs the binary with `args` as given; no data directory is needed for
+/// a command line clap refuses.
+fn raw(args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Workdir::new().run_raw(&args, env)
+}
+
+#[test]
+fn command_line_errors_from_clap_speak_chinese_with_status_2() {
+    let zh = raw(&["--lang", "zh", "due", "--zzz"], &[]).expect(2);
+    assert!(zh.stdout().is_empty());
+    let err = zh.stderr();
+    assert!(err.starts_with("错误：无法识别的参数“--zzz”"), "{err}");
+    assert!(err.contains("用法：rounds due [OPTIONS]"), "{err}");
+    assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    // The locale alone picks Chinese for clap's errors too.
+    let zh = raw(&["due", "--zzz"], &[("LANG", "zh_CN.UTF-8")]).expect(2);
+    assert!(
+        zh.stderr().starts_with("错误：无法识别的参数"),
+        "{}",
+        zh.stderr()
+    );
+    // English keeps clap's words.
+    let en = raw(&["due", "--zzz"], &[]).expect(2);
+    assert!(
+        en.stderr()
+            .starts_with("error: unexpected argument '--zzz' found"),
+        "{}",
+        en.stderr()
+    );
+    assert!(en.stderr().contains("Usage: rounds due [OPTIONS]"));
+}
+
+#[test]
+fn clap_error_kinds_and_their_hints_in_chinese() {
+    let zh = |args: &[&str]| {
+        let mut all = vec!["--lang", "zh"];
+        all.extend(args);
+        raw(&all, &[]).expect(2).stderr()
+    };
+    let err = zh(&["reprt"]);
+    assert!(err.contains("无法识别的子命令“reprt”"), "{err}");
+    assert!(
+        err.contains("提示：有相近的子命令：“import”、“report”"),
+        "{err}"
+    );
+    let err = zh(&["report", "--mnth", "2020-01"]);
+    assert!(err.contains("提示：有相近的参数：“--month”"), "{err}");
+    let err = zh(&["due", "--format", "pdf"]);
+    assert!(
+        err.contains("“pdf”不是 --format <FORMAT> 的有效取值"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[可用的值：table、csv、json、md、html、xlsx]"),
+        "{err}"
+    );
+    let err = zh(&["due", "--within", "abc"]);
+    assert!(err.contains("需要一个非负整数"), "{err}");
+    let err = zh(&["due", "--within", "99999999999"]);
+    assert!(err.contains("数值太大"), "{err}");
+    let err = zh(&["import"]);
+    assert!(err.contains("缺少必需的参数：\n  <FILE>..."), "{err}");
+    let err = zh(&["report", "--month", "2020-01", "--year", "2020"]);
+    assert!(err.contains("不能与 --year <YYYY> 同时使用"), "{err}");
+    let err = zh(&["visit", "--persons"]);
+    assert!(err.contains("--persons <N> 需要一个值"), "{err}");
+    let err = zh(&["--", "due"]);
+    assert!(
+        err.contains("存在子命令“due”；要使用它，请去掉它前面的“--”"),
+        "{err}"
+    );
+    for err in [err, zh(&["due", "--lang", "xx"])] {
+        assert!(!err.contains("tip:") && !err.contains("error:"), "{err}");
+    }
+}
+
+#[test]
+fn help_and_version_still_go_to_stdout_with_status_0_under_zh() {
+    let help = raw(&["--lang", "zh", "due", "--help"], &[]).ok();
+    assert!(help.stdout().contains("用法：rounds due") && help.stderr().is_empty());
+    let version = raw(&["--version"], &[("LANG", "zh_CN.UTF-8")]).ok();
+    assert!(
+        version.stdout().starts_with("rounds "),
+        "{}",
+        version.stdout()
+    );
+    assert!(version.stderr().is_empty());
+    // A command that needs a subcommand prints its help on stderr, status 2.
+    let need = raw(&["--lang", "zh", "need"], &[]).expect(2);
+    assert!(need.stderr().contains("命令："), "{}", need.stderr());
+}

@@ -219,9 +219,10 @@ pub trait Catalog: Sync {
     fn help_words(&self) -> Option<&'static HelpWords> {
         None
     }
-    /// A command-line error found by clap, in the language; `None` leaves
-    /// it to clap, in English.
-    fn clap_error(&self, _error: &clap::Error) -> Option<String> {
+    /// A command-line error found by clap, in the language, with the
+    /// usage line and the pointer to `--help`; `None` leaves it to clap,
+    /// in English.
+    fn clap_error(&self, _error: &ClapError) -> Option<String> {
         None
     }
 }
@@ -395,7 +396,7 @@ impl Lang {
     pub fn help_words(self) -> Option<&'static HelpWords> {
         self.catalog().help_words()
     }
-    pub fn clap_error(self, error: &clap::Error) -> Option<String> {
+    pub fn clap_error(self, error: &ClapError) -> Option<String> {
         self.catalog().clap_error(error)
     }
 
@@ -436,6 +437,91 @@ impl Lang {
             Lang::Zh => "zh",
         }
     }
+}
+
+/// A command line clap refused, as the values a language needs to say
+/// why (taken from clap's error by `cli`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClapError {
+    pub problem: ClapProblem,
+    /// Nearby names clap found: "did you mean".
+    pub similar: Option<Similar>,
+    /// Other ways out clap suggested.
+    pub tips: Vec<ClapTip>,
+    /// The usage line, without its heading ("rounds due [OPTIONS]").
+    pub usage: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClapProblem {
+    /// `--foo` that no command has.
+    UnknownArgument(String),
+    /// `rounds dew`.
+    UnknownSubcommand(String),
+    /// A value not among an argument's values (`--format pdf`).
+    InvalidValue {
+        arg: String,
+        value: String,
+        possible: Vec<String>,
+    },
+    /// An argument given without its value (`--format` at the end).
+    MissingValue { arg: String, possible: Vec<String> },
+    /// A value that is not a number ≥ 0, or one too large.
+    NotANumber {
+        arg: String,
+        value: String,
+        too_large: bool,
+    },
+    /// Any other value the argument refuses.
+    BadValue { arg: String, value: String },
+    /// Required arguments not given (`import` without a file).
+    MissingArguments(Vec<String>),
+    /// A command that needs a subcommand (`rounds need`).
+    MissingSubcommand {
+        command: String,
+        subcommands: Vec<String>,
+    },
+    /// An argument given twice.
+    Repeated(String),
+    /// Arguments that exclude each other (`--month` with `--year`).
+    Conflict { arg: String, with: Vec<String> },
+    /// `--flag=value` is needed.
+    NoEquals(String),
+    /// One value too many (`visit H1 H2`).
+    UnexpectedValue { arg: String, value: String },
+    /// Not as many values as the argument takes.
+    ValueCount {
+        arg: String,
+        expected: usize,
+        actual: usize,
+        at_least: bool,
+    },
+    /// An argument that is not UTF-8.
+    InvalidUtf8,
+}
+
+/// What clap found near a misspelt name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Similar {
+    pub kind: SimilarKind,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimilarKind {
+    Subcommand,
+    Argument,
+    Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClapTip {
+    /// To pass `value` as a value, write `fix` (`-- -1`).
+    AsValue { value: String, fix: String },
+    /// `fix` exists: the flag belongs to a subcommand (`need add --text`).
+    Exists(String),
+    /// A subcommand written after `--`.
+    RemoveDashes(String),
 }
 
 /// Fixed words of the listings, the round sheet and `rounds config`.

@@ -3,7 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Catalog, DueCounts, HelpWords, Label, Msg, NeedWords, ReportWords, Word, level_counts,
+    Catalog, ClapError, ClapProblem, ClapTip, DueCounts, HelpWords, Label, Msg, NeedWords,
+    ReportWords, SimilarKind, Word, level_counts,
 };
 use crate::data::date::DateError;
 use crate::error::{Error, NeedRule, Reason};
@@ -581,6 +582,107 @@ impl Catalog for Zh {
                 退出状态：0 成功；1 `due --exit-code` 发现逾期住户；2 用法错误；\
                 3 数据无效；4 文件无法读取或写入。",
         })
+    }
+
+    fn clap_error(&self, e: &ClapError) -> Option<String> {
+        let list = |v: &[String]| v.join("、");
+        let mut text = String::from("错误：");
+        text += &match &e.problem {
+            ClapProblem::UnknownArgument(arg) => format!("无法识别的参数“{arg}”"),
+            ClapProblem::UnknownSubcommand(name) => format!("无法识别的子命令“{name}”"),
+            ClapProblem::InvalidValue {
+                arg,
+                value,
+                possible,
+            } => {
+                let mut t = format!("“{value}”不是 {arg} 的有效取值");
+                if !possible.is_empty() {
+                    t += &format!("\n  [可用的值：{}]", list(possible));
+                }
+                t
+            }
+            ClapProblem::MissingValue { arg, possible } => {
+                let mut t = format!("{arg} 需要一个值，但没有给出");
+                if !possible.is_empty() {
+                    t += &format!("\n  [可用的值：{}]", list(possible));
+                }
+                t
+            }
+            ClapProblem::NotANumber {
+                arg,
+                value,
+                too_large: false,
+            } => format!("“{value}”不是 {arg} 的有效取值：需要一个非负整数"),
+            ClapProblem::NotANumber {
+                arg,
+                value,
+                too_large: true,
+            } => format!("“{value}”不是 {arg} 的有效取值：数值太大"),
+            ClapProblem::BadValue { arg, value } => format!("“{value}”不是 {arg} 的有效取值"),
+            ClapProblem::MissingArguments(args) => {
+                let mut t = String::from("缺少必需的参数：");
+                for a in args {
+                    t += &format!("\n  {a}");
+                }
+                t
+            }
+            ClapProblem::MissingSubcommand {
+                command,
+                subcommands,
+            } => format!(
+                "“{command}”需要一个子命令，但没有给出\n  [子命令：{}]",
+                list(subcommands)
+            ),
+            ClapProblem::Repeated(arg) => format!("参数 {arg} 只能使用一次"),
+            ClapProblem::Conflict { arg, with } if with.is_empty() => {
+                format!("参数 {arg} 不能与已给出的其他参数同时使用")
+            }
+            ClapProblem::Conflict { arg, with } => {
+                format!("参数 {arg} 不能与 {} 同时使用", list(with))
+            }
+            ClapProblem::NoEquals(arg) => format!("给 {arg} 赋值时需要用等号（{arg}=…）"),
+            ClapProblem::UnexpectedValue { arg, value } => {
+                format!("多出的值“{value}”：{arg} 不再需要更多的值")
+            }
+            ClapProblem::ValueCount {
+                arg,
+                expected,
+                actual,
+                at_least,
+            } => {
+                let need = if *at_least { "至少需要" } else { "需要" };
+                format!("{arg} {need} {expected} 个值，但只给出了 {actual} 个")
+            }
+            ClapProblem::InvalidUtf8 => "参数中有无效的 UTF-8 字符".to_string(),
+        };
+        if let Some(similar) = &e.similar {
+            let what = match similar.kind {
+                SimilarKind::Subcommand => "子命令",
+                SimilarKind::Argument => "参数",
+                SimilarKind::Value => "值",
+            };
+            let names: Vec<String> = similar.names.iter().map(|n| format!("“{n}”")).collect();
+            text += &format!("\n\n  提示：有相近的{what}：{}", names.join("、"));
+        }
+        if e.similar.is_none() && !e.tips.is_empty() {
+            text.push('\n');
+        }
+        for tip in &e.tips {
+            text += &match tip {
+                ClapTip::AsValue { value, fix } => {
+                    format!("\n  提示：若要把“{value}”作为值传入，请写成“{fix}”")
+                }
+                ClapTip::Exists(fix) => format!("\n  提示：存在“{fix}”"),
+                ClapTip::RemoveDashes(sub) => {
+                    format!("\n  提示：存在子命令“{sub}”；要使用它，请去掉它前面的“--”")
+                }
+            };
+        }
+        if let Some(usage) = &e.usage {
+            text += &format!("\n\n用法：{usage}");
+        }
+        text += "\n\n更多信息请运行 --help 查看。\n";
+        Some(text)
     }
 
     fn arg_help(&self, command: &str, arg: &str) -> Option<&'static str> {
