@@ -336,3 +336,92 @@ fn help_and_version_still_go_to_stdout_with_status_0_under_zh() {
     let need = raw(&["--lang", "zh", "need"], &[]).expect(2);
     assert!(need.stderr().contains("命令："), "{}", need.stderr());
 }
+
+#[test]
+fn rounds_toml_errors_in_chinese() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "window = \"x\"\n",
+            "rounds.toml 第 1 行不是有效的 TOML 设置（toml 的说明：invalid type",
+            "rounds.toml:1: error: invalid type",
+        ),
+        (
+            "name = \"东岗\"\nlang = \"fr\"\n",
+            "rounds.toml:2: 错误: “fr”不是这项设置可用的值（可用：en、zh）",
+            "rounds.toml:2: error: 'fr' is not a value of this setting (use en or zh)",
+        ),
+        (
+            "[needs]\ncategories = []\n",
+            "rounds.toml:2: 错误: [needs]：categories 应是由非空名称组成的列表",
+            "[needs]: categories must be a list of non-empty names",
+        ),
+        (
+            "[needs]\ncategories = [\"生活困难\", \"生活困难\"]\n",
+            "[needs]：类别“生活困难”列出了两次",
+            "[needs]: category '生活困难' is listed twice",
+        ),
+        (
+            "window = 7\npolicy = \n",
+            "rounds.toml 第 2 行不是有效的 TOML 设置",
+            "rounds.toml:2: error:",
+        ),
+    ];
+    // rounds.toml that cannot be read at all.
+    let w = community(None);
+    std::fs::create_dir(w.join("rounds.toml")).unwrap();
+    w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
+        .expect(3)
+        .says("无法读取 rounds.toml：这是一个目录，不是文件");
+    for (toml, zh, en) in cases {
+        let w = community(Some(toml));
+        w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
+            .expect(3)
+            .says(zh)
+            .says("已停止");
+        w.run(&["--today", "2020-07-20", "check", "--lang", "en"])
+            .expect(3)
+            .says(en);
+    }
+}
+
+#[test]
+fn data_and_file_errors_in_chinese() {
+    let w = community(None);
+    std::fs::create_dir(w.join("logs.csv")).unwrap();
+    w.run(&["--lang", "zh", "import", "logs.csv"])
+        .expect(4)
+        .says("logs.csv：这是一个目录，不是文件");
+    w.run(&["import", "logs.csv"])
+        .expect(4)
+        .says("logs.csv: is a directory, not a file");
+    w.write("broken.xlsx", "not a zip");
+    w.run(&["--lang", "zh", "import", "broken.xlsx"])
+        .expect(3)
+        .says("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
+        .never_says("CSV");
+    // A real workbook, written by `report`, asked for a sheet it lacks.
+    w.run(&["--today", "2020-07-20", "report", "-o", "r.xlsx"])
+        .ok();
+    let zh = w
+        .run(&["--lang", "zh", "import", "r.xlsx", "--sheet", "走访"])
+        .expect(3);
+    assert!(
+        zh.stderr()
+            .contains("工作簿中没有名为“走访”的工作表（现有："),
+        "{}",
+        zh.stderr()
+    );
+    w.run(&["import", "r.xlsx", "--sheet", "走访"])
+        .expect(3)
+        .says("the workbook has no sheet '走访' (its sheets: ");
+    // A journal rounds did not write stops every write, in both languages.
+    w.write(".visits.csv.journal", "something else\n");
+    let before = w.read("visits.csv");
+    w.run(&["--lang", "zh", "--today", "2020-07-20", "visit", "H1"])
+        .expect(4)
+        .says(".visits.csv.journal：不是 rounds 写下的日志文件");
+    w.run(&["--today", "2020-07-20", "visit", "H1"])
+        .expect(4)
+        .says("not a rounds journal; move it away to go on");
+    assert_eq!(w.read("visits.csv"), before);
+}

@@ -631,6 +631,32 @@ pub(crate) fn level_counts(
 mod tests {
     use super::*;
 
+    /// Reasons hard to meet from the command line (a workbook without a
+    /// sheet, a JSON text starting `[` that is no array) still speak each
+    /// language.
+    #[test]
+    fn rare_reasons_in_both_languages() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for reason in [
+            Reason::NoSheet,
+            Reason::NotAnArray,
+            Reason::BadWorkbook("Zip error".into()),
+            Reason::ConfigSyntax {
+                line: None,
+                message: "expected `=`".into(),
+            },
+        ] {
+            let (en, zh) = (Lang::En.reason(&reason), Lang::Zh.reason(&reason));
+            assert!(chinese(&zh), "{zh}");
+            assert!(!chinese(&en), "{en}");
+        }
+        assert_eq!(Lang::Zh.reason(&Reason::NoSheet), "工作簿中没有工作表");
+        assert_eq!(
+            Lang::En.reason(&Reason::NoSheet),
+            "the workbook has no sheet"
+        );
+    }
+
     #[test]
     fn locale_precedence() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {

@@ -50,6 +50,25 @@ fn field(f: &str) -> &str {
     }
 }
 
+/// What went wrong reading or writing a file, by its kind; a kind without
+/// words here keeps the system's message.
+fn io_words(kind: std::io::ErrorKind, message: &str) -> String {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => "文件不存在".into(),
+        K::PermissionDenied => "没有访问权限".into(),
+        K::IsADirectory => "这是一个目录，不是文件".into(),
+        K::NotADirectory => "路径中有一段不是目录".into(),
+        K::AlreadyExists => "文件已存在".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "文件系统是只读的".into(),
+        K::FileTooLarge => "文件太大".into(),
+        K::UnexpectedEof => "文件意外结束".into(),
+        K::InvalidData => format!("内容无效（{message}）"),
+        _ => format!("读写失败（{message}）"),
+    }
+}
+
 impl Catalog for Zh {
     fn label(&self, label: Label) -> &'static str {
         match label {
@@ -224,7 +243,32 @@ impl Catalog for Zh {
                 NeedRule::AlreadyResolved(d) => format!("该诉求已于 {d} 办结"),
             },
             Reason::UnknownNeed(id) => format!("没有编号为“{id}”的诉求（`rounds needs` 可列出全部）"),
-            Reason::Config(m) => format!("无法使用的设置：{m}"),
+            Reason::BadWorkbook(m) => format!("无法读取的 Excel 工作簿：{m}"),
+            Reason::NoSheet => "工作簿中没有工作表".into(),
+            Reason::UnknownSheet { name, sheets } => format!(
+                "工作簿中没有名为“{name}”的工作表（现有：{}）",
+                sheets.join("、")
+            ),
+            Reason::NotAnArray => "JSON 应是由对象组成的数组".into(),
+            Reason::ConfigUnreadable { kind, message } => {
+                format!("无法读取 rounds.toml：{}", io_words(*kind, message))
+            }
+            Reason::ConfigSyntax {
+                line: Some(line),
+                message,
+            } => format!("rounds.toml 第 {line} 行不是有效的 TOML 设置（toml 的说明：{message}）"),
+            Reason::ConfigSyntax {
+                line: None,
+                message,
+            } => format!("rounds.toml 不是有效的 TOML 设置（toml 的说明：{message}）"),
+            Reason::ConfigBadChoice { value, expected } => format!(
+                "“{value}”不是这项设置可用的值（可用：{}）",
+                expected.join("、")
+            ),
+            Reason::ConfigCategoriesEmpty => {
+                "[needs]：categories 应是由非空名称组成的列表，例如 [\"生活困难\", \"其他\"]".into()
+            }
+            Reason::ConfigCategoryTwice(c) => format!("[needs]：类别“{c}”列出了两次"),
             Reason::ConfigUnknownKey {
                 key,
                 suggestion,
@@ -270,14 +314,22 @@ impl Catalog for Zh {
                 f.display(),
                 dir.display()
             ),
-            Error::Io { path, source } => format!("{}：{}", path.display(), source),
+            Error::Io { path, source } => format!(
+                "{}：{}",
+                path.display(),
+                io_words(source.kind(), &source.to_string())
+            ),
             Error::Invalid(problems) => {
                 let errors = problems.iter().filter(|p| p.is_error()).count();
                 format!(
                     "已停止：数据中有 {errors} 处错误，未做任何改动（运行 `rounds check` 查看完整清单）"
                 )
             }
-            Error::Output(e) => format!("无法写出结果：{e}"),
+            Error::Output(e) => format!("无法写出结果：{}", io_words(e.kind(), &e.to_string())),
+            Error::BadJournal(p) => format!(
+                "{}：不是 rounds 写下的日志文件（journal）；把它移到别处后即可继续",
+                p.display()
+            ),
             Error::Other(e) => format!("{e:#}"),
         }
     }
