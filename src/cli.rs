@@ -83,7 +83,7 @@ impl Cli {
         use clap::FromArgMatches;
         use clap::parser::ValueSource;
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let lang = Lang::for_help(&args);
+        let lang = help_lang(&args);
         let matches = Cli::command_in(lang)
             .try_get_matches_from(args)
             .unwrap_or_else(|e| exit_in(lang, &e));
@@ -114,6 +114,22 @@ impl Cli {
         localize(&mut cmd, "", false, lang);
         cmd
     }
+}
+
+/// The language of `--help` and of clap's errors, which come before the
+/// command line is parsed: `--lang` if the arguments give it, else `lang`
+/// in the rounds.toml of the data directory they name (or $ROUNDS_DATA,
+/// or the current directory) if it can be read, else the locale.
+fn help_lang(args: &[std::ffi::OsString]) -> Lang {
+    Lang::in_args(args)
+        .or_else(|| {
+            let dir = crate::i18n::flag_value(args, "data")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("ROUNDS_DATA").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("."));
+            crate::config::Config::load(&dir).ok()?.lang
+        })
+        .unwrap_or_else(Lang::from_env)
 }
 
 /// Ends the process over a command line clap refused. `--help` and

@@ -425,3 +425,31 @@ fn data_and_file_errors_in_chinese() {
         .says("not a rounds journal; move it away to go on");
     assert_eq!(w.read("visits.csv"), before);
 }
+
+#[test]
+fn help_and_clap_errors_follow_rounds_toml_too() {
+    let w = community(Some("lang = \"zh\"\n"));
+    let data = w.path().display().to_string();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        w.run_raw(&args, env)
+    };
+    run(
+        &["--data", &data, "due", "--zzz"],
+        &[("LC_ALL", "en_US.UTF-8")],
+    )
+    .expect(2)
+    .says("错误：无法识别的参数“--zzz”");
+    run(&[&format!("--data={data}"), "due", "--help"], &[])
+        .ok()
+        .says("只列出该网格的住户");
+    // $ROUNDS_DATA names the directory too; the current one is the last resort.
+    run(&["due", "--zzz"], &[("ROUNDS_DATA", &data)])
+        .expect(2)
+        .says("错误：");
+    run(&["due", "--zzz"], &[]).expect(2).says("错误：");
+    // The flag still wins.
+    run(&["--data", &data, "--lang", "en", "due", "--zzz"], &[])
+        .expect(2)
+        .says("error: unexpected argument '--zzz' found");
+}

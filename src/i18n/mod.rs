@@ -400,21 +400,13 @@ impl Lang {
         self.catalog().clap_error(error)
     }
 
-    /// The language for `--help`, before anything is parsed: `--lang` if
-    /// the arguments say it, else the locale.
-    pub fn for_help(args: &[std::ffi::OsString]) -> Lang {
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        let flag = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
-            "--lang" => args.get(i + 1).cloned(),
-            a => a.strip_prefix("--lang=").map(str::to_string),
-        });
-        match flag.as_deref() {
-            Some("zh") => Lang::Zh,
-            Some("en") => Lang::En,
-            _ => Lang::from_env(),
+    /// The language `--lang` gives in raw arguments, before clap has
+    /// parsed them (for `--help` and clap's errors).
+    pub fn in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+        match flag_value(args, "lang").as_deref() {
+            Some("zh") => Some(Lang::Zh),
+            Some("en") => Some(Lang::En),
+            _ => None,
         }
     }
 
@@ -437,6 +429,19 @@ impl Lang {
             Lang::Zh => "zh",
         }
     }
+}
+
+/// The value of `--NAME VALUE` or `--NAME=VALUE` in raw arguments.
+pub fn flag_value(args: &[std::ffi::OsString], name: &str) -> Option<String> {
+    let (flag, prefix) = (format!("--{name}"), format!("--{name}="));
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().enumerate().find_map(|(i, a)| match a {
+        a if *a == flag => args.get(i + 1).cloned(),
+        a => a.strip_prefix(&prefix).map(str::to_string),
+    })
 }
 
 /// A command line clap refused, as the values a language needs to say
