@@ -105,7 +105,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         };
         let mut file_rejects = Vec::new();
         // A log with no header and no rows ("[]", an empty file) holds no
-        // visits; that is not an error.
+        // visits; that is not an error. Rows without a header (`[1]`,
+        // `[{}]`) are rejected below, each with its line.
         let cols = if log.header.is_empty() {
             None
         } else {
@@ -126,8 +127,26 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     break;
                 }
             };
-            let Some(cols) = &cols else { break };
             summary.rows += 1;
+            let Some(cols) = &cols else {
+                let reasons: Vec<Reason> = row
+                    .unreadable
+                    .clone()
+                    .into_iter()
+                    .chain([Reason::Empty("date"), Reason::Empty("household")])
+                    .collect();
+                summary.rejected += 1;
+                summary.rejects.push(RowNote {
+                    line: row.line,
+                    reason: join(ctx, &reasons),
+                });
+                file_rejects.push(Reject {
+                    line: row.line,
+                    cells: row.cells,
+                    reasons,
+                });
+                continue;
+            };
             let checked = ingest::validate(&row, cols, log.kind, &roster, ctx.today)
                 .and_then(|c| need_category(ctx, c));
             match checked {
