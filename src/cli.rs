@@ -312,7 +312,7 @@ fn localize(cmd: &mut clap::Command, path: &str, in_help: bool, lang: Lang) {
         c = c.about(about).long_about(None);
     }
     if let Some(words) = words {
-        if path.is_empty() {
+        if path.is_empty() && !in_help {
             c = c.after_help(words.after_help).after_long_help(None);
         }
         c = c.mut_args(|a| {

@@ -223,6 +223,12 @@ fn help_of_every_flag_and_clap_heading_is_chinese_under_zh() {
     assert!(zh.contains("退出状态："), "{zh}");
     let zh = run(&["--lang", "zh", "help", "need"], &[]).stdout();
     assert!(zh.contains("add        登记一户提出的诉求"), "{zh}");
+    let zh = run(&["--lang", "zh", "help", "help"], &[]).stdout();
+    assert!(zh.starts_with("显示本帮助，或所给子命令的帮助"), "{zh}");
+    assert!(
+        !zh.contains("退出状态"),
+        "only rounds itself has the epilogue:\n{zh}"
+    );
 }
 
 #[test]
