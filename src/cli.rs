@@ -257,10 +257,7 @@ pub fn clap_error(error: &clap::Error) -> Option<crate::i18n::ClapError> {
     })
     .find(|s| !s.names.is_empty());
     let tips = match error.get(K::Suggested) {
-        Some(V::StyledStrs(tips)) => tips
-            .iter()
-            .filter_map(|t| clap_tip(&t.to_string()))
-            .collect(),
+        Some(V::StyledStrs(tips)) => tips.iter().map(|t| clap_tip(&t.to_string())).collect(),
         _ => Vec::new(),
     };
     let usage = match error.get(K::Usage) {
@@ -279,22 +276,22 @@ pub fn clap_error(error: &clap::Error) -> Option<crate::i18n::ClapError> {
 }
 
 /// One of clap's tips, which clap words in English only: the names in
-/// its quotes, by the shape of its sentence. A tip of another shape is
-/// left out.
-fn clap_tip(tip: &str) -> Option<crate::i18n::ClapTip> {
+/// its quotes, by the shape of its sentence. A tip of another shape keeps
+/// clap's words rather than be lost.
+fn clap_tip(tip: &str) -> crate::i18n::ClapTip {
     use crate::i18n::ClapTip;
     let quoted: Vec<&str> = tip.split('\'').skip(1).step_by(2).collect();
     if tip.starts_with("to pass ") && quoted.len() == 2 {
-        Some(ClapTip::AsValue {
+        ClapTip::AsValue {
             value: quoted[0].to_string(),
             fix: quoted[1].to_string(),
-        })
-    } else if tip.starts_with("subcommand ") && tip.contains("remove the") {
-        Some(ClapTip::RemoveDashes(quoted.first()?.to_string()))
+        }
+    } else if tip.starts_with("subcommand ") && tip.contains("remove the") && !quoted.is_empty() {
+        ClapTip::RemoveDashes(quoted[0].to_string())
     } else if tip.ends_with(" exists") && quoted.len() == 1 {
-        Some(ClapTip::Exists(quoted[0].to_string()))
+        ClapTip::Exists(quoted[0].to_string())
     } else {
-        None
+        ClapTip::Other(tip.to_string())
     }
 }
 
@@ -837,6 +834,30 @@ mod tests {
             missing.is_empty(),
             "without Chinese help:\n{}",
             missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn clap_tips_by_their_shape() {
+        use crate::i18n::ClapTip;
+        assert_eq!(
+            clap_tip("to pass '--foo' as a value, use '-- --foo'"),
+            ClapTip::AsValue {
+                value: "--foo".into(),
+                fix: "-- --foo".into()
+            }
+        );
+        assert_eq!(
+            clap_tip("'due --within' exists"),
+            ClapTip::Exists("due --within".into())
+        );
+        assert_eq!(
+            clap_tip("subcommand 'due' exists; to use it, remove the '--' before it"),
+            ClapTip::RemoveDashes("due".into())
+        );
+        assert_eq!(
+            clap_tip("something new"),
+            ClapTip::Other("something new".into())
         );
     }
 

@@ -527,6 +527,8 @@ pub enum ClapTip {
     Exists(String),
     /// A subcommand written after `--`.
     RemoveDashes(String),
+    /// A tip of a shape not known here, in clap's English.
+    Other(String),
 }
 
 /// Fixed words of the listings, the round sheet and `rounds config`.

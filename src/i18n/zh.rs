@@ -724,7 +724,8 @@ impl Catalog for Zh {
                 ClapTip::AsValue { value, fix } => {
                     format!("\n  提示：若要把“{value}”作为值传入，请写成“{fix}”")
                 }
-                ClapTip::Exists(fix) => format!("\n  提示：存在“{fix}”"),
+                ClapTip::Exists(fix) => format!("\n  提示：这个参数属于子命令：“{fix}”"),
+                ClapTip::Other(tip) => format!("\n  提示：{tip}"),
                 ClapTip::RemoveDashes(sub) => {
                     format!("\n  提示：存在子命令“{sub}”；要使用它，请去掉它前面的“--”")
                 }
