@@ -128,27 +128,16 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                 }
             };
             summary.rows += 1;
-            let Some(cols) = &cols else {
-                let reasons: Vec<Reason> = row
+            let checked = match &cols {
+                Some(cols) => ingest::validate(&row, cols, log.kind, &roster, ctx.today)
+                    .and_then(|c| need_category(ctx, c)),
+                None => Err(row
                     .unreadable
                     .clone()
                     .into_iter()
                     .chain([Reason::Empty("date"), Reason::Empty("household")])
-                    .collect();
-                summary.rejected += 1;
-                summary.rejects.push(RowNote {
-                    line: row.line,
-                    reason: join(ctx, &reasons),
-                });
-                file_rejects.push(Reject {
-                    line: row.line,
-                    cells: row.cells,
-                    reasons,
-                });
-                continue;
+                    .collect()),
             };
-            let checked = ingest::validate(&row, cols, log.kind, &roster, ctx.today)
-                .and_then(|c| need_category(ctx, c));
             match checked {
                 Ok(checked) => {
                     if !checked.need.is_empty() {
@@ -177,7 +166,10 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     });
                     file_rejects.push(Reject {
                         line: row.line,
-                        cells: fixable(row.cells, cols, log.kind),
+                        cells: match &cols {
+                            Some(cols) => fixable(row.cells, cols, log.kind),
+                            None => row.cells,
+                        },
                         reasons,
                     });
                 }
