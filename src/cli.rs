@@ -83,11 +83,21 @@ impl Cli {
         use clap::FromArgMatches;
         use clap::parser::ValueSource;
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let lang = help_lang(&args);
-        let matches = Cli::command_in(lang)
-            .try_get_matches_from(args)
-            .unwrap_or_else(|e| exit_in(lang, &e));
-        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit_in(lang, &e));
+        // A command line that parses needs no language. One that does not
+        // (an error, --help, --version) is parsed again by the command in
+        // its language, which then says why, or prints the help.
+        let matches = match Cli::command_in(Lang::En).try_get_matches_from(&args) {
+            Ok(matches) => matches,
+            Err(_) => {
+                let lang = help_lang(&args);
+                match Cli::command_in(lang).try_get_matches_from(&args) {
+                    Ok(matches) => matches,
+                    Err(e) => exit_in(lang, &e),
+                }
+            }
+        };
+        let mut cli =
+            Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit_in(help_lang(&args), &e));
         let origin = |id: &str| match matches.value_source(id) {
             Some(ValueSource::CommandLine) => Origin::Flag,
             Some(ValueSource::EnvVariable) => Origin::Env,
