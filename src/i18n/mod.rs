@@ -3,6 +3,7 @@
 //! formats (csv, json) never pass through here: their words are fixed by
 //! the SPEC.
 
+pub(crate) mod command_line;
 mod en;
 mod zh;
 
