@@ -446,7 +446,7 @@ pub fn flag_value(args: &[std::ffi::OsString], name: &str) -> Option<String> {
 }
 
 /// A command line clap refused, as the values a language needs to say
-/// why (taken from clap's error by `cli`).
+/// why (taken from clap's error by `command_line`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClapError {
     pub problem: ClapProblem,
