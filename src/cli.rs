@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, command_line};
 use crate::render::{ColorChoice, Format};
 
 #[derive(Debug, Parser)]
@@ -83,8 +83,21 @@ impl Cli {
         use clap::FromArgMatches;
         use clap::parser::ValueSource;
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let matches = Cli::command_in(Lang::for_help(&args)).get_matches_from(args);
-        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        // A command line that parses needs no language. One that does not
+        // (an error, --help, --version) is parsed again by the command in
+        // its language, which then says why, or prints the help.
+        let matches = match Cli::command_in(Lang::En).try_get_matches_from(&args) {
+            Ok(matches) => matches,
+            Err(_) => {
+                let lang = help_lang(&args);
+                match Cli::command_in(lang).try_get_matches_from(&args) {
+                    Ok(matches) => matches,
+                    Err(e) => command_line::exit_in(lang, &e),
+                }
+            }
+        };
+        let mut cli = Cli::from_arg_matches(&matches)
+            .unwrap_or_else(|e| command_line::exit_in(help_lang(&args), &e));
         let origin = |id: &str| match matches.value_source(id) {
             Some(ValueSource::CommandLine) => Origin::Flag,
             Some(ValueSource::EnvVariable) => Origin::Env,
@@ -97,25 +110,36 @@ impl Cli {
         cli
     }
 
-    /// The command with its and its subcommands' descriptions in `lang`
-    /// where the language has them (flags keep the words above).
+    /// The command in `lang`: the descriptions of the commands and their
+    /// arguments, and clap's own headings, where the language has its
+    /// words (English keeps the doc comments above and clap's words).
     pub fn command_in(lang: Lang) -> clap::Command {
         use clap::CommandFactory;
         let mut cmd = Cli::command();
-        if let Some(about) = lang.help("") {
-            cmd = cmd.about(about).long_about(None);
+        if lang.help_words().is_some() {
+            // Builds the `help` flags and subcommands, so that they too
+            // can be given the language's words.
+            cmd.build();
         }
-        let names: Vec<String> = cmd
-            .get_subcommands()
-            .map(|s| s.get_name().to_string())
-            .collect();
-        for name in names {
-            if let Some(about) = lang.help(&name) {
-                cmd = cmd.mut_subcommand(&name, |s| s.about(about).long_about(None));
-            }
-        }
+        command_line::localize(&mut cmd, "", false, lang);
         cmd
     }
+}
+
+/// The language of `--help` and of clap's errors, which come before the
+/// command line is parsed: `--lang` if the arguments give it, else `lang`
+/// in the rounds.toml of the data directory they name (or $ROUNDS_DATA,
+/// or the current directory) if it can be read, else the locale.
+fn help_lang(args: &[std::ffi::OsString]) -> Lang {
+    Lang::in_args(args)
+        .or_else(|| {
+            let dir = crate::i18n::flag_value(args, "data")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("ROUNDS_DATA").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("."));
+            crate::config::Config::load(&dir).ok()?.lang
+        })
+        .unwrap_or_else(Lang::from_env)
 }
 
 #[derive(Debug, Subcommand)]
@@ -490,4 +514,103 @@ pub struct CompletionsArgs {
     /// The shell: bash, zsh, fish, powershell (or elvish).
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command of `cmd`'s tree, with its path ("need add").
+    fn walk<'a>(cmd: &'a clap::Command, path: String, out: &mut Vec<(String, &'a clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            let sub_path = format!("{path} {}", sub.get_name()).trim().to_string();
+            walk(sub, sub_path, out);
+        }
+        out.push((path, cmd));
+    }
+
+    fn text(s: Option<&clap::builder::StyledStr>) -> String {
+        s.map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    /// A flag added without its Chinese help fails here: every visible
+    /// argument and command of every subcommand has words of its own in
+    /// Chinese, and they name what clap's hidden notes said (the
+    /// default, the possible values, the environment variable).
+    #[test]
+    fn every_argument_and_command_has_its_chinese_help() {
+        let zh = Cli::command_in(Lang::Zh);
+        let mut en = Cli::command_in(Lang::En);
+        en.build();
+        let (mut zh_cmds, mut en_cmds) = (Vec::new(), Vec::new());
+        walk(&zh, String::new(), &mut zh_cmds);
+        walk(&en, String::new(), &mut en_cmds);
+        assert!(zh_cmds.len() > 20, "{} commands", zh_cmds.len());
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let mut missing = Vec::new();
+        for (path, cmd) in &zh_cmds {
+            if !chinese(&text(cmd.get_about())) {
+                missing.push(format!("about of `{path}`"));
+            }
+            let en_cmd = en_cmds.iter().find(|(p, _)| p == path).map(|(_, c)| *c);
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                let id = arg.get_id().as_str();
+                let help = text(arg.get_help());
+                let english = en_cmd
+                    .and_then(|c| c.get_arguments().find(|a| a.get_id() == arg.get_id()))
+                    .map(|a| text(a.get_help()));
+                if !chinese(&help) || english.as_deref() == Some(help.as_str()) {
+                    missing.push(format!("`{path}` {id}: {help:?}"));
+                    continue;
+                }
+                if arg.get_long_help().is_some() {
+                    missing.push(format!("`{path}` {id}: an English long help"));
+                }
+                if !arg.get_action().takes_values() {
+                    continue;
+                }
+                let mut named: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                named.extend(
+                    arg.get_default_values()
+                        .iter()
+                        .map(|v| v.to_string_lossy().into_owned()),
+                );
+                named.extend(arg.get_env().map(|v| v.to_string_lossy().into_owned()));
+                for word in named {
+                    if !help.contains(&word) {
+                        missing.push(format!("`{path}` {id}: does not name {word}"));
+                    }
+                }
+            }
+        }
+        assert!(chinese(&text(zh.get_after_help())));
+        assert!(
+            missing.is_empty(),
+            "without Chinese help:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn english_help_keeps_the_doc_comments() {
+        use clap::CommandFactory;
+        let en = Cli::command_in(Lang::En);
+        let plain = Cli::command();
+        assert_eq!(en.get_about(), plain.get_about());
+        let due = en.find_subcommand("due").unwrap();
+        let help = due
+            .get_arguments()
+            .find(|a| a.get_id() == "exit_code")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string());
+        assert_eq!(
+            help.as_deref(),
+            Some("Exit with status 1 when any listed household is overdue (for cron)")
+        );
+    }
 }

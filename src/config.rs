@@ -101,7 +101,13 @@ impl Config {
         let text = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Problem::error(&path, None, Reason::Config(e.to_string()))),
+            Err(e) => {
+                let reason = Reason::ConfigUnreadable {
+                    kind: e.kind(),
+                    message: e.to_string(),
+                };
+                return Err(Problem::error(&path, None, reason));
+            }
         };
         let text = match crate::data::decode::decode_all(&text) {
             Ok((t, _)) => t,
@@ -117,7 +123,7 @@ impl Config {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-            (line, toml_reason(e.message().trim()))
+            (line, toml_reason(line, e.message().trim()))
         })?;
         let mut rules = Rules {
             policy: raw.policy.unwrap_or_default(),
@@ -156,23 +162,14 @@ impl Config {
             let line = line_of_key(text, "categories");
             let categories: Vec<String> = categories.iter().map(|c| c.trim().to_string()).collect();
             if categories.is_empty() || categories.iter().any(String::is_empty) {
-                return Err((
-                    line,
-                    Reason::Config(
-                        "[needs]: categories must be a list of non-empty names, e.g. [\"生活困难\", \"其他\"]"
-                            .into(),
-                    ),
-                ));
+                return Err((line, Reason::ConfigCategoriesEmpty));
             }
             if let Some(dup) = categories
                 .iter()
                 .enumerate()
                 .find(|(i, c)| categories[..*i].contains(c))
             {
-                return Err((
-                    line,
-                    Reason::Config(format!("[needs]: category '{}' is listed twice", dup.1)),
-                ));
+                return Err((line, Reason::ConfigCategoryTwice(dup.1.clone())));
             }
             needs.categories = categories;
         }
@@ -193,8 +190,10 @@ impl Config {
 
 /// toml's message as a reason: an unknown key (toml says "unknown field
 /// `windw`, expected one of `name`, `policy` …") gets the nearest known
-/// key; anything else is toml's own words.
-fn toml_reason(message: &str) -> Reason {
+/// key, a word that is not one of a setting's ("unknown variant `fr`,
+/// expected `en` or `zh`") the words it takes; anything else is toml's
+/// own words at the line.
+fn toml_reason(line: Option<u64>, message: &str) -> Reason {
     let quoted: Vec<String> = message
         .split('`')
         .skip(1)
@@ -215,7 +214,16 @@ fn toml_reason(message: &str) -> Reason {
                 expected: expected.to_vec(),
             }
         }
-        _ => Reason::Config(message.to_string()),
+        Some((value, expected)) if message.starts_with("unknown variant") => {
+            Reason::ConfigBadChoice {
+                value: value.clone(),
+                expected: expected.to_vec(),
+            }
+        }
+        _ => Reason::ConfigSyntax {
+            line,
+            message: message.to_string(),
+        },
     }
 }
 

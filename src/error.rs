@@ -104,8 +104,32 @@ pub enum Reason {
     NoHouseholdColumn { found: Vec<String> },
     /// The store lacks a column for a field that new rows carry.
     StoreLacksColumn(FieldName),
-    /// rounds.toml could not be used.
-    Config(String),
+    /// A workbook that cannot be opened or read: the spreadsheet
+    /// reader's words.
+    BadWorkbook(String),
+    /// A workbook without any sheet.
+    NoSheet,
+    /// `--sheet NAME` that the workbook does not have.
+    UnknownSheet { name: String, sheets: Vec<String> },
+    /// A JSON log that starts with `[` but is not an array.
+    NotAnArray,
+    /// rounds.toml exists but cannot be read.
+    ConfigUnreadable {
+        kind: std::io::ErrorKind,
+        message: String,
+    },
+    /// rounds.toml is not TOML, or a value has the wrong type: the toml
+    /// reader's words, at the line.
+    ConfigSyntax { line: Option<u64>, message: String },
+    /// A value that is not one of the words a setting takes (`lang = "fr"`).
+    ConfigBadChoice {
+        value: String,
+        expected: Vec<String>,
+    },
+    /// `[needs] categories` empty, or with an empty name.
+    ConfigCategoriesEmpty,
+    /// `[needs] categories` naming one category twice.
+    ConfigCategoryTwice(String),
     /// A need id used twice in the ledger.
     DuplicateNeed { id: String, first_line: u64 },
     /// A need category that rounds.toml does not list.
@@ -220,6 +244,8 @@ pub enum Error {
     Invalid(Vec<Problem>),
     /// Output could not be written (not a broken pipe).
     Output(std::io::Error),
+    /// A journal file beside a data file that `rounds` did not write.
+    BadJournal(PathBuf),
     /// Anything else, with context.
     Other(anyhow::Error),
 }
@@ -239,7 +265,11 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::Invalid(_) => 3,
-            Error::NoData { .. } | Error::Io { .. } | Error::Output(_) | Error::Other(_) => 4,
+            Error::NoData { .. }
+            | Error::Io { .. }
+            | Error::Output(_)
+            | Error::BadJournal(_)
+            | Error::Other(_) => 4,
         }
     }
 }

@@ -246,12 +246,7 @@ fn recover(dir: &Path) -> Result<(), Error> {
             Err(e) => return Err(Error::io(&jpath, e)),
         };
         if jpath.exists() {
-            let len = parse_journal(&text).ok_or_else(|| {
-                Error::io(
-                    &jpath,
-                    std::io::Error::other("not a rounds journal; move it away to go on"),
-                )
-            })?;
+            let len = parse_journal(&text).ok_or_else(|| Error::BadJournal(jpath.clone()))?;
             let path = dir.join(file);
             match OpenOptions::new().write(true).open(&path) {
                 Ok(f) => {

@@ -819,3 +819,19 @@ fn the_lock_file_serves_every_account() {
     wd.write("log.csv", "date,household\n2020-07-02,H1\n");
     import(&wd, &["log.csv"]).ok();
 }
+
+/// Entries with no field among them leave the log without a header; each
+/// is still counted and rejected with its line, never dropped unseen.
+#[test]
+fn entries_without_any_field_are_rejected_not_dropped() {
+    let wd = zh();
+    wd.write("odd.json", "[\n1,\n{}\n]\n");
+    let before = stored(&wd);
+    let run = import(&wd, &["odd.json"]).expect(1);
+    run.says("2 rows · 0 imported · 0 duplicates skipped · 2 rejected")
+        .says("odd.json:2: rejected: the entry is not a JSON object")
+        .says("odd.json:3: rejected: empty date; empty household");
+    assert_eq!(stored(&wd), before);
+    let rejects = String::from_utf8(wd.read("odd.json.rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 3, "{rejects}");
+}

@@ -183,3 +183,291 @@ fn help_describes_the_commands_in_the_language() {
     );
     assert!(en.starts_with("Every visit to one household"), "{en}");
 }
+
+#[test]
+fn help_of_every_flag_and_clap_heading_is_chinese_under_zh() {
+    let w = Workdir::new();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        w.run_raw(&args, env).ok()
+    };
+    let zh = run(&["--lang", "zh", "need", "add", "--help"], &[]).stdout();
+    for text in [
+        "用法：rounds need add",
+        "参数：",
+        "提出诉求的住户",
+        "选项：",
+        "居民的诉求，用他们自己的话",
+        "数据目录",
+        "显示帮助",
+    ] {
+        assert!(zh.contains(text), "lacks {text:?}:\n{zh}");
+    }
+    for english in [
+        "Usage:",
+        "Options:",
+        "Arguments:",
+        "Print help",
+        "default:",
+        "[env:",
+    ] {
+        assert!(!zh.contains(english), "has {english:?}:\n{zh}");
+    }
+    // The locale alone is enough, and -h gives the short form.
+    let zh = run(&["due", "-h"], &[("LANG", "zh_CN.UTF-8")]).stdout();
+    assert!(zh.contains("只列出该网格的住户"), "{zh}");
+    assert!(zh.contains("deadline（默认）"), "{zh}");
+    assert!(!zh.contains("[possible values"), "{zh}");
+    let zh = run(&["--lang=zh", "--help"], &[]).stdout();
+    assert!(zh.contains("命令：") && zh.contains("显示版本号"), "{zh}");
+    assert!(zh.contains("退出状态："), "{zh}");
+    let zh = run(&["--lang", "zh", "help", "need"], &[]).stdout();
+    assert!(zh.contains("add        登记一户提出的诉求"), "{zh}");
+    let zh = run(&["--lang", "zh", "help", "help"], &[]).stdout();
+    assert!(zh.starts_with("显示本帮助，或所给子命令的帮助"), "{zh}");
+    assert!(
+        !zh.contains("退出状态"),
+        "only rounds itself has the epilogue:\n{zh}"
+    );
+}
+
+#[test]
+fn english_help_stays_as_written() {
+    let w = Workdir::new();
+    let args: Vec<String> = ["need", "add", "--help"].map(String::from).to_vec();
+    let en = w.run_raw(&args, &[]).ok().stdout();
+    for text in [
+        "Open a need raised by a household",
+        "Usage: rounds need add [OPTIONS] --text <T> <HOUSEHOLD>",
+        "Arguments:",
+        "Options:",
+        "What the residents need, in their words",
+        "[env: ROUNDS_DATA=]",
+        "Print help",
+    ] {
+        assert!(en.contains(text), "lacks {text:?}:\n{en}");
+    }
+    assert!(!en.contains("用法"), "{en}");
+}
+
+/// Runs the binary with `args` as given; no data directory is needed for
+/// a command line clap refuses.
+fn raw(args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Workdir::new().run_raw(&args, env)
+}
+
+#[test]
+fn command_line_errors_from_clap_speak_chinese_with_status_2() {
+    let zh = raw(&["--lang", "zh", "due", "--zzz"], &[]).expect(2);
+    assert!(zh.stdout().is_empty());
+    let err = zh.stderr();
+    assert!(err.starts_with("错误：无法识别的参数“--zzz”"), "{err}");
+    assert!(err.contains("用法：rounds due [OPTIONS]"), "{err}");
+    assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    // The locale alone picks Chinese for clap's errors too.
+    let zh = raw(&["due", "--zzz"], &[("LANG", "zh_CN.UTF-8")]).expect(2);
+    assert!(
+        zh.stderr().starts_with("错误：无法识别的参数"),
+        "{}",
+        zh.stderr()
+    );
+    // English keeps clap's words.
+    let en = raw(&["due", "--zzz"], &[]).expect(2);
+    assert!(
+        en.stderr()
+            .starts_with("error: unexpected argument '--zzz' found"),
+        "{}",
+        en.stderr()
+    );
+    assert!(en.stderr().contains("Usage: rounds due [OPTIONS]"));
+}
+
+#[test]
+fn clap_error_kinds_and_their_hints_in_chinese() {
+    let zh = |args: &[&str]| {
+        let mut all = vec!["--lang", "zh"];
+        all.extend(args);
+        raw(&all, &[]).expect(2).stderr()
+    };
+    let err = zh(&["reprt"]);
+    assert!(err.contains("无法识别的子命令“reprt”"), "{err}");
+    assert!(
+        err.contains("提示：有相近的子命令：“import”、“report”"),
+        "{err}"
+    );
+    let err = zh(&["report", "--mnth", "2020-01"]);
+    assert!(err.contains("提示：有相近的参数：“--month”"), "{err}");
+    let err = zh(&["due", "--format", "pdf"]);
+    assert!(
+        err.contains("“pdf”不是 --format <FORMAT> 的有效取值"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[可用的值：table、csv、json、md、html、xlsx]"),
+        "{err}"
+    );
+    let err = zh(&["due", "--within", "abc"]);
+    assert!(err.contains("需要一个非负整数"), "{err}");
+    let err = zh(&["due", "--within", "99999999999"]);
+    assert!(err.contains("数值太大"), "{err}");
+    let err = zh(&["import"]);
+    assert!(err.contains("缺少必需的参数：\n  <FILE>..."), "{err}");
+    let err = zh(&["report", "--month", "2020-01", "--year", "2020"]);
+    assert!(err.contains("不能与 --year <YYYY> 同时使用"), "{err}");
+    let err = zh(&["visit", "--persons"]);
+    assert!(err.contains("--persons <N> 需要一个值"), "{err}");
+    let err = zh(&["--", "due"]);
+    assert!(
+        err.contains("存在子命令“due”；要使用它，请去掉它前面的“--”"),
+        "{err}"
+    );
+    // clap words its tips in English only; each shape it has is said in
+    // Chinese (a new clap wording fails here).
+    let err = zh(&["visit", "--foo"]);
+    assert!(
+        err.contains("提示：若要把“--foo”作为值传入，请写成“-- --foo”"),
+        "{err}"
+    );
+    let err = zh(&["--within", "3", "due"]);
+    assert!(
+        err.contains("提示：这个参数属于子命令：“due --within”"),
+        "{err}"
+    );
+    for err in [err, zh(&["due", "--lang", "xx"])] {
+        assert!(!err.contains("tip:") && !err.contains("error:"), "{err}");
+    }
+}
+
+#[test]
+fn help_and_version_still_go_to_stdout_with_status_0_under_zh() {
+    let help = raw(&["--lang", "zh", "due", "--help"], &[]).ok();
+    assert!(help.stdout().contains("用法：rounds due") && help.stderr().is_empty());
+    let version = raw(&["--version"], &[("LANG", "zh_CN.UTF-8")]).ok();
+    assert!(
+        version.stdout().starts_with("rounds "),
+        "{}",
+        version.stdout()
+    );
+    assert!(version.stderr().is_empty());
+    // A command that needs a subcommand prints its help on stderr, status 2.
+    let need = raw(&["--lang", "zh", "need"], &[]).expect(2);
+    assert!(need.stderr().contains("命令："), "{}", need.stderr());
+}
+
+#[test]
+fn rounds_toml_errors_in_chinese() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "window = \"x\"\n",
+            "rounds.toml 第 1 行不是有效的 TOML 设置（toml 的说明：invalid type",
+            "rounds.toml:1: error: invalid type",
+        ),
+        (
+            "name = \"东岗\"\nlang = \"fr\"\n",
+            "rounds.toml:2: 错误: “fr”不是这项设置可用的值（可用：en、zh）",
+            "rounds.toml:2: error: 'fr' is not a value of this setting (use en or zh)",
+        ),
+        (
+            "[needs]\ncategories = []\n",
+            "rounds.toml:2: 错误: [needs]：categories 应是由非空名称组成的列表",
+            "[needs]: categories must be a list of non-empty names",
+        ),
+        (
+            "[needs]\ncategories = [\"生活困难\", \"生活困难\"]\n",
+            "[needs]：类别“生活困难”列出了两次",
+            "[needs]: category '生活困难' is listed twice",
+        ),
+        (
+            "window = 7\npolicy = \n",
+            "rounds.toml 第 2 行不是有效的 TOML 设置",
+            "rounds.toml:2: error:",
+        ),
+    ];
+    // rounds.toml that cannot be read at all.
+    let w = community(None);
+    std::fs::create_dir(w.join("rounds.toml")).unwrap();
+    w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
+        .expect(3)
+        .says("无法读取 rounds.toml：这是一个目录，不是文件");
+    for (toml, zh, en) in cases {
+        let w = community(Some(toml));
+        w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
+            .expect(3)
+            .says(zh)
+            .says("已停止");
+        w.run(&["--today", "2020-07-20", "check", "--lang", "en"])
+            .expect(3)
+            .says(en);
+    }
+}
+
+#[test]
+fn data_and_file_errors_in_chinese() {
+    let w = community(None);
+    std::fs::create_dir(w.join("logs.csv")).unwrap();
+    w.run(&["--lang", "zh", "import", "logs.csv"])
+        .expect(4)
+        .says("logs.csv：这是一个目录，不是文件");
+    w.run(&["import", "logs.csv"])
+        .expect(4)
+        .says("logs.csv: is a directory, not a file");
+    w.write("broken.xlsx", "not a zip");
+    w.run(&["--lang", "zh", "import", "broken.xlsx"])
+        .expect(3)
+        .says("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
+        .never_says("CSV");
+    // A real workbook, written by `report`, asked for a sheet it lacks.
+    w.run(&["--today", "2020-07-20", "report", "-o", "r.xlsx"])
+        .ok();
+    let zh = w
+        .run(&["--lang", "zh", "import", "r.xlsx", "--sheet", "走访"])
+        .expect(3);
+    assert!(
+        zh.stderr()
+            .contains("工作簿中没有名为“走访”的工作表（现有："),
+        "{}",
+        zh.stderr()
+    );
+    w.run(&["import", "r.xlsx", "--sheet", "走访"])
+        .expect(3)
+        .says("the workbook has no sheet '走访' (its sheets: ");
+    // A journal rounds did not write stops every write, in both languages.
+    w.write(".visits.csv.journal", "something else\n");
+    let before = w.read("visits.csv");
+    w.run(&["--lang", "zh", "--today", "2020-07-20", "visit", "H1"])
+        .expect(4)
+        .says(".visits.csv.journal：不是 rounds 写下的日志文件");
+    w.run(&["--today", "2020-07-20", "visit", "H1"])
+        .expect(4)
+        .says("not a rounds journal; move it away to go on");
+    assert_eq!(w.read("visits.csv"), before);
+}
+
+#[test]
+fn help_and_clap_errors_follow_rounds_toml_too() {
+    let w = community(Some("lang = \"zh\"\n"));
+    let data = w.path().display().to_string();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        w.run_raw(&args, env)
+    };
+    run(
+        &["--data", &data, "due", "--zzz"],
+        &[("LC_ALL", "en_US.UTF-8")],
+    )
+    .expect(2)
+    .says("错误：无法识别的参数“--zzz”");
+    run(&[&format!("--data={data}"), "due", "--help"], &[])
+        .ok()
+        .says("只列出该网格的住户");
+    // $ROUNDS_DATA names the directory too; the current one is the last resort.
+    run(&["due", "--zzz"], &[("ROUNDS_DATA", &data)])
+        .expect(2)
+        .says("错误：");
+    run(&["due", "--zzz"], &[]).expect(2).says("错误：");
+    // The flag still wins.
+    run(&["--data", &data, "--lang", "en", "due", "--zzz"], &[])
+        .expect(2)
+        .says("error: unexpected argument '--zzz' found");
+}

@@ -84,3 +84,25 @@ fn report() {
         insta::assert_snapshot!(format!("report_{format}_{lang}"), text);
     }
 }
+
+/// `--help` as people read it, at a fixed width: English as cli.rs
+/// documents it, Chinese as src/i18n/zh.rs words it.
+fn help(args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    common::Workdir::new()
+        .run_raw(&args, &[("COLUMNS", "100")])
+        .ok()
+        .stdout()
+}
+
+#[test]
+fn help_in_both_languages() {
+    insta::assert_snapshot!("help_due_en", help(&["due", "--help"]));
+    insta::assert_snapshot!("help_due_zh", help(&["--lang", "zh", "due", "--help"]));
+    insta::assert_snapshot!("help_need_add_en", help(&["need", "add", "-h"]));
+    insta::assert_snapshot!(
+        "help_need_add_zh",
+        help(&["--lang", "zh", "need", "add", "-h"])
+    );
+    insta::assert_snapshot!("help_rounds_zh", help(&["--lang", "zh", "-h"]));
+}

@@ -105,7 +105,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         };
         let mut file_rejects = Vec::new();
         // A log with no header and no rows ("[]", an empty file) holds no
-        // visits; that is not an error.
+        // visits; that is not an error. Rows without a header (`[1]`,
+        // `[{}]`) are rejected below, each with its line.
         let cols = if log.header.is_empty() {
             None
         } else {
@@ -126,10 +127,17 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     break;
                 }
             };
-            let Some(cols) = &cols else { break };
             summary.rows += 1;
-            let checked = ingest::validate(&row, cols, log.kind, &roster, ctx.today)
-                .and_then(|c| need_category(ctx, c));
+            let checked = match &cols {
+                Some(cols) => ingest::validate(&row, cols, log.kind, &roster, ctx.today)
+                    .and_then(|c| need_category(ctx, c)),
+                None => Err(row
+                    .unreadable
+                    .clone()
+                    .into_iter()
+                    .chain([Reason::Empty("date"), Reason::Empty("household")])
+                    .collect()),
+            };
             match checked {
                 Ok(checked) => {
                     if !checked.need.is_empty() {
@@ -158,7 +166,10 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
                     });
                     file_rejects.push(Reject {
                         line: row.line,
-                        cells: fixable(row.cells, cols, log.kind),
+                        cells: match &cols {
+                            Some(cols) => fixable(row.cells, cols, log.kind),
+                            None => row.cells,
+                        },
                         reasons,
                     });
                 }

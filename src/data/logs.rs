@@ -105,7 +105,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Result<Log, Problem>, Er
             Ok(parse_json(path, &bytes))
         }
         LogKind::Sheet => Ok(calamine::open_workbook_auto(path)
-            .map_err(|e| malformed(path, e.to_string()))
+            .map_err(|e| bad_workbook(path, e.to_string()))
             .and_then(|book| read_sheet(path, book, sheet))),
     }
 }
@@ -145,13 +145,13 @@ pub fn parse(
         }
         LogKind::Json => parse_json(path, bytes),
         LogKind::Sheet => calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| malformed(path, e.to_string()))
+            .map_err(|e| bad_workbook(path, e.to_string()))
             .and_then(|book| read_sheet(path, book, sheet)),
     }
 }
 
-fn malformed(path: &Path, message: String) -> Problem {
-    Problem::error(path, None, Reason::Malformed(message))
+fn bad_workbook(path: &Path, message: String) -> Problem {
+    Problem::error(path, None, Reason::BadWorkbook(message))
 }
 
 fn read_csv(path: &Path) -> Result<Result<Log, Problem>, Error> {
@@ -176,10 +176,6 @@ fn parse_json(path: &Path, bytes: &[u8]) -> Result<Log, Problem> {
     let text = match decode::decode_all(bytes) {
         Ok((t, _)) => t,
         Err(e) => return Err(Problem::error(path, Some(e.line), Reason::Encoding)),
-    };
-    let problem = |offset: usize, msg: String| {
-        let line = text[..offset.min(text.len())].matches('\n').count() as u64 + 1;
-        Problem::error(path, Some(line), Reason::BadJson(msg))
     };
     // (line, object) pairs.
     let mut objects: Vec<(u64, Value)> = Vec::new();
@@ -209,7 +205,7 @@ fn parse_json(path: &Path, bytes: &[u8]) -> Result<Log, Problem> {
         };
         let starts = element_starts(&text);
         let Value::Array(items) = all else {
-            return Err(problem(0, "expected an array of objects".into()));
+            return Err(Problem::error(path, Some(1), Reason::NotAnArray));
         };
         for (i, item) in items.into_iter().enumerate() {
             let line = starts.get(i).map_or(1, |&o| line_at(o));
@@ -345,15 +341,21 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     sheet: Option<&str>,
 ) -> Result<Log, Problem> {
     use calamine::{Data, Reader};
-    let fail = |m: String| malformed(path, m);
+    let fail = |reason: Reason| Problem::error(path, None, reason);
     let range = match sheet {
+        Some(name) if !book.sheet_names().iter().any(|s| s == name) => {
+            return Err(fail(Reason::UnknownSheet {
+                name: name.to_string(),
+                sheets: book.sheet_names(),
+            }));
+        }
         Some(name) => book
             .worksheet_range(name)
-            .map_err(|e| fail(format!("sheet '{name}': {e}")))?,
+            .map_err(|e| bad_workbook(path, e.to_string()))?,
         None => book
             .worksheet_range_at(0)
-            .ok_or_else(|| fail("the workbook has no sheet".into()))?
-            .map_err(|e| fail(e.to_string()))?,
+            .ok_or_else(|| fail(Reason::NoSheet))?
+            .map_err(|e| bad_workbook(path, e.to_string()))?,
     };
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
     let mut rows_iter = range

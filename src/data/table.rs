@@ -78,7 +78,10 @@ impl Table<std::io::Take<File>> {
         let open = || -> std::io::Result<std::io::Take<File>> {
             let f = File::open(path)?;
             if f.metadata()?.is_dir() {
-                return Err(std::io::Error::other("is a directory, not a file"));
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory, not a file",
+                ));
             }
             Ok(f.take(limit))
         };
@@ -102,7 +105,10 @@ impl Table<File> {
         match File::open(path) {
             Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => Err(Error::io(
                 path,
-                std::io::Error::other("is a directory, not a file"),
+                std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory, not a file",
+                ),
             )),
             Ok(f) => Ok(Some(Table::with(
                 path,

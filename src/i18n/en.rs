@@ -114,7 +114,23 @@ impl Catalog for En {
             Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
-            Reason::Config(m) => m.clone(),
+            Reason::BadWorkbook(m) => format!("not a readable workbook: {m}"),
+            Reason::NoSheet => "the workbook has no sheet".into(),
+            Reason::UnknownSheet { name, sheets } => format!(
+                "the workbook has no sheet '{name}' (its sheets: {})",
+                sheets.join(", ")
+            ),
+            Reason::NotAnArray => "expected an array of objects".into(),
+            Reason::ConfigUnreadable { message, .. } => message.clone(),
+            Reason::ConfigSyntax { message, .. } => message.clone(),
+            Reason::ConfigBadChoice { value, expected } => format!(
+                "'{value}' is not a value of this setting (use {})",
+                expected.join(" or ")
+            ),
+            Reason::ConfigCategoriesEmpty => {
+                "[needs]: categories must be a list of non-empty names, e.g. [\"生活困难\", \"其他\"]".into()
+            }
+            Reason::ConfigCategoryTwice(c) => format!("[needs]: category '{c}' is listed twice"),
             Reason::DuplicateNeed { id, first_line } => {
                 format!("need id '{id}' is used again (first on line {first_line})")
             }
@@ -194,6 +210,12 @@ impl Catalog for En {
                 )
             }
             Error::Output(e) => format!("cannot write the output: {e}"),
+            Error::BadJournal(p) => {
+                format!(
+                    "{}: not a rounds journal; move it away to go on",
+                    p.display()
+                )
+            }
             Error::Other(e) => format!("{e:#}"),
         }
     }

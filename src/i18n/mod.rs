@@ -3,6 +3,7 @@
 //! formats (csv, json) never pass through here: their words are fixed by
 //! the SPEC.
 
+pub(crate) mod command_line;
 mod en;
 mod zh;
 
@@ -207,6 +208,43 @@ pub trait Catalog: Sync {
     fn help(&self, _command: &str) -> Option<&'static str> {
         None
     }
+    /// `--help` of an argument: `arg` is its clap id (the field's name:
+    /// `exit_code`), `command` the path of its command ("need add"; "" for
+    /// rounds itself). A language with its own words writes the default,
+    /// the possible values and the environment variable into the text,
+    /// since clap's notes of them are English. `None` keeps cli.rs.
+    fn arg_help(&self, _command: &str, _arg: &str) -> Option<&'static str> {
+        None
+    }
+    /// clap's own words in the help; `None` keeps clap's English.
+    fn help_words(&self) -> Option<&'static HelpWords> {
+        None
+    }
+    /// A command-line error found by clap, in the language, with the
+    /// usage line and the pointer to `--help`; `None` leaves it to clap,
+    /// in English.
+    fn clap_error(&self, _error: &ClapError) -> Option<String> {
+        None
+    }
+}
+
+/// The words clap writes itself into `--help`, and the epilogue of
+/// `rounds --help`.
+#[derive(Debug)]
+pub struct HelpWords {
+    /// Headings, with their colon.
+    pub usage: &'static str,
+    pub commands: &'static str,
+    pub arguments: &'static str,
+    pub options: &'static str,
+    /// `-h, --help` and `-V, --version`.
+    pub print_help: &'static str,
+    pub print_version: &'static str,
+    /// The `help` subcommand and its argument.
+    pub help_command: &'static str,
+    pub help_command_arg: &'static str,
+    /// The text after the options of `rounds --help`.
+    pub after_help: &'static str,
 }
 
 impl Lang {
@@ -353,22 +391,23 @@ impl Lang {
     pub fn help(self, command: &str) -> Option<&'static str> {
         self.catalog().help(command)
     }
+    pub fn arg_help(self, command: &str, arg: &str) -> Option<&'static str> {
+        self.catalog().arg_help(command, arg)
+    }
+    pub fn help_words(self) -> Option<&'static HelpWords> {
+        self.catalog().help_words()
+    }
+    pub fn clap_error(self, error: &ClapError) -> Option<String> {
+        self.catalog().clap_error(error)
+    }
 
-    /// The language for `--help`, before anything is parsed: `--lang` if
-    /// the arguments say it, else the locale.
-    pub fn for_help(args: &[std::ffi::OsString]) -> Lang {
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        let flag = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
-            "--lang" => args.get(i + 1).cloned(),
-            a => a.strip_prefix("--lang=").map(str::to_string),
-        });
-        match flag.as_deref() {
-            Some("zh") => Lang::Zh,
-            Some("en") => Lang::En,
-            _ => Lang::from_env(),
+    /// The language `--lang` gives in raw arguments, before clap has
+    /// parsed them (for `--help` and clap's errors).
+    pub fn in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+        match flag_value(args, "lang").as_deref() {
+            Some("zh") => Some(Lang::Zh),
+            Some("en") => Some(Lang::En),
+            _ => None,
         }
     }
 
@@ -391,6 +430,106 @@ impl Lang {
             Lang::Zh => "zh",
         }
     }
+}
+
+/// The value of `--NAME VALUE` or `--NAME=VALUE` in raw arguments.
+pub fn flag_value(args: &[std::ffi::OsString], name: &str) -> Option<String> {
+    let (flag, prefix) = (format!("--{name}"), format!("--{name}="));
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().enumerate().find_map(|(i, a)| match a {
+        a if *a == flag => args.get(i + 1).cloned(),
+        a => a.strip_prefix(&prefix).map(str::to_string),
+    })
+}
+
+/// A command line clap refused, as the values a language needs to say
+/// why (taken from clap's error by `command_line`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClapError {
+    pub problem: ClapProblem,
+    /// Nearby names clap found: "did you mean".
+    pub similar: Option<Similar>,
+    /// Other ways out clap suggested.
+    pub tips: Vec<ClapTip>,
+    /// The usage line, without its heading ("rounds due [OPTIONS]").
+    pub usage: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClapProblem {
+    /// `--foo` that no command has.
+    UnknownArgument(String),
+    /// `rounds dew`.
+    UnknownSubcommand(String),
+    /// A value not among an argument's values (`--format pdf`).
+    InvalidValue {
+        arg: String,
+        value: String,
+        possible: Vec<String>,
+    },
+    /// An argument given without its value (`--format` at the end).
+    MissingValue { arg: String, possible: Vec<String> },
+    /// A value that is not a number ≥ 0, or one too large.
+    NotANumber {
+        arg: String,
+        value: String,
+        too_large: bool,
+    },
+    /// Any other value the argument refuses.
+    BadValue { arg: String, value: String },
+    /// Required arguments not given (`import` without a file).
+    MissingArguments(Vec<String>),
+    /// A command that needs a subcommand (`rounds need`).
+    MissingSubcommand {
+        command: String,
+        subcommands: Vec<String>,
+    },
+    /// An argument given twice.
+    Repeated(String),
+    /// Arguments that exclude each other (`--month` with `--year`).
+    Conflict { arg: String, with: Vec<String> },
+    /// `--flag=value` is needed.
+    NoEquals(String),
+    /// One value too many (`visit H1 H2`).
+    UnexpectedValue { arg: String, value: String },
+    /// Not as many values as the argument takes.
+    ValueCount {
+        arg: String,
+        expected: usize,
+        actual: usize,
+        at_least: bool,
+    },
+    /// An argument that is not UTF-8.
+    InvalidUtf8,
+}
+
+/// What clap found near a misspelt name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Similar {
+    pub kind: SimilarKind,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimilarKind {
+    Subcommand,
+    Argument,
+    Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClapTip {
+    /// To pass `value` as a value, write `fix` (`-- -1`).
+    AsValue { value: String, fix: String },
+    /// `fix` exists: the flag belongs to a subcommand (`need add --text`).
+    Exists(String),
+    /// A subcommand written after `--`.
+    RemoveDashes(String),
+    /// A tip of a shape not known here, in clap's English.
+    Other(String),
 }
 
 /// Fixed words of the listings, the round sheet and `rounds config`.
@@ -499,6 +638,32 @@ pub(crate) fn level_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reasons hard to meet from the command line (a workbook without a
+    /// sheet, a JSON text starting `[` that is no array) still speak each
+    /// language.
+    #[test]
+    fn rare_reasons_in_both_languages() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for reason in [
+            Reason::NoSheet,
+            Reason::NotAnArray,
+            Reason::BadWorkbook("Zip error".into()),
+            Reason::ConfigSyntax {
+                line: None,
+                message: "expected `=`".into(),
+            },
+        ] {
+            let (en, zh) = (Lang::En.reason(&reason), Lang::Zh.reason(&reason));
+            assert!(chinese(&zh), "{zh}");
+            assert!(!chinese(&en), "{en}");
+        }
+        assert_eq!(Lang::Zh.reason(&Reason::NoSheet), "工作簿中没有工作表");
+        assert_eq!(
+            Lang::En.reason(&Reason::NoSheet),
+            "the workbook has no sheet"
+        );
+    }
 
     #[test]
     fn locale_precedence() {

@@ -2,7 +2,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
+use super::{
+    Catalog, ClapError, ClapProblem, ClapTip, DueCounts, HelpWords, Label, Msg, NeedWords,
+    ReportWords, SimilarKind, Word, level_counts,
+};
 use crate::data::date::DateError;
 use crate::error::{Error, NeedRule, Reason};
 use crate::model::{Level, Status};
@@ -44,6 +47,25 @@ fn field(f: &str) -> &str {
         "need" => "诉求",
         "need_category" => "诉求类别",
         other => other,
+    }
+}
+
+/// What went wrong reading or writing a file, by its kind; a kind without
+/// words here keeps the system's message.
+fn io_words(kind: std::io::ErrorKind, message: &str) -> String {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => "文件不存在".into(),
+        K::PermissionDenied => "没有访问权限".into(),
+        K::IsADirectory => "这是一个目录，不是文件".into(),
+        K::NotADirectory => "路径中有一段不是目录".into(),
+        K::AlreadyExists => "文件已存在".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "文件系统是只读的".into(),
+        K::FileTooLarge => "文件太大".into(),
+        K::UnexpectedEof => "文件意外结束".into(),
+        K::InvalidData => format!("内容无效（{message}）"),
+        _ => format!("读写失败（{message}）"),
     }
 }
 
@@ -221,7 +243,32 @@ impl Catalog for Zh {
                 NeedRule::AlreadyResolved(d) => format!("该诉求已于 {d} 办结"),
             },
             Reason::UnknownNeed(id) => format!("没有编号为“{id}”的诉求（`rounds needs` 可列出全部）"),
-            Reason::Config(m) => format!("无法使用的设置：{m}"),
+            Reason::BadWorkbook(m) => format!("无法读取的 Excel 工作簿：{m}"),
+            Reason::NoSheet => "工作簿中没有工作表".into(),
+            Reason::UnknownSheet { name, sheets } => format!(
+                "工作簿中没有名为“{name}”的工作表（现有：{}）",
+                sheets.join("、")
+            ),
+            Reason::NotAnArray => "JSON 应是由对象组成的数组".into(),
+            Reason::ConfigUnreadable { kind, message } => {
+                format!("无法读取 rounds.toml：{}", io_words(*kind, message))
+            }
+            Reason::ConfigSyntax {
+                line: Some(line),
+                message,
+            } => format!("rounds.toml 第 {line} 行不是有效的 TOML 设置（toml 的说明：{message}）"),
+            Reason::ConfigSyntax {
+                line: None,
+                message,
+            } => format!("rounds.toml 不是有效的 TOML 设置（toml 的说明：{message}）"),
+            Reason::ConfigBadChoice { value, expected } => format!(
+                "“{value}”不是这项设置可用的值（可用：{}）",
+                expected.join("、")
+            ),
+            Reason::ConfigCategoriesEmpty => {
+                "[needs]：categories 应是由非空名称组成的列表，例如 [\"生活困难\", \"其他\"]".into()
+            }
+            Reason::ConfigCategoryTwice(c) => format!("[needs]：类别“{c}”列出了两次"),
             Reason::ConfigUnknownKey {
                 key,
                 suggestion,
@@ -267,14 +314,22 @@ impl Catalog for Zh {
                 f.display(),
                 dir.display()
             ),
-            Error::Io { path, source } => format!("{}：{}", path.display(), source),
+            Error::Io { path, source } => format!(
+                "{}：{}",
+                path.display(),
+                io_words(source.kind(), &source.to_string())
+            ),
             Error::Invalid(problems) => {
                 let errors = problems.iter().filter(|p| p.is_error()).count();
                 format!(
                     "已停止：数据中有 {errors} 处错误，未做任何改动（运行 `rounds check` 查看完整清单）"
                 )
             }
-            Error::Output(e) => format!("无法写出结果：{e}"),
+            Error::Output(e) => format!("无法写出结果：{}", io_words(e.kind(), &e.to_string())),
+            Error::BadJournal(p) => format!(
+                "{}：不是 rounds 写下的日志文件（journal）；把它移到别处后即可继续",
+                p.display()
+            ),
             Error::Other(e) => format!("{e:#}"),
         }
     }
@@ -555,7 +610,239 @@ impl Catalog for Zh {
             "history" => "某一户的全部走访记录，最新的在前，附走访情况",
             "config" => "列出正在使用的设置，以及每项设置的来源",
             "completions" => "输出命令行补全脚本：在 shell 的启动文件中加载它",
-            "man" => "输出手册页（roff 格式）",
+            "man" => "输出手册页（roff 格式）：rounds man > rounds.1，或 rounds man | man -l -",
+            "need" => "登记居民的诉求及其办理进展（诉求台账 needs.csv）",
+            "need add" => "登记一户提出的诉求；输出诉求编号（N0001 …）",
+            "need update" => "记录办理进展：正在办理，或已办结",
+            "need follow-up" => "记录已办结诉求的回访及满意度",
+            "needs" => "列出诉求台账 needs.csv 中的诉求，可筛选",
+            _ => return None,
+        })
+    }
+
+    fn help_words(&self) -> Option<&'static HelpWords> {
+        Some(&HelpWords {
+            usage: "用法：",
+            commands: "命令：",
+            arguments: "参数：",
+            options: "选项：",
+            print_help: "显示帮助",
+            print_version: "显示版本号",
+            help_command: "显示本帮助，或所给子命令的帮助",
+            help_command_arg: "要显示帮助的子命令",
+            after_help: "数据目录：--data DIR，否则环境变量 $ROUNDS_DATA，否则当前目录。\n\
+                退出状态：0 成功；1 `due --exit-code` 发现逾期住户；2 用法错误；\
+                3 数据无效；4 文件无法读取或写入。",
+        })
+    }
+
+    fn clap_error(&self, e: &ClapError) -> Option<String> {
+        let list = |v: &[String]| v.join("、");
+        let mut text = String::from("错误：");
+        text += &match &e.problem {
+            ClapProblem::UnknownArgument(arg) => format!("无法识别的参数“{arg}”"),
+            ClapProblem::UnknownSubcommand(name) => format!("无法识别的子命令“{name}”"),
+            ClapProblem::InvalidValue {
+                arg,
+                value,
+                possible,
+            } => {
+                let mut t = format!("“{value}”不是 {arg} 的有效取值");
+                if !possible.is_empty() {
+                    t += &format!("\n  [可用的值：{}]", list(possible));
+                }
+                t
+            }
+            ClapProblem::MissingValue { arg, possible } => {
+                let mut t = format!("{arg} 需要一个值，但没有给出");
+                if !possible.is_empty() {
+                    t += &format!("\n  [可用的值：{}]", list(possible));
+                }
+                t
+            }
+            ClapProblem::NotANumber {
+                arg,
+                value,
+                too_large: false,
+            } => format!("“{value}”不是 {arg} 的有效取值：需要一个非负整数"),
+            ClapProblem::NotANumber {
+                arg,
+                value,
+                too_large: true,
+            } => format!("“{value}”不是 {arg} 的有效取值：数值太大"),
+            ClapProblem::BadValue { arg, value } => format!("“{value}”不是 {arg} 的有效取值"),
+            ClapProblem::MissingArguments(args) => {
+                let mut t = String::from("缺少必需的参数：");
+                for a in args {
+                    t += &format!("\n  {a}");
+                }
+                t
+            }
+            ClapProblem::MissingSubcommand {
+                command,
+                subcommands,
+            } => format!(
+                "“{command}”需要一个子命令，但没有给出\n  [子命令：{}]",
+                list(subcommands)
+            ),
+            ClapProblem::Repeated(arg) => format!("参数 {arg} 只能使用一次"),
+            ClapProblem::Conflict { arg, with } if with.is_empty() => {
+                format!("参数 {arg} 不能与已给出的其他参数同时使用")
+            }
+            ClapProblem::Conflict { arg, with } => {
+                format!("参数 {arg} 不能与 {} 同时使用", list(with))
+            }
+            ClapProblem::NoEquals(arg) => format!("给 {arg} 赋值时需要用等号（{arg}=…）"),
+            ClapProblem::UnexpectedValue { arg, value } => {
+                format!("多出的值“{value}”：{arg} 不再需要更多的值")
+            }
+            ClapProblem::ValueCount {
+                arg,
+                expected,
+                actual,
+                at_least,
+            } => {
+                let need = if *at_least { "至少需要" } else { "需要" };
+                format!("{arg} {need} {expected} 个值，但只给出了 {actual} 个")
+            }
+            ClapProblem::InvalidUtf8 => "参数中有无效的 UTF-8 字符".to_string(),
+        };
+        if let Some(similar) = &e.similar {
+            let what = match similar.kind {
+                SimilarKind::Subcommand => "子命令",
+                SimilarKind::Argument => "参数",
+                SimilarKind::Value => "值",
+            };
+            let names: Vec<String> = similar.names.iter().map(|n| format!("“{n}”")).collect();
+            text += &format!("\n\n  提示：有相近的{what}：{}", names.join("、"));
+        }
+        if e.similar.is_none() && !e.tips.is_empty() {
+            text.push('\n');
+        }
+        for tip in &e.tips {
+            text += &match tip {
+                ClapTip::AsValue { value, fix } => {
+                    format!("\n  提示：若要把“{value}”作为值传入，请写成“{fix}”")
+                }
+                ClapTip::Exists(fix) => format!("\n  提示：这个参数属于子命令：“{fix}”"),
+                ClapTip::Other(tip) => format!("\n  提示：{tip}"),
+                ClapTip::RemoveDashes(sub) => {
+                    format!("\n  提示：存在子命令“{sub}”；要使用它，请去掉它前面的“--”")
+                }
+            };
+        }
+        if let Some(usage) = &e.usage {
+            text += &format!("\n\n用法：{usage}");
+        }
+        text += "\n\n更多信息请运行 --help 查看。\n";
+        Some(text)
+    }
+
+    fn arg_help(&self, command: &str, arg: &str) -> Option<&'static str> {
+        Some(match (command, arg) {
+            // Global options, in every command.
+            (_, "data") => {
+                "数据目录，存放 residents.csv、visits.csv 和 rounds.toml（也可用环境变量 ROUNDS_DATA 指定）"
+            }
+            (_, "today") => {
+                "按哪一天计算（默认：本机今天的日期）。此后的走访不计入，因此可以准确重现过去任何一天"
+            }
+            (_, "format") => {
+                "输出格式：table 供人阅读；csv 和 json 格式固定，供脚本使用；md 和 html 用于 \
+                 report，也可把 due 输出为可打印的走访单；xlsx 为 Excel 工作簿（report）"
+            }
+            (_, "lang") => {
+                "表格和提示的语言：en 或 zh（默认：rounds.toml，否则系统语言 LC_ALL、\
+                 LC_MESSAGES、LANG；zh 开头即为中文）"
+            }
+            (_, "color") => {
+                "何时为表格着色：auto（默认）在终端上着色，除非设置了 NO_COLOR；always 总是；never 从不"
+            }
+            ("due", "within") => {
+                "截止日期在 N 天之内的住户列为待访（默认：rounds.toml 中的 window，否则 7）"
+            }
+            ("due", "all") => "列出所有在册住户，包括无需走访的",
+            ("due" | "households", "grid") => "只列出该网格的住户（可重复，或用逗号分隔多个）",
+            ("due" | "households", "building") => "只列出该楼栋的住户",
+            ("due" | "households", "visitor") => "只列出该网格员负责的住户（名册中的负责人）",
+            ("due" | "households", "level") => {
+                "只列出该关注等级的住户：红/橙/黄/绿、1–4，或 red、orange、yellow、green"
+            }
+            ("due", "sort") => {
+                "列表顺序：deadline（默认）按截止日期，最紧急的在前（从未走访的最先，\
+                 同一天时等级高的在前）；address 按地址排出走访路线（网格、楼栋、单元、房号，\
+                 数字按数值排序：2-101 在 2-1001 之前）"
+            }
+            ("due", "exit_code") => "有列出的住户逾期时以状态 1 退出（供 cron 使用）",
+            ("due", "reveal") => "在表格中完整显示居民姓名和电话",
+            ("due", "quiet") => {
+                "除非有列出的住户逾期，否则不输出任何内容（也不显示进度）；退出状态不变。\
+                 供 cron 使用：cron 只在任务有输出时发邮件"
+            }
+            ("import", "files") => {
+                "走访记录文件：.csv（UTF-8 或 GBK）、.json（对象数组，或每行一个对象）、\
+                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）"
+            }
+            ("import", "dry_run") => "检查全部内容，显示汇总和未导入的行，但不写入任何文件",
+            ("import", "map") => {
+                "把表头为 SOURCE 的列读作字段 FIELD（date、household、resident、visitor、\
+                 kind、note、persons），例如 --map 走访时间=date。可重复；优先于 rounds.toml \
+                 中的 [import.columns]"
+            }
+            ("import", "sheet") => "要读取的工作表（默认：第一个）",
+            ("import", "verbose") => "同时列出因重复而跳过的每一行",
+            ("visit", "household") => "走访的住户（户号，或居民编号）",
+            ("visit", "date") => "走访日期（默认：--today）",
+            ("visit", "visitor") => "走访人",
+            ("visit", "kind") => "走访方式：入户、电话、视频 …",
+            ("visit", "note") => "走访情况：发现了什么、做了什么",
+            ("visit", "persons") => "见到的居民人数",
+            ("report", "month") => {
+                "报告的月份，格式 YYYY-MM（默认：--today 所在的月份）。报告按该时段的最后一天\
+                 计算，若今天更早则按今天"
+            }
+            ("report", "quarter") => "改为报告一个季度，格式 YYYY-Qn（如 2020-Q2）",
+            ("report", "half") => "改为报告半年，格式 YYYY-Hn（如 2020-H1）",
+            ("report", "year") => "改为报告全年，格式 YYYY",
+            ("report", "output") => {
+                "把报告写入文件 FILE；未给 --format 时由扩展名决定格式\
+                 （.txt、.json、.csv、.md、.html、.xlsx）"
+            }
+            ("report", "section") => {
+                "用于 csv：只输出这一部分（summary 汇总、grids 分网格、workers 分人员、\
+                 overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers）。\
+                 不指定时，-o 文件.csv 每部分写一个文件"
+            }
+            ("report", "reveal") => "在逾期名单中完整显示居民姓名",
+            ("check", "strict") => "把警告当作错误（有任何问题即以非零状态退出）",
+            ("init", "dir") => "在哪里创建数据目录（默认：--data，否则当前目录）",
+            ("need add", "household") => "提出诉求的住户（户号，或居民编号）",
+            ("need add", "text") => "居民的诉求，用他们自己的话",
+            ("need add", "category") => {
+                "诉求类别（默认：rounds.toml 中 [needs] categories 的最后一项，即“其他”）"
+            }
+            ("need add", "date") => "提出日期（默认：--today）",
+            ("need add", "by") => "登记的网格员（默认：该户的负责人）",
+            ("need update" | "need follow-up", "id") => "诉求编号，即 need add 输出的编号",
+            ("need update", "status") => "新的状态：in_progress（办理中）或 resolved（已办结）",
+            ("need update", "resolution") => "办理结果",
+            ("need update", "date") => "状态变化的日期（默认：--today）",
+            ("need follow-up", "satisfaction") => "居民的评价：满意、基本满意或不满意",
+            ("need follow-up", "date") => "回访日期（默认：--today）",
+            ("needs", "open") => "只列出未办结的诉求（待办理或办理中）",
+            ("needs", "grid") => "只列出该网格住户的诉求（可重复，或用逗号分隔多个）",
+            ("needs", "visitor") => "只列出该网格员登记的、或其负责住户的诉求",
+            ("needs", "category") => "只列出该类别的诉求",
+            ("needs", "older_than") => "只列出在 --today 之前超过 DAYS 天提出的诉求",
+            ("needs", "reveal") => {
+                "完整显示诉求及办理结果中的电话号码和身份证号（否则在所有格式中都打码）"
+            }
+            ("households", "all") => {
+                "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
+            }
+            ("households" | "history", "reveal") => "完整显示居民姓名和电话",
+            ("history", "household") => "住户（户号，或居民编号）",
+            ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
             _ => return None,
         })
     }
