@@ -323,6 +323,51 @@ struct Counts {
     by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
 }
 
+/// Rows kept by a name (a grid's, a worker's), in the order of the names
+/// at the end. Households come grouped, so the last name looked up is
+/// remembered.
+struct Keyed<'k, T> {
+    index: hashbrown::HashMap<&'k str, usize, foldhash::fast::FixedState>,
+    rows: Vec<(&'k str, T)>,
+    last: Option<(&'k str, usize)>,
+}
+
+impl<T> Default for Keyed<'_, T> {
+    fn default() -> Self {
+        Keyed {
+            index: Default::default(),
+            rows: Vec::new(),
+            last: None,
+        }
+    }
+}
+
+impl<'k, T> Keyed<'k, T> {
+    fn get(&mut self, key: &'k str, make: impl FnOnce() -> T) -> &mut T {
+        let at = match self.last {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let at = match self.index.get(key) {
+                    Some(&at) => at,
+                    None => {
+                        self.rows.push((key, make()));
+                        self.index.insert(key, self.rows.len() - 1);
+                        self.rows.len() - 1
+                    }
+                };
+                self.last = Some((key, at));
+                at
+            }
+        };
+        &mut self.rows[at].1
+    }
+
+    fn into_sorted(mut self) -> Vec<T> {
+        self.rows.sort_by(|a, b| a.0.cmp(b.0));
+        self.rows.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
 /// A report's tallies (its span and the months of the trend) counted in
 /// one pass. Each household has one row of words: its last visit, its
 /// visits in the span, the tallies it was visited in and every tally's
@@ -779,32 +824,26 @@ impl<'a> Tally<'a> {
         let mut households = PerLevel::<u64>::default();
         let mut overdue = PerLevel::<u64>::default();
         let mut compliance = PerLevel::<Compliance>::default();
-        let mut grids: BTreeMap<&str, GridRow> = BTreeMap::new();
-        let mut workers: BTreeMap<String, WorkerRow> = BTreeMap::new();
+        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
+            .into_iter()
+            .collect();
+        let mut grids: Keyed<'_, GridRow> = Keyed::default();
+        let mut workers: Keyed<'_, WorkerRow> = Keyed::default();
         let mut overdue_list: Vec<(Deadline, Level, OverdueRow)> = Vec::new();
         let mut never_visited = 0;
-        let mut visits_by_grid: BTreeMap<String, u64> = BTreeMap::new();
-        let worker = |workers: &mut BTreeMap<String, WorkerRow>, name: &str| {
-            if workers.contains_key(name) {
-                return;
-            }
-            workers.insert(
-                name.to_string(),
-                WorkerRow {
-                    worker: name.to_string(),
-                    visits: 0,
-                    households_in_charge: 0,
-                    households_in_charge_visited: 0,
-                    overdue_in_charge: 0,
-                    compliance_in_charge: Compliance::default(),
-                    compliance_rate: None,
-                },
-            );
+        let worker = |name: &str| WorkerRow {
+            worker: name.to_string(),
+            visits: 0,
+            households_in_charge: 0,
+            households_in_charge_visited: 0,
+            overdue_in_charge: 0,
+            compliance_in_charge: Compliance::default(),
+            compliance_rate: None,
         };
         for house in roster.households() {
             let h = house.index();
             let c = self.compliance_of(h);
-            let grid = grids.entry(house.grid()).or_insert_with(|| GridRow {
+            let grid = grids.get(house.grid(), || GridRow {
                 grid: house.grid().to_string(),
                 households: 0,
                 visits: 0,
@@ -820,9 +859,6 @@ impl<'a> Tally<'a> {
             let visits = u64::from(self.counts.visits_per_household[h]);
             grid.visits += visits;
             grid.households_visited += u64::from(self.counts.visited[h]);
-            if visits > 0 {
-                *visits_by_grid.entry(house.grid().to_string()).or_default() += visits;
-            }
             let on = schedule::household_on(house.members(), self.as_of);
             let is_overdue = on.is_some_and(|on| {
                 let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
@@ -868,29 +904,29 @@ impl<'a> Tally<'a> {
                     ));
                 }
                 // The worker in charge of an active household.
-                worker(&mut workers, house.visitor());
-                let w = workers.get_mut(house.visitor()).expect("just added");
+                let w = workers.get(house.visitor(), || worker(house.visitor()));
                 w.households_in_charge += 1;
                 w.households_in_charge_visited += u64::from(self.counts.visited[h]);
                 w.overdue_in_charge += u64::from(is_overdue);
                 w.compliance_in_charge.add(c.total());
             }
         }
-        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
-            .into_iter()
-            .collect();
         for (name, n) in &by_visitor {
-            worker(&mut workers, name);
-            workers.get_mut(name).expect("just added").visits += n;
+            workers.get(name, || worker(name)).visits += n;
         }
         overdue_list.sort_by(|a, b| {
             schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
         });
-        let mut grids: Vec<GridRow> = grids.into_values().collect();
+        let mut grids: Vec<GridRow> = grids.into_sorted();
         for g in &mut grids {
             g.compliance_rate = rounded(g.compliance.total().rate());
         }
-        let mut workers: Vec<WorkerRow> = workers.into_values().collect();
+        let visits_by_grid: BTreeMap<String, u64> = grids
+            .iter()
+            .filter(|g| g.visits > 0)
+            .map(|g| (g.grid.clone(), g.visits))
+            .collect();
+        let mut workers: Vec<WorkerRow> = workers.into_sorted();
         for w in &mut workers {
             w.compliance_rate = rounded(w.compliance_in_charge.rate());
         }
