@@ -161,7 +161,9 @@ for N in $SIZES; do
     rm -rf "$D/.rounds-cache"
     sleep 3
     "$ROUNDS" --data "$D" --today "$TODAY" check > /dev/null 2>&1 || true
-    [[ -f $D/.rounds-cache/last-visits ]] || log "no cache was written in $D (read-only?)"
+    "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json > /dev/null 2>&1 || true
+    [[ -f $D/.rounds-cache/last-visits && -f $D/.rounds-cache/visit-rows ]] \
+        || log "no cache was written in $D (read-only?)"
 
     log "$LABEL: $RUNS runs"
     for ((run = 1; run <= RUNS; run++)); do
@@ -173,6 +175,8 @@ for N in $SIZES; do
             env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
         timed "$LABEL" "report --month $MONTH --format json" rounds "$run" "$O/report.json" 0 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
+        timed "$LABEL" "report --month $MONTH --format json, no cache" rounds "$run" "$O/report-nocache.json" 0 -- \
+            env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
         # check: 0 (clean or warnings only) is expected; a non-zero status is shown in the table.
         timed "$LABEL" "check" rounds "$run" "$O/check.txt" 0,1,2,3,4 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" check
@@ -206,6 +210,9 @@ for N in $SIZES; do
     done
     if ! cmp -s "$O/rounds-due.csv" "$O/rounds-due-nocache.csv"; then
         FAILED+=("$LABEL: due with and without the cache differ")
+    fi
+    if ! cmp -s "$O/report.json" "$O/report-nocache.json"; then
+        FAILED+=("$LABEL: report with and without the cache differ")
     fi
     if $IMPORT; then rm -rf "$COPY"; fi
 
