@@ -407,3 +407,25 @@ fn a_roster_in_another_order_is_no_match_for_the_visit_rows() {
     agree(&wd, "the roster reversed");
     assert_eq!(cache_files(&wd), ["last-visits", "roster", "visit-rows"]);
 }
+
+#[test]
+fn a_damaged_visit_rows_cache_is_never_believed() {
+    // A byte changed anywhere in the cache of visit rows (its head, its
+    // rows, its visitors, its trailer, its hash): the answers stay right and
+    // the cache is written anew.
+    let (wd, _, _) = settled(17, 3_000);
+    let path = wd.join(".rounds-cache/visit-rows");
+    let good = std::fs::read(&path).unwrap();
+    let n = good.len();
+    for at in [3, 40, 100, n / 3, n / 2, n - 60, n - 30, n - 12, n - 3] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5a;
+        std::fs::write(&path, &bad).unwrap();
+        agree(&wd, &format!("visit-rows damaged at byte {at} of {n}"));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            good,
+            "rewritten after byte {at}"
+        );
+    }
+}
