@@ -78,6 +78,14 @@ fn man_page_in_roff() {
     assert!(out.contains(".TH rounds 1"));
     assert!(out.contains("households"));
     assert!(out.contains("\\-\\-data"));
+    // In Chinese under --lang zh, as --help is.
+    let zh = raw(&["--lang", "zh", "man"], &[]).ok().stdout();
+    assert!(zh.contains(".TH rounds 1"));
+    assert!(zh.contains("\\-\\-data"));
+    assert!(
+        zh.contains("数据目录") && !zh.contains("The data directory"),
+        "{zh}"
+    );
 }
 
 #[test]

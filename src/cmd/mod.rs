@@ -167,7 +167,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
             return init::run(&target, *lang, out);
         }
         Command::Completions(args) => return completions::run(args, out),
-        Command::Man => return man::run(out),
+        Command::Man => return man::run(*lang, out),
         Command::Config => return config::run(&cli, &dir, lang, out),
         _ => {}
     }
