@@ -163,17 +163,7 @@ pub fn validate<'a>(
         .map_err(|r| reasons.push(r))
         .ok()
         .flatten();
-    let used = row
-        .cells
-        .iter()
-        .rposition(|c| !c.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    if used > cols.width {
-        reasons.push(Reason::ExtraCells {
-            cells: used,
-            columns: cols.width,
-        });
-    }
+    reasons.extend(cols.extra_cells(crate::data::table::used_len(&row.cells)));
     match (date, household) {
         (Some(date), Some(household)) if reasons.is_empty() => Ok(Checked {
             date,

@@ -138,6 +138,15 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The problem of a row using `used` cells (not counting empty ones at
+    /// its end) when the header has fewer columns.
+    pub fn extra_cells(&self, used: usize) -> Option<Reason> {
+        (used > self.width).then_some(Reason::ExtraCells {
+            cells: used,
+            columns: self.width,
+        })
+    }
+
     pub fn get(&self, name: FieldName) -> Option<usize> {
         // Field names are the schema's own literals: their address settles
         // most lookups before any byte is compared.

@@ -268,16 +268,7 @@ fn parse_row(
         }
         s
     };
-    let used = cells
-        .iter()
-        .rposition(|c| !c.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    if used > cols.width {
-        reasons.push(Reason::ExtraCells {
-            cells: used,
-            columns: cols.width,
-        });
-    }
+    reasons.extend(cols.extra_cells(super::table::used_len(cells)));
     // The rules between fields (dates in order, a resolved need with its
     // date …) are checked too when the fields they read are sound, so that
     // a row shows every problem at once.

@@ -953,12 +953,7 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason
     };
     let since = date_of("since");
     let until = date_of("until");
-    if row.used_len() > cols.width {
-        reasons.push(Reason::ExtraCells {
-            cells: row.used_len(),
-            columns: cols.width,
-        });
-    }
+    reasons.extend(cols.extra_cells(row.used_len()));
     match level {
         Some(level) if reasons.is_empty() => Ok(Parsed {
             id,

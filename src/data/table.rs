@@ -60,6 +60,14 @@ impl<'a> Row<'a> {
     }
 }
 
+/// How many of `cells` a row uses, ignoring empty cells at its end.
+pub fn used_len<S: AsRef<str>>(cells: &[S]) -> usize {
+    cells
+        .iter()
+        .rposition(|c| !trim(c.as_ref()).is_empty())
+        .map_or(0, |i| i + 1)
+}
+
 /// `str::trim`, with a shortcut for the usual cell that starts and ends
 /// with a visible ASCII character.
 pub fn trim(cell: &str) -> &str {

@@ -169,12 +169,7 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
         .map_err(|r| reasons.push(r))
         .ok()
         .flatten();
-    if row.used_len() > cols.width {
-        reasons.push(Reason::ExtraCells {
-            cells: row.used_len(),
-            columns: cols.width,
-        });
-    }
+    reasons.extend(cols.extra_cells(row.used_len()));
     match date {
         Some(date) if reasons.is_empty() => Ok(Visit {
             line: row.line,
