@@ -385,7 +385,10 @@ pub struct Pass {
     widths: Vec<usize>,
     /// Per day from `first` to `last`: the words of window bits holding it.
     by_day: Vec<u32>,
-    /// Per day: bit t set when tally t counts the visits of that day.
+    /// Words of tally bits (one per 32 tallies).
+    tallies: usize,
+    /// Per day: the words of tally bits, bit t set when tally t counts the
+    /// visits of that day.
     counted: Vec<u32>,
     households: usize,
 }
@@ -412,10 +415,10 @@ pub struct Sheet {
 /// first, so that their memory loads overlap.
 const BATCH: usize = 32;
 
-/// Row layout: visits in the span, tallies visited, bits.
+/// Row layout: visits in the span, then the words of the tallies visited
+/// (`Pass::tallies` of them), then the words of window bits.
 const ROW_VISITS: usize = 0;
 const ROW_VISITED: usize = 1;
-const ROW_BITS: usize = 2;
 const NEVER: i32 = i32::MIN;
 
 pub fn days(date: NaiveDate) -> i32 {
@@ -427,10 +430,11 @@ fn from_days(d: i32) -> NaiveDate {
 }
 
 impl Pass {
-    /// The pass for `main` (the report's span) and `trend` (at most 31).
+    /// The pass for `main` (the report's span) and `trend`, any number of
+    /// tallies of any number of windows.
     pub fn new(main: &Tally<'_>, trend: &[Tally<'_>]) -> Pass {
         let all: Vec<&Tally<'_>> = std::iter::once(main).chain(trend).collect();
-        assert!(all.len() <= 32, "a tally per bit");
+        let tallies = all.len().div_ceil(32);
         let first = all.iter().map(|t| days(t.earliest)).min().expect("a tally");
         let last = all.iter().map(|t| days(t.as_of)).max().expect("a tally");
         let mut offsets = Vec::new();
@@ -443,7 +447,7 @@ impl Pass {
         }
         let n_days = (last - first + 1).max(0) as usize;
         let mut by_day = vec![0u32; n_days * words];
-        let mut counted = vec![0u32; n_days];
+        let mut counted = vec![0u32; n_days * tallies];
         for (i, t) in all.iter().enumerate() {
             let (from, to) = (days(t.earliest), days(t.as_of));
             let w = t.words();
@@ -453,7 +457,7 @@ impl Pass {
                 by_day[k * words + offsets[i]..k * words + offsets[i] + w]
                     .copy_from_slice(&t.by_day[own * w..(own + 1) * w]);
                 if d >= days(t.span.first) {
-                    counted[k] |= 1 << i;
+                    counted[k * tallies + i / 32] |= 1 << (i % 32);
                 }
             }
         }
@@ -465,13 +469,24 @@ impl Pass {
             offsets,
             widths,
             by_day,
+            tallies,
             counted,
             households: main.roster.households_len(),
         }
     }
 
+    /// Where a row's window bits start.
+    fn bits_at(&self) -> usize {
+        ROW_VISITED + self.tallies
+    }
+
     fn stride(&self) -> usize {
-        ROW_BITS + self.words
+        self.bits_at() + self.words
+    }
+
+    /// The words of tally bits of day `k` of the pass.
+    fn counted_on(&self, k: usize) -> &[u32] {
+        &self.counted[k * self.tallies..(k + 1) * self.tallies]
     }
 
     /// Empty counts, for a thread to fill.
@@ -479,7 +494,7 @@ impl Pass {
         Sheet {
             rows: vec![0u32; self.households * self.stride()],
             last: vec![NEVER; self.households],
-            day_visits: vec![0; self.counted.len()],
+            day_visits: vec![0; self.counted.len() / self.tallies],
             person_times: 0,
             by_visitor: Default::default(),
             by_number: Vec::new(),
@@ -491,7 +506,9 @@ impl Pass {
     /// report's span, where its visitor and persons count.
     #[inline]
     pub fn in_span(&self, day: i32) -> bool {
-        day >= self.first && day <= self.last && self.counted[(day - self.first) as usize] & 1 != 0
+        day >= self.first
+            && day <= self.last
+            && self.counted[(day - self.first) as usize * self.tallies] & 1 != 0
     }
 
     /// One visit to household `h` on `day`, in its batch.
@@ -527,17 +544,20 @@ impl Pass {
         let row = &mut s.rows[h * stride..(h + 1) * stride];
         let k = (day - self.first) as usize;
         let holding = &self.by_day[k * self.words..(k + 1) * self.words];
-        for (m, b) in row[ROW_BITS..].iter_mut().zip(holding) {
+        let (head, bits) = row.split_at_mut(self.bits_at());
+        for (m, b) in bits.iter_mut().zip(holding) {
             *m |= b;
         }
-        let counted = self.counted[k];
-        if counted == 0 {
+        let counted = self.counted_on(k);
+        if counted.iter().all(|c| *c == 0) {
             return;
         }
-        row[ROW_VISITED] |= counted;
+        for (v, c) in head[ROW_VISITED..].iter_mut().zip(counted) {
+            *v |= c;
+        }
         s.day_visits[k] += 1;
-        if counted & 1 != 0 {
-            row[ROW_VISITS] += 1;
+        if counted[0] & 1 != 0 {
+            head[ROW_VISITS] += 1;
         }
     }
 
@@ -656,23 +676,24 @@ impl Pass {
         let stride = self.stride();
         let n = self.households;
         let rows = &sheet.rows;
+        let bits = self.bits_at();
         for (i, t) in std::iter::once(main).chain(trend.iter_mut()).enumerate() {
             let (o, w) = (self.offsets[i], self.widths[i]);
+            let (word, bit) = (ROW_VISITED + i / 32, 1 << (i % 32));
             let mut c = Counts {
                 met: Vec::with_capacity(n * w),
                 visited: Vec::with_capacity(n),
                 ..Counts::default()
             };
             for row in rows.chunks_exact(stride) {
-                c.met
-                    .extend_from_slice(&row[ROW_BITS + o..ROW_BITS + o + w]);
-                c.visited.push(row[ROW_VISITED] & (1 << i) != 0);
+                c.met.extend_from_slice(&row[bits + o..bits + o + w]);
+                c.visited.push(row[word] & bit != 0);
             }
             c.visits = self
                 .counted
-                .iter()
+                .chunks_exact(self.tallies)
                 .zip(&sheet.day_visits)
-                .filter(|(m, _)| *m & (1 << i) != 0)
+                .filter(|(m, _)| m[i / 32] & bit != 0)
                 .map(|(_, v)| v)
                 .sum();
             if i == 0 {
@@ -710,8 +731,7 @@ impl<'a> Tally<'a> {
                 start = end.succ_opt().expect("dates in range");
             }
         }
-        // A year holds 53 ISO weeks, 12 months, 4 quarters and 2 halves.
-        assert!(windows.len() <= 71);
+        // Any number of windows: a year of four weekly levels holds 212.
         let words = windows.len().div_ceil(32).max(1);
         let n = roster.households_len();
         let mut required = vec![0u32; n * words];
@@ -1030,6 +1050,79 @@ mod tests {
         );
         assert_eq!(as_of(m, d("2020-02-20")), d("2020-02-20"));
         assert_eq!(as_of(m, d("2020-04-01")), d("2020-02-29"));
+    }
+
+    /// What a tally counted, for comparing passes.
+    fn counted(t: &Tally<'_>) -> (u64, Vec<bool>, Vec<u32>, PerLevel<Compliance>) {
+        let mut total = PerLevel::<Compliance>::default();
+        for h in 0..t.roster.households_len() {
+            let c = t.compliance_of(h);
+            for level in Level::ALL {
+                total[level].add(c[level]);
+            }
+        }
+        (
+            t.counts.visits,
+            t.counts.visited.clone(),
+            t.counts.met.clone(),
+            total,
+        )
+    }
+
+    #[test]
+    fn a_pass_counts_any_number_of_tallies_and_windows() {
+        use crate::data::roster::Load;
+        use crate::data::table::Table;
+        use crate::schedule::{Cadence, Period};
+        let text = "id,household,level,since,until\n\
+            R1,H1,red,,\nR2,H2,orange,,\nR3,H3,yellow,2018-03-01,\n\
+            R4,H4,green,,2020-05-01\nR5,H4,red,2019-06-10,\n";
+        let mut problems = Vec::new();
+        let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+        let roster = Roster::from_table(table, Load::default(), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        // Every level weekly: 212 windows in the year, seven words a row.
+        let rules = Rules {
+            cadence: [Cadence::of_period(Period::Week); 4],
+            ..Rules::default()
+        };
+        let today = d("2021-02-01");
+        let year = Span::parse_year("2020").unwrap();
+        let tally = |span: Span| Tally::new(&roster, &rules, span, as_of(span, today));
+        let main = tally(year);
+        assert_eq!(main.windows.len(), 4 * 52);
+        // Forty months after it: 41 tallies, two words of tally bits.
+        let months: Vec<Span> = (0..40)
+            .map(|i| Span::month_of(d("2017-10-01") + Months::new(i)))
+            .collect();
+        let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
+        let mut main = main;
+        let visits: Vec<(usize, NaiveDate)> = (0..400)
+            .map(|i| {
+                (
+                    i % 4,
+                    d("2017-09-25") + chrono::Days::new(i as u64 * 3 + i as u64 % 5),
+                )
+            })
+            .collect();
+        let pass = Pass::new(&main, &trend);
+        let mut sheet = pass.sheet();
+        for &(h, date) in &visits {
+            pass.visit(&mut sheet, &roster, h, date, "w", None);
+        }
+        pass.finish(sheet, &mut main, &mut trend);
+        // Each tally counted alone, in a pass of its own, says the same.
+        for t in std::iter::once(&main).chain(&trend) {
+            let mut alone = tally(t.span);
+            let pass = Pass::new(&alone, &[]);
+            let mut sheet = pass.sheet();
+            for &(h, date) in &visits {
+                pass.visit(&mut sheet, &roster, h, date, "w", None);
+            }
+            pass.finish(sheet, &mut alone, &mut []);
+            assert_eq!(counted(t), counted(&alone), "{}", t.span.label());
+        }
+        assert!(counted(&main).3.total().met > 0);
     }
 
     #[test]
