@@ -429,3 +429,131 @@ fn a_damaged_visit_rows_cache_is_never_believed() {
         );
     }
 }
+
+/// `rounds ARGS` with the cache and with `ROUNDS_CACHE=0`: the same status
+/// and output; the output.
+fn same_with_and_without(wd: &Workdir, args: &[&str], what: &str) -> String {
+    let args: Vec<String> = ["--data", &wd.path().display().to_string()]
+        .into_iter()
+        .chain(args.iter().copied())
+        .map(str::to_string)
+        .collect();
+    let cached = wd.run_raw(&args, &[]);
+    let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0")]);
+    assert_eq!(
+        (cached.status(), cached.stdout(), cached.stderr()),
+        (plain.status(), plain.stdout(), plain.stderr()),
+        "{what}: {args:?} with and without the cache"
+    );
+    cached.stdout()
+}
+
+/// The start of the row that holds byte `at` (or the first row after the
+/// header, for a byte of the header).
+fn row_start(bytes: &[u8], at: usize) -> usize {
+    let header = HEADER.len();
+    let mut at = at.max(header);
+    while at > header && bytes[at - 1] != b'\n' {
+        at -= 1;
+    }
+    at
+}
+
+/// Writes `bytes` over visits.csv in place (the same file, one write):
+/// what an editor or a script that edits and appends at once does.
+fn write_in_place(path: &Path, bytes: &[u8]) {
+    let mut f = std::fs::File::options().write(true).open(path).unwrap();
+    std::io::Write::write_all(&mut f, bytes).unwrap();
+}
+
+#[test]
+fn an_edit_in_the_middle_and_an_append_in_one_write_are_both_seen() {
+    // A log of about 1.5 MB: the middle is outside the bytes the cache
+    // samples. One visit's date there is edited in place (same length) and
+    // a row appended in the same write: the file only grew, yet the bytes
+    // the cache covers changed.
+    let (wd, ids, _) = settled(19, 40_000);
+    let path = wd.join("visits.csv");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = row_start(&bytes, bytes.len() / 2);
+    let row = String::from_utf8_lossy(&bytes[at..at + 40]).into_owned();
+    let household = row.split(',').nth(1).unwrap().to_string();
+    bytes[at..at + 10].copy_from_slice(b"2022-02-28");
+    let other = ids.iter().find(|id| **id != household).unwrap();
+    bytes.extend_from_slice(format!("2020-03-03,{other},王芳,入户,,1\n").as_bytes());
+    write_in_place(&path, &bytes);
+    let before = |name: &str| wd.read(&format!(".rounds-cache/{name}"));
+    let (last_visits, visit_rows) = (before("last-visits"), before("visit-rows"));
+    for settled in [false, true] {
+        if settled {
+            // Now old enough for the cache to be written anew.
+            age(&path, 300);
+        }
+        let what = format!("edited and appended (settled: {settled})");
+        let due = same_with_and_without(
+            &wd,
+            &["--today", "2022-03-01", "due", "--all", "--format", "csv"],
+            &what,
+        );
+        let last = due
+            .lines()
+            .find(|l| l.starts_with(&format!("{household},")))
+            .unwrap_or_else(|| panic!("{household} in {due}"));
+        assert!(last.contains(",2022-02-28,"), "{what}: {last}");
+        // The report reads the visit rows cache: February 2022 holds the
+        // edited visit.
+        let report = same_with_and_without(
+            &wd,
+            &[
+                "--today",
+                "2022-03-01",
+                "report",
+                "--month",
+                "2022-02",
+                "--format",
+                "json",
+            ],
+            &what,
+        );
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert!(report["visits"].as_u64().unwrap() >= 1, "{what}: {report}");
+        agree(&wd, &what);
+    }
+    // Both caches were found wrong and written anew, and now hold.
+    assert_ne!(before("last-visits"), last_visits);
+    assert_ne!(before("visit-rows"), visit_rows);
+    agree(&wd, "the caches written anew");
+}
+
+#[test]
+fn edits_at_random_offsets_with_or_without_an_append_are_seen() {
+    // A visit's date or household changed at a random place of a log of
+    // about 0.8 MB (the same length: only the bytes tell), with a row
+    // appended in the same write or not, the file's times then settled or
+    // not: every answer equals the one without the cache.
+    let (wd, ids, _) = settled(23, 20_000);
+    let mut rng = Rng(23);
+    let path = wd.join("visits.csv");
+    for step in 0..10 {
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = row_start(&bytes, rng.below(bytes.len() as u64) as usize);
+        if rng.below(2) == 0 {
+            bytes[at..at + 10].copy_from_slice(day(rng.below(800)).to_string().as_bytes());
+        } else {
+            // Another household of the same length in place of this one.
+            let len = bytes[at + 11..].iter().position(|b| *b == b',').unwrap();
+            let same: Vec<&String> = ids.iter().filter(|id| id.len() == len).collect();
+            let id = same[rng.below(same.len() as u64) as usize];
+            bytes[at + 11..at + 11 + len].copy_from_slice(id.as_bytes());
+        }
+        let appended = rng.below(3) != 0;
+        if appended {
+            bytes.extend_from_slice(visits(&mut rng, &ids, 1).as_bytes());
+        }
+        write_in_place(&path, &bytes);
+        let what = format!("step {step}: edited at byte {at} (appended: {appended})");
+        agree(&wd, &format!("{what}, fresh"));
+        age(&path, 200 - step * 10);
+        agree(&wd, &format!("{what}, settled"));
+    }
+}

@@ -6,11 +6,14 @@
 //!
 //! The cache is an optimisation and never the truth: it is used only when
 //! it matches the file — same file (device and inode), at least as long as
-//! the part the cache covers, unchanged since (modification and change
-//! times) when no rows were appended, and the same bytes at the start, the
-//! end and every 4 MiB of the covered part. Anything else (a file edited in
-//! place or rewritten, a cache cut short or from another version) and the
-//! whole file is read again. It holds household ids and dates only, no
+//! the part the cache covers, and the same bytes at the start, the end and
+//! every 4 MiB of the covered part. When the file is not exactly as the
+//! cache last saw it (its modification or change time or its length
+//! differ: rows appended, or an edit anywhere), the whole covered part is
+//! hashed (xxh3, far cheaper than parsing it) and must equal the hash the
+//! cache keeps of it. Anything else (a file edited in place or rewritten, a
+//! cache cut short or from another version) and the whole file is read
+//! again and the cache written anew. It holds household ids and dates only, no
 //! personal data, and is written whole under a new name, then renamed into
 //! place, so a reader never sees half of one. `ROUNDS_CACHE=0` turns it
 //! off; deleting the folder is always safe.
@@ -33,9 +36,9 @@ pub use rows::{RowVisit, Rows, rows};
 
 pub const DIR: &str = ".rounds-cache";
 const VISITS: &str = "last-visits";
-const VISITS_MAGIC: &[u8] = b"rounds last-visits cache 1\n";
+const VISITS_MAGIC: &[u8] = b"rounds last-visits cache 2\n";
 const ROSTER: &str = "roster";
-const ROSTER_MAGIC: &[u8] = b"rounds roster cache 1\n";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 2\n";
 /// Past this many ids that the roster lacks, no cache is written.
 const MAX_OTHERS: usize = 100_000;
 /// A file changed this recently may change again within the same
@@ -113,10 +116,27 @@ fn read(
     let end = limit
         .unwrap_or(u64::MAX)
         .min(meta.as_ref().map_or(u64::MAX, Metadata::len));
-    let cached = meta
+    let mut cached = meta
         .as_ref()
         .and_then(|meta| load(dir, visits, meta, end, roster));
     let from = cached.as_ref().map_or(0, |c| c.covered);
+    // A new cache is written for what is read now; the hash of the bytes
+    // it covers is taken before they are parsed, so that it never vouches
+    // for bytes that changed after the hash (they differ from the hash).
+    let writing = meta.as_ref().is_some_and(|m| !racy(m)) && (cached.is_none() || from < end);
+    let whole_hash = if writing {
+        let mut prefix = cached
+            .as_mut()
+            .and_then(|c| c.prefix.take())
+            .unwrap_or_default();
+        prefix
+            .extend(visits, end)
+            .ok()
+            .filter(|&all| all)
+            .map(|_| prefix.digest())
+    } else {
+        None
+    };
     let n = roster.households_len();
     let Some(states) = fast::scan_from(
         visits,
@@ -138,11 +158,11 @@ fn read(
         seen = seen.merge(c.seen);
     }
     if let Some(meta) = meta
-        && (whole || from < end)
+        && let Some(whole_hash) = whole_hash
         && !seen.overflow
     {
         // A cache that cannot be written (a read-only folder) is no loss.
-        let _ = store(dir, visits, &meta, end, &seen, roster);
+        let _ = store(dir, visits, &meta, end, whole_hash, &seen, roster);
     }
     Ok(Some(Found {
         whole,
@@ -293,13 +313,61 @@ fn samples(path: &Path, len: u64) -> std::io::Result<u64> {
     Ok(h.finish())
 }
 
+/// A running hash (xxh3) of the first bytes of a file: what a cache keeps
+/// of the bytes it covers, so that a file whose stamp changed (rows
+/// appended, or an edit anywhere, of any length) is trusted only when the
+/// part the cache stands for is byte for byte the one it saw.
+#[derive(Default)]
+struct Prefix {
+    hash: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl Prefix {
+    /// Hashes on, up to byte `to` of the file; false when the file ends
+    /// before it.
+    fn extend(&mut self, path: &Path, to: u64) -> std::io::Result<bool> {
+        use std::io::Seek;
+        if to <= self.len {
+            return Ok(to == self.len);
+        }
+        let mut file = File::open(path)?;
+        file.seek(std::io::SeekFrom::Start(self.len))?;
+        let mut input = file.take(to - self.len);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.hash.update(&buf[..n]);
+            self.len += n as u64;
+        }
+        Ok(self.len == to)
+    }
+
+    fn digest(&self) -> u64 {
+        self.hash.digest()
+    }
+}
+
+/// The hash of the file's first `len` bytes, when it has that many.
+fn prefix(path: &Path, len: u64) -> Option<Prefix> {
+    let mut p = Prefix::default();
+    p.extend(path, len).ok()?.then_some(p)
+}
+
 /// A cache file: what it is, the state of the file it stands for (stamp,
-/// the length covered and the samples hash), the body, and a hash of all
-/// that, so that a file cut short or damaged is no cache.
+/// the length covered, the samples hash and the hash of all the covered
+/// bytes), the body, and a hash of all that, so that a file cut short or
+/// damaged is no cache.
 struct Framed<'a> {
     stamp: Stamp,
     covered: u64,
     sampled: u64,
+    whole: u64,
     body: &'a [u8],
 }
 
@@ -355,7 +423,7 @@ impl<W: Write> Write for Sealed<W> {
 }
 
 /// The head of a cache file: what it is and the state of its file.
-fn head(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64) -> Vec<u8> {
+fn head(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64, whole: u64) -> Vec<u8> {
     let mut w = bin::Writer::default();
     w.bytes.extend_from_slice(magic);
     w.bytes
@@ -368,6 +436,7 @@ fn head(magic: &[u8], stamp: Stamp, covered: u64, sampled: u64) -> Vec<u8> {
         stamp.ctime as u64,
         covered,
         sampled,
+        whole,
     ] {
         w.u64(v);
     }
@@ -399,27 +468,63 @@ fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
         stamp,
         covered: r.u64()?,
         sampled: r.u64()?,
+        whole: r.u64()?,
         body: r.bytes,
     })
+}
+
+/// Whether a cache of the first `covered` bytes of a file, made when the
+/// file had `then` as its stamp, still stands for the file (`now`, `len`
+/// bytes, of which `end` are to be read): `Some` with the hash of the
+/// covered bytes when they had to be hashed (the file is not exactly as
+/// the cache saw it), `Some(None)` when the file is exactly as it was.
+#[allow(clippy::too_many_arguments)]
+fn still_matches(
+    path: &Path,
+    then: Stamp,
+    now: Stamp,
+    len: u64,
+    end: u64,
+    covered: u64,
+    sampled: u64,
+    whole: u64,
+) -> Option<Option<Prefix>> {
+    if (then.dev, then.ino) != (now.dev, now.ino) || covered > end {
+        return None;
+    }
+    // The samples first: most changes show there, at little cost.
+    if samples(path, covered).ok()? != sampled {
+        return None;
+    }
+    if then == now && covered == len {
+        return Some(None);
+    }
+    let p = prefix(path, covered)?;
+    (p.digest() == whole).then_some(Some(p))
 }
 
 struct Cached {
     covered: u64,
     seen: Seen,
+    /// The hash of the covered bytes, when they were hashed to trust the
+    /// cache (a new cache hashes on from there).
+    prefix: Option<Prefix>,
 }
 
 /// The visits cache, if there is one and it matches the file.
 fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -> Option<Cached> {
     let bytes = fs::read(dir.join(DIR).join(VISITS)).ok()?;
     let f = unframe(&bytes, VISITS_MAGIC)?;
-    let now = stamp(meta);
-    let unchanged = meta.len() > f.covered || f.stamp == now;
-    if (f.stamp.dev, f.stamp.ino) != (now.dev, now.ino) || f.covered > end || !unchanged {
-        return None;
-    }
-    if samples(visits, f.covered).ok()? != f.sampled {
-        return None;
-    }
+    let prefix = still_matches(
+        visits,
+        f.stamp,
+        stamp(meta),
+        meta.len(),
+        end,
+        f.covered,
+        f.sampled,
+        f.whole,
+    )?;
     let mut r = bin::Reader { bytes: f.body };
     let mut seen = Seen::new(roster.households_len());
     seen.max = r.date()?;
@@ -453,6 +558,7 @@ fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -
     (r.bytes.is_empty() && !seen.overflow).then_some(Cached {
         covered: f.covered,
         seen,
+        prefix,
     })
 }
 
@@ -467,12 +573,14 @@ fn racy(meta: &Metadata) -> bool {
     age.is_none_or(|a| a.as_secs() < RACY_SECS)
 }
 
-/// Writes the visits cache for the first `covered` bytes of the file.
+/// Writes the visits cache for the first `covered` bytes of the file,
+/// whose hash is `whole`.
 fn store(
     dir: &Path,
     visits: &Path,
     meta: &Metadata,
     covered: u64,
+    whole: u64,
     seen: &Seen,
     roster: &Roster,
 ) -> std::io::Result<()> {
@@ -480,7 +588,7 @@ fn store(
         return Ok(());
     }
     let sampled = samples(visits, covered)?;
-    let head = head(VISITS_MAGIC, stamp(meta), covered, sampled);
+    let head = head(VISITS_MAGIC, stamp(meta), covered, sampled, whole);
     write_atomic(dir, VISITS, |out| {
         out.write_all(&head)?;
         let mut w = bin::Writer::default();
@@ -506,8 +614,10 @@ fn store(
 }
 
 /// The roster of residents.csv for a command that shows no personal data:
-/// from the cache when it matches the file, else read (and cached, when
-/// the file has no problem at all).
+/// from the cache when the file is exactly as the cache saw it (same
+/// stamp and length, same sampled bytes), else read (and cached, when the
+/// file has no problem at all). The roster is read whole or not at all,
+/// so a roster whose stamp changed is always read again.
 pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
     let meta = fs::metadata(path).ok();
     if let Some(meta) = &meta
@@ -524,7 +634,7 @@ pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Ro
         && let Ok(sampled) = samples(path, meta.len())
     {
         let stamp = stamp(&meta);
-        let head = head(ROSTER_MAGIC, stamp, meta.len(), sampled);
+        let head = head(ROSTER_MAGIC, stamp, meta.len(), sampled, 0);
         let written = write_atomic(dir, ROSTER, |out| {
             out.write_all(&head)?;
             roster.write_cache(out)

@@ -6,7 +6,8 @@
 //! the cache ends; when rows were appended it writes the cache anew.
 //!
 //! It is checked against visits.csv as the last-visit cache is (same file,
-//! unchanged or only appended to, the same sampled bytes) and against the
+//! the same sampled bytes, and when the file is not exactly as the cache
+//! saw it, the same hash of all the bytes it covers) and against the
 //! roster (rows name households by their place in it: a roster read from
 //! another residents.csv is no match). It holds no names of residents,
 //! phones or ID numbers: household places, days, the visitors' names as
@@ -21,7 +22,7 @@ use chrono::Datelike;
 use super::*;
 
 const ROWS: &str = "visit-rows";
-const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 1\n";
+const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 2\n";
 /// Bytes of a row: household u32, day u16, visitor u16, persons u16.
 const ROW: usize = 10;
 /// The days a row can hold: 65,535 from 1900-01-01 (through 2079).
@@ -103,9 +104,28 @@ fn fold<S: Send>(
     init: &(impl Fn() -> S + Sync),
     visit: &(impl Fn(&mut S, &RowVisit) + Sync),
 ) -> Result<Folded<S>, Error> {
+    let mut old = old;
     let from = old.as_ref().map_or(0, |o| o.covered);
     let writing = roster.origin.is_some_and(|o| o != 0) && from < end && !racy(meta);
-    let out = if writing { New::create(dir).ok() } else { None };
+    // The hash of the bytes the new cache covers, taken before they are
+    // parsed (see `cache::read`).
+    let whole = if writing {
+        let mut prefix = old
+            .as_mut()
+            .and_then(|o| o.prefix.take())
+            .unwrap_or_default();
+        prefix
+            .extend(visits, end)
+            .ok()
+            .filter(|&all| all)
+            .map(|_| prefix.digest())
+    } else {
+        None
+    };
+    let out = match whole {
+        Some(whole) => New::create(dir, whole).ok(),
+        None => None,
+    };
     let out = Mutex::new(out);
     let visitors = Mutex::new(Visitors::default());
     let mut states = Vec::new();
@@ -258,6 +278,8 @@ struct New {
     out: Sealed<std::io::BufWriter<File>>,
     /// Bytes of rows written.
     bytes: u64,
+    /// The hash of the bytes of visits.csv it covers.
+    whole: u64,
 }
 
 /// The file: the head (what it is, the state of visits.csv it covers) and
@@ -270,11 +292,11 @@ fn head_len() -> usize {
         mtime: 0,
         ctime: 0,
     };
-    head(ROWS_MAGIC, zero, 0, 0).len() + 8
+    head(ROWS_MAGIC, zero, 0, 0, 0).len() + 8
 }
 
 impl New {
-    fn create(dir: &Path) -> std::io::Result<New> {
+    fn create(dir: &Path, whole: u64) -> std::io::Result<New> {
         let folder = dir.join(DIR);
         make_private_dir(&folder)?;
         let temp = folder.join(format!("{ROWS}.{}.tmp", std::process::id()));
@@ -287,6 +309,7 @@ impl New {
             temp,
             out: Sealed::new(file),
             bytes: 0,
+            whole,
         })
     }
 
@@ -325,7 +348,7 @@ impl New {
                 .into_inner()
                 .map_err(|e| e.into_error())?;
             let sampled = samples(visits, covered)?;
-            let mut head = head(ROWS_MAGIC, stamp(meta), covered, sampled);
+            let mut head = head(ROWS_MAGIC, stamp(meta), covered, sampled, self.whole);
             let mut h = hasher();
             h.write(&head);
             head.extend_from_slice(&h.finish().to_le_bytes());
@@ -346,6 +369,8 @@ struct Old {
     file: File,
     len: u64,
     covered: u64,
+    /// The hash of the covered bytes, when they were hashed to trust it.
+    prefix: Option<Prefix>,
     rows: u64,
     households: usize,
     visitors: Vec<String>,
@@ -382,14 +407,17 @@ impl Old {
         };
         let covered = r.u64()?;
         let sampled = r.u64()?;
-        let now = stamp(meta);
-        let unchanged = meta.len() > covered || then == now;
-        if (then.dev, then.ino) != (now.dev, now.ino) || covered > end || !unchanged {
-            return None;
-        }
-        if samples(visits, covered).ok()? != sampled {
-            return None;
-        }
+        let whole = r.u64()?;
+        let prefix = still_matches(
+            visits,
+            then,
+            stamp(meta),
+            meta.len(),
+            end,
+            covered,
+            sampled,
+            whole,
+        )?;
         // The trailer, then the visitors before it.
         let trailer_at = len.checked_sub(8 + TRAILER as u64)?;
         file.seek(std::io::SeekFrom::Start(trailer_at)).ok()?;
@@ -415,6 +443,7 @@ impl Old {
             file,
             len,
             covered,
+            prefix,
             rows,
             households: roster.households_len(),
             visitors,
