@@ -64,6 +64,8 @@ pub struct Config {
     /// `[needs]`: the categories of the needs ledger and the age at which
     /// an unresolved need is flagged.
     pub needs: NeedsConfig,
+    /// The text of the file, for telling the line a setting came from.
+    pub text: Option<String>,
 }
 
 /// The settings of the needs ledger (`[needs]` in rounds.toml).
@@ -184,6 +186,7 @@ impl Config {
             import_columns,
             present: true,
             needs,
+            text: Some(text.to_string()),
         })
     }
 }

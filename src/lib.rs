@@ -17,4 +17,5 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schedule;
+pub mod settings;
 pub mod store;

@@ -123,3 +123,114 @@ fn unknown_keys_in_rounds_toml_name_key_and_line() {
         .says("rounds.toml:2")
         .says("'yelow' is not a level — did you mean yellow?");
 }
+
+/// Sets the data files' modification time into the past: the cache is
+/// written only for files that have not just changed.
+fn settle(w: &Workdir) {
+    for name in ["residents.csv", "visits.csv"] {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(w.join(name))
+            .unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
+            .unwrap();
+    }
+}
+
+fn with_env(w: &Workdir, args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let mut all = vec!["--data".to_string(), w.path().display().to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    w.run_raw(&all, env)
+}
+
+#[test]
+fn rounds_cache_false_turns_the_cache_off_and_config_says_so() {
+    let w = Workdir::new();
+    w.write("residents.csv", "id,level\nA1,red\nA2,green\n")
+        .write("visits.csv", "date,household\n2020-07-01,A1\n");
+    settle(&w);
+    let commands: [&[&str]; 3] = [
+        &["--today", "2020-07-20", "due", "--format", "csv"],
+        &["--today", "2020-07-20", "check"],
+        &["--today", "2020-07-20", "report", "--format", "json"],
+    ];
+    for off in ["false", "FALSE", "0", "no", "Off"] {
+        for command in commands {
+            with_env(&w, command, &[("ROUNDS_CACHE", off)]).ok();
+        }
+        assert!(
+            !w.join(".rounds-cache").exists(),
+            "ROUNDS_CACHE={off} wrote a cache"
+        );
+        let run = with_env(
+            &w,
+            &["config", "--format", "json"],
+            &[("ROUNDS_CACHE", off)],
+        )
+        .ok();
+        let s = settings(&run);
+        assert_eq!(find(&s, "cache")["value"], "0", "{off}");
+        assert_eq!(find(&s, "cache")["source"], "env", "{off}");
+        assert_eq!(find(&s, "cache")["where"], "ROUNDS_CACHE", "{off}");
+        // The table names the variable, in both languages.
+        with_env(&w, &["config"], &[("ROUNDS_CACHE", off)])
+            .ok()
+            .says("environment (ROUNDS_CACHE)")
+            .never_says("(?)");
+        with_env(&w, &["--lang", "zh", "config"], &[("ROUNDS_CACHE", off)])
+            .ok()
+            .says("环境变量（ROUNDS_CACHE）");
+    }
+    // On, spelt any usual way, the cache is used and written.
+    for on in ["true", "Yes", "ON", "1"] {
+        let run = with_env(&w, &["config", "--format", "json"], &[("ROUNDS_CACHE", on)]).ok();
+        assert_eq!(find(&settings(&run), "cache")["value"], "1", "{on}");
+    }
+    with_env(&w, commands[0], &[("ROUNDS_CACHE", "TRUE")]).ok();
+    assert!(w.join(".rounds-cache").exists());
+    // And the fast path's switch takes the same words, and `must`.
+    let run = with_env(
+        &w,
+        &["config", "--format", "json"],
+        &[("ROUNDS_FAST", "no")],
+    )
+    .ok();
+    assert_eq!(find(&settings(&run), "fast_path")["value"], "0");
+    assert_eq!(find(&settings(&run), "fast_path")["where"], "ROUNDS_FAST");
+    let run = with_env(
+        &w,
+        &["config", "--format", "json"],
+        &[("ROUNDS_FAST", "Must")],
+    )
+    .ok();
+    assert_eq!(find(&settings(&run), "fast_path")["value"], "must");
+    let run = with_env(&w, &["config", "--format", "json"], &[]).ok();
+    assert_eq!(find(&settings(&run), "cache")["source"], "default");
+}
+
+#[test]
+fn a_switch_in_the_environment_it_does_not_take_is_refused() {
+    let w = Workdir::new();
+    w.write("residents.csv", "id,level\nA1,red\n")
+        .write("visits.csv", "date,household\n");
+    for (var, value) in [
+        ("ROUNDS_CACHE", "disabled"),
+        ("ROUNDS_CACHE", "2"),
+        ("ROUNDS_FAST", "fast"),
+    ] {
+        for command in [&["due"][..], &["config"], &["report"], &["check"]] {
+            let run = with_env(&w, command, &[(var, value)]).expect(2);
+            assert!(run.stdout().is_empty(), "{}", run.stdout());
+            run.says(&format!("{var}='{value}' is not understood"))
+                .says("0, 1, false, true, no, yes, off, on");
+        }
+        with_env(&w, &["--lang", "zh", "due"], &[(var, value)])
+            .expect(2)
+            .says(&format!("环境变量 {var} 的值“{value}”无法识别"))
+            .says("0, 1, false, true, no, yes, off, on");
+    }
+    with_env(&w, &["due"], &[("ROUNDS_FAST", "fast")])
+        .expect(2)
+        .says("on, must");
+    assert!(!w.join(".rounds-cache").exists());
+}

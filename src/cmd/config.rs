@@ -2,22 +2,24 @@
 //!
 //! Prints the settings in force and where each came from: the command line,
 //! an environment variable, rounds.toml (with its line), the locale, or the
-//! default. Runs even where the data directory does not exist yet (it says
-//! so), and fails like every command on a rounds.toml it cannot use.
+//! default. It prints the very `Settings` the other commands run on, so it
+//! says what they do. Runs even where the data directory does not exist yet
+//! (it says so), and fails like every command on a rounds.toml it cannot
+//! use or a setting in the environment it does not understand.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 
 use serde::Serialize;
 
 use super::Outcome;
-use crate::cli::{Cli, Origin};
-use crate::config::{self, Config, key_line};
+use crate::config;
+use crate::data::date::iso;
 use crate::error::Error;
 use crate::i18n::{Lang, Msg, Word};
 use crate::model::Level;
 use crate::render::Format;
 use crate::schedule::{Cadence, Interval, Policy};
+use crate::settings::{FastPath, Origin, Settings};
 
 /// Where a setting came from, as scripts see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,34 +42,27 @@ pub struct Setting {
     /// The variable or the rounds.toml line, when there is one.
     #[serde(rename = "where")]
     pub place: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
 }
 
-pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let exists = dir.is_dir();
-    let text = std::fs::read(dir.join(config::FILE))
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let config = if exists {
-        Config::load(dir).map_err(|p| Error::Invalid(vec![p]))?
-    } else {
-        Config::default()
-    };
-    let env = |k: &str| std::env::var(k).ok();
-    *lang = cli
-        .lang
-        .or(config.lang)
-        .unwrap_or_else(|| Lang::from_locale(env));
-    let settings = settings(cli, dir, &config, text.as_deref(), env);
-    let format = cli.format.unwrap_or(Format::Table);
+pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let exists = settings.dir().is_dir();
+    if let Some(p) = &settings.config_problem {
+        return Err(Error::Invalid(vec![p.clone()]));
+    }
+    let lang = settings.lang.value;
+    let rows = rows(settings);
+    let format = settings.format.value.unwrap_or(Format::Table);
     let written = match format {
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &settings)
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &rows)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            let mut rows = vec![["setting", "value", "source", "where"].map(String::from)];
-            for s in &settings {
-                rows.push([
+            let mut table = vec![["setting", "value", "source", "where"].map(String::from)];
+            for s in &rows {
+                table.push([
                     s.setting.clone(),
                     s.value.clone(),
                     serde_json::to_value(s.source)
@@ -77,7 +72,8 @@ pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Resul
                     s.place.clone().unwrap_or_default(),
                 ]);
             }
-            rows.iter()
+            table
+                .iter()
                 .try_for_each(|r| {
                     w.write_record(
                         r.iter()
@@ -88,7 +84,7 @@ pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Resul
                 .map_err(crate::render::csv::io_error)
         }
         Format::Table => {
-            crate::render::table::settings(out, &settings, *lang, std::io::stdout().is_terminal())
+            crate::render::table::settings(out, &rows, lang, std::io::stdout().is_terminal())
         }
         other => {
             return Err(Error::Usage(lang.msg(&Msg::FormatNotHere {
@@ -100,7 +96,7 @@ pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Resul
     written.map_err(Error::Output)?;
     if !exists {
         let missing = Error::NoData {
-            dir: dir.to_path_buf(),
+            dir: settings.dir().to_path_buf(),
             file: None,
         };
         eprintln!("rounds: {}", lang.error(&missing));
@@ -108,157 +104,72 @@ pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Resul
     Ok(Outcome::Success)
 }
 
-/// The settings in force, each with its source.
-pub fn settings(
-    cli: &Cli,
-    dir: &Path,
-    config: &Config,
-    toml: Option<&str>,
-    env: impl Fn(&str) -> Option<String>,
-) -> Vec<Setting> {
-    let toml_line = |section: Option<&str>, key: &str| toml.and_then(|t| key_line(t, section, key));
-    let from_toml = |line: Option<u64>| Setting {
-        setting: String::new(),
-        value: String::new(),
-        source: Source::Toml,
-        place: line.map(|l| format!("rounds.toml:{l}")),
-    };
-    let plain = |source: Source, place: Option<String>| Setting {
-        setting: String::new(),
-        value: String::new(),
-        source,
-        place,
-    };
+/// The settings in force as rows: each value as rounds.toml or the
+/// environment would write it, with its source.
+pub fn rows(settings: &Settings) -> Vec<Setting> {
     let mut out = Vec::new();
-    let mut push = |name: &str, value: String, s: Setting| {
+    let mut push = |name: &str, value: String, origin: Origin| {
+        let (source, place) = match origin {
+            Origin::Flag => (Source::Flag, None),
+            Origin::Env(var) => (Source::Env, Some(var.to_string())),
+            Origin::Toml(line) => (Source::Toml, line.map(|l| format!("{}:{l}", config::FILE))),
+            Origin::Locale(var) => (Source::Locale, Some(var.to_string())),
+            Origin::Clock => (Source::Clock, None),
+            Origin::Default => (Source::Default, None),
+        };
         out.push(Setting {
             setting: name.to_string(),
             value,
-            ..s
+            source,
+            place,
+            origin,
         })
     };
-
-    let data = dir.display().to_string();
-    let data_source = match cli.origins.data {
-        Origin::Flag => plain(Source::Flag, None),
-        Origin::Env => plain(Source::Env, Some("ROUNDS_DATA".into())),
-        Origin::Default => plain(Source::Default, None),
-    };
-    push("data", data, data_source);
-
-    match &cli.today {
-        Some(t) => push("today", t.clone(), plain(Source::Flag, None)),
-        None => push(
-            "today",
-            crate::data::date::iso(chrono::Local::now().date_naive()),
-            plain(Source::Clock, None),
-        ),
-    }
-
-    let lang_setting = if let Some(l) = cli.lang {
-        (l, plain(Source::Flag, None))
-    } else if let Some(l) = config.lang {
-        (l, from_toml(toml_line(None, "lang")))
-    } else if let Some((var, l)) = Lang::locale_source(&env) {
-        (l, plain(Source::Locale, Some(var.to_string())))
-    } else {
-        (Lang::En, plain(Source::Default, None))
-    };
-    push("lang", lang_setting.0.code().into(), lang_setting.1);
-
-    let format = cli.format.map(|f| f.name()).unwrap_or("table");
+    let s = settings;
+    push("data", s.dir().display().to_string(), s.dir.origin);
+    push("today", iso(s.today.value), s.today.origin);
+    push("lang", s.lang.value.code().into(), s.lang.origin);
+    let format = s.format.value.map_or("table", |f| f.name());
+    push("format", format.into(), s.format.origin);
     push(
-        "format",
-        format.into(),
-        plain(
-            if cli.format.is_some() {
-                Source::Flag
-            } else {
-                Source::Default
-            },
-            None,
-        ),
+        "color",
+        format!("{:?}", s.color.value).to_lowercase(),
+        s.color.origin,
     );
-
-    let color = format!("{:?}", cli.color).to_lowercase();
-    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color_source = match cli.origins.color {
-        Origin::Flag | Origin::Env => plain(Source::Flag, None),
-        Origin::Default if no_color => plain(Source::Env, Some("NO_COLOR".into())),
-        Origin::Default => plain(Source::Default, None),
-    };
-    let color = if cli.origins.color == Origin::Default && no_color {
-        "never".to_string()
-    } else {
-        color
-    };
-    push("color", color, color_source);
-
-    if let Some(name) = &config.name {
-        push("name", name.clone(), from_toml(toml_line(None, "name")));
+    if let Some(name) = &s.name {
+        push("name", name.value.clone(), name.origin);
     }
-    let policy = match config.rules.policy {
+    let policy = match s.config.rules.policy {
         Policy::Calendar => "calendar",
         Policy::Rolling => "rolling",
     };
-    let policy_line = toml_line(None, "policy");
-    push(
-        "policy",
-        policy.into(),
-        if policy_line.is_some() {
-            from_toml(policy_line)
-        } else {
-            plain(Source::Default, None)
-        },
-    );
-    match config.window {
-        Some(w) => push(
-            "window",
-            w.to_string(),
-            from_toml(toml_line(None, "window")),
-        ),
-        None => push("window", "7".into(), plain(Source::Default, None)),
-    }
-
-    // [levels]: keys may be any spelling of a level (红, 1, red …).
-    let level_keys: Vec<(Level, String)> = toml
-        .and_then(|t| toml::from_str::<toml::Table>(t).ok())
-        .and_then(|t| t.get("levels").and_then(|l| l.as_table()).cloned())
-        .map(|levels| {
-            levels
-                .keys()
-                .filter_map(|k| Level::parse(k).map(|l| (l, k.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
+    push("policy", policy.into(), s.policy);
+    push("window", s.window.value.to_string(), s.window.origin);
     for level in Level::ALL {
-        let cadence = cadence_word(config.rules.cadence(level), config.rules.policy);
-        let source = match level_keys.iter().find(|(l, _)| *l == level) {
-            Some((_, key)) => from_toml(toml_line(Some("levels"), key)),
-            None => plain(Source::Default, None),
-        };
-        push(&format!("levels.{}", level.word()), cadence, source);
+        push(
+            &format!("levels.{}", level.word()),
+            cadence_word(s.cadence(level), s.config.rules.policy),
+            s.levels[level.index()],
+        );
     }
-    for (header, field) in &config.import_columns {
+    for ((header, field), origin) in s.config.import_columns.iter().zip(&s.import_columns) {
         push(
             &format!("import.columns.{header}"),
             field.to_string(),
-            from_toml(toml_line(Some("import.columns"), header)),
+            *origin,
         );
     }
-    match env("ROUNDS_FAST") {
-        Some(v) => push(
-            "fast_path",
-            v,
-            plain(Source::Env, Some("ROUNDS_FAST".into())),
-        ),
-        None => push("fast_path", "1".into(), plain(Source::Default, None)),
-    }
-    // The cache in .rounds-cache/ (see data::cache): on unless ROUNDS_CACHE=0.
-    match env("ROUNDS_CACHE") {
-        Some(v) => push("cache", v, plain(Source::Env, Some("ROUNDS_CACHE".into()))),
-        None => push("cache", "1".into(), plain(Source::Default, None)),
-    }
+    let fast = match s.fast_path.value {
+        FastPath::On => "1",
+        FastPath::Off => "0",
+        FastPath::Must => "must",
+    };
+    push("fast_path", fast.into(), s.fast_path.origin);
+    push(
+        "cache",
+        if s.cache.value { "1" } else { "0" }.into(),
+        s.cache.origin,
+    );
     out
 }
 
@@ -277,34 +188,13 @@ fn cadence_word(c: Cadence, policy: Policy) -> String {
 
 /// Where a setting came from, in the user's language.
 pub fn source_text(s: &Setting, lang: Lang) -> String {
-    match (s.source, &s.place) {
-        (Source::Flag, _) => lang.word(Word::FromFlag).into(),
-        (Source::Env, Some(var)) => lang.msg(&Msg::FromEnv(env_name(var))),
-        (Source::Env, None) => lang.msg(&Msg::FromEnv("?")),
-        (Source::Toml, Some(place)) => {
-            match place.rsplit(':').next().and_then(|n| n.parse().ok()) {
-                Some(line) => lang.msg(&Msg::FromTomlLine(line)),
-                None => lang.word(Word::FromToml).into(),
-            }
-        }
-        (Source::Toml, None) => lang.word(Word::FromToml).into(),
-        (Source::Locale, Some(var)) => lang.msg(&Msg::FromLocale(env_name(var))),
-        (Source::Locale, None) => lang.msg(&Msg::FromLocale("LANG")),
-        (Source::Clock, _) => lang.word(Word::Clock).into(),
-        (Source::Default, _) => lang.word(Word::FromDefault).into(),
+    match s.origin {
+        Origin::Flag => lang.word(Word::FromFlag).into(),
+        Origin::Env(var) => lang.msg(&Msg::FromEnv(var)),
+        Origin::Toml(Some(line)) => lang.msg(&Msg::FromTomlLine(line)),
+        Origin::Toml(None) => lang.word(Word::FromToml).into(),
+        Origin::Locale(var) => lang.msg(&Msg::FromLocale(var)),
+        Origin::Clock => lang.word(Word::Clock).into(),
+        Origin::Default => lang.word(Word::FromDefault).into(),
     }
-}
-
-fn env_name(var: &str) -> &'static str {
-    [
-        "ROUNDS_DATA",
-        "NO_COLOR",
-        "ROUNDS_FAST",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "LANG",
-    ]
-    .into_iter()
-    .find(|v| *v == var)
-    .unwrap_or("?")
 }

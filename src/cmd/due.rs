@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
     let needs = needs.as_deref();
 
-    let within = args.within.or(ctx.config.window).unwrap_or(7);
+    let within = args.within.unwrap_or(ctx.window);
     let filter = Filter {
         grid: &args.grid,
         building: &args.building,

@@ -21,14 +21,16 @@ use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
-use crate::data::date;
 use crate::error::{Error, Problem};
 use crate::i18n::{Lang, Msg, Word};
 use crate::progress::{self, Progress};
 use crate::render::{ColorChoice, Format, ListFormat};
+use crate::settings::Settings;
 
-/// What every command needs to know, settled once from flags, environment
-/// and rounds.toml.
+pub use crate::settings::FastPath;
+
+/// What every command needs to know: the values of the settings in force
+/// (`settings::Settings`, where `rounds config` reads them too).
 pub struct Ctx {
     pub dir: PathBuf,
     pub today: NaiveDate,
@@ -37,17 +39,18 @@ pub struct Ctx {
     pub color: bool,
     pub terminal: bool,
     pub config: Config,
-    /// Whether to try the parallel fast path over visits.csv: on unless
-    /// `ROUNDS_FAST=0`. Tests use `0` to hold both paths to one output,
-    /// and `must` to make sure the fast path was taken.
+    /// How many days ahead `due` lists households as due (rounds.toml's
+    /// `window`, else 7; `--within` overrides it).
+    pub window: u32,
+    /// Whether to try the parallel fast path over visits.csv (`ROUNDS_FAST`).
     pub fast_path: FastPath,
-    /// Whether to use the last-visit cache (`data::cache`): on unless
-    /// `ROUNDS_CACHE=0`.
+    /// Whether to use the cache in .rounds-cache/ (`ROUNDS_CACHE`).
     pub cache: bool,
     /// rounds.toml could not be used: the defaults are in force, and every
     /// command but `check` (which reports it) fails.
     pub config_problem: Option<Problem>,
-    /// `--color` as given (the progress bar on stderr decides for itself).
+    /// `--color` in force (`never` under NO_COLOR when not given); the
+    /// progress bar on stderr decides with it for itself.
     pub color_choice: ColorChoice,
 }
 
@@ -65,13 +68,12 @@ impl Ctx {
             self.path(crate::data::visits::FILE),
         ];
         files.extend(more.iter().cloned());
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Progress::start(
             self.lang.word(Word::Reading).to_string(),
             progress::size_of(&files),
             progress::wanted(quiet),
             self.color_choice
-                .enabled(std::io::stderr().is_terminal(), no_color),
+                .enabled(std::io::stderr().is_terminal(), false),
         )
     }
 
@@ -134,14 +136,6 @@ impl Ctx {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FastPath {
-    Off,
-    On,
-    /// The fast path or an error (for tests).
-    Must,
-}
-
 /// How a command ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -168,10 +162,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         }
         Command::Completions(args) => return completions::run(args, out),
         Command::Man => return man::run(*lang, out),
-        Command::Config => return config::run(&cli, &dir, lang, out),
         _ => {}
     }
-    let ctx = context(&cli, dir, lang)?;
+    let env = |k: &str| std::env::var(k).ok();
+    let settings = Settings::resolve(&cli, &env, lang)?;
+    if let Command::Config = cli.command {
+        return config::run(&settings, out);
+    }
+    let ctx = context(settings)?;
     if let (Some(p), false) = (
         &ctx.config_problem,
         matches!(cli.command, Command::Check(_)),
@@ -194,39 +192,27 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
     }
 }
 
-fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
+/// The context of a command that reads the data directory: the settings'
+/// values.
+fn context(settings: Settings) -> Result<Ctx, Error> {
+    let dir = settings.dir.value;
     if !dir.is_dir() {
         return Err(Error::NoData { dir, file: None });
     }
-    let (config, config_problem) = match Config::load(&dir) {
-        Ok(c) => (c, None),
-        Err(p) => (Config::default(), Some(p)),
-    };
-    *lang = cli.lang.or(config.lang).unwrap_or_else(Lang::from_env);
-    let today = match &cli.today {
-        Some(text) => {
-            date::parse(text).map_err(|_| Error::Usage(lang.msg(&Msg::BadToday(text.clone()))))?
-        }
-        None => chrono::Local::now().date_naive(),
-    };
     let terminal = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Ok(Ctx {
         dir,
-        today,
-        format: cli.format,
-        lang: *lang,
-        color: cli.color.enabled(terminal, no_color),
+        today: settings.today.value,
+        format: settings.format.value,
+        lang: settings.lang.value,
+        color: settings.color.value.enabled(terminal, false),
         terminal,
-        config,
-        config_problem,
-        color_choice: cli.color,
-        fast_path: match std::env::var("ROUNDS_FAST").as_deref() {
-            Ok("0") => FastPath::Off,
-            Ok("must") => FastPath::Must,
-            _ => FastPath::On,
-        },
-        cache: std::env::var_os("ROUNDS_CACHE").is_none_or(|v| v != "0"),
+        config: settings.config,
+        window: settings.window.value,
+        config_problem: settings.config_problem,
+        color_choice: settings.color.value,
+        fast_path: settings.fast_path.value,
+        cache: settings.cache.value,
     })
 }
 

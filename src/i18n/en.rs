@@ -540,6 +540,13 @@ impl Catalog for En {
             Msg::FromEnv(var) => format!("environment ({var})"),
             Msg::FromLocale(var) => format!("locale ({var})"),
             Msg::FromTomlLine(line) => format!("rounds.toml line {line}"),
+            Msg::BadSwitch {
+                var,
+                value,
+                accepted,
+            } => format!(
+                "environment variable {var}='{value}' is not understood (use one of {accepted})"
+            ),
         }
     }
 }

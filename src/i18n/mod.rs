@@ -618,6 +618,12 @@ pub enum Msg {
     FromLocale(&'static str),
     /// A setting taken from rounds.toml, at its line if known.
     FromTomlLine(u64),
+    /// An environment variable set to a word its switch does not take.
+    BadSwitch {
+        var: &'static str,
+        value: String,
+        accepted: String,
+    },
 }
 
 /// The words of a problem list such as "green 3, red 1", skipping zeros.

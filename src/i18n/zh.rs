@@ -898,6 +898,11 @@ impl Catalog for Zh {
             Msg::FromEnv(var) => format!("环境变量（{var}）"),
             Msg::FromLocale(var) => format!("系统语言（{var}）"),
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
+            Msg::BadSwitch {
+                var,
+                value,
+                accepted,
+            } => format!("环境变量 {var} 的值“{value}”无法识别（可用：{accepted}）"),
         }
     }
 }

@@ -1,0 +1,355 @@
+//! The settings in force for one run, each with where it came from (the
+//! command line, an environment variable, rounds.toml at its line, the
+//! locale, the clock, the default). They are worked out here once: the
+//! commands run on them and `rounds config` prints them, so what `config`
+//! says is what the commands do.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::cli::{self, Cli};
+use crate::config::{Config, key_line};
+use crate::data::date;
+use crate::error::{Error, Problem};
+use crate::i18n::{Lang, Msg};
+use crate::model::Level;
+use crate::render::{ColorChoice, Format};
+use crate::schedule::Cadence;
+
+/// Where a setting came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    /// The environment variable named.
+    Env(&'static str),
+    /// rounds.toml, at its line when it is known.
+    Toml(Option<u64>),
+    /// The locale variable named.
+    Locale(&'static str),
+    Clock,
+    Default,
+}
+
+/// A value in force and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, origin: Origin) -> Self {
+        Setting { value, origin }
+    }
+}
+
+/// Whether to take the parallel fast path over visits.csv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastPath {
+    Off,
+    On,
+    /// The fast path or an error (for tests).
+    Must,
+}
+
+/// How many days ahead `due` lists households as due, unless rounds.toml
+/// (`window`) or `--within` say otherwise.
+pub const DEFAULT_WINDOW: u32 = 7;
+
+/// The words a switch in the environment takes, in any case.
+const ON: [&str; 4] = ["1", "true", "yes", "on"];
+const OFF: [&str; 4] = ["0", "false", "no", "off"];
+
+/// Every setting in force.
+#[derive(Debug)]
+pub struct Settings {
+    pub dir: Setting<PathBuf>,
+    /// The as-of date: --today, else the local date.
+    pub today: Setting<NaiveDate>,
+    pub lang: Setting<Lang>,
+    /// --format as given (each command has its own default).
+    pub format: Setting<Option<Format>>,
+    /// --color, or `never` when it was not given and NO_COLOR is set.
+    pub color: Setting<ColorChoice>,
+    /// `ROUNDS_FAST`: the fast path over visits.csv (on by default; tests
+    /// use `0` to hold both paths to one output, `must` to be sure it ran).
+    pub fast_path: Setting<FastPath>,
+    /// `ROUNDS_CACHE`: the cache in .rounds-cache/ (`data::cache`), on by
+    /// default.
+    pub cache: Setting<bool>,
+    /// rounds.toml as read (the defaults when there is none or it is
+    /// unusable), and where each of its values came from.
+    pub config: Config,
+    pub name: Option<Setting<String>>,
+    pub policy: Origin,
+    pub window: Setting<u32>,
+    /// Per level (by `Level::index`), its cadence's origin.
+    pub levels: [Origin; 4],
+    /// `[import.columns]`: each header's line.
+    pub import_columns: Vec<Origin>,
+    /// rounds.toml could not be used: the defaults are in force, and every
+    /// command but `check` (which reports it) and `init` fails.
+    pub config_problem: Option<Problem>,
+}
+
+impl Settings {
+    /// Works out the settings from the command line, the environment
+    /// (`env`), rounds.toml in the data directory (when it exists) and the
+    /// clock. `lang` is set to the language in force as soon as it is
+    /// known: a bad --today or a word a switch does not take in the
+    /// environment is a usage error in that language.
+    pub fn resolve(
+        cli: &Cli,
+        env: &dyn Fn(&str) -> Option<String>,
+        lang_out: &mut Lang,
+    ) -> Result<Settings, Error> {
+        let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
+        let dir_origin = match cli.origins.data {
+            cli::Origin::Flag => Origin::Flag,
+            cli::Origin::Env => Origin::Env("ROUNDS_DATA"),
+            cli::Origin::Default => Origin::Default,
+        };
+        let (config, config_problem) = if dir.is_dir() {
+            match Config::load(&dir) {
+                Ok(c) => (c, None),
+                Err(p) => (Config::default(), Some(p)),
+            }
+        } else {
+            (Config::default(), None)
+        };
+        let toml = config.text.as_deref();
+        let line = |section: Option<&str>, key: &str| {
+            Origin::Toml(toml.and_then(|t| key_line(t, section, key)))
+        };
+
+        let lang = if let Some(l) = cli.lang {
+            Setting::new(l, Origin::Flag)
+        } else if let Some(l) = config.lang {
+            Setting::new(l, line(None, "lang"))
+        } else if let Some((var, l)) = Lang::locale_source(env) {
+            Setting::new(l, Origin::Locale(var))
+        } else {
+            Setting::new(Lang::En, Origin::Default)
+        };
+        *lang_out = lang.value;
+        let today = match &cli.today {
+            Some(text) => Setting::new(
+                date::parse(text)
+                    .map_err(|_| Error::Usage(lang.value.msg(&Msg::BadToday(text.clone()))))?,
+                Origin::Flag,
+            ),
+            None => Setting::new(chrono::Local::now().date_naive(), Origin::Clock),
+        };
+        let format = Setting::new(
+            cli.format,
+            if cli.format.is_some() {
+                Origin::Flag
+            } else {
+                Origin::Default
+            },
+        );
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.origins.color {
+            cli::Origin::Flag | cli::Origin::Env => Setting::new(cli.color, Origin::Flag),
+            cli::Origin::Default if no_color => {
+                Setting::new(ColorChoice::Never, Origin::Env("NO_COLOR"))
+            }
+            cli::Origin::Default => Setting::new(cli.color, Origin::Default),
+        };
+        let fast_path = match switch(env, "ROUNDS_FAST", &["must"], lang.value)? {
+            Some((word, origin)) => Setting::new(
+                match word {
+                    Word::On => FastPath::On,
+                    Word::Off => FastPath::Off,
+                    Word::Extra(_) => FastPath::Must,
+                },
+                origin,
+            ),
+            None => Setting::new(FastPath::On, Origin::Default),
+        };
+        let cache = match switch(env, "ROUNDS_CACHE", &[], lang.value)? {
+            Some((word, origin)) => Setting::new(word == Word::On, origin),
+            None => Setting::new(true, Origin::Default),
+        };
+
+        let name = config
+            .name
+            .clone()
+            .map(|n| Setting::new(n, line(None, "name")));
+        let policy = match toml.and_then(|t| key_line(t, None, "policy")) {
+            Some(l) => Origin::Toml(Some(l)),
+            None => Origin::Default,
+        };
+        let window = match config.window {
+            Some(w) => Setting::new(w, line(None, "window")),
+            None => Setting::new(DEFAULT_WINDOW, Origin::Default),
+        };
+        // [levels]: a key may be any spelling of a level (红, 1, red …).
+        let level_keys: Vec<(Level, String)> = toml
+            .and_then(|t| toml::from_str::<toml::Table>(t).ok())
+            .and_then(|t| t.get("levels").and_then(|l| l.as_table()).cloned())
+            .map(|levels| {
+                levels
+                    .keys()
+                    .filter_map(|k| Level::parse(k).map(|l| (l, k.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let levels = Level::ALL.map(|level| match level_keys.iter().find(|(l, _)| *l == level) {
+            Some((_, key)) => line(Some("levels"), key),
+            None => Origin::Default,
+        });
+        let import_columns = config
+            .import_columns
+            .iter()
+            .map(|(header, _)| line(Some("import.columns"), header))
+            .collect();
+        Ok(Settings {
+            dir: Setting::new(dir, dir_origin),
+            today,
+            lang,
+            format,
+            color,
+            fast_path,
+            cache,
+            name,
+            policy,
+            window,
+            levels,
+            import_columns,
+            config,
+            config_problem,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir.value
+    }
+
+    /// A level's cadence, as the rules in force have it.
+    pub fn cadence(&self, level: Level) -> Cadence {
+        self.config.rules.cadence(level)
+    }
+}
+
+/// A word of a switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    On,
+    Off,
+    /// One of the switch's own words besides on and off.
+    Extra(&'static str),
+}
+
+/// The switch `var` of the environment, when it is set (an empty value is
+/// as good as none): on, off, or one of `extra`, in any case. Anything else
+/// is a usage error that names the variable, the value and the words.
+fn switch(
+    env: &dyn Fn(&str) -> Option<String>,
+    var: &'static str,
+    extra: &[&'static str],
+    lang: Lang,
+) -> Result<Option<(Word, Origin)>, Error> {
+    let Some(value) = env(var).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let word = value.trim().to_ascii_lowercase();
+    let found = if ON.contains(&word.as_str()) {
+        Some(Word::On)
+    } else if OFF.contains(&word.as_str()) {
+        Some(Word::Off)
+    } else {
+        extra.iter().find(|w| **w == word).map(|w| Word::Extra(w))
+    };
+    match found {
+        Some(w) => Ok(Some((w, Origin::Env(var)))),
+        None => {
+            let accepted: Vec<&str> = ON
+                .iter()
+                .zip(OFF)
+                .flat_map(|(on, off)| [off, *on])
+                .chain(extra.iter().copied())
+                .collect();
+            Err(Error::Usage(lang.msg(&Msg::BadSwitch {
+                var,
+                value,
+                accepted: accepted.join(", "),
+            })))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn switches_take_the_usual_words_in_any_case() {
+        for (value, on) in [
+            ("0", false),
+            ("1", true),
+            ("false", false),
+            ("FALSE", false),
+            ("True", true),
+            ("no", false),
+            ("Yes", true),
+            ("off", false),
+            (" ON ", true),
+        ] {
+            let env = env_of(&[("ROUNDS_CACHE", value)]);
+            let got = switch(&env, "ROUNDS_CACHE", &[], Lang::En).unwrap();
+            assert_eq!(
+                got,
+                Some((
+                    if on { Word::On } else { Word::Off },
+                    Origin::Env("ROUNDS_CACHE")
+                )),
+                "{value}"
+            );
+        }
+        let env = env_of(&[("ROUNDS_FAST", "MUST"), ("ROUNDS_CACHE", "")]);
+        assert_eq!(
+            switch(&env, "ROUNDS_FAST", &["must"], Lang::En).unwrap(),
+            Some((Word::Extra("must"), Origin::Env("ROUNDS_FAST")))
+        );
+        assert_eq!(switch(&env, "ROUNDS_CACHE", &[], Lang::En).unwrap(), None);
+    }
+
+    #[test]
+    fn a_word_a_switch_does_not_take_is_a_usage_error() {
+        let env = env_of(&[("ROUNDS_CACHE", "disabled")]);
+        for lang in [Lang::En, Lang::Zh] {
+            match switch(&env, "ROUNDS_CACHE", &[], lang) {
+                Err(Error::Usage(m)) => {
+                    assert!(m.contains("ROUNDS_CACHE"), "{m}");
+                    assert!(m.contains("disabled"), "{m}");
+                    assert!(m.contains("0, 1, false, true, no, yes, off, on"), "{m}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(
+            switch(
+                &env_of(&[("ROUNDS_FAST", "must!")]),
+                "ROUNDS_FAST",
+                &["must"],
+                Lang::En
+            )
+            .is_err()
+        );
+    }
+}
