@@ -125,15 +125,7 @@ fn read(
     // for bytes that changed after the hash (they differ from the hash).
     let writing = meta.as_ref().is_some_and(|m| !racy(m)) && (cached.is_none() || from < end);
     let whole_hash = if writing {
-        let mut prefix = cached
-            .as_mut()
-            .and_then(|c| c.prefix.take())
-            .unwrap_or_default();
-        prefix
-            .extend(visits, end)
-            .ok()
-            .filter(|&all| all)
-            .map(|_| prefix.digest())
+        hash_on(cached.as_mut().and_then(|c| c.prefix.take()), visits, end)
     } else {
         None
     };
@@ -357,6 +349,14 @@ impl Prefix {
 fn prefix(path: &Path, len: u64) -> Option<Prefix> {
     let mut p = Prefix::default();
     p.extend(path, len).ok()?.then_some(p)
+}
+
+/// The hash of the file's first `end` bytes for a new cache, hashing on
+/// from `verified` (the bytes an old cache covers, hashed to trust it)
+/// when there is one; `None` when the file ends before.
+fn hash_on(verified: Option<Prefix>, path: &Path, end: u64) -> Option<u64> {
+    let mut p = verified.unwrap_or_default();
+    p.extend(path, end).ok()?.then(|| p.digest())
 }
 
 /// A cache file: what it is, the state of the file it stands for (stamp,

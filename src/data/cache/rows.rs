@@ -110,15 +110,7 @@ fn fold<S: Send>(
     // The hash of the bytes the new cache covers, taken before they are
     // parsed (see `cache::read`).
     let whole = if writing {
-        let mut prefix = old
-            .as_mut()
-            .and_then(|o| o.prefix.take())
-            .unwrap_or_default();
-        prefix
-            .extend(visits, end)
-            .ok()
-            .filter(|&all| all)
-            .map(|_| prefix.digest())
+        hash_on(old.as_mut().and_then(|o| o.prefix.take()), visits, end)
     } else {
         None
     };
