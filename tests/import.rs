@@ -681,6 +681,60 @@ fn empty_logs_hold_no_visits() {
         .says("1 visits added");
 }
 
+/// A JSON file of bare values is no visit log: the file is refused whole
+/// (exit 3, its name and line in the error), not counted as a rejected
+/// row; nothing is written, no rejects file made. A good log given with
+/// it is not imported either (every log is checked before anything is
+/// written), and `[]`, an empty file and an array of bare values stay
+/// what they are.
+#[test]
+fn a_json_file_of_bare_values_is_no_log() {
+    for (text, line, found) in [
+        ("42", 1, "a bare JSON number"),
+        ("\n\n\"x\"\n", 3, "a bare JSON string"),
+        ("true", 1, "a bare JSON true or false"),
+        ("null\n", 1, "a bare JSON null"),
+        ("42\n43\n", 1, "a bare JSON number"),
+    ] {
+        let wd = small();
+        wd.write("log.json", text);
+        wd.write("good.csv", "date,household\n2020-07-05,H2\n");
+        let before = wd.read("visits.csv");
+        let log = wd.join("log.json").display().to_string();
+        let run = import(&wd, &["log.json", "good.csv"]).expect(3);
+        run.says(&format!(
+            "{log}:{line}: error: not a visit log: the file holds {found}"
+        ))
+        .says("not an array of objects or one object per line")
+        .never_says("rejected");
+        assert_eq!(wd.read("visits.csv"), before, "{text:?}");
+        assert!(!wd.join("log.json.rejects.csv").exists(), "{text:?}");
+        // Chinese too.
+        wd.run(&["--lang", "zh", "--today", T, "import", &log])
+            .expect(3)
+            .says("不是走访记录：文件里只有 JSON");
+    }
+    // What was a log stays one.
+    let wd = small();
+    wd.write("empty.json", "").write("none.json", "[]");
+    import(&wd, &["empty.json", "none.json"])
+        .ok()
+        .says("empty.json: 0 rows")
+        .says("none.json: 0 rows");
+    wd.write("numbers.json", "[42]");
+    import(&wd, &["numbers.json"])
+        .expect(1)
+        .says("numbers.json:1: rejected: the entry is not a JSON object");
+    wd.write(
+        "mixed.jsonl",
+        "42\n{\"date\": \"2020-07-05\", \"household\": \"H2\"}\n",
+    );
+    import(&wd, &["mixed.jsonl"])
+        .expect(1)
+        .says("mixed.jsonl:1: rejected: the entry is not a JSON object")
+        .says("1 imported");
+}
+
 #[test]
 fn extra_cells_and_serial_dates_come_back_fixable() {
     let wd = small();

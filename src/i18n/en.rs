@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
-use crate::error::{Error, NeedRule, Reason};
+use crate::error::{Error, JsonKind, NeedRule, Reason};
 use crate::model::{Level, Status};
 use crate::report::SpanKind;
 
@@ -121,6 +121,16 @@ impl Catalog for En {
                 sheets.join(", ")
             ),
             Reason::NotAnArray => "expected an array of objects".into(),
+            Reason::JsonNotALog(kind) => format!(
+                "not a visit log: the file holds a bare JSON {}, not an array of objects or one object per line",
+                match kind {
+                    JsonKind::Number => "number",
+                    JsonKind::Text => "string",
+                    JsonKind::Boolean => "true or false",
+                    JsonKind::Null => "null",
+                    JsonKind::Array => "array",
+                }
+            ),
             Reason::ConfigUnreadable { message, .. } => message.clone(),
             Reason::ConfigSyntax { message, .. } => message.clone(),
             Reason::ConfigBadChoice { value, expected } => format!(

@@ -648,6 +648,7 @@ mod tests {
         for reason in [
             Reason::NoSheet,
             Reason::NotAnArray,
+            Reason::JsonNotALog(crate::error::JsonKind::Array),
             Reason::BadWorkbook("Zip error".into()),
             Reason::ConfigSyntax {
                 line: None,

@@ -7,7 +7,7 @@ use super::{
     ReportWords, SimilarKind, Word, level_counts,
 };
 use crate::data::date::DateError;
-use crate::error::{Error, NeedRule, Reason};
+use crate::error::{Error, JsonKind, NeedRule, Reason};
 use crate::model::{Level, Status};
 use crate::report::SpanKind;
 
@@ -250,6 +250,16 @@ impl Catalog for Zh {
                 sheets.join("、")
             ),
             Reason::NotAnArray => "JSON 应是由对象组成的数组".into(),
+            Reason::JsonNotALog(kind) => format!(
+                "不是走访记录：文件里只有 JSON {}，走访记录应是由对象组成的数组，或每行一个对象",
+                match kind {
+                    JsonKind::Number => "数字",
+                    JsonKind::Text => "字符串",
+                    JsonKind::Boolean => "true 或 false",
+                    JsonKind::Null => "null",
+                    JsonKind::Array => "数组",
+                }
+            ),
             Reason::ConfigUnreadable { kind, message } => {
                 format!("无法读取 rounds.toml：{}", io_words(*kind, message))
             }
