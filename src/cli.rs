@@ -361,7 +361,7 @@ pub struct VisitArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
 
-    /// Who visited.
+    /// Who visited (default: the household's worker in charge).
     #[arg(long, value_name = "NAME")]
     pub visitor: Option<String>,
 

@@ -786,7 +786,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
     refused(
         &wd,
         &["need", "add", "ZZ9", "--text", "x"],
-        "unknown household 'ZZ9'",
+        "no household or resident 'ZZ9' in the roster",
     );
     refused(&wd, &["need", "add", "H1", "--text", "  "], "empty text");
     refused(
@@ -840,7 +840,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
     refused(
         &plain,
         &["need", "add", "ZZ9", "--text", "x"],
-        "unknown household",
+        "no household or resident 'ZZ9'",
     );
     assert!(!plain.join("needs.csv").exists());
 }

@@ -308,11 +308,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
         return Err(refuse(ctx, Reason::Empty("text")));
     }
     let (lock, roster, ledger) = open_for_change(ctx)?;
-    let wanted = args.household.trim();
-    let h = roster
-        .find(wanted)
-        .or_else(|| roster.household_of_resident(wanted))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(shown_value(wanted))))?;
+    let h = ctx.household_arg(&roster, &args.household)?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
     let raised_by = args

@@ -803,7 +803,7 @@ impl Catalog for Zh {
             ("import", "verbose") => "同时列出因重复而跳过的每一行",
             ("visit", "household") => "走访的住户（户号，或居民编号）",
             ("visit", "date") => "走访日期（默认：--today）",
-            ("visit", "visitor") => "走访人",
+            ("visit", "visitor") => "走访人（默认：该户的负责人）",
             ("visit", "kind") => "走访方式：入户、电话、视频 …",
             ("visit", "note") => "走访情况：发现了什么、做了什么",
             ("visit", "persons") => "见到的居民人数",
