@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod due;
+pub mod filter;
 pub mod history;
 pub mod households;
 pub mod import;

@@ -24,12 +24,13 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
 use crate::data::date::{self, iso};
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
+use crate::model::FilterField;
 use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
 use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
@@ -428,6 +429,19 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
         ctx.fail_on_errors(problems)?;
         (roster, ledger)
     };
+    // A grid or worker that names nothing in the data is refused, not
+    // answered with an empty list (see `filter`); the workers are those in
+    // charge and those who raised a need.
+    let raisers = || {
+        ledger
+            .iter()
+            .flat_map(|l| &l.needs)
+            .map(|n| n.raised_by.as_str())
+    };
+    let grids = || filter::roster_values(&roster, FilterField::Grid);
+    let workers = || filter::roster_values(&roster, FilterField::Visitor).chain(raisers());
+    filter::check(FilterField::Grid, &args.grid, grids, ctx.lang)?;
+    filter::check(FilterField::Visitor, &args.visitor, workers, ctx.lang)?;
     let today = ctx.today;
     let one = |list: &[String], v: &str| list.iter().any(|x| x.trim() == v);
     let mut rows: Vec<(&Need, NeedStatus, &str)> = ledger

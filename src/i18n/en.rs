@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
-use crate::model::{Level, Status};
+use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
 pub struct En;
@@ -507,6 +507,32 @@ impl Catalog for En {
             }
             Msg::FormatNotHere { format, allowed } => {
                 format!("--format {format} is not for this command; it writes {allowed}")
+            }
+            Msg::UnknownFilterValue {
+                field,
+                value,
+                suggestions,
+                known,
+                total,
+            } => {
+                let (one, many) = match field {
+                    FilterField::Grid => ("grid", "grids"),
+                    FilterField::Building => ("building", "buildings"),
+                    FilterField::Visitor => ("worker", "workers"),
+                };
+                let flag = field.flag();
+                let hint = match (suggestions.split_last(), known.is_empty()) {
+                    (Some((last, [])), _) => format!(" — did you mean {last}?"),
+                    (Some((last, rest)), _) => {
+                        format!(" — did you mean {} or {last}?", rest.join(", "))
+                    }
+                    (None, true) => format!(" (the data names no {one})"),
+                    (None, false) if *total > known.len() => {
+                        format!(" (there are {total} {many}: {}, …)", known.join(", "))
+                    }
+                    (None, false) => format!(" (the {many} there are: {})", known.join(", ")),
+                };
+                format!("--{flag} '{value}' names no {one} in the data{hint}")
             }
             Msg::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => {

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::data::date::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
-use crate::model::{Level, Status};
+use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
 pub struct Zh;
@@ -871,6 +871,32 @@ impl Catalog for Zh {
             }
             Msg::FormatNotHere { format, allowed } => {
                 format!("这个命令不支持 --format {format}；可用的格式：{allowed}")
+            }
+            Msg::UnknownFilterValue {
+                field,
+                value,
+                suggestions,
+                known,
+                total,
+            } => {
+                let what = match field {
+                    FilterField::Grid => "网格",
+                    FilterField::Building => "楼栋",
+                    FilterField::Visitor => "网格员",
+                };
+                let flag = field.flag();
+                let hint = match (suggestions.split_last(), known.is_empty()) {
+                    (Some((last, [])), _) => format!("——是不是 {last}？"),
+                    (Some((last, rest)), _) => {
+                        format!("——是不是 {} 或 {last}？", rest.join("、"))
+                    }
+                    (None, true) => format!("（数据中没有填写{what}）"),
+                    (None, false) if *total > known.len() => {
+                        format!("（现有{what} {total} 个：{}……）", known.join("、"))
+                    }
+                    (None, false) => format!("（现有{what}：{}）", known.join("、")),
+                };
+                format!("--{flag}“{value}”：数据中没有这个{what}{hint}")
             }
             Msg::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => format!("居民名册中没有户号或居民编号“{id}”——是不是 {s}？"),
