@@ -408,7 +408,9 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
-    /// Show residents' names in the overdue list in full.
+    /// Show residents' names in the overdue list, and phone and ID numbers
+    /// written into a worker's name (a visit's visitor, the worker in
+    /// charge), in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }
@@ -504,7 +506,9 @@ pub struct HistoryArgs {
     /// The household (a household id, or a resident's id).
     pub household: String,
 
-    /// Show residents' names and phone numbers in full.
+    /// Show residents' names and phone numbers in full, and phone and ID
+    /// numbers written into a visit's note, kind or visitor (masked
+    /// otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }

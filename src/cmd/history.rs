@@ -4,7 +4,9 @@
 //! newest first, with who visited, how, how many residents were met and
 //! the note. Visits after the as-of date are left out, as everywhere. The
 //! table starts with the household's address, level and residents (names
-//! masked unless `--reveal`); csv and json give the visits alone.
+//! masked unless `--reveal`); csv and json give the visits alone. A phone
+//! or ID number typed into a visit's note, kind or visitor is masked in
+//! every format unless `--reveal`.
 
 use std::io::Write;
 
@@ -29,14 +31,23 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
     let index = ctx.household_arg(&roster, &args.household)?;
     let id = roster.household(index).id();
     let mut visits = Vec::new();
+    // A phone or ID number typed into a visit's texts is masked in every
+    // format unless revealed, as in a need's text; visits.csv keeps it.
+    let shown = |text: &str| {
+        if args.reveal {
+            text.to_string()
+        } else {
+            crate::privacy::mask_numbers_in(text).into_owned()
+        }
+    };
     ctx.scan_visits(&mut problems, |v| {
         if v.household == id && v.date <= ctx.today {
             visits.push(VisitLine {
                 date: v.date,
-                visitor: v.visitor.to_string(),
-                kind: v.kind.to_string(),
+                visitor: shown(v.visitor),
+                kind: shown(v.kind),
                 persons: v.persons,
-                note: v.note.to_string(),
+                note: shown(v.note),
                 line: v.line,
             });
         }

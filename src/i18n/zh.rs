@@ -823,7 +823,9 @@ impl Catalog for Zh {
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
-            ("report", "reveal") => "在逾期名单中完整显示居民姓名",
+            ("report", "reveal") => {
+                "在逾期名单中完整显示居民姓名，以及走访人、负责人中写入的电话和身份证号（否则各种格式中均打码）"
+            }
             ("check", "strict") => "把警告当作错误（有任何问题即以非零状态退出）",
             ("init", "dir") => "在哪里创建数据目录（默认：--data，否则当前目录）",
             ("need add", "household") => "提出诉求的住户（户号，或居民编号）",
@@ -850,7 +852,10 @@ impl Catalog for Zh {
             ("households", "all") => {
                 "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
             }
-            ("households" | "history", "reveal") => "完整显示居民姓名和电话",
+            ("households", "reveal") => "完整显示居民姓名和电话",
+            ("history", "reveal") => {
+                "完整显示居民姓名和电话，以及走访情况、走访方式、走访人中写入的电话和身份证号（否则各种格式中均打码）"
+            }
             ("history", "household") => "住户（户号，或居民编号）",
             ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
             _ => return None,
