@@ -265,8 +265,8 @@ pub struct NeedsArgs {
     #[arg(long, value_name = "DAYS")]
     pub older_than: Option<u32>,
 
-    /// Show phone and ID numbers written in a need or its resolution in
-    /// full (masked otherwise, in every format).
+    /// Show phone and ID numbers written in a need, its resolution or its
+    /// worker in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }

@@ -487,7 +487,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
 }
 
 /// A need as it stood on `today` with `status`, for listing: phone and ID
-/// numbers in its text and resolution masked unless `reveal`, in every
+/// numbers in its text, resolution and worker masked unless `reveal`, in every
 /// format: as `due`'s csv and json hold no phone number, neither do these
 /// unless asked.
 fn listed<'a>(
@@ -509,7 +509,7 @@ fn listed<'a>(
         household: &n.household,
         grid,
         raised: iso(n.raised),
-        raised_by: &n.raised_by,
+        raised_by: shown(&n.raised_by),
         category: &n.category,
         text: shown(&n.text),
         status,
