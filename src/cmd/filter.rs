@@ -179,8 +179,9 @@ fn contains_whole(outer: &str, inner: &str) -> bool {
     outer.match_indices(inner).any(|(at, _)| {
         let before = outer[..at].chars().next_back();
         let after = outer[at + inner.len()..].chars().next();
-        !(digit(before) && digit(inner.chars().next()))
-            && !(digit(after) && digit(inner.chars().next_back()))
+        let cuts_before = digit(before) && digit(inner.chars().next());
+        let cuts_after = digit(after) && digit(inner.chars().next_back());
+        !cuts_before && !cuts_after
     })
 }
 
