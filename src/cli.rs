@@ -265,8 +265,8 @@ pub struct NeedsArgs {
     #[arg(long, value_name = "DAYS")]
     pub older_than: Option<u32>,
 
-    /// Show phone and ID numbers written in a need or its resolution in
-    /// full (masked otherwise, in every format).
+    /// Show phone and ID numbers written in a need, its resolution or its
+    /// worker in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }
@@ -361,7 +361,7 @@ pub struct VisitArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
 
-    /// Who visited.
+    /// Who visited (default: the household's worker in charge).
     #[arg(long, value_name = "NAME")]
     pub visitor: Option<String>,
 
@@ -408,7 +408,9 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
-    /// Show residents' names in the overdue list in full.
+    /// Show residents' names in the overdue list, and phone and ID numbers
+    /// written into a worker's name (a visit's visitor, the worker in
+    /// charge), in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }
@@ -504,7 +506,9 @@ pub struct HistoryArgs {
     /// The household (a household id, or a resident's id).
     pub household: String,
 
-    /// Show residents' names and phone numbers in full.
+    /// Show residents' names and phone numbers in full, and phone and ID
+    /// numbers written into a visit's note, kind or visitor (masked
+    /// otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
 }

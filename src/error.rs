@@ -12,6 +12,16 @@ use crate::data::date::DateError;
 /// A field of a data file, by its English (canonical) name.
 pub type FieldName = &'static str;
 
+/// What a JSON value is, for a message about a JSON log that is no log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Number,
+    Text,
+    Boolean,
+    Null,
+    Array,
+}
+
 /// What is wrong with one place in a data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -113,6 +123,9 @@ pub enum Reason {
     UnknownSheet { name: String, sheets: Vec<String> },
     /// A JSON log that starts with `[` but is not an array.
     NotAnArray,
+    /// A JSON log that holds no object at all, only a bare value (`42`,
+    /// `"x"`, `true`, `null`): no visit log, so the file is refused whole.
+    JsonNotALog(JsonKind),
     /// rounds.toml exists but cannot be read.
     ConfigUnreadable {
         kind: std::io::ErrorKind,

@@ -263,7 +263,9 @@ pub struct ListedNeed<'a> {
     pub household: &'a str,
     pub grid: &'a str,
     pub raised: String,
-    pub raised_by: &'a str,
+    /// The worker (often a visit's visitor): phone and ID numbers in it
+    /// masked unless revealed.
+    pub raised_by: std::borrow::Cow<'a, str>,
     pub category: &'a str,
     /// Phone and ID numbers in it masked unless revealed.
     pub text: std::borrow::Cow<'a, str>,

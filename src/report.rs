@@ -283,6 +283,34 @@ pub struct Report {
     pub needs: Option<crate::needs::NeedsSection>,
 }
 
+impl Report {
+    /// Phone and ID numbers written into a worker's name (a visit's
+    /// visitor, the roster's worker in charge, a need's worker) masked,
+    /// as `privacy::mask_numbers_in` masks a visit's note, wherever the
+    /// report names a worker, so that no format shows them unless
+    /// revealed. Visits under two names that mask alike are added up.
+    pub fn mask_numbers_in_names(&mut self) {
+        let mask = |name: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = privacy::mask_numbers_in(name) {
+                *name = masked;
+            }
+        };
+        let mut by_visitor = BTreeMap::new();
+        for (mut name, n) in std::mem::take(&mut self.visits_by_visitor) {
+            mask(&mut name);
+            *by_visitor.entry(name).or_insert(0) += n;
+        }
+        self.visits_by_visitor = by_visitor;
+        self.workers.iter_mut().for_each(|w| mask(&mut w.worker));
+        self.overdue_list
+            .iter_mut()
+            .for_each(|o| mask(&mut o.visitor));
+        if let Some(needs) = &mut self.needs {
+            needs.workers.iter_mut().for_each(|w| mask(&mut w.worker));
+        }
+    }
+}
+
 /// One period of one level that ends within the span, on or before as_of.
 #[derive(Debug, Clone, Copy)]
 struct Window {

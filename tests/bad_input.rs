@@ -245,6 +245,14 @@ const CASES: &[(&str, Must)] = &[
         },
     ),
     (
+        "log-bare-number.json",
+        Import {
+            status: 3,
+            says: &[(1, "not a visit log: the file holds a bare JSON number")],
+            added: 0,
+        },
+    ),
+    (
         "log-duplicate-headers.csv",
         Import {
             status: 3,

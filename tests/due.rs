@@ -155,7 +155,10 @@ fn filters() {
         ids(&["--grid", "G1", "--grid", "G2", "--level", "yellow"]),
         ["H3"]
     );
-    assert!(ids(&["--grid", "nowhere"]).is_empty());
+    // A grid that is not in the data is refused (tests/filters.rs).
+    wd.run(&["--today", T, "due", "--grid", "nowhere"])
+        .expect(2)
+        .says("--grid 'nowhere' names no grid in the data (the grids there are: G1, G2)");
 }
 
 #[test]

@@ -548,10 +548,10 @@ fn visit_records_one_visit() {
     assert_eq!(stored(&wd)[2][..2], ["2020-07-31", "R3"]);
     wd.run(&["--today", T, "visit", "R1"]).ok();
     assert_eq!(stored(&wd)[3][..2], ["2020-07-31", "H1"]);
-    // Rejected: unknown, future, bad persons.
-    wd.run(&["--today", T, "visit", "NOPE"])
-        .expect(1)
-        .says("unknown resident 'NOPE'");
+    // Refused: unknown (exit 2, as `need add`); rejected: future, bad persons.
+    wd.run(&["--today", T, "visit", "H9"])
+        .expect(2)
+        .says("no household or resident 'H9' in the roster — did you mean H1?");
     wd.run(&["--today", T, "visit", "H1", "--date", "2020-08-01"])
         .expect(1)
         .says("after today");
@@ -559,6 +559,78 @@ fn visit_records_one_visit() {
         .expect(1)
         .says("persons '-2'");
     assert_eq!(stored(&wd).len(), 4);
+}
+
+/// A visit recorded without `--visitor` is the worker in charge's, as a
+/// need taken up without `--by` is: the key (date, household, visitor)
+/// of the stored row names who is responsible, and the report credits it.
+#[test]
+fn a_visit_without_a_visitor_is_the_worker_in_charges() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,household,level,visitor\nR1,H1,red,\nR2,H1,red,赵卫东\nR3,H2,green,\n",
+    );
+    wd.write("visits.csv", "date,household,visitor,kind,note,persons\n");
+    let visit = |args: &[&str]| {
+        let mut all = vec!["--today", T, "visit"];
+        all.extend_from_slice(args);
+        wd.run(&all)
+    };
+    visit(&["H1", "--date", "2020-07-20"]).ok();
+    assert_eq!(stored(&wd)[0][..3], ["2020-07-20", "H1", "赵卫东"]);
+    // By a resident's id, and with an empty --visitor, the same.
+    visit(&["R1", "--date", "2020-07-21", "--visitor", " "]).ok();
+    assert_eq!(stored(&wd)[1][..3], ["2020-07-21", "H1", "赵卫东"]);
+    // Again: the same key, nothing added.
+    visit(&["H1", "--date", "2020-07-20"])
+        .ok()
+        .says("already recorded");
+    // Someone else named: theirs.
+    visit(&["H1", "--date", "2020-07-20", "--visitor", "王"]).ok();
+    assert_eq!(stored(&wd)[2][..3], ["2020-07-20", "H1", "王"]);
+    // A household with no worker in charge: no one.
+    visit(&["H2", "--date", "2020-07-22"]).ok();
+    assert_eq!(stored(&wd)[3][..3], ["2020-07-22", "H2", ""]);
+    assert_eq!(stored(&wd).len(), 4);
+    // `need add` takes the same worker.
+    wd.run(&[
+        "--today", T, "--format", "csv", "need", "add", "H1", "--text", "x",
+    ])
+    .ok()
+    .says(",赵卫东,");
+}
+
+/// `visit` and `need add` (and `history`) refuse a household the roster
+/// lacks in the same words and with the same status, with the nearest
+/// household id when one is near, and write nothing.
+#[test]
+fn visit_and_need_add_refuse_an_unknown_household_alike() {
+    let wd = small();
+    let visits = wd.read("visits.csv");
+    for lang in ["en", "zh"] {
+        for (id, says) in [("H9", Some("H1")), ("XYZ-000", None), ("13812345678", None)] {
+            let run = |args: &[&str]| {
+                let mut all = vec!["--lang", lang, "--today", T];
+                all.extend_from_slice(args);
+                wd.run(&all).expect(2)
+            };
+            let visit = run(&["visit", id, "--visitor", "王"]);
+            let need = run(&["need", "add", id, "--text", "x"]);
+            let history = run(&["history", id]);
+            assert_eq!(visit.stderr(), need.stderr(), "{lang} {id}");
+            assert_eq!(visit.stderr(), history.stderr(), "{lang} {id}");
+            let visit = match says {
+                Some(h) if lang == "en" => visit.says(&format!("did you mean {h}?")),
+                Some(h) => visit.says(&format!("是不是 {h}？")),
+                None => visit.never_says("did you mean").never_says("是不是"),
+            };
+            // A phone number typed for a household is not echoed in full.
+            visit.never_says("13812345678");
+        }
+    }
+    assert_eq!(wd.read("visits.csv"), visits);
+    assert!(!wd.join("needs.csv").exists());
 }
 
 // ---------------------------------------------------------------------------
@@ -679,6 +751,60 @@ fn empty_logs_hold_no_visits() {
         .ok()
         .says("a.json: 0 rows")
         .says("1 visits added");
+}
+
+/// A JSON file of bare values is no visit log: the file is refused whole
+/// (exit 3, its name and line in the error), not counted as a rejected
+/// row; nothing is written, no rejects file made. A good log given with
+/// it is not imported either (every log is checked before anything is
+/// written), and `[]`, an empty file and an array of bare values stay
+/// what they are.
+#[test]
+fn a_json_file_of_bare_values_is_no_log() {
+    for (text, line, found) in [
+        ("42", 1, "a bare JSON number"),
+        ("\n\n\"x\"\n", 3, "a bare JSON string"),
+        ("true", 1, "a bare JSON true or false"),
+        ("null\n", 1, "a bare JSON null"),
+        ("42\n43\n", 1, "a bare JSON number"),
+    ] {
+        let wd = small();
+        wd.write("log.json", text);
+        wd.write("good.csv", "date,household\n2020-07-05,H2\n");
+        let before = wd.read("visits.csv");
+        let log = wd.join("log.json").display().to_string();
+        let run = import(&wd, &["log.json", "good.csv"]).expect(3);
+        run.says(&format!(
+            "{log}:{line}: error: not a visit log: the file holds {found}"
+        ))
+        .says("not an array of objects or one object per line")
+        .never_says("rejected");
+        assert_eq!(wd.read("visits.csv"), before, "{text:?}");
+        assert!(!wd.join("log.json.rejects.csv").exists(), "{text:?}");
+        // Chinese too.
+        wd.run(&["--lang", "zh", "--today", T, "import", &log])
+            .expect(3)
+            .says("不是走访记录：文件里只有 JSON");
+    }
+    // What was a log stays one.
+    let wd = small();
+    wd.write("empty.json", "").write("none.json", "[]");
+    import(&wd, &["empty.json", "none.json"])
+        .ok()
+        .says("empty.json: 0 rows")
+        .says("none.json: 0 rows");
+    wd.write("numbers.json", "[42]");
+    import(&wd, &["numbers.json"])
+        .expect(1)
+        .says("numbers.json:1: rejected: the entry is not a JSON object");
+    wd.write(
+        "mixed.jsonl",
+        "42\n{\"date\": \"2020-07-05\", \"household\": \"H2\"}\n",
+    );
+    import(&wd, &["mixed.jsonl"])
+        .expect(1)
+        .says("mixed.jsonl:1: rejected: the entry is not a JSON object")
+        .says("1 imported");
 }
 
 #[test]

@@ -25,19 +25,65 @@ fn creates_a_data_directory_that_works() {
     );
     let visits = std::fs::read_to_string(dir.join("visits.csv")).unwrap();
     assert!(visits.starts_with("\u{feff}日期,户号,走访人"), "{visits}");
-    // The new directory checks clean and lists nobody.
+    // The new directory checks clean and lists nobody, in Chinese (its
+    // rounds.toml says so) though the locale is C.
     wd.run_raw(&args(&["check"]), &[])
         .ok()
-        .says("0 errors, 0 warnings in 3 files");
+        .says("3 个文件中有 0 处错误、0 处警告");
     wd.run_raw(&args(&["due"]), &[])
         .ok()
-        .says("No household is overdue or due.");
-    // Every line of the settings is a comment: the defaults are in force.
+        .says("没有逾期或待访的住户。");
+    // Every line of the settings but the language is a comment: the
+    // defaults are in force.
     let toml = std::fs::read_to_string(dir.join("rounds.toml")).unwrap();
+    assert!(
+        toml.lines()
+            .all(|l| l.is_empty() || l.starts_with('#') || l == "lang = \"zh\""),
+        "{toml}"
+    );
+}
+
+/// A community set up in Chinese stays in Chinese on a colleague's
+/// machine with an English locale; one set up in English leaves the
+/// language to each machine.
+#[test]
+fn the_language_of_init_is_kept_in_rounds_toml() {
+    let wd = Workdir::new();
+    let zh = wd.join("zh");
+    let en = wd.join("en");
+    let english_locale = [("LANG", "en_US.UTF-8")];
+    let chinese_locale = [("LANG", "zh_CN.UTF-8")];
+    let run = |dir: &std::path::Path, rest: &[&str], env: &[(&str, &str)]| {
+        let mut v: Vec<String> = vec!["--data".into(), dir.display().to_string()];
+        v.extend(rest.iter().map(|s| s.to_string()));
+        wd.run_raw(&v, env)
+    };
+    let init = |dir: &std::path::Path, lang: &str| {
+        let args = ["init".to_string(), dir.display().to_string()];
+        wd.run_raw(&[&args[..], &["--lang".into(), lang.into()]].concat(), &[])
+            .ok();
+    };
+    init(&zh, "zh");
+    let toml = std::fs::read_to_string(zh.join("rounds.toml")).unwrap();
+    assert!(toml.lines().any(|l| l == "lang = \"zh\""), "{toml}");
+    run(&zh, &["due"], &english_locale)
+        .ok()
+        .says("没有逾期或待访的住户。");
+    run(&zh, &["config"], &english_locale).ok().says("zh");
+
+    init(&en, "en");
+    let toml = std::fs::read_to_string(en.join("rounds.toml")).unwrap();
+    assert!(toml.contains("# lang = \"en\""), "{toml}");
     assert!(
         toml.lines().all(|l| l.is_empty() || l.starts_with('#')),
         "{toml}"
     );
+    run(&en, &["due"], &english_locale)
+        .ok()
+        .says("No household is overdue or due.");
+    run(&en, &["due"], &chinese_locale)
+        .ok()
+        .says("没有逾期或待访的住户。");
 }
 
 #[test]

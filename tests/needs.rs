@@ -786,7 +786,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
     refused(
         &wd,
         &["need", "add", "ZZ9", "--text", "x"],
-        "unknown household 'ZZ9'",
+        "no household or resident 'ZZ9' in the roster",
     );
     refused(&wd, &["need", "add", "H1", "--text", "  "], "empty text");
     refused(
@@ -840,7 +840,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
     refused(
         &plain,
         &["need", "add", "ZZ9", "--text", "x"],
-        "unknown household",
+        "no household or resident 'ZZ9'",
     );
     assert!(!plain.join("needs.csv").exists());
 }
@@ -1275,9 +1275,10 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
     let wd = community();
     wd.write(
         "needs.csv",
-        "id,household,raised,category,text,status,resolved,resolution\n\
-         N0001,H1,2020-06-01,其他,请回电13812345678,resolved,2020-06-03,补办身份证110105196106084776\n\
-         N0002,H2,2020-06-02,其他,3号楼2-1001 补贴1200元,open,,\n",
+        "id,household,raised,raised_by,category,text,status,resolved,resolution\n\
+         N0001,H1,2020-06-01,,其他,请回电13812345678,resolved,2020-06-03,补办身份证110105196106084776\n\
+         N0002,H2,2020-06-02,,其他,3号楼2-1001 补贴1200元,open,,\n\
+         N0003,H2,2020-06-02,王芳15900002222,其他,修灯,open,,\n",
     );
     let phone = "13812345678";
     let id_number = "110105196106084776";
@@ -1301,6 +1302,9 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
         );
         // Other numbers are left alone.
         assert!(out.contains("3号楼2-1001 补贴1200元"), "{extra:?}: {out}");
+        // A worker's name as a visit log gave it, a phone number in it.
+        assert!(out.contains("王芳159****2222"), "{extra:?}: {out}");
+        assert!(!out.contains("15900002222"), "{extra:?}: {out}");
     }
     for extra in [
         &["needs", "--reveal"][..],
@@ -1313,7 +1317,11 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
             out.contains("补办身份证110105196106084776"),
             "{extra:?}: {out}"
         );
+        assert!(out.contains("王芳15900002222"), "{extra:?}: {out}");
     }
+    // The filter takes the worker as written.
+    let out = run(&["--format", "csv", "needs", "--visitor", "王芳15900002222"]);
+    assert!(out.contains("N0003") && !out.contains("N0001"), "{out}");
     // The ledger itself is kept as written.
     let stored = String::from_utf8(wd.read("needs.csv")).unwrap();
     assert!(stored.contains(phone) && stored.contains(id_number));

@@ -380,3 +380,115 @@ fn a_visit_from_the_command_line_is_stored_the_same_way() {
     wd.run(&args).ok();
     assert_eq!(String::from_utf8(wd.read("visits.csv")).unwrap(), stored);
 }
+
+/// A phone or ID number typed into a visit's note, kind or visitor (or a
+/// worker's name in the needs ledger) is masked by `history` and `report`
+/// in every format unless `--reveal`, as a need's text is; other numbers
+/// (amounts, rooms, dates) stay; visits.csv keeps what was written.
+#[test]
+fn numbers_typed_into_visit_texts_are_masked_unless_revealed() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,household,name,level,grid,building,visitor\n\
+         R1,H1,张三,red,G1,B1,王芳\n\
+         R2,H2,李四,green,G1,B1,王芳13600004444\n",
+    );
+    wd.write(
+        "visits.csv",
+        "date,household,visitor,kind,note,persons\n\
+         2020-07-01,H1,王芳15900002222,电话13700003333,请回电13812345678 身份证11010119900101123X,1\n\
+         2020-07-02,H1,王芳,入户,补贴 1200 元 3号楼2-1001 2020-07-02,1\n",
+    );
+    wd.write(
+        "needs.csv",
+        "id,household,raised,raised_by,category,text,status\n\
+         N0001,H1,2020-07-01,王芳15900002222,其他,修灯,open\n",
+    );
+    let stored = wd.read("visits.csv");
+    let full = [
+        "15900002222",
+        "13700003333",
+        "13812345678",
+        "11010119900101123X",
+        "13600004444",
+    ];
+    let masked = [
+        "159****2222",
+        "137****3333",
+        "138****5678",
+        "110***********123X",
+    ];
+    let plain = "补贴 1200 元 3号楼2-1001 2020-07-02";
+    let history = |format: &str, reveal: bool| {
+        let mut args = vec!["history", "H1", "--format", format];
+        if reveal {
+            args.push("--reveal");
+        }
+        text_of(&wd, &args)
+    };
+    for format in ["table", "csv", "json"] {
+        let out = history(format, false);
+        for m in masked {
+            assert!(out.contains(m), "no {m} in history {format}:\n{out}");
+        }
+        assert!(out.contains(plain), "history {format}:\n{out}");
+        for p in full {
+            assert!(!out.contains(p), "{p} in history {format}:\n{out}");
+        }
+        let out = history(format, true);
+        for p in &full[..4] {
+            assert!(out.contains(p), "{p} hidden by history {format} --reveal");
+        }
+    }
+
+    // The report names workers: the log's visitor, the worker in charge,
+    // the worker of a need.
+    let report = |format: &str, reveal: bool| {
+        let mut args = vec!["report", "--month", "2020-07", "--format", format];
+        if reveal {
+            args.push("--reveal");
+        }
+        text_of(&wd, &args)
+    };
+    for format in ["table", "md", "html", "json"] {
+        let out = report(format, false);
+        assert!(out.contains("王芳159****2222"), "report {format}:\n{out}");
+        assert!(out.contains("王芳136****4444"), "report {format}:\n{out}");
+        for p in full {
+            assert!(!out.contains(p), "{p} in report {format}:\n{out}");
+        }
+        let out = report(format, true);
+        assert!(out.contains("王芳15900002222"), "report {format} --reveal");
+        assert!(out.contains("王芳13600004444"), "report {format} --reveal");
+    }
+    let json: serde_json::Value = serde_json::from_str(&report("json", false)).unwrap();
+    assert_eq!(json["visits_by_visitor"]["王芳159****2222"], 1);
+    let csv = wd.join("out/r.csv");
+    std::fs::create_dir_all(csv.parent().unwrap()).unwrap();
+    let xlsx = wd.join("out/r.xlsx");
+    for reveal in [false, true] {
+        for file in [&csv, &xlsx] {
+            let mut args = vec!["--today", T, "report", "--month", "2020-07"];
+            args.extend(["-o", file.to_str().unwrap()]);
+            if reveal {
+                args.push("--reveal");
+            }
+            wd.run(&args).ok();
+        }
+        let mut texts = xlsx_strings(&xlsx);
+        for entry in std::fs::read_dir(wd.join("out")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                texts.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        let all = texts.join("\n");
+        assert_eq!(all.contains("王芳159****2222"), !reveal, "{all}");
+        assert_eq!(all.contains("王芳15900002222"), reveal, "{all}");
+        assert_eq!(all.contains("13600004444"), reveal, "{all}");
+        std::fs::remove_dir_all(wd.join("out")).unwrap();
+        std::fs::create_dir_all(wd.join("out")).unwrap();
+    }
+    assert_eq!(wd.read("visits.csv"), stored);
+}

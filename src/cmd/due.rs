@@ -14,9 +14,10 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
+use super::filter::Filter;
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
-use crate::data::roster::{self, HouseholdRef, Load, Roster};
+use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, Problem};
 use crate::i18n::{DueCounts, Lang, Msg};
 use crate::model::{DueRow, Level, Status};
@@ -41,18 +42,19 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     let last = last_visits(ctx, &roster, &mut problems)?;
     let ledger = super::need::load(ctx, &mut problems)?;
     ctx.fail_on_errors(problems)?;
-    // With a needs ledger, each household's unresolved needs (an extra
-    // column; without one the output is as it always was).
-    let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
-    let needs = needs.as_deref();
-
-    let within = args.within.unwrap_or(ctx.window);
     let filter = Filter {
         grid: &args.grid,
         building: &args.building,
         visitor: &args.visitor,
         levels: &levels,
     };
+    filter.check(&roster, ctx.lang)?;
+    // With a needs ledger, each household's unresolved needs (an extra
+    // column; without one the output is as it always was).
+    let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
+    let needs = needs.as_deref();
+
+    let within = args.within.unwrap_or(ctx.window);
     let (mut rows, counts) = standings(
         &roster,
         &last,
@@ -168,24 +170,6 @@ pub fn last_visits(
         }
     })?;
     Ok(last)
-}
-
-/// Which households to consider; an empty list lets every value through.
-pub struct Filter<'a> {
-    pub grid: &'a [String],
-    pub building: &'a [String],
-    pub visitor: &'a [String],
-    pub levels: &'a [Level],
-}
-
-impl Filter<'_> {
-    pub fn admits(&self, h: &HouseholdRef<'_>, level: Level) -> bool {
-        let one = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.trim() == v);
-        one(self.grid, h.grid())
-            && one(self.building, h.building())
-            && one(self.visitor, h.visitor())
-            && (self.levels.is_empty() || self.levels.contains(&level))
-    }
 }
 
 /// Applies the rules to every active household that passes the filter.

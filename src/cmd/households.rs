@@ -31,12 +31,13 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
     let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
     let last = super::due::last_visits(ctx, &roster, &mut problems)?;
     ctx.fail_on_errors(problems)?;
-    let filter = super::due::Filter {
+    let filter = super::filter::Filter {
         grid: &args.grid,
         building: &args.building,
         visitor: &args.visitor,
         levels: &levels,
     };
+    filter.check(&roster, ctx.lang)?;
     let mut lines = Vec::new();
     for h in roster.households() {
         let on = schedule::household_on(h.members(), ctx.today);

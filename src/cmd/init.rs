@@ -2,8 +2,11 @@
 //!
 //! Creates a data directory: residents.csv and visits.csv with their
 //! headers (Chinese headers with --lang zh, with a BOM so that Excel and
-//! WPS open them as UTF-8) and a commented rounds.toml. It never
-//! overwrites a file that exists; it says which it kept.
+//! WPS open them as UTF-8) and a commented rounds.toml. A Chinese
+//! rounds.toml sets `lang = "zh"`, so that the community stays in Chinese
+//! whatever the locale of the next colleague's machine; an English one
+//! leaves the line commented. It never overwrites a file that exists; it
+//! says which it kept.
 
 use std::io::Write;
 use std::path::Path;
@@ -33,8 +36,9 @@ pub(crate) const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（�
 # `rounds due` 把几天内到期的住户列为“待访”（同 --within）：
 # window = 7
 #
-# 表格和提示的语言："zh" 或 "en"（默认跟随系统语言）
-# lang = "zh"
+# 表格和提示的语言："zh" 或 "en"。本目录用中文建立，所以这里写明 "zh"，
+# 别人的电脑是英文系统也照样用中文；删去这一行则跟随系统语言。
+lang = "zh"
 #
 # 可以改某一等级的周期，例如黄色住户每月走访：
 # [levels]

@@ -24,12 +24,13 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
 use crate::data::date::{self, iso};
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
+use crate::model::FilterField;
 use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
 use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
@@ -308,11 +309,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
         return Err(refuse(ctx, Reason::Empty("text")));
     }
     let (lock, roster, ledger) = open_for_change(ctx)?;
-    let wanted = args.household.trim();
-    let h = roster
-        .find(wanted)
-        .or_else(|| roster.household_of_resident(wanted))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownHousehold(shown_value(wanted))))?;
+    let h = ctx.household_arg(&roster, &args.household)?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
     let raised_by = args
@@ -432,6 +429,19 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
         ctx.fail_on_errors(problems)?;
         (roster, ledger)
     };
+    // A grid or worker that names nothing in the data is refused, not
+    // answered with an empty list (see `filter`); the workers are those in
+    // charge and those who raised a need.
+    let raisers = || {
+        ledger
+            .iter()
+            .flat_map(|l| &l.needs)
+            .map(|n| n.raised_by.as_str())
+    };
+    let grids = || filter::roster_values(&roster, FilterField::Grid);
+    let workers = || filter::roster_values(&roster, FilterField::Visitor).chain(raisers());
+    filter::check(FilterField::Grid, &args.grid, grids, ctx.lang)?;
+    filter::check(FilterField::Visitor, &args.visitor, workers, ctx.lang)?;
     let today = ctx.today;
     let one = |list: &[String], v: &str| list.iter().any(|x| x.trim() == v);
     let mut rows: Vec<(&Need, NeedStatus, &str)> = ledger
@@ -477,7 +487,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
 }
 
 /// A need as it stood on `today` with `status`, for listing: phone and ID
-/// numbers in its text and resolution masked unless `reveal`, in every
+/// numbers in its text, resolution and worker masked unless `reveal`, in every
 /// format: as `due`'s csv and json hold no phone number, neither do these
 /// unless asked.
 fn listed<'a>(
@@ -499,7 +509,7 @@ fn listed<'a>(
         household: &n.household,
         grid,
         raised: iso(n.raised),
-        raised_by: &n.raised_by,
+        raised_by: shown(&n.raised_by),
         category: &n.category,
         text: shown(&n.text),
         status,

@@ -6,7 +6,8 @@
 //! person-times, visits per grid and per visitor, compliance per level),
 //! the compliance rate per level and grid, each worker's visits next to
 //! the households in their charge, the overdue and never-visited households
-//! (names masked unless --reveal), and the last six months. json is the
+//! (names masked unless --reveal, as are phone and ID numbers written into
+//! a worker's name), and the last six months. json is the
 //! stable contract (English keys, a schema_version); table, md, html and
 //! xlsx speak the user's language; csv gives one tidy table per section.
 //! `-o FILE` writes the file whole (mode 0600) and picks the format from
@@ -172,6 +173,9 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         report.needs = ledger.map(|l| {
             super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
         });
+        if !args.reveal {
+            report.mask_numbers_in_names();
+        }
         report
     };
     drop(progress);

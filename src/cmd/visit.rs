@@ -2,8 +2,11 @@
 //!
 //! Records one visit from the command line, through the same validation,
 //! duplicate check and safe append as `import`. The household may be given
-//! by a resident's id. Exit status 0 when stored or already stored, 1 when
-//! the visit is rejected (unknown household, a date after today …).
+//! by a resident's id; without `--visitor` the visit is the household's
+//! worker in charge's (as `need add` takes a need up). Exit status 0 when
+//! stored or already stored, 1 when the visit is rejected (a date after
+//! today, a bad `--persons` …), 2 for a household the roster lacks (refused
+//! in the words of `need add` and `history`).
 
 use std::io::Write;
 
@@ -23,12 +26,13 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
         ctx.roster(Load::default(), &mut problems)?
     };
     ctx.fail_on_errors(problems)?;
-    // The household may be a household id or a resident id.
-    let (household, resident) = if roster.find(args.household.trim()).is_some() {
-        (args.household.as_str(), "")
-    } else {
-        ("", args.household.as_str())
-    };
+    let house = roster.household(ctx.household_arg(&roster, &args.household)?);
+    let visitor = args
+        .visitor
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(house.visitor());
     let date = args.date.clone().unwrap_or_else(|| iso(ctx.today));
     let header = [
         "date",
@@ -41,9 +45,9 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     ];
     let cells = [
         date.as_str(),
-        household,
-        resident,
-        args.visitor.as_deref().unwrap_or(""),
+        house.id(),
+        "",
+        visitor,
         args.kind.as_deref().unwrap_or(""),
         args.note.as_deref().unwrap_or(""),
         args.persons.as_deref().unwrap_or(""),

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::decode;
 use super::table::Table;
-use crate::error::{Error, Problem, Reason};
+use crate::error::{Error, JsonKind, Problem, Reason};
 
 /// What kind of file a log is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +236,20 @@ fn parse_json(path: &Path, bytes: &[u8]) -> Result<Log, Problem> {
             }
         }
     }
+    // One object per line (or several on a line) makes a log; a file of
+    // bare values (`42`, `"x"`, `true`, `null`) is no log at all, and is
+    // refused whole rather than counted as a rejected row. An array, even
+    // of bare values, is a log whose entries are rejected one by one.
+    if !trimmed.starts_with('[')
+        && let Some((line, first)) = objects.first()
+        && !objects.iter().any(|(_, v)| v.is_object())
+    {
+        return Err(Problem::error(
+            path,
+            Some(*line),
+            Reason::JsonNotALog(json_kind(first)),
+        ));
+    }
     // The header: keys in order of first appearance.
     let mut header: Vec<String> = Vec::new();
     let mut known = std::collections::HashSet::new();
@@ -288,6 +302,18 @@ fn parse_json(path: &Path, bytes: &[u8]) -> Result<Log, Problem> {
         header,
         rows: Rows::Read(rows.into_iter()),
     })
+}
+
+/// What a JSON value is, for the message that refuses it.
+fn json_kind(v: &Value) -> JsonKind {
+    match v {
+        Value::Number(_) => JsonKind::Number,
+        Value::String(_) => JsonKind::Text,
+        Value::Bool(_) => JsonKind::Boolean,
+        Value::Null => JsonKind::Null,
+        // Not met: such a file holds no object, and does not start with `[`.
+        Value::Array(_) | Value::Object(_) => JsonKind::Array,
+    }
 }
 
 /// A number as a cell's text: whole numbers without a fraction.

@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
 use crate::data::date::DateError;
-use crate::error::{Error, NeedRule, Reason};
-use crate::model::{Level, Status};
+use crate::error::{Error, JsonKind, NeedRule, Reason};
+use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
 pub struct En;
@@ -121,6 +121,16 @@ impl Catalog for En {
                 sheets.join(", ")
             ),
             Reason::NotAnArray => "expected an array of objects".into(),
+            Reason::JsonNotALog(kind) => format!(
+                "not a visit log: the file holds a bare JSON {}, not an array of objects or one object per line",
+                match kind {
+                    JsonKind::Number => "number",
+                    JsonKind::Text => "string",
+                    JsonKind::Boolean => "true or false",
+                    JsonKind::Null => "null",
+                    JsonKind::Array => "array",
+                }
+            ),
             Reason::ConfigUnreadable { message, .. } => message.clone(),
             Reason::ConfigSyntax { message, .. } => message.clone(),
             Reason::ConfigBadChoice { value, expected } => format!(
@@ -497,6 +507,32 @@ impl Catalog for En {
             }
             Msg::FormatNotHere { format, allowed } => {
                 format!("--format {format} is not for this command; it writes {allowed}")
+            }
+            Msg::UnknownFilterValue {
+                field,
+                value,
+                suggestions,
+                known,
+                total,
+            } => {
+                let (one, many) = match field {
+                    FilterField::Grid => ("grid", "grids"),
+                    FilterField::Building => ("building", "buildings"),
+                    FilterField::Visitor => ("worker", "workers"),
+                };
+                let flag = field.flag();
+                let hint = match (suggestions.split_last(), known.is_empty()) {
+                    (Some((last, [])), _) => format!(" — did you mean {last}?"),
+                    (Some((last, rest)), _) => {
+                        format!(" — did you mean {} or {last}?", rest.join(", "))
+                    }
+                    (None, true) => format!(" (the data names no {one})"),
+                    (None, false) if *total > known.len() => {
+                        format!(" (there are {total} {many}: {}, …)", known.join(", "))
+                    }
+                    (None, false) => format!(" (the {many} there are: {})", known.join(", ")),
+                };
+                format!("--{flag} '{value}' names no {one} in the data{hint}")
             }
             Msg::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => {

@@ -578,6 +578,16 @@ pub enum Msg {
         format: &'static str,
         allowed: &'static str,
     },
+    /// A filter value that names nothing in the data (`due --grid 西岗`):
+    /// what it may have meant, or else the first values there are.
+    UnknownFilterValue {
+        field: crate::model::FilterField,
+        value: String,
+        suggestions: Vec<String>,
+        known: Vec<String>,
+        /// How many values of the field the data holds.
+        total: usize,
+    },
     /// `history` of a household (or resident) that is not in the roster.
     NoSuchHousehold {
         id: String,
@@ -654,6 +664,7 @@ mod tests {
         for reason in [
             Reason::NoSheet,
             Reason::NotAnArray,
+            Reason::JsonNotALog(crate::error::JsonKind::Array),
             Reason::BadWorkbook("Zip error".into()),
             Reason::ConfigSyntax {
                 line: None,

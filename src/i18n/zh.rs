@@ -7,8 +7,8 @@ use super::{
     ReportWords, SimilarKind, Word, level_counts,
 };
 use crate::data::date::DateError;
-use crate::error::{Error, NeedRule, Reason};
-use crate::model::{Level, Status};
+use crate::error::{Error, JsonKind, NeedRule, Reason};
+use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
 pub struct Zh;
@@ -250,6 +250,16 @@ impl Catalog for Zh {
                 sheets.join("、")
             ),
             Reason::NotAnArray => "JSON 应是由对象组成的数组".into(),
+            Reason::JsonNotALog(kind) => format!(
+                "不是走访记录：文件里只有 JSON {}，走访记录应是由对象组成的数组，或每行一个对象",
+                match kind {
+                    JsonKind::Number => "数字",
+                    JsonKind::Text => "字符串",
+                    JsonKind::Boolean => "true 或 false",
+                    JsonKind::Null => "null",
+                    JsonKind::Array => "数组",
+                }
+            ),
             Reason::ConfigUnreadable { kind, message } => {
                 format!("无法读取 rounds.toml：{}", io_words(*kind, message))
             }
@@ -793,7 +803,7 @@ impl Catalog for Zh {
             ("import", "verbose") => "同时列出因重复而跳过的每一行",
             ("visit", "household") => "走访的住户（户号，或居民编号）",
             ("visit", "date") => "走访日期（默认：--today）",
-            ("visit", "visitor") => "走访人",
+            ("visit", "visitor") => "走访人（默认：该户的负责人）",
             ("visit", "kind") => "走访方式：入户、电话、视频 …",
             ("visit", "note") => "走访情况：发现了什么、做了什么",
             ("visit", "persons") => "见到的居民人数",
@@ -813,7 +823,9 @@ impl Catalog for Zh {
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
-            ("report", "reveal") => "在逾期名单中完整显示居民姓名",
+            ("report", "reveal") => {
+                "在逾期名单中完整显示居民姓名，以及走访人、负责人中写入的电话和身份证号（否则各种格式中均打码）"
+            }
             ("check", "strict") => "把警告当作错误（有任何问题即以非零状态退出）",
             ("init", "dir") => "在哪里创建数据目录（默认：--data，否则当前目录）",
             ("need add", "household") => "提出诉求的住户（户号，或居民编号）",
@@ -835,12 +847,15 @@ impl Catalog for Zh {
             ("needs", "category") => "只列出该类别的诉求",
             ("needs", "older_than") => "只列出在 --today 之前超过 DAYS 天提出的诉求",
             ("needs", "reveal") => {
-                "完整显示诉求及办理结果中的电话号码和身份证号（否则在所有格式中都打码）"
+                "完整显示诉求、办理结果及登记人中的电话号码和身份证号（否则在所有格式中都打码）"
             }
             ("households", "all") => {
                 "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
             }
-            ("households" | "history", "reveal") => "完整显示居民姓名和电话",
+            ("households", "reveal") => "完整显示居民姓名和电话",
+            ("history", "reveal") => {
+                "完整显示居民姓名和电话，以及走访情况、走访方式、走访人中写入的电话和身份证号（否则各种格式中均打码）"
+            }
             ("history", "household") => "住户（户号，或居民编号）",
             ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
             _ => return None,
@@ -861,6 +876,32 @@ impl Catalog for Zh {
             }
             Msg::FormatNotHere { format, allowed } => {
                 format!("这个命令不支持 --format {format}；可用的格式：{allowed}")
+            }
+            Msg::UnknownFilterValue {
+                field,
+                value,
+                suggestions,
+                known,
+                total,
+            } => {
+                let what = match field {
+                    FilterField::Grid => "网格",
+                    FilterField::Building => "楼栋",
+                    FilterField::Visitor => "网格员",
+                };
+                let flag = field.flag();
+                let hint = match (suggestions.split_last(), known.is_empty()) {
+                    (Some((last, [])), _) => format!("——是不是 {last}？"),
+                    (Some((last, rest)), _) => {
+                        format!("——是不是 {} 或 {last}？", rest.join("、"))
+                    }
+                    (None, true) => format!("（数据中没有填写{what}）"),
+                    (None, false) if *total > known.len() => {
+                        format!("（现有{what} {total} 个：{}……）", known.join("、"))
+                    }
+                    (None, false) => format!("（现有{what}：{}）", known.join("、")),
+                };
+                format!("--{flag}“{value}”：数据中没有这个{what}{hint}")
             }
             Msg::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => format!("居民名册中没有户号或居民编号“{id}”——是不是 {s}？"),

@@ -137,7 +137,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
             &safe_cell(l.household),
             &safe_cell(l.grid),
             &l.raised,
-            &safe_cell(l.raised_by),
+            &safe_cell(&l.raised_by),
             &safe_cell(l.category),
             &safe_cell(&l.text),
             l.status.word(),
