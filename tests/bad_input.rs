@@ -153,7 +153,7 @@ const CASES: &[(&str, Must)] = &[
     ),
     (
         "residents-utf16.csv",
-        Refuse(1, "bytes that are neither UTF-8 nor GB18030"),
+        Refuse(1, "the file is UTF-16 (Excel's \"Unicode text\")"),
     ),
     ("residents-10mb-field.csv", Accept(&[])),
     (

@@ -112,6 +112,9 @@ impl Catalog for Zh {
                 "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）"
                     .into()
             }
+            Reason::Utf16 => {
+                "文件是 UTF-16 编码（Excel 的“Unicode 文本”），不是 UTF-8 或 GBK：请用 Excel 或 WPS 打开，另存为“CSV UTF-8(逗号分隔)”（或“CSV (逗号分隔)”）".into()
+            }
             Reason::BadJson(m) => format!("不是有效的 JSON：{m}"),
             Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
             Reason::MixedEncoding => "文件是 GB18030（GBK）编码，但这一行像是 UTF-8：文件是否用两种编码保存过？其中的中文可能被误读".into(),
@@ -213,6 +216,9 @@ impl Catalog for Zh {
             ),
             Reason::NeverActive { id } => format!("居民“{id}”的登记日期晚于迁出日期，从未在册"),
             Reason::UnknownHousehold(h) => format!("户号“{h}”不在居民名册中"),
+            Reason::RosterUnreadable { skipped } => format!(
+                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（residents.csv 能读取后，再核对其中的户号）"
+            ),
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
