@@ -319,6 +319,21 @@ fn rows_beyond_any_spreadsheet_are_refused() {
         .says("too large to be a count of people");
 }
 
+/// Runs `command` as of 2020-07-20 with the fast reader on ("1") or off.
+fn by_reader(wd: &Workdir, fast: &str, command: &str) -> common::Run {
+    let args: Vec<String> = [
+        "--data",
+        wd.path().to_str().unwrap(),
+        "--today",
+        "2020-07-20",
+        command,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    wd.run_raw(&args, &[("ROUNDS_FAST", fast)])
+}
+
 /// The example community with its roster as given.
 fn example_with_roster(roster: &[u8]) -> Workdir {
     let wd = Workdir::new();
@@ -337,17 +352,7 @@ fn one_bad_byte_in_the_roster_is_said_once() {
     let res = wd.join("residents.csv").display().to_string();
     let vis = wd.join("visits.csv").display().to_string();
     for fast in ["1", "0"] {
-        let args: Vec<String> = [
-            "--data",
-            wd.path().to_str().unwrap(),
-            "--today",
-            "2020-07-20",
-            "check",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let run = wd.run_raw(&args, &[("ROUNDS_FAST", fast)]).expect(3);
+        let run = by_reader(&wd, fast, "check").expect(3);
         let out = run.stdout();
         assert!(
             out.contains(&format!(
@@ -439,17 +444,7 @@ fn utf16_files_are_named_as_utf16() {
         wd.write("residents.csv", "id,household,level\nA1,H1,red\n")
             .write("visits.csv", utf16(visits, bom, be));
         for fast in ["1", "0"] {
-            let args: Vec<String> = [
-                "--data",
-                wd.path().to_str().unwrap(),
-                "--today",
-                "2020-07-20",
-                "due",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            wd.run_raw(&args, &[("ROUNDS_FAST", fast)])
+            by_reader(&wd, fast, "due")
                 .expect(3)
                 .says("visits.csv:1: error: the file is UTF-16");
         }

@@ -206,10 +206,8 @@ fn new_files_follow_the_umask() {
     assert_eq!(mode(&wd.join("visits.csv")), 0o640, "a new visits.csv");
     let report = wd.join("report.html");
     let report_arg = report.display().to_string();
-    run_umask(
-        &wd,
-        "002",
-        &[
+    let write_report = |umask| {
+        let args = [
             "--today",
             T,
             "report",
@@ -217,26 +215,14 @@ fn new_files_follow_the_umask() {
             "2020-07",
             "-o",
             &report_arg,
-        ],
-    )
-    .ok();
+        ];
+        run_umask(&wd, umask, &args).ok();
+    };
+    write_report("002");
     assert_eq!(mode(&report), 0o664, "a new report");
     // A report written over an old one keeps the old one's mode.
     chmod(&report, 0o640);
-    run_umask(
-        &wd,
-        "000",
-        &[
-            "--today",
-            T,
-            "report",
-            "--month",
-            "2020-07",
-            "-o",
-            &report_arg,
-        ],
-    )
-    .ok();
+    write_report("000");
     assert_eq!(mode(&report), 0o640, "a report written again");
 }
 
