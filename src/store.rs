@@ -150,6 +150,107 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
     result.map_err(|e| Error::io(path, e))
 }
 
+/// The `n`th name a file called `name` may take in a folder where the
+/// names before it are taken: `day.csv`, `day-2.csv`, `day-3.csv` …
+fn nth_name(name: &std::ffi::OsStr, n: u32) -> std::ffi::OsString {
+    if n <= 1 {
+        return name.to_owned();
+    }
+    let path = Path::new(name);
+    match (path.file_stem(), path.extension()) {
+        (Some(stem), Some(ext)) => {
+            let mut s = stem.to_owned();
+            s.push(format!("-{n}."));
+            s.push(ext);
+            s
+        }
+        _ => {
+            let mut s = name.to_owned();
+            s.push(format!("-{n}"));
+            s
+        }
+    }
+}
+
+/// How many numbered names `create_free` and `move_free` try.
+const MAX_NAMES: u32 = 10_000;
+
+/// Creates a file named `name` in `dir` (made if missing) with `content`,
+/// never over a file there: when `name` is taken, the first free one of
+/// `stem-2.ext`, `stem-3.ext` … The file appears whole. Returns its path.
+pub fn create_free(dir: &Path, name: &str, content: &[u8]) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for n in 1..=MAX_NAMES {
+        let path = dir.join(nth_name(name.as_ref(), n));
+        if create_new(&path, content)? {
+            return Ok(path);
+        }
+    }
+    Err(Error::io(
+        dir.join(name),
+        std::io::ErrorKind::AlreadyExists.into(),
+    ))
+}
+
+/// Moves the file `from` into `dir` (made if missing) under its own name,
+/// or the first free numbered one (`create_free`): never over a file
+/// there. A file already in `dir` stays where it is. Across file systems
+/// it is copied, synced, and only then removed. Returns where it went.
+pub fn move_free(from: &Path, dir: &Path) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let source_dir = parent(from);
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(source_dir, dir) {
+        return Ok(from.to_path_buf());
+    }
+    let name = from
+        .file_name()
+        .ok_or_else(|| Error::io(from, std::io::ErrorKind::InvalidInput.into()))?;
+    for n in 1..=MAX_NAMES {
+        let to = dir.join(nth_name(name, n));
+        // A link, unlike a rename, never replaces a file of that name.
+        let placed = match std::fs::hard_link(from, &to) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            // Another file system, or one without hard links: a copy.
+            Err(_) => copy_new(from, &to),
+        };
+        match placed {
+            Ok(()) => {
+                sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+                std::fs::remove_file(from).map_err(|e| Error::io(from, e))?;
+                sync_dir(source_dir).map_err(|e| Error::io(source_dir, e))?;
+                return Ok(to);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&to, e)),
+        }
+    }
+    Err(Error::io(
+        dir.join(name),
+        std::io::ErrorKind::AlreadyExists.into(),
+    ))
+}
+
+/// Copies `from` to `to`, which must not exist, whole and synced, with
+/// the mode of `from`; nothing is left at `to` if it fails.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = File::open(from)?;
+    let mut copy = new_file(to, None)?;
+    let result = (|| {
+        std::io::copy(&mut source, &mut copy)?;
+        let _ = copy.set_permissions(source.metadata()?.permissions());
+        copy.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    result
+}
+
 /// Writes `path` whole, replacing what was there: written aside, synced,
 /// then renamed into place. It keeps the mode, owner and group of the
 /// file it replaces; a new file follows the umask.
@@ -432,6 +533,35 @@ mod tests {
         // And kept so.
         replace(&path, b"again").unwrap();
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn files_are_never_put_over_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        let done = dir.path().join("done");
+        std::fs::create_dir(&inbox).unwrap();
+        for (i, want) in ["day.csv", "day-2.csv", "day-3.csv"].iter().enumerate() {
+            let log = inbox.join("day.csv");
+            std::fs::write(&log, format!("night {i}")).unwrap();
+            assert_eq!(move_free(&log, &done).unwrap(), done.join(want));
+            assert!(!log.exists());
+        }
+        assert_eq!(
+            std::fs::read_to_string(done.join("day-2.csv")).unwrap(),
+            "night 1"
+        );
+        // A file already there stays.
+        let there = done.join("day.csv");
+        assert_eq!(move_free(&there, &done).unwrap(), there);
+        assert_eq!(std::fs::read_to_string(&there).unwrap(), "night 0");
+        // Names without an extension, and rejects files.
+        assert_eq!(nth_name("log".as_ref(), 2), "log-2");
+        let rejects = dir.path().join("rejects");
+        for want in ["day.rejects.csv", "day.rejects-2.csv"] {
+            let path = create_free(&rejects, "day.rejects.csv", b"x").unwrap();
+            assert_eq!(path, rejects.join(want));
+        }
     }
 
     #[test]

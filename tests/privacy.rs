@@ -272,7 +272,7 @@ fn import_stores_formula_looking_text_as_text_and_stays_idempotent() {
         .ok()
         .says("1 duplicates skipped");
     // The rejects file is for a spreadsheet too.
-    let rejects = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    let rejects = String::from_utf8(wd.read("rejects/log.rejects.csv")).unwrap();
     assert!(rejects.contains(",'=bad,"), "{rejects}");
     assert!(rejects.contains(",-3"), "{rejects}");
     assert!(!rejects.contains(",=bad"), "{rejects}");
@@ -293,7 +293,7 @@ fn files_the_tool_creates_follow_the_umask() {
     let log = wd.join("log.csv").display().to_string();
     wd.run(&["--today", T, "import", &log]).expect(1);
     assert_eq!(mode(&wd.join("visits.csv")), usual, "a new visits.csv");
-    assert_eq!(mode(&wd.join("log.rejects.csv")), usual, "rejects");
+    assert_eq!(mode(&wd.join("rejects/log.rejects.csv")), usual, "rejects");
     for ext in ["md", "html", "json", "csv", "xlsx", "txt"] {
         let out = wd.join(&format!("report.{ext}"));
         let mut args = vec!["--today", T, "report", "--month", "2020-07"];

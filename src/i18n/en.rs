@@ -546,6 +546,10 @@ impl Catalog for En {
             Msg::FromEnv(var) => format!("environment ({var})"),
             Msg::FromLocale(var) => format!("locale ({var})"),
             Msg::FromTomlLine(line) => format!("rounds.toml line {line}"),
+            Msg::NothingMatches(pattern) => {
+                format!("no file matches {pattern}: nothing to import from it")
+            }
+            Msg::MovedTo(path) => format!("moved to {path}"),
         }
     }
 }

@@ -618,6 +618,10 @@ pub enum Msg {
     FromLocale(&'static str),
     /// A setting taken from rounds.toml, at its line if known.
     FromTomlLine(u64),
+    /// `import` of a pattern the shell found no file for.
+    NothingMatches(String),
+    /// Where `import --move-to` put a log.
+    MovedTo(String),
 }
 
 /// The words of a problem list such as "green 3, red 1", skipping zeros.

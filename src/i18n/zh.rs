@@ -787,7 +787,8 @@ impl Catalog for Zh {
             }
             ("import", "files") => {
                 "走访记录文件：.csv（UTF-8 或 GBK）、.json（对象数组，或每行一个对象）、\
-                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）"
+                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）。shell 找不到文件的通配符\
+                 （空收件夹的 inbox/*.csv）视为无可导入"
             }
             ("import", "dry_run") => "检查全部内容，显示汇总和未导入的行，但不写入任何文件",
             ("import", "map") => {
@@ -797,6 +798,9 @@ impl Catalog for Zh {
             }
             ("import", "sheet") => "要读取的工作表（默认：第一个）",
             ("import", "verbose") => "同时列出因重复而跳过的每一行",
+            ("import", "move_to") => {
+                "好的行存入后，把每个记录文件移到 DIR（没有则新建），不覆盖其中的文件（再来一个 day.csv 就存为 day-2.csv）：cron 导入的收件夹里只留下新文件"
+            }
             ("visit", "household") => "走访的住户（户号，或居民编号）",
             ("visit", "date") => "走访日期（默认：--today）",
             ("visit", "visitor") => "走访人",
@@ -904,6 +908,8 @@ impl Catalog for Zh {
             Msg::FromEnv(var) => format!("环境变量（{var}）"),
             Msg::FromLocale(var) => format!("系统语言（{var}）"),
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
+            Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
+            Msg::MovedTo(path) => format!("已移到 {path}"),
         }
     }
 }
