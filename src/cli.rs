@@ -329,7 +329,9 @@ pub enum Sort {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Visit logs: .csv (UTF-8 or GBK), .json (an array of objects, or one
-    /// object per line), .xlsx/.xls/.ods (the first sheet, or --sheet).
+    /// object per line), .xlsx/.xls/.ods (the first sheet, or --sheet). A
+    /// pattern the shell found no file for (inbox/*.csv of an empty inbox)
+    /// is nothing to import.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -350,6 +352,12 @@ pub struct ImportArgs {
     /// Also list every row skipped as a repeat.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Once the good rows are stored, move each log into DIR (made if
+    /// missing), never over a file there (a second day.csv becomes
+    /// day-2.csv): an inbox that cron imports holds only what is new.
+    #[arg(long, value_name = "DIR")]
+    pub move_to: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

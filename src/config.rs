@@ -113,7 +113,7 @@ impl Config {
         };
         let text = match crate::data::decode::decode_all(&text) {
             Ok((t, _)) => t,
-            Err(e) => return Err(Problem::error(&path, Some(e.line), Reason::Encoding)),
+            Err(e) => return Err(Problem::error(&path, Some(e.line), e.reason())),
         };
         Config::parse(&text).map_err(|(line, reason)| Problem::error(&path, line, reason))
     }

@@ -27,6 +27,8 @@ pub enum JsonKind {
 pub enum Reason {
     /// Bytes that are neither UTF-8 nor GB18030.
     Encoding,
+    /// A UTF-16 file (Excel's "Unicode text").
+    Utf16,
     /// A GB18030 file with a line that reads as UTF-8 (warning).
     MixedEncoding,
     /// The CSV itself could not be read.
@@ -94,6 +96,9 @@ pub enum Reason {
     NeverActive { id: String },
     /// A visit to a household that is not in the roster.
     UnknownHousehold(String),
+    /// The roster could not be read to its end: this many visits and
+    /// needs were not checked against it (warning).
+    RosterUnreadable { skipped: usize },
     /// An import row naming a resident who is not in the roster.
     UnknownResident(String),
     /// A visit dated after the as-of date.

@@ -11,8 +11,13 @@
 //!   back to its old length; until then readers read only that many bytes.
 //!   This is SQLite's rollback journal, for a CSV file.
 //! - **Files appear whole.** New files are written aside and linked or
-//!   renamed into place; files the tool creates are private to their owner
-//!   (mode 0600 on Unix).
+//!   renamed into place.
+//! - **Files keep who may read them.** A file written anew over an old one
+//!   (needs.csv on `need update`, visits.csv, a report) keeps the old one's
+//!   mode, and its owner and group where the process may set them: a
+//!   ledger shared by an office group stays shared. A new file follows the
+//!   umask, as any program's would; only what must stay private (a report
+//!   with `--reveal`) is made owner-only (0600 on Unix).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -23,16 +28,61 @@ use crate::error::Error;
 
 pub const LOCK_FILE: &str = ".rounds.lock";
 
-/// Opens a new file for writing with owner-only permissions.
-pub fn private_file(path: &Path) -> std::io::Result<File> {
+/// Who may read and write a file the tool writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A new file follows the umask; one written over an old file keeps
+    /// the old file's mode, owner and group.
+    Usual,
+    /// Owner-only (0600 on Unix), whatever the umask and the old file:
+    /// a file that shows personal data in full.
+    Private,
+}
+
+/// Opens a new file for writing. `mode` is what the file may at most
+/// allow (the umask takes from it); `None`: 0666, the usual.
+fn new_file(path: &Path, mode: Option<u32>) -> std::io::Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
-    {
+    if let Some(mode) = mode {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(mode);
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     o.open(path)
+}
+
+/// The mode a new file written over `old` is created with: never more
+/// than the old file allowed, nor than `access` allows.
+fn creation_mode(old: Option<&std::fs::Metadata>, access: Access) -> Option<u32> {
+    match (access, old) {
+        (Access::Private, _) => Some(0o600),
+        #[cfg(unix)]
+        (Access::Usual, Some(old)) => {
+            use std::os::unix::fs::PermissionsExt;
+            Some(old.permissions().mode() & 0o777)
+        }
+        _ => None,
+    }
+}
+
+/// Gives `file`, written to replace a file with metadata `old`, the old
+/// file's owner, group and mode, as far as the process may: only root can
+/// give a file away, a member of the group can set the group; what cannot
+/// be set is left (the file was created with no more than the old mode).
+#[cfg(unix)]
+fn keep_access(file: &File, old: &std::fs::Metadata) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, fchown};
+    if let Ok(new) = file.metadata()
+        && (new.uid(), new.gid()) != (old.uid(), old.gid())
+        && fchown(file, Some(old.uid()), Some(old.gid())).is_err()
+    {
+        let _ = fchown(file, None, Some(old.gid()));
+    }
+    // The umask took from the mode it was created with; give it back.
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777));
 }
 
 /// A temporary name beside `path`, unique to this process.
@@ -74,7 +124,7 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
     }
     let tmp = temp_beside(path);
     let result = (|| {
-        let mut f = private_file(&tmp)?;
+        let mut f = new_file(&tmp, None)?;
         f.write_all(content)?;
         f.sync_all()?;
         let linked = match std::fs::hard_link(&tmp, path) {
@@ -83,7 +133,7 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
             // A file system without hard links (FAT on a USB stick, some
             // shares): create the file directly; create_new still refuses
             // to overwrite.
-            Err(_) => match private_file(path) {
+            Err(_) => match new_file(path, None) {
                 Ok(mut f) => {
                     f.write_all(content)?;
                     f.sync_all()?;
@@ -100,12 +150,128 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<bool, Error> {
     result.map_err(|e| Error::io(path, e))
 }
 
-/// Writes `path` whole, replacing what was there: written aside, synced,
-/// then renamed into place. The file is private to its owner.
-pub fn replace(path: &Path, content: &[u8]) -> Result<(), Error> {
-    let tmp = temp_beside(path);
+/// The `n`th name a file called `name` may take in a folder where the
+/// names before it are taken: `day.csv`, `day-2.csv`, `day-3.csv` …
+fn nth_name(name: &std::ffi::OsStr, n: u32) -> std::ffi::OsString {
+    if n <= 1 {
+        return name.to_owned();
+    }
+    let path = Path::new(name);
+    match (path.file_stem(), path.extension()) {
+        (Some(stem), Some(ext)) => {
+            let mut s = stem.to_owned();
+            s.push(format!("-{n}."));
+            s.push(ext);
+            s
+        }
+        _ => {
+            let mut s = name.to_owned();
+            s.push(format!("-{n}"));
+            s
+        }
+    }
+}
+
+/// How many numbered names `create_free` and `move_free` try.
+const MAX_NAMES: u32 = 10_000;
+
+/// Creates a file named `name` in `dir` (made if missing) with `content`,
+/// never over a file there: when `name` is taken, the first free one of
+/// `stem-2.ext`, `stem-3.ext` … The file appears whole. Returns its path.
+pub fn create_free(dir: &Path, name: &str, content: &[u8]) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for n in 1..=MAX_NAMES {
+        let path = dir.join(nth_name(name.as_ref(), n));
+        if create_new(&path, content)? {
+            return Ok(path);
+        }
+    }
+    Err(Error::io(
+        dir.join(name),
+        std::io::ErrorKind::AlreadyExists.into(),
+    ))
+}
+
+/// Moves the file `from` into `dir` (made if missing) under its own name,
+/// or the first free numbered one (`create_free`): never over a file
+/// there. A file already in `dir` stays where it is. Across file systems
+/// it is copied, synced, and only then removed. Returns where it went.
+pub fn move_free(from: &Path, dir: &Path) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let source_dir = parent(from);
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(source_dir, dir) {
+        return Ok(from.to_path_buf());
+    }
+    let name = from
+        .file_name()
+        .ok_or_else(|| Error::io(from, std::io::ErrorKind::InvalidInput.into()))?;
+    for n in 1..=MAX_NAMES {
+        let to = dir.join(nth_name(name, n));
+        // A link, unlike a rename, never replaces a file of that name.
+        let placed = match std::fs::hard_link(from, &to) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            // Another file system, or one without hard links: a copy.
+            Err(_) => copy_new(from, &to),
+        };
+        match placed {
+            Ok(()) => {
+                sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+                std::fs::remove_file(from).map_err(|e| Error::io(from, e))?;
+                sync_dir(source_dir).map_err(|e| Error::io(source_dir, e))?;
+                return Ok(to);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&to, e)),
+        }
+    }
+    Err(Error::io(
+        dir.join(name),
+        std::io::ErrorKind::AlreadyExists.into(),
+    ))
+}
+
+/// Copies `from` to `to`, which must not exist, whole and synced, with
+/// the mode of `from`; nothing is left at `to` if it fails.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = File::open(from)?;
+    let mut copy = new_file(to, None)?;
     let result = (|| {
-        let mut f = private_file(&tmp)?;
+        std::io::copy(&mut source, &mut copy)?;
+        let _ = copy.set_permissions(source.metadata()?.permissions());
+        copy.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    result
+}
+
+/// Writes `path` whole, replacing what was there: written aside, synced,
+/// then renamed into place. It keeps the mode, owner and group of the
+/// file it replaces; a new file follows the umask.
+pub fn replace(path: &Path, content: &[u8]) -> Result<(), Error> {
+    replace_as(path, content, Access::Usual)
+}
+
+/// `replace`, with the access given.
+pub fn replace_as(path: &Path, content: &[u8], access: Access) -> Result<(), Error> {
+    let tmp = temp_beside(path);
+    let old = match std::fs::metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let result = (|| {
+        let mut f = new_file(&tmp, creation_mode(old.as_ref(), access))?;
+        #[cfg(unix)]
+        if let (Access::Usual, Some(old)) = (access, &old) {
+            keep_access(&f, old);
+        }
         f.write_all(content)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;
@@ -345,6 +511,57 @@ mod tests {
             "date,household\n2020-01-01,A\n2020-01-03,C\n"
         );
         assert!(!journal_path(dir.path(), "visits.csv").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_written_anew_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("needs.csv");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        replace(&path, b"new").unwrap();
+        assert_eq!(
+            (std::fs::read(&path).unwrap(), mode(&path)),
+            (b"new".to_vec(), 0o664)
+        );
+        // Owner-only, whatever the old file allowed.
+        replace_as(&path, b"private", Access::Private).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        // And kept so.
+        replace(&path, b"again").unwrap();
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn files_are_never_put_over_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        let done = dir.path().join("done");
+        std::fs::create_dir(&inbox).unwrap();
+        for (i, want) in ["day.csv", "day-2.csv", "day-3.csv"].iter().enumerate() {
+            let log = inbox.join("day.csv");
+            std::fs::write(&log, format!("night {i}")).unwrap();
+            assert_eq!(move_free(&log, &done).unwrap(), done.join(want));
+            assert!(!log.exists());
+        }
+        assert_eq!(
+            std::fs::read_to_string(done.join("day-2.csv")).unwrap(),
+            "night 1"
+        );
+        // A file already there stays.
+        let there = done.join("day.csv");
+        assert_eq!(move_free(&there, &done).unwrap(), there);
+        assert_eq!(std::fs::read_to_string(&there).unwrap(), "night 0");
+        // Names without an extension, and rejects files.
+        assert_eq!(nth_name("log".as_ref(), 2), "log-2");
+        let rejects = dir.path().join("rejects");
+        for want in ["day.rejects.csv", "day.rejects-2.csv"] {
+            let path = create_free(&rejects, "day.rejects.csv", b"x").unwrap();
+            assert_eq!(path, rejects.join(want));
+        }
     }
 
     #[test]

@@ -153,7 +153,7 @@ const CASES: &[(&str, Must)] = &[
     ),
     (
         "residents-utf16.csv",
-        Refuse(1, "bytes that are neither UTF-8 nor GB18030"),
+        Refuse(1, "the file is UTF-16 (Excel's \"Unicode text\")"),
     ),
     ("residents-10mb-field.csv", Accept(&[])),
     (
@@ -669,10 +669,12 @@ fn one_case(name: &str, must: Must) {
                     "{stored} visits before, {now} after, {added} expected to be added"
                 ));
             }
-            // Rejected rows are kept, one per message, with their line.
-            let rejects = PathBuf::from(format!(
+            // Rejected rows are kept, one per message, with their line,
+            // in the rejects folder beside the log.
+            let file = target.file_name().unwrap().to_string_lossy();
+            let rejects = target.with_file_name("rejects").join(format!(
                 "{}.rejects.csv",
-                log.strip_suffix(".csv").unwrap_or(&log)
+                file.strip_suffix(".csv").unwrap_or(&file)
             ));
             if status == 1 {
                 let rejected = ran.stderr.matches(": rejected: ").count();

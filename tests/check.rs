@@ -318,3 +318,158 @@ fn rows_beyond_any_spreadsheet_are_refused() {
         .says("residents.csv:3: error: more than 16,384 cells in one row")
         .says("too large to be a count of people");
 }
+
+/// Runs `command` as of 2020-07-20 with the fast reader on ("1") or off.
+fn by_reader(wd: &Workdir, fast: &str, command: &str) -> common::Run {
+    let args: Vec<String> = [
+        "--data",
+        wd.path().to_str().unwrap(),
+        "--today",
+        "2020-07-20",
+        command,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    wd.run_raw(&args, &[("ROUNDS_FAST", fast)])
+}
+
+/// The example community with its roster as given.
+fn example_with_roster(roster: &[u8]) -> Workdir {
+    let wd = Workdir::new();
+    wd.copy_from(&common::example("nongjiang"));
+    wd.write("residents.csv", roster);
+    wd
+}
+
+#[test]
+fn one_bad_byte_in_the_roster_is_said_once() {
+    // A byte that is neither UTF-8 nor GB18030 on line 7 of the roster.
+    let good = std::fs::read(common::example("nongjiang").join("residents.csv")).unwrap();
+    let mut lines: Vec<Vec<u8>> = good.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    lines[6].insert(3, 0xFF);
+    let wd = example_with_roster(&lines.join(&b'\n'));
+    let res = wd.join("residents.csv").display().to_string();
+    let vis = wd.join("visits.csv").display().to_string();
+    for fast in ["1", "0"] {
+        let run = by_reader(&wd, fast, "check").expect(3);
+        let out = run.stdout();
+        assert!(
+            out.contains(&format!(
+                "{res}:7: error: bytes that are neither UTF-8 nor GB18030"
+            )),
+            "{out}"
+        );
+        // 1974 visit rows and 42 needs of the example were not checked
+        // against a roster read only in part.
+        assert!(
+            out.contains(&format!(
+                "{vis}: warning: roster unreadable: 2016 visit and need checks skipped"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("unknown household"), "{out}");
+        assert!(out.contains("1 error, 1 warning in 4 files"), "{out}");
+        assert_eq!(out.lines().count(), 3, "{out}");
+    }
+    let zh = wd
+        .run(&["--today", "2020-07-20", "--lang", "zh", "check"])
+        .expect(3);
+    assert!(
+        zh.stdout()
+            .contains("名册无法读取：跳过了 2016 项走访和诉求检查"),
+        "{}",
+        zh.stdout()
+    );
+    // A roster that reads to its end, with a bad row, still has its
+    // visits checked: only a cut-short roster skips them.
+    let mut lines: Vec<Vec<u8>> = good.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    lines.push("NJ9999,ZZ99,某,purple\r".as_bytes().to_vec());
+    let wd = example_with_roster(&lines.join(&b'\n'));
+    wd.run(&["--today", "2020-07-20", "check"])
+        .expect(3)
+        .says("unknown level 'purple'")
+        .never_says("roster unreadable");
+}
+
+#[test]
+fn a_roster_without_a_required_column_is_said_once() {
+    let wd = example_with_roster("编号,户号,网格\nNJ0001,DG01-1-0101,东岗网格\n".as_bytes());
+    let run = wd.run(&["--today", "2020-07-20", "check"]).expect(3);
+    let out = run.stdout();
+    assert!(out.contains("missing column level"), "{out}");
+    assert!(
+        out.contains("roster unreadable: 2016 visit and need checks skipped"),
+        "{out}"
+    );
+    assert!(!out.contains("unknown household"), "{out}");
+}
+
+#[test]
+fn utf16_files_are_named_as_utf16() {
+    let utf16 = |text: &str, bom: bool, big_endian: bool| -> Vec<u8> {
+        let mut out = Vec::new();
+        let units = std::iter::once(0xFEFF_u16)
+            .filter(|_| bom)
+            .chain(text.encode_utf16());
+        for u in units {
+            out.extend(if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        out
+    };
+    let roster = "编号\t户号\t关注等级\r\nA1\tH1\t红\r\n";
+    let visits = "日期,户号\r\n2020-07-01,H1\r\n";
+    // Excel's "Unicode text": UTF-16 LE with its byte order mark, and
+    // without it; big-endian too.
+    for (bom, be) in [(true, false), (false, false), (false, true)] {
+        let wd = Workdir::new();
+        wd.write("residents.csv", utf16(roster, bom, be))
+            .write("visits.csv", visits);
+        wd.run(&["--today", "2020-07-20", "check"])
+            .expect(3)
+            .says("residents.csv:1: error: the file is UTF-16 (Excel's \"Unicode text\")")
+            .says("save it as \"CSV UTF-8 (Comma delimited)\"")
+            .never_says("missing column");
+        wd.run(&["--today", "2020-07-20", "--lang", "zh", "due"])
+            .expect(3)
+            .says("文件是 UTF-16 编码")
+            .says("另存为“CSV UTF-8(逗号分隔)”");
+
+        // The visit log, by either reader.
+        let wd = Workdir::new();
+        wd.write("residents.csv", "id,household,level\nA1,H1,red\n")
+            .write("visits.csv", utf16(visits, bom, be));
+        for fast in ["1", "0"] {
+            by_reader(&wd, fast, "due")
+                .expect(3)
+                .says("visits.csv:1: error: the file is UTF-16");
+        }
+
+        // A log to import, CSV (or Excel's .txt) and JSON alike.
+        wd.write("visits.csv", visits)
+            .write(
+                "log.txt",
+                utf16("日期\t户号\r\n2020-07-02\tH1\r\n", bom, be),
+            )
+            .write(
+                "log.json",
+                utf16(r#"[{"date":"2020-07-02","household":"H1"}]"#, bom, be),
+            );
+        let before = wd.read("visits.csv");
+        for log in ["log.txt", "log.json"] {
+            wd.run(&[
+                "--today",
+                "2020-07-20",
+                "import",
+                wd.join(log).to_str().unwrap(),
+            ])
+            .expect(3)
+            .says(&format!("{log}:1: error: the file is UTF-16"));
+        }
+        assert_eq!(wd.read("visits.csv"), before);
+    }
+}

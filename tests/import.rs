@@ -270,7 +270,7 @@ fn xlsx_with_date_cells_serials_and_text_dates() {
     assert_eq!(rows[2][..2], ["2020-07-12", "H2"]);
     assert_eq!(rows[3][..2], ["2020-07-13", "R3"]);
     // The rejects file keeps the row for fixing.
-    let rejects = String::from_utf8(wd.read("log.xlsx.rejects.csv")).unwrap();
+    let rejects = String::from_utf8(wd.read("rejects/log.xlsx.rejects.csv")).unwrap();
     assert!(rejects.contains("2020/7/32,H1"), "{rejects}");
 }
 
@@ -371,9 +371,9 @@ fn rejects_file_keeps_rows_with_line_and_reason() {
     let wd = zh();
     std::fs::copy(conformance("import").join("bad.csv"), wd.join("bad.csv")).unwrap();
     let run = import(&wd, &["bad.csv"]).expect(1);
-    let path = wd.join("bad.rejects.csv");
+    let path = wd.join("rejects/bad.rejects.csv");
     run.says(&path.display().to_string());
-    let text = String::from_utf8(wd.read("bad.rejects.csv")).unwrap();
+    let text = String::from_utf8(wd.read("rejects/bad.rejects.csv")).unwrap();
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(header[..2], ["line", "reason"]);
@@ -385,14 +385,6 @@ fn rejects_file_keeps_rows_with_line_and_reason() {
     let lines: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(lines, ["3", "4", "5", "6", "12"]);
     assert!(rows[0][1].contains("2020-02-30"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-    }
     // Fixed and imported again, the rejected rows come in.
     let fixed = text
         .replace("2020-02-30", "2020-07-30")
@@ -723,12 +715,12 @@ fn logs_with_one_stem_keep_their_own_rejects() {
     ])
     .expect(1);
     assert!(
-        String::from_utf8(wd.read("day.rejects.csv"))
+        String::from_utf8(wd.read("rejects/day.rejects.csv"))
             .unwrap()
             .contains("2021-02-30")
     );
     assert!(
-        String::from_utf8(wd.read("day.json.rejects.csv"))
+        String::from_utf8(wd.read("rejects/day.json.rejects.csv"))
             .unwrap()
             .contains("NOPE")
     );
@@ -812,7 +804,7 @@ fn extra_cells_and_serial_dates_come_back_fixable() {
     let wd = small();
     wd.write("log.csv", "date,household\n2021-01-05,H1,oops\n");
     import(&wd, &["log.csv"]).expect(1);
-    let text = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    let text = String::from_utf8(wd.read("rejects/log.rejects.csv")).unwrap();
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -840,7 +832,7 @@ fn extra_cells_and_serial_dates_come_back_fixable() {
         wd.join("x.xlsx").to_str().unwrap(),
     ])
     .expect(1);
-    let text = String::from_utf8(wd.read("x.xlsx.rejects.csv")).unwrap();
+    let text = String::from_utf8(wd.read("rejects/x.xlsx.rejects.csv")).unwrap();
     assert!(text.contains(",2021-01-06,H1,1.5"), "{text}");
     let fixed = text.replace(",1.5", ",1");
     wd.write("x.xlsx.rejects.csv", fixed);
@@ -958,6 +950,177 @@ fn entries_without_any_field_are_rejected_not_dropped() {
         .says("odd.json:2: rejected: the entry is not a JSON object")
         .says("odd.json:3: rejected: empty date; empty household");
     assert_eq!(stored(&wd), before);
-    let rejects = String::from_utf8(wd.read("odd.json.rejects.csv")).unwrap();
+    let rejects = String::from_utf8(wd.read("rejects/odd.json.rejects.csv")).unwrap();
     assert_eq!(rejects.lines().count(), 3, "{rejects}");
+}
+
+// ---------------------------------------------------------------------------
+// For cron: logs filed away, rejects out of the inbox's way, empty inboxes.
+
+#[test]
+fn move_to_files_each_log_away_once_its_rows_are_stored() {
+    let wd = small();
+    wd.write(
+        "inbox/a.csv",
+        "date,household\n2020-07-02,H1\n2020-02-30,H2\n",
+    )
+    .write(
+        "inbox/b.json",
+        r#"[{"date":"2020-07-03","household":"H2"}]"#,
+    );
+    let done = wd.join("done");
+    let (a, b) = (wd.join("inbox/a.csv"), wd.join("inbox/b.json"));
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["--today", T, "import", "--move-to"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        v.push(done.display().to_string());
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v.push(a.display().to_string());
+        v.push(b.display().to_string());
+        v
+    };
+    let run = |extra: &[&str]| {
+        let args = args(extra);
+        wd.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    // A dry run moves nothing.
+    run(&["--dry-run"]).expect(1).never_says("moved to");
+    assert!(a.exists() && b.exists() && !done.exists());
+    // A log that cannot be read stops the run: nothing stored, nothing moved.
+    wd.write("inbox/broken.csv", "date,household\n2020-07-03,\"H2\n");
+    let broken = wd.join("inbox/broken.csv").display().to_string();
+    let before = wd.read("visits.csv");
+    run(&[&broken]).expect(3).never_says("moved to");
+    assert_eq!(wd.read("visits.csv"), before);
+    assert!(a.exists() && b.exists() && !done.exists());
+    std::fs::remove_file(wd.join("inbox/broken.csv")).unwrap();
+    // Stored, then moved; the JSON says where.
+    let json = run(&["--format", "json"]).expect(1).json();
+    assert_eq!(json["imported"], 2);
+    assert_eq!(
+        json["files"][0]["moved_to"],
+        done.join("a.csv").display().to_string()
+    );
+    assert_eq!(
+        json["files"][1]["moved_to"],
+        done.join("b.json").display().to_string()
+    );
+    assert!(!a.exists() && !b.exists());
+    assert_eq!(stored(&wd).len(), 3);
+    // The same names again: never over the files filed before; the csv
+    // summary gains a moved_to column with --move-to only.
+    wd.write("inbox/a.csv", "date,household\n2020-07-04,H1\n")
+        .write("inbox/b.json", "[]");
+    let csv = run(&["--format", "csv"]).ok().csv();
+    assert_eq!(
+        csv.iter()
+            .map(|r| r["moved_to"].as_str())
+            .collect::<Vec<_>>(),
+        [
+            done.join("a-2.csv").display().to_string(),
+            done.join("b-2.json").display().to_string()
+        ]
+    );
+    assert_eq!(
+        String::from_utf8(wd.read("done/a.csv")).unwrap(),
+        "date,household\n2020-07-02,H1\n2020-02-30,H2\n"
+    );
+    wd.write("c.csv", "date,household\n2020-07-05,H1\n");
+    let c = wd.join("c.csv").display().to_string();
+    let plain = wd
+        .run(&["--today", T, "--format", "csv", "import", &c])
+        .ok()
+        .stdout();
+    assert!(
+        plain.starts_with("file,rows,imported,skipped,rejected,rejects_file\n"),
+        "{plain}"
+    );
+    assert!(wd.join("c.csv").exists(), "moved only with --move-to");
+}
+
+#[test]
+fn rejects_stay_out_of_the_inbox_and_are_never_overwritten() {
+    let wd = small();
+    let bad = "date,household\n2020-07-02,H1\n2020-02-30,H2\n";
+    wd.write("inbox/day.csv", bad);
+    let log = wd.join("inbox/day.csv").display().to_string();
+    let first = wd.join("inbox/rejects/day.rejects.csv");
+    // Where the rejects went is on stderr, whatever the format.
+    let run = wd
+        .run(&["--today", T, "--format", "json", "import", &log])
+        .expect(1);
+    assert!(
+        run.stderr().contains(&format!(
+            "rejected rows, with their line and reason: {}",
+            first.display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    let kept = wd.read("inbox/rejects/day.rejects.csv");
+    // The same log again: its rejects beside the first ones, not over them.
+    wd.run(&["--today", T, "import", &log])
+        .expect(1)
+        .says("inbox/rejects/day.rejects-2.csv");
+    assert_eq!(wd.read("inbox/rejects/day.rejects.csv"), kept);
+    // Fixed where it lies and imported by hand: what is still wrong stays
+    // in the rejects folder under the same name, numbered; names never grow.
+    let fixed = String::from_utf8(kept)
+        .unwrap()
+        .replace("2020-02-30", "2020-02-31");
+    wd.write("inbox/rejects/day.rejects.csv", fixed);
+    let again = wd
+        .join("inbox/rejects/day.rejects.csv")
+        .display()
+        .to_string();
+    wd.run(&["--today", T, "import", &again])
+        .expect(1)
+        .says("inbox/rejects/day.rejects-3.csv");
+    let mut names: Vec<String> = std::fs::read_dir(wd.join("inbox/rejects"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["day.rejects-2.csv", "day.rejects-3.csv", "day.rejects.csv"]
+    );
+    // The inbox's *.csv is the log alone.
+    let csvs: Vec<String> = std::fs::read_dir(wd.join("inbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    assert_eq!(csvs, ["day.csv"]);
+}
+
+#[test]
+fn a_pattern_that_matched_nothing_is_nothing_to_import() {
+    let wd = small();
+    let before = wd.read("visits.csv");
+    let pattern = wd.join("inbox/*.csv").display().to_string();
+    let run = wd.run(&["--today", T, "import", &pattern]).ok();
+    assert_eq!(
+        run.stderr(),
+        format!("no file matches {pattern}: nothing to import from it\n")
+    );
+    assert!(run.stdout().contains("0 visits added"), "{}", run.stdout());
+    assert_eq!(wd.read("visits.csv"), before);
+    let zh = wd
+        .run(&["--today", T, "--lang", "zh", "import", &pattern])
+        .ok();
+    assert!(zh.stderr().contains("没有与"), "{}", zh.stderr());
+    // Beside a log that is there, the log is imported.
+    wd.write("day.csv", "date,household\n2020-07-02,H1\n");
+    let day = wd.join("day.csv").display().to_string();
+    wd.run(&["--today", T, "import", &pattern, &day])
+        .ok()
+        .says("1 visits added");
+    // A file named plainly that is not there is still an error.
+    let missing = wd.join("nope.csv").display().to_string();
+    wd.run(&["--today", T, "import", &missing])
+        .expect(4)
+        .says("nope.csv");
 }

@@ -112,13 +112,17 @@ fn never_overwrites() {
 
 #[cfg(unix)]
 #[test]
-fn created_files_are_private() {
+fn created_files_follow_the_umask() {
     use std::os::unix::fs::PermissionsExt;
     let wd = Workdir::new();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // What the umask leaves of 0666, as for any new file.
+    let elsewhere = Workdir::new();
+    elsewhere.write("probe", "");
+    let usual = mode(&elsewhere.join("probe"));
     wd.run(&["init", wd.path().to_str().unwrap()]).ok();
     for f in ["residents.csv", "visits.csv", "rounds.toml"] {
-        let mode = std::fs::metadata(wd.join(f)).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "{f}");
+        assert_eq!(mode(&wd.join(f)), usual, "{f}");
     }
     // No temporary file is left behind.
     let names: Vec<_> = std::fs::read_dir(wd.path())

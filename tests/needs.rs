@@ -125,12 +125,14 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
     );
     #[cfg(unix)]
     {
+        // A new ledger follows the umask, as a file written here does.
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(wd.join("needs.csv"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode();
+        wd.write("probe", "");
+        assert_eq!(
+            mode(&wd.join("needs.csv")) & 0o777,
+            mode(&wd.join("probe")) & 0o777
+        );
     }
 }
 

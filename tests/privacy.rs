@@ -2,7 +2,8 @@
 //! and ID numbers masked in every human output unless `--reveal`; cells a
 //! spreadsheet would run as formulas written as text in every CSV the
 //! tool writes (real negative numbers stay numbers) and as strings in
-//! xlsx; every file the tool creates private to its owner.
+//! xlsx; the files the tool creates follow the umask, and a report with
+//! `--reveal` is its owner's alone (tests/permissions.rs has the rest).
 
 mod common;
 
@@ -271,7 +272,7 @@ fn import_stores_formula_looking_text_as_text_and_stays_idempotent() {
         .ok()
         .says("1 duplicates skipped");
     // The rejects file is for a spreadsheet too.
-    let rejects = String::from_utf8(wd.read("log.rejects.csv")).unwrap();
+    let rejects = String::from_utf8(wd.read("rejects/log.rejects.csv")).unwrap();
     assert!(rejects.contains(",'=bad,"), "{rejects}");
     assert!(rejects.contains(",-3"), "{rejects}");
     assert!(!rejects.contains(",=bad"), "{rejects}");
@@ -279,16 +280,20 @@ fn import_stores_formula_looking_text_as_text_and_stays_idempotent() {
 
 #[cfg(unix)]
 #[test]
-fn files_the_tool_creates_are_private() {
+fn files_the_tool_creates_follow_the_umask() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let wd = community();
+    // What the umask of this process (and of the rounds it runs) leaves
+    // of 0666: the mode of any new file.
+    wd.write("probe", "");
+    let usual = mode(&wd.join("probe"));
     std::fs::remove_file(wd.join("visits.csv")).unwrap();
     wd.write("log.csv", "date,household\n2020-07-20,H2\n2020-02-30,H2\n");
     let log = wd.join("log.csv").display().to_string();
     wd.run(&["--today", T, "import", &log]).expect(1);
-    assert_eq!(mode(&wd.join("visits.csv")), 0o600, "a new visits.csv");
-    assert_eq!(mode(&wd.join("log.rejects.csv")), 0o600, "rejects");
+    assert_eq!(mode(&wd.join("visits.csv")), usual, "a new visits.csv");
+    assert_eq!(mode(&wd.join("rejects/log.rejects.csv")), usual, "rejects");
     for ext in ["md", "html", "json", "csv", "xlsx", "txt"] {
         let out = wd.join(&format!("report.{ext}"));
         let mut args = vec!["--today", T, "report", "--month", "2020-07"];
@@ -311,12 +316,26 @@ fn files_the_tool_creates_are_private() {
         .collect();
     assert_eq!(reports.len(), 5 + 5, "{reports:?}");
     for p in reports {
-        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        assert_eq!(mode(&p), usual, "{}", p.display());
     }
+    // With names and phones in full, a report is its owner's alone.
+    let revealed = wd.join("revealed.html");
+    wd.run(&[
+        "--today",
+        T,
+        "report",
+        "--month",
+        "2020-07",
+        "--reveal",
+        "-o",
+        revealed.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(mode(&revealed), 0o600, "a report with --reveal");
     let fresh = wd.join("fresh");
     wd.run(&["init", fresh.to_str().unwrap()]).ok();
     for f in ["residents.csv", "visits.csv", "rounds.toml"] {
-        assert_eq!(mode(&fresh.join(f)), 0o600, "init {f}");
+        assert_eq!(mode(&fresh.join(f)), usual, "init {f}");
     }
 }
 

@@ -8,6 +8,11 @@
 //! households missing from the roster, visits dated after the as-of date,
 //! residents who are never active. Exit status 3 when there are errors
 //! (with `--strict`, also when there are warnings), else 0.
+//!
+//! A roster that cannot be read to its end (bad bytes, no header, a
+//! missing required column) is one error; the visits and needs are then
+//! not checked against it (each household it lacks may be in the part
+//! that could not be read), and one line says how many checks that skips.
 
 use std::io::Write;
 
@@ -27,14 +32,14 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
     let roster = ctx.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
-    super::need::check(ctx, &roster, &mut problems)?;
+    let mut skipped = super::need::check(ctx, &roster, &mut problems)?;
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();
     // The fast path answers for a clean log: every row valid, every
     // household known, nothing after today. Otherwise the simple reader
     // names each problem and its line.
-    if ctx.fast_path != super::FastPath::Off && visits_path.exists() {
+    if ctx.fast_path != super::FastPath::Off && visits_path.exists() && !roster.cut_short() {
         let limit = crate::store::committed_len(&ctx.dir, visits::FILE);
         let clean = if ctx.cache {
             crate::data::cache::clean(&ctx.dir, &visits_path, limit, &roster, today)?
@@ -57,7 +62,9 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         }
     }
     let found = ctx.scan_visits(&mut visit_problems, |v| {
-        if roster.find(v.household).is_none() {
+        if roster.cut_short() {
+            skipped += 1;
+        } else if roster.find(v.household).is_none() {
             problems.push(Problem::warning(
                 &visits_path,
                 Some(v.line),
@@ -79,6 +86,14 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     drop(progress);
     if !found {
         problems.push(Problem::warning(&visits_path, None, Reason::MissingFile));
+    }
+    if roster.cut_short() {
+        // Said once, after the roster's own error (sorted by file).
+        problems.push(Problem::warning(
+            &visits_path,
+            None,
+            Reason::RosterUnreadable { skipped },
+        ));
     }
     finish(ctx, args, problems, out)
 }

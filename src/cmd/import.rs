@@ -1,17 +1,26 @@
-//! `rounds import FILE... [--dry-run] [--map SOURCE=FIELD] [--sheet NAME] [-v]`
+//! `rounds import FILE... [--dry-run] [--map SOURCE=FIELD] [--sheet NAME] [-v]
+//!                [--move-to DIR]`
 //!
 //! Validates visit logs and appends the good rows to visits.csv. Nothing is
-//! lost: every rejected row is reported as `file:line: rejected: reason`
-//! and written, with its line and reason, to a rejects file beside the log
-//! (`day.csv` → `day.rejects.csv`, `day.json` → `day.json.rejects.csv`;
-//! in the data directory when the log's folder cannot be written), to be
-//! fixed and imported again. Nothing is doubled: a row that repeats a
+//! lost: every rejected row is reported on stderr as `file:line: rejected:
+//! reason` and written, with its line and reason, to a rejects file in a
+//! `rejects` folder beside the log (`day.csv` → `rejects/day.rejects.csv`,
+//! `day.json` → `rejects/day.json.rejects.csv`; never over an older one,
+//! which stays: `day.rejects-2.csv`; in the data directory's `rejects`
+//! folder when the log's folder cannot be written), whose path stderr
+//! names, to be fixed and imported again. A `*.csv` of the logs' folder
+//! never picks the rejects up. Nothing is doubled: a row that repeats a
 //! stored visit or an earlier row of the run (same date, household and
 //! visitor) is skipped. The append holds the data directory's write lock
 //! and is whole or rolled back (see `store`). `--dry-run` shows the same
 //! summary and rejects and writes nothing. Exit status 0, or 1 when rows
 //! were rejected; a log that cannot be read at all stops the run before
 //! anything is written.
+//!
+//! For cron: `--move-to DIR` moves each log into DIR once its good rows
+//! are stored (never over a file there), so the inbox holds only what is
+//! new; and a pattern the shell found no file for (`inbox/*.csv` of an
+//! empty inbox) is nothing to import, said on stderr, status 0.
 //!
 //! A log's optional `need` column (诉求, with `need_category` 诉求类别)
 //! opens a need in the ledger needs.csv for the visit's household, day and
@@ -46,6 +55,9 @@ pub struct FileSummary {
     pub skipped: usize,
     pub rejected: usize,
     pub rejects_file: Option<String>,
+    /// Where `--move-to` put the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
     pub rejects: Vec<RowNote>,
     pub skips: Vec<RowNote>,
 }
@@ -73,7 +85,8 @@ struct Repeat {
 pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut extra = parse_maps(&args.map, ctx.lang)?;
     extra.extend(ctx.config.import_columns.iter().cloned());
-    let progress = ctx.progress(false, &args.files);
+    let files = files_to_read(ctx, &args.files);
+    let progress = ctx.progress(false, &files);
     let mut problems = Vec::new();
     let roster = {
         let _lock = ctx.read_lock()?;
@@ -84,7 +97,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     // Read and check every log before anything is written.
     let mut logs: Vec<Log> = Vec::new();
     let mut fatal = Vec::new();
-    for path in &args.files {
+    for path in &files {
         match logs::read(path, args.sheet.as_deref())? {
             Ok(log) => logs.push(log),
             Err(p) => fatal.push(p),
@@ -257,17 +270,70 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     }
     drop(lock);
 
+    // Every good row is stored: the logs may go.
+    let mut unmoved = None;
+    if let (Some(dir), false) = (&args.move_to, args.dry_run) {
+        let mut moved: Vec<(PathBuf, String)> = Vec::new();
+        for (log, summary) in logs.iter().zip(&mut summaries) {
+            // A log named twice is moved once.
+            let key = log.path.canonicalize().ok();
+            if let Some((_, to)) = moved.iter().find(|(k, _)| Some(k) == key.as_ref()) {
+                summary.moved_to = Some(to.clone());
+                continue;
+            }
+            match store::move_free(&log.path, dir) {
+                Ok(to) => {
+                    let to = to.display().to_string();
+                    if let Some(key) = key {
+                        moved.push((key, to.clone()));
+                    }
+                    summary.moved_to = Some(to);
+                }
+                // The rest still go; the summary is shown; then the error.
+                Err(e) => {
+                    unmoved.get_or_insert(e);
+                }
+            }
+        }
+    }
+
     for s in &mut summaries {
         s.skips.sort_by_key(|n| n.line);
     }
     let needs_opened = (!raised.is_empty()).then_some(need_ids.as_slice());
     report(ctx, args, &summaries, needs_opened, out)?;
+    if let Some(e) = unmoved {
+        return Err(e);
+    }
     let rejected = summaries.iter().any(|s| s.rejected > 0);
     Ok(if rejected {
         Outcome::Flagged
     } else {
         Outcome::Success
     })
+}
+
+/// The logs to read: every file named, but a pattern the shell found no
+/// file for (it passes the pattern itself: `inbox/*.csv` of an empty
+/// inbox), which is nothing to import and is said so on stderr. A plain
+/// name that does not exist stays, to fail as a file that cannot be read.
+fn files_to_read(ctx: &Ctx, files: &[PathBuf]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|path| {
+            let pattern = path.to_string_lossy().contains(['*', '?', '[']);
+            let unmatched = pattern && std::fs::symlink_metadata(path).is_err();
+            if unmatched {
+                eprintln!(
+                    "{}",
+                    ctx.lang
+                        .msg(&Msg::NothingMatches(path.display().to_string()))
+                );
+            }
+            !unmatched
+        })
+        .cloned()
+        .collect()
 }
 
 /// The columns of a log; a problem when no date or household can be found.
@@ -357,7 +423,9 @@ fn shown_name(log: &Log) -> String {
 
 /// The rejects file of a log: `day.csv` → `day.rejects.csv`, any other
 /// log keeps its whole name (`day.json` → `day.json.rejects.csv`), so two
-/// logs of one run never share one.
+/// logs of one run never share one. A rejects file fixed and imported
+/// again keeps its name (what is still wrong in `day.rejects.csv` goes to
+/// a `day.rejects.csv` too, beside it or numbered): names never grow.
 fn rejects_name(log: &Path) -> String {
     let name = log
         .file_name()
@@ -366,11 +434,34 @@ fn rejects_name(log: &Path) -> String {
         Some((stem, ext)) if ext.eq_ignore_ascii_case("csv") => stem.to_string(),
         _ => name,
     };
-    format!("{base}.rejects.csv")
+    if base.ends_with(".rejects") {
+        format!("{base}.csv")
+    } else {
+        format!("{base}.rejects.csv")
+    }
+}
+
+/// Where rejects files go: a folder beside the logs, so that a `*.csv`
+/// of the logs' folder never picks one up (and imports it again).
+pub const REJECTS_DIR: &str = "rejects";
+
+/// The rejects folder of a log: `rejects` beside it, or the log's own
+/// folder when that is a rejects folder (a rejects file fixed in place).
+fn rejects_dir(log: &Path) -> PathBuf {
+    let folder = match log.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if folder.file_name().is_some_and(|n| n == REJECTS_DIR) {
+        folder.to_path_buf()
+    } else {
+        folder.join(REJECTS_DIR)
+    }
 }
 
 /// Writes a log's rejects file: `line`, `reason`, then the log's columns.
-/// Beside the log, or in the data directory when that cannot be written.
+/// In the `rejects` folder beside the log, or in the data directory's
+/// when that cannot be written; never over an older rejects file.
 fn write_rejects(ctx: &Ctx, log: &Log, rejects: &[Reject]) -> Result<PathBuf, Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -392,15 +483,8 @@ fn write_rejects(ctx: &Ctx, log: &Log, rejects: &[Reject]) -> Result<PathBuf, Er
         .into_inner()
         .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
     let name = rejects_name(&log.path);
-    let beside = log.path.with_file_name(&name);
-    match store::replace(&beside, &bytes) {
-        Ok(()) => Ok(beside),
-        Err(_) => {
-            let fallback = ctx.path(&name);
-            store::replace(&fallback, &bytes)?;
-            Ok(fallback)
-        }
-    }
+    store::create_free(&rejects_dir(&log.path), &name, &bytes)
+        .or_else(|_| store::create_free(&ctx.path(REJECTS_DIR), &name, &bytes))
 }
 
 /// One message on one line: control characters from the data are shown
@@ -473,6 +557,15 @@ fn report(
             }
         }
     }
+    // Where each log's rejects went, for every format: cron mails stderr.
+    {
+        let mut err = std::io::stderr().lock();
+        for s in summaries {
+            if let Some(f) = &s.rejects_file {
+                let _ = writeln!(err, "{}", lang.rejects_written(f));
+            }
+        }
+    }
     let imported: usize = summaries.iter().map(|s| s.imported).sum();
     match ctx.format()? {
         ListFormat::Json => {
@@ -499,25 +592,37 @@ fn report(
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             let io = |e: csv::Error| Error::Output(crate::render::csv::io_error(e));
-            w.write_record([
+            // `moved_to` only with --move-to: the columns scripts know stay.
+            let moving = args.move_to.is_some();
+            let mut header = vec![
                 "file",
                 "rows",
                 "imported",
                 "skipped",
                 "rejected",
                 "rejects_file",
-            ])
-            .map_err(io)?;
+            ];
+            if moving {
+                header.push("moved_to");
+            }
+            w.write_record(&header).map_err(io)?;
             for s in summaries {
-                w.write_record([
-                    crate::render::csv::safe_cell(&s.file).as_ref(),
-                    &s.rows.to_string(),
-                    &s.imported.to_string(),
-                    &s.skipped.to_string(),
-                    &s.rejected.to_string(),
-                    &crate::render::csv::safe_cell(s.rejects_file.as_deref().unwrap_or("")),
-                ])
-                .map_err(io)?;
+                let mut row = vec![
+                    crate::render::csv::safe_cell(&s.file).into_owned(),
+                    s.rows.to_string(),
+                    s.imported.to_string(),
+                    s.skipped.to_string(),
+                    s.rejected.to_string(),
+                    crate::render::csv::safe_cell(s.rejects_file.as_deref().unwrap_or(""))
+                        .into_owned(),
+                ];
+                if moving {
+                    row.push(
+                        crate::render::csv::safe_cell(s.moved_to.as_deref().unwrap_or(""))
+                            .into_owned(),
+                    );
+                }
+                w.write_record(&row).map_err(io)?;
             }
             w.flush().map_err(o)?;
         }
@@ -529,8 +634,8 @@ fn report(
                     lang.import_summary(&s.file, s.rows, s.imported, s.skipped, s.rejected)
                 )
                 .map_err(o)?;
-                if let Some(f) = &s.rejects_file {
-                    writeln!(out, "  {}", lang.rejects_written(f)).map_err(o)?;
+                if let Some(f) = &s.moved_to {
+                    writeln!(out, "  {}", lang.msg(&Msg::MovedTo(f.clone()))).map_err(o)?;
                 }
             }
             let store = ctx.path(crate::data::visits::FILE).display().to_string();
@@ -576,9 +681,22 @@ mod tests {
         assert_eq!(rejects_name(Path::new("day.xlsx")), "day.xlsx.rejects.csv");
         assert_eq!(
             rejects_name(Path::new("bad.rejects.csv")),
-            "bad.rejects.rejects.csv"
+            "bad.rejects.csv"
+        );
+        assert_eq!(
+            rejects_name(Path::new("bad.json.rejects.csv")),
+            "bad.json.rejects.csv"
         );
         assert_eq!(rejects_name(Path::new("log")), "log.rejects.csv");
+        assert_eq!(
+            rejects_dir(Path::new("inbox/day.csv")),
+            Path::new("inbox/rejects")
+        );
+        assert_eq!(rejects_dir(Path::new("day.csv")), Path::new("./rejects"));
+        assert_eq!(
+            rejects_dir(Path::new("inbox/rejects/day.rejects.csv")),
+            Path::new("inbox/rejects")
+        );
     }
 
     #[test]

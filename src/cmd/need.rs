@@ -48,11 +48,16 @@ pub fn load(ctx: &Ctx, problems: &mut Vec<Problem>) -> Result<Option<Ledger>, Er
 }
 
 /// For `check`: the ledger's problems, and a warning for each need of a
-/// household missing from the roster. Returns whether there is a ledger.
-pub fn check(ctx: &Ctx, roster: &Roster, problems: &mut Vec<Problem>) -> Result<bool, Error> {
+/// household missing from the roster. Returns how many needs could not be
+/// checked against the roster because it was read only in part.
+pub fn check(ctx: &Ctx, roster: &Roster, problems: &mut Vec<Problem>) -> Result<usize, Error> {
     let Some(ledger) = load(ctx, problems)? else {
-        return Ok(false);
+        return Ok(0);
     };
+    if roster.cut_short() {
+        // A household missing from a roster read only in part may be in it.
+        return Ok(ledger.needs.len());
+    }
     for n in &ledger.needs {
         if roster.find(&n.household).is_none() {
             problems.push(Problem::warning(
@@ -62,7 +67,7 @@ pub fn check(ctx: &Ctx, roster: &Roster, problems: &mut Vec<Problem>) -> Result<
             ));
         }
     }
-    Ok(true)
+    Ok(0)
 }
 
 /// For `due`: each household's unresolved needs on `today`, by the

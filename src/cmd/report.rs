@@ -10,8 +10,9 @@
 //! a worker's name), and the last six months. json is the
 //! stable contract (English keys, a schema_version); table, md, html and
 //! xlsx speak the user's language; csv gives one tidy table per section.
-//! `-o FILE` writes the file whole (mode 0600) and picks the format from
-//! its extension.
+//! `-o FILE` writes the file whole and picks the format from its
+//! extension; a report over an old file keeps the old file's mode, a new
+//! one follows the umask, and one with `--reveal` is owner-only (0600).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -238,6 +239,12 @@ fn write_file(
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
     let mut written: Vec<PathBuf> = Vec::new();
+    // Names and phones in full are for the owner's eyes only.
+    let access = if args.reveal {
+        store::Access::Private
+    } else {
+        store::Access::Usual
+    };
     if format == Format::Csv && args.section.is_none() {
         let stem = path.file_stem().map_or_else(
             || "report".to_string(),
@@ -245,16 +252,18 @@ fn write_file(
         );
         for section in render::sections::present(report) {
             let file = path.with_file_name(format!("{stem}-{}.csv", section.name()));
-            store::replace(
+            store::replace_as(
                 &file,
                 &render_report(ctx, args, report, format, Some(section))?,
+                access,
             )?;
             written.push(file);
         }
     } else {
-        store::replace(
+        store::replace_as(
             path,
             &render_report(ctx, args, report, format, args.section)?,
+            access,
         )?;
         written.push(path.to_path_buf());
     }

@@ -11,6 +11,11 @@
 //!
 //! A GB18030 file with a line that reads as UTF-8 Chinese was most likely
 //! saved in two encodings; `sniff` names the first such line, for a warning.
+//!
+//! A UTF-16 file (Excel's "Unicode text", with or without its byte order
+//! mark) is neither; `Decode` knows it by its first bytes and says so, so
+//! that the user is told to save it as UTF-8 rather than shown its header
+//! as garbage.
 
 use std::io::{self, Read};
 
@@ -40,10 +45,26 @@ pub struct Sniff {
 pub struct EncodingError {
     /// Physical line (1-based) holding the bad bytes.
     pub line: u64,
+    /// The whole file is UTF-16 (the line is 1).
+    pub utf16: bool,
+}
+
+impl EncodingError {
+    /// What is wrong, for a problem at `line`.
+    pub fn reason(&self) -> crate::error::Reason {
+        if self.utf16 {
+            crate::error::Reason::Utf16
+        } else {
+            crate::error::Reason::Encoding
+        }
+    }
 }
 
 impl std::fmt::Display for EncodingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.utf16 {
+            return f.write_str("the file is UTF-16, not UTF-8 or GB18030");
+        }
         write!(
             f,
             "line {}: bytes that are neither UTF-8 nor GB18030",
@@ -55,6 +76,29 @@ impl std::fmt::Display for EncodingError {
 impl std::error::Error for EncodingError {}
 
 const CHUNK: usize = 1 << 16;
+
+/// How much of a file's start `looks_utf16` looks at.
+const HEAD: usize = 4096;
+
+/// Whether a file that starts with `head` is UTF-16: it starts with a
+/// UTF-16 byte order mark (neither UTF-8 nor GB18030 can start so), or
+/// NUL bytes fall on one side of the byte pairs, in an eighth of them at
+/// least, as the ASCII characters (tabs, commas, line breaks, digits) of
+/// UTF-16 text put them. UTF-8 and GB18030 text has NUL bytes only where
+/// something typed one into a cell, a few at most.
+pub fn looks_utf16(head: &[u8]) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &head[..head.len().min(HEAD) & !1];
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let (many, few) = (even.max(odd), even.min(odd));
+    many >= 2 && many * 8 >= head.len() / 2 && few * 4 <= many
+}
 
 /// Physical lines: LF, CRLF and a lone CR each end one, as in `records`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -203,6 +247,11 @@ pub struct Decode<R> {
     lines: LineCount,
     /// Bad bytes found; reported once the text before them is handed out.
     failed: bool,
+    /// The file is UTF-16: nothing of it is handed out.
+    utf16: bool,
+    /// The file's first bytes, read before anything else, not yet decoded
+    /// (GB18030 only).
+    pending: Vec<u8>,
 }
 
 impl<R: Read> Decode<R> {
@@ -218,6 +267,8 @@ impl<R: Read> Decode<R> {
             out_pos: 0,
             lines: LineCount::default(),
             failed: false,
+            utf16: false,
+            pending: Vec::new(),
         }
     }
 
@@ -226,8 +277,26 @@ impl<R: Read> Decode<R> {
             io::ErrorKind::InvalidData,
             EncodingError {
                 line: self.lines.current(),
+                utf16: self.utf16,
             },
         )
+    }
+
+    /// Reads the file's first bytes (up to `HEAD`), to know a UTF-16 file
+    /// before anything of it is handed out.
+    fn read_head(&mut self) -> io::Result<Vec<u8>> {
+        let mut head = vec![0u8; HEAD];
+        let mut got = 0;
+        while got < HEAD {
+            let n = read_some(&mut self.inner, &mut head[got..])?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        head.truncate(got);
+        self.utf16 = looks_utf16(&head);
+        Ok(head)
     }
 }
 
@@ -236,27 +305,21 @@ impl<R: Read> Read for Decode<R> {
         if buf.is_empty() {
             return Ok(0);
         }
+        if !self.started {
+            self.started = true;
+            let head = self.read_head()?;
+            if self.decoder.is_none() {
+                self.out = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
+                self.out_pos = 0;
+            } else {
+                self.pending = head;
+            }
+        }
+        if self.utf16 {
+            return Err(self.bad());
+        }
         if self.decoder.is_none() {
             // UTF-8 (validated by `sniff`, and again record by record).
-            if !self.started {
-                self.started = true;
-                let mut head = [0u8; 3];
-                let mut got = 0;
-                while got < 3 {
-                    let n = read_some(&mut self.inner, &mut head[got..])?;
-                    if n == 0 {
-                        break;
-                    }
-                    got += n;
-                }
-                let keep = if head[..got] == *b"\xEF\xBB\xBF" {
-                    &head[..0]
-                } else {
-                    &head[..got]
-                };
-                self.out = keep.to_vec();
-                self.out_pos = 0;
-            }
             if self.out_pos < self.out.len() {
                 let n = (self.out.len() - self.out_pos).min(buf.len());
                 buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
@@ -278,7 +341,14 @@ impl<R: Read> Read for Decode<R> {
             if self.flushed {
                 return Ok(0);
             }
-            let n = read_some(&mut self.inner, &mut self.raw)?;
+            let n = if self.pending.is_empty() {
+                read_some(&mut self.inner, &mut self.raw)?
+            } else {
+                let n = self.pending.len().min(self.raw.len());
+                self.raw[..n].copy_from_slice(&self.pending[..n]);
+                self.pending.drain(..n);
+                n
+            };
             let last = n == 0;
             let decoder = self.decoder.as_mut().expect("GB18030 mode");
             self.out.clear();
@@ -316,6 +386,7 @@ pub fn decode_all(bytes: &[u8]) -> Result<(String, Encoding), EncodingError> {
                 lines.feed(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
                 Err(EncodingError {
                     line: lines.current(),
+                    utf16: false,
                 })
             }
         },
@@ -323,7 +394,10 @@ pub fn decode_all(bytes: &[u8]) -> Result<(String, Encoding), EncodingError> {
             .get_ref()
             .and_then(|e| e.downcast_ref::<EncodingError>())
             .cloned()
-            .unwrap_or(EncodingError { line: 1 })),
+            .unwrap_or(EncodingError {
+                line: 1,
+                utf16: false,
+            })),
     }
 }
 
@@ -411,6 +485,33 @@ mod tests {
         let mut b = gbk("a,b\r\n红,旗\r\n");
         b.extend_from_slice(b"x\xFF\r\n");
         assert_eq!(decode_all(&b).unwrap_err().line, 3);
+    }
+
+    #[test]
+    fn utf16_is_known_by_its_first_bytes() {
+        let le = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+        let be = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+        // Excel's "Unicode text": a byte order mark, then UTF-16 LE.
+        assert!(looks_utf16(&le("\u{feff}日期\t户号\r\n")));
+        assert!(looks_utf16(&le("日期\t户号\r\n2020-07-01\tH1\r\n")));
+        assert!(looks_utf16(&be("date,household\r\n")));
+        assert!(!looks_utf16("日期,户号\n2020-07-01,H1\n".as_bytes()));
+        assert!(!looks_utf16(&gbk("日期,户号\n2020-07-01,H1\n")));
+        assert!(!looks_utf16(b"a,b\n1,\0\n"), "one stray NUL");
+        assert!(
+            !looks_utf16(b"date,household,visitor\n2020-07-01,H1\0,\0\n"),
+            "NULs typed into cells"
+        );
+        assert!(!looks_utf16(b""));
+        for bytes in [le("\u{feff}a,b\n1,2\n"), be("a,b\n1,2\n")] {
+            assert_eq!(
+                decode_all(&bytes).unwrap_err(),
+                EncodingError {
+                    line: 1,
+                    utf16: true
+                }
+            );
+        }
     }
 
     #[test]

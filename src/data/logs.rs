@@ -175,7 +175,7 @@ fn read_csv(path: &Path) -> Result<Result<Log, Problem>, Error> {
 fn parse_json(path: &Path, bytes: &[u8]) -> Result<Log, Problem> {
     let text = match decode::decode_all(bytes) {
         Ok((t, _)) => t,
-        Err(e) => return Err(Problem::error(path, Some(e.line), Reason::Encoding)),
+        Err(e) => return Err(Problem::error(path, Some(e.line), e.reason())),
     };
     // (line, object) pairs.
     let mut objects: Vec<(u64, Value)> = Vec::new();

@@ -90,6 +90,11 @@ pub struct Roster {
     /// increasing order (while they do, none can repeat an earlier one);
     /// otherwise on the first lookup of a resident.
     by_resident: std::sync::OnceLock<IdIndex<0>>,
+    /// The file could not be read to its end (bad bytes, no header, a
+    /// missing required column, a broken record): the roster holds only
+    /// what came before, and a household missing from it may be in the
+    /// file. A problem says why.
+    cut_short: bool,
 }
 
 impl std::fmt::Debug for Roster {
@@ -217,6 +222,13 @@ impl Roster {
         self.names.push(text.to_string());
         self.name_ids.insert(text.to_string(), id);
         id
+    }
+
+    /// Whether the file could not be read to its end: the roster lacks
+    /// households that may be in it, so no visit or need can be called
+    /// a visit to an unknown household.
+    pub fn cut_short(&self) -> bool {
+        self.cut_short
     }
 
     pub fn households_len(&self) -> usize {
@@ -354,12 +366,14 @@ impl Roster {
                     Ok(c) => c,
                     Err(reason) => {
                         problems.push(Problem::error(&path, Some(line), reason));
+                        roster.cut_short = true;
                         return roster;
                     }
                 }
             }
             Err(p) => {
                 problems.push(p);
+                roster.cut_short = true;
                 return roster;
             }
         };
@@ -372,6 +386,7 @@ impl Roster {
                 Ok(None) => break,
                 Err(p) => {
                     problems.push(p);
+                    roster.cut_short = true;
                     break;
                 }
             };

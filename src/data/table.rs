@@ -215,12 +215,10 @@ impl<R: Read> Table<R> {
     fn problem(&self, e: RecordError) -> Problem {
         match e {
             RecordError::Io(io) => {
-                if io
-                    .get_ref()
-                    .and_then(|r| r.downcast_ref::<EncodingError>())
-                    .is_some()
-                    || io.kind() == std::io::ErrorKind::InvalidData
-                {
+                let encoding = io.get_ref().and_then(|r| r.downcast_ref::<EncodingError>());
+                if let Some(e) = encoding.filter(|e| e.utf16) {
+                    Problem::error(&self.path, Some(1), e.reason())
+                } else if encoding.is_some() || io.kind() == std::io::ErrorKind::InvalidData {
                     // The record holding the bad bytes, by where it starts.
                     Problem::error(
                         &self.path,

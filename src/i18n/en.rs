@@ -43,6 +43,9 @@ impl Catalog for En {
             Reason::Encoding => {
                 "bytes that are neither UTF-8 nor GB18030 (was part of the file saved in another encoding? save it again as UTF-8)".into()
             }
+            Reason::Utf16 => {
+                "the file is UTF-16 (Excel's \"Unicode text\"), not UTF-8 or GBK: open it in Excel or WPS and save it as \"CSV UTF-8 (Comma delimited)\" (or CSV)".into()
+            }
             Reason::BadJson(m) => format!("not readable JSON: {m}"),
             Reason::Malformed(m) => format!("not a readable CSV record: {m}"),
             Reason::MixedEncoding => "the file is GB18030 (GBK) but this line reads as UTF-8: was the file saved in two encodings? its Chinese text may be misread".into(),
@@ -111,6 +114,9 @@ impl Catalog for En {
                 format!("resident '{id}' moved out before registering (since is after until): never active")
             }
             Reason::UnknownHousehold(h) => format!("unknown household '{h}'"),
+            Reason::RosterUnreadable { skipped } => format!(
+                "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once residents.csv reads)"
+            ),
             Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
@@ -583,6 +589,10 @@ impl Catalog for En {
             } => format!(
                 "environment variable {var}='{value}' is not understood (use one of {accepted})"
             ),
+            Msg::NothingMatches(pattern) => {
+                format!("no file matches {pattern}: nothing to import from it")
+            }
+            Msg::MovedTo(path) => format!("moved to {path}"),
         }
     }
 }

@@ -634,6 +634,10 @@ pub enum Msg {
         value: String,
         accepted: String,
     },
+    /// `import` of a pattern the shell found no file for.
+    NothingMatches(String),
+    /// Where `import --move-to` put a log.
+    MovedTo(String),
 }
 
 /// The words of a problem list such as "green 3, red 1", skipping zeros.

@@ -112,6 +112,9 @@ impl Catalog for Zh {
                 "字节既不是 UTF-8 也不是 GB18030（文件是否有一部分用其他编码保存？请另存为 UTF-8）"
                     .into()
             }
+            Reason::Utf16 => {
+                "文件是 UTF-16 编码（Excel 的“Unicode 文本”），不是 UTF-8 或 GBK：请用 Excel 或 WPS 打开，另存为“CSV UTF-8(逗号分隔)”（或“CSV (逗号分隔)”）".into()
+            }
             Reason::BadJson(m) => format!("不是有效的 JSON：{m}"),
             Reason::Malformed(m) => format!("无法读取的 CSV 记录：{m}"),
             Reason::MixedEncoding => "文件是 GB18030（GBK）编码，但这一行像是 UTF-8：文件是否用两种编码保存过？其中的中文可能被误读".into(),
@@ -213,6 +216,9 @@ impl Catalog for Zh {
             ),
             Reason::NeverActive { id } => format!("居民“{id}”的登记日期晚于迁出日期，从未在册"),
             Reason::UnknownHousehold(h) => format!("户号“{h}”不在居民名册中"),
+            Reason::RosterUnreadable { skipped } => format!(
+                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（residents.csv 能读取后，再核对其中的户号）"
+            ),
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
@@ -791,7 +797,8 @@ impl Catalog for Zh {
             }
             ("import", "files") => {
                 "走访记录文件：.csv（UTF-8 或 GBK）、.json（对象数组，或每行一个对象）、\
-                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）"
+                 .xlsx/.xls/.ods（第一个工作表，或 --sheet 指定）。shell 找不到文件的通配符\
+                 （空收件夹的 inbox/*.csv）视为无可导入"
             }
             ("import", "dry_run") => "检查全部内容，显示汇总和未导入的行，但不写入任何文件",
             ("import", "map") => {
@@ -801,6 +808,9 @@ impl Catalog for Zh {
             }
             ("import", "sheet") => "要读取的工作表（默认：第一个）",
             ("import", "verbose") => "同时列出因重复而跳过的每一行",
+            ("import", "move_to") => {
+                "好的行存入后，把每个记录文件移到 DIR（没有则新建），不覆盖其中的文件（再来一个 day.csv 就存为 day-2.csv）：cron 导入的收件夹里只留下新文件"
+            }
             ("visit", "household") => "走访的住户（户号，或居民编号）",
             ("visit", "date") => "走访日期（默认：--today）",
             ("visit", "visitor") => "走访人（默认：该户的负责人）",
@@ -944,6 +954,8 @@ impl Catalog for Zh {
                 value,
                 accepted,
             } => format!("环境变量 {var} 的值“{value}”无法识别（可用：{accepted}）"),
+            Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
+            Msg::MovedTo(path) => format!("已移到 {path}"),
         }
     }
 }
