@@ -87,9 +87,12 @@ pub fn run(cli: &Cli, dir: &Path, lang: &mut Lang, out: &mut dyn Write) -> Resul
                 .and_then(|_| w.flush().map_err(csv::Error::from))
                 .map_err(crate::render::csv::io_error)
         }
-        Format::Table => {
-            crate::render::table::settings(out, &settings, *lang, std::io::stdout().is_terminal())
-        }
+        Format::Table => crate::render::table::settings(
+            out,
+            &settings,
+            *lang,
+            super::table_width(std::io::stdout().is_terminal()),
+        ),
         other => {
             return Err(Error::Usage(lang.msg(&Msg::FormatNotHere {
                 format: other.name(),

@@ -36,6 +36,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub color: bool,
     pub terminal: bool,
+    /// The width tables for people are fitted to (`table_width`).
+    pub width: Option<u16>,
     pub config: Config,
     /// Whether to try the parallel fast path over visits.csv: on unless
     /// `ROUNDS_FAST=0`. Tests use `0` to hold both paths to one output,
@@ -218,6 +220,7 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         lang: *lang,
         color: cli.color.enabled(terminal, no_color),
         terminal,
+        width: table_width(terminal),
         config,
         config_problem,
         color_choice: cli.color,
@@ -228,6 +231,23 @@ fn context(cli: &Cli, dir: PathBuf, lang: &mut Lang) -> Result<Ctx, Error> {
         },
         cache: std::env::var_os("ROUNDS_CACHE").is_none_or(|v| v != "0"),
     })
+}
+
+/// The width tables for people are fitted to: `COLUMNS` when it is set
+/// (as `watch` does, or a script that wants a fixed width), else the
+/// terminal's; in a pipe or a file without it, none (each row one line).
+pub fn table_width(terminal: bool) -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            if terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            }
+        })
 }
 
 /// Walking order of two households: grid, building, unit, room in

@@ -90,12 +90,7 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow) -> Line {
         .collect::<Vec<_>>()
         .join(" ");
     let contact = super::contact(v.roster, r.contact, v.reveal);
-    let status = lang.status(r.standing.status);
-    let status = match (r.standing.days_overdue, r.standing.days_left) {
-        (Some(n), _) => lang.days_overdue(n),
-        (_, Some(n)) => format!("{status} ({})", lang.days_left(n)),
-        _ => status.to_string(),
-    };
+    let status = super::standing(lang, &r.standing);
     Line {
         level: r.level,
         cells: [
