@@ -2,7 +2,8 @@
 //! terminal of that width) `due`, `households`, `history` and `needs` of the
 //! example community never break an id, a date, a masked phone, a name, a
 //! level or a status across lines; a column empty in every row is left out,
-//! and so is the worker column when `--visitor` names one worker.
+//! and so is the worker column when `--visitor` names one worker. The
+//! round sheet (html) keeps the same tokens on one line.
 
 mod common;
 use common::Workdir;
@@ -156,4 +157,34 @@ fn empty_columns_and_the_one_worker_are_left_out() {
         !header.contains("kind") && !header.contains("persons"),
         "{out}"
     );
+}
+
+#[test]
+fn round_sheet_keeps_tokens_on_one_line() {
+    let html = example(
+        None,
+        &[
+            "due",
+            "--visitor",
+            "赵卫东",
+            "--format",
+            "html",
+            "--lang",
+            "zh",
+        ],
+    );
+    // Cells keep their text on one line, but for those broken between
+    // words (room, contact), each word kept whole; the note column wraps.
+    assert!(html.contains("th, td { white-space: nowrap; }"), "{html}");
+    assert!(html.contains("td.w { white-space: normal; }"), "{html}");
+    assert!(html.contains(".t { white-space: nowrap; }"), "{html}");
+    assert!(html.contains("<td>HW01-1-0202</td>"), "{html}");
+    assert!(html.contains("<td>2020-04-27</td>"), "{html}");
+    assert!(
+        html.contains(
+            "<td class=\"w\"><span class=\"t\">孙*</span> <span class=\"t\">183****0782</span></td>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("td.note { width: 30%; min-width: 8em; white-space: normal; }"));
 }
