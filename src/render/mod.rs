@@ -53,6 +53,20 @@ impl Format {
         })
     }
 
+    /// The formats a command writes, by its path ("due", "need add"):
+    /// what `--format` may say to it (the completion scripts offer these).
+    /// The commands that write nothing to format (`visit`, `init`, `man`,
+    /// `completions`) ignore `--format`.
+    pub fn of_command(path: &str) -> &'static [Format] {
+        use Format::*;
+        match path {
+            "report" => &[Table, Csv, Json, Md, Html, Xlsx],
+            "due" => &[Table, Csv, Json, Md, Html],
+            "visit" | "init" | "man" | "completions" | "help" => &[],
+            _ => &[Table, Csv, Json],
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
