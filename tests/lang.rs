@@ -471,3 +471,92 @@ fn help_and_clap_errors_follow_rounds_toml_too() {
         .expect(2)
         .says("error: unexpected argument '--zzz' found");
 }
+
+#[test]
+fn workers_in_pinyin_order_under_zh() {
+    // The example's workers: 陈 chen, 李 li, 刘 liu, 王 wang, 杨 yang,
+    // 张 zhang, 赵 zhao, 周 zhou. In English, and for scripts, the order of
+    // their code points as before.
+    let pinyin = [
+        "陈海涛",
+        "李秀兰",
+        "刘桂芳",
+        "王建国",
+        "杨丽娟",
+        "张志强",
+        "赵卫东",
+        "周晓梅",
+    ];
+    let code_points = [
+        "刘桂芳",
+        "周晓梅",
+        "张志强",
+        "李秀兰",
+        "杨丽娟",
+        "王建国",
+        "赵卫东",
+        "陈海涛",
+    ];
+    let order = |text: &str, after: &str| -> Vec<&'static str> {
+        let start = text
+            .find(after)
+            .unwrap_or_else(|| panic!("{after}:\n{text}"));
+        let section = &text[start..];
+        let mut found: Vec<(usize, &'static str)> = pinyin
+            .iter()
+            .map(|n| {
+                (
+                    section.find(n).unwrap_or_else(|| panic!("{n}:\n{section}")),
+                    *n,
+                )
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    };
+    let report = |lang: &str, format: &str| {
+        common::run_example(
+            "nongjiang",
+            &[
+                "--today",
+                "2020-07-20",
+                "--lang",
+                lang,
+                "report",
+                "--month",
+                "2020-06",
+                "--format",
+                format,
+            ],
+        )
+        .ok()
+        .stdout()
+    };
+    for format in ["table", "md", "html"] {
+        let zh = report("zh", format);
+        assert_eq!(order(&zh, "工作人员走访情况"), pinyin, "{format}");
+        assert_eq!(order(&zh, "服务次数与效果"), pinyin, "{format}");
+        let en = report("en", format);
+        assert_eq!(order(&en, "By worker"), code_points, "{format}");
+    }
+    // The csv, whatever the language, keeps the report's order.
+    let csv = common::run_example(
+        "nongjiang",
+        &[
+            "--today",
+            "2020-07-20",
+            "--lang",
+            "zh",
+            "report",
+            "--month",
+            "2020-06",
+            "--format",
+            "csv",
+            "--section",
+            "workers",
+        ],
+    )
+    .ok()
+    .stdout();
+    assert_eq!(order(&csv, "worker"), code_points);
+}

@@ -213,7 +213,7 @@ pub fn grids(r: &Report, who: Audience) -> Table {
 
 pub fn workers(r: &Report, who: Audience) -> Table {
     let w = who.words();
-    Table {
+    let mut table = Table {
         title: w.workers.into(),
         header: who.header(
             &[
@@ -253,7 +253,24 @@ pub fn workers(r: &Report, who: Audience) -> Table {
                 ]
             })
             .collect(),
+    };
+    table.rows = by_name(table.rows, who);
+    table
+}
+
+/// Rows that start with a worker's name, in the order people of the
+/// language read names (pinyin in Chinese); scripts keep the report's.
+fn by_name(mut rows: Vec<Vec<Value>>, who: Audience) -> Vec<Vec<Value>> {
+    if let Audience::People(lang) = who {
+        fn name(row: &[Value]) -> &str {
+            match row.first() {
+                Some(Value::Text(t)) => t,
+                _ => "",
+            }
+        }
+        rows.sort_by(|a, b| lang.name_order(name(a), name(b)));
     }
+    rows
 }
 
 pub fn overdue(r: &Report, who: Audience) -> Table {
@@ -534,6 +551,7 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
             row
         })
         .collect();
+    let rows = by_name(rows, who);
     Table {
         title: n.by_worker.into(),
         header: who.header(
