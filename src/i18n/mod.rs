@@ -23,7 +23,11 @@ pub enum Label {
     Household,
     Level,
     Address,
+    /// The worker in charge of a household (the roster's `visitor`
+    /// column): 负责人, "worker in charge".
     Visitor,
+    /// Who made a visit (the visit log's `visitor`): 走访人, "visitor".
+    VisitedBy,
     Contact,
     Phone,
     LastVisit,

@@ -275,6 +275,11 @@ fn by_name(mut rows: Vec<Vec<Value>>, who: Audience) -> Vec<Vec<Value>> {
 
 pub fn overdue(r: &Report, who: Audience) -> Table {
     let w = who.words();
+    // The worker in charge of each household, as `due` says it.
+    let in_charge = match who {
+        Audience::People(lang) => lang.label(crate::i18n::Label::Visitor),
+        Audience::Scripts => "visitor",
+    };
     let rows = r.overdue_list.iter().map(|o| {
         let address = [&o.grid, &o.building, &o.unit, &o.room]
             .iter()
@@ -315,7 +320,7 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 w.household,
                 w.level,
                 w.address,
-                w.worker,
+                in_charge,
                 w.contact,
                 w.last_visit,
                 w.deadline,

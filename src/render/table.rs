@@ -545,7 +545,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
     }
     let mut grid = Grid::new(vec![
         (lang.word(Word::Date), Wrap::Never),
-        (lang.label(Label::Visitor), Wrap::Never),
+        (lang.label(Label::VisitedBy), Wrap::Never),
         (lang.word(Word::Kind), Wrap::Never),
         (lang.word(Word::Persons), Wrap::Never),
         (lang.word(Word::Note), Wrap::Text),
