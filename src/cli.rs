@@ -253,7 +253,7 @@ pub struct NeedsArgs {
     #[arg(long, value_name = "G", value_delimiter = ',')]
     pub grid: Vec<String>,
 
-    /// Only needs raised by this worker or of households in their charge.
+    /// Only needs raised by V, or of households whose worker in charge is V.
     #[arg(long, value_name = "V", value_delimiter = ',')]
     pub visitor: Vec<String>,
 
@@ -290,7 +290,8 @@ pub struct DueArgs {
     #[arg(long, value_name = "B", value_delimiter = ',')]
     pub building: Vec<String>,
 
-    /// Only households in this worker's charge (the roster's visitor / 负责人).
+    /// Only households whose worker in charge is V (the roster's visitor /
+    /// 负责人 column).
     #[arg(long, value_name = "V", value_delimiter = ',')]
     pub visitor: Vec<String>,
 
@@ -491,7 +492,8 @@ pub struct HouseholdsArgs {
     #[arg(long, value_name = "B", value_delimiter = ',')]
     pub building: Vec<String>,
 
-    /// Only households in this worker's charge (the roster's visitor / 负责人).
+    /// Only households whose worker in charge is V (the roster's visitor /
+    /// 负责人 column).
     #[arg(long, value_name = "V", value_delimiter = ',')]
     pub visitor: Vec<String>,
 

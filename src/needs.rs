@@ -53,6 +53,16 @@ impl NeedStatus {
         }
     }
 
+    /// The word a ledger with a Chinese header stores (the form's own
+    /// words, which `parse` reads back).
+    pub fn stored_zh(self) -> &'static str {
+        match self {
+            NeedStatus::Open => "待办理",
+            NeedStatus::InProgress => "办理中",
+            NeedStatus::Resolved => "已办结",
+        }
+    }
+
     /// The machine word in any case, or a Chinese word for it.
     pub fn parse(text: &str) -> Option<NeedStatus> {
         let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
@@ -636,6 +646,9 @@ mod tests {
             Some(NeedStatus::InProgress)
         );
         assert_eq!(NeedStatus::parse("已办结"), Some(NeedStatus::Resolved));
+        for s in NeedStatus::ALL {
+            assert_eq!(NeedStatus::parse(s.stored_zh()), Some(s));
+        }
         assert_eq!(NeedStatus::parse("done"), None);
         for s in [
             Satisfaction::Satisfied,

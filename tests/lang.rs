@@ -471,3 +471,138 @@ fn help_and_clap_errors_follow_rounds_toml_too() {
         .expect(2)
         .says("error: unexpected argument '--zzz' found");
 }
+
+#[test]
+fn workers_in_pinyin_order_under_zh() {
+    // The example's workers: 陈 chen, 李 li, 刘 liu, 王 wang, 杨 yang,
+    // 张 zhang, 赵 zhao, 周 zhou. In English, and for scripts, the order of
+    // their code points as before.
+    let pinyin = [
+        "陈海涛",
+        "李秀兰",
+        "刘桂芳",
+        "王建国",
+        "杨丽娟",
+        "张志强",
+        "赵卫东",
+        "周晓梅",
+    ];
+    let code_points = [
+        "刘桂芳",
+        "周晓梅",
+        "张志强",
+        "李秀兰",
+        "杨丽娟",
+        "王建国",
+        "赵卫东",
+        "陈海涛",
+    ];
+    let order = |text: &str, after: &str| -> Vec<&'static str> {
+        let start = text
+            .find(after)
+            .unwrap_or_else(|| panic!("{after}:\n{text}"));
+        let section = &text[start..];
+        let mut found: Vec<(usize, &'static str)> = pinyin
+            .iter()
+            .map(|n| {
+                (
+                    section.find(n).unwrap_or_else(|| panic!("{n}:\n{section}")),
+                    *n,
+                )
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    };
+    let report = |lang: &str, format: &str| {
+        common::run_example(
+            "nongjiang",
+            &[
+                "--today",
+                "2020-07-20",
+                "--lang",
+                lang,
+                "report",
+                "--month",
+                "2020-06",
+                "--format",
+                format,
+            ],
+        )
+        .ok()
+        .stdout()
+    };
+    for format in ["table", "md", "html"] {
+        let zh = report("zh", format);
+        assert_eq!(order(&zh, "工作人员走访情况"), pinyin, "{format}");
+        assert_eq!(order(&zh, "服务次数与效果"), pinyin, "{format}");
+        let en = report("en", format);
+        assert_eq!(order(&en, "By worker"), code_points, "{format}");
+    }
+    // The csv, whatever the language, keeps the report's order.
+    let csv = common::run_example(
+        "nongjiang",
+        &[
+            "--today",
+            "2020-07-20",
+            "--lang",
+            "zh",
+            "report",
+            "--month",
+            "2020-06",
+            "--format",
+            "csv",
+            "--section",
+            "workers",
+        ],
+    )
+    .ok()
+    .stdout();
+    assert_eq!(order(&csv, "worker"), code_points);
+}
+
+#[test]
+fn one_word_for_the_visitor_and_one_for_the_worker_in_charge() {
+    // Who made a visit is the visitor (走访人); the worker a household is
+    // given to is its worker in charge (负责人): the same words in every
+    // command that shows them.
+    let header = |lang: &str, args: &[&str], first: &str| -> String {
+        let mut all = vec!["--today", "2020-07-20", "--lang", lang];
+        all.extend_from_slice(args);
+        let out = common::run_example("nongjiang", &all).ok().stdout();
+        out.lines()
+            .find(|l| l.trim_start().starts_with(first))
+            .unwrap_or_else(|| panic!("{first}:\n{out}"))
+            .to_string()
+    };
+    for (lang, visitor, in_charge, household, date) in [
+        ("en", "visitor", "worker in charge", "household", "date"),
+        ("zh", "走访人", "负责人", "户号", "日期"),
+    ] {
+        let history = header(lang, &["history", "HW01-1-0202"], date);
+        assert!(history.contains(visitor), "{history}");
+        assert!(!history.contains(in_charge), "{history}");
+        for args in [&["due"][..], &["households"]] {
+            let line = header(lang, args, household);
+            assert!(
+                line.contains(in_charge) && !line.contains(visitor),
+                "{line}"
+            );
+        }
+        let report = header(
+            lang,
+            &["report", "--month", "2020-06", "--format", "md"],
+            &format!("| {household} |"),
+        );
+        assert!(report.contains(in_charge), "{report}");
+    }
+    // The visit log's column is its 走访人, in a message too.
+    let w = Workdir::new();
+    w.write("residents.csv", RESIDENTS)
+        .write("visits.csv", "date,household\n")
+        .write("log.csv", "日期,户号,走访人\n2020-07-01,H1,马春英\n");
+    w.run(&["--today", "2020-07-20", "--lang", "zh", "import", "log.csv"])
+        .expect(3)
+        .says("visits.csv 没有走访人列")
+        .never_says("负责人");
+}

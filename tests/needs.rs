@@ -974,10 +974,34 @@ fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
     let (back, _, bad) = encoding_rs::GB18030.decode(&bytes);
     assert!(!bad);
     assert!(back.starts_with(text), "{back}");
+    // Its status in the words of the Chinese header.
     assert!(
-        back.ends_with("N0001,H3,2020-07-20,李秀兰,其他,路灯,open,,,,,,\r\n"),
+        back.ends_with("N0001,H3,2020-07-20,李秀兰,其他,路灯,待办理,,,,,,\r\n"),
         "{back}"
     );
+    wd.run(&[
+        "--today",
+        "2020-07-21",
+        "need",
+        "update",
+        "N0001",
+        "--status",
+        "in_progress",
+    ])
+    .ok();
+    let bytes = wd.read("needs.csv");
+    let (back, _, _) = encoding_rs::GB18030.decode(&bytes);
+    assert!(
+        back.ends_with("N0001,H3,2020-07-20,李秀兰,其他,路灯,办理中,2020-07-21,,,,,\r\n"),
+        "{back}"
+    );
+    assert!(back.contains(",已办结,"), "{back}");
+    // Scripts still read the machine words.
+    let listed = wd
+        .run(&["--today", "2020-07-21", "needs", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(listed[1]["status"], "in_progress");
 }
 
 #[test]

@@ -66,6 +66,114 @@ printf '%s\n' "${COMPREPLY[@]}""#;
     );
 }
 
+/// What the bash completion script offers for the last of `words` (the
+/// word being typed, maybe empty), loaded in a real bash; `None` without
+/// bash.
+fn bash_offers(words: &[&str]) -> Option<Vec<String>> {
+    std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .ok()?;
+    let w = Workdir::new();
+    w.write(
+        "rounds.bash",
+        raw(&["completions", "bash"], &[]).ok().stdout(),
+    );
+    let quoted: Vec<String> = words.iter().map(|x| format!("'{x}'")).collect();
+    let (cur, prev) = (words[words.len() - 1], words[words.len() - 2]);
+    let probe = format!(
+        "source ./rounds.bash\nCOMP_WORDS=({}); COMP_CWORD={}; COMP_LINE=\"{}\"; COMP_POINT=${{#COMP_LINE}}\n\
+         _rounds rounds '{cur}' '{prev}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        quoted.join(" "),
+        words.len() - 1,
+        words.join(" "),
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(probe)
+        .current_dir(w.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+#[test]
+fn completion_offers_each_command_its_own_formats() {
+    for (words, formats) in [
+        (
+            &["rounds", "due", "--format", ""][..],
+            "table csv json md html",
+        ),
+        (
+            &["rounds", "report", "--format", ""],
+            "table csv json md html xlsx",
+        ),
+        (&["rounds", "households", "--format", ""], "table csv json"),
+        (&["rounds", "history", "--format", ""], "table csv json"),
+        (&["rounds", "needs", "--format", ""], "table csv json"),
+        (&["rounds", "need", "add", "--format", ""], "table csv json"),
+        (&["rounds", "check", "--format", ""], "table csv json"),
+        (&["rounds", "config", "--format", ""], "table csv json"),
+        (&["rounds", "import", "--format", ""], "table csv json"),
+        (&["rounds", "visit", "--format", ""], ""),
+        (&["rounds", "init", "--format", ""], ""),
+        // Before the command, every format is still to be had.
+        (&["rounds", "--format", ""], "table csv json md html xlsx"),
+        (&["rounds", "report", "--format", "x"], "xlsx"),
+        (&["rounds", "due", "--format", "x"], ""),
+    ] {
+        let Some(offered) = bash_offers(words) else {
+            return;
+        };
+        assert_eq!(offered.join(" "), formats, "{words:?}");
+    }
+}
+
+#[test]
+fn each_command_takes_the_formats_completion_offers() {
+    use rounds::render::Format;
+    let w = Workdir::new();
+    w.write(
+        "residents.csv",
+        "id,household,name,level,visitor\nA1,H1,张三丰,red,马春英\n",
+    )
+    .write(
+        "visits.csv",
+        "date,household,visitor\n2020-07-01,H1,马春英\n",
+    );
+    let all = ["table", "csv", "json", "md", "html", "xlsx"];
+    for command in [
+        &["due"][..],
+        &["report"],
+        &["households"],
+        &["history", "H1"],
+        &["needs"],
+        &["check"],
+    ] {
+        let takes = Format::of_command(command[0]);
+        for format in all {
+            let mut args = vec!["--today", "2020-07-20", "--format", format];
+            args.extend_from_slice(command);
+            let status = if takes.iter().any(|f| f.name() == format) {
+                0
+            } else {
+                2
+            };
+            w.run(&args).expect(status);
+        }
+    }
+}
+
 #[test]
 fn man_page_in_roff() {
     let run = raw(&["man"], &[]).ok();

@@ -83,9 +83,12 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
                 .and_then(|_| w.flush().map_err(csv::Error::from))
                 .map_err(crate::render::csv::io_error)
         }
-        Format::Table => {
-            crate::render::table::settings(out, &rows, lang, std::io::stdout().is_terminal())
-        }
+        Format::Table => crate::render::table::settings(
+            out,
+            &rows,
+            lang,
+            super::table_width(std::io::stdout().is_terminal()),
+        ),
         other => {
             return Err(Error::Usage(lang.msg(&Msg::FormatNotHere {
                 format: other.name(),

@@ -100,8 +100,9 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
                 counts: &counts,
                 lang: ctx.lang,
                 color: ctx.color,
-                terminal: ctx.terminal,
+                width: ctx.width,
                 reveal: args.reveal,
+                one_worker: one_worker(&args.visitor),
                 needs,
                 flag_after_days: ctx.config.needs.flag_after_days,
             },
@@ -129,6 +130,17 @@ pub fn parse_levels(words: &[String], lang: Lang) -> Result<Vec<Level>, Error> {
             })
         })
         .collect()
+}
+
+/// Whether `--visitor` names exactly one worker (whose name the table then
+/// need not repeat on every row).
+pub fn one_worker(visitor: &[String]) -> bool {
+    let named: std::collections::BTreeSet<&str> = visitor
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    named.len() == 1
 }
 
 /// The latest visit on or before `today` of each household of the roster.

@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
         today: ctx.today,
         reveal: args.reveal,
         lang: ctx.lang,
-        terminal: ctx.terminal,
+        width: ctx.width,
         color: ctx.color,
     };
     let written = match format {

@@ -72,7 +72,8 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
         reveal: args.reveal,
         lang: ctx.lang,
         color: ctx.color,
-        terminal: ctx.terminal,
+        width: ctx.width,
+        one_worker: super::due::one_worker(&args.visitor),
     };
     let written = match format {
         ListFormat::Table => render::table::households(out, &view),

@@ -39,6 +39,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub color: bool,
     pub terminal: bool,
+    /// The width tables for people are fitted to (`table_width`).
+    pub width: Option<u16>,
     pub config: Config,
     /// How many days ahead `due` lists households as due (rounds.toml's
     /// `window`, else 7; `--within` overrides it).
@@ -229,6 +231,7 @@ fn context(settings: Settings) -> Result<Ctx, Error> {
         lang: settings.lang.value,
         color: settings.color.value.enabled(terminal, false),
         terminal,
+        width: table_width(terminal),
         config: settings.config,
         window: settings.window.value,
         config_problem: settings.config_problem,
@@ -248,6 +251,23 @@ fn nearest_household(roster: &crate::data::roster::Roster, id: &str) -> Option<S
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, h)| h.to_string())
+}
+
+/// The width tables for people are fitted to: `COLUMNS` when it is set
+/// (as `watch` does, or a script that wants a fixed width), else the
+/// terminal's; in a pipe or a file without it, none (each row one line).
+pub fn table_width(terminal: bool) -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            if terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            }
+        })
 }
 
 /// Walking order of two households: grid, building, unit, room in

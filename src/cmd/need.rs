@@ -483,7 +483,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
             &render::table::Look {
                 lang: ctx.lang,
                 color: ctx.color,
-                terminal: ctx.terminal,
+                width: ctx.width,
             },
         ),
     };

@@ -217,7 +217,7 @@ fn render_report(
             lang,
             name,
             ctx.color && !to_file,
-            ctx.terminal && !to_file,
+            ctx.width.filter(|_| !to_file),
         ),
         Format::Xlsx => {
             buf = render::xlsx::report(report, lang, name).map_err(|e| Error::Other(e.into()))?;

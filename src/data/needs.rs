@@ -58,26 +58,33 @@ const NEW_FIELDS: [FieldName; 12] = [
     "satisfaction",
 ];
 
+/// The Chinese header of each of `NEW_FIELDS`.
+const ZH_HEADER: [&str; 12] = [
+    "编号",
+    "户号",
+    "提出日期",
+    "登记人",
+    "类别",
+    "诉求",
+    "状态",
+    "办理日期",
+    "办结日期",
+    "办理结果",
+    "回访日期",
+    "满意度",
+];
+
 /// The header a new ledger starts with, in the user's language.
 fn new_header(lang: Lang) -> Vec<String> {
-    let zh = [
-        "编号",
-        "户号",
-        "提出日期",
-        "登记人",
-        "类别",
-        "诉求",
-        "状态",
-        "办理日期",
-        "办结日期",
-        "办理结果",
-        "回访日期",
-        "满意度",
-    ];
     match lang {
-        Lang::Zh => zh.iter().map(|s| s.to_string()).collect(),
+        Lang::Zh => ZH_HEADER.iter().map(|s| s.to_string()).collect(),
         Lang::En => NEW_FIELDS.iter().map(|s| s.to_string()).collect(),
     }
+}
+
+/// Whether a header cell is in Chinese (not the English field name).
+fn chinese(header: &str) -> bool {
+    !header.is_ascii()
 }
 
 /// Reads `dir/needs.csv` up to its committed length; `Ok(None)` when the
@@ -299,10 +306,12 @@ fn parse_row(
     }
 }
 
-/// The cells of a need as the ledger stores them, by field. Text that a
-/// spreadsheet would run as a formula is kept with a leading apostrophe
-/// (`safe_cell`), which reading removes again.
-fn cell_of(need: &Need, field: FieldName) -> String {
+/// The cells of a need as the ledger stores them, by field: the status in
+/// the words of its column's header (待办理, 办理中, 已办结 under 状态; open,
+/// in_progress, resolved under status). Text that a spreadsheet would run
+/// as a formula is kept with a leading apostrophe (`safe_cell`), which
+/// reading removes again.
+fn cell_of(need: &Need, field: FieldName, zh: bool) -> String {
     let d = |x: Option<NaiveDate>| x.map(date::iso).unwrap_or_default();
     let text = |t: &str| crate::render::csv::safe_cell(t).into_owned();
     match field {
@@ -312,6 +321,7 @@ fn cell_of(need: &Need, field: FieldName) -> String {
         "raised_by" => text(&need.raised_by),
         "category" => text(&need.category),
         "text" => text(&need.text),
+        "status" if zh => need.status.stored_zh().to_string(),
         "status" => need.status.word().to_string(),
         "started" => d(need.started),
         "resolved" => d(need.resolved),
@@ -404,13 +414,16 @@ impl Ledger {
 impl LedgerFile {
     /// Adds a column for every field of `needs` that has a value and no
     /// column yet; returns whether any was added.
+    /// A column added to a Chinese header is headed in Chinese.
     fn widen(&mut self, needs: &[Need]) -> bool {
+        let zh = self.header.iter().any(|h| chinese(h));
         let mut added = false;
-        for field in NEW_FIELDS {
-            let has = needs.iter().any(|n| !cell_of(n, field).is_empty());
+        for (i, field) in NEW_FIELDS.into_iter().enumerate() {
+            let has = needs.iter().any(|n| !cell_of(n, field, zh).is_empty());
             if has && !self.columns.contains(&Some(field)) {
                 self.columns.push(Some(field));
-                self.header.push(field.to_string());
+                self.header
+                    .push(if zh { ZH_HEADER[i] } else { field }.to_string());
                 added = true;
             }
         }
@@ -424,7 +437,7 @@ impl LedgerFile {
             .iter()
             .enumerate()
             .map(|(i, c)| match c {
-                Some(f) => cell_of(need, f),
+                Some(f) => cell_of(need, f, self.header.get(i).is_some_and(|h| chinese(h))),
                 None => old.and_then(|o| o.get(i)).cloned().unwrap_or_default(),
             })
             .collect()
@@ -614,9 +627,47 @@ mod tests {
         };
         let (back, _, bad) = encoding_rs::GB18030.decode(&bytes);
         assert!(!bad);
+        // A Chinese header gains a Chinese column, in its words.
         assert!(
-            back.ends_with("N0002,H1,2020-03-01,其他,漏水,open\r\n"),
+            back.starts_with("编号,户号,提出日期,类别,诉求,状态\r\n"),
             "{back}"
         );
+        assert!(
+            back.ends_with("N0002,H1,2020-03-01,其他,漏水,待办理\r\n"),
+            "{back}"
+        );
+    }
+
+    #[test]
+    fn a_chinese_status_column_gets_chinese_words() {
+        let text =
+            "\u{feff}编号,户号,提出日期,类别,诉求,状态\r\nN0001,H1,2020-03-01,其他,a,待办理\r\n";
+        let l = parse(Path::new("needs.csv"), text.as_bytes(), &cats());
+        let mut n = l.needs[0].clone();
+        n.id = "N0002".into();
+        n.status = NeedStatus::Open;
+        match l.add(std::slice::from_ref(&n), Lang::En).unwrap() {
+            Write::Append(bytes) => assert_eq!(
+                String::from_utf8(bytes).unwrap(),
+                "N0002,H1,2020-03-01,其他,a,待办理\r\n"
+            ),
+            Write::Replace(_) => panic!("every value has a column"),
+        }
+        // A change rewrites the row in the column's words; the other rows
+        // are kept as they were written.
+        n.status = NeedStatus::InProgress;
+        let bytes = l.replace(0, &n).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}编号,户号,提出日期,类别,诉求,状态\r\nN0002,H1,2020-03-01,其他,a,办理中\r\n"
+        );
+        // An English header keeps the machine words.
+        let text = "id,household,raised,category,text,状态备注,status\nN0001,H1,2020-03-01,其他,a,x,open\n";
+        let l = parse(Path::new("needs.csv"), text.as_bytes(), &cats());
+        n.status = NeedStatus::Resolved;
+        n.resolved = n.raised.succ_opt();
+        let bytes = l.replace(0, &n).unwrap();
+        let s = String::from_utf8(bytes).unwrap();
+        assert!(s.contains(",x,resolved,"), "{s}");
     }
 }

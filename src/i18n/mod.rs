@@ -23,7 +23,11 @@ pub enum Label {
     Household,
     Level,
     Address,
+    /// The worker in charge of a household (the roster's `visitor`
+    /// column): 负责人, "worker in charge".
     Visitor,
+    /// Who made a visit (the visit log's `visitor`): 走访人, "visitor".
+    VisitedBy,
     Contact,
     Phone,
     LastVisit,
@@ -423,6 +427,17 @@ impl Lang {
             })
     }
 
+    /// How the language orders people's names in a list for people:
+    /// Chinese by pinyin (the Unicode CLDR collation for zh, through
+    /// ICU4X: 陈, 李, 刘, 王 …), English by code point as it always has.
+    /// Names the collation finds equal keep their code point order.
+    pub fn name_order(self, a: &str, b: &str) -> std::cmp::Ordering {
+        match (self, pinyin()) {
+            (Lang::Zh, Some(collator)) => collator.compare(a, b).then_with(|| a.cmp(b)),
+            _ => a.cmp(b),
+        }
+    }
+
     /// The code of the language, as `--lang` and rounds.toml write it.
     pub fn code(self) -> &'static str {
         match self {
@@ -430,6 +445,20 @@ impl Lang {
             Lang::Zh => "zh",
         }
     }
+}
+
+/// The Chinese collation, made once (its data is compiled in; were it
+/// ever missing, names would keep their code point order).
+fn pinyin() -> Option<&'static icu_collator::CollatorBorrowed<'static>> {
+    static ZH: std::sync::LazyLock<Option<icu_collator::CollatorBorrowed<'static>>> =
+        std::sync::LazyLock::new(|| {
+            icu_collator::Collator::try_new(
+                icu_locale_core::locale!("zh").into(),
+                icu_collator::options::CollatorOptions::default(),
+            )
+            .ok()
+        });
+    ZH.as_ref()
 }
 
 /// The value of `--NAME VALUE` or `--NAME=VALUE` in raw arguments.
@@ -683,6 +712,52 @@ mod tests {
         assert_eq!(
             Lang::En.reason(&Reason::NoSheet),
             "the workbook has no sheet"
+        );
+    }
+
+    #[test]
+    fn names_in_pinyin_order_under_zh() {
+        let mut names = vec![
+            "王建国",
+            "李秀兰",
+            "张志强",
+            "赵卫东",
+            "周晓梅",
+            "刘桂芳",
+            "杨丽娟",
+            "陈海涛",
+            "",
+        ];
+        names.sort_by(|a, b| Lang::Zh.name_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "",
+                "陈海涛",
+                "李秀兰",
+                "刘桂芳",
+                "王建国",
+                "杨丽娟",
+                "张志强",
+                "赵卫东",
+                "周晓梅"
+            ]
+        );
+        // English keeps the code point order.
+        names.sort_by(|a, b| Lang::En.name_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "",
+                "刘桂芳",
+                "周晓梅",
+                "张志强",
+                "李秀兰",
+                "杨丽娟",
+                "王建国",
+                "赵卫东",
+                "陈海涛"
+            ]
         );
     }
 

@@ -76,6 +76,7 @@ impl Catalog for Zh {
             Label::Level => "等级",
             Label::Address => "地址",
             Label::Visitor => "负责人",
+            Label::VisitedBy => "走访人",
             Label::Contact => "联系人",
             Label::Phone => "电话",
             Label::LastVisit => "上次走访",
@@ -165,12 +166,13 @@ impl Catalog for Zh {
             Reason::CellError(e) => format!("单元格是表格错误值 {e}"),
             Reason::RepeatsStored => "与已有走访记录重复".into(),
             Reason::RepeatsRow { file, line } => format!("与 {file} 第 {line} 行重复"),
-            Reason::StoreLacksColumn(f) => format!(
-                "visits.csv 没有{}列，新记录的{}会丢失；请在表头中加上“{}”列后重新导入",
-                field(f),
-                field(f),
-                field(f)
-            ),
+            Reason::StoreLacksColumn(f) => {
+                // In the visit log, who made the visit is the 走访人.
+                let name = if *f == "visitor" { "走访人" } else { field(f) };
+                format!(
+                    "visits.csv 没有{name}列，新记录的{name}会丢失；请在表头中加上“{name}”列后重新导入"
+                )
+            }
             Reason::DuplicateColumn {
                 field: f,
                 first,
@@ -780,7 +782,7 @@ impl Catalog for Zh {
             ("due", "all") => "列出所有在册住户，包括无需走访的",
             ("due" | "households", "grid") => "只列出该网格的住户（可重复，或用逗号分隔多个）",
             ("due" | "households", "building") => "只列出该楼栋的住户",
-            ("due" | "households", "visitor") => "只列出该网格员负责的住户（名册中的负责人）",
+            ("due" | "households", "visitor") => "只列出由此人负责的住户（名册的负责人一列）",
             ("due" | "households", "level") => {
                 "只列出该关注等级的住户：红/橙/黄/绿、1–4，或 red、orange、yellow、green"
             }
@@ -844,7 +846,7 @@ impl Catalog for Zh {
                 "诉求类别（默认：rounds.toml 中 [needs] categories 的最后一项，即“其他”）"
             }
             ("need add", "date") => "提出日期（默认：--today）",
-            ("need add", "by") => "登记的网格员（默认：该户的负责人）",
+            ("need add", "by") => "登记人（默认：该户的负责人）",
             ("need update" | "need follow-up", "id") => "诉求编号，即 need add 输出的编号",
             ("need update", "status") => "新的状态：in_progress（办理中）或 resolved（已办结）",
             ("need update", "resolution") => "办理结果",
@@ -853,7 +855,7 @@ impl Catalog for Zh {
             ("need follow-up", "date") => "回访日期（默认：--today）",
             ("needs", "open") => "只列出未办结的诉求（待办理或办理中）",
             ("needs", "grid") => "只列出该网格住户的诉求（可重复，或用逗号分隔多个）",
-            ("needs", "visitor") => "只列出该网格员登记的、或其负责住户的诉求",
+            ("needs", "visitor") => "只列出此人登记的诉求，以及此人为负责人的住户的诉求",
             ("needs", "category") => "只列出该类别的诉求",
             ("needs", "older_than") => "只列出在 --today 之前超过 DAYS 天提出的诉求",
             ("needs", "reveal") => {

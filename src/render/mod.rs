@@ -3,6 +3,7 @@
 //! words whatever the language); the table is for people.
 
 pub mod csv;
+pub mod fit;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -52,6 +53,20 @@ impl Format {
         })
     }
 
+    /// The formats a command writes, by its path ("due", "need add"):
+    /// what `--format` may say to it (the completion scripts offer these).
+    /// The commands that write nothing to format (`visit`, `init`, `man`,
+    /// `completions`) ignore `--format`.
+    pub fn of_command(path: &str) -> &'static [Format] {
+        use Format::*;
+        match path {
+            "report" => &[Table, Csv, Json, Md, Html, Xlsx],
+            "due" => &[Table, Csv, Json, Md, Html],
+            "visit" | "init" | "man" | "completions" | "help" => &[],
+            _ => &[Table, Csv, Json],
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -91,9 +106,13 @@ pub struct HouseholdsView<'a> {
     /// Residents who are not active are listed too.
     pub all: bool,
     pub reveal: bool,
+    /// `--visitor` named one worker: the worker column would say the same
+    /// on every row, and is left out.
+    pub one_worker: bool,
     pub lang: crate::i18n::Lang,
     pub color: bool,
-    pub terminal: bool,
+    /// The width to fit the table in (a terminal's), if any.
+    pub width: Option<u16>,
 }
 
 /// What `rounds history` shows.
@@ -105,7 +124,8 @@ pub struct HistoryView<'a> {
     pub reveal: bool,
     pub lang: crate::i18n::Lang,
     pub color: bool,
-    pub terminal: bool,
+    /// The width to fit the table in (a terminal's), if any.
+    pub width: Option<u16>,
 }
 
 /// The contact of a due household as people see it: name and phone,
@@ -128,6 +148,17 @@ pub fn contact(
             };
             format!("{name} {phone}").trim().to_string()
         })
+}
+
+/// A household's status as people read it, with its days: "12 d overdue",
+/// "due (3 d left)", "overdue" (never visited).
+pub fn standing(lang: crate::i18n::Lang, standing: &crate::schedule::Standing) -> String {
+    let status = lang.status(standing.status);
+    match (standing.days_overdue, standing.days_left) {
+        (Some(n), _) => lang.days_overdue(n),
+        (_, Some(n)) => format!("{status} ({})", lang.days_left(n)),
+        _ => status.to_string(),
+    }
 }
 
 /// A resident's name as a human output shows it: masked unless revealed,

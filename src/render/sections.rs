@@ -213,7 +213,7 @@ pub fn grids(r: &Report, who: Audience) -> Table {
 
 pub fn workers(r: &Report, who: Audience) -> Table {
     let w = who.words();
-    Table {
+    let mut table = Table {
         title: w.workers.into(),
         header: who.header(
             &[
@@ -253,11 +253,33 @@ pub fn workers(r: &Report, who: Audience) -> Table {
                 ]
             })
             .collect(),
+    };
+    table.rows = by_name(table.rows, who);
+    table
+}
+
+/// Rows that start with a worker's name, in the order people of the
+/// language read names (pinyin in Chinese); scripts keep the report's.
+fn by_name(mut rows: Vec<Vec<Value>>, who: Audience) -> Vec<Vec<Value>> {
+    if let Audience::People(lang) = who {
+        fn name(row: &[Value]) -> &str {
+            match row.first() {
+                Some(Value::Text(t)) => t,
+                _ => "",
+            }
+        }
+        rows.sort_by(|a, b| lang.name_order(name(a), name(b)));
     }
+    rows
 }
 
 pub fn overdue(r: &Report, who: Audience) -> Table {
     let w = who.words();
+    // The worker in charge of each household, as `due` says it.
+    let in_charge = match who {
+        Audience::People(lang) => lang.label(crate::i18n::Label::Visitor),
+        Audience::Scripts => "visitor",
+    };
     let rows = r.overdue_list.iter().map(|o| {
         let address = [&o.grid, &o.building, &o.unit, &o.room]
             .iter()
@@ -298,7 +320,7 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 w.household,
                 w.level,
                 w.address,
-                w.worker,
+                in_charge,
                 w.contact,
                 w.last_visit,
                 w.deadline,
@@ -534,6 +556,7 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
             row
         })
         .collect();
+    let rows = by_name(rows, who);
     Table {
         title: n.by_worker.into(),
         header: who.header(

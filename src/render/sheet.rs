@@ -90,12 +90,7 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow) -> Line {
         .collect::<Vec<_>>()
         .join(" ");
     let contact = super::contact(v.roster, r.contact, v.reveal);
-    let status = lang.status(r.standing.status);
-    let status = match (r.standing.days_overdue, r.standing.days_left) {
-        (Some(n), _) => lang.days_overdue(n),
-        (_, Some(n)) => format!("{status} ({})", lang.days_left(n)),
-        _ => status.to_string(),
-    };
+    let status = super::standing(lang, &r.standing);
     Line {
         level: r.level,
         cells: [
@@ -168,12 +163,30 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .sub { color: #52606d; margin: 0 0 12px; }
 h2 { font-size: 15px; margin: 18px 0 6px; padding-left: 6px; border-left: 4px solid #b8322f; break-after: avoid; }
 table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #9aa5b1; padding: 6px 6px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #9aa5b1; padding: 6px 4px; text-align: left; vertical-align: top; }
 th { background: #f0f4f8; }
-td.note { width: 30%; }
+/* An id, a date, a name, a phone, a level is never broken across lines:
+   a cell breaks between its words only, and the note column takes the room. */
+th, td { white-space: nowrap; }
+td.w { white-space: normal; }
+.t { white-space: nowrap; }
+td.note { width: 30%; min-width: 8em; white-space: normal; }
 tr { break-inside: avoid; }
 .lv { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
 "#;
+
+/// The cells broken between their words (room, contact); the
+/// others are kept on one line.
+const BROKEN_BETWEEN_WORDS: [usize; 2] = [0, 3];
+
+/// `text` escaped, each word kept whole on its line.
+fn words(text: &str) -> String {
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("<span class=\"t\">{}</span>", esc(w)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     let lang = match v.lang {
@@ -211,6 +224,8 @@ fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
                         level_color(l.level),
                         esc(c)
                     );
+                } else if BROKEN_BETWEEN_WORDS.contains(&i) {
+                    let _ = write!(page, "<td class=\"w\">{}</td>", words(c));
                 } else {
                     let _ = write!(page, "<td>{}</td>", esc(c));
                 }

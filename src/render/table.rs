@@ -4,7 +4,10 @@
 
 use std::io::Write;
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, LineStyle, Table, TableStyle};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle,
+    Width,
+};
 
 use crate::data::date::iso;
 use crate::data::roster::Roster;
@@ -12,41 +15,180 @@ use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
 use crate::needs::{ListedNeed, NeedStatus, Satisfaction};
 
+use super::fit::{self, Wrap};
+
 /// Columns under one rule below the header: light enough to read a long
 /// list, and it copies cleanly into a message.
 const STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 
-/// A table fitted to the terminal's width when there is one; styled only
-/// when colour is on (cells carry attributes only then).
-fn new_table(color: bool, terminal: bool) -> Table {
+/// A table fitted to `width` when there is one (a terminal, or
+/// `COLUMNS`); styled only when colour is on (cells carry attributes only
+/// then).
+fn new_table(color: bool, width: Option<u16>) -> Table {
     let mut t = Table::new();
     t.load_style(STYLE);
-    if terminal {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
+    // The width is decided by the caller, never looked up here.
+    t.force_no_tty();
+    match width {
+        Some(w) => t
+            .set_width(w)
+            .set_content_arrangement(ContentArrangement::Dynamic),
         // No width to fit in a pipe or file: keep each row on one line.
-        t.force_no_tty()
-            .set_content_arrangement(ContentArrangement::Disabled);
-    }
+        None => t.set_content_arrangement(ContentArrangement::Disabled),
+    };
     if color {
         t.enforce_styling();
     }
     t
 }
 
-fn header(labels: &[Label], lang: Lang, color: bool) -> Vec<Cell> {
-    labels
-        .iter()
-        .map(|l| {
-            let c = Cell::new(lang.label(*l));
-            if color {
-                c.add_attribute(Attribute::Bold)
-            } else {
-                c
+/// A cell's text and how it is painted (only when colour is on).
+#[derive(Debug, Clone, Default)]
+struct Text {
+    text: String,
+    fg: Option<Color>,
+    bold: bool,
+}
+
+impl Text {
+    /// Text from the data, kept from the terminal's control characters.
+    fn new(text: &str) -> Text {
+        Text {
+            text: plain(text),
+            ..Text::default()
+        }
+    }
+    fn fg(mut self, color: Color) -> Text {
+        self.fg = Some(color);
+        self
+    }
+    fn bold(mut self) -> Text {
+        self.bold = true;
+        self
+    }
+}
+
+/// A table for people: each column's header and where its cells may
+/// break, then the rows.
+struct Grid {
+    heads: Vec<(String, Wrap)>,
+    /// Columns that say nothing the others do not (a deadline next to its
+    /// days overdue): left out, in this order, when the table would not
+    /// fit its width otherwise, or would be a tenth taller or more.
+    spare: Vec<usize>,
+    rows: Vec<Vec<Text>>,
+}
+
+impl Grid {
+    fn new(heads: Vec<(&str, Wrap)>) -> Grid {
+        Grid {
+            heads: heads.into_iter().map(|(h, w)| (h.to_string(), w)).collect(),
+            spare: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Column `c` as `fit` lays it out.
+    fn column(&self, c: usize) -> fit::Column<'_> {
+        let (header, wrap) = &self.heads[c];
+        fit::Column {
+            header,
+            wrap: *wrap,
+            cells: self
+                .rows
+                .iter()
+                .map(|r| r.get(c).map_or("", |t| t.text.as_str()))
+                .collect(),
+        }
+    }
+
+    /// Prints the table: a column empty in every row is left out; with a
+    /// width, the columns are fitted to it (see `fit`), spare columns left
+    /// out first if need be; else each row is one line.
+    fn print(self, out: &mut dyn Write, color: bool, width: Option<u16>) -> std::io::Result<()> {
+        let mut kept: Vec<usize> = (0..self.heads.len())
+            .filter(|&c| {
+                self.rows.is_empty()
+                    || self
+                        .rows
+                        .iter()
+                        .any(|r| r.get(c).is_some_and(|t| !t.text.trim().is_empty()))
+            })
+            .collect();
+        // Each column has one space before it, and one between it and the
+        // next: 2n - 1 for n columns.
+        let room = |w: u16, n: usize| usize::from(w).saturating_sub(2 * n).saturating_add(1);
+        let widths: Option<Vec<usize>> = width.map(|w| {
+            let mut columns: Vec<fit::Column<'_>> = kept.iter().map(|&c| self.column(c)).collect();
+            let mut widths = fit::widths(&columns, room(w, kept.len()));
+            for &spare in &self.spare {
+                let Some(k) = kept.iter().position(|&c| c == spare) else {
+                    continue;
+                };
+                let mut fewer = columns.clone();
+                fewer.remove(k);
+                let narrower = fit::widths(&fewer, room(w, kept.len() - 1));
+                // Left out when the table does not fit with it, or is a
+                // tenth taller or more for it.
+                if !fit::fits(&columns, room(w, kept.len()))
+                    || fit::height(&fewer, &narrower) * 10 <= fit::height(&columns, &widths) * 9
+                {
+                    kept.remove(k);
+                    columns = fewer;
+                    widths = narrower;
+                }
             }
-        })
-        .collect()
+            widths
+        });
+        let shown = |text: &str, k: usize, wrap: Wrap| match &widths {
+            Some(w) => fit::lines(text, wrap, w[k]).join("\n"),
+            None => text.to_string(),
+        };
+        let mut t = new_table(color, None);
+        t.set_header(kept.iter().enumerate().map(|(k, &c)| {
+            let cell = Cell::new(shown(&self.heads[c].0, k, Wrap::Words));
+            if color {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
+        for row in &self.rows {
+            t.add_row(kept.iter().enumerate().map(|(k, &c)| {
+                let text = row.get(c).cloned().unwrap_or_default();
+                let mut cell = Cell::new(shown(&text.text, k, self.heads[c].1));
+                if let (Some(fg), true) = (text.fg, color) {
+                    cell = cell.fg(fg);
+                }
+                if text.bold && color {
+                    cell = cell.add_attribute(Attribute::Bold);
+                }
+                cell
+            }));
+        }
+        for (k, column) in t.column_iter_mut().enumerate() {
+            column.set_padding((1, 0));
+            if let Some(w) = &widths {
+                let fixed = u16::try_from(w[k] + 1).unwrap_or(u16::MAX);
+                column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(fixed)));
+            }
+        }
+        for line in t.to_string().lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// A line of words above or below a table, broken between words where it
+/// would be wider than `width`.
+fn sentence(out: &mut dyn Write, text: &str, width: Option<u16>) -> std::io::Result<()> {
+    let lines = match width {
+        Some(w) => fit::lines(text, Wrap::Words, usize::from(w)),
+        None => vec![text.to_string()],
+    };
+    lines.iter().try_for_each(|l| writeln!(out, "{l}"))
 }
 
 /// Text from the data as a terminal may show it: control characters
@@ -73,10 +215,13 @@ pub struct DueView<'a> {
     pub counts: &'a DueCounts,
     pub lang: Lang,
     pub color: bool,
-    /// Whether the output is a terminal (to fit its width).
-    pub terminal: bool,
+    /// The width to fit the table in (a terminal's), if any.
+    pub width: Option<u16>,
     /// Show names and phone numbers in full.
     pub reveal: bool,
+    /// `--visitor` named one worker: the worker column would say the same
+    /// on every row, and is left out.
+    pub one_worker: bool,
     /// With a needs ledger: each household's unresolved needs.
     pub needs: Option<&'a [crate::needs::OpenNeeds]>,
     /// An unresolved need older than this many days is flagged.
@@ -89,80 +234,61 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         writeln!(out, "{}", lang.label(Label::NoneListed))?;
         return writeln!(out, "{}", lang.due_summary(v.counts));
     }
-    let mut t = new_table(v.color, v.terminal);
-    let mut head = header(
-        &[
-            Label::Household,
-            Label::Level,
-            Label::Address,
-            Label::Visitor,
-            Label::Contact,
-            Label::LastVisit,
-            Label::Deadline,
-            Label::Status,
-            Label::Days,
-        ],
-        lang,
-        v.color,
-    );
+    let mut heads = vec![
+        (lang.label(Label::Household), Wrap::Never),
+        (lang.label(Label::Level), Wrap::Never),
+        (lang.label(Label::Address), Wrap::Words),
+        (lang.label(Label::Visitor), Wrap::Never),
+        (lang.label(Label::Contact), Wrap::Words),
+        (lang.label(Label::LastVisit), Wrap::Never),
+        (lang.label(Label::Deadline), Wrap::Never),
+        (lang.label(Label::Status), Wrap::Words),
+    ];
     if v.needs.is_some() {
-        let label = Cell::new(lang.need_words().open_needs);
-        head.push(if v.color {
-            label.add_attribute(Attribute::Bold)
-        } else {
-            label
-        });
+        heads.push((lang.need_words().open_needs, Wrap::Words));
     }
-    t.set_header(head);
+    let mut grid = Grid::new(heads);
+    // The status says how many days overdue or left: the deadline is
+    // what goes first in a narrow terminal.
+    grid.spare = vec![6];
     for r in v.rows {
         let h = v.roster.household(r.household);
         let contact = super::contact(v.roster, r.contact, v.reveal);
-        let status = r.standing.status;
-        let days = match (r.standing.days_overdue, r.standing.days_left) {
-            (Some(n), _) => lang.days_overdue(n),
-            (_, Some(n)) => lang.days_left(n),
-            _ => String::new(),
+        let status = Text::new(&super::standing(lang, &r.standing));
+        let status = match r.standing.status {
+            Status::Overdue => status.fg(Color::Red).bold(),
+            Status::Due => status.fg(Color::Yellow),
+            Status::Ok => status,
         };
-        let mut level = Cell::new(lang.level(r.level));
-        let mut status_cell = Cell::new(lang.status(status));
-        if v.color {
-            level = level.fg(level_color(r.level));
-            status_cell = match status {
-                Status::Overdue => status_cell.fg(Color::Red).add_attribute(Attribute::Bold),
-                Status::Due => status_cell.fg(Color::Yellow),
-                Status::Ok => status_cell,
-            };
-        }
         let mut cells = vec![
-            Cell::new(plain(h.id())),
-            level,
-            Cell::new(plain(&h.address())),
-            Cell::new(plain(h.visitor())),
-            Cell::new(plain(&contact)),
-            Cell::new(
-                r.last_visit
+            Text::new(h.id()),
+            Text::new(lang.level(r.level)).fg(level_color(r.level)),
+            Text::new(&h.address()),
+            Text::new(if v.one_worker { "" } else { h.visitor() }),
+            Text::new(&contact),
+            Text::new(
+                &r.last_visit
                     .map(iso)
                     .unwrap_or_else(|| lang.label(Label::Never).into()),
             ),
-            Cell::new(r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
-            status_cell,
-            Cell::new(days),
+            Text::new(&r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
+            status,
         ];
         if let Some(needs) = v.needs {
             let open = needs[r.household];
             let flagged = open.flagged(v.flag_after_days);
             let cell =
-                Cell::new(lang.open_needs_cell(open.count, flagged.then_some(open.oldest_days)));
-            cells.push(if v.color && flagged {
-                cell.fg(Color::Red).add_attribute(Attribute::Bold)
+                Text::new(&lang.open_needs_cell(open.count, flagged.then_some(open.oldest_days)));
+            cells.push(if flagged {
+                cell.fg(Color::Red).bold()
             } else {
                 cell
             });
         }
-        t.add_row(cells);
+        grid.rows.push(cells);
     }
-    writeln!(out, "{t}")?;
-    writeln!(out, "{}", lang.due_summary(v.counts))?;
+    grid.print(out, v.color, v.width)?;
+    sentence(out, &lang.due_summary(v.counts), v.width)?;
     if let Some(needs) = v.needs {
         let open = v.rows.iter().map(|r| needs[r.household]);
         let (with, flagged) = open.fold((0, 0), |(w, f), o| {
@@ -172,46 +298,19 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             )
         });
         if with > 0 {
-            writeln!(
-                out,
-                "{}",
-                lang.open_needs_summary(with, flagged, v.flag_after_days)
-            )?;
+            let summary = lang.open_needs_summary(with, flagged, v.flag_after_days);
+            sentence(out, &summary, v.width)?;
         }
     }
     Ok(())
 }
 
-/// How a table is shown: the language, colour, and whether it is for a
-/// terminal (to fit its width).
+/// How a table is shown: the language, colour, and the width to fit it
+/// in (a terminal's), if any.
 pub struct Look {
     pub lang: Lang,
     pub color: bool,
-    pub terminal: bool,
-}
-
-/// A table of plain text cells under `labels` (text from the data is
-/// kept from the terminal's control characters).
-fn plain_table(
-    out: &mut dyn Write,
-    labels: &[&str],
-    rows: &[Vec<String>],
-    color: bool,
-    terminal: bool,
-) -> std::io::Result<()> {
-    let mut t = new_table(color, terminal);
-    t.set_header(labels.iter().map(|l| {
-        let c = Cell::new(l);
-        if color {
-            c.add_attribute(Attribute::Bold)
-        } else {
-            c
-        }
-    }));
-    for row in rows {
-        t.add_row(row.iter().map(|c| Cell::new(plain(c))));
-    }
-    writeln!(out, "{t}")
+    pub width: Option<u16>,
 }
 
 /// `rounds needs` for people: the list, and how many are unresolved.
@@ -220,49 +319,45 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
     if listed.is_empty() {
         return writeln!(out, "{}", w.none_listed);
     }
-    let rows: Vec<Vec<String>> = listed
-        .iter()
-        .map(|l| {
-            let outcome = match (&l.resolved, l.satisfaction) {
-                (Some(_), Some(s)) => format!(
-                    "{} · {}",
-                    l.resolution,
-                    w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
-                ),
-                _ => l.resolution.to_string(),
-            };
-            vec![
-                l.id.to_string(),
-                l.household.to_string(),
-                l.grid.to_string(),
-                l.raised.clone(),
-                l.raised_by.to_string(),
-                l.category.to_string(),
-                w.status(l.status).to_string(),
-                l.days_open.to_string(),
-                l.text.to_string(),
-                outcome.trim_start_matches(" · ").to_string(),
-            ]
-        })
-        .collect();
-    plain_table(
-        out,
-        &[
-            w.id,
-            w.household,
-            w.grid,
-            w.raised,
-            w.raised_by,
-            w.category,
-            w.status,
-            w.days_open,
-            w.text,
-            w.resolution,
-        ],
-        &rows,
-        look.color,
-        look.terminal,
-    )?;
+    let mut grid = Grid::new(vec![
+        (w.id, Wrap::Never),
+        (w.household, Wrap::Never),
+        (w.grid, Wrap::Never),
+        (w.raised, Wrap::Never),
+        (w.raised_by, Wrap::Never),
+        (w.category, Wrap::Never),
+        (w.status, Wrap::Words),
+        (w.days_open, Wrap::Never),
+        (w.text, Wrap::Text),
+        (w.resolution, Wrap::Text),
+    ]);
+    // The grid is the household's; the days open, for a need not yet
+    // resolved, are those since it was raised; who raised it is the one
+    // to ask, but the need itself matters more.
+    grid.spare = vec![2, 7, 4];
+    for l in listed {
+        let outcome = match (&l.resolved, l.satisfaction) {
+            (Some(_), Some(s)) => format!(
+                "{} · {}",
+                l.resolution,
+                w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
+            ),
+            _ => l.resolution.to_string(),
+        };
+        grid.rows.push(vec![
+            Text::new(l.id),
+            Text::new(l.household),
+            Text::new(l.grid),
+            Text::new(&l.raised),
+            Text::new(&l.raised_by),
+            Text::new(l.category),
+            Text::new(w.status(l.status)),
+            Text::new(&l.days_open.to_string()),
+            Text::new(&l.text),
+            Text::new(outcome.trim_start_matches(" · ")),
+        ]);
+    }
+    grid.print(out, look.color, look.width)?;
     let unresolved = listed
         .iter()
         .filter(|l| l.status != NeedStatus::Resolved)
@@ -277,7 +372,7 @@ pub fn report(
     lang: Lang,
     community: Option<&str>,
     color: bool,
-    terminal: bool,
+    width: Option<u16>,
 ) -> std::io::Result<()> {
     use super::sections::{self, Audience};
     let w = lang.report_words();
@@ -298,7 +393,7 @@ pub fn report(
             writeln!(out, "{}", w.none)?;
             continue;
         }
-        let mut t = new_table(color, terminal);
+        let mut t = new_table(color, width);
         t.set_header(table.header.iter().map(|h| {
             let c = Cell::new(h);
             if color {
@@ -327,10 +422,10 @@ pub fn settings(
     out: &mut dyn Write,
     settings: &[crate::cmd::config::Setting],
     lang: Lang,
-    terminal: bool,
+    width: Option<u16>,
 ) -> std::io::Result<()> {
     use crate::i18n::Word;
-    let mut t = new_table(false, terminal);
+    let mut t = new_table(false, width);
     t.set_header(vec![
         lang.word(Word::Setting),
         lang.word(Word::Value),
@@ -373,43 +468,37 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
     if v.lines.is_empty() {
         return writeln!(out, "{}", lang.word(Word::NoHouseholds));
     }
-    let mut t = new_table(v.color, v.terminal);
-    let mut head = header(
-        &[
-            Label::Household,
-            Label::Level,
-            Label::Address,
-            Label::Visitor,
-        ],
-        lang,
-        v.color,
-    );
-    head.push(Cell::new(lang.word(Word::Members)));
-    head.push(header(&[Label::LastVisit], lang, v.color).remove(0));
-    t.set_header(head);
+    let mut grid = Grid::new(vec![
+        (lang.label(Label::Household), Wrap::Never),
+        (lang.label(Label::Level), Wrap::Never),
+        (lang.label(Label::Address), Wrap::Words),
+        (lang.label(Label::Visitor), Wrap::Never),
+        (lang.word(Word::Members), Wrap::Words),
+        (lang.label(Label::LastVisit), Wrap::Never),
+    ]);
     let mut residents = 0;
     for line in v.lines {
         let h = v.roster.household(line.household);
         let level = match line.level {
-            Some(l) if v.color => Cell::new(lang.level(l)).fg(level_color(l)),
-            Some(l) => Cell::new(lang.level(l)),
-            None => Cell::new(lang.word(Word::Inactive)),
+            Some(l) => Text::new(lang.level(l)).fg(level_color(l)),
+            None => Text::new(lang.word(Word::Inactive)),
         };
         residents += super::residents_of(v.roster, line.household, v.today, v.all).len();
-        t.add_row(vec![
-            Cell::new(plain(h.id())),
+        grid.rows.push(vec![
+            Text::new(h.id()),
             level,
-            Cell::new(plain(&h.address())),
-            Cell::new(plain(h.visitor())),
-            Cell::new(residents_cell(v, line.household)),
-            Cell::new(
-                line.last_visit
+            Text::new(&h.address()),
+            Text::new(if v.one_worker { "" } else { h.visitor() }),
+            Text::new(&residents_cell(v, line.household)),
+            Text::new(
+                &line
+                    .last_visit
                     .map(iso)
                     .unwrap_or_else(|| lang.label(Label::Never).into()),
             ),
         ]);
     }
-    writeln!(out, "{t}")?;
+    grid.print(out, v.color, v.width)?;
     writeln!(
         out,
         "{}",
@@ -434,7 +523,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
             head.push(plain(&part));
         }
     }
-    writeln!(out, "{}", head.join(" · "))?;
+    sentence(out, &head.join(" · "), v.width)?;
     let members: Vec<String> = super::residents_of(v.roster, v.household, v.today, true)
         .iter()
         .map(|(r, m, active)| {
@@ -445,29 +534,32 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
             plain(&s)
         })
         .collect();
-    writeln!(out, "{}", lang.msg(&Msg::MembersLine(members.join(", "))))?;
+    sentence(
+        out,
+        &lang.msg(&Msg::MembersLine(members.join(", "))),
+        v.width,
+    )?;
     writeln!(out)?;
     if v.visits.is_empty() {
         return writeln!(out, "{}", lang.word(Word::NoVisits));
     }
-    let mut t = new_table(v.color, v.terminal);
-    t.set_header(vec![
-        lang.word(Word::Date),
-        lang.label(Label::Visitor),
-        lang.word(Word::Kind),
-        lang.word(Word::Persons),
-        lang.word(Word::Note),
+    let mut grid = Grid::new(vec![
+        (lang.word(Word::Date), Wrap::Never),
+        (lang.label(Label::VisitedBy), Wrap::Never),
+        (lang.word(Word::Kind), Wrap::Never),
+        (lang.word(Word::Persons), Wrap::Never),
+        (lang.word(Word::Note), Wrap::Text),
     ]);
     for visit in v.visits {
-        t.add_row(vec![
-            Cell::new(iso(visit.date)),
-            Cell::new(plain(&visit.visitor)),
-            Cell::new(plain(&visit.kind)),
-            Cell::new(visit.persons.map(|n| n.to_string()).unwrap_or_default()),
-            Cell::new(plain(&visit.note)),
+        grid.rows.push(vec![
+            Text::new(&iso(visit.date)),
+            Text::new(&visit.visitor),
+            Text::new(&visit.kind),
+            Text::new(&visit.persons.map(|n| n.to_string()).unwrap_or_default()),
+            Text::new(&visit.note),
         ]);
     }
-    writeln!(out, "{t}")?;
+    grid.print(out, v.color, v.width)?;
     writeln!(
         out,
         "{}",

@@ -136,7 +136,7 @@ impl Workdir {
     }
 
     /// Runs `rounds --data DIR ARGS...` with a clean environment for
-    /// language and colour.
+    /// language, colour and width.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut all = vec!["--data".to_string(), self.path().display().to_string()];
         all.extend(args.iter().map(|s| s.to_string()));
@@ -152,6 +152,7 @@ impl Workdir {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("NO_COLOR")
+            .env_remove("COLUMNS")
             .env("LANG", "C");
         for (k, v) in env {
             cmd.env(k, v);
