@@ -199,5 +199,5 @@ fn table_in_both_languages() {
     ])
     .ok()
     .says("2020年6月走访工作报告")
-    .says("走访人次 8");
+    .says("走访户次 8");
 }

@@ -391,7 +391,8 @@ fn markdown_and_table_in_both_languages() {
         .ok()
         .stdout();
     assert!(md.starts_with("# 农江社区 2020年6月走访工作报告\n"), "{md}");
-    assert!(md.contains(&format!("- 走访人次: **{}**", r["visits"])));
+    assert!(md.contains(&format!("- 走访户次: **{}**", r["visits"])));
+    assert!(md.contains(&format!("- 走访人次: **{}**", r["person_times"])));
     assert!(md.contains("| 关注等级 | 在册户数 |"));
     // Every line of a table has as many cells as its header.
     let lines: Vec<&str> = md.lines().collect();

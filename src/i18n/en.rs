@@ -277,7 +277,7 @@ impl Catalog for En {
             rate: "compliance",
             visits: "visits",
             households_visited: "households visited",
-            person_times: "person-times",
+            person_times: "persons met",
             never_visited: "never visited",
             grid: "grid",
             worker: "worker",

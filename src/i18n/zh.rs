@@ -383,9 +383,9 @@ impl Catalog for Zh {
             required: "应访户次",
             met: "已访户次",
             rate: "完成率",
-            visits: "走访人次",
+            visits: "走访户次",
             households_visited: "走访户数",
-            person_times: "见面人次",
+            person_times: "走访人次",
             never_visited: "从未走访",
             grid: "网格",
             worker: "工作人员",
@@ -402,8 +402,8 @@ impl Catalog for Zh {
             none: "无。",
             total: "合计",
             chart_levels: "各等级完成率",
-            chart_grids: "各网格走访人次",
-            chart_trend: "近六个月走访人次与完成率",
+            chart_grids: "各网格走访户次",
+            chart_trend: "近六个月走访户次与完成率",
             masked_note: "为保护居民隐私，姓名只显示姓氏。",
         }
     }
@@ -528,7 +528,7 @@ impl Catalog for Zh {
             follow_ups: "回访",
             satisfaction_rate: "满意率",
             worker: "工作人员",
-            visits: "走访人次",
+            visits: "走访户次",
             total: "合计",
         }
     }
