@@ -36,9 +36,11 @@ pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>
                 &title_format,
             )?;
             sheet.write_string(1, 0, format!("{} {}", w.as_of, r.as_of))?;
-            for (j, (label, n)) in sections::headline(r, lang).iter().enumerate() {
-                sheet.write_string(2 + j as u32, 0, *label)?;
-                sheet.write_number(2 + j as u32, 1, *n as f64)?;
+            for (j, f) in sections::headline(r, lang).iter().enumerate() {
+                sheet.write_string(2 + j as u32, 0, f.label)?;
+                if let Some(Value::Count(n)) = f.value {
+                    sheet.write_number(2 + j as u32, 1, n as f64)?;
+                }
             }
             row = 7;
         }
@@ -80,7 +82,21 @@ pub fn report(r: &Report, lang: Lang, community: Option<&str>) -> Result<Vec<u8>
                     Value::Decimal(Some(n)) => {
                         sheet.write_number(y, x, *n)?;
                     }
-                    Value::Rate(None) | Value::Days(None) | Value::Decimal(None) => {}
+                    // Dates, months and changes as people read them, until
+                    // the workbook has cells of their own for them.
+                    Value::Date(..)
+                    | Value::Month(_)
+                    | Value::Change(Some(_))
+                    | Value::Points(Some(_))
+                    | Value::Delta(Some(_)) => {
+                        sheet.write_string(y, x, v.human())?;
+                    }
+                    Value::Rate(None)
+                    | Value::Days(None)
+                    | Value::Decimal(None)
+                    | Value::Change(None)
+                    | Value::Points(None)
+                    | Value::Delta(None) => {}
                 }
             }
         }
