@@ -307,6 +307,13 @@ impl Catalog for En {
             change: "change",
             visits_change: "visits change",
             rate_change: "compliance change (pts)",
+            overview: "Overview",
+            period: "period",
+            figure: "figure",
+            value: "value",
+            numerator: "numerator",
+            denominator: "denominator",
+            definition: "meaning",
             notes: "What the figures mean",
             define: &Definitions {
                 households: "households with a resident on the as-of date, by the household's level",

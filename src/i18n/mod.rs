@@ -86,6 +86,14 @@ pub struct ReportWords {
     pub change: &'static str,
     pub visits_change: &'static str,
     pub rate_change: &'static str,
+    /// The workbook's first sheet, its line of the span and its columns.
+    pub overview: &'static str,
+    pub period: &'static str,
+    pub figure: &'static str,
+    pub value: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub definition: &'static str,
     /// The title of the notes that define every figure.
     pub notes: &'static str,
     pub define: &'static Definitions,

@@ -413,6 +413,13 @@ impl Catalog for Zh {
             change: "环比",
             visits_change: "走访户次环比",
             rate_change: "完成率增减（百分点）",
+            overview: "概况",
+            period: "统计期",
+            figure: "指标",
+            value: "数值",
+            numerator: "分子",
+            denominator: "分母",
+            definition: "说明",
             notes: "指标说明",
             define: &Definitions {
                 households: "截至日有在册居民的户数，按户的关注等级分列",
