@@ -59,6 +59,8 @@ table { width: 100%; border-collapse: collapse; margin: 4px 0 8px; font-size: 12
 th, td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
 th { background: #f0f4f8; color: #243b53; font-weight: 600; white-space: normal; word-break: keep-all; vertical-align: bottom; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.wide { font-size: 11.5px; }
+table.wide th, table.wide td { padding: 4px 5px; }
 tr { break-inside: avoid; }
 tr.total td { font-weight: 700; border-top: 2px solid #bcccdc; }
 .note { color: #7b8794; font-size: 11.5px; margin-top: 24px; border-top: 1px solid #e4e7eb; padding-top: 8px; }
@@ -100,7 +102,12 @@ fn table_html(out: &mut String, table: &Table, none: &str, total_row: bool) {
         let _ = writeln!(out, "<p class=\"none\">{}</p>", esc(none));
         return;
     }
-    out.push_str("<table><thead><tr>");
+    // Tables of many columns (the needs) pack tighter to stay on the page.
+    out.push_str(if table.header.len() > 10 {
+        "<table class=\"wide\"><thead><tr>"
+    } else {
+        "<table><thead><tr>"
+    });
     for (i, h) in table.header.iter().enumerate() {
         let num = table.rows[0][i].is_number();
         let _ = write!(
