@@ -435,7 +435,8 @@ pub enum Section {
     Workers,
     /// The overdue and never-visited households at the report date.
     Overdue,
-    /// Visits and compliance over the last six months.
+    /// Visits and compliance month by month (the last six months of a
+    /// month, a longer span's own months), each against the month before.
     Trend,
     /// Needs raised, resolved and unresolved, by category and in total
     /// (only with a needs ledger).

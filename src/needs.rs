@@ -343,6 +343,9 @@ pub struct NeedCounts {
     pub dissatisfied: u64,
     /// (satisfied + basically satisfied) / follow-ups.
     pub satisfaction_rate: Option<f64>,
+    /// 办结率: of the needs raised in the span, the share resolved by its
+    /// end (raised_resolved / raised).
+    pub resolution_rate: Option<f64>,
     #[serde(skip)]
     days_to_resolve: Vec<i64>,
 }
@@ -392,6 +395,10 @@ impl NeedCounts {
         self.median_days_to_resolve = median(&mut self.days_to_resolve);
         self.satisfaction_rate = (self.follow_ups > 0).then(|| {
             let r = (self.satisfied + self.basically_satisfied) as f64 / self.follow_ups as f64;
+            (r * 10_000.0).round() / 10_000.0
+        });
+        self.resolution_rate = (self.raised > 0).then(|| {
+            let r = self.raised_resolved as f64 / self.raised as f64;
             (r * 10_000.0).round() / 10_000.0
         });
     }

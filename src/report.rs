@@ -6,8 +6,9 @@
 //! Beyond the SPEC's figures (kept as they are), a report carries what a
 //! community head reads first: the compliance rate per level and per grid,
 //! each worker's visits next to the households in their charge, the list
-//! of overdue and never-visited households at the report date, and the
-//! trend of the last six months.
+//! of overdue and never-visited households at the report date, the
+//! trend month by month (the last six months of a month, a longer span's
+//! own months) against the month before, and the coverage (走访覆盖率).
 
 use std::collections::BTreeMap;
 
@@ -111,17 +112,33 @@ impl Span {
         NaiveDate::from_ymd_opt(y, month, 1).map(|first| Span { kind, first })
     }
 
-    /// The six months that end with this span's last month, or with the
-    /// month of `as_of` when the span is still running.
+    /// The months of the trend: for a month, the six months that end with
+    /// it; for a longer span, its own months. Either way up to the month of
+    /// `as_of` when the span is still running.
     pub fn trend_months(self, as_of: NaiveDate) -> Vec<Span> {
         let last = Span::month_of(self.last().min(as_of));
-        (0..6)
+        let count = match self.kind {
+            SpanKind::Month => 6,
+            _ => {
+                let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+                (months(last.first) - months(self.first) + 1).max(1) as u32
+            }
+        };
+        (0..count)
             .rev()
             .map(|i| Span {
                 kind: SpanKind::Month,
                 first: last.first - Months::new(i),
             })
             .collect()
+    }
+
+    /// The month before this one (for a month).
+    pub fn previous_month(self) -> Span {
+        Span {
+            kind: SpanKind::Month,
+            first: self.first - Months::new(1),
+        }
     }
 }
 
@@ -251,6 +268,60 @@ pub struct TrendRow {
     pub households_visited: u64,
     pub compliance: PerLevel<Compliance>,
     pub compliance_rate: Option<f64>,
+    /// Against the month before (环比): the visits' difference, and that
+    /// difference as a share of the month before's visits.
+    pub visits_change: Option<i64>,
+    pub visits_change_rate: Option<f64>,
+    /// The compliance rate's difference from the month before's, as a
+    /// share (0.021 is 2.1 percentage points); none when either month
+    /// required nothing.
+    pub compliance_rate_change: Option<f64>,
+    /// The month before's household-periods, for a change as people read
+    /// it: the difference of the two rates as shown.
+    #[serde(skip)]
+    pub compliance_before: Option<Compliance>,
+}
+
+impl TrendRow {
+    /// Fills the change against `before`, the month before this one. A
+    /// month without a single visit record (before the records began) is
+    /// nothing to compare with: the changes stay none.
+    fn against(&mut self, before: &TrendRow) {
+        if before.visits == 0 {
+            return;
+        }
+        self.visits_change = Some(self.visits as i64 - before.visits as i64);
+        self.visits_change_rate = rounded(Some(self.visits as f64 / before.visits as f64 - 1.0));
+        self.compliance_before = Some(before.compliance.total());
+        self.compliance_rate_change = match (
+            self.compliance.total().rate(),
+            before.compliance.total().rate(),
+        ) {
+            (Some(now), Some(then)) => rounded(Some(now - then)),
+            _ => None,
+        };
+    }
+}
+
+/// 走访覆盖率: how many of the households active on the as-of date were
+/// visited in the span.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Households active on the as-of date (the sum of `households`).
+    pub households: u64,
+    /// Of them, those with at least one visit in the span.
+    pub visited: u64,
+    pub rate: Option<f64>,
+}
+
+impl Coverage {
+    fn new(households: u64, visited: u64) -> Coverage {
+        Coverage {
+            households,
+            visited,
+            rate: rounded((households > 0).then(|| visited as f64 / households as f64)),
+        }
+    }
 }
 
 /// The report. The SPEC's keys come first, unchanged; the rest is added.
@@ -278,6 +349,7 @@ pub struct Report {
     pub workers: Vec<WorkerRow>,
     pub overdue_list: Vec<OverdueRow>,
     pub trend: Vec<TrendRow>,
+    pub coverage: Coverage,
     /// The needs section, when the community keeps a needs ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs: Option<crate::needs::NeedsSection>,
@@ -862,10 +934,26 @@ impl<'a> Tally<'a> {
             households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
             compliance_rate: rounded(compliance.total().rate()),
             compliance,
+            visits_change: None,
+            visits_change_rate: None,
+            compliance_rate_change: None,
+            compliance_before: None,
         }
     }
 
-    /// The report; `trend` are the six monthly tallies of the trend, and
+    /// The trend's rows: `trend` are its months preceded by the month
+    /// before them, counted only for the change of the first.
+    fn trend_rows(trend: &[Tally<'_>]) -> Vec<TrendRow> {
+        let mut rows: Vec<TrendRow> = trend.iter().map(Tally::trend_row).collect();
+        for i in 1..rows.len() {
+            let (before, now) = rows.split_at_mut(i);
+            now[0].against(&before[i - 1]);
+        }
+        rows.into_iter().skip(1).collect()
+    }
+
+    /// The report; `trend` are the monthly tallies of the trend (see
+    /// `Span::trend_months`) preceded by the month before them, and
     /// `reveal` shows names in the overdue list in full.
     pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
         let roster = self.roster;
@@ -879,6 +967,7 @@ impl<'a> Tally<'a> {
         let mut workers: Keyed<'_, WorkerRow> = Keyed::default();
         let mut overdue_list: Vec<(Deadline, Level, OverdueRow)> = Vec::new();
         let mut never_visited = 0;
+        let mut active_visited = 0;
         let worker = |name: &str| WorkerRow {
             worker: name.to_string(),
             visits: 0,
@@ -914,6 +1003,7 @@ impl<'a> Tally<'a> {
             });
             if let Some(on) = on {
                 households[on.level] += 1;
+                active_visited += u64::from(self.counts.visited[h]);
                 grid.households += 1;
                 if is_overdue {
                     overdue[on.level] += 1;
@@ -1004,7 +1094,8 @@ impl<'a> Tally<'a> {
             grids,
             workers,
             overdue_list: overdue_list.into_iter().map(|(_, _, r)| r).collect(),
-            trend: trend.iter().map(Tally::trend_row).collect(),
+            trend: Tally::trend_rows(trend),
+            coverage: Coverage::new(households.0.iter().sum(), active_visited),
             needs: None,
         }
     }
@@ -1054,27 +1145,43 @@ mod tests {
             (d("2020-01-01"), d("2020-12-31"), "2020".into())
         );
         assert!(Span::parse_year("20").is_none());
-        let months: Vec<String> = q
-            .trend_months(d("2020-08-01"))
-            .iter()
-            .map(|s| s.label())
-            .collect();
+        let trend = |span: Span, as_of: &str| -> Vec<String> {
+            span.trend_months(d(as_of))
+                .iter()
+                .map(|s| s.label())
+                .collect()
+        };
+        // A month: the six months that end with it.
         assert_eq!(
-            months,
+            trend(m, "2020-07-20"),
             [
-                "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"
+                "2019-09", "2019-10", "2019-11", "2019-12", "2020-01", "2020-02"
             ]
         );
-        let months: Vec<String> = y
-            .trend_months(d("2020-07-20"))
-            .iter()
-            .map(|s| s.label())
-            .collect();
+        // A longer span: its own months, up to today's while it runs.
+        assert_eq!(trend(q, "2020-08-01"), ["2020-04", "2020-05", "2020-06"]);
+        assert_eq!(trend(q, "2020-05-10"), ["2020-04", "2020-05"]);
         assert_eq!(
-            months,
+            trend(h, "2020-12-31"),
             [
-                "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07"
+                "2020-07", "2020-08", "2020-09", "2020-10", "2020-11", "2020-12"
             ]
+        );
+        assert_eq!(
+            trend(y, "2020-07-20"),
+            [
+                "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07"
+            ]
+        );
+        assert_eq!(trend(y, "2021-03-01").len(), 12);
+        assert_eq!(trend(y, "2020-01-01"), ["2020-01"]);
+        assert_eq!(m.previous_month().label(), "2020-01");
+        assert_eq!(
+            Span::parse_month("2020-01")
+                .unwrap()
+                .previous_month()
+                .label(),
+            "2019-12"
         );
         assert_eq!(as_of(m, d("2020-02-20")), d("2020-02-20"));
         assert_eq!(as_of(m, d("2020-04-01")), d("2020-02-29"));

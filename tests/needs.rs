@@ -602,7 +602,7 @@ fn every_report_format_has_the_needs_sections() {
     assert!(md.contains("## Needs by category"));
     assert!(md.contains("## Service and results by worker"));
     assert!(
-        md.contains("| total | 5 | 2 | 2 | 1 | 3 | 4 | 1 | 10.0 | 2 | 50.0% |"),
+        md.contains("| total | 5 | 2 | 2 | 1 | 40.0% | 3 | 4 | 1 | 10.0 | 2 | 50.0% |"),
         "{md}"
     );
     let html = run(&["--format", "html"]);
@@ -1457,4 +1457,55 @@ fn need_changes_are_told_in_the_format_asked_for() {
         .says("table, csv, json");
         assert_eq!(wd.read("needs.csv"), before, "{format}");
     }
+}
+
+/// 办结率 and 回访满意率 beside their counts, by hand (the ledger of
+/// `the_report_section_adds_up`).
+#[test]
+fn resolution_and_satisfaction_rates_beside_their_counts() {
+    let wd = with_ledger();
+    let base = ["--today", "2020-07-20", "report", "--month", "2020-06"];
+    let run = |extra: &[&str]| wd.run(&[&base[..], extra].concat()).ok();
+    let r = run(&["--format", "json"]).json();
+    let n = &r["needs"];
+    // Raised in June: N1, N2, N3, N4, N7; resolved by 06-30: N1 and N2.
+    assert_eq!(n["resolution_rate"], 0.4);
+    // Follow-ups in June: N1 satisfied, N2 dissatisfied.
+    assert_eq!(n["satisfaction_rate"], 0.5);
+    // 东岗 raised N1, N2, N7 (resolved 07-05): 2 of 3; 西岗 N3, N4: none.
+    let grids = n["by_grid"].as_array().unwrap();
+    assert_eq!(
+        (grids[0]["grid"].as_str(), &grids[0]["resolution_rate"]),
+        (Some("东岗"), &serde_json::json!(0.6667))
+    );
+    assert_eq!(grids[1]["resolution_rate"], 0.0);
+    // A category with nothing raised in June has no rate (环境设施 raised
+    // N4 in June and N5 in April).
+    let categories = n["by_category"].as_array().unwrap();
+    let health = categories
+        .iter()
+        .find(|c| c["category"] == "医疗健康")
+        .unwrap();
+    assert!(health["resolution_rate"].is_null(), "{health}");
+    run(&["--lang", "zh"])
+        .says("办结率 40.0% (2/5) · 回访满意率 50.0% (1/2)")
+        .says("办结率: 本期新提出的诉求中");
+    run(&["--format", "md"])
+        .says("- resolution rate: **40.0%** (2/5)")
+        .says("- follow-up satisfaction: **50.0%** (1/2)");
+    let html = run(&["--format", "html", "--lang", "zh"]).stdout();
+    assert!(
+        html.contains(
+            "<div class=\"n\">40.0%<small>2/5</small></div><div class=\"l\">办结率</div>"
+        )
+    );
+    assert!(html.contains(
+        "<div class=\"n\">50.0%<small>1/2</small></div><div class=\"l\">回访满意率</div>"
+    ));
+    let csv = run(&["--format", "csv", "--section", "summary"]).csv();
+    let metric = |m: &str| csv.iter().find(|r| r["metric"] == m).unwrap()["value"].clone();
+    assert_eq!(metric("resolution_rate"), "0.4000");
+    assert_eq!(metric("satisfaction_rate"), "0.5000");
+    let needs = run(&["--format", "csv", "--section", "need-grids"]).csv();
+    assert_eq!(needs[0]["resolution_rate"], "0.6667");
 }

@@ -199,5 +199,173 @@ fn table_in_both_languages() {
     ])
     .ok()
     .says("2020年6月走访工作报告")
-    .says("走访人次 8");
+    .says("走访户次 8");
+}
+
+fn june(wd: &Workdir, extra: &[&str]) -> common::Run {
+    let mut args = vec!["--today", "2020-07-10", "report", "--month", "2020-06"];
+    args.extend_from_slice(extra);
+    wd.run(&args).ok()
+}
+
+/// 走访覆盖率 and the change against the month before, by hand.
+#[test]
+fn coverage_and_change_by_hand() {
+    let wd = community();
+    let r = june(&wd, &["--format", "json"]).json();
+    // Active on 06-30: H1, H2, H3, H4 and H5 (H6 moved out on 06-10).
+    // Visited in June: H1, H4, H5 and H6; of the active ones H1, H4, H5.
+    assert_eq!(r["households_visited"], 4);
+    assert_eq!(
+        r["coverage"],
+        serde_json::json!({"households": 5, "visited": 3, "rate": 0.6})
+    );
+    let trend = r["trend"].as_array().unwrap();
+    let months: Vec<&str> = trend.iter().map(|t| t["month"].as_str().unwrap()).collect();
+    assert_eq!(
+        months,
+        [
+            "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"
+        ]
+    );
+    // April: H3 once. Red H1, weeks ending 04-05, 12, 19, 26, and orange
+    // H2: 0 of 5. May: H1 on 05-31 meets the week ending that day;
+    // weeks ending 05-03 … 05-31 and H2's May: 1 of 6.
+    // June: 8 visits, 6 of 9 (see june_by_hand).
+    let may = &trend[4];
+    assert_eq!(
+        (
+            &may["visits"],
+            &may["visits_change"],
+            &may["visits_change_rate"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(0),
+            &serde_json::json!(0.0)
+        )
+    );
+    assert_eq!(may["compliance_rate_change"], 0.1667);
+    let june_row = &trend[5];
+    assert_eq!(june_row["visits"], 8);
+    assert_eq!(june_row["visits_change"], 7);
+    assert_eq!(june_row["visits_change_rate"], 7.0);
+    // 6/9 − 1/6 = 0.5.
+    assert_eq!(june_row["compliance_rate_change"], 0.5);
+    // March had no visit at all: April is not compared with it.
+    assert!(trend[3]["visits_change"].is_null());
+    assert!(trend[3]["compliance_rate_change"].is_null());
+    // As people read them: the rate beside its counts, the changes beside
+    // their figures (+700.0% visits, 66.7% − 16.7% = +50.0 points).
+    june(&wd, &["--lang", "en"])
+        .says("coverage 60.0% (3/5) · compliance 66.7% (6/9)")
+        .says("+700.0%")
+        .says("+50.0");
+    june(&wd, &["--lang", "zh", "--format", "md"])
+        .says("- 走访覆盖率: **60.0%** (3/5)")
+        .says("- 完成率: **66.7%** (6/9)")
+        .says("| 2020-06 | 8 | +700.0% | 4 | 9 | 6 | 66.7% | +50.0 |");
+    let csv = june(&wd, &["--format", "csv", "--section", "summary"]).csv();
+    let metric = |m: &str| {
+        csv.iter()
+            .find(|r| r["metric"] == m)
+            .unwrap_or_else(|| panic!("{m}"))["value"]
+            .clone()
+    };
+    assert_eq!(
+        (metric("coverage_visited"), metric("coverage_rate")),
+        ("3".to_string(), "0.6000".to_string())
+    );
+    let trend = june(&wd, &["--format", "csv", "--section", "trend"]).csv();
+    assert_eq!(trend[5]["visits_change"], "7");
+    assert_eq!(trend[5]["visits_change_rate"], "7.0000");
+    assert_eq!(trend[5]["compliance_rate_change"], "0.5000");
+    assert_eq!(trend[3]["visits_change"], "");
+}
+
+/// A longer span's trend is its own months (a year's from January).
+#[test]
+fn a_longer_span_trends_over_its_own_months() {
+    let wd = community();
+    let months = |span: &[&str]| -> Vec<String> {
+        let mut args = vec!["--today", "2020-07-10", "report", "--format", "json"];
+        args.extend_from_slice(span);
+        wd.run(&args).ok().json()["trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["month"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        months(&["--year", "2020"]),
+        [
+            "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07"
+        ]
+    );
+    assert_eq!(
+        months(&["--half", "2020-H1"]),
+        [
+            "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"
+        ]
+    );
+    assert_eq!(
+        months(&["--quarter", "2020-Q2"]),
+        ["2020-04", "2020-05", "2020-06"]
+    );
+    assert_eq!(months(&["--quarter", "2020-Q3"]), ["2020-07"]);
+    // A month keeps its six.
+    assert_eq!(months(&["--month", "2020-03"]).first().unwrap(), "2019-10");
+    wd.run(&[
+        "--today",
+        "2020-07-10",
+        "--lang",
+        "zh",
+        "report",
+        "--year",
+        "2020",
+    ])
+    .ok()
+    .says("本期逐月走访趋势")
+    .never_says("近六个月");
+}
+
+/// Every figure is defined once; the printed page numbers its pages and
+/// ends with the line to sign.
+#[test]
+fn figures_defined_once_and_a_line_to_sign() {
+    let wd = community();
+    let md = june(&wd, &["--lang", "zh", "--format", "md"]).stdout();
+    let notes = md.split("## 指标说明").nth(1).expect("the notes");
+    for term in [
+        "在册户数",
+        "走访户次",
+        "走访户数",
+        "走访人次",
+        "走访覆盖率",
+        "逾期户数",
+        "应访户次",
+        "已访户次",
+        "完成率",
+        "环比",
+    ] {
+        assert_eq!(
+            notes.matches(&format!("- **{term}**: ")).count(),
+            1,
+            "{term}"
+        );
+    }
+    // Without a needs ledger, no needs rate is defined or shown.
+    assert!(!md.contains("办结率"), "{md}");
+    let html = june(&wd, &["--lang", "zh", "--format", "html"]).stdout();
+    assert_eq!(html.matches("<dt>应访户次</dt>").count(), 1);
+    assert!(html.contains("<dt>完成率</dt><dd>已访户次 ÷ 应访户次</dd>"));
+    assert!(html.contains("content: \"第 \" counter(page) \" 页，共 \" counter(pages) \" 页\""));
+    assert!(html.contains("<span>制表人：</span><span>审核人：</span><span>日期：</span>"));
+    let en = june(&wd, &["--lang", "en", "--format", "html"]).stdout();
+    assert!(en.contains("content: \"Page \" counter(page) \" of \" counter(pages) \"\""));
+    assert!(en.contains("<span>Prepared by:</span><span>Checked by:</span><span>Date:</span>"));
+    june(&wd, &["--lang", "en"])
+        .says("What the figures mean")
+        .says("coverage: of the households on the as-of date, the share visited in the period");
 }

@@ -85,7 +85,13 @@ fn json_figures_add_up() {
                 .sum();
             assert_eq!(per_grid, c["required"].as_u64().unwrap(), "{what} {level}");
         }
-        assert_eq!(r["trend"].as_array().unwrap().len(), 6, "{what}");
+        // Six months for a month, else the span's own months to today.
+        let months = match span[1] {
+            "2020-Q2" => 3,
+            "2020" => 7,
+            _ => 6,
+        };
+        assert_eq!(r["trend"].as_array().unwrap().len(), months, "{what}");
     }
 }
 
@@ -126,9 +132,14 @@ fn longer_spans_sum_their_months() {
             "{level}"
         );
     }
-    // The last month of the trend is the month's own report.
+    // The trend is the quarter's months, each the month's own report.
     let june = &months[2];
-    let last = &q["trend"][5];
+    assert_eq!(q["trend"].as_array().unwrap().len(), 3);
+    for (m, row) in months.iter().zip(q["trend"].as_array().unwrap()) {
+        assert_eq!(row["month"], m["month"]);
+        assert_eq!(row["visits"], m["visits"]);
+    }
+    let last = &q["trend"][2];
     assert_eq!(last["month"], "2020-06");
     assert_eq!(last["visits"], june["visits"]);
     assert_eq!(last["compliance"], june["compliance"]);
@@ -241,8 +252,85 @@ fn csv_sections() {
     }
 }
 
+/// A sheet's XML inside a workbook (sheets are numbered in order).
+fn sheet_xml(path: &std::path::Path, index: usize) -> String {
+    part_xml(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
+}
+
+fn part_xml(path: &std::path::Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The attributes of each element `name` of an XML text, and its text.
+fn elements(xml: &str, name: &str) -> Vec<(BTreeMap<String, String>, String)> {
+    use quick_xml::events::Event;
+    use quick_xml::{Reader, XmlVersion};
+    let mut reader = Reader::from_str(xml);
+    let mut found = Vec::new();
+    let mut open: Option<usize> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) if AsRef::<str>::as_ref(&e.name()) == name => {
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        (
+                            AsRef::<str>::as_ref(&a.key).to_string(),
+                            a.normalized_value(XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        )
+                    })
+                    .collect();
+                found.push((attrs, String::new()));
+                open = Some(found.len() - 1);
+            }
+            Event::Text(t) => {
+                if let Some(i) = open {
+                    found[i].1.push_str(&t.xml_content(XmlVersion::Implicit1_0));
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(i) = open {
+                    found[i].1.push_str(match r.into_inner().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        _ => "'",
+                    });
+                }
+            }
+            Event::End(_) => open = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The Excel serial number of a day.
+fn serial(date: &str) -> f64 {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+    (d - epoch).num_days() as f64
+}
+
+/// The workbook is a spreadsheet: the JSON's numbers as numbers, dates
+/// as date cells (an empty cell where there is none, never a dash), each
+/// table under a frozen header with an autofilter, a total row on the
+/// grid and worker sheets, and every sheet printing landscape on A4, one
+/// page wide, with its title rows repeated and page numbers.
 #[test]
-fn xlsx_holds_the_same_numbers() {
+fn xlsx_is_a_spreadsheet() {
     use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
     let wd = nongjiang();
     let r = json(&wd, &["--month", "2020-06"]);
@@ -266,6 +354,7 @@ fn xlsx_holds_the_same_numbers() {
     assert_eq!(
         names,
         [
+            "概况",
             "分等级完成情况",
             "分网格情况",
             "工作人员走访情况",
@@ -277,36 +366,156 @@ fn xlsx_holds_the_same_numbers() {
             "服务次数与效果"
         ]
     );
-    let summary = book.worksheet_range("分等级完成情况").unwrap();
-    let cell = |row: u32, col: u32| {
-        summary
-            .get_value((row, col))
-            .cloned()
-            .unwrap_or(Data::Empty)
+    let sheet = |book: &mut Xlsx<_>, name: &str| book.worksheet_range(name).unwrap();
+    let at = |range: &calamine::Range<Data>, row: u32, col: u32| {
+        range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
     };
-    assert_eq!(cell(2, 1), Data::Float(r["visits"].as_f64().unwrap()));
-    // The level table: header on row 8, red on row 9.
-    assert_eq!(cell(8, 0), Data::String("红".into()));
+    // The overview: the as-of date as a date, each figure beside its
+    // counts and what it means.
+    let overview = sheet(&mut book, "概况");
+    assert!(matches!(at(&overview, 1, 1), Data::DateTime(d) if d.as_f64() == serial("2020-06-30")));
+    let figure = |label: &str| -> Vec<Data> {
+        let row = (0..overview.height() as u32)
+            .find(|row| at(&overview, *row, 0) == Data::String(label.into()))
+            .unwrap_or_else(|| panic!("no {label}"));
+        (1..5).map(|col| at(&overview, row, col)).collect()
+    };
     assert_eq!(
-        cell(8, 3),
+        figure("走访户次")[0],
+        Data::Float(r["visits"].as_f64().unwrap())
+    );
+    assert_eq!(
+        figure("走访人次")[0],
+        Data::Float(r["person_times"].as_f64().unwrap())
+    );
+    let coverage = figure("走访覆盖率");
+    assert_eq!(
+        coverage[..3],
+        [
+            Data::Float(r["coverage"]["rate"].as_f64().unwrap()),
+            Data::Float(r["coverage"]["visited"].as_f64().unwrap()),
+            Data::Float(r["coverage"]["households"].as_f64().unwrap()),
+        ]
+    );
+    assert!(matches!(&coverage[3], Data::String(s) if s.contains("在册户数")));
+    // The level table: header on row 3 (0-based 2), red below it.
+    let summary = sheet(&mut book, "分等级完成情况");
+    assert_eq!(at(&summary, 2, 0), Data::String("关注等级".into()));
+    assert_eq!(at(&summary, 3, 0), Data::String("红".into()));
+    assert_eq!(
+        at(&summary, 3, 3),
         Data::Float(r["compliance"]["red"]["required"].as_f64().unwrap())
     );
-    assert_eq!(
-        cell(8, 4),
-        Data::Float(r["compliance"]["red"]["met"].as_f64().unwrap())
+    // The overdue list: ids are text; last visit and deadline date cells
+    // or empty, never a dash or a word.
+    let overdue = sheet(&mut book, "逾期及从未走访住户");
+    let list = r["overdue_list"].as_array().unwrap();
+    assert_eq!(overdue.height() - 3, list.len());
+    for (k, o) in list.iter().enumerate() {
+        let row = 3 + k as u32;
+        assert_eq!(
+            at(&overdue, row, 0),
+            Data::String(o["household"].as_str().unwrap().into())
+        );
+        for (col, key) in [(5, "last_visit"), (6, "deadline")] {
+            match (o[key].as_str(), at(&overdue, row, col)) {
+                (Some(day), Data::DateTime(d)) => assert_eq!(d.as_f64(), serial(day), "{key}"),
+                (None, Data::Empty) => {}
+                (want, got) => panic!("row {row} {key}: {want:?} written as {got:?}"),
+            }
+        }
+    }
+    assert!(
+        list.iter().any(|o| o["deadline"].is_null()),
+        "a −∞ deadline is shown"
     );
-    // Text stays text: household ids are strings, never numbers or formulas.
-    let overdue = book.worksheet_range("逾期及从未走访住户").unwrap();
-    let ids: Vec<Data> = (1..=3)
-        .map(|row| overdue.get_value((row, 0)).cloned().unwrap())
+    assert!(list.iter().any(|o| o["last_visit"].is_string()));
+    // The trend's months are dates too, shown as months.
+    let trend = sheet(&mut book, "近六个月走访趋势");
+    assert!(matches!(at(&trend, 3, 0), Data::DateTime(d) if d.as_f64() == serial("2020-01-01")));
+    assert_eq!(
+        at(&trend, 8, 1),
+        Data::Float(r["trend"][5]["visits"].as_f64().unwrap())
+    );
+    // The grid and worker sheets end with their totals.
+    for (name, column, total) in [
+        ("分网格情况", 2, r["visits"].as_f64().unwrap()),
+        ("分网格情况", 1, sum(&r["households"]) as f64),
+        ("工作人员走访情况", 1, r["visits"].as_f64().unwrap()),
+        ("工作人员走访情况", 2, sum(&r["households"]) as f64),
+    ] {
+        let range = sheet(&mut book, name);
+        let last = range.height() as u32 - 1;
+        assert_eq!(at(&range, last, 0), Data::String("合计".into()), "{name}");
+        assert_eq!(at(&range, last, column), Data::Float(total), "{name}");
+        let rows: f64 = (3..last)
+            .map(|row| at(&range, row, column).as_f64().unwrap())
+            .sum();
+        assert_eq!(rows, total, "{name}");
+    }
+    let grids = sheet(&mut book, "分网格情况");
+    let last = grids.height() as u32 - 1;
+    let rate = at(&grids, last, 7).as_f64().unwrap();
+    let all = r["compliance"].as_object().unwrap();
+    let (met, required) = all.values().fold((0.0, 0.0), |(m, q), c| {
+        (
+            m + c["met"].as_f64().unwrap(),
+            q + c["required"].as_f64().unwrap(),
+        )
+    });
+    assert!((rate - met / required).abs() < 1e-9, "{rate}");
+    // Dates are numbers in a date style, not text.
+    let styles = part_xml(&path, "xl/styles.xml");
+    let formats: Vec<String> = elements(&styles, "numFmt")
+        .into_iter()
+        .map(|(a, _)| a["formatCode"].clone())
         .collect();
-    assert!(ids.iter().all(|d| matches!(d, Data::String(_))), "{ids:?}");
-    assert_eq!(overdue.height() as u64 - 1, sum(&r["overdue"]));
-    let grids = book.worksheet_range("分网格情况").unwrap();
-    let total: f64 = (1..grids.height() as u32)
-        .map(|row| grids.get_value((row, 2)).and_then(|d| d.as_f64()).unwrap())
-        .sum();
-    assert_eq!(total, r["visits"].as_f64().unwrap());
+    assert!(formats.iter().any(|f| f == "yyyy-mm-dd"), "{formats:?}");
+    assert!(formats.iter().any(|f| f == "yyyy-mm"), "{formats:?}");
+    // Frozen headers, autofilters and the page setup, sheet by sheet.
+    let workbook = part_xml(&path, "xl/workbook.xml");
+    let titles: Vec<(BTreeMap<String, String>, String)> = elements(&workbook, "definedName")
+        .into_iter()
+        .filter(|(a, _)| a["name"] == "_xlnm.Print_Titles")
+        .collect();
+    assert_eq!(titles.len(), names.len(), "{titles:?}");
+    for (i, name) in names.iter().enumerate() {
+        let xml = sheet_xml(&path, i);
+        let header = if i == 0 { 5 } else { 3 };
+        let pane = &elements(&xml, "pane")[0].0;
+        assert_eq!(
+            (pane["ySplit"].as_str(), pane["state"].as_str()),
+            (header.to_string().as_str(), "frozen"),
+            "{name}"
+        );
+        let filter = &elements(&xml, "autoFilter")[0].0["ref"];
+        assert!(
+            filter.starts_with(&format!("A{header}:")),
+            "{name}: {filter}"
+        );
+        let setup = &elements(&xml, "pageSetup")[0].0;
+        assert_eq!(setup["paperSize"], "9", "{name}");
+        assert_eq!(setup["orientation"], "landscape", "{name}");
+        assert_eq!(setup["fitToHeight"], "0", "{name}");
+        assert_eq!(
+            elements(&xml, "pageSetUpPr")[0].0["fitToPage"],
+            "1",
+            "{name}"
+        );
+        let footer = &elements(&xml, "oddFooter")[0].1;
+        assert!(
+            footer.contains("&P") && footer.contains("&N"),
+            "{name}: {footer}"
+        );
+        let title = titles
+            .iter()
+            .find(|(a, _)| a["localSheetId"] == i.to_string())
+            .unwrap();
+        assert!(
+            title.1.ends_with(&format!("!$1:${header}")),
+            "{name}: {title:?}"
+        );
+    }
 }
 
 /// The HTML is well-formed (it parses as XML) and holds three SVG charts.
@@ -391,7 +600,8 @@ fn markdown_and_table_in_both_languages() {
         .ok()
         .stdout();
     assert!(md.starts_with("# 农江社区 2020年6月走访工作报告\n"), "{md}");
-    assert!(md.contains(&format!("- 走访人次: **{}**", r["visits"])));
+    assert!(md.contains(&format!("- 走访户次: **{}**", r["visits"])));
+    assert!(md.contains(&format!("- 走访人次: **{}**", r["person_times"])));
     assert!(md.contains("| 关注等级 | 在册户数 |"));
     // Every line of a table has as many cells as its header.
     let lines: Vec<&str> = md.lines().collect();

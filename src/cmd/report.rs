@@ -6,8 +6,11 @@
 //! person-times, visits per grid and per visitor, compliance per level),
 //! the compliance rate per level and grid, each worker's visits next to
 //! the households in their charge, the overdue and never-visited households
-//! (names masked unless --reveal, as are phone and ID numbers written into
-//! a worker's name), and the last six months. json is the
+//! (names masked unless --reveal, as are phone and ID
+//! numbers written into a worker's name), and the trend month by month (the last
+//! six months of a month, a longer span's own months), each against the
+//! month before. The key rates (走访覆盖率, 完成率, 办结率, 回访满意率) stand
+//! beside their counts, and every figure is defined once. json is the
 //! stable contract (English keys, a schema_version); table, md, html and
 //! xlsx speak the user's language; csv gives one tidy table per section.
 //! `-o FILE` writes the file whole and picks the format from its
@@ -99,8 +102,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         } else {
             Roster::read(&path, names, &mut problems)?
         };
-        // The tallies of the span and of the trend months, on two cores.
-        let months = span.trend_months(as_of);
+        // The tallies of the span and of the trend months (with the month
+        // before them, for the change of the first), on two cores.
+        let mut months = span.trend_months(as_of);
+        months.insert(0, months[0].previous_month());
         let (first, second) = months.split_at(months.len() / 2);
         let month = |m: &Span| Tally::for_trend(&roster, rules, *m, report::as_of(*m, ctx.today));
         let (mut tally, mut trend) = std::thread::scope(|scope| {

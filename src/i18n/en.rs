@@ -2,7 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Catalog, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts};
+use super::{
+    Catalog, Definitions, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts,
+};
 use crate::data::date::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
 use crate::model::{FilterField, Level, Status};
@@ -294,7 +296,7 @@ impl Catalog for En {
             rate: "compliance",
             visits: "visits",
             households_visited: "households visited",
-            person_times: "person-times",
+            person_times: "persons met",
             never_visited: "never visited",
             grid: "grid",
             worker: "worker",
@@ -314,6 +316,48 @@ impl Catalog for En {
             chart_grids: "Visits by grid",
             chart_trend: "Visits and compliance, month by month",
             masked_note: "Names are shortened to protect residents' privacy.",
+            trend_months: "Month by month",
+            chart_trend_months: "Visits and compliance, month by month",
+            coverage: "coverage",
+            resolution_rate: "resolution rate",
+            satisfaction_rate: "follow-up satisfaction",
+            change: "change",
+            visits_change: "visits change",
+            rate_change: "compliance change (pts)",
+            overview: "Overview",
+            period: "period",
+            figure: "figure",
+            value: "value",
+            numerator: "numerator",
+            denominator: "denominator",
+            definition: "meaning",
+            notes: "What the figures mean",
+            define: &Definitions {
+                households: "households with a resident on the as-of date, by the household's level",
+                visits: "visit records dated in the period up to the as-of date; each visit, \
+                         at the door or by phone, counts once",
+                households_visited: "households with at least one visit in the period",
+                person_times: "the persons met on each visit, added up; where a visit does not \
+                               say, the household's residents that day",
+                coverage: "of the households on the as-of date, the share visited in the period",
+                overdue: "households past their visit deadline on the as-of date \
+                          (as rounds due counts them)",
+                never_visited: "overdue households with no visit on record",
+                required: "each level's visit periods that ended in the period by the as-of \
+                           date, one per household of that level on the period's last day",
+                met: "of those, the household-periods that held at least one visit",
+                rate: "met ÷ required",
+                change: "against the month before: visits in percent, compliance in \
+                         percentage points; none when the month before has no visit on record",
+                resolution_rate: "of the needs raised in the period, the share resolved by \
+                                  the as-of date",
+                satisfaction_rate: "of the follow-ups in the period, the share satisfied or \
+                                    basically satisfied",
+            },
+            prepared_by: "Prepared by:",
+            checked_by: "Checked by:",
+            date: "Date:",
+            page: ["Page ", " of ", ""],
         }
     }
 

@@ -78,6 +78,54 @@ pub struct ReportWords {
     pub chart_grids: &'static str,
     pub chart_trend: &'static str,
     pub masked_note: &'static str,
+    /// The trend's title and chart when it shows a longer span's own months.
+    pub trend_months: &'static str,
+    pub chart_trend_months: &'static str,
+    /// 走访覆盖率, 办结率 and 回访满意率 beside their counts.
+    pub coverage: &'static str,
+    pub resolution_rate: &'static str,
+    pub satisfaction_rate: &'static str,
+    /// The trend's change against the month before (环比): its name in the
+    /// notes, and the columns of visits and of the compliance rate.
+    pub change: &'static str,
+    pub visits_change: &'static str,
+    pub rate_change: &'static str,
+    /// The workbook's first sheet, its line of the span and its columns.
+    pub overview: &'static str,
+    pub period: &'static str,
+    pub figure: &'static str,
+    pub value: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub definition: &'static str,
+    /// The title of the notes that define every figure.
+    pub notes: &'static str,
+    pub define: &'static Definitions,
+    /// The line a printed report is signed on: 制表人：, 审核人：, 日期：
+    pub prepared_by: &'static str,
+    pub checked_by: &'static str,
+    pub date: &'static str,
+    /// A printed page's footer: the words before the page number, between
+    /// it and the number of pages, and after.
+    pub page: [&'static str; 3],
+}
+
+/// What each figure of the report means, one sentence each.
+#[derive(Debug)]
+pub struct Definitions {
+    pub households: &'static str,
+    pub visits: &'static str,
+    pub households_visited: &'static str,
+    pub person_times: &'static str,
+    pub coverage: &'static str,
+    pub overdue: &'static str,
+    pub never_visited: &'static str,
+    pub required: &'static str,
+    pub met: &'static str,
+    pub rate: &'static str,
+    pub change: &'static str,
+    pub resolution_rate: &'static str,
+    pub satisfaction_rate: &'static str,
 }
 
 /// The words of the needs ledger: its list, its columns in `due` and its

@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Catalog, ClapError, ClapProblem, ClapTip, DueCounts, HelpWords, Label, Msg, NeedWords,
-    ReportWords, SimilarKind, Word, level_counts,
+    Catalog, ClapError, ClapProblem, ClapTip, Definitions, DueCounts, HelpWords, Label, Msg,
+    NeedWords, ReportWords, SimilarKind, Word, level_counts,
 };
 use crate::data::date::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
@@ -401,9 +401,9 @@ impl Catalog for Zh {
             required: "应访户次",
             met: "已访户次",
             rate: "完成率",
-            visits: "走访人次",
+            visits: "走访户次",
             households_visited: "走访户数",
-            person_times: "见面人次",
+            person_times: "走访人次",
             never_visited: "从未走访",
             grid: "网格",
             worker: "工作人员",
@@ -420,9 +420,46 @@ impl Catalog for Zh {
             none: "无。",
             total: "合计",
             chart_levels: "各等级完成率",
-            chart_grids: "各网格走访人次",
-            chart_trend: "近六个月走访人次与完成率",
+            chart_grids: "各网格走访户次",
+            chart_trend: "近六个月走访户次与完成率",
             masked_note: "为保护居民隐私，姓名只显示姓氏。",
+            trend_months: "本期逐月走访趋势",
+            chart_trend_months: "本期逐月走访户次与完成率",
+            coverage: "走访覆盖率",
+            resolution_rate: "办结率",
+            satisfaction_rate: "回访满意率",
+            change: "环比",
+            visits_change: "走访户次环比",
+            rate_change: "完成率增减（百分点）",
+            overview: "概况",
+            period: "统计期",
+            figure: "指标",
+            value: "数值",
+            numerator: "分子",
+            denominator: "分母",
+            definition: "说明",
+            notes: "指标说明",
+            define: &Definitions {
+                households: "截至日有在册居民的户数，按户的关注等级分列",
+                visits: "本期（至截至日）登记的走访记录条数，一次入户或电话走访记一户次",
+                households_visited: "本期至少走访过一次的户数",
+                person_times: "每次走访见到的人数之和；未填人数的，按该户当天在册人数计",
+                coverage: "截至日在册户中本期走访过的户数 ÷ 在册户数",
+                overdue: "截至日已过走访期限的户数（与 rounds due 一致）",
+                never_visited: "逾期户中从未有走访记录的户数",
+                required: "本期内结束且不晚于截至日的各等级走访周期，每户每周期记一户次，\
+                           按周期最后一天的关注等级计",
+                met: "应访户次中，周期内至少走访过一次的户次",
+                rate: "已访户次 ÷ 应访户次",
+                change: "与上月相比：走访户次的增减幅度（%），完成率的增减（百分点）；\
+                         上月没有任何走访记录时不比较",
+                resolution_rate: "本期新提出的诉求中，截至日已办结的比例（其中办结 ÷ 新提出）",
+                satisfaction_rate: "本期回访中评价为满意或基本满意的比例",
+            },
+            prepared_by: "制表人：",
+            checked_by: "审核人：",
+            date: "日期：",
+            page: ["第 ", " 页，共 ", " 页"],
         }
     }
 
@@ -546,7 +583,7 @@ impl Catalog for Zh {
             follow_ups: "回访",
             satisfaction_rate: "满意率",
             worker: "工作人员",
-            visits: "走访人次",
+            visits: "走访户次",
             total: "合计",
         }
     }

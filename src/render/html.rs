@@ -48,9 +48,10 @@ header { border-bottom: 3px solid #b8322f; padding-bottom: 10px; margin-bottom: 
 h1 { font-size: 24px; margin: 0 0 4px; letter-spacing: 0.02em; }
 .sub { color: #52606d; margin: 0; }
 h2 { font-size: 17px; margin: 26px 0 10px; padding-left: 8px; border-left: 4px solid #b8322f; break-after: avoid; }
-.kpis { display: grid; grid-template-columns: repeat(5, 1fr); gap: 10px; }
+.kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
 .kpi { border: 1px solid #d9e2ec; border-radius: 6px; padding: 10px 12px; background: #f8fafc; }
 .kpi .n { font-size: 22px; font-weight: 700; color: #102a43; }
+.kpi .n small { font-size: 12px; font-weight: 400; color: #52606d; margin-left: 6px; }
 .kpi .l { color: #52606d; font-size: 12px; }
 svg { display: block; width: 100%; height: auto; margin: 4px 0 10px; }
 svg text { font-family: inherit; }
@@ -58,19 +59,55 @@ table { width: 100%; border-collapse: collapse; margin: 4px 0 8px; font-size: 12
 th, td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
 th { background: #f0f4f8; color: #243b53; font-weight: 600; white-space: normal; word-break: keep-all; vertical-align: bottom; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.wide { font-size: 11.5px; }
+table.wide th, table.wide td { padding: 4px 5px; }
 tr { break-inside: avoid; }
 tr.total td { font-weight: 700; border-top: 2px solid #bcccdc; }
 .note { color: #7b8794; font-size: 11.5px; margin-top: 24px; border-top: 1px solid #e4e7eb; padding-top: 8px; }
 .none { color: #52606d; }
-@media print { main { padding: 0; max-width: none; } .kpi { background: #fff; } }
+dl.notes { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 4px 0 8px; font-size: 12px; }
+dl.notes dt { font-weight: 600; color: #243b53; }
+dl.notes dd { margin: 0; color: #334e68; }
+.signoff { display: flex; gap: 28px; margin-top: 30px; font-size: 13px; break-inside: avoid; }
+.signoff span { flex: 1; white-space: nowrap; }
+.signoff span::after { content: ""; display: inline-block; width: 60%; margin-left: 6px; border-bottom: 1px solid #52606d; }
+@media print {
+  main { padding: 0; max-width: none; }
+  .kpi { background: #fff; }
+  section { break-inside: auto; }
+  h2, svg { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 "#;
+
+/// The printed page's footer: "第 1 页，共 3 页", "Page 1 of 3".
+fn page_style(page: [&str; 3]) -> String {
+    // Inside <style> nothing is unescaped: the words go in as a CSS string,
+    // without what would end it or break the page's XML.
+    let quoted = |t: &str| {
+        let t: String = t.chars().filter(|c| !"\\\"<>&".contains(*c)).collect();
+        format!("\"{t}\"")
+    };
+    format!(
+        "@page {{ @bottom-center {{ content: {} counter(page) {} counter(pages) {}; \
+         font-size: 9pt; color: #7b8794; }} }}\n",
+        quoted(page[0]),
+        quoted(page[1]),
+        quoted(page[2])
+    )
+}
 
 fn table_html(out: &mut String, table: &Table, none: &str, total_row: bool) {
     if table.rows.is_empty() {
         let _ = writeln!(out, "<p class=\"none\">{}</p>", esc(none));
         return;
     }
-    out.push_str("<table><thead><tr>");
+    // Tables of many columns (the needs) pack tighter to stay on the page.
+    out.push_str(if table.header.len() > 10 {
+        "<table class=\"wide\"><thead><tr>"
+    } else {
+        "<table><thead><tr>"
+    });
     for (i, h) in table.header.iter().enumerate() {
         let num = table.rows[0][i].is_number();
         let _ = write!(
@@ -128,8 +165,8 @@ fn bars(rows: &[(String, f64, String, &str)], title: &str) -> String {
     s
 }
 
-/// Six months: visits as bars (left axis), the compliance rate as a line
-/// (right axis, 0–100%).
+/// The trend's months: visits as bars (left axis), the compliance rate as
+/// a line (right axis, 0–100%).
 fn trend_chart(r: &Report, title: &str, visits_label: &str, rate_label: &str) -> String {
     let (w, h) = (720.0, 250.0);
     let (left, right, top, bottom) = (50.0, 50.0, 40.0, 30.0);
@@ -186,12 +223,14 @@ fn trend_chart(r: &Report, title: &str, visits_label: &str, rate_label: &str) ->
             s,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" rx=\"2\" fill=\"#7aa6d8\"/>\
              <text x=\"{cx:.1}\" y=\"{vy:.1}\" font-size=\"11.5\" font-weight=\"600\" text-anchor=\"middle\" fill=\"{fill}\">{v}</text>\
-             <text x=\"{cx:.1}\" y=\"{my}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#334e68\">{m}</text>",
+             <text x=\"{cx:.1}\" y=\"{my}\" font-size=\"{mf}\" text-anchor=\"middle\" fill=\"#334e68\">{m}</text>",
             x = cx - step * 0.28,
             y = top + plot_h - bh,
             bw = step * 0.56,
             v = t.visits,
             my = h - 8.0,
+            // A year's twelve months side by side need smaller words.
+            mf = if r.trend.len() > 8 { 10 } else { 12 },
             m = esc(&t.month)
         );
         let total = t.compliance.total();
@@ -248,9 +287,10 @@ pub fn report(
         page,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+         <title>{}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n<main>\n",
         if lang == Lang::Zh { "zh-CN" } else { "en" },
-        esc(&title)
+        esc(&title),
+        page_style(w.page)
     );
     let _ = writeln!(
         page,
@@ -261,25 +301,32 @@ pub fn report(
         esc(&r.period.first),
         esc(&r.period.last)
     );
-    let all = r.compliance.total();
-    let overdue: u64 = r.overdue.0.iter().sum();
+    // The counts, then the rates beside the counts they divide.
+    let figures = sections::figures(r, lang);
     page.push_str("<section class=\"kpis\">\n");
-    for (n, label) in [
-        (r.visits.to_string(), w.visits),
-        (r.households_visited.to_string(), w.households_visited),
-        (r.person_times.to_string(), w.person_times),
-        (overdue.to_string(), w.overdue),
-        (
-            all.rate()
-                .map_or("—".into(), |x| format!("{:.1}%", x * 100.0)),
-            w.rate,
-        ),
-    ] {
+    let shown = [
+        w.visits,
+        w.households_visited,
+        w.person_times,
+        w.overdue,
+        w.coverage,
+        w.rate,
+        w.resolution_rate,
+        w.satisfaction_rate,
+    ];
+    for label in shown {
+        let Some(f) = figures.iter().find(|f| f.label == label) else {
+            continue;
+        };
+        let value = f.value.as_ref().map(|v| v.human()).unwrap_or_default();
+        let of =
+            f.of.map(|(n, d)| format!("<small>{n}/{d}</small>"))
+                .unwrap_or_default();
         let _ = writeln!(
             page,
-            "<div class=\"kpi\"><div class=\"n\">{}</div><div class=\"l\">{}</div></div>",
-            esc(&n),
-            esc(label)
+            "<div class=\"kpi\"><div class=\"n\">{}{of}</div><div class=\"l\">{}</div></div>",
+            esc(&value),
+            esc(f.label)
         );
     }
     page.push_str("</section>\n");
@@ -333,9 +380,15 @@ pub fn report(
     page.push_str("</section>\n");
 
     // Trend.
-    let _ = write!(page, "<section>\n<h2>{}</h2>\n", esc(w.trend));
-    page.push_str(&trend_chart(r, w.chart_trend, w.visits, w.rate));
-    table_html(&mut page, &sections::trend(r, who), w.none, false);
+    let trend = sections::trend(r, who);
+    let chart = if r.period.kind == crate::report::SpanKind::Month {
+        w.chart_trend
+    } else {
+        w.chart_trend_months
+    };
+    let _ = write!(page, "<section>\n<h2>{}</h2>\n", esc(&trend.title));
+    page.push_str(&trend_chart(r, chart, w.visits, w.rate));
+    table_html(&mut page, &trend, w.none, false);
     page.push_str("</section>\n");
 
     let needs = sections::present(r)
@@ -357,6 +410,29 @@ pub fn report(
         table_html(&mut page, &table, w.none, total);
         page.push_str("</section>\n");
     }
+    // Every figure defined once, then the line the printed report is
+    // signed on.
+    let _ = write!(
+        page,
+        "<section class=\"definitions\">\n<h2>{}</h2>\n<dl class=\"notes\">\n",
+        esc(w.notes)
+    );
+    for f in &figures {
+        let _ = writeln!(
+            page,
+            "<dt>{}</dt><dd>{}</dd>",
+            esc(f.label),
+            esc(f.definition)
+        );
+    }
+    page.push_str("</dl>\n</section>\n");
+    let _ = writeln!(
+        page,
+        "<p class=\"signoff\"><span>{}</span><span>{}</span><span>{}</span></p>",
+        esc(w.prepared_by),
+        esc(w.checked_by),
+        esc(w.date)
+    );
     let _ = write!(
         page,
         "<p class=\"note\">{} · rounds</p>\n</main>\n</body>\n</html>\n",

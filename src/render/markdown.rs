@@ -25,8 +25,15 @@ pub fn report(
     writeln!(out)?;
     writeln!(out, "{} {}", w.as_of, r.as_of)?;
     writeln!(out)?;
-    for (label, n) in sections::headline(r, lang) {
-        writeln!(out, "- {label}: **{n}**")?;
+    for f in sections::headline(r, lang) {
+        writeln!(out, "- {}: **{}**", f.label, f.human())?;
+    }
+    for f in sections::rates(r, lang) {
+        let value = f.value.as_ref().map(|v| v.human()).unwrap_or_default();
+        match f.of {
+            Some((n, d)) => writeln!(out, "- {}: **{value}** ({n}/{d})", f.label)?,
+            None => writeln!(out, "- {}: **{value}**", f.label)?,
+        }
     }
     for section in sections::present(r) {
         let table = sections::section(r, section, Audience::People(lang));
@@ -62,6 +69,12 @@ pub fn report(
                     .join(" | ")
             )?;
         }
+    }
+    writeln!(out)?;
+    writeln!(out, "## {}", w.notes)?;
+    writeln!(out)?;
+    for f in sections::figures(r, lang) {
+        writeln!(out, "- **{}**: {}", cell(f.label), cell(f.definition))?;
     }
     writeln!(out)?;
     writeln!(out, "_{}_", w.masked_note)

@@ -3,13 +3,17 @@
 //! html, xlsx), or with English snake_case headers and machine words for
 //! csv.
 
+use chrono::NaiveDate;
+
 use crate::cli::Section;
+use crate::data::date::iso;
 use crate::i18n::Lang;
 use crate::model::Level;
 use crate::needs::NeedCounts;
 use crate::report::Report;
 
-/// A value in a section: numbers stay numbers for spreadsheets.
+/// A value in a section: numbers stay numbers and dates stay dates for
+/// spreadsheets.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
@@ -20,6 +24,17 @@ pub enum Value {
     Days(Option<i64>),
     /// A number that may have a fraction (a median), or none.
     Decimal(Option<f64>),
+    /// A day, or none, which people read as `none` says ("never", "—").
+    Date(Option<NaiveDate>, &'static str),
+    /// A month, by its first day.
+    Month(NaiveDate),
+    /// A change against the month before: as a share of it (+0.052 is
+    /// +5.2%), or none when it had nothing.
+    Change(Option<f64>),
+    /// A rate's change, as a share (+0.021 is 2.1 percentage points).
+    Points(Option<f64>),
+    /// A count's change.
+    Delta(Option<i64>),
 }
 
 impl Value {
@@ -29,9 +44,20 @@ impl Value {
             Value::Text(t) => t.clone(),
             Value::Count(n) => n.to_string(),
             Value::Rate(Some(r)) => format!("{:.1}%", r * 100.0),
-            Value::Rate(None) | Value::Days(None) | Value::Decimal(None) => "—".into(),
+            Value::Rate(None)
+            | Value::Days(None)
+            | Value::Decimal(None)
+            | Value::Change(None)
+            | Value::Points(None)
+            | Value::Delta(None) => "—".into(),
             Value::Days(Some(d)) => d.to_string(),
             Value::Decimal(Some(x)) => format!("{x:.1}"),
+            Value::Date(Some(d), _) => iso(*d),
+            Value::Date(None, none) => none.to_string(),
+            Value::Month(m) => m.format("%Y-%m").to_string(),
+            Value::Change(Some(r)) => format!("{:+.1}%", r * 100.0),
+            Value::Points(Some(p)) => format!("{:+.1}", p * 100.0),
+            Value::Delta(Some(d)) => format!("{d:+}"),
         }
     }
 
@@ -40,16 +66,32 @@ impl Value {
         match self {
             Value::Text(t) => t.clone(),
             Value::Count(n) => n.to_string(),
-            Value::Rate(Some(r)) => format!("{r:.4}"),
-            Value::Rate(None) | Value::Days(None) | Value::Decimal(None) => String::new(),
-            Value::Days(Some(d)) => d.to_string(),
+            Value::Rate(Some(r)) | Value::Change(Some(r)) | Value::Points(Some(r)) => {
+                format!("{r:.4}")
+            }
+            Value::Rate(None)
+            | Value::Days(None)
+            | Value::Decimal(None)
+            | Value::Date(None, _)
+            | Value::Change(None)
+            | Value::Points(None)
+            | Value::Delta(None) => String::new(),
+            Value::Days(Some(d)) | Value::Delta(Some(d)) => d.to_string(),
             Value::Decimal(Some(x)) => x.to_string(),
+            Value::Date(Some(d), _) => iso(*d),
+            Value::Month(m) => m.format("%Y-%m").to_string(),
         }
     }
 
+    /// Numbers are aligned right; text and dates left.
     pub fn is_number(&self) -> bool {
-        !matches!(self, Value::Text(_))
+        !matches!(self, Value::Text(_) | Value::Date(..) | Value::Month(_))
     }
+}
+
+/// An ISO date of the report, as a day.
+pub fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("the report's dates are ISO")
 }
 
 /// One section: a header and rows.
@@ -154,6 +196,16 @@ pub fn summary(r: &Report, who: Audience) -> Table {
                     "compliance_rate",
                     l.word(),
                     Value::Rate(r.compliance[l].rate()),
+                );
+            }
+            put("coverage_visited", "", Value::Count(r.coverage.visited));
+            put("coverage_rate", "", Value::Rate(r.coverage.rate));
+            if let Some(n) = &r.needs {
+                put("resolution_rate", "", Value::Rate(n.total.resolution_rate));
+                put(
+                    "satisfaction_rate",
+                    "",
+                    Value::Rate(n.total.satisfaction_rate),
                 );
             }
             Table {
@@ -294,8 +346,8 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 text(&address),
                 text(&o.visitor),
                 text(&o.contact),
-                text(o.last_visit.as_deref().unwrap_or(w.never)),
-                text(o.deadline.as_deref().unwrap_or("—")),
+                Value::Date(o.last_visit.as_deref().map(day), w.never),
+                Value::Date(o.deadline.as_deref().map(day), "—"),
                 Value::Days(o.days_overdue),
             ],
             Audience::Scripts => vec![
@@ -307,8 +359,8 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 text(&o.room),
                 text(&o.visitor),
                 text(&o.contact),
-                text(o.last_visit.as_deref().unwrap_or("")),
-                text(o.deadline.as_deref().unwrap_or("")),
+                Value::Date(o.last_visit.as_deref().map(day), ""),
+                Value::Date(o.deadline.as_deref().map(day), ""),
                 Value::Days(o.days_overdue),
             ],
         }
@@ -344,18 +396,44 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
     }
 }
 
+/// A month's visits against the month before's, from the counts (not
+/// from the rounded share of the JSON).
+fn shown_change(t: &crate::report::TrendRow) -> Option<f64> {
+    let change = t.visits_change?;
+    let before = t.visits as i64 - change;
+    (before > 0).then(|| t.visits as f64 / before as f64 - 1.0)
+}
+
+/// A month's compliance rate against the month before's as people check
+/// it: the difference of the two rates as shown (to 0.1%).
+fn shown_points(t: &crate::report::TrendRow) -> Option<f64> {
+    t.compliance_rate_change?;
+    let shown = |rate: f64| (rate * 1000.0).round();
+    let (now, before) = (t.compliance.total().rate()?, t.compliance_before?.rate()?);
+    Some((shown(now) - shown(before)) / 1000.0)
+}
+
+/// The trend: the last six months of a month, a longer span's own months;
+/// for people each month's change against the one before sits beside
+/// its figure, for scripts the changes come last.
 pub fn trend(r: &Report, who: Audience) -> Table {
     let w = who.words();
+    let title = match (who, r.period.kind) {
+        (Audience::Scripts, _) | (_, crate::report::SpanKind::Month) => w.trend,
+        _ => w.trend_months,
+    };
     Table {
-        title: w.trend.into(),
+        title: title.into(),
         header: who.header(
             &[
                 w.month,
                 w.visits,
+                w.visits_change,
                 w.households_visited,
                 w.required,
                 w.met,
                 w.rate,
+                w.rate_change,
             ],
             &[
                 "month",
@@ -364,6 +442,9 @@ pub fn trend(r: &Report, who: Audience) -> Table {
                 "required",
                 "met",
                 "compliance_rate",
+                "visits_change",
+                "visits_change_rate",
+                "compliance_rate_change",
             ],
         ),
         rows: r
@@ -371,14 +452,30 @@ pub fn trend(r: &Report, who: Audience) -> Table {
             .iter()
             .map(|t| {
                 let c = t.compliance.total();
-                vec![
-                    text(&t.month),
-                    Value::Count(t.visits),
-                    Value::Count(t.households_visited),
-                    Value::Count(c.required),
-                    Value::Count(c.met),
-                    Value::Rate(c.rate()),
-                ]
+                let month = day(&format!("{}-01", t.month));
+                match who {
+                    Audience::People(_) => vec![
+                        Value::Month(month),
+                        Value::Count(t.visits),
+                        Value::Change(shown_change(t)),
+                        Value::Count(t.households_visited),
+                        Value::Count(c.required),
+                        Value::Count(c.met),
+                        Value::Rate(c.rate()),
+                        Value::Points(shown_points(t)),
+                    ],
+                    Audience::Scripts => vec![
+                        Value::Month(month),
+                        Value::Count(t.visits),
+                        Value::Count(t.households_visited),
+                        Value::Count(c.required),
+                        Value::Count(c.met),
+                        Value::Rate(c.rate()),
+                        Value::Delta(t.visits_change),
+                        Value::Change(t.visits_change_rate),
+                        Value::Points(t.compliance_rate_change),
+                    ],
+                }
             })
             .collect(),
     }
@@ -413,9 +510,11 @@ fn need_counts(c: &NeedCounts, who: Audience) -> Vec<Value> {
         Value::Count(c.raised_resolved),
         Value::Count(c.raised_in_progress),
         Value::Count(c.raised_open),
-        Value::Count(c.resolved),
-        Value::Count(c.unresolved_at_end),
     ];
+    if let Audience::People(_) = who {
+        row.push(Value::Rate(c.resolution_rate));
+    }
+    row.extend([Value::Count(c.resolved), Value::Count(c.unresolved_at_end)]);
     if let Audience::Scripts = who {
         row.extend([
             Value::Count(c.in_progress_at_end),
@@ -427,6 +526,10 @@ fn need_counts(c: &NeedCounts, who: Audience) -> Vec<Value> {
         Value::Decimal(c.median_days_to_resolve),
     ]);
     row.extend(follow_ups(c, who));
+    // For scripts the column added last, after those they knew.
+    if let Audience::Scripts = who {
+        row.push(Value::Rate(c.resolution_rate));
+    }
     row
 }
 
@@ -457,6 +560,7 @@ fn needs_header(first: (&str, &str), who: Audience) -> Vec<String> {
             n.of_them_resolved,
             n.of_them_in_progress,
             n.of_them_open,
+            who.words().resolution_rate,
             n.resolved_in_period,
             n.unresolved_at_end,
             n.over_limit,
@@ -481,6 +585,7 @@ fn needs_header(first: (&str, &str), who: Audience) -> Vec<String> {
             "basically_satisfied",
             "dissatisfied",
             "satisfaction_rate",
+            "resolution_rate",
         ],
     )
 }
@@ -586,16 +691,131 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
     }
 }
 
-/// The key figures a human format shows first: visits, households
-/// visited, person-times and never-visited households.
-pub fn headline(r: &Report, lang: Lang) -> [(&'static str, u64); 4] {
+/// A key figure of the report: its name, its value, the counts a rate is
+/// made of, and what it means.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub label: &'static str,
+    /// None for a note that defines a column rather than a figure (环比).
+    pub value: Option<Value>,
+    /// A rate's numerator and denominator.
+    pub of: Option<(u64, u64)>,
+    pub definition: &'static str,
+}
+
+impl Figure {
+    /// "92.1% (575/624)", "192".
+    pub fn human(&self) -> String {
+        let value = self.value.as_ref().map(Value::human).unwrap_or_default();
+        match self.of {
+            Some((n, d)) => format!("{value} ({n}/{d})"),
+            None => value,
+        }
+    }
+}
+
+/// Every figure of the report, each defined once (the notes), in the
+/// order they are defined: counts first, each rate after the counts it
+/// divides. The needs' rates only with a needs ledger.
+pub fn figures(r: &Report, lang: Lang) -> Vec<Figure> {
     let w = lang.report_words();
-    [
-        (w.visits, r.visits),
-        (w.households_visited, r.households_visited),
-        (w.person_times, r.person_times),
-        (w.never_visited, r.never_visited),
-    ]
+    let d = w.define;
+    let figure = |label, value, definition| Figure {
+        label,
+        value: Some(value),
+        of: None,
+        definition,
+    };
+    let rate = |label, rate, of: (u64, u64), definition| Figure {
+        label,
+        value: Some(Value::Rate(rate)),
+        of: Some(of),
+        definition,
+    };
+    let c = r.compliance.total();
+    let mut all = vec![
+        figure(
+            w.households,
+            Value::Count(r.coverage.households),
+            d.households,
+        ),
+        figure(w.visits, Value::Count(r.visits), d.visits),
+        figure(
+            w.households_visited,
+            Value::Count(r.households_visited),
+            d.households_visited,
+        ),
+        figure(w.person_times, Value::Count(r.person_times), d.person_times),
+        rate(
+            w.coverage,
+            r.coverage.rate,
+            (r.coverage.visited, r.coverage.households),
+            d.coverage,
+        ),
+        figure(w.overdue, Value::Count(r.overdue.0.iter().sum()), d.overdue),
+        figure(
+            w.never_visited,
+            Value::Count(r.never_visited),
+            d.never_visited,
+        ),
+        figure(w.required, Value::Count(c.required), d.required),
+        figure(w.met, Value::Count(c.met), d.met),
+        rate(w.rate, c.rate(), (c.met, c.required), d.rate),
+    ];
+    if let Some(n) = &r.needs {
+        let t = &n.total;
+        all.push(rate(
+            w.resolution_rate,
+            t.resolution_rate,
+            (t.raised_resolved, t.raised),
+            d.resolution_rate,
+        ));
+        all.push(rate(
+            w.satisfaction_rate,
+            t.satisfaction_rate,
+            (t.satisfied + t.basically_satisfied, t.follow_ups),
+            d.satisfaction_rate,
+        ));
+    }
+    all.push(Figure {
+        label: w.change,
+        value: None,
+        of: None,
+        definition: d.change,
+    });
+    all
+}
+
+/// The counts a human format shows first: visits, households visited,
+/// persons met and never-visited households.
+pub fn headline(r: &Report, lang: Lang) -> Vec<Figure> {
+    let w = lang.report_words();
+    pick(
+        figures(r, lang),
+        &[
+            w.visits,
+            w.households_visited,
+            w.person_times,
+            w.never_visited,
+        ],
+    )
+}
+
+/// The rates a human format shows beside the counts: 走访覆盖率, 完成率,
+/// and with a needs ledger 办结率 and 回访满意率.
+pub fn rates(r: &Report, lang: Lang) -> Vec<Figure> {
+    let w = lang.report_words();
+    pick(
+        figures(r, lang),
+        &[w.coverage, w.rate, w.resolution_rate, w.satisfaction_rate],
+    )
+}
+
+fn pick(figures: Vec<Figure>, labels: &[&str]) -> Vec<Figure> {
+    labels
+        .iter()
+        .filter_map(|l| figures.iter().find(|f| f.label == *l).cloned())
+        .collect()
 }
 
 /// The report's title: "2020年6月走访工作报告" / "Visits report, June 2020".

@@ -379,11 +379,13 @@ pub fn report(
     writeln!(out, "{}", sections::title(r, lang, community))?;
     writeln!(out, "{} {}", w.as_of, r.as_of)?;
     writeln!(out)?;
-    let figures: Vec<String> = sections::headline(r, lang)
-        .iter()
-        .map(|(label, n)| format!("{label} {n}"))
-        .collect();
-    writeln!(out, "{}", figures.join(" · "))?;
+    for figures in [sections::headline(r, lang), sections::rates(r, lang)] {
+        let line: Vec<String> = figures
+            .iter()
+            .map(|f| format!("{} {}", f.label, f.human()))
+            .collect();
+        writeln!(out, "{}", line.join(" · "))?;
+    }
     let who = Audience::People(lang);
     for section in sections::present(r) {
         let table = sections::section(r, section, who);
@@ -413,6 +415,11 @@ pub fn report(
             }));
         }
         writeln!(out, "{t}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", w.notes)?;
+    for f in sections::figures(r, lang) {
+        writeln!(out, "{}: {}", f.label, f.definition)?;
     }
     Ok(())
 }
