@@ -80,11 +80,11 @@ pub struct NeedsConfig {
 impl Default for NeedsConfig {
     fn default() -> Self {
         NeedsConfig {
-            categories: crate::needs::DEFAULT_CATEGORIES
+            categories: crate::model::need::DEFAULT_CATEGORIES
                 .iter()
                 .map(|c| c.to_string())
                 .collect(),
-            flag_after_days: crate::needs::DEFAULT_FLAG_AFTER_DAYS,
+            flag_after_days: crate::model::need::DEFAULT_FLAG_AFTER_DAYS,
         }
     }
 }

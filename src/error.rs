@@ -7,7 +7,17 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::data::date::DateError;
+
+/// Why a cell is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not one of the accepted forms.
+    Form,
+    /// The right form, but no such day (2020-02-30, 2020-13-01).
+    Impossible,
+    /// A year this tool does not accept (before 1000).
+    Year,
+}
 
 /// A field of a data file, by its English (canonical) name.
 pub type FieldName = &'static str;

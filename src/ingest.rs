@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::data::date::{self, iso};
+use crate::model::date::{self, iso};
 use crate::data::decode::Encoding;
 use crate::data::headers::{self, Columns};
 use crate::data::logs::{LogKind, LogRow};

@@ -11,7 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod ingest;
 pub mod model;
-pub mod needs;
+pub mod compute;
 pub mod privacy;
 pub mod progress;
 pub mod render;

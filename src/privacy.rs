@@ -123,7 +123,7 @@ pub fn looks_like_value(cell: &str) -> bool {
     let c = cell.trim();
     c.split(|ch: char| !ch.is_ascii_digit())
         .any(|run| run.len() >= 7)
-        || crate::data::date::parse(c).is_ok()
+        || crate::model::date::parse(c).is_ok()
         || crate::model::Level::parse(c).is_some()
 }
 

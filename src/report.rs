@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::Roster;
 use crate::model::{Level, Status};
 use crate::privacy;
@@ -352,7 +352,7 @@ pub struct Report {
     pub coverage: Coverage,
     /// The needs section, when the community keeps a needs ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub needs: Option<crate::needs::NeedsSection>,
+    pub needs: Option<crate::compute::needs::NeedsSection>,
 }
 
 impl Report {

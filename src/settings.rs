@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{self, Cli};
 use crate::config::{Config, key_line};
-use crate::data::date;
+use crate::model::date;
 use crate::error::{Error, Problem};
 use crate::i18n::{Lang, Msg};
 use crate::model::Level;

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::{Ctx, Outcome};
 use crate::cli::CheckArgs;
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::Load;
 use crate::data::visits;
 use crate::error::{Error, Problem, Reason, Severity};

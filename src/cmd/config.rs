@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::config;
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::error::Error;
 use crate::i18n::{Lang, Msg, Word};
 use crate::model::Level;

@@ -36,7 +36,7 @@ use serde::Serialize;
 use super::{Ctx, Outcome};
 use crate::cli::ImportArgs;
 use crate::config::import_field;
-use crate::data::date;
+use crate::model::date;
 use crate::data::headers::{self, Columns, IMPORT};
 use crate::data::logs::{self, Log, LogKind};
 use crate::data::roster::{Load, Roster};

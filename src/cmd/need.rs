@@ -26,12 +26,13 @@ use chrono::NaiveDate;
 
 use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
-use crate::data::date::{self, iso};
+use crate::model::date::{self, iso};
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load, Roster};
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::model::FilterField;
-use crate::needs::{self, ListedNeed, Need, NeedStatus, NeedsSection, OpenNeeds, Satisfaction};
+use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
+use crate::model::need::{Need, NeedStatus, Satisfaction};
 use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
 use crate::report::Span;
@@ -147,7 +148,7 @@ fn unrecorded(
         if !seen.insert(key) {
             continue;
         }
-        let id = needs::next_id(ids.iter().map(String::as_str));
+        let id = crate::model::need::next_id(ids.iter().map(String::as_str));
         ids.push(id.clone());
         let category = if r.category.is_empty() {
             default_category.to_string()
@@ -324,7 +325,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
         .filter(|b| !b.is_empty())
         .unwrap_or(house.visitor());
     let need = Need::open(
-        needs::next_id(ledger.needs.iter().map(|n| n.id.as_str())),
+        crate::model::need::next_id(ledger.needs.iter().map(|n| n.id.as_str())),
         house.id().to_string(),
         raised,
         raised_by.to_string(),

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Ctx, Outcome};
 use crate::cli::{ReportArgs, Section};
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::{self, Load, Roster};
 use crate::error::Error;
 use crate::i18n::Msg;

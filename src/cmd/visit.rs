@@ -12,7 +12,7 @@ use std::io::Write;
 
 use super::{Ctx, Outcome};
 use crate::cli::VisitArgs;
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::headers::{self, IMPORT};
 use crate::data::logs::{LogKind, LogRow};
 use crate::data::roster::Load;

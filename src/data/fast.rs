@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
-use super::date;
+use crate::model::date;
 use super::headers;
 use super::roster::Roster;
 use super::table::{Table, trim};

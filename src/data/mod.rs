@@ -3,7 +3,6 @@
 
 pub mod bin;
 pub mod cache;
-pub mod date;
 pub mod decode;
 pub mod fast;
 pub mod headers;

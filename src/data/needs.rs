@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::date;
+use crate::model::date;
 use super::decode::{self, Encoding};
 use super::headers::{self, Columns, NEEDS};
 use super::table::Table;
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
-use crate::needs::{Need, NeedStatus, Satisfaction};
+use crate::model::need::{Need, NeedStatus, Satisfaction};
 
 pub const FILE: &str = "needs.csv";
 
@@ -537,7 +537,7 @@ mod tests {
     use super::*;
 
     fn cats() -> Vec<String> {
-        crate::needs::DEFAULT_CATEGORIES
+        crate::model::need::DEFAULT_CATEGORIES
             .iter()
             .map(|c| c.to_string())
             .collect()

@@ -14,7 +14,8 @@ use std::path::Path;
 use super::headers::{self, Columns};
 use super::index::IdIndex;
 use super::table::{Row, Table};
-use super::{bin, date};
+use super::bin;
+use crate::model::date;
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::{Level, Membership};
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::date;
+use crate::model::date;
 use super::headers::{self, Columns};
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};

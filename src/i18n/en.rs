@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{
     Catalog, Definitions, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts,
 };
-use crate::data::date::DateError;
+use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
 use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
@@ -482,11 +482,11 @@ impl Catalog for En {
         format!("opened need {id} for {household}")
     }
 
-    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String {
+    fn need_updated(&self, id: &str, status: crate::model::need::NeedStatus) -> String {
         format!("need {id} is now {}", self.need_words().status(status))
     }
 
-    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+    fn need_followed_up(&self, id: &str, satisfaction: crate::model::need::Satisfaction) -> String {
         format!(
             "recorded the follow-up of need {id}: {}",
             self.need_words().satisfaction(satisfaction)

@@ -175,8 +175,8 @@ pub struct NeedWords {
 }
 
 impl NeedWords {
-    pub fn status(&self, s: crate::needs::NeedStatus) -> &'static str {
-        use crate::needs::NeedStatus;
+    pub fn status(&self, s: crate::model::need::NeedStatus) -> &'static str {
+        use crate::model::need::NeedStatus;
         match s {
             NeedStatus::Open => self.open,
             NeedStatus::InProgress => self.in_progress,
@@ -184,8 +184,8 @@ impl NeedWords {
         }
     }
 
-    pub fn satisfaction(&self, s: crate::needs::Satisfaction) -> &'static str {
-        use crate::needs::Satisfaction;
+    pub fn satisfaction(&self, s: crate::model::need::Satisfaction) -> &'static str {
+        use crate::model::need::Satisfaction;
         match s {
             Satisfaction::Satisfied => self.satisfied,
             Satisfaction::BasicallySatisfied => self.basically_satisfied,
@@ -240,8 +240,8 @@ pub trait Catalog: Sync {
     fn need_words(&self) -> &'static NeedWords;
     /// `need add` (and an import) opened a need.
     fn need_opened(&self, id: &str, household: &str) -> String;
-    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String;
-    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String;
+    fn need_updated(&self, id: &str, status: crate::model::need::NeedStatus) -> String;
+    fn need_followed_up(&self, id: &str, satisfaction: crate::model::need::Satisfaction) -> String;
     /// The needs an import opened (ids), or would open in a dry run.
     fn needs_imported(&self, ids: &[String], dry_run: bool) -> String;
     /// A `due` cell: how many needs are open, and for how long the oldest
@@ -415,10 +415,10 @@ impl Lang {
     pub fn need_opened(self, id: &str, household: &str) -> String {
         self.catalog().need_opened(id, household)
     }
-    pub fn need_updated(self, id: &str, status: crate::needs::NeedStatus) -> String {
+    pub fn need_updated(self, id: &str, status: crate::model::need::NeedStatus) -> String {
         self.catalog().need_updated(id, status)
     }
-    pub fn need_followed_up(self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+    pub fn need_followed_up(self, id: &str, satisfaction: crate::model::need::Satisfaction) -> String {
         self.catalog().need_followed_up(id, satisfaction)
     }
     pub fn needs_imported(self, ids: &[String], dry_run: bool) -> String {

@@ -6,7 +6,7 @@ use super::{
     Catalog, ClapError, ClapProblem, ClapTip, Definitions, DueCounts, HelpWords, Label, Msg,
     NeedWords, ReportWords, SimilarKind, Word, level_counts,
 };
-use crate::data::date::DateError;
+use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason};
 use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
@@ -592,11 +592,11 @@ impl Catalog for Zh {
         format!("已登记诉求 {id}（{household}）")
     }
 
-    fn need_updated(&self, id: &str, status: crate::needs::NeedStatus) -> String {
+    fn need_updated(&self, id: &str, status: crate::model::need::NeedStatus) -> String {
         format!("诉求 {id} 已改为{}", self.need_words().status(status))
     }
 
-    fn need_followed_up(&self, id: &str, satisfaction: crate::needs::Satisfaction) -> String {
+    fn need_followed_up(&self, id: &str, satisfaction: crate::model::need::Satisfaction) -> String {
         format!(
             "已记录诉求 {id} 的回访：{}",
             self.need_words().satisfaction(satisfaction)

@@ -4,10 +4,10 @@
 
 use std::io::Write;
 
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::Roster;
 use crate::model::DueRow;
-use crate::needs::{ListedNeed, OpenNeeds};
+use crate::compute::needs::{ListedNeed, OpenNeeds};
 
 /// The columns of `rounds due --format csv` (SPEC's at least, in order,
 /// then the address and worker).

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::Roster;
 use crate::model::{DueRow, Level, Status};
 
@@ -32,7 +32,7 @@ pub fn due(
     out: &mut dyn Write,
     roster: &Roster,
     rows: &[DueRow],
-    needs: Option<&[crate::needs::OpenNeeds]>,
+    needs: Option<&[crate::compute::needs::OpenNeeds]>,
 ) -> std::io::Result<()> {
     let items: Vec<DueJson<'_>> = rows
         .iter()
@@ -60,13 +60,13 @@ pub fn due(
 }
 
 /// `rounds needs` as json.
-pub fn needs(out: &mut dyn Write, listed: &[crate::needs::ListedNeed<'_>]) -> std::io::Result<()> {
+pub fn needs(out: &mut dyn Write, listed: &[crate::compute::needs::ListedNeed<'_>]) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, listed)?;
     writeln!(out)
 }
 
 /// One need, as an object with the keys of `needs`' items.
-pub fn need(out: &mut dyn Write, need: &crate::needs::ListedNeed<'_>) -> std::io::Result<()> {
+pub fn need(out: &mut dyn Write, need: &crate::compute::needs::ListedNeed<'_>) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, need)?;
     writeln!(out)
 }

@@ -6,10 +6,10 @@
 use chrono::NaiveDate;
 
 use crate::cli::Section;
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::needs::NeedCounts;
+use crate::compute::needs::NeedCounts;
 use crate::report::Report;
 
 /// A value in a section: numbers stay numbers and dates stay dates for

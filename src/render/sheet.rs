@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::html::{esc, level_color};
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::{HouseholdRef, Roster};
 use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
 use crate::model::{DueRow, Level};

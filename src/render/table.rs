@@ -9,11 +9,12 @@ use comfy_table::{
     Width,
 };
 
-use crate::data::date::iso;
+use crate::model::date::iso;
 use crate::data::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
-use crate::needs::{ListedNeed, NeedStatus, Satisfaction};
+use crate::compute::needs::ListedNeed;
+use crate::model::need::{NeedStatus, Satisfaction};
 
 use super::fit::{self, Wrap};
 
@@ -223,7 +224,7 @@ pub struct DueView<'a> {
     /// on every row, and is left out.
     pub one_worker: bool,
     /// With a needs ledger: each household's unresolved needs.
-    pub needs: Option<&'a [crate::needs::OpenNeeds]>,
+    pub needs: Option<&'a [crate::compute::needs::OpenNeeds]>,
     /// An unresolved need older than this many days is flagged.
     pub flag_after_days: u32,
 }

@@ -2,6 +2,9 @@
 //! households. No I/O and no rules here; the rules live in `schedule.rs`.
 
 use chrono::NaiveDate;
+
+pub mod date;
+pub mod need;
 use serde::Serialize;
 
 /// What a filter flag of the listing commands names (`--grid`,

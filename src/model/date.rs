@@ -5,16 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// Why a cell is not a date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateError {
-    /// Not one of the accepted forms.
-    Form,
-    /// The right form, but no such day (2020-02-30, 2020-13-01).
-    Impossible,
-    /// A year this tool does not accept (before 1000).
-    Year,
-}
+pub use crate::error::DateError;
 
 /// Parses a trimmed cell. The empty cell is the caller's business.
 pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
