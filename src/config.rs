@@ -138,7 +138,7 @@ impl Config {
                     line,
                     Reason::ConfigNotALevel {
                         key: key.clone(),
-                        suggestion: crate::data::roster::suggest_level(key),
+                        suggestion: crate::model::suggest_level(key),
                     },
                 )
             })?;

@@ -13,7 +13,7 @@ use crate::model::date::{self, iso};
 use crate::data::decode::Encoding;
 use crate::data::headers::{self, Columns};
 use crate::data::logs::{LogKind, LogRow};
-use crate::data::roster::Roster;
+use crate::model::roster::Roster;
 use crate::data::table::Table;
 use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};

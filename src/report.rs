@@ -16,7 +16,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::model::date::iso;
-use crate::data::roster::Roster;
+use crate::model::roster::Roster;
 use crate::model::{Level, Status};
 use crate::privacy;
 use crate::schedule::{self, Deadline, Rules};
@@ -630,7 +630,7 @@ impl Pass {
     fn flush(&self, s: &mut Sheet) {
         let stride = self.stride();
         for &(h, _) in &s.pending {
-            crate::data::index::prefetch(&s.rows[h * stride]);
+            crate::model::index::prefetch(&s.rows[h * stride]);
         }
         let mut pending = std::mem::take(&mut s.pending);
         for (h, day) in pending.drain(..) {
@@ -1214,7 +1214,7 @@ mod tests {
             R4,H4,green,,2020-05-01\nR5,H4,red,2019-06-10,\n";
         let mut problems = Vec::new();
         let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
-        let roster = Roster::from_table(table, Load::default(), &mut problems);
+        let roster = crate::data::roster::from_table(table, Load::default(), &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         // Every level weekly: 212 windows in the year, seven words a row.
         let rules = Rules {

@@ -17,7 +17,8 @@ use chrono::NaiveDate;
 use super::filter::Filter;
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::Load;
+use crate::model::roster::Roster;
 use crate::error::{Error, Problem};
 use crate::i18n::{DueCounts, Lang, Msg};
 use crate::model::{DueRow, Level, Status};
@@ -125,7 +126,7 @@ pub fn parse_levels(words: &[String], lang: Lang) -> Result<Vec<Level>, Error> {
             Level::parse(w).ok_or_else(|| {
                 Error::Usage(lang.msg(&Msg::BadLevelFlag {
                     value: w.clone(),
-                    suggestion: roster::suggest_level(w),
+                    suggestion: crate::model::suggest_level(w),
                 }))
             })
         })

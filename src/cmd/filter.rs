@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use super::natural_cmp;
-use crate::data::roster::{HouseholdRef, Roster};
+use crate::model::roster::{HouseholdRef, Roster};
 use crate::error::Error;
 use crate::i18n::{Lang, Msg};
 use crate::model::{FilterField, Level};

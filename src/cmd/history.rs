@@ -12,7 +12,7 @@ use std::io::Write;
 
 use super::{Ctx, Outcome};
 use crate::cli::HistoryArgs;
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{self, Load};
 use crate::error::Error;
 use crate::model::VisitLine;
 use crate::render::{self, ListFormat};
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
         personal: true,
         names: true,
     };
-    let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let roster = crate::data::roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
     ctx.fail_on_errors(std::mem::take(&mut problems))?;
     let index = ctx.household_arg(&roster, &args.household)?;
     let id = roster.household(index).id();

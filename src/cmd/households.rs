@@ -12,7 +12,7 @@ use std::io::Write;
 
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::HouseholdsArgs;
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{self, Load};
 use crate::error::Error;
 use crate::model::{HouseholdLine, Level};
 use crate::render::{self, ListFormat};
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
         personal: true,
         names: true,
     };
-    let roster = Roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let roster = crate::data::roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
     let last = super::due::last_visits(ctx, &roster, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     let filter = super::filter::Filter {

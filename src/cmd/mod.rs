@@ -107,13 +107,14 @@ impl Ctx {
         &self,
         load: crate::data::roster::Load,
         problems: &mut Vec<Problem>,
-    ) -> Result<crate::data::roster::Roster, Error> {
-        use crate::data::roster::{FILE, Roster};
+    ) -> Result<crate::model::roster::Roster, Error> {
+        use crate::data::roster::FILE;
+        
         let path = self.path(FILE);
         if self.cache && self.fast_path != FastPath::Off && !load.personal && !load.names {
             crate::data::cache::roster(&self.dir, &path, problems)
         } else {
-            Roster::read(&path, load, problems)
+            crate::data::roster::read(&path, load, problems)
         }
     }
 
@@ -134,7 +135,7 @@ impl Ctx {
     /// words by every command, with the nearest household id if one is near.
     pub fn household_arg(
         &self,
-        roster: &crate::data::roster::Roster,
+        roster: &crate::model::roster::Roster,
         text: &str,
     ) -> Result<usize, Error> {
         let wanted = text.trim();
@@ -243,7 +244,7 @@ fn context(settings: Settings) -> Result<Ctx, Error> {
 
 /// The household id nearest to a mistyped one, if one is near (at most a
 /// third of its characters differ).
-fn nearest_household(roster: &crate::data::roster::Roster, id: &str) -> Option<String> {
+fn nearest_household(roster: &crate::model::roster::Roster, id: &str) -> Option<String> {
     let limit = (id.chars().count() / 3).max(1);
     roster
         .households()
@@ -273,8 +274,8 @@ pub fn table_width(terminal: bool) -> Option<u16> {
 /// Walking order of two households: grid, building, unit, room in
 /// natural order, then the id.
 pub fn address_cmp(
-    a: &crate::data::roster::HouseholdRef<'_>,
-    b: &crate::data::roster::HouseholdRef<'_>,
+    a: &crate::model::roster::HouseholdRef<'_>,
+    b: &crate::model::roster::HouseholdRef<'_>,
 ) -> std::cmp::Ordering {
     natural_cmp(a.grid(), b.grid())
         .then_with(|| natural_cmp(a.building(), b.building()))

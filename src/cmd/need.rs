@@ -28,7 +28,8 @@ use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
 use crate::model::date::{self, iso};
 use crate::data::needs::{self as ledger_file, Ledger};
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{self, Load};
+use crate::model::roster::Roster;
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::model::FilterField;
 use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
@@ -262,7 +263,7 @@ fn open_for_change(ctx: &Ctx) -> Result<(store::DirLock, Roster, Option<Ledger>)
         eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
     })?;
     let mut problems = Vec::new();
-    let roster = Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
+    let roster = crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
     let ledger = load(ctx, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     Ok((lock, roster, ledger))
@@ -430,7 +431,7 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     let (roster, ledger) = {
         let _lock = ctx.read_lock()?;
         let mut problems = Vec::new();
-        let roster = Roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
+        let roster = crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
         let ledger = load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         (roster, ledger)

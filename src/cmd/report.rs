@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use super::{Ctx, Outcome};
 use crate::cli::{ReportArgs, Section};
 use crate::model::date::iso;
-use crate::data::roster::{self, Load, Roster};
+use crate::data::roster::{self, Load};
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::render::{self, Format};
@@ -97,10 +97,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
                 roster
             } else {
                 problems.clear();
-                Roster::read(&path, names, &mut problems)?
+                crate::data::roster::read(&path, names, &mut problems)?
             }
         } else {
-            Roster::read(&path, names, &mut problems)?
+            crate::data::roster::read(&path, names, &mut problems)?
         };
         // The tallies of the span and of the trend months (with the month
         // before them, for the change of the first), on two cores.

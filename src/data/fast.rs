@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use crate::model::date;
 use super::headers;
-use super::roster::Roster;
+use crate::model::roster::Roster;
 use super::table::{Table, trim};
 use super::visits::parse_persons;
 use crate::error::Error;

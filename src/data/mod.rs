@@ -6,8 +6,8 @@ pub mod cache;
 pub mod decode;
 pub mod fast;
 pub mod headers;
-pub mod index;
 pub mod logs;
+pub mod names;
 pub mod needs;
 pub mod records;
 pub mod roster;
@@ -22,7 +22,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::roster::{Load, Roster};
+    use super::roster::{Load, from_table};
     use super::table::Table;
     use super::visits;
 
@@ -51,7 +51,7 @@ mod tests {
         fn roster_never_panics(bytes in csvish()) {
             let mut problems = Vec::new();
             let t = Table::from_bytes(Path::new("residents.csv"), bytes.as_slice());
-            let roster = Roster::from_table(t, Load { personal: true, names: true }, &mut problems);
+            let roster = from_table(t, Load { personal: true, names: true }, &mut problems);
             // What was kept is whole: ids set, every household with members.
             prop_assert!(roster.households().all(|h| h.residents().all(|r| !r.id().is_empty())));
             prop_assert!(roster.households().all(|h| !h.members().is_empty() && h.members().len() == h.residents().count()));

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 pub mod date;
+pub mod index;
 pub mod need;
+pub mod roster;
 use serde::Serialize;
 
 /// What a filter flag of the listing commands names (`--grid`,
@@ -129,6 +131,24 @@ impl Level {
             ("一般關注", Level::Green),
         ]
     }
+}
+
+/// The accepted spelling nearest to an unknown level word, if any is near.
+pub fn suggest_level(text: &str) -> Option<String> {
+    // A spelling is suggested within half the word's length, so nothing
+    // is near a word more than twice as long as the longest spelling (and
+    // a runaway cell is not compared at all).
+    if text.trim().len() > 64 {
+        return None;
+    }
+    let t = text.trim().to_lowercase();
+    let len = t.chars().count();
+    Level::spellings()
+        .iter()
+        .map(|(s, _)| (strsim::osa_distance(&t, s), *s))
+        .filter(|(d, _)| *d <= (len / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, s)| s.to_string())
 }
 
 /// Where a household stands on the as-of date.

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::model::date::iso;
-use crate::data::roster::Roster;
+use crate::model::roster::Roster;
 use crate::model::{DueRow, Level, Status};
 
 #[derive(Serialize)]

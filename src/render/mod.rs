@@ -100,7 +100,7 @@ impl ColorChoice {
 
 /// What `rounds households` shows.
 pub struct HouseholdsView<'a> {
-    pub roster: &'a crate::data::roster::Roster,
+    pub roster: &'a crate::model::roster::Roster,
     pub lines: &'a [crate::model::HouseholdLine],
     pub today: chrono::NaiveDate,
     /// Residents who are not active are listed too.
@@ -117,7 +117,7 @@ pub struct HouseholdsView<'a> {
 
 /// What `rounds history` shows.
 pub struct HistoryView<'a> {
-    pub roster: &'a crate::data::roster::Roster,
+    pub roster: &'a crate::model::roster::Roster,
     pub household: usize,
     pub visits: &'a [crate::model::VisitLine],
     pub today: chrono::NaiveDate,
@@ -131,7 +131,7 @@ pub struct HistoryView<'a> {
 /// The contact of a due household as people see it: name and phone,
 /// masked unless revealed.
 pub fn contact(
-    roster: &crate::data::roster::Roster,
+    roster: &crate::model::roster::Roster,
     resident: Option<usize>,
     reveal: bool,
 ) -> String {
@@ -163,7 +163,7 @@ pub fn standing(lang: crate::i18n::Lang, standing: &crate::schedule::Standing) -
 
 /// A resident's name as a human output shows it: masked unless revealed,
 /// the id when the roster has no name.
-pub fn shown_name(r: &crate::data::roster::ResidentRef<'_>, reveal: bool) -> String {
+pub fn shown_name(r: &crate::model::roster::ResidentRef<'_>, reveal: bool) -> String {
     match (r.name().trim(), reveal) {
         ("", _) => r.id().to_string(),
         (n, true) => n.to_string(),
@@ -174,12 +174,12 @@ pub fn shown_name(r: &crate::data::roster::ResidentRef<'_>, reveal: bool) -> Str
 /// The residents of a household that a listing shows: those active on
 /// `today`, or all of them; each with its membership.
 pub fn residents_of<'a>(
-    roster: &'a crate::data::roster::Roster,
+    roster: &'a crate::model::roster::Roster,
     household: usize,
     today: chrono::NaiveDate,
     all: bool,
 ) -> Vec<(
-    crate::data::roster::ResidentRef<'a>,
+    crate::model::roster::ResidentRef<'a>,
     crate::model::Membership,
     bool,
 )> {

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use super::html::{esc, level_color};
 use crate::model::date::iso;
-use crate::data::roster::{HouseholdRef, Roster};
+use crate::model::roster::{HouseholdRef, Roster};
 use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
 use crate::model::{DueRow, Level};
 

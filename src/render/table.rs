@@ -10,7 +10,7 @@ use comfy_table::{
 };
 
 use crate::model::date::iso;
-use crate::data::roster::Roster;
+use crate::model::roster::Roster;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::{DueRow, Level, Status};
 use crate::compute::needs::ListedNeed;

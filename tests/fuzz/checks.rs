@@ -10,10 +10,11 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use rounds::cmd::check::render_problem;
-use rounds::data::date;
+use rounds::model::date;
 use rounds::data::headers;
 use rounds::data::logs::{self, LogKind};
-use rounds::data::roster::{self, Load, Roster};
+use rounds::data::roster::{self, Load};
+use rounds::model::roster::Roster;
 use rounds::data::table::Table;
 use rounds::data::visits;
 use rounds::error::{FieldName, Problem};
@@ -75,7 +76,7 @@ pub fn level(bytes: &[u8]) {
         assert!(spelled || numbered, "{text:?} read as {level:?}");
         assert_eq!(Level::parse(level.word()), Some(level));
     }
-    if let Some(s) = roster::suggest_level(&text) {
+    if let Some(s) = rounds::model::suggest_level(&text) {
         assert!(Level::parse(&s).is_some(), "suggested {s:?} for {text:?}");
     }
 }
@@ -147,7 +148,7 @@ pub fn read(bytes: &[u8]) {
         personal: true,
         names: true,
     };
-    let roster = Roster::from_table(
+    let roster = roster::from_table(
         Table::from_bytes(Path::new("residents.csv"), roster_bytes),
         load,
         &mut problems,

@@ -27,9 +27,11 @@ use chrono::NaiveDate;
 
 use super::bin;
 use super::fast;
-use super::roster::{Load, Roster};
+use super::roster::Load;
+use crate::model::roster::Roster;
 use crate::error::{Error, Problem};
 
+mod roster;
 mod rows;
 
 pub use rows::{RowVisit, Rows, rows};
@@ -626,7 +628,7 @@ pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Ro
         return Ok(roster);
     }
     let mut found = Vec::new();
-    let mut roster = Roster::read(path, Load::default(), &mut found)?;
+    let mut roster = crate::data::roster::read(path, Load::default(), &mut found)?;
     if found.is_empty()
         && let Some(meta) = meta
         && !racy(&meta)

@@ -1,0 +1,141 @@
+//! The roster as bytes for the cache, and back. Only a roster without
+//! personal data is written: a cache never holds names, phones or ID
+//! numbers.
+
+use crate::data::bin;
+use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
+use crate::model::{Level, Membership};
+
+impl Roster {
+    /// Whether the roster may be cached: it holds no personal data.
+    pub fn cacheable(&self) -> bool {
+        self.personal.is_empty()
+    }
+
+    /// Writes the roster for `from_bytes` (only when `cacheable`).
+    pub fn write_cache(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        assert!(self.cacheable(), "a cache never holds personal data");
+        let mut w = bin::Writer::default();
+        out.write_all(&(self.text.len() as u64).to_le_bytes())?;
+        out.write_all(self.text.as_bytes())?;
+        w.u64(self.names.len() as u64);
+        for n in &self.names {
+            w.text(n);
+        }
+        w.u64(self.households.len() as u64);
+        for h in &self.households {
+            for v in [
+                h.id.start,
+                h.id.end,
+                h.grid,
+                h.building,
+                h.unit,
+                h.room.start,
+                h.room.end,
+                h.visitor,
+                h.first,
+                h.count,
+            ] {
+                w.u32(v);
+            }
+        }
+        w.u64(self.residents.len() as u64);
+        for r in &self.residents {
+            w.u32(r.id.start);
+            w.u32(r.id.end);
+            w.u32(r.household);
+            w.u64(r.line);
+            w.spill(out)?;
+        }
+        w.u64(self.members.len() as u64);
+        for (m, r) in self.members.iter().zip(&self.member_residents) {
+            w.u32(m.level.index() as u32);
+            w.date(m.since);
+            w.date(m.until);
+            w.u32(*r);
+            w.spill(out)?;
+        }
+        out.write_all(&w.bytes)
+    }
+
+    /// A roster from `to_bytes`; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Roster> {
+        let mut r = bin::Reader { bytes };
+        let text = r.text()?.to_string();
+        let span = |start: u32, end: u32| {
+            (start <= end
+                && text.is_char_boundary(start as usize)
+                && text.is_char_boundary(end as usize)
+                && (end as usize) <= text.len())
+            .then_some(Span { start, end })
+        };
+        let mut roster = Roster::default();
+        for _ in 0..r.count(8)? {
+            let n = r.text()?.to_string();
+            roster.name_ids.insert(n.clone(), roster.names.len() as u32);
+            roster.names.push(n);
+        }
+        let names = roster.names.len() as u32;
+        let n = r.count(40)?;
+        roster.households.reserve_exact(n);
+        for _ in 0..n {
+            let mut v = [0u32; 10];
+            for x in &mut v {
+                *x = r.u32()?;
+            }
+            let row = HouseholdRow {
+                id: span(v[0], v[1])?,
+                grid: v[2],
+                building: v[3],
+                unit: v[4],
+                room: span(v[5], v[6])?,
+                visitor: v[7],
+                first: v[8],
+                count: v[9],
+            };
+            if [row.grid, row.building, row.unit, row.visitor]
+                .iter()
+                .any(|&x| x >= names)
+            {
+                return None;
+            }
+            roster.households.push(row);
+        }
+        let households = roster.households.len() as u32;
+        let n = r.count(20)?;
+        roster.residents.reserve_exact(n);
+        for _ in 0..n {
+            let row = ResidentRow {
+                id: span(r.u32()?, r.u32()?)?,
+                household: r.u32()?,
+                line: r.u64()?,
+                personal: u32::MAX,
+            };
+            (row.household < households).then_some(())?;
+            roster.residents.push(row);
+        }
+        let n = r.count(16)?;
+        roster.members.reserve_exact(n);
+        roster.member_residents.reserve_exact(n);
+        for _ in 0..n {
+            let level = *Level::ALL.get(r.u32()? as usize)?;
+            let (since, until) = (r.date()?, r.date()?);
+            let resident = r.u32()?;
+            ((resident as usize) < roster.residents.len()).then_some(())?;
+            roster.members.push(Membership {
+                level,
+                since,
+                until,
+            });
+            roster.member_residents.push(resident);
+        }
+        let members = roster.members.len() as u64;
+        let whole = roster
+            .households
+            .iter()
+            .all(|h| u64::from(h.first) + u64::from(h.count) <= members);
+        (whole && r.bytes.is_empty()).then_some(())?;
+        roster.text = text;
+        Some(roster)
+    }
+}

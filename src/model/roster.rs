@@ -1,0 +1,305 @@
+//! The roster: residents grouped into households, as a city holds them.
+//!
+//! A city's roster holds millions of rows, so the roster is compact: every
+//! text lives in one buffer, the few distinct grids, buildings, units and
+//! workers are kept once each, ids are found through hash tables of
+//! indices, and names, phones and ID numbers are kept only when the
+//! command shows them. Reading it is `data::roster`'s business.
+
+use crate::model::index::IdIndex;
+use super::Membership;
+
+/// A text in the roster's buffer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HouseholdRow {
+    pub(crate) id: Span,
+    pub(crate) grid: u32,
+    pub(crate) building: u32,
+    pub(crate) unit: u32,
+    pub(crate) room: Span,
+    pub(crate) visitor: u32,
+    /// Its members: `members[first..first + count]`.
+    pub(crate) first: u32,
+    pub(crate) count: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResidentRow {
+    pub(crate) id: Span,
+    pub(crate) household: u32,
+    pub(crate) line: u64,
+    /// Index into `personal`, or `u32::MAX` when not kept.
+    pub(crate) personal: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Personal {
+    pub(crate) name: Span,
+    pub(crate) phone: Span,
+    pub(crate) id_number: Span,
+    pub(crate) tags: Span,
+}
+
+#[derive(Default)]
+pub struct Roster {
+    pub(crate) text: String,
+    /// Distinct grids, buildings, units and workers; 0 is "".
+    pub(crate) names: Vec<String>,
+    pub(crate) name_ids: hashbrown::HashMap<String, u32, foldhash::fast::FixedState>,
+    pub(crate) households: Vec<HouseholdRow>,
+    pub(crate) residents: Vec<ResidentRow>,
+    pub(crate) personal: Vec<Personal>,
+    /// Members grouped by household, in file order within each.
+    pub(crate) members: Vec<Membership>,
+    pub(crate) member_residents: Vec<u32>,
+    /// Built while reading; after a snapshot, on the first lookup.
+    pub(crate) by_household: std::sync::OnceLock<IdIndex<16>>,
+    /// The household of the row added last.
+    pub(crate) recent: Option<u32>,
+    /// Which state of residents.csv this roster was read from, when the
+    /// cache knows (`data::cache`): household indices are the same for
+    /// every roster of the same origin.
+    pub(crate) origin: Option<u64>,
+    /// Built while reading only once resident ids stop coming in
+    /// increasing order (while they do, none can repeat an earlier one);
+    /// otherwise on the first lookup of a resident.
+    pub(crate) by_resident: std::sync::OnceLock<IdIndex<0>>,
+    /// The file could not be read to its end (bad bytes, no header, a
+    /// missing required column, a broken record): the roster holds only
+    /// what came before, and a household missing from it may be in the
+    /// file. A problem says why.
+    pub(crate) cut_short: bool,
+}
+
+impl std::fmt::Debug for Roster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Roster")
+            .field("households", &self.households.len())
+            .field("residents", &self.residents.len())
+            .finish()
+    }
+}
+
+/// A household of the roster.
+#[derive(Clone, Copy)]
+pub struct HouseholdRef<'a> {
+    pub(crate) roster: &'a Roster,
+    pub(crate) index: usize,
+    pub(crate) row: &'a HouseholdRow,
+}
+
+impl<'a> HouseholdRef<'a> {
+    pub fn index(&self) -> usize {
+        self.index
+    }
+    pub fn id(&self) -> &'a str {
+        self.roster.span(self.row.id)
+    }
+    pub fn grid(&self) -> &'a str {
+        &self.roster.names[self.row.grid as usize]
+    }
+    pub fn building(&self) -> &'a str {
+        &self.roster.names[self.row.building as usize]
+    }
+    pub fn unit(&self) -> &'a str {
+        &self.roster.names[self.row.unit as usize]
+    }
+    pub fn room(&self) -> &'a str {
+        self.roster.span(self.row.room)
+    }
+    /// The worker in charge (the first non-empty 负责人 of its members).
+    pub fn visitor(&self) -> &'a str {
+        &self.roster.names[self.row.visitor as usize]
+    }
+    /// The rule-relevant dates of each member, in file order.
+    pub fn members(&self) -> &'a [Membership] {
+        let (a, n) = (self.row.first as usize, self.row.count as usize);
+        &self.roster.members[a..a + n]
+    }
+    /// Its residents, in file order (parallel to `members`).
+    pub fn residents(&self) -> impl Iterator<Item = ResidentRef<'a>> + 'a {
+        let (a, n) = (self.row.first as usize, self.row.count as usize);
+        let roster = self.roster;
+        roster.member_residents[a..a + n]
+            .iter()
+            .map(move |&r| roster.resident(r as usize))
+    }
+    /// A walking address such as "红旗网格 1栋 1单元 101".
+    pub fn address(&self) -> String {
+        let parts = [self.grid(), self.building(), self.unit(), self.room()];
+        parts
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A resident of the roster.
+#[derive(Clone, Copy)]
+pub struct ResidentRef<'a> {
+    pub(crate) roster: &'a Roster,
+    pub(crate) index: usize,
+    pub(crate) row: &'a ResidentRow,
+}
+
+impl<'a> ResidentRef<'a> {
+    pub fn index(&self) -> usize {
+        self.index
+    }
+    pub fn id(&self) -> &'a str {
+        self.roster.span(self.row.id)
+    }
+    pub fn household(&self) -> usize {
+        self.row.household as usize
+    }
+    fn personal(&self) -> Personal {
+        self.roster
+            .personal
+            .get(self.row.personal as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+    pub fn name(&self) -> &'a str {
+        self.roster.span(self.personal().name)
+    }
+    pub fn phone(&self) -> &'a str {
+        self.roster.span(self.personal().phone)
+    }
+    pub fn id_number(&self) -> &'a str {
+        self.roster.span(self.personal().id_number)
+    }
+    pub fn tags(&self) -> &'a str {
+        self.roster.span(self.personal().tags)
+    }
+}
+
+impl Roster {
+    pub(crate) fn span(&self, s: Span) -> &str {
+        &self.text[s.start as usize..s.end as usize]
+    }
+
+    pub(crate) fn push_text(&mut self, text: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len() as u32,
+        }
+    }
+
+    pub(crate) fn name_id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(text) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(text.to_string());
+        self.name_ids.insert(text.to_string(), id);
+        id
+    }
+
+    /// Whether the file could not be read to its end: the roster lacks
+    /// households that may be in it, so no visit or need can be called
+    /// a visit to an unknown household.
+    pub fn cut_short(&self) -> bool {
+        self.cut_short
+    }
+
+    pub fn households_len(&self) -> usize {
+        self.households.len()
+    }
+
+    pub fn residents_len(&self) -> usize {
+        self.residents.len()
+    }
+
+    pub fn household(&self, index: usize) -> HouseholdRef<'_> {
+        HouseholdRef {
+            roster: self,
+            index,
+            row: &self.households[index],
+        }
+    }
+
+    pub fn households(&self) -> impl Iterator<Item = HouseholdRef<'_>> {
+        (0..self.households.len()).map(|i| self.household(i))
+    }
+
+    pub fn resident(&self, index: usize) -> ResidentRef<'_> {
+        ResidentRef {
+            roster: self,
+            index,
+            row: &self.residents[index],
+        }
+    }
+
+    /// The household with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.find_hashed(id, self.household_hash(id))
+    }
+
+    /// The hash `find_hashed` takes (see `touch_household`).
+    pub fn household_hash(&self, id: &str) -> u64 {
+        self.household_index().hash(id)
+    }
+
+    /// Starts loading what finding a household of this hash reads; a
+    /// caller with many ids to find touches them all first.
+    pub fn touch_household(&self, hash: u64) {
+        self.household_index().touch(hash)
+    }
+
+    pub fn find_hashed(&self, id: &str, hash: u64) -> Option<usize> {
+        self.household_index()
+            .find(id, hash, |h| self.span(self.households[h as usize].id))
+            .map(|h| h as usize)
+    }
+
+    pub(crate) fn household_index(&self) -> &IdIndex<16> {
+        self.by_household.get_or_init(|| {
+            let mut index = IdIndex::<16>::with_capacity(self.households.len());
+            for (h, row) in self.households.iter().enumerate() {
+                let id = self.span(row.id);
+                let hash = index.hash(id);
+                index.find_or_insert(id, hash, h as u32, |x| {
+                    self.span(self.households[x as usize].id)
+                });
+            }
+            index
+        })
+    }
+
+    /// The household of a resident id.
+    pub fn household_of_resident(&self, id: &str) -> Option<usize> {
+        self.find_resident(id)
+            .map(|r| self.residents[r].household as usize)
+    }
+
+    pub(crate) fn find_resident(&self, id: &str) -> Option<usize> {
+        let index = self.by_resident.get_or_init(|| self.resident_index());
+        let hash = index.hash(id);
+        index
+            .find(id, hash, |r| self.span(self.residents[r as usize].id))
+            .map(|r| r as usize)
+    }
+
+    /// An index of every resident read so far.
+    pub(crate) fn resident_index(&self) -> IdIndex<0> {
+        let mut index = IdIndex::<0>::default();
+        for (r, row) in self.residents.iter().enumerate() {
+            let id = self.span(row.id);
+            let hash = index.hash(id);
+            index.find_or_insert(id, hash, r as u32, |x| {
+                self.span(self.residents[x as usize].id)
+            });
+        }
+        index
+    }
+
+}
