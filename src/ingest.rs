@@ -18,7 +18,7 @@ use crate::data::table::Table;
 use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
-use crate::render::csv::safe_cell;
+use crate::guard::safe_cell;
 
 /// A row that passed validation, borrowing its text from the row.
 #[derive(Debug, Clone, Copy)]

@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod guard;
 pub mod i18n;
 pub mod ingest;
 pub mod model;

@@ -135,10 +135,10 @@ fn finish(
                 let file = p.file.display().to_string();
                 let reason = crate::i18n::Lang::En.reason(&p.reason);
                 w.write_record([
-                    crate::render::csv::safe_cell(&file).as_ref(),
+                    crate::guard::safe_cell(&file).as_ref(),
                     &line,
                     severity_word(p.severity),
-                    &crate::render::csv::safe_cell(&reason),
+                    &crate::guard::safe_cell(&reason),
                 ])
                 .map_err(io)?;
             }

@@ -77,7 +77,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
                 .try_for_each(|r| {
                     w.write_record(
                         r.iter()
-                            .map(|c| crate::render::csv::safe_cell(c).into_owned()),
+                            .map(|c| crate::guard::safe_cell(c).into_owned()),
                     )
                 })
                 .and_then(|_| w.flush().map_err(csv::Error::from))

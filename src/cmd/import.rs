@@ -471,7 +471,7 @@ fn write_rejects(ctx: &Ctx, log: &Log, rejects: &[Reject]) -> Result<PathBuf, Er
     let io = |e: csv::Error| Error::Other(e.into());
     // A spreadsheet opens this file to have the rows fixed: a cell it
     // would run as a formula is written as text.
-    let safe = |cell: &String| crate::render::csv::safe_cell(cell).into_owned();
+    let safe = |cell: &String| crate::guard::safe_cell(cell).into_owned();
     let mut header = vec!["line".to_string(), "reason".to_string()];
     header.extend(log.header.iter().map(safe));
     w.write_record(&header).map_err(io)?;
@@ -609,17 +609,17 @@ fn report(
             w.write_record(&header).map_err(io)?;
             for s in summaries {
                 let mut row = vec![
-                    crate::render::csv::safe_cell(&s.file).into_owned(),
+                    crate::guard::safe_cell(&s.file).into_owned(),
                     s.rows.to_string(),
                     s.imported.to_string(),
                     s.skipped.to_string(),
                     s.rejected.to_string(),
-                    crate::render::csv::safe_cell(s.rejects_file.as_deref().unwrap_or(""))
+                    crate::guard::safe_cell(s.rejects_file.as_deref().unwrap_or(""))
                         .into_owned(),
                 ];
                 if moving {
                     row.push(
-                        crate::render::csv::safe_cell(s.moved_to.as_deref().unwrap_or(""))
+                        crate::guard::safe_cell(s.moved_to.as_deref().unwrap_or(""))
                             .into_owned(),
                     );
                 }

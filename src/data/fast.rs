@@ -408,7 +408,7 @@ fn flush<S>(
                 date: p.date,
                 household: roster.find_hashed(p.household.as_str(), p.hash),
                 key: p.household.as_str(),
-                visitor: crate::render::csv::unguard_cell(p.visitor.as_str()),
+                visitor: crate::guard::unguard_cell(p.visitor.as_str()),
                 persons: p.persons,
             },
         );

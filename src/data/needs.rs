@@ -203,7 +203,7 @@ fn parse_row(
     let get = |f: FieldName| -> &str {
         cols.get(f)
             .and_then(|c| cells.get(c))
-            .map_or("", |s| crate::render::csv::unguard_cell(s))
+            .map_or("", |s| crate::guard::unguard_cell(s))
     };
     let mut required = |f: FieldName| -> String {
         let v = get(f);
@@ -313,7 +313,7 @@ fn parse_row(
 /// reading removes again.
 fn cell_of(need: &Need, field: FieldName, zh: bool) -> String {
     let d = |x: Option<NaiveDate>| x.map(date::iso).unwrap_or_default();
-    let text = |t: &str| crate::render::csv::safe_cell(t).into_owned();
+    let text = |t: &str| crate::guard::safe_cell(t).into_owned();
     match field {
         "id" => need.id.clone(),
         "household" => text(&need.household),

@@ -2,7 +2,7 @@
 //! the whole log in memory. Each valid row is handed to a callback; each
 //! invalid row becomes a problem with its line.
 
-use crate::render::csv::unguard_cell;
+use crate::guard::unguard_cell;
 use std::io::Read;
 use std::path::Path;
 
