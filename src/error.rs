@@ -4,9 +4,7 @@
 //! a reason may name an id, a date, a level word or a header, never a
 //! name, phone or ID number.
 
-use std::fmt;
 use std::path::PathBuf;
-
 
 /// Why a cell is not a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +198,87 @@ pub enum Reason {
     },
 }
 
+/// What a filter flag of the listing commands names (`--grid`,
+/// `--building`, `--visitor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Grid,
+    Building,
+    /// A worker: the worker in charge (`due`, `households`), or also one
+    /// who raised a need (`needs`).
+    Visitor,
+}
+
+impl FilterField {
+    /// The flag, without its dashes.
+    pub fn flag(self) -> &'static str {
+        match self {
+            FilterField::Grid => "grid",
+            FilterField::Building => "building",
+            FilterField::Visitor => "visitor",
+        }
+    }
+}
+
+/// Bad usage that clap could not catch, by what the user can act on; the
+/// words are `i18n`'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usage {
+    /// `--today` that is not a date.
+    BadToday(String),
+    /// `--level` that is not a level.
+    BadLevelFlag {
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// A format the command does not write (`--format xlsx` for `due`).
+    FormatNotHere {
+        format: &'static str,
+        allowed: &'static str,
+    },
+    /// what it may have meant, or else the first values there are.
+    UnknownFilterValue {
+        field: FilterField,
+        value: String,
+        suggestions: Vec<String>,
+        known: Vec<String>,
+        /// How many values of the field the data holds.
+        total: usize,
+    },
+    /// `history` of a household (or resident) that is not in the roster.
+    NoSuchHousehold {
+        id: String,
+        suggestion: Option<String>,
+    },
+    /// `report --month 2020-13` and the like.
+    BadSpan {
+        flag: &'static str,
+        text: String,
+        form: &'static str,
+    },
+    /// A report span that starts after today.
+    SpanAfterToday { span: String, today: String },
+    /// `-o FILE` with an extension that names no format.
+    UnknownExtension(String),
+    /// A workbook written to a terminal.
+    WorkbookToTerminal,
+    /// `--map` without `=`.
+    BadMap(String),
+    /// `--map` naming no field of a visit log.
+    BadMapField { map: String, fields: String },
+    /// An environment variable set to a word its switch does not take.
+    BadSwitch {
+        var: &'static str,
+        value: String,
+        accepted: String,
+    },
+    /// A command's own input refused for this reason (`need add` of an
+    /// unknown category …).
+    Refused(Reason),
+    /// `ROUNDS_FAST=must` and the fast path declined the file (for tests).
+    FastPathDeclined,
+}
+
 /// How a need can contradict itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NeedRule {
@@ -260,7 +339,7 @@ impl Problem {
 #[derive(Debug)]
 pub enum Error {
     /// Bad usage that clap could not catch (a bad `--today`, a bad filter).
-    Usage(String),
+    Usage(Usage),
     /// The data directory or its roster is missing.
     NoData { dir: PathBuf, file: Option<PathBuf> },
     /// Reading or writing a file failed.
@@ -307,14 +386,5 @@ impl From<anyhow::Error> for Error {
         Error::Other(e)
     }
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The English rendering; `main` renders in the user's language.
-        f.write_str(&crate::i18n::Lang::En.error(self))
-    }
-}
-
-impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -9,16 +9,16 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::model::date::{self, iso};
 use crate::data::decode::Encoding;
 use crate::data::headers::{self, Columns};
 use crate::data::logs::{LogKind, LogRow};
-use crate::model::roster::Roster;
 use crate::data::table::Table;
 use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::i18n::Lang;
 use crate::guard::safe_cell;
+use crate::i18n::Lang;
+use crate::model::date::{self, iso};
+use crate::model::roster::Roster;
 
 /// A row that passed validation, borrowing its text from the row.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod compute;
 pub mod config;
 pub mod data;
 pub mod error;
@@ -12,7 +13,6 @@ pub mod guard;
 pub mod i18n;
 pub mod ingest;
 pub mod model;
-pub mod compute;
 pub mod privacy;
 pub mod progress;
 pub mod render;

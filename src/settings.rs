@@ -10,10 +10,11 @@ use chrono::NaiveDate;
 
 use crate::cli::{self, Cli};
 use crate::config::{Config, key_line};
-use crate::model::date;
+use crate::error::Usage;
 use crate::error::{Error, Problem};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Lang;
 use crate::model::Level;
+use crate::model::date;
 use crate::render::{ColorChoice, Format};
 use crate::schedule::Cadence;
 
@@ -135,8 +136,7 @@ impl Settings {
         *lang_out = lang.value;
         let today = match &cli.today {
             Some(text) => Setting::new(
-                date::parse(text)
-                    .map_err(|_| Error::Usage(lang.value.msg(&Msg::BadToday(text.clone()))))?,
+                date::parse(text).map_err(|_| Error::Usage(Usage::BadToday(text.clone())))?,
                 Origin::Flag,
             ),
             None => Setting::new(chrono::Local::now().date_naive(), Origin::Clock),
@@ -157,7 +157,7 @@ impl Settings {
             }
             cli::Origin::Default => Setting::new(cli.color, Origin::Default),
         };
-        let fast_path = match switch(env, "ROUNDS_FAST", &["must"], lang.value)? {
+        let fast_path = match switch(env, "ROUNDS_FAST", &["must"])? {
             Some((word, origin)) => Setting::new(
                 match word {
                     Word::On => FastPath::On,
@@ -168,7 +168,7 @@ impl Settings {
             ),
             None => Setting::new(FastPath::On, Origin::Default),
         };
-        let cache = match switch(env, "ROUNDS_CACHE", &[], lang.value)? {
+        let cache = match switch(env, "ROUNDS_CACHE", &[])? {
             Some((word, origin)) => Setting::new(word == Word::On, origin),
             None => Setting::new(true, Origin::Default),
         };
@@ -249,7 +249,6 @@ fn switch(
     env: &dyn Fn(&str) -> Option<String>,
     var: &'static str,
     extra: &[&'static str],
-    lang: Lang,
 ) -> Result<Option<(Word, Origin)>, Error> {
     let Some(value) = env(var).filter(|v| !v.trim().is_empty()) else {
         return Ok(None);
@@ -271,11 +270,11 @@ fn switch(
                 .flat_map(|(on, off)| [off, *on])
                 .chain(extra.iter().copied())
                 .collect();
-            Err(Error::Usage(lang.msg(&Msg::BadSwitch {
+            Err(Error::Usage(Usage::BadSwitch {
                 var,
                 value,
                 accepted: accepted.join(", "),
-            })))
+            }))
         }
     }
 }
@@ -311,7 +310,7 @@ mod tests {
             (" ON ", true),
         ] {
             let env = env_of(&[("ROUNDS_CACHE", value)]);
-            let got = switch(&env, "ROUNDS_CACHE", &[], Lang::En).unwrap();
+            let got = switch(&env, "ROUNDS_CACHE", &[]).unwrap();
             assert_eq!(
                 got,
                 Some((
@@ -323,18 +322,19 @@ mod tests {
         }
         let env = env_of(&[("ROUNDS_FAST", "MUST"), ("ROUNDS_CACHE", "")]);
         assert_eq!(
-            switch(&env, "ROUNDS_FAST", &["must"], Lang::En).unwrap(),
+            switch(&env, "ROUNDS_FAST", &["must"]).unwrap(),
             Some((Word::Extra("must"), Origin::Env("ROUNDS_FAST")))
         );
-        assert_eq!(switch(&env, "ROUNDS_CACHE", &[], Lang::En).unwrap(), None);
+        assert_eq!(switch(&env, "ROUNDS_CACHE", &[]).unwrap(), None);
     }
 
     #[test]
     fn a_word_a_switch_does_not_take_is_a_usage_error() {
         let env = env_of(&[("ROUNDS_CACHE", "disabled")]);
         for lang in [Lang::En, Lang::Zh] {
-            match switch(&env, "ROUNDS_CACHE", &[], lang) {
-                Err(Error::Usage(m)) => {
+            match switch(&env, "ROUNDS_CACHE", &[]) {
+                Err(Error::Usage(u)) => {
+                    let m = lang.usage(&u);
                     assert!(m.contains("ROUNDS_CACHE"), "{m}");
                     assert!(m.contains("disabled"), "{m}");
                     assert!(m.contains("0, 1, false, true, no, yes, off, on"), "{m}");
@@ -346,8 +346,7 @@ mod tests {
             switch(
                 &env_of(&[("ROUNDS_FAST", "must!")]),
                 "ROUNDS_FAST",
-                &["must"],
-                Lang::En
+                &["must"]
             )
             .is_err()
         );

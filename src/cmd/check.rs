@@ -20,10 +20,10 @@ use serde::Serialize;
 
 use super::{Ctx, Outcome};
 use crate::cli::CheckArgs;
-use crate::model::date::iso;
 use crate::data::roster::Load;
 use crate::data::visits;
 use crate::error::{Error, Problem, Reason, Severity};
+use crate::model::date::iso;
 use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {

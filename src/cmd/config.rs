@@ -13,10 +13,11 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::config;
-use crate::model::date::iso;
 use crate::error::Error;
+use crate::error::Usage;
 use crate::i18n::{Lang, Msg, Word};
 use crate::model::Level;
+use crate::model::date::iso;
 use crate::render::Format;
 use crate::schedule::{Cadence, Interval, Policy};
 use crate::settings::{FastPath, Origin, Settings};
@@ -75,10 +76,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
             table
                 .iter()
                 .try_for_each(|r| {
-                    w.write_record(
-                        r.iter()
-                            .map(|c| crate::guard::safe_cell(c).into_owned()),
-                    )
+                    w.write_record(r.iter().map(|c| crate::guard::safe_cell(c).into_owned()))
                 })
                 .and_then(|_| w.flush().map_err(csv::Error::from))
                 .map_err(crate::render::csv::io_error)
@@ -90,10 +88,10 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
             super::table_width(std::io::stdout().is_terminal()),
         ),
         other => {
-            return Err(Error::Usage(lang.msg(&Msg::FormatNotHere {
+            return Err(Error::Usage(Usage::FormatNotHere {
                 format: other.name(),
                 allowed: "table, csv, json",
-            })));
+            }));
         }
     };
     written.map_err(Error::Output)?;

@@ -18,15 +18,16 @@ use super::filter::Filter;
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::Load;
-use crate::model::roster::Roster;
+use crate::error::Usage;
 use crate::error::{Error, Problem};
-use crate::i18n::{DueCounts, Lang, Msg};
+use crate::i18n::DueCounts;
+use crate::model::roster::Roster;
 use crate::model::{DueRow, Level, Status};
 use crate::render::{self, ListFormat};
 use crate::schedule::{self, Rules};
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = parse_levels(&args.level, ctx.lang)?;
+    let levels = parse_levels(&args.level)?;
     let sheet = render::sheet::asked(ctx.format);
     let format = match sheet {
         Some(_) => ListFormat::Table,
@@ -49,7 +50,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         visitor: &args.visitor,
         levels: &levels,
     };
-    filter.check(&roster, ctx.lang)?;
+    filter.check(&roster)?;
     // With a needs ledger, each household's unresolved needs (an extra
     // column; without one the output is as it always was).
     let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
@@ -118,16 +119,16 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
 }
 
 /// The levels of `--level` (shared with `households`).
-pub fn parse_levels(words: &[String], lang: Lang) -> Result<Vec<Level>, Error> {
+pub fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
     words
         .iter()
         .filter(|w| !w.trim().is_empty())
         .map(|w| {
             Level::parse(w).ok_or_else(|| {
-                Error::Usage(lang.msg(&Msg::BadLevelFlag {
+                Error::Usage(Usage::BadLevelFlag {
                     value: w.clone(),
                     suggestion: crate::model::suggest_level(w),
-                }))
+                })
             })
         })
         .collect()
@@ -163,9 +164,7 @@ pub fn last_visits(
         match found {
             Some(last) => return Ok(last),
             None if ctx.fast_path == super::FastPath::Must => {
-                return Err(Error::Usage(
-                    "ROUNDS_FAST=must: the fast path declined this file".into(),
-                ));
+                return Err(Error::Usage(Usage::FastPathDeclined));
             }
             None => {}
         }

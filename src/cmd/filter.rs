@@ -13,9 +13,9 @@
 use std::collections::BTreeSet;
 
 use super::natural_cmp;
-use crate::model::roster::{HouseholdRef, Roster};
 use crate::error::Error;
-use crate::i18n::{Lang, Msg};
+use crate::error::Usage;
+use crate::model::roster::{HouseholdRef, Roster};
 use crate::model::{FilterField, Level};
 use crate::privacy::shown_place;
 
@@ -44,13 +44,13 @@ impl Filter<'_> {
     }
 
     /// Refuses the first value that names nothing in the roster.
-    pub fn check(&self, roster: &Roster, lang: Lang) -> Result<(), Error> {
+    pub fn check(&self, roster: &Roster) -> Result<(), Error> {
         for (field, given) in [
             (FilterField::Grid, self.grid),
             (FilterField::Building, self.building),
             (FilterField::Visitor, self.visitor),
         ] {
-            check(field, given, || roster_values(roster, field), lang)?;
+            check(field, given, || roster_values(roster, field))?;
         }
         Ok(())
     }
@@ -73,7 +73,6 @@ pub fn check<'a, I>(
     field: FilterField,
     given: &[String],
     values: impl Fn() -> I,
-    lang: Lang,
 ) -> Result<(), Error>
 where
     I: Iterator<Item = &'a str>,
@@ -91,13 +90,13 @@ where
         };
         listed.sort_by(|a, b| natural_cmp(a, b));
         listed.truncate(LISTED);
-        return Err(Error::Usage(lang.msg(&Msg::UnknownFilterValue {
+        return Err(Error::Usage(Usage::UnknownFilterValue {
             field,
             value: shown_place(value),
             suggestions: suggestions.iter().map(|s| shown_place(s)).collect(),
             known: listed.iter().map(|s| shown_place(s)).collect(),
             total: known.len(),
-        })));
+        }));
     }
     Ok(())
 }

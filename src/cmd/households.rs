@@ -19,7 +19,7 @@ use crate::render::{self, ListFormat};
 use crate::schedule;
 
 pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = super::due::parse_levels(&args.level, ctx.lang)?;
+    let levels = super::due::parse_levels(&args.level)?;
     let format = ctx.format()?;
     let progress = ctx.progress(false, &[]);
     let _lock = ctx.read_lock()?;
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
         visitor: &args.visitor,
         levels: &levels,
     };
-    filter.check(&roster, ctx.lang)?;
+    filter.check(&roster)?;
     let mut lines = Vec::new();
     for h in roster.households() {
         let on = schedule::household_on(h.members(), ctx.today);

@@ -36,14 +36,15 @@ use serde::Serialize;
 use super::{Ctx, Outcome};
 use crate::cli::ImportArgs;
 use crate::config::import_field;
-use crate::model::date;
 use crate::data::headers::{self, Columns, IMPORT};
 use crate::data::logs::{self, Log, LogKind};
 use crate::data::roster::Load;
-use crate::model::roster::Roster;
+use crate::error::Usage;
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use crate::ingest::{self, Batch, Candidate, Checked, StoreFormat};
+use crate::model::date;
+use crate::model::roster::Roster;
 use crate::render::ListFormat;
 use crate::store;
 
@@ -84,7 +85,7 @@ struct Repeat {
 }
 
 pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let mut extra = parse_maps(&args.map, ctx.lang)?;
+    let mut extra = parse_maps(&args.map)?;
     extra.extend(ctx.config.import_columns.iter().cloned());
     let files = files_to_read(ctx, &args.files);
     let progress = ctx.progress(false, &files);
@@ -394,18 +395,18 @@ fn join(ctx: &Ctx, reasons: &[Reason]) -> String {
 }
 
 /// `--map SOURCE=FIELD` entries.
-pub fn parse_maps(maps: &[String], lang: Lang) -> Result<Vec<(String, FieldName)>, Error> {
+pub fn parse_maps(maps: &[String]) -> Result<Vec<(String, FieldName)>, Error> {
     maps.iter()
         .map(|m| {
             let (source, field) = m
                 .split_once('=')
-                .ok_or_else(|| Error::Usage(lang.msg(&Msg::BadMap(m.clone()))))?;
+                .ok_or_else(|| Error::Usage(Usage::BadMap(m.clone())))?;
             let field = import_field(field).map_err(|_| {
                 let fields: Vec<&str> = IMPORT.fields.iter().map(|f| f.name).collect();
-                Error::Usage(lang.msg(&Msg::BadMapField {
+                Error::Usage(Usage::BadMapField {
                     map: m.clone(),
                     fields: fields.join(", "),
-                }))
+                })
             })?;
             Ok((source.trim().to_string(), field))
         })
@@ -614,13 +615,11 @@ fn report(
                     s.imported.to_string(),
                     s.skipped.to_string(),
                     s.rejected.to_string(),
-                    crate::guard::safe_cell(s.rejects_file.as_deref().unwrap_or(""))
-                        .into_owned(),
+                    crate::guard::safe_cell(s.rejects_file.as_deref().unwrap_or("")).into_owned(),
                 ];
                 if moving {
                     row.push(
-                        crate::guard::safe_cell(s.moved_to.as_deref().unwrap_or(""))
-                            .into_owned(),
+                        crate::guard::safe_cell(s.moved_to.as_deref().unwrap_or("")).into_owned(),
                     );
                 }
                 w.write_record(&row).map_err(io)?;

@@ -22,8 +22,9 @@ use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::error::Usage;
 use crate::error::{Error, Problem};
-use crate::i18n::{Lang, Msg, Word};
+use crate::i18n::{Lang, Word};
 use crate::progress::{self, Progress};
 use crate::render::{ColorChoice, Format, ListFormat};
 use crate::settings::Settings;
@@ -86,10 +87,10 @@ impl Ctx {
             Format::Table => Ok(ListFormat::Table),
             Format::Csv => Ok(ListFormat::Csv),
             Format::Json => Ok(ListFormat::Json),
-            other => Err(Error::Usage(self.lang.msg(&Msg::FormatNotHere {
+            other => Err(Error::Usage(Usage::FormatNotHere {
                 format: other.name(),
                 allowed: "table, csv, json",
-            }))),
+            })),
         }
     }
 
@@ -109,7 +110,7 @@ impl Ctx {
         problems: &mut Vec<Problem>,
     ) -> Result<crate::model::roster::Roster, Error> {
         use crate::data::roster::FILE;
-        
+
         let path = self.path(FILE);
         if self.cache && self.fast_path != FastPath::Off && !load.personal && !load.names {
             crate::data::cache::roster(&self.dir, &path, problems)
@@ -143,10 +144,10 @@ impl Ctx {
             .find(wanted)
             .or_else(|| roster.household_of_resident(wanted))
             .ok_or_else(|| {
-                Error::Usage(self.lang.msg(&Msg::NoSuchHousehold {
+                Error::Usage(Usage::NoSuchHousehold {
                     id: crate::privacy::shown_value(wanted),
                     suggestion: nearest_household(roster, wanted),
-                }))
+                })
             })
     }
 

@@ -26,14 +26,15 @@ use chrono::NaiveDate;
 
 use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
-use crate::model::date::{self, iso};
+use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load};
-use crate::model::roster::Roster;
+use crate::error::Usage;
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::model::FilterField;
-use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
+use crate::model::date::{self, iso};
 use crate::model::need::{Need, NeedStatus, Satisfaction};
+use crate::model::roster::Roster;
 use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
 use crate::report::Span;
@@ -209,8 +210,8 @@ pub fn commit_import(ctx: &Ctx, plan: ImportPlan, lock: &store::DirLock) -> Resu
 }
 
 /// A refusal of bad input: the reason, in the user's language.
-fn refuse(ctx: &Ctx, reason: Reason) -> Error {
-    Error::Usage(ctx.lang.reason(&reason))
+fn refuse(reason: Reason) -> Error {
+    Error::Usage(Usage::Refused(reason))
 }
 
 /// A date argument (default: --today); not after --today.
@@ -219,23 +220,17 @@ fn date_arg(ctx: &Ctx, text: Option<&str>) -> Result<NaiveDate, Error> {
         return Ok(ctx.today);
     };
     let d = date::parse(text).map_err(|why| {
-        refuse(
-            ctx,
-            Reason::BadDate {
-                field: "date",
-                value: shown_value(text),
-                why,
-            },
-        )
+        refuse(Reason::BadDate {
+            field: "date",
+            value: shown_value(text),
+            why,
+        })
     })?;
     if d > ctx.today {
-        return Err(refuse(
-            ctx,
-            Reason::FutureVisit {
-                date: iso(d),
-                today: iso(ctx.today),
-            },
-        ));
+        return Err(refuse(Reason::FutureVisit {
+            date: iso(d),
+            today: iso(ctx.today),
+        }));
     }
     Ok(d)
 }
@@ -246,13 +241,10 @@ fn category_arg(ctx: &Ctx, text: &str) -> Result<String, Error> {
     if allowed.iter().any(|a| a == c) {
         Ok(c.to_string())
     } else {
-        Err(refuse(
-            ctx,
-            Reason::UnknownCategory {
-                value: shown_value(c),
-                allowed: allowed.clone(),
-            },
-        ))
+        Err(refuse(Reason::UnknownCategory {
+            value: shown_value(c),
+            allowed: allowed.clone(),
+        }))
     }
 }
 
@@ -263,7 +255,8 @@ fn open_for_change(ctx: &Ctx) -> Result<(store::DirLock, Roster, Option<Ledger>)
         eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
     })?;
     let mut problems = Vec::new();
-    let roster = crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
+    let roster =
+        crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
     let ledger = load(ctx, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     Ok((lock, roster, ledger))
@@ -313,7 +306,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
     };
     let text = args.text.trim();
     if text.is_empty() {
-        return Err(refuse(ctx, Reason::Empty("text")));
+        return Err(refuse(Reason::Empty("text")));
     }
     let (lock, roster, ledger) = open_for_change(ctx)?;
     let h = ctx.household_arg(&roster, &args.household)?;
@@ -343,10 +336,10 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
 }
 
 /// The need with this id, as it stands, or a refusal.
-fn find(ctx: &Ctx, ledger: Option<&Ledger>, id: &str) -> Result<usize, Error> {
+fn find(ledger: Option<&Ledger>, id: &str) -> Result<usize, Error> {
     ledger
         .and_then(|l| l.find(id))
-        .ok_or_else(|| refuse(ctx, Reason::UnknownNeed(shown_value(id))))
+        .ok_or_else(|| refuse(Reason::UnknownNeed(shown_value(id))))
 }
 
 /// Writes `changed` in place of need `index`, once it holds together.
@@ -358,7 +351,7 @@ fn store_change(
     changed: &Need,
 ) -> Result<(), Error> {
     if let Some(reason) = changed.problems().into_iter().next() {
-        return Err(refuse(ctx, reason));
+        return Err(refuse(reason));
     }
     let bytes = ledger.replace(index, changed)?;
     ledger_file::commit(&ctx.dir, ledger_file::Write::Replace(bytes), lock)
@@ -367,17 +360,14 @@ fn store_change(
 fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<Changed, Error> {
     let status = NeedStatus::parse(&args.status)
         .filter(|s| *s != NeedStatus::Open)
-        .ok_or_else(|| refuse(ctx, Reason::BadNeedUpdate(shown_value(&args.status))))?;
+        .ok_or_else(|| refuse(Reason::BadNeedUpdate(shown_value(&args.status))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
     let (lock, roster, ledger) = open_for_change(ctx)?;
-    let index = find(ctx, ledger.as_ref(), &args.id)?;
+    let index = find(ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
     if let (NeedStatus::Resolved, Some(r)) = (need.status, need.resolved) {
-        return Err(refuse(
-            ctx,
-            Reason::NeedRule(NeedRule::AlreadyResolved(iso(r))),
-        ));
+        return Err(refuse(Reason::NeedRule(NeedRule::AlreadyResolved(iso(r)))));
     }
     match status {
         NeedStatus::InProgress => {
@@ -402,15 +392,11 @@ fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<Changed, Error> {
 }
 
 fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<Changed, Error> {
-    let satisfaction = Satisfaction::parse(&args.satisfaction).ok_or_else(|| {
-        refuse(
-            ctx,
-            Reason::BadSatisfaction(shown_value(&args.satisfaction)),
-        )
-    })?;
+    let satisfaction = Satisfaction::parse(&args.satisfaction)
+        .ok_or_else(|| refuse(Reason::BadSatisfaction(shown_value(&args.satisfaction))))?;
     let day = date_arg(ctx, args.date.as_deref())?;
     let (lock, roster, ledger) = open_for_change(ctx)?;
-    let index = find(ctx, ledger.as_ref(), &args.id)?;
+    let index = find(ledger.as_ref(), &args.id)?;
     let ledger = ledger.expect("found in it");
     let mut need = ledger.needs[index].clone();
     need.follow_up = Some(day);
@@ -431,7 +417,8 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     let (roster, ledger) = {
         let _lock = ctx.read_lock()?;
         let mut problems = Vec::new();
-        let roster = crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
+        let roster =
+            crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
         let ledger = load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         (roster, ledger)
@@ -447,8 +434,8 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
     };
     let grids = || filter::roster_values(&roster, FilterField::Grid);
     let workers = || filter::roster_values(&roster, FilterField::Visitor).chain(raisers());
-    filter::check(FilterField::Grid, &args.grid, grids, ctx.lang)?;
-    filter::check(FilterField::Visitor, &args.visitor, workers, ctx.lang)?;
+    filter::check(FilterField::Grid, &args.grid, grids)?;
+    filter::check(FilterField::Visitor, &args.visitor, workers)?;
     let today = ctx.today;
     let one = |list: &[String], v: &str| list.iter().any(|x| x.trim() == v);
     let mut rows: Vec<(&Need, NeedStatus, &str)> = ledger

@@ -22,21 +22,21 @@ use std::path::{Path, PathBuf};
 
 use super::{Ctx, Outcome};
 use crate::cli::{ReportArgs, Section};
-use crate::model::date::iso;
 use crate::data::roster::{self, Load};
 use crate::error::Error;
-use crate::i18n::Msg;
+use crate::error::Usage;
+use crate::model::date::iso;
 use crate::render::{self, Format};
 use crate::report::{self, Pass, Report, Span, Tally};
 use crate::store;
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
     let bad = |flag: &'static str, text: &str, form: &'static str| {
-        Error::Usage(ctx.lang.msg(&Msg::BadSpan {
+        Error::Usage(Usage::BadSpan {
             flag,
             text: text.to_string(),
             form,
-        }))
+        })
     };
     let span = if let Some(t) = &args.quarter {
         Span::parse_quarter(t).ok_or_else(|| bad("quarter", t, "YYYY-Qn, e.g. 2020-Q2"))?
@@ -50,10 +50,10 @@ fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
         Span::month_of(ctx.today)
     };
     if span.first > ctx.today {
-        return Err(Error::Usage(ctx.lang.msg(&Msg::SpanAfterToday {
+        return Err(Error::Usage(Usage::SpanAfterToday {
             span: span.label(),
             today: iso(ctx.today),
-        })));
+        }));
     }
     Ok(span)
 }
@@ -65,12 +65,8 @@ fn format_of(ctx: &Ctx, output: Option<&Path>) -> Result<Format, Error> {
     }
     match output {
         None => Ok(Format::Table),
-        Some(p) => Format::from_extension(p).ok_or_else(|| {
-            Error::Usage(
-                ctx.lang
-                    .msg(&Msg::UnknownExtension(p.display().to_string())),
-            )
-        }),
+        Some(p) => Format::from_extension(p)
+            .ok_or_else(|| Error::Usage(Usage::UnknownExtension(p.display().to_string()))),
     }
 }
 
@@ -158,9 +154,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let sheet = match fast {
             Some(sheet) => sheet.unwrap_or_else(|| pass.sheet()),
             None if ctx.fast_path == super::FastPath::Must => {
-                return Err(Error::Usage(
-                    "ROUNDS_FAST=must: the fast path declined this file".into(),
-                ));
+                return Err(Error::Usage(Usage::FastPathDeclined));
             }
             None => {
                 let mut sheet = pass.sheet();
@@ -189,7 +183,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         Some(path) => write_file(ctx, args, &report, format, path, out),
         None => {
             if format == Format::Xlsx && std::io::stdout().is_terminal() {
-                return Err(Error::Usage(ctx.lang.msg(&Msg::WorkbookToTerminal)));
+                return Err(Error::Usage(Usage::WorkbookToTerminal));
             }
             let bytes = render_report(ctx, args, &report, format, args.section)?;
             out.write_all(&bytes).map_err(Error::Output)?;

@@ -12,12 +12,12 @@ use std::io::Write;
 
 use super::{Ctx, Outcome};
 use crate::cli::VisitArgs;
-use crate::model::date::iso;
 use crate::data::headers::{self, IMPORT};
 use crate::data::logs::{LogKind, LogRow};
 use crate::data::roster::Load;
 use crate::error::Error;
 use crate::ingest;
+use crate::model::date::iso;
 
 pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut problems = Vec::new();

@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
-use crate::model::date;
 use super::headers;
-use crate::model::roster::Roster;
 use super::table::{Table, trim};
 use super::visits::parse_persons;
 use crate::error::Error;
+use crate::model::date;
+use crate::model::roster::Roster;
 
 /// One visit as the fast path hands it out.
 #[derive(Debug, Clone, Copy)]

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::model::date;
 use super::decode::{self, Encoding};
 use super::headers::{self, Columns, NEEDS};
 use super::table::Table;
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
+use crate::model::date;
 use crate::model::need::{Need, NeedStatus, Satisfaction};
 
 pub const FILE: &str = "needs.csv";

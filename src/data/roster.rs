@@ -49,11 +49,7 @@ pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Rost
     }
 }
 
-pub fn from_table<R: Read>(
-    mut table: Table<R>,
-    load: Load,
-    problems: &mut Vec<Problem>,
-) -> Roster {
+pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<Problem>) -> Roster {
     let mut roster = Roster {
         by_household: IdIndex::default().into(),
         ..Roster::default()

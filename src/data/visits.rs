@@ -8,10 +8,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::model::date;
 use super::headers::{self, Columns};
 use super::table::{Row, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
+use crate::model::date;
 
 pub const FILE: &str = "visits.csv";
 

@@ -6,7 +6,7 @@ use super::{
     Catalog, Definitions, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts,
 };
 use crate::error::DateError;
-use crate::error::{Error, JsonKind, NeedRule, Reason};
+use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
@@ -208,7 +208,7 @@ impl Catalog for En {
 
     fn error(&self, error: &Error) -> String {
         match error {
-            Error::Usage(m) => m.clone(),
+            Error::Usage(u) => self.usage(u),
             Error::NoData { dir, file: None } => format!(
                 "no data directory at '{}'; create one with: rounds init {}",
                 dir.display(),
@@ -544,10 +544,10 @@ impl Catalog for En {
         }
     }
 
-    fn msg(&self, msg: &Msg) -> String {
-        match msg {
-            Msg::BadToday(t) => format!("--today '{t}' is not a date (use YYYY-MM-DD)"),
-            Msg::BadLevelFlag { value, suggestion } => {
+    fn usage(&self, usage: &Usage) -> String {
+        match usage {
+            Usage::BadToday(t) => format!("--today '{t}' is not a date (use YYYY-MM-DD)"),
+            Usage::BadLevelFlag { value, suggestion } => {
                 let hint = suggestion
                     .as_ref()
                     .map(|s| format!(" — did you mean {s}?"))
@@ -556,10 +556,10 @@ impl Catalog for En {
                     "--level '{value}' is not a level{hint} (use red, orange, yellow, green, 1–4 or 红/橙/黄/绿)"
                 )
             }
-            Msg::FormatNotHere { format, allowed } => {
+            Usage::FormatNotHere { format, allowed } => {
                 format!("--format {format} is not for this command; it writes {allowed}")
             }
-            Msg::UnknownFilterValue {
+            Usage::UnknownFilterValue {
                 field,
                 value,
                 suggestions,
@@ -585,28 +585,42 @@ impl Catalog for En {
                 };
                 format!("--{flag} '{value}' names no {one} in the data{hint}")
             }
-            Msg::NoSuchHousehold { id, suggestion } => match suggestion {
+            Usage::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => {
                     format!("no household or resident '{id}' in the roster — did you mean {s}?")
                 }
                 None => format!("no household or resident '{id}' in the roster"),
             },
-            Msg::BadSpan { flag, text, form } => {
+            Usage::BadSpan { flag, text, form } => {
                 format!("--{flag} '{text}' is not valid (use {form})")
             }
-            Msg::SpanAfterToday { span, today } => {
+            Usage::SpanAfterToday { span, today } => {
                 format!("{span} starts after today ({today}); a report can only look back")
             }
-            Msg::UnknownExtension(p) => format!(
+            Usage::UnknownExtension(p) => format!(
                 "cannot tell the format of '{p}' from its extension: use .txt, .json, .csv, .md, .html or .xlsx, or give --format"
             ),
-            Msg::WorkbookToTerminal => {
+            Usage::WorkbookToTerminal => {
                 "a workbook is not for the terminal: add -o FILE.xlsx (or pipe it to a file)".into()
             }
-            Msg::BadMap(m) => format!("--map '{m}': use SOURCE=FIELD, e.g. --map 走访时间=date"),
-            Msg::BadMapField { map, fields } => {
+            Usage::BadMap(m) => format!("--map '{m}': use SOURCE=FIELD, e.g. --map 走访时间=date"),
+            Usage::BadMapField { map, fields } => {
                 format!("--map '{map}': not a field of a visit log (use one of {fields})")
             }
+            Usage::BadSwitch {
+                var,
+                value,
+                accepted,
+            } => format!(
+                "environment variable {var}='{value}' is not understood (use one of {accepted})"
+            ),
+            Usage::Refused(reason) => self.reason(reason),
+            Usage::FastPathDeclined => "ROUNDS_FAST=must: the fast path declined this file".into(),
+        }
+    }
+
+    fn msg(&self, msg: &Msg) -> String {
+        match msg {
             Msg::HouseholdsSummary {
                 households,
                 residents,
@@ -627,13 +641,6 @@ impl Catalog for En {
             Msg::FromEnv(var) => format!("environment ({var})"),
             Msg::FromLocale(var) => format!("locale ({var})"),
             Msg::FromTomlLine(line) => format!("rounds.toml line {line}"),
-            Msg::BadSwitch {
-                var,
-                value,
-                accepted,
-            } => format!(
-                "environment variable {var}='{value}' is not understood (use one of {accepted})"
-            ),
             Msg::NothingMatches(pattern) => {
                 format!("no file matches {pattern}: nothing to import from it")
             }

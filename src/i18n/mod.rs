@@ -7,7 +7,7 @@ pub(crate) mod command_line;
 mod en;
 mod zh;
 
-use crate::error::{Error, Reason, Severity};
+use crate::error::{Error, Reason, Severity, Usage};
 use crate::model::{Level, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -253,7 +253,9 @@ pub trait Catalog: Sync {
     fn needs_listed(&self, listed: usize, unresolved: usize) -> String;
     /// Words of the listings, the round sheet and `rounds config`.
     fn word(&self, word: Word) -> &'static str;
-    /// Sentences with values: usage errors, summaries, titles.
+    /// Bad usage, in a sentence that says what to do.
+    fn usage(&self, usage: &Usage) -> String;
+    /// Sentences with values: summaries, titles, notes.
     fn msg(&self, msg: &Msg) -> String;
     /// `--help` for a subcommand ("" for rounds itself), where the
     /// language has its own words; `None` keeps the English of cli.rs.
@@ -418,7 +420,11 @@ impl Lang {
     pub fn need_updated(self, id: &str, status: crate::model::need::NeedStatus) -> String {
         self.catalog().need_updated(id, status)
     }
-    pub fn need_followed_up(self, id: &str, satisfaction: crate::model::need::Satisfaction) -> String {
+    pub fn need_followed_up(
+        self,
+        id: &str,
+        satisfaction: crate::model::need::Satisfaction,
+    ) -> String {
         self.catalog().need_followed_up(id, satisfaction)
     }
     pub fn needs_imported(self, ids: &[String], dry_run: bool) -> String {
@@ -439,6 +445,9 @@ impl Lang {
     }
     pub fn msg(self, msg: &Msg) -> String {
         self.catalog().msg(msg)
+    }
+    pub fn usage(self, usage: &Usage) -> String {
+        self.catalog().usage(usage)
     }
     pub fn help(self, command: &str) -> Option<&'static str> {
         self.catalog().help(command)
@@ -643,49 +652,7 @@ pub enum Word {
 /// Sentences with values in them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
-    /// `--today` that is not a date.
-    BadToday(String),
-    /// `--level` that is not a level.
-    BadLevelFlag {
-        value: String,
-        suggestion: Option<String>,
-    },
-    /// A format the command does not write (`--format xlsx` for `due`).
-    FormatNotHere {
-        format: &'static str,
-        allowed: &'static str,
-    },
     /// A filter value that names nothing in the data (`due --grid 西岗`):
-    /// what it may have meant, or else the first values there are.
-    UnknownFilterValue {
-        field: crate::model::FilterField,
-        value: String,
-        suggestions: Vec<String>,
-        known: Vec<String>,
-        /// How many values of the field the data holds.
-        total: usize,
-    },
-    /// `history` of a household (or resident) that is not in the roster.
-    NoSuchHousehold {
-        id: String,
-        suggestion: Option<String>,
-    },
-    /// `report --month 2020-13` and the like.
-    BadSpan {
-        flag: &'static str,
-        text: String,
-        form: &'static str,
-    },
-    /// A report span that starts after today.
-    SpanAfterToday { span: String, today: String },
-    /// `-o FILE` with an extension that names no format.
-    UnknownExtension(String),
-    /// A workbook written to a terminal.
-    WorkbookToTerminal,
-    /// `--map` without `=`.
-    BadMap(String),
-    /// `--map` naming no field of a visit log.
-    BadMapField { map: String, fields: String },
     /// Under the households table: how many households and residents.
     HouseholdsSummary { households: usize, residents: usize },
     /// Above the history: the household's residents.
@@ -705,17 +672,21 @@ pub enum Msg {
     FromLocale(&'static str),
     /// A setting taken from rounds.toml, at its line if known.
     FromTomlLine(u64),
-    /// An environment variable set to a word its switch does not take.
-    BadSwitch {
-        var: &'static str,
-        value: String,
-        accepted: String,
-    },
     /// `import` of a pattern the shell found no file for.
     NothingMatches(String),
     /// Where `import --move-to` put a log.
     MovedTo(String),
 }
+
+/// An error in English, for logs and `anyhow` chains; `main` renders it
+/// in the user's language.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Lang::En.error(self))
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// The words of a problem list such as "green 3, red 1", skipping zeros.
 pub(crate) fn level_counts(

@@ -7,7 +7,7 @@ use super::{
     NeedWords, ReportWords, SimilarKind, Word, level_counts,
 };
 use crate::error::DateError;
-use crate::error::{Error, JsonKind, NeedRule, Reason};
+use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
 use crate::report::SpanKind;
 
@@ -320,7 +320,7 @@ impl Catalog for Zh {
 
     fn error(&self, error: &Error) -> String {
         match error {
-            Error::Usage(m) => m.clone(),
+            Error::Usage(u) => self.usage(u),
             Error::NoData { dir, file: None } => format!(
                 "数据目录“{}”不存在；可以这样创建：rounds init {}",
                 dir.display(),
@@ -911,10 +911,10 @@ impl Catalog for Zh {
         })
     }
 
-    fn msg(&self, msg: &Msg) -> String {
-        match msg {
-            Msg::BadToday(t) => format!("--today“{t}”不是日期（请用 YYYY-MM-DD）"),
-            Msg::BadLevelFlag { value, suggestion } => {
+    fn usage(&self, usage: &Usage) -> String {
+        match usage {
+            Usage::BadToday(t) => format!("--today“{t}”不是日期（请用 YYYY-MM-DD）"),
+            Usage::BadLevelFlag { value, suggestion } => {
                 let hint = suggestion
                     .as_ref()
                     .map(|s| format!("——是不是 {s}？"))
@@ -923,10 +923,10 @@ impl Catalog for Zh {
                     "--level“{value}”不是关注等级{hint}（可用 红/橙/黄/绿，1–4，或 red、orange、yellow、green）"
                 )
             }
-            Msg::FormatNotHere { format, allowed } => {
+            Usage::FormatNotHere { format, allowed } => {
                 format!("这个命令不支持 --format {format}；可用的格式：{allowed}")
             }
-            Msg::UnknownFilterValue {
+            Usage::UnknownFilterValue {
                 field,
                 value,
                 suggestions,
@@ -952,28 +952,40 @@ impl Catalog for Zh {
                 };
                 format!("--{flag}“{value}”：数据中没有这个{what}{hint}")
             }
-            Msg::NoSuchHousehold { id, suggestion } => match suggestion {
+            Usage::NoSuchHousehold { id, suggestion } => match suggestion {
                 Some(s) => format!("居民名册中没有户号或居民编号“{id}”——是不是 {s}？"),
                 None => format!("居民名册中没有户号或居民编号“{id}”"),
             },
-            Msg::BadSpan { flag, text, form } => {
+            Usage::BadSpan { flag, text, form } => {
                 format!("--{flag}“{text}”无效（请用 {form}）")
             }
-            Msg::SpanAfterToday { span, today } => {
+            Usage::SpanAfterToday { span, today } => {
                 format!("{span}在今天（{today}）之后才开始；报告只能回顾过去")
             }
-            Msg::UnknownExtension(p) => format!(
+            Usage::UnknownExtension(p) => format!(
                 "无法从扩展名判断“{p}”的格式：请用 .txt、.json、.csv、.md、.html 或 .xlsx，或者指定 --format"
             ),
-            Msg::WorkbookToTerminal => {
+            Usage::WorkbookToTerminal => {
                 "Excel 工作簿不能输出到终端：请加上 -o 文件名.xlsx（或重定向到文件）".into()
             }
-            Msg::BadMap(m) => {
+            Usage::BadMap(m) => {
                 format!("--map“{m}”：请用 表头=字段 的形式，例如 --map 走访时间=date")
             }
-            Msg::BadMapField { map, fields } => {
+            Usage::BadMapField { map, fields } => {
                 format!("--map“{map}”：不是走访记录的字段（可用：{fields}）")
             }
+            Usage::BadSwitch {
+                var,
+                value,
+                accepted,
+            } => format!("环境变量 {var} 的值“{value}”无法识别（可用：{accepted}）"),
+            Usage::Refused(reason) => self.reason(reason),
+            Usage::FastPathDeclined => "ROUNDS_FAST=must：快速读取未能读取这个文件".into(),
+        }
+    }
+
+    fn msg(&self, msg: &Msg) -> String {
+        match msg {
             Msg::HouseholdsSummary {
                 households,
                 residents,
@@ -988,11 +1000,6 @@ impl Catalog for Zh {
             Msg::FromEnv(var) => format!("环境变量（{var}）"),
             Msg::FromLocale(var) => format!("系统语言（{var}）"),
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
-            Msg::BadSwitch {
-                var,
-                value,
-                accepted,
-            } => format!("环境变量 {var} 的值“{value}”无法识别（可用：{accepted}）"),
             Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
             Msg::MovedTo(path) => format!("已移到 {path}"),
         }

@@ -9,27 +9,7 @@ pub mod need;
 pub mod roster;
 use serde::Serialize;
 
-/// What a filter flag of the listing commands names (`--grid`,
-/// `--building`, `--visitor`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterField {
-    Grid,
-    Building,
-    /// A worker: the worker in charge (`due`, `households`), or also one
-    /// who raised a need (`needs`).
-    Visitor,
-}
-
-impl FilterField {
-    /// The flag, without its dashes.
-    pub fn flag(self) -> &'static str {
-        match self {
-            FilterField::Grid => "grid",
-            FilterField::Building => "building",
-            FilterField::Visitor => "visitor",
-        }
-    }
-}
+pub use crate::error::FilterField;
 
 /// A resident's attention level (四级关注). `Red` is the strictest; the
 /// derived order sorts strictest first, so `min` picks the strictest.

@@ -358,5 +358,4 @@ mod tests {
             assert_eq!(Satisfaction::parse(s.word()), Some(s));
         }
     }
-
 }

@@ -6,8 +6,8 @@
 //! indices, and names, phones and ID numbers are kept only when the
 //! command shows them. Reading it is `data::roster`'s business.
 
-use crate::model::index::IdIndex;
 use super::Membership;
+use crate::model::index::IdIndex;
 
 /// A text in the roster's buffer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -301,5 +301,4 @@ impl Roster {
         }
         index
     }
-
 }

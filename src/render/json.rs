@@ -60,13 +60,19 @@ pub fn due(
 }
 
 /// `rounds needs` as json.
-pub fn needs(out: &mut dyn Write, listed: &[crate::compute::needs::ListedNeed<'_>]) -> std::io::Result<()> {
+pub fn needs(
+    out: &mut dyn Write,
+    listed: &[crate::compute::needs::ListedNeed<'_>],
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, listed)?;
     writeln!(out)
 }
 
 /// One need, as an object with the keys of `needs`' items.
-pub fn need(out: &mut dyn Write, need: &crate::compute::needs::ListedNeed<'_>) -> std::io::Result<()> {
+pub fn need(
+    out: &mut dyn Write,
+    need: &crate::compute::needs::ListedNeed<'_>,
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, need)?;
     writeln!(out)
 }

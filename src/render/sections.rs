@@ -6,10 +6,10 @@
 use chrono::NaiveDate;
 
 use crate::cli::Section;
-use crate::model::date::iso;
+use crate::compute::needs::NeedCounts;
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::compute::needs::NeedCounts;
+use crate::model::date::iso;
 use crate::report::Report;
 
 /// A value in a section: numbers stay numbers and dates stay dates for

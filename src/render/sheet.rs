@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::html::{esc, level_color};
+use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
 use crate::model::date::iso;
 use crate::model::roster::{HouseholdRef, Roster};
-use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
 use crate::model::{DueRow, Level};
 
 /// Markdown or HTML.

@@ -9,12 +9,12 @@ use comfy_table::{
     Width,
 };
 
-use crate::model::date::iso;
-use crate::model::roster::Roster;
-use crate::i18n::{DueCounts, Label, Lang};
-use crate::model::{DueRow, Level, Status};
 use crate::compute::needs::ListedNeed;
+use crate::i18n::{DueCounts, Label, Lang};
+use crate::model::date::iso;
 use crate::model::need::{NeedStatus, Satisfaction};
+use crate::model::roster::Roster;
+use crate::model::{DueRow, Level, Status};
 
 use super::fit::{self, Wrap};
 

@@ -10,17 +10,17 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use rounds::cmd::check::render_problem;
-use rounds::model::date;
 use rounds::data::headers;
 use rounds::data::logs::{self, LogKind};
 use rounds::data::roster::{self, Load};
-use rounds::model::roster::Roster;
 use rounds::data::table::Table;
 use rounds::data::visits;
 use rounds::error::{FieldName, Problem};
 use rounds::i18n::Lang;
 use rounds::ingest::{self, Batch};
 use rounds::model::Level;
+use rounds::model::date;
+use rounds::model::roster::Roster;
 
 /// The date parser: whatever it accepts is a real day of the years this
 /// tool takes, and reads back the same in every accepted form.

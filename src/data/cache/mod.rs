@@ -28,8 +28,8 @@ use chrono::NaiveDate;
 use super::bin;
 use super::fast;
 use super::roster::Load;
-use crate::model::roster::Roster;
 use crate::error::{Error, Problem};
+use crate::model::roster::Roster;
 
 mod roster;
 mod rows;
