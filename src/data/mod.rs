@@ -11,6 +11,7 @@ pub mod names;
 pub mod needs;
 pub mod records;
 pub mod roster;
+pub mod snapshot;
 pub mod table;
 pub mod visits;
 

@@ -82,6 +82,17 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
         .filter(|d| d.year() >= 1000)
 }
 
+/// Days from the common era: a date as a number, for counting.
+pub fn days(date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce()
+}
+
+/// The date `days` from the common era.
+pub fn from_days(days: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(days).expect("a day of a date")
+}
+
 /// The stored form.
 pub fn iso(d: NaiveDate) -> String {
     let mut out = String::with_capacity(10);

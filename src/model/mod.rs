@@ -195,3 +195,23 @@ pub struct VisitLine {
     /// Its line in visits.csv (later lines come first among one day's).
     pub line: u64,
 }
+
+/// Who made a visit, as the loader hands it over: a name, or a number
+/// standing for one of the loader's names (see `data::snapshot::Folded`).
+#[derive(Debug, Clone, Copy)]
+pub enum Visitor<'a> {
+    Name(&'a str),
+    Number(u32),
+}
+
+/// The figures of one visit a report counts, to a household of the roster.
+#[derive(Debug, Clone, Copy)]
+pub struct VisitSeen<'a> {
+    /// Index into `Roster::households`.
+    pub household: usize,
+    /// Days from the common era (`date::days`).
+    pub day: i32,
+    pub visitor: Visitor<'a>,
+    /// As recorded; `None` when the cell is empty.
+    pub persons: Option<u32>,
+}

@@ -1,0 +1,265 @@
+//! The one loader: a consistent view of the data directory for a command.
+//!
+//! A `Snapshot` holds the directory's lock for as long as it lives (shared
+//! for reading, exclusive for a command that writes), so that no write is
+//! seen half done; taking it rolls back an append a killed writer left
+//! unfinished. It is the only place that chooses how a file is read: the
+//! simple reader, the parallel fast path (`data::fast`) or the caches
+//! (`data::cache`). Commands ask it for what they need and never learn
+//! which path answered; every path gives the same answer.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{cache, fast, needs, roster, visits};
+use crate::error::{Error, Problem, Usage};
+use crate::model::roster::Roster;
+use crate::model::{Visitor, VisitSeen};
+use crate::settings::FastPath;
+use crate::store::{self, DirLock};
+
+/// How the snapshot may read: the settings `ROUNDS_FAST` and
+/// `ROUNDS_CACHE` as in force.
+#[derive(Debug, Clone, Copy)]
+pub struct Paths {
+    pub fast_path: FastPath,
+    pub cache: bool,
+}
+
+/// The data directory under its lock; see the module docs.
+pub struct Snapshot {
+    dir: PathBuf,
+    paths: Paths,
+    lock: Option<DirLock>,
+}
+
+/// Every visit of a span folded on all cores: the states the workers
+/// filled, and the visitors that `Visitor::Number` stands for.
+pub struct Folded<S> {
+    pub states: Vec<S>,
+    pub visitors: Vec<String>,
+}
+
+impl Snapshot {
+    /// Takes the shared lock of `dir` for reading (`waiting` is called
+    /// once if a writer holds it for more than a second). Without write
+    /// access to the directory it reads unlocked, up to the committed
+    /// length of each journaled file.
+    pub fn read(dir: &Path, paths: Paths, waiting: impl FnOnce()) -> Result<Snapshot, Error> {
+        let lock = store::read_lock(dir, waiting)?;
+        Ok(Snapshot {
+            dir: dir.to_path_buf(),
+            paths,
+            lock,
+        })
+    }
+
+    /// Takes the exclusive lock of `dir`, for a command that writes.
+    pub fn write(dir: &Path, paths: Paths, waiting: impl FnOnce()) -> Result<Snapshot, Error> {
+        let lock = store::write_lock(dir, waiting)?;
+        Ok(Snapshot {
+            dir: dir.to_path_buf(),
+            paths,
+            lock: Some(lock),
+        })
+    }
+
+    /// The exclusive lock of a snapshot taken with `write`, to append or
+    /// replace under.
+    pub fn write_lock(&self) -> &DirLock {
+        self.lock
+            .as_ref()
+            .expect("a snapshot taken for writing holds the lock")
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    fn committed(&self, file: &str) -> Option<u64> {
+        store::committed_len(&self.dir, file)
+    }
+
+    fn fast(&self) -> bool {
+        self.paths.fast_path != FastPath::Off
+    }
+
+    /// The fast path declined a file: an error when it is required.
+    fn declined(&self) -> Result<(), Error> {
+        if self.paths.fast_path == FastPath::Must {
+            return Err(Error::Usage(Usage::FastPathDeclined));
+        }
+        Ok(())
+    }
+
+    /// The roster with what `load` asks for. Problems (errors and
+    /// warnings) are added to `problems`.
+    pub fn roster(&self, load: roster::Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        let path = self.path(roster::FILE);
+        if self.paths.cache && self.fast() && !load.personal && !load.names {
+            cache::roster(&self.dir, &path, problems)
+        } else {
+            roster::read(&path, load, problems)
+        }
+    }
+
+    /// The roster with the residents' names and nothing else personal.
+    pub fn roster_with_names(&self, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        let path = self.path(roster::FILE);
+        let load = roster::Load {
+            personal: false,
+            names: true,
+        };
+        if self.paths.cache && self.fast() {
+            // The cache holds no names: they are read on their own, a
+            // fraction of the whole roster's cost.
+            let mut from_cache = self.roster(roster::Load::default(), problems)?;
+            let before = problems.len();
+            if from_cache.read_names(&path)? {
+                return Ok(from_cache);
+            }
+            problems.truncate(before);
+        }
+        roster::read(&path, load, problems)
+    }
+
+    /// The latest visit on or before `today` of each household of the
+    /// roster. Visits to households missing from the roster are ignored
+    /// (SPEC).
+    pub fn last_visits(
+        &self,
+        roster: &Roster,
+        today: NaiveDate,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Vec<Option<NaiveDate>>, Error> {
+        if self.fast() {
+            let path = self.path(visits::FILE);
+            let limit = self.committed(visits::FILE);
+            let found = if self.paths.cache {
+                cache::last_visits(&self.dir, &path, limit, roster, today)?
+            } else {
+                fast::last_visits(&path, limit, roster, today)?
+            };
+            if let Some(last) = found {
+                return Ok(last);
+            }
+            self.declined()?;
+        }
+        let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households_len()];
+        self.each_visit(problems, |v| {
+            if v.date > today {
+                return;
+            }
+            if let Some(h) = roster.find(v.household) {
+                let slot = &mut last[h];
+                if slot.is_none_or(|d| d < v.date) {
+                    *slot = Some(v.date);
+                }
+            }
+        })?;
+        Ok(last)
+    }
+
+    /// Every valid row of the visit log, in the file's order, with every
+    /// column; invalid rows become problems. `Ok(false)`: there is no log.
+    pub fn each_visit(
+        &self,
+        problems: &mut Vec<Problem>,
+        f: impl FnMut(&visits::Visit<'_>),
+    ) -> Result<bool, Error> {
+        let limit = self.committed(visits::FILE);
+        visits::scan(&self.path(visits::FILE), limit, problems, f)
+    }
+
+    /// Every visit to a household of the roster, folded into states made
+    /// by `init` (on all cores where the fast path takes the file, else in
+    /// one). The order of the visits is not the file's.
+    pub fn fold_visits<S: Send>(
+        &self,
+        roster: &Roster,
+        problems: &mut Vec<Problem>,
+        init: impl Fn() -> S + Sync,
+        visit: impl Fn(&mut S, &VisitSeen<'_>) + Sync,
+    ) -> Result<Folded<S>, Error> {
+        let path = self.path(visits::FILE);
+        let limit = self.committed(visits::FILE);
+        if self.fast() {
+            let found = if self.paths.cache {
+                cache::rows(&self.dir, &path, limit, roster, &init, |s, v| {
+                    visit(
+                        s,
+                        &VisitSeen {
+                            household: v.household,
+                            day: v.day,
+                            visitor: Visitor::Number(v.visitor),
+                            persons: v.persons,
+                        },
+                    )
+                })?
+                .map(|rows| Folded {
+                    states: rows.states,
+                    visitors: rows.visitors,
+                })
+            } else {
+                fast::scan(&path, limit, roster, &init, |s, v| {
+                    if let Some(h) = v.household {
+                        visit(
+                            s,
+                            &VisitSeen {
+                                household: h,
+                                day: crate::model::date::days(v.date),
+                                visitor: Visitor::Name(v.visitor),
+                                persons: v.persons,
+                            },
+                        )
+                    }
+                })?
+                .map(|states| Folded {
+                    states,
+                    visitors: Vec::new(),
+                })
+            };
+            if let Some(folded) = found {
+                return Ok(folded);
+            }
+            self.declined()?;
+        }
+        let mut state = init();
+        visits::scan(&path, limit, problems, |v| {
+            if let Some(h) = roster.find(v.household) {
+                visit(
+                    &mut state,
+                    &VisitSeen {
+                        household: h,
+                        day: crate::model::date::days(v.date),
+                        visitor: Visitor::Name(v.visitor),
+                        persons: v.persons,
+                    },
+                )
+            }
+        })?;
+        Ok(Folded {
+            states: vec![state],
+            visitors: Vec::new(),
+        })
+    }
+
+    /// The needs ledger, if the community keeps one; its problems are
+    /// added to `problems`.
+    pub fn needs(
+        &self,
+        categories: &[String],
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<needs::Ledger>, Error> {
+        let ledger = needs::read(&self.dir, categories)?;
+        Ok(ledger.map(|mut l| {
+            problems.append(&mut l.problems);
+            l
+        }))
+    }
+}
