@@ -916,16 +916,17 @@ fn needs_rows(visits: &[Visit]) -> Vec<Vec<String>> {
         let stuck = rng.chance(0.12);
         let started = v.date + rng.range(0, 2);
         let resolved = v.date + rng.range(lo, hi);
+        // The status in the words the tool writes under a Chinese header.
         let (status, started, resolved) = if stuck {
             if rng.chance(0.5) {
-                ("in_progress", Some(started), None)
+                ("办理中", Some(started), None)
             } else {
-                ("open", None, None)
+                ("待办理", None, None)
             }
         } else if resolved > today() {
-            ("in_progress", Some(started.min(today())), None)
+            ("办理中", Some(started.min(today())), None)
         } else {
-            ("resolved", Some(started.min(resolved)), Some(resolved))
+            ("已办结", Some(started.min(resolved)), Some(resolved))
         };
         // Every mediated dispute is followed up; most other resolved needs too.
         let follow_up = resolved
