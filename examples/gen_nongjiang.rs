@@ -1313,6 +1313,12 @@ fn main() {
         Try it with `rounds --data examples/nongjiang --today 2020-07-20 due`.\n\n\
         `needs.csv` 是诉求台账：走访中居民提出的诉求（生活困难、矛盾纠纷、政策咨询等）及其办理、办结和回访满意度。\n\
         `needs.csv` is the needs ledger: needs raised on the visits, their handling, resolution and follow-up satisfaction.\n\n\
+        `logs/` 是 2020 年 7 月 21 日以后交来的走访记录，供 `rounds import` 试用（不由本程序生成）：\
+        `clean.csv`（UTF-8，含诉求列）、`gbk.csv`（GBK 编码，Excel/WPS 中文系统导出的样子）、\
+        `bad.csv`（含未知户号、不存在的日期、未来日期和重复记录）、`visits.xlsx`（Excel 表格，日期为日期单元格）。\n\
+        `logs/` holds visit logs of the days after 2020-07-20 to try `rounds import` on (not written by this program):\n\
+        a clean UTF-8 CSV, a GBK one as Excel or WPS export it in Chinese, one with bad rows, and an Excel sheet:\n\
+        `rounds --data examples/nongjiang --today 2020-07-31 import examples/nongjiang/logs/*.csv`.\n\n\
         重新生成 / Regenerate (deterministic, byte-identical output):\n\n    cargo run --example gen_nongjiang -- examples/nongjiang\n\n\
         网格 / Grids: 东岗网格 (DG, 1–9栋), 西岗网格 (XG, 1–8栋), 河湾网格 (HW, 1–8栋)\n\n\
         负责人（在职党员）/ Workers in charge (in-service party members):\n\n",
