@@ -916,16 +916,17 @@ fn needs_rows(visits: &[Visit]) -> Vec<Vec<String>> {
         let stuck = rng.chance(0.12);
         let started = v.date + rng.range(0, 2);
         let resolved = v.date + rng.range(lo, hi);
+        // The status in the words the tool writes under a Chinese header.
         let (status, started, resolved) = if stuck {
             if rng.chance(0.5) {
-                ("in_progress", Some(started), None)
+                ("办理中", Some(started), None)
             } else {
-                ("open", None, None)
+                ("待办理", None, None)
             }
         } else if resolved > today() {
-            ("in_progress", Some(started.min(today())), None)
+            ("办理中", Some(started.min(today())), None)
         } else {
-            ("resolved", Some(started.min(resolved)), Some(resolved))
+            ("已办结", Some(started.min(resolved)), Some(resolved))
         };
         // Every mediated dispute is followed up; most other resolved needs too.
         let follow_up = resolved
@@ -1312,6 +1313,12 @@ fn main() {
         Try it with `rounds --data examples/nongjiang --today 2020-07-20 due`.\n\n\
         `needs.csv` 是诉求台账：走访中居民提出的诉求（生活困难、矛盾纠纷、政策咨询等）及其办理、办结和回访满意度。\n\
         `needs.csv` is the needs ledger: needs raised on the visits, their handling, resolution and follow-up satisfaction.\n\n\
+        `logs/` 是 2020 年 7 月 21 日以后交来的走访记录，供 `rounds import` 试用（不由本程序生成）：\
+        `clean.csv`（UTF-8，含诉求列）、`gbk.csv`（GBK 编码，Excel/WPS 中文系统导出的样子）、\
+        `bad.csv`（含未知户号、不存在的日期、未来日期和重复记录）、`visits.xlsx`（Excel 表格，日期为日期单元格）。\n\
+        `logs/` holds visit logs of the days after 2020-07-20 to try `rounds import` on (not written by this program):\n\
+        a clean UTF-8 CSV, a GBK one as Excel or WPS export it in Chinese, one with bad rows, and an Excel sheet:\n\
+        `rounds --data examples/nongjiang --today 2020-07-31 import examples/nongjiang/logs/*.csv`.\n\n\
         重新生成 / Regenerate (deterministic, byte-identical output):\n\n    cargo run --example gen_nongjiang -- examples/nongjiang\n\n\
         网格 / Grids: 东岗网格 (DG, 1–9栋), 西岗网格 (XG, 1–8栋), 河湾网格 (HW, 1–8栋)\n\n\
         负责人（在职党员）/ Workers in charge (in-service party members):\n\n",
