@@ -158,7 +158,7 @@ fn filters() {
     // A grid that is not in the data is refused (tests/filters.rs).
     wd.run(&["--today", T, "due", "--grid", "nowhere"])
         .expect(2)
-        .says("--grid 'nowhere' names no grid in the data (the grids there are: G1, G2)");
+        .stderr_has("--grid 'nowhere' names no grid in the data (the grids there are: G1, G2)");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn unknown_level_filter_is_a_usage_error_with_a_hint() {
     community()
         .run(&["due", "--level", "rde"])
         .expect(2)
-        .says("did you mean red");
+        .stderr_has("did you mean red");
 }
 
 #[test]
@@ -216,24 +216,24 @@ fn json_is_typed() {
 fn table_for_people_masks_personal_data() {
     let wd = community();
     let run = wd.run(&["--today", T, "due"]).ok();
-    run.says("H2")
-        .says("139****5678")
-        .says("李*")
+    run.stdout_has("H2")
+        .stdout_has("139****5678")
+        .stdout_has("李*")
         .never_says("13912345678")
         .never_says("李四")
         .never_says("110105196106084777")
-        .says("overdue 2 (orange 1, green 1)")
-        .says("due 1 (red 1)")
+        .stdout_has("overdue 2 (orange 1, green 1)")
+        .stdout_has("due 1 (red 1)")
         .never_says("\u{1b}[");
     wd.run(&["--today", T, "due", "--reveal"])
         .ok()
-        .says("13912345678")
-        .says("李四");
+        .stdout_has("13912345678")
+        .stdout_has("李四");
     let zh = wd.run(&["--today", T, "--lang", "zh", "due"]).ok();
-    zh.says("逾期 2 户")
-        .says("橙")
-        .says("从未走访")
-        .says("剩 4 天");
+    zh.stdout_has("逾期 2 户")
+        .stdout_has("橙")
+        .stdout_has("从未走访")
+        .stdout_has("剩 4 天");
 }
 
 #[test]
@@ -273,11 +273,11 @@ fn today_replays_the_past() {
     community()
         .run(&["--today", "2020年7月15日", "due"])
         .ok()
-        .says("H2");
+        .stdout_has("H2");
     community()
         .run(&["--today", "2020-07-32", "due"])
         .expect(2)
-        .says("--today");
+        .stderr_has("--today");
 }
 
 #[test]
@@ -385,12 +385,12 @@ fn missing_data_directory_says_how_to_create_one() {
     let wd = Workdir::new();
     let missing = wd.join("nowhere");
     let args: Vec<String> = vec!["--data".into(), missing.display().to_string(), "due".into()];
-    wd.run_raw(&args, &[]).expect(4).says("rounds init");
+    wd.run_raw(&args, &[]).expect(4).stderr_has("rounds init");
     // A directory without a roster says the same.
     wd.run(&["due"])
         .expect(4)
-        .says("residents.csv")
-        .says("rounds init");
+        .stderr_has("residents.csv")
+        .stderr_has("rounds init");
 }
 
 #[test]

@@ -158,10 +158,10 @@ fn errors_speak_the_language_too() {
     let c = community(None);
     c.run(&["--today", "2020-13-01", "due", "--lang", "zh"])
         .expect(2)
-        .says("不是日期");
+        .stderr_has("不是日期");
     c.run(&["--today", "2020-13-01", "due"])
         .expect(2)
-        .says("is not a date");
+        .stderr_has("is not a date");
 }
 
 #[test]
@@ -389,16 +389,16 @@ fn rounds_toml_errors_in_chinese() {
     std::fs::create_dir(w.join("rounds.toml")).unwrap();
     w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
         .expect(3)
-        .says("无法读取 rounds.toml：这是一个目录，不是文件");
+        .stderr_has("无法读取 rounds.toml：这是一个目录，不是文件");
     for (toml, zh, en) in cases {
         let w = community(Some(toml));
         w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
             .expect(3)
-            .says(zh)
-            .says("已停止");
+            .stderr_has(zh)
+            .stderr_has("已停止");
         w.run(&["--today", "2020-07-20", "check", "--lang", "en"])
             .expect(3)
-            .says(en);
+            .stdout_has(en);
     }
 }
 
@@ -408,14 +408,14 @@ fn data_and_file_errors_in_chinese() {
     std::fs::create_dir(w.join("logs.csv")).unwrap();
     w.run(&["--lang", "zh", "import", "logs.csv"])
         .expect(4)
-        .says("logs.csv：这是一个目录，不是文件");
+        .stderr_has("logs.csv：这是一个目录，不是文件");
     w.run(&["import", "logs.csv"])
         .expect(4)
-        .says("logs.csv: is a directory, not a file");
+        .stderr_has("logs.csv: is a directory, not a file");
     w.write("broken.xlsx", "not a zip");
     w.run(&["--lang", "zh", "import", "broken.xlsx"])
         .expect(3)
-        .says("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
+        .stderr_has("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
         .never_says("CSV");
     // A real workbook, written by `report`, asked for a sheet it lacks.
     w.run(&["--today", "2020-07-20", "report", "-o", "r.xlsx"])
@@ -431,16 +431,16 @@ fn data_and_file_errors_in_chinese() {
     );
     w.run(&["import", "r.xlsx", "--sheet", "走访"])
         .expect(3)
-        .says("the workbook has no sheet '走访' (its sheets: ");
+        .stderr_has("the workbook has no sheet '走访' (its sheets: ");
     // A journal rounds did not write stops every write, in both languages.
     w.write(".visits.csv.journal", "something else\n");
     let before = w.read("visits.csv");
     w.run(&["--lang", "zh", "--today", "2020-07-20", "visit", "H1"])
         .expect(4)
-        .says(".visits.csv.journal：不是 rounds 写下的日志文件");
+        .stderr_has(".visits.csv.journal：不是 rounds 写下的日志文件");
     w.run(&["--today", "2020-07-20", "visit", "H1"])
         .expect(4)
-        .says("not a rounds journal; move it away to go on");
+        .stderr_has("not a rounds journal; move it away to go on");
     assert_eq!(w.read("visits.csv"), before);
 }
 
@@ -457,19 +457,19 @@ fn help_and_clap_errors_follow_rounds_toml_too() {
         &[("LC_ALL", "en_US.UTF-8")],
     )
     .expect(2)
-    .says("错误：无法识别的参数“--zzz”");
+    .stderr_has("错误：无法识别的参数“--zzz”");
     run(&[&format!("--data={data}"), "due", "--help"], &[])
         .ok()
-        .says("只列出该网格的住户");
+        .stdout_has("只列出该网格的住户");
     // $ROUNDS_DATA names the directory too; the current one is the last resort.
     run(&["due", "--zzz"], &[("ROUNDS_DATA", &data)])
         .expect(2)
-        .says("错误：");
-    run(&["due", "--zzz"], &[]).expect(2).says("错误：");
+        .stderr_has("错误：");
+    run(&["due", "--zzz"], &[]).expect(2).stderr_has("错误：");
     // The flag still wins.
     run(&["--data", &data, "--lang", "en", "due", "--zzz"], &[])
         .expect(2)
-        .says("error: unexpected argument '--zzz' found");
+        .stderr_has("error: unexpected argument '--zzz' found");
 }
 
 #[test]
@@ -603,6 +603,6 @@ fn one_word_for_the_visitor_and_one_for_the_worker_in_charge() {
         .write("log.csv", "日期,户号,走访人\n2020-07-01,H1,马春英\n");
     w.run(&["--today", "2020-07-20", "--lang", "zh", "import", "log.csv"])
         .expect(3)
-        .says("visits.csv 没有走访人列")
+        .stderr_has("visits.csv 没有走访人列")
         .never_says("负责人");
 }

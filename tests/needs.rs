@@ -79,7 +79,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
         "马春英",
     ])
     .ok()
-    .says("opened need N0001 for H1");
+    .stdout_has("opened need N0001 for H1");
     wd.run(&[
         "--today",
         "2020-07-20",
@@ -92,7 +92,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
         "想咨询医保",
     ])
     .ok()
-    .says("已登记诉求 N0002（H3）");
+    .stdout_has("已登记诉求 N0002（H3）");
     let rows = ledger_rows(&wd);
     assert_eq!(rows.len(), 2);
     let (a, b) = (&rows[0], &rows[1]);
@@ -163,7 +163,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "2020-06-02",
     ])
     .ok()
-    .says("need N0001 is now in progress");
+    .stdout_has("need N0001 is now in progress");
     run(&[
         "need",
         "update",
@@ -176,7 +176,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "20200610",
     ])
     .ok()
-    .says("need N0001 is now resolved");
+    .stdout_has("need N0001 is now resolved");
     run(&[
         "need",
         "follow-up",
@@ -187,7 +187,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "2020年6月20日",
     ])
     .ok()
-    .says("recorded the follow-up of need N0001: basically satisfied");
+    .stdout_has("recorded the follow-up of need N0001: basically satisfied");
     let row = &ledger_rows(&wd)[0];
     assert_eq!(row["status"], "resolved");
     assert_eq!(row["started"], "2020-06-02");
@@ -280,19 +280,19 @@ fn needs_lists_with_every_filter() {
     assert_eq!(json[0]["days_open"], 80);
     wd.run(&["--today", "2020-07-20", "--lang", "zh", "needs", "--open"])
         .ok()
-        .says("N0006")
-        .says("待办理")
-        .says("办理中")
-        .says("列出 4 条诉求，其中未办结 4 条")
+        .stdout_has("N0006")
+        .stdout_has("待办理")
+        .stdout_has("办理中")
+        .stdout_has("列出 4 条诉求，其中未办结 4 条")
         .never_says("N0001");
     wd.run(&["--today", "2020-07-20", "needs", "--category", "天气"])
         .expect(2)
-        .says("unknown category '天*'");
+        .stderr_has("unknown category '天*'");
     // A community without a ledger has no needs, and that is no error.
     community()
         .run(&["--today", "2020-07-20", "needs"])
         .ok()
-        .says("No need is listed.");
+        .stdout_has("No need is listed.");
 }
 
 #[test]
@@ -307,8 +307,8 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "log.csv"])
         .ok()
-        .says("3 visits added")
-        .says("2 needs opened in needs.csv: N0001, N0002");
+        .stdout_has("3 visits added")
+        .stdout_has("2 needs opened in needs.csv: N0001, N0002");
     let rows = ledger_rows(&wd);
     assert_eq!(rows.len(), 2);
     // Linked to its visit: the visit's household, day and worker.
@@ -354,7 +354,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "log.json"])
         .ok()
-        .says("1 need opened in needs.csv: N0003");
+        .stdout_has("1 need opened in needs.csv: N0003");
     let n3 = ledger_rows(&wd).pop().unwrap();
     assert_eq!(
         (
@@ -371,7 +371,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "bad.csv"])
         .expect(1)
-        .says("bad.csv:2: rejected: unknown category '天*'");
+        .stderr_has("bad.csv:2: rejected: unknown category '天*'");
     assert_eq!(ledger_rows(&wd).len(), 3);
     assert!(
         !String::from_utf8(wd.read("visits.csv"))
@@ -677,8 +677,8 @@ fn the_example_june_report_shows_its_needs() {
         ],
     )
     .ok()
-    .says("诉求办理情况（分类别）")
-    .says("服务次数与效果");
+    .stdout_has("诉求办理情况（分类别）")
+    .stdout_has("服务次数与效果");
     // Mediated disputes with follow-ups, over the half-year.
     let half = run_example(
         "nongjiang",
@@ -718,7 +718,7 @@ fn refused(wd: &Workdir, args: &[&str], says: &str) {
         .collect();
     let mut all = vec!["--today", "2020-07-20"];
     all.extend_from_slice(args);
-    wd.run(&all).expect(2).says(says);
+    wd.run(&all).expect(2).stderr_has(says);
     let after: Vec<Option<Vec<u8>>> = files
         .iter()
         .map(|f| std::fs::read(wd.join(f)).ok())
@@ -877,7 +877,7 @@ fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
     assert!(out.contains("in 3 files"), "{out}");
     wd.run(&["--today", "2020-07-20", "due"])
         .expect(3)
-        .says("needs.csv:3");
+        .stderr_has("needs.csv:3");
     wd.run(&["--today", "2020-07-20", "report", "--month", "2020-06"])
         .expect(3);
     let before = wd.read("needs.csv");
@@ -932,14 +932,14 @@ fn categories_and_the_flag_limit_come_from_rounds_toml() {
         "生活困难",
     ])
     .expect(2)
-    .says("use one of 水电暖, 邻里, 其它");
+    .stderr_has("use one of 水电暖, 邻里, 其它");
     wd.write(
         "rounds.toml",
         "[needs]\ncategories = [\"a\"]\nflag_after = 7\n",
     );
     wd.run(&["--today", "2020-07-20", "check"])
         .expect(3)
-        .says("rounds.toml:3");
+        .stdout_has("rounds.toml:3");
 }
 
 #[test]
@@ -969,7 +969,7 @@ fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
         "路灯",
     ])
     .ok()
-    .says("N0001");
+    .stdout_has("N0001");
     let bytes = wd.read("needs.csv");
     let (back, _, bad) = encoding_rs::GB18030.decode(&bytes);
     assert!(!bad);
@@ -1032,7 +1032,7 @@ fn an_unfinished_change_to_the_ledger_is_rolled_back() {
         "楼道堆物",
     ])
     .ok()
-    .says("N0009");
+    .stdout_has("N0009");
     let text = String::from_utf8(wd.read("needs.csv")).unwrap();
     assert!(text.starts_with(LEDGER));
     assert!(
@@ -1099,7 +1099,7 @@ fn guarded_cells_of_the_ledger_read_back_as_their_text() {
     assert_eq!(listed[0]["raised_by"], "+evil");
     assert_eq!(listed[0]["text"], "-cmd|calc");
     let table = wd.run(&[&today[..], &["needs", "--open"]].concat()).ok();
-    let table = table.says("=1+A1 heating").never_says("'=1+A1");
+    let table = table.stdout_has("=1+A1 heating").never_says("'=1+A1");
     table.never_says("'+evil");
     let csv = wd
         .run(&[&today[..], &["--format", "csv", "needs", "--open"]].concat())
@@ -1191,7 +1191,7 @@ fn messages_never_echo_a_phone_number_or_a_name() {
     }
     wd.run(&["--today", "2020-07-20", "needs", "--category", name])
         .expect(2)
-        .says("'王**'")
+        .stderr_has("'王**'")
         .never_says(name);
     // Cells of needs.csv that hold a name or a number where a category, a
     // status or a satisfaction belongs.
@@ -1241,7 +1241,7 @@ fn need_update_names_the_statuses_it_takes() {
                 status,
             ])
             .expect(2)
-            .says("(use in_progress or resolved)")
+            .stderr_has("(use in_progress or resolved)")
             .stderr();
         assert!(!en.contains("use open"), "{en}");
         wd.run(&[
@@ -1256,7 +1256,7 @@ fn need_update_names_the_statuses_it_takes() {
             status,
         ])
         .expect(2)
-        .says("（应为 in_progress 办理中 或 resolved 已办结）")
+        .stderr_has("（应为 in_progress 办理中 或 resolved 已办结）")
         .never_says("open 待办理");
     }
 }
@@ -1442,7 +1442,7 @@ fn need_changes_are_told_in_the_format_asked_for() {
     // The table is the sentence.
     wd.run(&[&base[..], &["need", "add", "H1", "--text", "x"]].concat())
         .ok()
-        .says("opened need N0002 for H1");
+        .stdout_has("opened need N0002 for H1");
     // A format that is no list's is refused before anything is written.
     for format in ["md", "html", "xlsx"] {
         let before = wd.read("needs.csv");
@@ -1454,7 +1454,7 @@ fn need_changes_are_told_in_the_format_asked_for() {
             .concat(),
         )
         .expect(2)
-        .says("table, csv, json");
+        .stderr_has("table, csv, json");
         assert_eq!(wd.read("needs.csv"), before, "{format}");
     }
 }
@@ -1488,11 +1488,11 @@ fn resolution_and_satisfaction_rates_beside_their_counts() {
         .unwrap();
     assert!(health["resolution_rate"].is_null(), "{health}");
     run(&["--lang", "zh"])
-        .says("办结率 40.0% (2/5) · 回访满意率 50.0% (1/2)")
-        .says("办结率: 本期新提出的诉求中");
+        .stdout_has("办结率 40.0% (2/5) · 回访满意率 50.0% (1/2)")
+        .stdout_has("办结率: 本期新提出的诉求中");
     run(&["--format", "md"])
-        .says("- resolution rate: **40.0%** (2/5)")
-        .says("- follow-up satisfaction: **50.0%** (1/2)");
+        .stdout_has("- resolution rate: **40.0%** (2/5)")
+        .stdout_has("- follow-up satisfaction: **50.0%** (1/2)");
     let html = run(&["--format", "html", "--lang", "zh"]).stdout();
     assert!(
         html.contains(

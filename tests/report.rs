@@ -134,11 +134,11 @@ fn month_after_today_is_an_error() {
     community()
         .run(&["--today", "2020-06-16", "report", "--month", "2020-07"])
         .expect(2)
-        .says("2020-07");
+        .stderr_has("2020-07");
     community()
         .run(&["report", "--month", "2020-13"])
         .expect(2)
-        .says("YYYY-MM");
+        .stderr_has("YYYY-MM");
 }
 
 #[test]
@@ -185,9 +185,9 @@ fn table_in_both_languages() {
     let wd = community();
     wd.run(&["--today", "2020-07-10", "report", "--month", "2020-06"])
         .ok()
-        .says("Visits report, June 2020")
-        .says("as of 2020-06-30")
-        .says("66.7%");
+        .stdout_has("Visits report, June 2020")
+        .stdout_has("as of 2020-06-30")
+        .stdout_has("66.7%");
     wd.run(&[
         "--today",
         "2020-07-10",
@@ -198,8 +198,8 @@ fn table_in_both_languages() {
         "2020-06",
     ])
     .ok()
-    .says("2020年6月走访工作报告")
-    .says("走访户次 8");
+    .stdout_has("2020年6月走访工作报告")
+    .stdout_has("走访户次 8");
 }
 
 fn june(wd: &Workdir, extra: &[&str]) -> common::Run {
@@ -258,13 +258,13 @@ fn coverage_and_change_by_hand() {
     // As people read them: the rate beside its counts, the changes beside
     // their figures (+700.0% visits, 66.7% − 16.7% = +50.0 points).
     june(&wd, &["--lang", "en"])
-        .says("coverage 60.0% (3/5) · compliance 66.7% (6/9)")
-        .says("+700.0%")
-        .says("+50.0");
+        .stdout_has("coverage 60.0% (3/5) · compliance 66.7% (6/9)")
+        .stdout_has("+700.0%")
+        .stdout_has("+50.0");
     june(&wd, &["--lang", "zh", "--format", "md"])
-        .says("- 走访覆盖率: **60.0%** (3/5)")
-        .says("- 完成率: **66.7%** (6/9)")
-        .says("| 2020-06 | 8 | +700.0% | 4 | 9 | 6 | 66.7% | +50.0 |");
+        .stdout_has("- 走访覆盖率: **60.0%** (3/5)")
+        .stdout_has("- 完成率: **66.7%** (6/9)")
+        .stdout_has("| 2020-06 | 8 | +700.0% | 4 | 9 | 6 | 66.7% | +50.0 |");
     let csv = june(&wd, &["--format", "csv", "--section", "summary"]).csv();
     let metric = |m: &str| {
         csv.iter()
@@ -326,7 +326,7 @@ fn a_longer_span_trends_over_its_own_months() {
         "2020",
     ])
     .ok()
-    .says("本期逐月走访趋势")
+    .stdout_has("本期逐月走访趋势")
     .never_says("近六个月");
 }
 
@@ -366,6 +366,8 @@ fn figures_defined_once_and_a_line_to_sign() {
     assert!(en.contains("content: \"Page \" counter(page) \" of \" counter(pages) \"\""));
     assert!(en.contains("<span>Prepared by:</span><span>Checked by:</span><span>Date:</span>"));
     june(&wd, &["--lang", "en"])
-        .says("What the figures mean")
-        .says("coverage: of the households on the as-of date, the share visited in the period");
+        .stdout_has("What the figures mean")
+        .stdout_has(
+            "coverage: of the households on the as-of date, the share visited in the period",
+        );
 }

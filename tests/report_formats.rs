@@ -151,10 +151,10 @@ fn longer_spans_sum_their_months() {
     );
     wd.run(&["--today", T, "report", "--quarter", "2020-Q5"])
         .expect(2)
-        .says("YYYY-Qn");
+        .stderr_has("YYYY-Qn");
     wd.run(&["--today", T, "report", "--year", "2021"])
         .expect(2)
-        .says("after today");
+        .stderr_has("after today");
     wd.run(&[
         "--today", T, "report", "--month", "2020-06", "--year", "2020",
     ])
@@ -348,7 +348,7 @@ fn xlsx_is_a_spreadsheet() {
             path.to_str().unwrap(),
         ])
         .ok();
-    run.says("june.xlsx");
+    run.stdout_has("june.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let names = book.sheet_names();
     assert_eq!(
@@ -624,8 +624,8 @@ fn markdown_and_table_in_both_languages() {
     assert!(md_en.contains("## By grid"));
     wd.run(&["--today", T, "--lang", "en", "report", "--month", "2020-06"])
         .ok()
-        .says("Visits report, June 2020")
-        .says(&format!("visits {}", r["visits"]));
+        .stdout_has("Visits report, June 2020")
+        .stdout_has(&format!("visits {}", r["visits"]));
     // The locale picks the language when nothing else does.
     let args: Vec<String> = [
         "--data",
@@ -675,9 +675,9 @@ fn output_files_follow_the_umask_and_are_whole() {
         wd.join("r.pdf").to_str().unwrap(),
     ])
     .expect(2)
-    .says("extension");
+    .stderr_has("extension");
     // `due` writes html as a round sheet; `check` writes no page.
     wd.run(&["--today", T, "check", "--format", "html"])
         .expect(2)
-        .says("--format html is not for this command");
+        .stderr_has("--format html is not for this command");
 }

@@ -64,7 +64,7 @@ fn a_traditional_directory_reads_like_a_simplified_one() {
     let simp = dir(SIMPLIFIED_RESIDENTS, SIMPLIFIED_VISITS);
     trad.run(&["--today", "2020-07-20", "check"])
         .ok()
-        .says("0 errors, 0 warnings");
+        .stdout_has("0 errors, 0 warnings");
     for args in [
         &["--today", "2020-07-20", "due", "--all", "--format", "csv"][..],
         &[
@@ -139,7 +139,7 @@ fn traditional_levels_and_columns_mean_what_they_say() {
     // 電話 is the phone: shown masked in the table.
     trad.run(&["--today", "2020-07-20", "due", "--all"])
         .ok()
-        .says("138****5678")
+        .stdout_has("138****5678")
         .never_says("13812345678");
     // 人數 is persons, 走訪情況 the note.
     let visits = trad
@@ -154,12 +154,12 @@ fn traditional_levels_and_columns_mean_what_they_say() {
 fn a_near_miss_gets_a_suggestion() {
     let w = dir("編號,關注等級\nR1,紅色色\nR2,黄黄\n", "日期,戶號\n");
     let run = w.run(&["check"]).expect(3);
-    run.says("unknown level '紅色色' — did you mean 紅色?")
-        .says("did you mean 黄?");
+    run.stdout_has("unknown level '紅色色' — did you mean 紅色?")
+        .stdout_has("did you mean 黄?");
     w.run(&["due", "--level", "紅黃"])
         .expect(2)
-        .says("did you mean");
+        .stderr_has("did you mean");
     // An unknown header next to a required one names the nearest.
     let w = dir("編號,關注登記\nR1,紅\n", "日期,戶號\n");
-    w.run(&["check"]).expect(3).says("did you mean");
+    w.run(&["check"]).expect(3).stdout_has("did you mean");
 }

@@ -17,6 +17,27 @@ pub struct Run {
     pub output: Output,
 }
 
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+    fn other(self) -> Stream {
+        match self {
+            Stream::Stdout => Stream::Stderr,
+            Stream::Stderr => Stream::Stdout,
+        }
+    }
+}
+
 impl Run {
     pub fn status(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
@@ -38,6 +59,7 @@ impl Run {
         )
     }
     /// Asserts the exit status and returns self.
+    #[track_caller]
     pub fn expect(self, status: i32) -> Self {
         assert_eq!(
             self.status(),
@@ -47,22 +69,65 @@ impl Run {
         );
         self
     }
+    #[track_caller]
     pub fn ok(self) -> Self {
         self.expect(0)
     }
-    /// Asserts stdout or stderr contains `text`.
-    pub fn says(self, text: &str) -> Self {
-        assert!(
-            self.stdout().contains(text) || self.stderr().contains(text),
-            "output lacks {text:?}:\n{}",
-            self.describe()
-        );
+    /// Asserts stdout, where the command's data goes (tables, csv, json,
+    /// reports, summaries), contains `text`.
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Self {
+        self.has(Stream::Stdout, text)
+    }
+    /// Asserts stderr, where diagnostics go (errors, warnings, rejected rows,
+    /// notes, progress), contains `text`.
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Self {
+        self.has(Stream::Stderr, text)
+    }
+    #[track_caller]
+    pub fn stdout_lacks(self, text: &str) -> Self {
+        self.lacks(Stream::Stdout, text)
+    }
+    #[track_caller]
+    pub fn stderr_lacks(self, text: &str) -> Self {
+        self.lacks(Stream::Stderr, text)
+    }
+    /// Asserts `text` is on neither stream: for what must appear nowhere
+    /// (personal data, a panic, a message that must not be given at all).
+    #[track_caller]
+    pub fn never_says(self, text: &str) -> Self {
+        self.lacks(Stream::Stdout, text).lacks(Stream::Stderr, text)
+    }
+    fn stream(&self, stream: Stream) -> String {
+        match stream {
+            Stream::Stdout => self.stdout(),
+            Stream::Stderr => self.stderr(),
+        }
+    }
+    #[track_caller]
+    fn has(self, stream: Stream, text: &str) -> Self {
+        if !self.stream(stream).contains(text) {
+            let other = stream.other();
+            let elsewhere = if self.stream(other).contains(text) {
+                format!(" (it is on {}, the wrong stream)", other.name())
+            } else {
+                String::new()
+            };
+            panic!(
+                "{} lacks {text:?}{elsewhere}:\n{}",
+                stream.name(),
+                self.describe()
+            );
+        }
         self
     }
-    pub fn never_says(self, text: &str) -> Self {
+    #[track_caller]
+    fn lacks(self, stream: Stream, text: &str) -> Self {
         assert!(
-            !self.stdout().contains(text) && !self.stderr().contains(text),
-            "output has {text:?}:\n{}",
+            !self.stream(stream).contains(text),
+            "{} has {text:?}:\n{}",
+            stream.name(),
             self.describe()
         );
         self
