@@ -93,6 +93,16 @@ impl Run {
     pub fn stderr_lacks(self, text: &str) -> Self {
         self.lacks(Stream::Stderr, text)
     }
+    /// Asserts nothing was printed on stderr: no warning, note or error.
+    #[track_caller]
+    pub fn stderr_is_empty(self) -> Self {
+        assert!(
+            self.output.stderr.is_empty(),
+            "stderr is not empty:\n{}",
+            self.describe()
+        );
+        self
+    }
     /// Asserts `text` is on neither stream: for what must appear nowhere
     /// (personal data, a panic, a message that must not be given at all).
     #[track_caller]
