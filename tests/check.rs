@@ -336,10 +336,7 @@ fn by_reader(wd: &Workdir, fast: &str, command: &str) -> common::Run {
 
 /// The example community with its roster as given.
 fn example_with_roster(roster: &[u8]) -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&common::example("nongjiang"));
-    wd.write("residents.csv", roster);
-    wd
+    common::example_copy("nongjiang").with("residents.csv", roster)
 }
 
 #[test]

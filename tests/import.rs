@@ -3,18 +3,15 @@
 
 mod common;
 
-use common::{Workdir, conformance};
+use common::{Workdir, community, conformance};
 use serde_json::Value;
 
 const T: &str = "2020-07-31";
 
 /// A fresh copy of the zh conformance community.
 fn zh() -> Workdir {
-    let wd = Workdir::new();
-    for f in ["residents.csv", "visits.csv"] {
-        std::fs::copy(conformance("zh").join(f), wd.join(f)).unwrap();
-    }
-    wd
+    let read = |f: &str| std::fs::read(conformance("zh").join(f)).unwrap();
+    community(read("residents.csv"), read("visits.csv"))
 }
 
 /// The stored visits, header excluded, as read by a plain CSV reader.

@@ -2,21 +2,11 @@
 //! LC_MESSAGES, then LANG; zh* is Chinese). Only human output changes.
 
 mod common;
-use common::Workdir;
+use common::{Workdir, community};
 
 const RESIDENTS: &str =
     "id,household,name,level,grid,building\nA1,H1,张三,red,东岗,1栋\nA2,H2,李四,green,东岗,2栋\n";
 const VISITS: &str = "date,household\n2020-07-01,H2\n";
-
-fn community(toml: Option<&str>) -> Workdir {
-    let w = Workdir::new();
-    w.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    if let Some(t) = toml {
-        w.write("rounds.toml", t);
-    }
-    w
-}
 
 /// Runs `due` with the environment given; says which language it spoke.
 fn spoken(w: &Workdir, extra: &[&str], env: &[(&str, &str)]) -> &'static str {
@@ -38,12 +28,12 @@ fn spoken(w: &Workdir, extra: &[&str], env: &[(&str, &str)]) -> &'static str {
 
 #[test]
 fn the_flag_wins_over_everything() {
-    let w = community(Some("lang = \"en\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"en\"\n");
     assert_eq!(
         spoken(&w, &["--lang", "zh"], &[("LC_ALL", "en_US.UTF-8")]),
         "zh"
     );
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     assert_eq!(
         spoken(&w, &["--lang", "en"], &[("LANG", "zh_CN.UTF-8")]),
         "en"
@@ -52,15 +42,15 @@ fn the_flag_wins_over_everything() {
 
 #[test]
 fn rounds_toml_wins_over_the_locale() {
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     assert_eq!(spoken(&w, &[], &[]), "zh");
-    let w = community(Some("lang = \"en\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"en\"\n");
     assert_eq!(spoken(&w, &[], &[("LC_ALL", "zh_CN.UTF-8")]), "en");
 }
 
 #[test]
 fn the_locale_lc_all_then_lc_messages_then_lang() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     assert_eq!(spoken(&w, &[], &[]), "en", "LANG=C");
     assert_eq!(spoken(&w, &[], &[("LANG", "zh_CN.UTF-8")]), "zh");
     assert_eq!(spoken(&w, &[], &[("LANG", "zh_TW.Big5")]), "zh");
@@ -109,7 +99,7 @@ fn the_locale_lc_all_then_lc_messages_then_lang() {
 
 #[test]
 fn machine_formats_do_not_change() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     for format in ["csv", "json"] {
         let en = w.run(&[
             "--today",
@@ -155,7 +145,7 @@ fn errors_speak_the_language_too() {
     assert!(en.stderr().contains("no data directory"), "{}", en.stderr());
     assert!(en.stderr().contains(&format!("rounds init {missing}")));
     // A usage error from a flag, in both languages.
-    let c = community(None);
+    let c = community(RESIDENTS, VISITS);
     c.run(&["--today", "2020-13-01", "due", "--lang", "zh"])
         .expect(2)
         .stderr_has("不是日期");
@@ -385,13 +375,13 @@ fn rounds_toml_errors_in_chinese() {
         ),
     ];
     // rounds.toml that cannot be read at all.
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     std::fs::create_dir(w.join("rounds.toml")).unwrap();
     w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
         .expect(3)
         .stderr_has("无法读取 rounds.toml：这是一个目录，不是文件");
     for (toml, zh, en) in cases {
-        let w = community(Some(toml));
+        let w = community(RESIDENTS, VISITS).with("rounds.toml", toml);
         w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
             .expect(3)
             .stderr_has(zh)
@@ -404,7 +394,7 @@ fn rounds_toml_errors_in_chinese() {
 
 #[test]
 fn data_and_file_errors_in_chinese() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     std::fs::create_dir(w.join("logs.csv")).unwrap();
     w.run(&["--lang", "zh", "import", "logs.csv"])
         .expect(4)
@@ -446,7 +436,7 @@ fn data_and_file_errors_in_chinese() {
 
 #[test]
 fn help_and_clap_errors_follow_rounds_toml_too() {
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     let data = w.path().display().to_string();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();

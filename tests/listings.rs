@@ -2,7 +2,7 @@
 //! and `due --quiet`.
 
 mod common;
-use common::{Workdir, run_example};
+use common::{Workdir, community, run_example};
 
 const RESIDENTS: &str = "id,household,name,level,grid,building,unit,room,phone,visitor,since,until
 A1,H1,张三丰,green,东岗,10栋,1单元,101,13812345678,马春英,,
@@ -20,13 +20,6 @@ const VISITS: &str = "date,household,visitor,kind,note,persons
 2020-03-01,H2,马春英,入户,,
 ";
 
-fn community() -> Workdir {
-    let w = Workdir::new();
-    w.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    w
-}
-
 const T: [&str; 2] = ["--today", "2020-07-20"];
 
 fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
@@ -37,7 +30,7 @@ fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn households_lists_members_levels_and_last_visit_in_walking_order() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let run = w.run(&args(&["households"])).ok();
     let out = run.stdout();
     // 9栋 before 10栋, room 201 before 1001; H5 moved out and is left out.
@@ -63,7 +56,7 @@ fn households_lists_members_levels_and_last_visit_in_walking_order() {
 
 #[test]
 fn households_filters_and_machine_formats() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let rows = w
         .run(&args(&[
             "households",
@@ -115,7 +108,7 @@ fn households_filters_and_machine_formats() {
 
 #[test]
 fn history_is_newest_first_with_notes_up_to_today() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let rows = w
         .run(&args(&["history", "H1", "--format", "csv"]))
         .ok()
@@ -146,7 +139,7 @@ fn history_is_newest_first_with_notes_up_to_today() {
 
 #[test]
 fn history_of_an_unknown_household_suggests_the_nearest() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     w.run(&args(&["history", "H9"]))
         .expect(2)
         .stderr_has("no household or resident 'H9'")
@@ -158,7 +151,7 @@ fn history_of_an_unknown_household_suggests_the_nearest() {
 
 #[test]
 fn round_sheet_groups_by_building_in_walking_order() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let md = w
         .run(&args(&[
             "due",
@@ -220,7 +213,7 @@ fn round_sheet_groups_by_building_in_walking_order() {
 
 #[test]
 fn other_commands_refuse_page_formats() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     w.run(&args(&["households", "--format", "html"]))
         .expect(2)
         .stderr_has("--format html");

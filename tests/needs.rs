@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Workdir, run_example};
+use common::{Workdir, community, example_copy, run_example};
 use serde_json::Value;
 
 const RESIDENTS: &str = "id,household,name,level,grid,building,visitor\n\
@@ -32,17 +32,8 @@ const LEDGER: &str = "id,household,raised,raised_by,category,text,status,started
     N0007,H2,2020-06-15,王建国,其他,志愿服务,resolved,2020-06-16,2020-07-05,已登记,,\n\
     N0008,H4,2020-07-02,李秀兰,其他,讲座,open,,,,,\n";
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    wd
-}
-
 fn with_ledger() -> Workdir {
-    let wd = community();
-    wd.write("needs.csv", LEDGER);
-    wd
+    community(RESIDENTS, VISITS).with("needs.csv", LEDGER)
 }
 
 fn ledger_rows(wd: &Workdir) -> Vec<std::collections::BTreeMap<String, String>> {
@@ -62,7 +53,7 @@ fn ledger_rows(wd: &Workdir) -> Vec<std::collections::BTreeMap<String, String>> 
 
 #[test]
 fn need_add_prints_a_short_id_and_keeps_the_need() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.run(&[
         "--today",
         "2020-07-20",
@@ -138,7 +129,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
 
 #[test]
 fn a_need_is_handled_resolved_and_followed_up() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let t = ["--today", "2020-07-20"];
     let run = |args: &[&str]| wd.run(&[&t[..], args].concat());
     run(&[
@@ -289,7 +280,7 @@ fn needs_lists_with_every_filter() {
         .expect(2)
         .stderr_has("unknown category '天*'");
     // A community without a ledger has no needs, and that is no error.
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020-07-20", "needs"])
         .ok()
         .stdout_has("No need is listed.");
@@ -297,7 +288,7 @@ fn needs_lists_with_every_filter() {
 
 #[test]
 fn an_import_opens_the_needs_of_its_need_column_once() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "log.csv",
         "日期,户号,走访人,走访情况,诉求,诉求类别\n\
@@ -382,7 +373,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
 
 #[test]
 fn due_counts_open_needs_only_with_a_ledger() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let plain = wd
         .run(&["--today", "2020-07-20", "due", "--all", "--format", "csv"])
         .ok()
@@ -630,7 +621,7 @@ fn every_report_format_has_the_needs_sections() {
         .ok();
     assert!(wd.join("june.xlsx").exists());
     // Without a ledger the report is as it was: no needs key, no section.
-    let plain = community();
+    let plain = community(RESIDENTS, VISITS);
     let r = plain
         .run(&[&base[..], &["--format", "json"]].concat())
         .ok()
@@ -838,7 +829,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         "没有编号为“N0099”的诉求",
     );
     // Without a ledger, a refused add creates none.
-    let plain = community();
+    let plain = community(RESIDENTS, VISITS);
     refused(
         &plain,
         &["need", "add", "ZZ9", "--text", "x"],
@@ -849,7 +840,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "编号,户号,提出日期,类别,诉求,状态,办结日期\n\
@@ -888,7 +879,7 @@ fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
 
 #[test]
 fn categories_and_the_flag_limit_come_from_rounds_toml() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "rounds.toml",
         "[needs]\ncategories = [\"水电暖\", \"邻里\", \"其它\"]\nflag_after_days = 7\n",
@@ -944,7 +935,7 @@ fn categories_and_the_flag_limit_come_from_rounds_toml() {
 
 #[test]
 fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let text = "编号,户号,提出日期,登记人,类别,诉求,状态,办理日期,办结日期,办理结果,回访日期,满意度,备注\r\n\
                 A-7,H2,2020年5月3日,王建国,矛盾纠纷,漏水,已办结,2020.5.4,20200510,调解,2020/5/20,满意,纸质台账补录\r\n";
     let gbk = encoding_rs::GB18030.encode(text).0.into_owned();
@@ -1045,15 +1036,12 @@ fn an_unfinished_change_to_the_ledger_is_rolled_back() {
 /// A copy of the example community, with a visit log whose need and
 /// worker would run as spreadsheet formulas.
 fn nongjiang_with_formula_log() -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&common::example("nongjiang"));
-    wd.write(
+    example_copy("nongjiang").with(
         "log.csv",
         "date,household,visitor,note,need\n\
          2020-06-29,HW08-2-0201,周晓梅,ok,=1+A1 heating\n\
          2020-06-28,DG07-1-0401,+evil,ok,-cmd|calc\n",
-    );
-    wd
+    )
 }
 
 #[test]
@@ -1263,7 +1251,7 @@ fn need_update_names_the_statuses_it_takes() {
 
 #[test]
 fn check_names_every_problem_of_a_ledger_row() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "id,household,raised,category,text,status,resolved,follow_up,satisfaction\n\
@@ -1298,7 +1286,7 @@ fn check_names_every_problem_of_a_ledger_row() {
 
 #[test]
 fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "id,household,raised,raised_by,category,text,status,resolved,resolution\n\
@@ -1355,7 +1343,7 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
 
 #[test]
 fn need_changes_are_told_in_the_format_asked_for() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let base = ["--today", "2020-07-20"];
     let added = wd
         .run(

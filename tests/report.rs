@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, run_example};
+use common::{Workdir, community, run_example};
 
 /// June 2020 has four weeks that end in it (Sundays 7, 14, 21, 28); the
 /// week of June 29 ends on July 5 and belongs to July.
@@ -34,16 +34,9 @@ date,household,visitor,persons
 2020-07-01,H2,王,1
 ";
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    wd
-}
-
 #[test]
 fn june_by_hand() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&[
             "--today",
             "2020-07-10",
@@ -108,7 +101,7 @@ fn june_by_hand() {
 
 #[test]
 fn as_of_is_today_inside_the_month() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&[
             "--today",
             "2020-06-16",
@@ -131,11 +124,11 @@ fn as_of_is_today_inside_the_month() {
 
 #[test]
 fn month_after_today_is_an_error() {
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020-06-16", "report", "--month", "2020-07"])
         .expect(2)
         .stderr_has("2020-07");
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["report", "--month", "2020-13"])
         .expect(2)
         .stderr_has("YYYY-MM");
@@ -182,7 +175,7 @@ fn example_figures_add_up() {
 
 #[test]
 fn table_in_both_languages() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.run(&["--today", "2020-07-10", "report", "--month", "2020-06"])
         .ok()
         .stdout_has("Visits report, June 2020")
@@ -211,7 +204,7 @@ fn june(wd: &Workdir, extra: &[&str]) -> common::Run {
 /// 走访覆盖率 and the change against the month before, by hand.
 #[test]
 fn coverage_and_change_by_hand() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let r = june(&wd, &["--format", "json"]).json();
     // Active on 06-30: H1, H2, H3, H4 and H5 (H6 moved out on 06-10).
     // Visited in June: H1, H4, H5 and H6; of the active ones H1, H4, H5.
@@ -286,7 +279,7 @@ fn coverage_and_change_by_hand() {
 /// A longer span's trend is its own months (a year's from January).
 #[test]
 fn a_longer_span_trends_over_its_own_months() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let months = |span: &[&str]| -> Vec<String> {
         let mut args = vec!["--today", "2020-07-10", "report", "--format", "json"];
         args.extend_from_slice(span);
@@ -334,7 +327,7 @@ fn a_longer_span_trends_over_its_own_months() {
 /// ends with the line to sign.
 #[test]
 fn figures_defined_once_and_a_line_to_sign() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let md = june(&wd, &["--lang", "zh", "--format", "md"]).stdout();
     let notes = md.split("## 指标说明").nth(1).expect("the notes");
     for term in [

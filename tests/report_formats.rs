@@ -5,14 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Workdir, example};
+use common::{Workdir, example_copy};
 use serde_json::Value;
-
-fn nongjiang() -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&example("nongjiang"));
-    wd
-}
 
 const T: &str = "2020-07-20";
 
@@ -32,7 +26,7 @@ fn sum(v: &Value) -> u64 {
 
 #[test]
 fn json_figures_add_up() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     for span in [
         vec!["--month", "2020-06"],
         vec!["--month", "2020-02"],
@@ -97,7 +91,7 @@ fn json_figures_add_up() {
 
 #[test]
 fn longer_spans_sum_their_months() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let q = json(&wd, &["--quarter", "2020-Q2"]);
     assert_eq!(q["period"]["label"], "2020-Q2");
     assert!(q.get("month").is_none(), "month is for month reports");
@@ -163,7 +157,7 @@ fn longer_spans_sum_their_months() {
 
 #[test]
 fn names_in_the_overdue_list_are_masked_unless_revealed() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let masked = json(&wd, &["--month", "2020-06"]);
     let contacts: Vec<&str> = masked["overdue_list"]
         .as_array()
@@ -187,7 +181,7 @@ fn names_in_the_overdue_list_are_masked_unless_revealed() {
 /// Every section of a csv report parses, with its machine header.
 #[test]
 fn csv_sections() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let section = |name: &str| {
         wd.run(&[
@@ -332,7 +326,7 @@ fn serial(date: &str) -> f64 {
 #[test]
 fn xlsx_is_a_spreadsheet() {
     use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let path = wd.join("june.xlsx");
     let run = wd
@@ -523,7 +517,7 @@ fn xlsx_is_a_spreadsheet() {
 fn html_is_well_formed_with_charts() {
     use quick_xml::Reader;
     use quick_xml::events::Event;
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     for lang in ["zh", "en"] {
         let path = wd.join(&format!("june-{lang}.html"));
         wd.run(&[
@@ -591,7 +585,7 @@ fn html_is_well_formed_with_charts() {
 
 #[test]
 fn markdown_and_table_in_both_languages() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let md = wd
         .run(&[
@@ -645,7 +639,7 @@ fn markdown_and_table_in_both_languages() {
 
 #[test]
 fn output_files_follow_the_umask_and_are_whole() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let path = wd.join("r.json");
     wd.run(&[
         "--today",

@@ -191,6 +191,13 @@ impl Workdir {
         self
     }
 
+    /// Writes one more file, for a fixture built in one expression:
+    /// `community(RESIDENTS, VISITS).with("needs.csv", LEDGER)`.
+    pub fn with(self, name: &str, content: impl AsRef<[u8]>) -> Self {
+        self.write(name, content);
+        self
+    }
+
     pub fn read(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.join(name)).unwrap()
     }
@@ -239,6 +246,21 @@ impl Workdir {
             output,
         }
     }
+}
+
+/// A fresh data directory holding a community: its `residents.csv` and
+/// `visits.csv` as given (add more files with `Workdir::with`).
+pub fn community(residents: impl AsRef<[u8]>, visits: impl AsRef<[u8]>) -> Workdir {
+    Workdir::new()
+        .with("residents.csv", residents)
+        .with("visits.csv", visits)
+}
+
+/// A fresh copy of the example community `examples/NAME`, to change.
+pub fn example_copy(name: &str) -> Workdir {
+    let wd = Workdir::new();
+    wd.copy_from(&example(name));
+    wd
 }
 
 /// Runs `rounds --data examples/NAME ARGS...` (read only: no copy).
