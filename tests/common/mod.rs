@@ -93,6 +93,16 @@ impl Run {
     pub fn stderr_lacks(self, text: &str) -> Self {
         self.lacks(Stream::Stderr, text)
     }
+    /// Asserts nothing was printed on stdout.
+    #[track_caller]
+    pub fn stdout_is_empty(self) -> Self {
+        assert!(
+            self.output.stdout.is_empty(),
+            "stdout is not empty:\n{}",
+            self.describe()
+        );
+        self
+    }
     /// Asserts nothing was printed on stderr: no warning, note or error.
     #[track_caller]
     pub fn stderr_is_empty(self) -> Self {
@@ -227,15 +237,7 @@ impl Workdir {
 
     /// Runs the binary with exactly `args` and extra environment.
     pub fn run_raw(&self, args: &[String], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rounds"));
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("ROUNDS_DATA")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("NO_COLOR")
-            .env_remove("COLUMNS")
-            .env("LANG", "C");
+        let mut cmd = self.command(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -245,6 +247,22 @@ impl Workdir {
             dir: self.path().to_path_buf(),
             output,
         }
+    }
+
+    /// The binary with exactly `args`, in the work directory, with a clean
+    /// environment for language, colour and width: to spawn it and talk
+    /// to it while it runs.
+    pub fn command(&self, args: &[String]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rounds"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("ROUNDS_DATA")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("NO_COLOR")
+            .env_remove("COLUMNS")
+            .env("LANG", "C");
+        cmd
     }
 }
 
