@@ -38,7 +38,8 @@ enum Must {
     Accept(&'static [(u64, &'static str)]),
     /// A data file with errors: `check`, `due`, `report` and `import` exit
     /// with 3 and print `FILE:LINE: error: TEXT` (no line for the whole
-    /// file: 0), and change nothing.
+    /// file: 0; on stdout for `check`, whose findings are its output, on
+    /// stderr for the others), and change nothing.
     Refuse(u64, &'static str),
     /// Rows of the stored visit log with errors: `check`, `due` and
     /// `report` refuse as above; `import` reads only the keys of stored
@@ -46,7 +47,8 @@ enum Must {
     /// for `check` to report.
     RefuseRows(u64, &'static str),
     /// A log to import: the exit status, the messages it prints (`LINE:
-    /// rejected: TEXT`, or an error), how many visits it adds.
+    /// rejected: TEXT`, or an error, on stderr; line 0: its summary, on
+    /// stdout), how many visits it adds.
     Import {
         status: i32,
         says: &'static [(u64, &'static str)],
@@ -481,6 +483,9 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 struct Ran {
     what: String,
+    /// `check` prints its findings as its output, on stdout; every other
+    /// command prints its errors and rejected rows on stderr.
+    check: bool,
     status: i32,
     stdout: String,
     stderr: String,
@@ -489,6 +494,14 @@ struct Ran {
 impl Ran {
     fn text(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
+    }
+    /// Where the command prints the problems it found.
+    fn problems(&self) -> &str {
+        if self.check {
+            &self.stdout
+        } else {
+            &self.stderr
+        }
     }
     fn fail(&self, why: &str) -> ! {
         panic!(
@@ -527,6 +540,7 @@ fn run(case: &str, data: &Path, args: &[&str]) -> Ran {
         .expect("run rounds");
     let ran = Ran {
         what: format!("{case}: rounds {}", args.join(" ")),
+        check: args.first() == Some(&"check"),
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -544,7 +558,7 @@ fn run(case: &str, data: &Path, args: &[&str]) -> Ran {
         // A clear message: a file (and a line, where there is one), then
         // the reason.
         if !ran
-            .text()
+            .problems()
             .lines()
             .any(|l| l.starts_with('/') && l.contains(": error: "))
         {
@@ -566,7 +580,7 @@ fn expect_line(ran: &Ran, file: &Path, line: u64, kind: &str, text: &str) {
         format!("{}:{line}: {kind}: ", file.display())
     };
     if !ran
-        .text()
+        .problems()
         .lines()
         .any(|l| l.starts_with(&place) && l.contains(text))
     {
@@ -656,8 +670,8 @@ fn one_case(name: &str, must: Must) {
             let kind = if status == 3 { "error" } else { "rejected" };
             for (line, text) in says {
                 if *line == 0 {
-                    if !ran.text().contains(text) {
-                        ran.fail(&format!("expected {text:?}"));
+                    if !ran.stdout.contains(text) {
+                        ran.fail(&format!("expected {text:?} on stdout"));
                     }
                 } else {
                     expect_line(&ran, &target, *line, kind, text);

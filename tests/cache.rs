@@ -35,7 +35,9 @@ fn day(n: u64) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2019, 12, 30).unwrap() + chrono::Duration::days(n as i64)
 }
 
-fn community(rng: &mut Rng) -> (String, Vec<String>) {
+/// A random residents.csv (with names and phones, which the cache must
+/// not keep) and its household ids.
+fn random_roster(rng: &mut Rng) -> (String, Vec<String>) {
     let mut residents = String::from("id,household,name,phone,level,grid,building,since,until\n");
     let mut ids = Vec::new();
     let mut r = 0;
@@ -129,7 +131,7 @@ fn cache_files(wd: &Workdir) -> Vec<String> {
 #[test]
 fn the_cache_is_written_private_and_without_personal_data() {
     let mut rng = Rng(1);
-    let (residents, ids) = community(&mut rng);
+    let (residents, ids) = random_roster(&mut rng);
     let wd = Workdir::new();
     wd.write("residents.csv", &residents).write(
         "visits.csv",
@@ -185,7 +187,7 @@ fn the_cache_is_written_private_and_without_personal_data() {
 fn every_change_to_the_files_is_seen() {
     for seed in 0..10 {
         let mut rng = Rng(100 + seed);
-        let (residents, ids) = community(&mut rng);
+        let (residents, ids) = random_roster(&mut rng);
         let wd = Workdir::new();
         let header = HEADER;
         wd.write("residents.csv", &residents).write(
@@ -314,7 +316,7 @@ const HEADER: &str = "date,household,visitor,kind,note,persons\n";
 /// written by a first round of commands; the household ids and the rows.
 fn settled(seed: u64, n: u64) -> (Workdir, Vec<String>, String) {
     let mut rng = Rng(seed);
-    let (residents, ids) = community(&mut rng);
+    let (residents, ids) = random_roster(&mut rng);
     let body = visits(&mut rng, &ids, n);
     let wd = Workdir::new();
     wd.write("residents.csv", &residents)

@@ -9,7 +9,7 @@ fn the_example_community_is_clean() {
     // residents.csv, visits.csv, needs.csv and rounds.toml.
     run_example("nongjiang", &["--today", "2020-07-20", "check"])
         .ok()
-        .says("0 errors, 0 warnings in 4 files");
+        .stdout_has("0 errors, 0 warnings in 4 files");
 }
 
 #[test]
@@ -67,10 +67,10 @@ fn warnings_alone_pass_unless_strict() {
     wd.write("visits.csv", "date,household\n2020-07-01,NOPE\n");
     wd.run(&["--today", "2020-07-20", "check"])
         .ok()
-        .says("0 errors, 1 warning");
+        .stdout_has("0 errors, 1 warning");
     wd.run(&["--today", "2020-07-20", "check", "--strict"])
         .expect(3)
-        .says("1 error, 0 warnings");
+        .stdout_has("1 error, 0 warnings");
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn strict_makes_every_warning_an_error_for_cron() {
     // Clean data passes, strict or not.
     wd.run(&["--today", "2020-07-20", "check", "--strict"])
         .ok()
-        .says("0 errors, 0 warnings");
+        .stdout_has("0 errors, 0 warnings");
     // A warning of each kind: a file in two encodings, members who
     // disagree, a resident never active, an unknown household, a visit
     // after today.
@@ -139,10 +139,10 @@ fn encodings_and_quotes_are_checked() {
     let res = wd.join("residents.csv").display().to_string();
     let vis = wd.join("visits.csv").display().to_string();
     // Not all UTF-8, so GB18030 (SPEC); the UTF-8 line stands out.
-    run.says(&format!(
+    run.stdout_has(&format!(
         "{res}:2: warning: the file is GB18030 (GBK) but this line reads as UTF-8"
     ))
-    .says(&format!(
+    .stdout_has(&format!(
         "{vis}:3: error: a quoted cell starts here and is never closed"
     ));
     // Bytes that are neither name the line where their record starts.
@@ -151,7 +151,7 @@ fn encodings_and_quotes_are_checked() {
     wd.write("residents.csv", roster);
     wd.run(&["--today", "2020-07-20", "check"])
         .expect(3)
-        .says(&format!(
+        .stdout_has(&format!(
             "{res}:2: error: bytes that are neither UTF-8 nor GB18030"
         ));
 }
@@ -163,7 +163,7 @@ fn missing_columns_list_what_was_found() {
     wd.write("visits.csv", "date,household\n");
     wd.run(&["check"])
         .expect(3)
-        .says("residents.csv:1: error: missing column level (expected a header named level/关注等级/等级/關注等級/等級); the header has: 编号, 姓名");
+        .stdout_has("residents.csv:1: error: missing column level (expected a header named level/关注等级/等级/關注等級/等級); the header has: 编号, 姓名");
 }
 
 #[test]
@@ -174,9 +174,9 @@ fn bad_settings_are_reported_with_their_line() {
     wd.write("rounds.toml", "policy = \"calendar\"\nwindwo = 3\n");
     wd.run(&["check"])
         .expect(3)
-        .says("rounds.toml:2: error: unknown key 'windwo' — did you mean window?");
+        .stdout_has("rounds.toml:2: error: unknown key 'windwo' — did you mean window?");
     // Other commands refuse to run on settings they cannot trust.
-    wd.run(&["due"]).expect(3).says("rounds.toml:2");
+    wd.run(&["due"]).expect(3).stderr_has("rounds.toml:2");
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn gbk_text_that_looks_like_utf8_is_read_as_gbk() {
     );
     wd.run(&["--today", "2020-07-01", "check"])
         .ok()
-        .says("0 errors, 0 warnings");
+        .stdout_has("0 errors, 0 warnings");
     let run = wd
         .run(&["--today", "2020-07-01", "due", "--all", "--format", "csv"])
         .ok();
@@ -243,7 +243,7 @@ fn lines_are_counted_with_cr_only_endings() {
     wd.write("visits.csv", "date,household\r");
     wd.run(&["check"])
         .expect(3)
-        .says("residents.csv:4: error: bytes that are neither");
+        .stdout_has("residents.csv:4: error: bytes that are neither");
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn a_headerless_roster_or_shifted_columns_leak_no_personal_data() {
     wd.write("visits.csv", "date,household\n");
     wd.run(&["check"])
         .expect(3)
-        .says("the first line looks like a row of data, not a header")
+        .stdout_has("the first line looks like a row of data, not a header")
         .never_says("张三丰")
         .never_says("13812345678")
         .never_says("110105196106084776");
@@ -268,8 +268,8 @@ fn a_headerless_roster_or_shifted_columns_leak_no_personal_data() {
     );
     wd.run(&["check"])
         .expect(3)
-        .says("unknown level '李*'")
-        .says("139****5678")
+        .stdout_has("unknown level '李*'")
+        .stdout_has("139****5678")
         .never_says("李四")
         .never_says("13812345678")
         .never_says("13912345678")
@@ -315,8 +315,8 @@ fn rows_beyond_any_spreadsheet_are_refused() {
     );
     wd.run(&["check"])
         .expect(3)
-        .says("residents.csv:3: error: more than 16,384 cells in one row")
-        .says("too large to be a count of people");
+        .stdout_has("residents.csv:3: error: more than 16,384 cells in one row")
+        .stdout_has("too large to be a count of people");
 }
 
 /// Runs `command` as of 2020-07-20 with the fast reader on ("1") or off.
@@ -336,10 +336,7 @@ fn by_reader(wd: &Workdir, fast: &str, command: &str) -> common::Run {
 
 /// The example community with its roster as given.
 fn example_with_roster(roster: &[u8]) -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&common::example("nongjiang"));
-    wd.write("residents.csv", roster);
-    wd
+    common::example_copy("nongjiang").with("residents.csv", roster)
 }
 
 #[test]
@@ -388,7 +385,7 @@ fn one_bad_byte_in_the_roster_is_said_once() {
     let wd = example_with_roster(&lines.join(&b'\n'));
     wd.run(&["--today", "2020-07-20", "check"])
         .expect(3)
-        .says("unknown level 'purple'")
+        .stdout_has("unknown level 'purple'")
         .never_says("roster unreadable");
 }
 
@@ -431,13 +428,13 @@ fn utf16_files_are_named_as_utf16() {
             .write("visits.csv", visits);
         wd.run(&["--today", "2020-07-20", "check"])
             .expect(3)
-            .says("residents.csv:1: error: the file is UTF-16 (Excel's \"Unicode text\")")
-            .says("save it as \"CSV UTF-8 (Comma delimited)\"")
+            .stdout_has("residents.csv:1: error: the file is UTF-16 (Excel's \"Unicode text\")")
+            .stdout_has("save it as \"CSV UTF-8 (Comma delimited)\"")
             .never_says("missing column");
         wd.run(&["--today", "2020-07-20", "--lang", "zh", "due"])
             .expect(3)
-            .says("文件是 UTF-16 编码")
-            .says("另存为“CSV UTF-8(逗号分隔)”");
+            .stderr_has("文件是 UTF-16 编码")
+            .stderr_has("另存为“CSV UTF-8(逗号分隔)”");
 
         // The visit log, by either reader.
         let wd = Workdir::new();
@@ -446,7 +443,7 @@ fn utf16_files_are_named_as_utf16() {
         for fast in ["1", "0"] {
             by_reader(&wd, fast, "due")
                 .expect(3)
-                .says("visits.csv:1: error: the file is UTF-16");
+                .stderr_has("visits.csv:1: error: the file is UTF-16");
         }
 
         // A log to import, CSV (or Excel's .txt) and JSON alike.
@@ -468,7 +465,7 @@ fn utf16_files_are_named_as_utf16() {
                 wd.join(log).to_str().unwrap(),
             ])
             .expect(3)
-            .says(&format!("{log}:1: error: the file is UTF-16"));
+            .stderr_has(&format!("{log}:1: error: the file is UTF-16"));
         }
         assert_eq!(wd.read("visits.csv"), before);
     }

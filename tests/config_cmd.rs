@@ -87,7 +87,9 @@ fn each_setting_says_where_it_came_from() {
     assert_eq!(find(&s, "lang")["where"], "rounds.toml:1");
     w.write("rounds.toml", "window = 5\n");
     let run = w.run(&["--lang", "zh", "config"]).ok();
-    run.says("设置").says("命令行").says("rounds.toml 第 1 行");
+    run.stdout_has("设置")
+        .stdout_has("命令行")
+        .stdout_has("rounds.toml 第 1 行");
 }
 
 #[test]
@@ -97,8 +99,8 @@ fn a_missing_directory_is_shown_and_explained() {
     let run = w
         .run_raw(&["--data".into(), missing.clone(), "config".into()], &[])
         .ok();
-    run.says(&missing)
-        .says(&format!("create one with: rounds init {missing}"));
+    run.stdout_has(&missing)
+        .stderr_has(&format!("create one with: rounds init {missing}"));
 }
 
 #[test]
@@ -108,20 +110,20 @@ fn unknown_keys_in_rounds_toml_name_key_and_line() {
         .write("rounds.toml", "policy = \"calendar\"\n\nwindw = 3\n");
     for cmd in [&["due"][..], &["config"], &["report"]] {
         let run = w.run(cmd).expect(3);
-        run.says("rounds.toml:3").says("windw");
+        run.stderr_has("rounds.toml:3").stderr_has("windw");
     }
     w.run(&["check"])
         .expect(3)
-        .says("rounds.toml:3")
-        .says("unknown key 'windw' — did you mean window?");
+        .stdout_has("rounds.toml:3")
+        .stdout_has("unknown key 'windw' — did you mean window?");
     w.run(&["check", "--lang", "zh"])
         .expect(3)
-        .says("未知的设置项“windw”——是不是 window？");
+        .stdout_has("未知的设置项“windw”——是不是 window？");
     w.write("rounds.toml", "[levels]\nyelow = \"month\"\n");
     w.run(&["due"])
         .expect(3)
-        .says("rounds.toml:2")
-        .says("'yelow' is not a level — did you mean yellow?");
+        .stderr_has("rounds.toml:2")
+        .stderr_has("'yelow' is not a level — did you mean yellow?");
 }
 
 /// Sets the data files' modification time into the past: the cache is
@@ -175,11 +177,11 @@ fn rounds_cache_false_turns_the_cache_off_and_config_says_so() {
         // The table names the variable, in both languages.
         with_env(&w, &["config"], &[("ROUNDS_CACHE", off)])
             .ok()
-            .says("environment (ROUNDS_CACHE)")
+            .stdout_has("environment (ROUNDS_CACHE)")
             .never_says("(?)");
         with_env(&w, &["--lang", "zh", "config"], &[("ROUNDS_CACHE", off)])
             .ok()
-            .says("环境变量（ROUNDS_CACHE）");
+            .stdout_has("环境变量（ROUNDS_CACHE）");
     }
     // On, spelt any usual way, the cache is used and written.
     for on in ["true", "Yes", "ON", "1"] {
@@ -221,16 +223,16 @@ fn a_switch_in_the_environment_it_does_not_take_is_refused() {
         for command in [&["due"][..], &["config"], &["report"], &["check"]] {
             let run = with_env(&w, command, &[(var, value)]).expect(2);
             assert!(run.stdout().is_empty(), "{}", run.stdout());
-            run.says(&format!("{var}='{value}' is not understood"))
-                .says("0, 1, false, true, no, yes, off, on");
+            run.stderr_has(&format!("{var}='{value}' is not understood"))
+                .stderr_has("0, 1, false, true, no, yes, off, on");
         }
         with_env(&w, &["--lang", "zh", "due"], &[(var, value)])
             .expect(2)
-            .says(&format!("环境变量 {var} 的值“{value}”无法识别"))
-            .says("0, 1, false, true, no, yes, off, on");
+            .stderr_has(&format!("环境变量 {var} 的值“{value}”无法识别"))
+            .stderr_has("0, 1, false, true, no, yes, off, on");
     }
     with_env(&w, &["due"], &[("ROUNDS_FAST", "fast")])
         .expect(2)
-        .says("on, must");
+        .stderr_has("on, must");
     assert!(!w.join(".rounds-cache").exists());
 }

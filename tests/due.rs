@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, run_example};
+use common::{Workdir, community, run_example};
 
 /// As of Wednesday 2020-07-15 (ISO week Mon 07-13 .. Sun 07-19):
 /// H1 red, visited 07-08            -> deadline 07-19, due, 4 days left
@@ -35,13 +35,6 @@ date,household,visitor,kind,note,persons
 2020-07-20,H4,赵强,入户,,1
 ";
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    wd
-}
-
 fn households(run: &common::Run) -> Vec<String> {
     run.csv()
         .into_iter()
@@ -53,7 +46,7 @@ const T: &str = "2020-07-15";
 
 #[test]
 fn default_lists_overdue_and_due_in_order() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&["--today", T, "due", "--format", "csv"])
         .ok();
     let rows = run.csv();
@@ -104,7 +97,7 @@ fn default_lists_overdue_and_due_in_order() {
 
 #[test]
 fn all_lists_every_active_household() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&["--today", T, "due", "--all", "--format", "csv"])
         .ok();
     // Ok households follow by deadline: H3 09-30, then H5 and H6 on 12-31 by id.
@@ -122,7 +115,7 @@ fn all_lists_every_active_household() {
 
 #[test]
 fn within_widens_and_narrows_the_window() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let run = wd
         .run(&["--today", T, "due", "--within", "3", "--format", "csv"])
         .ok();
@@ -139,7 +132,7 @@ fn within_widens_and_narrows_the_window() {
 
 #[test]
 fn filters() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let ids = |args: &[&str]| {
         let mut all = vec!["--today", T, "due", "--all", "--format", "csv"];
         all.extend_from_slice(args);
@@ -158,20 +151,20 @@ fn filters() {
     // A grid that is not in the data is refused (tests/filters.rs).
     wd.run(&["--today", T, "due", "--grid", "nowhere"])
         .expect(2)
-        .says("--grid 'nowhere' names no grid in the data (the grids there are: G1, G2)");
+        .stderr_has("--grid 'nowhere' names no grid in the data (the grids there are: G1, G2)");
 }
 
 #[test]
 fn unknown_level_filter_is_a_usage_error_with_a_hint() {
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["due", "--level", "rde"])
         .expect(2)
-        .says("did you mean red");
+        .stderr_has("did you mean red");
 }
 
 #[test]
 fn exit_code_flags_overdue() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.run(&["--today", T, "due", "--exit-code"]).expect(1);
     wd.run(&["--today", T, "due"]).ok();
     // Nothing overdue among yellow households.
@@ -181,7 +174,7 @@ fn exit_code_flags_overdue() {
 
 #[test]
 fn sort_address_is_a_walking_order() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&[
             "--today", T, "due", "--all", "--sort", "address", "--format", "csv",
         ])
@@ -192,7 +185,7 @@ fn sort_address_is_a_walking_order() {
 
 #[test]
 fn json_is_typed() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&["--today", T, "due", "--format", "json"])
         .ok();
     let v = run.json();
@@ -206,7 +199,7 @@ fn json_is_typed() {
     assert_eq!(rows[2]["level"], "red");
     assert_eq!(rows[2]["status"], "due");
     // Machine words stay English whatever the language.
-    let zh = community()
+    let zh = community(RESIDENTS, VISITS)
         .run(&["--today", T, "--lang", "zh", "due", "--format", "json"])
         .ok();
     assert_eq!(zh.json()[2]["status"], "due");
@@ -214,31 +207,31 @@ fn json_is_typed() {
 
 #[test]
 fn table_for_people_masks_personal_data() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let run = wd.run(&["--today", T, "due"]).ok();
-    run.says("H2")
-        .says("139****5678")
-        .says("李*")
+    run.stdout_has("H2")
+        .stdout_has("139****5678")
+        .stdout_has("李*")
         .never_says("13912345678")
         .never_says("李四")
         .never_says("110105196106084777")
-        .says("overdue 2 (orange 1, green 1)")
-        .says("due 1 (red 1)")
+        .stdout_has("overdue 2 (orange 1, green 1)")
+        .stdout_has("due 1 (red 1)")
         .never_says("\u{1b}[");
     wd.run(&["--today", T, "due", "--reveal"])
         .ok()
-        .says("13912345678")
-        .says("李四");
+        .stdout_has("13912345678")
+        .stdout_has("李四");
     let zh = wd.run(&["--today", T, "--lang", "zh", "due"]).ok();
-    zh.says("逾期 2 户")
-        .says("橙")
-        .says("从未走访")
-        .says("剩 4 天");
+    zh.stdout_has("逾期 2 户")
+        .stdout_has("橙")
+        .stdout_has("从未走访")
+        .stdout_has("剩 4 天");
 }
 
 #[test]
 fn colour_only_when_asked_and_never_with_no_color() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let mut args: Vec<String> = ["--data", wd.path().to_str().unwrap(), "--today", T, "due"]
         .iter()
         .map(|s| s.to_string())
@@ -260,7 +253,7 @@ fn colour_only_when_asked_and_never_with_no_color() {
 fn today_replays_the_past() {
     // On 2020-07-21 the visit of 07-20 counts for H4: the half-year after
     // the one that holds it ends 2021-06-30.
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&["--today", "2020-07-21", "due", "--all", "--format", "csv"])
         .ok();
     let rows = run.csv();
@@ -270,19 +263,19 @@ fn today_replays_the_past() {
         ("2020-07-20", "2021-06-30")
     );
     // Dates in every accepted form work for --today too.
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020年7月15日", "due"])
         .ok()
-        .says("H2");
-    community()
+        .stdout_has("H2");
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020-07-32", "due"])
         .expect(2)
-        .says("--today");
+        .stderr_has("--today");
 }
 
 #[test]
 fn rolling_policy_and_level_overrides() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write("rounds.toml", "policy = \"rolling\"\n");
     let run = wd
         .run(&["--today", T, "due", "--all", "--format", "csv"])
@@ -385,17 +378,17 @@ fn missing_data_directory_says_how_to_create_one() {
     let wd = Workdir::new();
     let missing = wd.join("nowhere");
     let args: Vec<String> = vec!["--data".into(), missing.display().to_string(), "due".into()];
-    wd.run_raw(&args, &[]).expect(4).says("rounds init");
+    wd.run_raw(&args, &[]).expect(4).stderr_has("rounds init");
     // A directory without a roster says the same.
     wd.run(&["due"])
         .expect(4)
-        .says("residents.csv")
-        .says("rounds init");
+        .stderr_has("residents.csv")
+        .stderr_has("rounds init");
 }
 
 #[test]
 fn data_from_the_environment() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let args: Vec<String> = vec![
         "--today".into(),
         T.into(),

@@ -12,13 +12,14 @@ fn day(n: u64) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2019, 12, 1).unwrap() + chrono::Duration::days(n as i64)
 }
 
-/// A random community; `bad` adds a row the simple path reports.
-fn community(seed: u64, bad: bool) -> (String, Vec<u8>) {
-    community_with(seed, bad, true)
+/// The residents.csv and visits.csv of a random community; `bad` adds a
+/// row the simple path reports.
+fn random_files(seed: u64, bad: bool) -> (String, Vec<u8>) {
+    random_files_with(seed, bad, true)
 }
 
 /// `unknown`: some visits go to households the roster does not have.
-fn community_with(seed: u64, bad: bool, unknown: bool) -> (String, Vec<u8>) {
+fn random_files_with(seed: u64, bad: bool, unknown: bool) -> (String, Vec<u8>) {
     let mut rng = Rng(seed);
     let households = 20 + rng.below(200);
     let mut residents = String::from("id,household,level,grid,building,since,until\n");
@@ -109,7 +110,7 @@ fn fast_and_simple_paths_agree() {
         "2021-12-31",
     ];
     for seed in 0..12 {
-        let (residents, visits) = community(seed, false);
+        let (residents, visits) = random_files(seed, false);
         let wd = Workdir::new();
         wd.write("residents.csv", &residents)
             .write("visits.csv", &visits);
@@ -144,7 +145,7 @@ fn fast_and_simple_paths_agree() {
 #[test]
 fn bad_rows_are_reported_the_same() {
     for seed in 100..104 {
-        let (residents, visits) = community(seed, true);
+        let (residents, visits) = random_files(seed, true);
         let wd = Workdir::new();
         wd.write("residents.csv", &residents)
             .write("visits.csv", &visits);
@@ -190,7 +191,7 @@ fn large_logs_cross_block_boundaries() {
 #[test]
 fn check_agrees_on_clean_and_unclean_logs() {
     for (seed, unknown) in [(200, false), (201, false), (202, true), (203, true)] {
-        let (residents, visits) = community_with(seed, false, unknown);
+        let (residents, visits) = random_files_with(seed, false, unknown);
         let wd = Workdir::new();
         wd.write("residents.csv", &residents)
             .write("visits.csv", &visits);

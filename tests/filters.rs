@@ -19,7 +19,7 @@ fn example(args: &[&str]) -> common::Run {
 
 /// Refused with exit 2, `says` on stderr, nothing on stdout.
 fn refused(args: &[&str], says: &str) {
-    let run = example(args).expect(2).says(says);
+    let run = example(args).expect(2).stderr_has(says);
     assert!(run.stdout().is_empty(), "stdout: {}", run.stdout());
     assert!(
         run.stderr().contains(says),
@@ -120,7 +120,7 @@ fn a_filter_that_names_something_keeps_its_answer() {
     // and with --exit-code too.
     run(&["due", "--grid", "G1", "--exit-code"])
         .ok()
-        .says("No household is overdue or due.");
+        .stdout_has("No household is overdue or due.");
     // G2's only household moved out: it is in the data, and lists nothing.
     run(&[
         "due",
@@ -132,16 +132,16 @@ fn a_filter_that_names_something_keeps_its_answer() {
         "B2",
     ])
     .ok()
-    .says("No household is overdue or due.");
+    .stdout_has("No household is overdue or due.");
     // A worker who raised a need without being in charge of a household
     // is a worker for `needs`.
     run(&["needs", "--visitor", "志愿者小李", "--format", "csv"])
         .ok()
-        .says("N0001");
+        .stdout_has("N0001");
     // ... but not in charge of any household for `due`.
     run(&["due", "--visitor", "志愿者小李"])
         .expect(2)
-        .says("--visitor '志愿者小李' names no worker in the data");
+        .stderr_has("--visitor '志愿者小李' names no worker in the data");
     // Many values: the first in natural order, and how many there are.
     let many = Workdir::new();
     let roster: String = (1..=15).map(|i| format!("R{i},red,B{i}\n")).collect();
@@ -149,15 +149,17 @@ fn a_filter_that_names_something_keeps_its_answer() {
         .write("visits.csv", "date,household\n");
     many.run(&["--today", T, "due", "--building", "Z"])
         .expect(2)
-        .says("(there are 15 buildings: B1, B2, B3, B4, B5, B6, B7, B8, B9, B10, B11, B12, …)");
+        .stderr_has(
+            "(there are 15 buildings: B1, B2, B3, B4, B5, B6, B7, B8, B9, B10, B11, B12, …)",
+        );
     many.run(&["--lang", "zh", "--today", T, "due", "--building", "Z"])
         .expect(2)
-        .says("（现有楼栋 15 个：B1、B2、");
+        .stderr_has("（现有楼栋 15 个：B1、B2、");
     // A roster without the column: nothing to filter by.
     let bare = Workdir::new();
     bare.write("residents.csv", "id,level\nR1,red\n")
         .write("visits.csv", "date,household\n");
     bare.run(&["--today", T, "due", "--grid", "G1"])
         .expect(2)
-        .says("--grid 'G1' names no grid in the data (the data names no grid)");
+        .stderr_has("--grid 'G1' names no grid in the data (the data names no grid)");
 }

@@ -3,18 +3,15 @@
 
 mod common;
 
-use common::{Workdir, conformance};
+use common::{Workdir, community, conformance};
 use serde_json::Value;
 
 const T: &str = "2020-07-31";
 
 /// A fresh copy of the zh conformance community.
 fn zh() -> Workdir {
-    let wd = Workdir::new();
-    for f in ["residents.csv", "visits.csv"] {
-        std::fs::copy(conformance("zh").join(f), wd.join(f)).unwrap();
-    }
-    wd
+    let read = |f: &str| std::fs::read(conformance("zh").join(f)).unwrap();
+    community(read("residents.csv"), read("visits.csv"))
 }
 
 /// The stored visits, header excluded, as read by a plain CSV reader.
@@ -59,7 +56,7 @@ fn conformance_each_log_alone() {
         let wd = zh();
         std::fs::copy(conformance("import").join(log), wd.join(log)).unwrap();
         let before = stored(&wd);
-        let run = import(&wd, &[log]).expect(e["exit_status"].as_i64().unwrap() as i32);
+        let mut run = import(&wd, &[log]).expect(e["exit_status"].as_i64().unwrap() as i32);
         let after = stored(&wd);
         let added = &after[before.len()..];
         assert_eq!(added.len() as u64, e["accepted"].as_u64().unwrap(), "{log}");
@@ -76,19 +73,15 @@ fn conformance_each_log_alone() {
             &before[..],
             "{log}: old rows unchanged"
         );
-        let text = run.stdout() + &run.stderr();
+        // Rejected rows on stderr, the summary on stdout.
         for r in e["rejects"].as_array().unwrap() {
             let line = r["line"].as_u64().unwrap();
-            assert!(
-                text.contains(&format!("{log}:{line}: rejected")),
-                "{log}: line {line} not reported:\n{text}"
-            );
+            run = run.stderr_has(&format!("{log}:{line}: rejected"));
         }
-        let summary = format!(
+        run.stdout_has(&format!(
             "{} rows · {} imported · {} duplicates skipped · {} rejected",
             e["rows"], e["accepted"], e["skipped"], e["rejected"]
-        );
-        assert!(text.contains(&summary), "{log}: {summary}\n{text}");
+        ));
     }
 }
 
@@ -155,7 +148,7 @@ fn importing_the_same_log_twice_adds_nothing() {
     let once = wd.read("visits.csv");
     import(&wd, &["clean.csv"])
         .ok()
-        .says("30 rows · 0 imported · 30 duplicates skipped · 0 rejected");
+        .stdout_has("30 rows · 0 imported · 30 duplicates skipped · 0 rejected");
     assert_eq!(wd.read("visits.csv"), once);
 }
 
@@ -181,7 +174,7 @@ fn gbk_crlf_log_with_chinese_dates() {
     let wd = small();
     let log = "日期,户号,走访人,走访方式,走访情况,人数\r\n2020年7月3日,H1,王,入户,\"反映楼道灯坏了,已报物业\",2\r\n2020/7/4,R3,李,电话,,\r\n";
     wd.write("log.csv", encoding_rs::GB18030.encode(log).0);
-    import(&wd, &["log.csv"]).ok().says("2 imported");
+    import(&wd, &["log.csv"]).ok().stdout_has("2 imported");
     let rows = stored(&wd);
     assert_eq!(
         rows[1],
@@ -204,7 +197,7 @@ fn bom_log() {
         "log.csv",
         "\u{feff}走访日期,户号,走访人\n2020-07-05,H2,王\n",
     );
-    import(&wd, &["log.csv"]).ok().says("1 imported");
+    import(&wd, &["log.csv"]).ok().stdout_has("1 imported");
     assert_eq!(stored(&wd)[1][..3], ["2020-07-05", "H2", "王"]);
 }
 
@@ -217,16 +210,16 @@ fn json_array_and_one_object_per_line() {
     );
     let run = import(&wd, &["a.json"]).expect(1);
     let a = wd.join("a.json").display().to_string();
-    run.says("3 rows · 2 imported")
-        .says(&format!("{a}:5: rejected: invalid date '2020-02-30'"));
+    run.stdout_has("3 rows · 2 imported")
+        .stderr_has(&format!("{a}:5: rejected: invalid date '2020-02-30'"));
     wd.write(
         "b.jsonl",
         "{\"date\":\"2020-07-08\",\"resident\":\"R3\",\"note\":\"ok\"}\n\n{\"date\":\"2020-07-09\",\"household\":\"NOPE\"}\n{\"date\":\"2020-07-10\",\"household\":\"H1\",\"persons\":[1]}\n",
     );
     let run = import(&wd, &["b.jsonl"]).expect(1);
     let b = wd.join("b.jsonl").display().to_string();
-    run.says(&format!("{b}:3: rejected: unknown household 'NOPE'"))
-        .says(&format!("{b}:4: rejected: 'persons' holds a list"));
+    run.stderr_has(&format!("{b}:3: rejected: unknown household 'NOPE'"))
+        .stderr_has(&format!("{b}:4: rejected: 'persons' holds a list"));
     let rows = stored(&wd);
     assert_eq!(rows.len(), 1 + 2 + 1);
     assert_eq!(rows[1], ["2020-07-06", "H1", "王", "", "", "2"]);
@@ -263,8 +256,8 @@ fn xlsx_with_date_cells_serials_and_text_dates() {
     book.save(wd.join("log.xlsx")).unwrap();
     let run = import(&wd, &["log.xlsx"]).expect(1);
     let log = wd.join("log.xlsx").display().to_string();
-    run.says("4 rows · 3 imported")
-        .says(&format!("{log}:6: rejected: invalid date '2020/7/32'"));
+    run.stdout_has("4 rows · 3 imported")
+        .stderr_has(&format!("{log}:6: rejected: invalid date '2020/7/32'"));
     let rows = stored(&wd);
     assert_eq!(rows[1], ["2020-07-11", "H1", "", "", "", "2"]);
     assert_eq!(rows[2][..2], ["2020-07-12", "H2"]);
@@ -280,7 +273,7 @@ fn serial_numbers_only_from_spreadsheets() {
     wd.write("log.csv", "date,household\n44024,H1\n");
     import(&wd, &["log.csv"])
         .expect(1)
-        .says("'44024' is not a date");
+        .stderr_has("'44024' is not a date");
 }
 
 // ---------------------------------------------------------------------------
@@ -291,9 +284,9 @@ fn map_option_and_settings_map_unknown_headers() {
     let wd = small();
     wd.write("log.csv", "走访时间,门牌,工作人员\n2020-07-14,H1,王\n");
     let run = import(&wd, &["log.csv"]).expect(3);
-    run.says("missing column date")
-        .says("date/日期/走访日期")
-        .says("the header has: 走访时间, 门牌, 工作人员");
+    run.stderr_has("missing column date")
+        .stderr_has("date/日期/走访日期")
+        .stderr_has("the header has: 走访时间, 门牌, 工作人员");
     assert_eq!(stored(&wd).len(), 1, "nothing written");
     let log = wd.join("log.csv").display().to_string();
     wd.run(&[
@@ -309,16 +302,16 @@ fn map_option_and_settings_map_unknown_headers() {
         "工作人员=走访人",
     ])
     .ok()
-    .says("1 imported");
+    .stdout_has("1 imported");
     assert_eq!(stored(&wd)[1][..3], ["2020-07-14", "H1", "王"]);
     // The same mapping from rounds.toml.
     wd.write("log2.csv", "走访时间,门牌,工作人员\n2020-07-15,H2,李\n");
     wd.write("rounds.toml", "[import.columns]\n\"走访时间\" = \"date\"\n\"门牌\" = \"household\"\n\"工作人员\" = \"visitor\"\n");
-    import(&wd, &["log2.csv"]).ok().says("1 imported");
+    import(&wd, &["log2.csv"]).ok().stdout_has("1 imported");
     assert_eq!(stored(&wd)[2][..3], ["2020-07-15", "H2", "李"]);
     wd.run(&["import", &log, "--map", "x=when"])
         .expect(2)
-        .says("not a field");
+        .stderr_has("not a field");
 }
 
 // ---------------------------------------------------------------------------
@@ -347,9 +340,9 @@ fn dry_run_changes_nothing() {
             wd.join("bad.csv").to_str().unwrap(),
         ])
         .expect(1);
-    run.says("12 rows · 4 imported · 3 duplicates skipped · 5 rejected")
-        .says("bad.csv:3: rejected")
-        .says("dry run");
+    run.stdout_has("12 rows · 4 imported · 3 duplicates skipped · 5 rejected")
+        .stderr_has("bad.csv:3: rejected")
+        .stdout_has("dry run");
     for (name, bytes) in &before {
         assert_eq!(&wd.read(name), bytes, "{name} changed");
     }
@@ -372,7 +365,7 @@ fn rejects_file_keeps_rows_with_line_and_reason() {
     std::fs::copy(conformance("import").join("bad.csv"), wd.join("bad.csv")).unwrap();
     let run = import(&wd, &["bad.csv"]).expect(1);
     let path = wd.join("rejects/bad.rejects.csv");
-    run.says(&path.display().to_string());
+    run.stderr_has(&path.display().to_string());
     let text = String::from_utf8(wd.read("rejects/bad.rejects.csv")).unwrap();
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
@@ -392,7 +385,7 @@ fn rejects_file_keeps_rows_with_line_and_reason() {
     wd.write("bad.rejects.csv", fixed);
     import(&wd, &["bad.rejects.csv"])
         .expect(1)
-        .says("5 rows · 2 imported");
+        .stdout_has("5 rows · 2 imported");
 }
 
 #[test]
@@ -419,7 +412,7 @@ fn new_rows_follow_the_store() {
     wd.write("log2.csv", "date,household,persons\n2020-07-03,H1,2\n");
     import(&wd, &["log2.csv"])
         .expect(3)
-        .says("no persons column");
+        .stderr_has("no persons column");
     assert_eq!(wd.read("visits.csv"), bytes);
 }
 
@@ -451,7 +444,7 @@ fn a_log_that_cannot_be_read_stops_the_whole_run() {
     let before = wd.read("visits.csv");
     import(&wd, &["good.csv", "broken.csv"])
         .expect(3)
-        .says("never closed");
+        .stderr_has("never closed");
     assert_eq!(wd.read("visits.csv"), before);
 }
 
@@ -516,7 +509,7 @@ fn visit_records_one_visit() {
         "1",
     ])
     .ok()
-    .says("recorded the visit of 2020-07-20 to H2");
+    .stdout_has("recorded the visit of 2020-07-20 to H2");
     assert_eq!(
         stored(&wd)[1],
         ["2020-07-20", "H2", "王", "入户", "正常", "1"]
@@ -533,7 +526,7 @@ fn visit_records_one_visit() {
         "王",
     ])
     .ok()
-    .says("already recorded");
+    .stdout_has("already recorded");
     assert_eq!(stored(&wd).len(), 2);
     // A resident's id stands for the household; the date defaults to today.
     wd.run(&["--today", T, "visit", "R3"]).ok();
@@ -543,13 +536,13 @@ fn visit_records_one_visit() {
     // Refused: unknown (exit 2, as `need add`); rejected: future, bad persons.
     wd.run(&["--today", T, "visit", "H9"])
         .expect(2)
-        .says("no household or resident 'H9' in the roster — did you mean H1?");
+        .stderr_has("no household or resident 'H9' in the roster — did you mean H1?");
     wd.run(&["--today", T, "visit", "H1", "--date", "2020-08-01"])
         .expect(1)
-        .says("after today");
+        .stderr_has("after today");
     wd.run(&["--today", T, "visit", "H1", "--persons", "-2"])
         .expect(1)
-        .says("persons '-2'");
+        .stderr_has("persons '-2'");
     assert_eq!(stored(&wd).len(), 4);
 }
 
@@ -577,7 +570,7 @@ fn a_visit_without_a_visitor_is_the_worker_in_charges() {
     // Again: the same key, nothing added.
     visit(&["H1", "--date", "2020-07-20"])
         .ok()
-        .says("already recorded");
+        .stdout_has("already recorded");
     // Someone else named: theirs.
     visit(&["H1", "--date", "2020-07-20", "--visitor", "王"]).ok();
     assert_eq!(stored(&wd)[2][..3], ["2020-07-20", "H1", "王"]);
@@ -590,7 +583,7 @@ fn a_visit_without_a_visitor_is_the_worker_in_charges() {
         "--today", T, "--format", "csv", "need", "add", "H1", "--text", "x",
     ])
     .ok()
-    .says(",赵卫东,");
+    .stdout_has(",赵卫东,");
 }
 
 /// `visit` and `need add` (and `history`) refuse a household the roster
@@ -613,8 +606,8 @@ fn visit_and_need_add_refuse_an_unknown_household_alike() {
             assert_eq!(visit.stderr(), need.stderr(), "{lang} {id}");
             assert_eq!(visit.stderr(), history.stderr(), "{lang} {id}");
             let visit = match says {
-                Some(h) if lang == "en" => visit.says(&format!("did you mean {h}?")),
-                Some(h) => visit.says(&format!("是不是 {h}？")),
+                Some(h) if lang == "en" => visit.stderr_has(&format!("did you mean {h}?")),
+                Some(h) => visit.stderr_has(&format!("是不是 {h}？")),
                 None => visit.never_says("did you mean").never_says("是不是"),
             };
             // A phone number typed for a household is not echoed in full.
@@ -694,7 +687,7 @@ fn a_stored_row_with_a_bad_cell_still_counts_as_stored() {
         wd.join("log.csv").to_str().unwrap(),
     ])
     .ok()
-    .says("1 duplicates skipped");
+    .stdout_has("1 duplicates skipped");
     assert_eq!(stored(&wd).len(), 1);
 }
 
@@ -741,8 +734,8 @@ fn empty_logs_hold_no_visits() {
     args.extend(files.iter().map(String::as_str));
     wd.run(&args)
         .ok()
-        .says("a.json: 0 rows")
-        .says("1 visits added");
+        .stdout_has("a.json: 0 rows")
+        .stdout_has("1 visits added");
 }
 
 /// A JSON file of bare values is no visit log: the file is refused whole
@@ -766,37 +759,37 @@ fn a_json_file_of_bare_values_is_no_log() {
         let before = wd.read("visits.csv");
         let log = wd.join("log.json").display().to_string();
         let run = import(&wd, &["log.json", "good.csv"]).expect(3);
-        run.says(&format!(
+        run.stderr_has(&format!(
             "{log}:{line}: error: not a visit log: the file holds {found}"
         ))
-        .says("not an array of objects or one object per line")
+        .stderr_has("not an array of objects or one object per line")
         .never_says("rejected");
         assert_eq!(wd.read("visits.csv"), before, "{text:?}");
         assert!(!wd.join("log.json.rejects.csv").exists(), "{text:?}");
         // Chinese too.
         wd.run(&["--lang", "zh", "--today", T, "import", &log])
             .expect(3)
-            .says("不是走访记录：文件里只有 JSON");
+            .stderr_has("不是走访记录：文件里只有 JSON");
     }
     // What was a log stays one.
     let wd = small();
     wd.write("empty.json", "").write("none.json", "[]");
     import(&wd, &["empty.json", "none.json"])
         .ok()
-        .says("empty.json: 0 rows")
-        .says("none.json: 0 rows");
+        .stdout_has("empty.json: 0 rows")
+        .stdout_has("none.json: 0 rows");
     wd.write("numbers.json", "[42]");
     import(&wd, &["numbers.json"])
         .expect(1)
-        .says("numbers.json:1: rejected: the entry is not a JSON object");
+        .stderr_has("numbers.json:1: rejected: the entry is not a JSON object");
     wd.write(
         "mixed.jsonl",
         "42\n{\"date\": \"2020-07-05\", \"household\": \"H2\"}\n",
     );
     import(&wd, &["mixed.jsonl"])
         .expect(1)
-        .says("mixed.jsonl:1: rejected: the entry is not a JSON object")
-        .says("1 imported");
+        .stderr_has("mixed.jsonl:1: rejected: the entry is not a JSON object")
+        .stdout_has("1 imported");
 }
 
 #[test]
@@ -843,7 +836,7 @@ fn extra_cells_and_serial_dates_come_back_fixable() {
         wd.join("x.xlsx.rejects.csv").to_str().unwrap(),
     ])
     .ok()
-    .says("1 imported");
+    .stdout_has("1 imported");
     // A small number in a sheet's date column is not taken for a date.
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -859,7 +852,7 @@ fn extra_cells_and_serial_dates_come_back_fixable() {
         wd.join("y.xlsx").to_str().unwrap(),
     ])
     .expect(1)
-    .says("year is out of range");
+    .stderr_has("year is out of range");
 }
 
 #[test]
@@ -879,8 +872,8 @@ fn repeats_of_a_stored_visit_say_so() {
         ])
         .ok();
     let a = wd.join("a.csv").display().to_string();
-    run.says(&format!("{a}:2: skipped: repeats a stored visit"))
-        .says(&format!("{a}:3: skipped: repeats a stored visit"));
+    run.stderr_has(&format!("{a}:2: skipped: repeats a stored visit"))
+        .stderr_has(&format!("{a}:3: skipped: repeats a stored visit"));
 }
 
 #[test]
@@ -912,7 +905,7 @@ fn a_dry_run_reads_only_what_is_committed() {
         wd.join("log.csv").to_str().unwrap(),
     ])
     .ok()
-    .says("1 imported · 0 duplicates skipped");
+    .stdout_has("1 imported · 0 duplicates skipped");
     drop(lock);
 }
 
@@ -946,9 +939,9 @@ fn entries_without_any_field_are_rejected_not_dropped() {
     wd.write("odd.json", "[\n1,\n{}\n]\n");
     let before = stored(&wd);
     let run = import(&wd, &["odd.json"]).expect(1);
-    run.says("2 rows · 0 imported · 0 duplicates skipped · 2 rejected")
-        .says("odd.json:2: rejected: the entry is not a JSON object")
-        .says("odd.json:3: rejected: empty date; empty household");
+    run.stdout_has("2 rows · 0 imported · 0 duplicates skipped · 2 rejected")
+        .stderr_has("odd.json:2: rejected: the entry is not a JSON object")
+        .stderr_has("odd.json:3: rejected: empty date; empty household");
     assert_eq!(stored(&wd), before);
     let rejects = String::from_utf8(wd.read("rejects/odd.json.rejects.csv")).unwrap();
     assert_eq!(rejects.lines().count(), 3, "{rejects}");
@@ -1063,7 +1056,7 @@ fn rejects_stay_out_of_the_inbox_and_are_never_overwritten() {
     // The same log again: its rejects beside the first ones, not over them.
     wd.run(&["--today", T, "import", &log])
         .expect(1)
-        .says("inbox/rejects/day.rejects-2.csv");
+        .stderr_has("inbox/rejects/day.rejects-2.csv");
     assert_eq!(wd.read("inbox/rejects/day.rejects.csv"), kept);
     // Fixed where it lies and imported by hand: what is still wrong stays
     // in the rejects folder under the same name, numbered; names never grow.
@@ -1077,7 +1070,7 @@ fn rejects_stay_out_of_the_inbox_and_are_never_overwritten() {
         .to_string();
     wd.run(&["--today", T, "import", &again])
         .expect(1)
-        .says("inbox/rejects/day.rejects-3.csv");
+        .stderr_has("inbox/rejects/day.rejects-3.csv");
     let mut names: Vec<String> = std::fs::read_dir(wd.join("inbox/rejects"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1117,10 +1110,10 @@ fn a_pattern_that_matched_nothing_is_nothing_to_import() {
     let day = wd.join("day.csv").display().to_string();
     wd.run(&["--today", T, "import", &pattern, &day])
         .ok()
-        .says("1 visits added");
+        .stdout_has("1 visits added");
     // A file named plainly that is not there is still an error.
     let missing = wd.join("nope.csv").display().to_string();
     wd.run(&["--today", T, "import", &missing])
         .expect(4)
-        .says("nope.csv");
+        .stderr_has("nope.csv");
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Workdir, example};
+use common::{Workdir, example, example_copy};
 
 const T: &str = "2021-12-31";
 
@@ -48,12 +48,6 @@ fn log(n: usize, tag: &str) -> String {
     out
 }
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&example("nongjiang"));
-    wd
-}
-
 fn spawn(dir: &Path, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_rounds"))
         .arg("--data")
@@ -85,7 +79,7 @@ fn killed_at_twenty_moments_the_store_is_old_or_old_plus_all_new() {
     let rows = 200_000;
     let text = log(rows, "w");
     // One run to the end, for the time it takes and the bytes it leaves.
-    let full = community();
+    let full = example_copy("nongjiang");
     full.write("log.csv", &text);
     let old = full.read("visits.csv");
     let started = Instant::now();
@@ -105,7 +99,7 @@ fn killed_at_twenty_moments_the_store_is_old_or_old_plus_all_new() {
     let new = full.read("visits.csv");
     assert_eq!(parse(&new).len(), parse(&old).len() + rows);
 
-    let wd = community();
+    let wd = example_copy("nongjiang");
     wd.write("log.csv", &text);
     let log_path = wd.join("log.csv");
     let mut outcomes = (0, 0);
@@ -161,7 +155,7 @@ fn killed_at_twenty_moments_the_store_is_old_or_old_plus_all_new() {
 
 #[test]
 fn two_imports_at_once_both_land_and_readers_see_one_state() {
-    let wd = community();
+    let wd = example_copy("nongjiang");
     let (a, b) = (log(30_000, "甲"), log(30_000, "乙"));
     wd.write("a.csv", &a).write("b.csv", &b);
     let old = parse(&wd.read("visits.csv"));

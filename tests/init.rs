@@ -15,9 +15,9 @@ fn creates_a_data_directory_that_works() {
     };
     wd.run_raw(&args(&["--lang", "zh", "init"]), &[])
         .ok()
-        .says("residents.csv")
-        .says("visits.csv")
-        .says("rounds.toml");
+        .stdout_has("residents.csv")
+        .stdout_has("visits.csv")
+        .stdout_has("rounds.toml");
     let residents = std::fs::read_to_string(dir.join("residents.csv")).unwrap();
     assert!(
         residents.starts_with("\u{feff}编号,户号,姓名,关注等级"),
@@ -29,10 +29,10 @@ fn creates_a_data_directory_that_works() {
     // rounds.toml says so) though the locale is C.
     wd.run_raw(&args(&["check"]), &[])
         .ok()
-        .says("3 个文件中有 0 处错误、0 处警告");
+        .stdout_has("3 个文件中有 0 处错误、0 处警告");
     wd.run_raw(&args(&["due"]), &[])
         .ok()
-        .says("没有逾期或待访的住户。");
+        .stdout_has("没有逾期或待访的住户。");
     // Every line of the settings but the language is a comment: the
     // defaults are in force.
     let toml = std::fs::read_to_string(dir.join("rounds.toml")).unwrap();
@@ -68,8 +68,8 @@ fn the_language_of_init_is_kept_in_rounds_toml() {
     assert!(toml.lines().any(|l| l == "lang = \"zh\""), "{toml}");
     run(&zh, &["due"], &english_locale)
         .ok()
-        .says("没有逾期或待访的住户。");
-    run(&zh, &["config"], &english_locale).ok().says("zh");
+        .stdout_has("没有逾期或待访的住户。");
+    run(&zh, &["config"], &english_locale).ok().stdout_has("zh");
 
     init(&en, "en");
     let toml = std::fs::read_to_string(en.join("rounds.toml")).unwrap();
@@ -80,10 +80,10 @@ fn the_language_of_init_is_kept_in_rounds_toml() {
     );
     run(&en, &["due"], &english_locale)
         .ok()
-        .says("No household is overdue or due.");
+        .stdout_has("No household is overdue or due.");
     run(&en, &["due"], &chinese_locale)
         .ok()
-        .says("没有逾期或待访的住户。");
+        .stdout_has("没有逾期或待访的住户。");
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn never_overwrites() {
     let run = wd
         .run(&["--lang", "en", "init", wd.path().to_str().unwrap()])
         .ok();
-    run.says("kept").says("created");
+    run.stdout_has("kept").stdout_has("created");
     assert_eq!(wd.read("residents.csv"), b"id,level\nA1,red\n");
     let visits = wd.read("visits.csv");
     let again = wd

@@ -2,21 +2,11 @@
 //! LC_MESSAGES, then LANG; zh* is Chinese). Only human output changes.
 
 mod common;
-use common::Workdir;
+use common::{Workdir, community};
 
 const RESIDENTS: &str =
     "id,household,name,level,grid,building\nA1,H1,张三,red,东岗,1栋\nA2,H2,李四,green,东岗,2栋\n";
 const VISITS: &str = "date,household\n2020-07-01,H2\n";
-
-fn community(toml: Option<&str>) -> Workdir {
-    let w = Workdir::new();
-    w.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    if let Some(t) = toml {
-        w.write("rounds.toml", t);
-    }
-    w
-}
 
 /// Runs `due` with the environment given; says which language it spoke.
 fn spoken(w: &Workdir, extra: &[&str], env: &[(&str, &str)]) -> &'static str {
@@ -38,12 +28,12 @@ fn spoken(w: &Workdir, extra: &[&str], env: &[(&str, &str)]) -> &'static str {
 
 #[test]
 fn the_flag_wins_over_everything() {
-    let w = community(Some("lang = \"en\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"en\"\n");
     assert_eq!(
         spoken(&w, &["--lang", "zh"], &[("LC_ALL", "en_US.UTF-8")]),
         "zh"
     );
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     assert_eq!(
         spoken(&w, &["--lang", "en"], &[("LANG", "zh_CN.UTF-8")]),
         "en"
@@ -52,15 +42,15 @@ fn the_flag_wins_over_everything() {
 
 #[test]
 fn rounds_toml_wins_over_the_locale() {
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     assert_eq!(spoken(&w, &[], &[]), "zh");
-    let w = community(Some("lang = \"en\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"en\"\n");
     assert_eq!(spoken(&w, &[], &[("LC_ALL", "zh_CN.UTF-8")]), "en");
 }
 
 #[test]
 fn the_locale_lc_all_then_lc_messages_then_lang() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     assert_eq!(spoken(&w, &[], &[]), "en", "LANG=C");
     assert_eq!(spoken(&w, &[], &[("LANG", "zh_CN.UTF-8")]), "zh");
     assert_eq!(spoken(&w, &[], &[("LANG", "zh_TW.Big5")]), "zh");
@@ -109,7 +99,7 @@ fn the_locale_lc_all_then_lc_messages_then_lang() {
 
 #[test]
 fn machine_formats_do_not_change() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     for format in ["csv", "json"] {
         let en = w.run(&[
             "--today",
@@ -155,13 +145,13 @@ fn errors_speak_the_language_too() {
     assert!(en.stderr().contains("no data directory"), "{}", en.stderr());
     assert!(en.stderr().contains(&format!("rounds init {missing}")));
     // A usage error from a flag, in both languages.
-    let c = community(None);
+    let c = community(RESIDENTS, VISITS);
     c.run(&["--today", "2020-13-01", "due", "--lang", "zh"])
         .expect(2)
-        .says("不是日期");
+        .stderr_has("不是日期");
     c.run(&["--today", "2020-13-01", "due"])
         .expect(2)
-        .says("is not a date");
+        .stderr_has("is not a date");
 }
 
 #[test]
@@ -385,37 +375,37 @@ fn rounds_toml_errors_in_chinese() {
         ),
     ];
     // rounds.toml that cannot be read at all.
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     std::fs::create_dir(w.join("rounds.toml")).unwrap();
     w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
         .expect(3)
-        .says("无法读取 rounds.toml：这是一个目录，不是文件");
+        .stderr_has("无法读取 rounds.toml：这是一个目录，不是文件");
     for (toml, zh, en) in cases {
-        let w = community(Some(toml));
+        let w = community(RESIDENTS, VISITS).with("rounds.toml", toml);
         w.run(&["--today", "2020-07-20", "due", "--lang", "zh"])
             .expect(3)
-            .says(zh)
-            .says("已停止");
+            .stderr_has(zh)
+            .stderr_has("已停止");
         w.run(&["--today", "2020-07-20", "check", "--lang", "en"])
             .expect(3)
-            .says(en);
+            .stdout_has(en);
     }
 }
 
 #[test]
 fn data_and_file_errors_in_chinese() {
-    let w = community(None);
+    let w = community(RESIDENTS, VISITS);
     std::fs::create_dir(w.join("logs.csv")).unwrap();
     w.run(&["--lang", "zh", "import", "logs.csv"])
         .expect(4)
-        .says("logs.csv：这是一个目录，不是文件");
+        .stderr_has("logs.csv：这是一个目录，不是文件");
     w.run(&["import", "logs.csv"])
         .expect(4)
-        .says("logs.csv: is a directory, not a file");
+        .stderr_has("logs.csv: is a directory, not a file");
     w.write("broken.xlsx", "not a zip");
     w.run(&["--lang", "zh", "import", "broken.xlsx"])
         .expect(3)
-        .says("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
+        .stderr_has("broken.xlsx: 错误: 无法读取的 Excel 工作簿：")
         .never_says("CSV");
     // A real workbook, written by `report`, asked for a sheet it lacks.
     w.run(&["--today", "2020-07-20", "report", "-o", "r.xlsx"])
@@ -431,22 +421,22 @@ fn data_and_file_errors_in_chinese() {
     );
     w.run(&["import", "r.xlsx", "--sheet", "走访"])
         .expect(3)
-        .says("the workbook has no sheet '走访' (its sheets: ");
+        .stderr_has("the workbook has no sheet '走访' (its sheets: ");
     // A journal rounds did not write stops every write, in both languages.
     w.write(".visits.csv.journal", "something else\n");
     let before = w.read("visits.csv");
     w.run(&["--lang", "zh", "--today", "2020-07-20", "visit", "H1"])
         .expect(4)
-        .says(".visits.csv.journal：不是 rounds 写下的日志文件");
+        .stderr_has(".visits.csv.journal：不是 rounds 写下的日志文件");
     w.run(&["--today", "2020-07-20", "visit", "H1"])
         .expect(4)
-        .says("not a rounds journal; move it away to go on");
+        .stderr_has("not a rounds journal; move it away to go on");
     assert_eq!(w.read("visits.csv"), before);
 }
 
 #[test]
 fn help_and_clap_errors_follow_rounds_toml_too() {
-    let w = community(Some("lang = \"zh\"\n"));
+    let w = community(RESIDENTS, VISITS).with("rounds.toml", "lang = \"zh\"\n");
     let data = w.path().display().to_string();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
@@ -457,19 +447,19 @@ fn help_and_clap_errors_follow_rounds_toml_too() {
         &[("LC_ALL", "en_US.UTF-8")],
     )
     .expect(2)
-    .says("错误：无法识别的参数“--zzz”");
+    .stderr_has("错误：无法识别的参数“--zzz”");
     run(&[&format!("--data={data}"), "due", "--help"], &[])
         .ok()
-        .says("只列出该网格的住户");
+        .stdout_has("只列出该网格的住户");
     // $ROUNDS_DATA names the directory too; the current one is the last resort.
     run(&["due", "--zzz"], &[("ROUNDS_DATA", &data)])
         .expect(2)
-        .says("错误：");
-    run(&["due", "--zzz"], &[]).expect(2).says("错误：");
+        .stderr_has("错误：");
+    run(&["due", "--zzz"], &[]).expect(2).stderr_has("错误：");
     // The flag still wins.
     run(&["--data", &data, "--lang", "en", "due", "--zzz"], &[])
         .expect(2)
-        .says("error: unexpected argument '--zzz' found");
+        .stderr_has("error: unexpected argument '--zzz' found");
 }
 
 #[test]
@@ -603,6 +593,6 @@ fn one_word_for_the_visitor_and_one_for_the_worker_in_charge() {
         .write("log.csv", "日期,户号,走访人\n2020-07-01,H1,马春英\n");
     w.run(&["--today", "2020-07-20", "--lang", "zh", "import", "log.csv"])
         .expect(3)
-        .says("visits.csv 没有走访人列")
+        .stderr_has("visits.csv 没有走访人列")
         .never_says("负责人");
 }

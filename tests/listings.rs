@@ -2,7 +2,7 @@
 //! and `due --quiet`.
 
 mod common;
-use common::{Workdir, run_example};
+use common::{Workdir, community, run_example};
 
 const RESIDENTS: &str = "id,household,name,level,grid,building,unit,room,phone,visitor,since,until
 A1,H1,张三丰,green,东岗,10栋,1单元,101,13812345678,马春英,,
@@ -20,13 +20,6 @@ const VISITS: &str = "date,household,visitor,kind,note,persons
 2020-03-01,H2,马春英,入户,,
 ";
 
-fn community() -> Workdir {
-    let w = Workdir::new();
-    w.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    w
-}
-
 const T: [&str; 2] = ["--today", "2020-07-20"];
 
 fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
@@ -37,7 +30,7 @@ fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn households_lists_members_levels_and_last_visit_in_walking_order() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let run = w.run(&args(&["households"])).ok();
     let out = run.stdout();
     // 9栋 before 10栋, room 201 before 1001; H5 moved out and is left out.
@@ -58,12 +51,12 @@ fn households_lists_members_levels_and_last_visit_in_walking_order() {
     assert!(out.contains("4 households · 5 residents"), "{out}");
     w.run(&args(&["households", "--reveal"]))
         .ok()
-        .says("张三丰 green");
+        .stdout_has("张三丰 green");
 }
 
 #[test]
 fn households_filters_and_machine_formats() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let rows = w
         .run(&args(&[
             "households",
@@ -105,17 +98,17 @@ fn households_filters_and_machine_formats() {
     assert_eq!(h5["residents"][0]["until"], "2020-01-01");
     w.run(&args(&["households", "--visitor", "刘洋"]))
         .ok()
-        .says("H4")
+        .stdout_has("H4")
         .never_says("H1");
     w.run(&args(&["households", "--level", "gren"]))
         .expect(2)
-        .says("did you mean green")
+        .stderr_has("did you mean green")
         .never_says("panicked");
 }
 
 #[test]
 fn history_is_newest_first_with_notes_up_to_today() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let rows = w
         .run(&args(&["history", "H1", "--format", "csv"]))
         .ok()
@@ -135,22 +128,22 @@ fn history_is_newest_first_with_notes_up_to_today() {
     // A resident's id finds their household; the table names its members.
     let table = w.run(&args(&["history", "A2", "--lang", "zh"])).ok();
     table
-        .says("H1 · 红 · 东岗 10栋 1单元 101 · 马春英")
-        .says("成员：张** 绿, 李* 红")
-        .says("共 3 次走访")
+        .stdout_has("H1 · 红 · 东岗 10栋 1单元 101 · 马春英")
+        .stdout_has("成员：张** 绿, 李* 红")
+        .stdout_has("共 3 次走访")
         .never_says("张三丰");
     w.run(&args(&["history", "H4"]))
         .ok()
-        .says("No visit recorded.");
+        .stdout_has("No visit recorded.");
 }
 
 #[test]
 fn history_of_an_unknown_household_suggests_the_nearest() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     w.run(&args(&["history", "H9"]))
         .expect(2)
-        .says("no household or resident 'H9'")
-        .says("did you mean H1?");
+        .stderr_has("no household or resident 'H9'")
+        .stderr_has("did you mean H1?");
     w.run(&args(&["history", "XYZ-000"]))
         .expect(2)
         .never_says("did you mean");
@@ -158,7 +151,7 @@ fn history_of_an_unknown_household_suggests_the_nearest() {
 
 #[test]
 fn round_sheet_groups_by_building_in_walking_order() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     let md = w
         .run(&args(&[
             "due",
@@ -220,10 +213,10 @@ fn round_sheet_groups_by_building_in_walking_order() {
 
 #[test]
 fn other_commands_refuse_page_formats() {
-    let w = community();
+    let w = community(RESIDENTS, VISITS);
     w.run(&args(&["households", "--format", "html"]))
         .expect(2)
-        .says("--format html");
+        .stderr_has("--format html");
 }
 
 #[test]
@@ -251,5 +244,5 @@ fn quiet_prints_only_when_something_is_overdue() {
     // In the example community something is overdue.
     run_example("nongjiang", &["--today", "2020-07-20", "due", "--quiet"])
         .ok()
-        .says("overdue 49");
+        .stdout_has("overdue 49");
 }

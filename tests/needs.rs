@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Workdir, run_example};
+use common::{Workdir, community, example_copy, run_example};
 use serde_json::Value;
 
 const RESIDENTS: &str = "id,household,name,level,grid,building,visitor\n\
@@ -32,17 +32,8 @@ const LEDGER: &str = "id,household,raised,raised_by,category,text,status,started
     N0007,H2,2020-06-15,王建国,其他,志愿服务,resolved,2020-06-16,2020-07-05,已登记,,\n\
     N0008,H4,2020-07-02,李秀兰,其他,讲座,open,,,,,\n";
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    wd
-}
-
 fn with_ledger() -> Workdir {
-    let wd = community();
-    wd.write("needs.csv", LEDGER);
-    wd
+    community(RESIDENTS, VISITS).with("needs.csv", LEDGER)
 }
 
 fn ledger_rows(wd: &Workdir) -> Vec<std::collections::BTreeMap<String, String>> {
@@ -62,7 +53,7 @@ fn ledger_rows(wd: &Workdir) -> Vec<std::collections::BTreeMap<String, String>> 
 
 #[test]
 fn need_add_prints_a_short_id_and_keeps_the_need() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.run(&[
         "--today",
         "2020-07-20",
@@ -79,7 +70,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
         "马春英",
     ])
     .ok()
-    .says("opened need N0001 for H1");
+    .stdout_has("opened need N0001 for H1");
     wd.run(&[
         "--today",
         "2020-07-20",
@@ -92,7 +83,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
         "想咨询医保",
     ])
     .ok()
-    .says("已登记诉求 N0002（H3）");
+    .stdout_has("已登记诉求 N0002（H3）");
     let rows = ledger_rows(&wd);
     assert_eq!(rows.len(), 2);
     let (a, b) = (&rows[0], &rows[1]);
@@ -138,7 +129,7 @@ fn need_add_prints_a_short_id_and_keeps_the_need() {
 
 #[test]
 fn a_need_is_handled_resolved_and_followed_up() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let t = ["--today", "2020-07-20"];
     let run = |args: &[&str]| wd.run(&[&t[..], args].concat());
     run(&[
@@ -163,7 +154,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "2020-06-02",
     ])
     .ok()
-    .says("need N0001 is now in progress");
+    .stdout_has("need N0001 is now in progress");
     run(&[
         "need",
         "update",
@@ -176,7 +167,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "20200610",
     ])
     .ok()
-    .says("need N0001 is now resolved");
+    .stdout_has("need N0001 is now resolved");
     run(&[
         "need",
         "follow-up",
@@ -187,7 +178,7 @@ fn a_need_is_handled_resolved_and_followed_up() {
         "2020年6月20日",
     ])
     .ok()
-    .says("recorded the follow-up of need N0001: basically satisfied");
+    .stdout_has("recorded the follow-up of need N0001: basically satisfied");
     let row = &ledger_rows(&wd)[0];
     assert_eq!(row["status"], "resolved");
     assert_eq!(row["started"], "2020-06-02");
@@ -280,24 +271,24 @@ fn needs_lists_with_every_filter() {
     assert_eq!(json[0]["days_open"], 80);
     wd.run(&["--today", "2020-07-20", "--lang", "zh", "needs", "--open"])
         .ok()
-        .says("N0006")
-        .says("待办理")
-        .says("办理中")
-        .says("列出 4 条诉求，其中未办结 4 条")
+        .stdout_has("N0006")
+        .stdout_has("待办理")
+        .stdout_has("办理中")
+        .stdout_has("列出 4 条诉求，其中未办结 4 条")
         .never_says("N0001");
     wd.run(&["--today", "2020-07-20", "needs", "--category", "天气"])
         .expect(2)
-        .says("unknown category '天*'");
+        .stderr_has("unknown category '天*'");
     // A community without a ledger has no needs, and that is no error.
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020-07-20", "needs"])
         .ok()
-        .says("No need is listed.");
+        .stdout_has("No need is listed.");
 }
 
 #[test]
 fn an_import_opens_the_needs_of_its_need_column_once() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "log.csv",
         "日期,户号,走访人,走访情况,诉求,诉求类别\n\
@@ -307,8 +298,8 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "log.csv"])
         .ok()
-        .says("3 visits added")
-        .says("2 needs opened in needs.csv: N0001, N0002");
+        .stdout_has("3 visits added")
+        .stdout_has("2 needs opened in needs.csv: N0001, N0002");
     let rows = ledger_rows(&wd);
     assert_eq!(rows.len(), 2);
     // Linked to its visit: the visit's household, day and worker.
@@ -354,7 +345,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "log.json"])
         .ok()
-        .says("1 need opened in needs.csv: N0003");
+        .stdout_has("1 need opened in needs.csv: N0003");
     let n3 = ledger_rows(&wd).pop().unwrap();
     assert_eq!(
         (
@@ -371,7 +362,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
     );
     wd.run(&["--today", "2020-07-20", "import", "bad.csv"])
         .expect(1)
-        .says("bad.csv:2: rejected: unknown category '天*'");
+        .stderr_has("bad.csv:2: rejected: unknown category '天*'");
     assert_eq!(ledger_rows(&wd).len(), 3);
     assert!(
         !String::from_utf8(wd.read("visits.csv"))
@@ -382,7 +373,7 @@ fn an_import_opens_the_needs_of_its_need_column_once() {
 
 #[test]
 fn due_counts_open_needs_only_with_a_ledger() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let plain = wd
         .run(&["--today", "2020-07-20", "due", "--all", "--format", "csv"])
         .ok()
@@ -630,7 +621,7 @@ fn every_report_format_has_the_needs_sections() {
         .ok();
     assert!(wd.join("june.xlsx").exists());
     // Without a ledger the report is as it was: no needs key, no section.
-    let plain = community();
+    let plain = community(RESIDENTS, VISITS);
     let r = plain
         .run(&[&base[..], &["--format", "json"]].concat())
         .ok()
@@ -677,8 +668,8 @@ fn the_example_june_report_shows_its_needs() {
         ],
     )
     .ok()
-    .says("诉求办理情况（分类别）")
-    .says("服务次数与效果");
+    .stdout_has("诉求办理情况（分类别）")
+    .stdout_has("服务次数与效果");
     // Mediated disputes with follow-ups, over the half-year.
     let half = run_example(
         "nongjiang",
@@ -718,7 +709,7 @@ fn refused(wd: &Workdir, args: &[&str], says: &str) {
         .collect();
     let mut all = vec!["--today", "2020-07-20"];
     all.extend_from_slice(args);
-    wd.run(&all).expect(2).says(says);
+    wd.run(&all).expect(2).stderr_has(says);
     let after: Vec<Option<Vec<u8>>> = files
         .iter()
         .map(|f| std::fs::read(wd.join(f)).ok())
@@ -838,7 +829,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         "没有编号为“N0099”的诉求",
     );
     // Without a ledger, a refused add creates none.
-    let plain = community();
+    let plain = community(RESIDENTS, VISITS);
     refused(
         &plain,
         &["need", "add", "ZZ9", "--text", "x"],
@@ -849,7 +840,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "编号,户号,提出日期,类别,诉求,状态,办结日期\n\
@@ -877,7 +868,7 @@ fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
     assert!(out.contains("in 3 files"), "{out}");
     wd.run(&["--today", "2020-07-20", "due"])
         .expect(3)
-        .says("needs.csv:3");
+        .stderr_has("needs.csv:3");
     wd.run(&["--today", "2020-07-20", "report", "--month", "2020-06"])
         .expect(3);
     let before = wd.read("needs.csv");
@@ -888,7 +879,7 @@ fn a_broken_ledger_is_named_by_check_and_stops_the_others() {
 
 #[test]
 fn categories_and_the_flag_limit_come_from_rounds_toml() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "rounds.toml",
         "[needs]\ncategories = [\"水电暖\", \"邻里\", \"其它\"]\nflag_after_days = 7\n",
@@ -932,19 +923,19 @@ fn categories_and_the_flag_limit_come_from_rounds_toml() {
         "生活困难",
     ])
     .expect(2)
-    .says("use one of 水电暖, 邻里, 其它");
+    .stderr_has("use one of 水电暖, 邻里, 其它");
     wd.write(
         "rounds.toml",
         "[needs]\ncategories = [\"a\"]\nflag_after = 7\n",
     );
     wd.run(&["--today", "2020-07-20", "check"])
         .expect(3)
-        .says("rounds.toml:3");
+        .stdout_has("rounds.toml:3");
 }
 
 #[test]
 fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let text = "编号,户号,提出日期,登记人,类别,诉求,状态,办理日期,办结日期,办理结果,回访日期,满意度,备注\r\n\
                 A-7,H2,2020年5月3日,王建国,矛盾纠纷,漏水,已办结,2020.5.4,20200510,调解,2020/5/20,满意,纸质台账补录\r\n";
     let gbk = encoding_rs::GB18030.encode(text).0.into_owned();
@@ -969,7 +960,7 @@ fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
         "路灯",
     ])
     .ok()
-    .says("N0001");
+    .stdout_has("N0001");
     let bytes = wd.read("needs.csv");
     let (back, _, bad) = encoding_rs::GB18030.decode(&bytes);
     assert!(!bad);
@@ -1032,7 +1023,7 @@ fn an_unfinished_change_to_the_ledger_is_rolled_back() {
         "楼道堆物",
     ])
     .ok()
-    .says("N0009");
+    .stdout_has("N0009");
     let text = String::from_utf8(wd.read("needs.csv")).unwrap();
     assert!(text.starts_with(LEDGER));
     assert!(
@@ -1045,15 +1036,12 @@ fn an_unfinished_change_to_the_ledger_is_rolled_back() {
 /// A copy of the example community, with a visit log whose need and
 /// worker would run as spreadsheet formulas.
 fn nongjiang_with_formula_log() -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&common::example("nongjiang"));
-    wd.write(
+    example_copy("nongjiang").with(
         "log.csv",
         "date,household,visitor,note,need\n\
          2020-06-29,HW08-2-0201,周晓梅,ok,=1+A1 heating\n\
          2020-06-28,DG07-1-0401,+evil,ok,-cmd|calc\n",
-    );
-    wd
+    )
 }
 
 #[test]
@@ -1099,7 +1087,7 @@ fn guarded_cells_of_the_ledger_read_back_as_their_text() {
     assert_eq!(listed[0]["raised_by"], "+evil");
     assert_eq!(listed[0]["text"], "-cmd|calc");
     let table = wd.run(&[&today[..], &["needs", "--open"]].concat()).ok();
-    let table = table.says("=1+A1 heating").never_says("'=1+A1");
+    let table = table.stdout_has("=1+A1 heating").never_says("'=1+A1");
     table.never_says("'+evil");
     let csv = wd
         .run(&[&today[..], &["--format", "csv", "needs", "--open"]].concat())
@@ -1191,7 +1179,7 @@ fn messages_never_echo_a_phone_number_or_a_name() {
     }
     wd.run(&["--today", "2020-07-20", "needs", "--category", name])
         .expect(2)
-        .says("'王**'")
+        .stderr_has("'王**'")
         .never_says(name);
     // Cells of needs.csv that hold a name or a number where a category, a
     // status or a satisfaction belongs.
@@ -1241,7 +1229,7 @@ fn need_update_names_the_statuses_it_takes() {
                 status,
             ])
             .expect(2)
-            .says("(use in_progress or resolved)")
+            .stderr_has("(use in_progress or resolved)")
             .stderr();
         assert!(!en.contains("use open"), "{en}");
         wd.run(&[
@@ -1256,14 +1244,14 @@ fn need_update_names_the_statuses_it_takes() {
             status,
         ])
         .expect(2)
-        .says("（应为 in_progress 办理中 或 resolved 已办结）")
+        .stderr_has("（应为 in_progress 办理中 或 resolved 已办结）")
         .never_says("open 待办理");
     }
 }
 
 #[test]
 fn check_names_every_problem_of_a_ledger_row() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "id,household,raised,category,text,status,resolved,follow_up,satisfaction\n\
@@ -1298,7 +1286,7 @@ fn check_names_every_problem_of_a_ledger_row() {
 
 #[test]
 fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.write(
         "needs.csv",
         "id,household,raised,raised_by,category,text,status,resolved,resolution\n\
@@ -1355,7 +1343,7 @@ fn needs_masks_phone_and_id_numbers_in_free_text_unless_revealed() {
 
 #[test]
 fn need_changes_are_told_in_the_format_asked_for() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let base = ["--today", "2020-07-20"];
     let added = wd
         .run(
@@ -1442,7 +1430,7 @@ fn need_changes_are_told_in_the_format_asked_for() {
     // The table is the sentence.
     wd.run(&[&base[..], &["need", "add", "H1", "--text", "x"]].concat())
         .ok()
-        .says("opened need N0002 for H1");
+        .stdout_has("opened need N0002 for H1");
     // A format that is no list's is refused before anything is written.
     for format in ["md", "html", "xlsx"] {
         let before = wd.read("needs.csv");
@@ -1454,7 +1442,7 @@ fn need_changes_are_told_in_the_format_asked_for() {
             .concat(),
         )
         .expect(2)
-        .says("table, csv, json");
+        .stderr_has("table, csv, json");
         assert_eq!(wd.read("needs.csv"), before, "{format}");
     }
 }
@@ -1488,11 +1476,11 @@ fn resolution_and_satisfaction_rates_beside_their_counts() {
         .unwrap();
     assert!(health["resolution_rate"].is_null(), "{health}");
     run(&["--lang", "zh"])
-        .says("办结率 40.0% (2/5) · 回访满意率 50.0% (1/2)")
-        .says("办结率: 本期新提出的诉求中");
+        .stdout_has("办结率 40.0% (2/5) · 回访满意率 50.0% (1/2)")
+        .stdout_has("办结率: 本期新提出的诉求中");
     run(&["--format", "md"])
-        .says("- resolution rate: **40.0%** (2/5)")
-        .says("- follow-up satisfaction: **50.0%** (1/2)");
+        .stdout_has("- resolution rate: **40.0%** (2/5)")
+        .stdout_has("- follow-up satisfaction: **50.0%** (1/2)");
     let html = run(&["--format", "html", "--lang", "zh"]).stdout();
     assert!(
         html.contains(

@@ -12,7 +12,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-use common::{Run, Workdir};
+use common::{Run, Workdir, community};
 
 const T: &str = "2020-07-31";
 
@@ -59,22 +59,12 @@ fn may_chown(dir: &Path) -> bool {
 
 /// An ASCII community: its first Chinese rows make rounds write
 /// visits.csv anew (with a BOM) rather than append to it.
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write(
-        "residents.csv",
-        "id,household,level,visitor\nR1,H1,red,Wang\nR2,H2,green,Li\n",
-    );
-    wd.write(
-        "visits.csv",
-        "date,household,visitor,kind,note,persons\n2020-07-01,H1,Wang,,,\n",
-    );
-    wd
-}
+const RESIDENTS: &str = "id,household,level,visitor\nR1,H1,red,Wang\nR2,H2,green,Li\n";
+const VISITS: &str = "date,household,visitor,kind,note,persons\n2020-07-01,H1,Wang,,,\n";
 
 #[test]
 fn a_shared_ledger_stays_shared_after_need_update() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     run_umask(
         &wd,
         "022",
@@ -118,7 +108,7 @@ fn a_shared_ledger_stays_shared_after_need_update() {
 
 #[test]
 fn visits_csv_keeps_its_mode_when_written_anew() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let visits = wd.join("visits.csv");
     chmod(&visits, 0o664);
     let chown = may_chown(wd.path());
@@ -140,7 +130,7 @@ fn visits_csv_keeps_its_mode_when_written_anew() {
     }
 
     // `visit` over an ASCII store writes it anew too.
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let visits = wd.join("visits.csv");
     chmod(&visits, 0o640);
     run_umask(
@@ -188,7 +178,7 @@ fn new_files_follow_the_umask() {
     for f in ["residents.csv", "visits.csv", "rounds.toml"] {
         assert_eq!(mode(&fresh.join(f)), 0o664, "init {f} under umask 002");
     }
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     std::fs::remove_file(wd.join("visits.csv")).unwrap();
     run_umask(
         &wd,
@@ -228,7 +218,7 @@ fn new_files_follow_the_umask() {
 
 #[test]
 fn revealed_reports_and_the_cache_are_the_owners_alone() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     for ext in ["html", "xlsx", "csv"] {
         let out = wd.join(&format!("revealed.{ext}"));
         if ext != "csv" {

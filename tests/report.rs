@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, run_example};
+use common::{Workdir, community, run_example};
 
 /// June 2020 has four weeks that end in it (Sundays 7, 14, 21, 28); the
 /// week of June 29 ends on July 5 and belongs to July.
@@ -34,16 +34,9 @@ date,household,visitor,persons
 2020-07-01,H2,王,1
 ";
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", VISITS);
-    wd
-}
-
 #[test]
 fn june_by_hand() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&[
             "--today",
             "2020-07-10",
@@ -108,7 +101,7 @@ fn june_by_hand() {
 
 #[test]
 fn as_of_is_today_inside_the_month() {
-    let run = community()
+    let run = community(RESIDENTS, VISITS)
         .run(&[
             "--today",
             "2020-06-16",
@@ -131,14 +124,14 @@ fn as_of_is_today_inside_the_month() {
 
 #[test]
 fn month_after_today_is_an_error() {
-    community()
+    community(RESIDENTS, VISITS)
         .run(&["--today", "2020-06-16", "report", "--month", "2020-07"])
         .expect(2)
-        .says("2020-07");
-    community()
+        .stderr_has("2020-07");
+    community(RESIDENTS, VISITS)
         .run(&["report", "--month", "2020-13"])
         .expect(2)
-        .says("YYYY-MM");
+        .stderr_has("YYYY-MM");
 }
 
 #[test]
@@ -182,12 +175,12 @@ fn example_figures_add_up() {
 
 #[test]
 fn table_in_both_languages() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     wd.run(&["--today", "2020-07-10", "report", "--month", "2020-06"])
         .ok()
-        .says("Visits report, June 2020")
-        .says("as of 2020-06-30")
-        .says("66.7%");
+        .stdout_has("Visits report, June 2020")
+        .stdout_has("as of 2020-06-30")
+        .stdout_has("66.7%");
     wd.run(&[
         "--today",
         "2020-07-10",
@@ -198,8 +191,8 @@ fn table_in_both_languages() {
         "2020-06",
     ])
     .ok()
-    .says("2020年6月走访工作报告")
-    .says("走访户次 8");
+    .stdout_has("2020年6月走访工作报告")
+    .stdout_has("走访户次 8");
 }
 
 fn june(wd: &Workdir, extra: &[&str]) -> common::Run {
@@ -211,7 +204,7 @@ fn june(wd: &Workdir, extra: &[&str]) -> common::Run {
 /// 走访覆盖率 and the change against the month before, by hand.
 #[test]
 fn coverage_and_change_by_hand() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let r = june(&wd, &["--format", "json"]).json();
     // Active on 06-30: H1, H2, H3, H4 and H5 (H6 moved out on 06-10).
     // Visited in June: H1, H4, H5 and H6; of the active ones H1, H4, H5.
@@ -258,13 +251,13 @@ fn coverage_and_change_by_hand() {
     // As people read them: the rate beside its counts, the changes beside
     // their figures (+700.0% visits, 66.7% − 16.7% = +50.0 points).
     june(&wd, &["--lang", "en"])
-        .says("coverage 60.0% (3/5) · compliance 66.7% (6/9)")
-        .says("+700.0%")
-        .says("+50.0");
+        .stdout_has("coverage 60.0% (3/5) · compliance 66.7% (6/9)")
+        .stdout_has("+700.0%")
+        .stdout_has("+50.0");
     june(&wd, &["--lang", "zh", "--format", "md"])
-        .says("- 走访覆盖率: **60.0%** (3/5)")
-        .says("- 完成率: **66.7%** (6/9)")
-        .says("| 2020-06 | 8 | +700.0% | 4 | 9 | 6 | 66.7% | +50.0 |");
+        .stdout_has("- 走访覆盖率: **60.0%** (3/5)")
+        .stdout_has("- 完成率: **66.7%** (6/9)")
+        .stdout_has("| 2020-06 | 8 | +700.0% | 4 | 9 | 6 | 66.7% | +50.0 |");
     let csv = june(&wd, &["--format", "csv", "--section", "summary"]).csv();
     let metric = |m: &str| {
         csv.iter()
@@ -286,7 +279,7 @@ fn coverage_and_change_by_hand() {
 /// A longer span's trend is its own months (a year's from January).
 #[test]
 fn a_longer_span_trends_over_its_own_months() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let months = |span: &[&str]| -> Vec<String> {
         let mut args = vec!["--today", "2020-07-10", "report", "--format", "json"];
         args.extend_from_slice(span);
@@ -326,7 +319,7 @@ fn a_longer_span_trends_over_its_own_months() {
         "2020",
     ])
     .ok()
-    .says("本期逐月走访趋势")
+    .stdout_has("本期逐月走访趋势")
     .never_says("近六个月");
 }
 
@@ -334,7 +327,7 @@ fn a_longer_span_trends_over_its_own_months() {
 /// ends with the line to sign.
 #[test]
 fn figures_defined_once_and_a_line_to_sign() {
-    let wd = community();
+    let wd = community(RESIDENTS, VISITS);
     let md = june(&wd, &["--lang", "zh", "--format", "md"]).stdout();
     let notes = md.split("## 指标说明").nth(1).expect("the notes");
     for term in [
@@ -366,6 +359,8 @@ fn figures_defined_once_and_a_line_to_sign() {
     assert!(en.contains("content: \"Page \" counter(page) \" of \" counter(pages) \"\""));
     assert!(en.contains("<span>Prepared by:</span><span>Checked by:</span><span>Date:</span>"));
     june(&wd, &["--lang", "en"])
-        .says("What the figures mean")
-        .says("coverage: of the households on the as-of date, the share visited in the period");
+        .stdout_has("What the figures mean")
+        .stdout_has(
+            "coverage: of the households on the as-of date, the share visited in the period",
+        );
 }

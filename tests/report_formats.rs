@@ -5,14 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Workdir, example};
+use common::{Workdir, example_copy};
 use serde_json::Value;
-
-fn nongjiang() -> Workdir {
-    let wd = Workdir::new();
-    wd.copy_from(&example("nongjiang"));
-    wd
-}
 
 const T: &str = "2020-07-20";
 
@@ -32,7 +26,7 @@ fn sum(v: &Value) -> u64 {
 
 #[test]
 fn json_figures_add_up() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     for span in [
         vec!["--month", "2020-06"],
         vec!["--month", "2020-02"],
@@ -97,7 +91,7 @@ fn json_figures_add_up() {
 
 #[test]
 fn longer_spans_sum_their_months() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let q = json(&wd, &["--quarter", "2020-Q2"]);
     assert_eq!(q["period"]["label"], "2020-Q2");
     assert!(q.get("month").is_none(), "month is for month reports");
@@ -151,10 +145,10 @@ fn longer_spans_sum_their_months() {
     );
     wd.run(&["--today", T, "report", "--quarter", "2020-Q5"])
         .expect(2)
-        .says("YYYY-Qn");
+        .stderr_has("YYYY-Qn");
     wd.run(&["--today", T, "report", "--year", "2021"])
         .expect(2)
-        .says("after today");
+        .stderr_has("after today");
     wd.run(&[
         "--today", T, "report", "--month", "2020-06", "--year", "2020",
     ])
@@ -163,7 +157,7 @@ fn longer_spans_sum_their_months() {
 
 #[test]
 fn names_in_the_overdue_list_are_masked_unless_revealed() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let masked = json(&wd, &["--month", "2020-06"]);
     let contacts: Vec<&str> = masked["overdue_list"]
         .as_array()
@@ -187,7 +181,7 @@ fn names_in_the_overdue_list_are_masked_unless_revealed() {
 /// Every section of a csv report parses, with its machine header.
 #[test]
 fn csv_sections() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let section = |name: &str| {
         wd.run(&[
@@ -332,7 +326,7 @@ fn serial(date: &str) -> f64 {
 #[test]
 fn xlsx_is_a_spreadsheet() {
     use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let path = wd.join("june.xlsx");
     let run = wd
@@ -348,7 +342,7 @@ fn xlsx_is_a_spreadsheet() {
             path.to_str().unwrap(),
         ])
         .ok();
-    run.says("june.xlsx");
+    run.stdout_has("june.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let names = book.sheet_names();
     assert_eq!(
@@ -523,7 +517,7 @@ fn xlsx_is_a_spreadsheet() {
 fn html_is_well_formed_with_charts() {
     use quick_xml::Reader;
     use quick_xml::events::Event;
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     for lang in ["zh", "en"] {
         let path = wd.join(&format!("june-{lang}.html"));
         wd.run(&[
@@ -591,7 +585,7 @@ fn html_is_well_formed_with_charts() {
 
 #[test]
 fn markdown_and_table_in_both_languages() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let r = json(&wd, &["--month", "2020-06"]);
     let md = wd
         .run(&[
@@ -624,8 +618,8 @@ fn markdown_and_table_in_both_languages() {
     assert!(md_en.contains("## By grid"));
     wd.run(&["--today", T, "--lang", "en", "report", "--month", "2020-06"])
         .ok()
-        .says("Visits report, June 2020")
-        .says(&format!("visits {}", r["visits"]));
+        .stdout_has("Visits report, June 2020")
+        .stdout_has(&format!("visits {}", r["visits"]));
     // The locale picks the language when nothing else does.
     let args: Vec<String> = [
         "--data",
@@ -645,7 +639,7 @@ fn markdown_and_table_in_both_languages() {
 
 #[test]
 fn output_files_follow_the_umask_and_are_whole() {
-    let wd = nongjiang();
+    let wd = example_copy("nongjiang");
     let path = wd.join("r.json");
     wd.run(&[
         "--today",
@@ -675,9 +669,9 @@ fn output_files_follow_the_umask_and_are_whole() {
         wd.join("r.pdf").to_str().unwrap(),
     ])
     .expect(2)
-    .says("extension");
+    .stderr_has("extension");
     // `due` writes html as a round sheet; `check` writes no page.
     wd.run(&["--today", T, "check", "--format", "html"])
         .expect(2)
-        .says("--format html is not for this command");
+        .stderr_has("--format html is not for this command");
 }

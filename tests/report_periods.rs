@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use common::Workdir;
+use common::{Workdir, community};
 use serde_json::{Value, json};
 
 /// Households of one or two members; H7's red member moves in on
@@ -87,15 +87,13 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn community() -> Workdir {
-    let wd = Workdir::new();
+/// visits.csv: every visit of VISITS, by 王, meeting one person.
+fn visits_csv() -> String {
     let mut visits = String::from("date,household,visitor,persons\n");
     for (date, household) in VISITS {
         visits.push_str(&format!("{date},{household},王,1\n"));
     }
-    wd.write("residents.csv", RESIDENTS)
-        .write("visits.csv", visits);
-    wd
+    visits
 }
 
 /// The period of kind `period` that holds `day`, as a key.
@@ -229,7 +227,7 @@ fn check(wd: &Workdir, config: &[&str; 4], span: (&str, &str), today: &str) {
 
 #[test]
 fn a_year_with_periods_set_per_level_counts_every_period() {
-    let wd = community();
+    let wd = community(RESIDENTS, visits_csv());
     let configs: [[&str; 4]; 5] = [
         // The line `init` suggests.
         ["week", "month", "month", "half-year"],
@@ -279,7 +277,7 @@ fn a_year_with_periods_set_per_level_counts_every_period() {
 
 #[test]
 fn no_setting_of_periods_crashes_a_report_of_any_span() {
-    let wd = community();
+    let wd = community(RESIDENTS, visits_csv());
     let spans = [
         ("--month", "2020-12"),
         ("--quarter", "2020-Q4"),

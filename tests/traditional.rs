@@ -3,7 +3,7 @@
 //! results as the same community in simplified characters.
 
 mod common;
-use common::Workdir;
+use common::community;
 
 const TRADITIONAL_RESIDENTS: &str = "\u{feff}編號,戶號,姓名,關注等級,網格,樓棟,單元,房號,電話,身份證號,標籤,負責人,登記日期,遷出日期
 R01,H01,張三,紅,東崗網格,1棟,1單元,101,13812345678,110105196106084776,獨居,王建國,2020-01-01,
@@ -51,20 +51,13 @@ const SIMPLIFIED_VISITS: &str = "走访日期,户号,走访人,走访方式,走�
 2020-02-01,H06,陳麗,入戶,,1
 ";
 
-fn dir(residents: &str, visits: &str) -> Workdir {
-    let w = Workdir::new();
-    w.write("residents.csv", residents)
-        .write("visits.csv", visits);
-    w
-}
-
 #[test]
 fn a_traditional_directory_reads_like_a_simplified_one() {
-    let trad = dir(TRADITIONAL_RESIDENTS, TRADITIONAL_VISITS);
-    let simp = dir(SIMPLIFIED_RESIDENTS, SIMPLIFIED_VISITS);
+    let trad = community(TRADITIONAL_RESIDENTS, TRADITIONAL_VISITS);
+    let simp = community(SIMPLIFIED_RESIDENTS, SIMPLIFIED_VISITS);
     trad.run(&["--today", "2020-07-20", "check"])
         .ok()
-        .says("0 errors, 0 warnings");
+        .stdout_has("0 errors, 0 warnings");
     for args in [
         &["--today", "2020-07-20", "due", "--all", "--format", "csv"][..],
         &[
@@ -94,7 +87,7 @@ fn a_traditional_directory_reads_like_a_simplified_one() {
 
 #[test]
 fn traditional_levels_and_columns_mean_what_they_say() {
-    let trad = dir(TRADITIONAL_RESIDENTS, TRADITIONAL_VISITS);
+    let trad = community(TRADITIONAL_RESIDENTS, TRADITIONAL_VISITS);
     let rows = trad
         .run(&["--today", "2020-07-20", "due", "--all", "--format", "csv"])
         .ok()
@@ -139,7 +132,7 @@ fn traditional_levels_and_columns_mean_what_they_say() {
     // 電話 is the phone: shown masked in the table.
     trad.run(&["--today", "2020-07-20", "due", "--all"])
         .ok()
-        .says("138****5678")
+        .stdout_has("138****5678")
         .never_says("13812345678");
     // 人數 is persons, 走訪情況 the note.
     let visits = trad
@@ -152,14 +145,14 @@ fn traditional_levels_and_columns_mean_what_they_say() {
 
 #[test]
 fn a_near_miss_gets_a_suggestion() {
-    let w = dir("編號,關注等級\nR1,紅色色\nR2,黄黄\n", "日期,戶號\n");
+    let w = community("編號,關注等級\nR1,紅色色\nR2,黄黄\n", "日期,戶號\n");
     let run = w.run(&["check"]).expect(3);
-    run.says("unknown level '紅色色' — did you mean 紅色?")
-        .says("did you mean 黄?");
+    run.stdout_has("unknown level '紅色色' — did you mean 紅色?")
+        .stdout_has("did you mean 黄?");
     w.run(&["due", "--level", "紅黃"])
         .expect(2)
-        .says("did you mean");
+        .stderr_has("did you mean");
     // An unknown header next to a required one names the nearest.
-    let w = dir("編號,關注登記\nR1,紅\n", "日期,戶號\n");
-    w.run(&["check"]).expect(3).says("did you mean");
+    let w = community("編號,關注登記\nR1,紅\n", "日期,戶號\n");
+    w.run(&["check"]).expect(3).stdout_has("did you mean");
 }

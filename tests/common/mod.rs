@@ -17,6 +17,27 @@ pub struct Run {
     pub output: Output,
 }
 
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+    fn other(self) -> Stream {
+        match self {
+            Stream::Stdout => Stream::Stderr,
+            Stream::Stderr => Stream::Stdout,
+        }
+    }
+}
+
 impl Run {
     pub fn status(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
@@ -38,6 +59,7 @@ impl Run {
         )
     }
     /// Asserts the exit status and returns self.
+    #[track_caller]
     pub fn expect(self, status: i32) -> Self {
         assert_eq!(
             self.status(),
@@ -47,22 +69,85 @@ impl Run {
         );
         self
     }
+    #[track_caller]
     pub fn ok(self) -> Self {
         self.expect(0)
     }
-    /// Asserts stdout or stderr contains `text`.
-    pub fn says(self, text: &str) -> Self {
+    /// Asserts stdout, where the command's data goes (tables, csv, json,
+    /// reports, summaries), contains `text`.
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Self {
+        self.has(Stream::Stdout, text)
+    }
+    /// Asserts stderr, where diagnostics go (errors, warnings, rejected rows,
+    /// notes, progress), contains `text`.
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Self {
+        self.has(Stream::Stderr, text)
+    }
+    #[track_caller]
+    pub fn stdout_lacks(self, text: &str) -> Self {
+        self.lacks(Stream::Stdout, text)
+    }
+    #[track_caller]
+    pub fn stderr_lacks(self, text: &str) -> Self {
+        self.lacks(Stream::Stderr, text)
+    }
+    /// Asserts nothing was printed on stdout.
+    #[track_caller]
+    pub fn stdout_is_empty(self) -> Self {
         assert!(
-            self.stdout().contains(text) || self.stderr().contains(text),
-            "output lacks {text:?}:\n{}",
+            self.output.stdout.is_empty(),
+            "stdout is not empty:\n{}",
             self.describe()
         );
         self
     }
-    pub fn never_says(self, text: &str) -> Self {
+    /// Asserts nothing was printed on stderr: no warning, note or error.
+    #[track_caller]
+    pub fn stderr_is_empty(self) -> Self {
         assert!(
-            !self.stdout().contains(text) && !self.stderr().contains(text),
-            "output has {text:?}:\n{}",
+            self.output.stderr.is_empty(),
+            "stderr is not empty:\n{}",
+            self.describe()
+        );
+        self
+    }
+    /// Asserts `text` is on neither stream: for what must appear nowhere
+    /// (personal data, a panic, a message that must not be given at all).
+    #[track_caller]
+    pub fn never_says(self, text: &str) -> Self {
+        self.lacks(Stream::Stdout, text).lacks(Stream::Stderr, text)
+    }
+    fn stream(&self, stream: Stream) -> String {
+        match stream {
+            Stream::Stdout => self.stdout(),
+            Stream::Stderr => self.stderr(),
+        }
+    }
+    #[track_caller]
+    fn has(self, stream: Stream, text: &str) -> Self {
+        if !self.stream(stream).contains(text) {
+            let other = stream.other();
+            let elsewhere = if self.stream(other).contains(text) {
+                format!(" (it is on {}, the wrong stream)", other.name())
+            } else {
+                String::new()
+            };
+            panic!(
+                "{} lacks {text:?}{elsewhere}:\n{}",
+                stream.name(),
+                self.describe()
+            );
+        }
+        self
+    }
+    #[track_caller]
+    fn lacks(self, stream: Stream, text: &str) -> Self {
+        assert!(
+            !self.stream(stream).contains(text),
+            "{} has {text:?}:\n{}",
+            stream.name(),
             self.describe()
         );
         self
@@ -116,6 +201,13 @@ impl Workdir {
         self
     }
 
+    /// Writes one more file, for a fixture built in one expression:
+    /// `community(RESIDENTS, VISITS).with("needs.csv", LEDGER)`.
+    pub fn with(self, name: &str, content: impl AsRef<[u8]>) -> Self {
+        self.write(name, content);
+        self
+    }
+
     pub fn read(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.join(name)).unwrap()
     }
@@ -145,15 +237,7 @@ impl Workdir {
 
     /// Runs the binary with exactly `args` and extra environment.
     pub fn run_raw(&self, args: &[String], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rounds"));
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("ROUNDS_DATA")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("NO_COLOR")
-            .env_remove("COLUMNS")
-            .env("LANG", "C");
+        let mut cmd = self.command(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -164,6 +248,37 @@ impl Workdir {
             output,
         }
     }
+
+    /// The binary with exactly `args`, in the work directory, with a clean
+    /// environment for language, colour and width: to spawn it and talk
+    /// to it while it runs.
+    pub fn command(&self, args: &[String]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rounds"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("ROUNDS_DATA")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("NO_COLOR")
+            .env_remove("COLUMNS")
+            .env("LANG", "C");
+        cmd
+    }
+}
+
+/// A fresh data directory holding a community: its `residents.csv` and
+/// `visits.csv` as given (add more files with `Workdir::with`).
+pub fn community(residents: impl AsRef<[u8]>, visits: impl AsRef<[u8]>) -> Workdir {
+    Workdir::new()
+        .with("residents.csv", residents)
+        .with("visits.csv", visits)
+}
+
+/// A fresh copy of the example community `examples/NAME`, to change.
+pub fn example_copy(name: &str) -> Workdir {
+    let wd = Workdir::new();
+    wd.copy_from(&example(name));
+    wd
 }
 
 /// Runs `rounds --data examples/NAME ARGS...` (read only: no copy).
