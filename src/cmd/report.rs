@@ -21,13 +21,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Ctx, Outcome};
-use crate::cli::{ReportArgs, Section};
+use crate::cli::ReportArgs;
+use crate::compute::report::{self, Pass, Report, Section, Span, Tally};
 use crate::data::roster::{self, Load};
 use crate::error::Error;
 use crate::error::Usage;
 use crate::model::date::iso;
 use crate::render::{self, Format};
-use crate::report::{self, Pass, Report, Span, Tally};
 use crate::store;
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {

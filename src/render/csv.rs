@@ -127,8 +127,8 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
 /// One section of the report as a tidy table, for scripts.
 pub fn report_section(
     out: &mut dyn Write,
-    r: &crate::report::Report,
-    section: crate::cli::Section,
+    r: &crate::compute::report::Report,
+    section: crate::compute::report::Section,
 ) -> std::io::Result<()> {
     use super::sections::{self, Audience};
     let table = sections::section(r, section, Audience::Scripts);

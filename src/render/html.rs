@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::sections::{self, Audience, Table};
+use crate::compute::report::Report;
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::report::Report;
 
 /// Text safe inside HTML and SVG.
 pub fn esc(text: &str) -> String {
@@ -381,7 +381,7 @@ pub fn report(
 
     // Trend.
     let trend = sections::trend(r, who);
-    let chart = if r.period.kind == crate::report::SpanKind::Month {
+    let chart = if r.period.kind == crate::compute::report::SpanKind::Month {
         w.chart_trend
     } else {
         w.chart_trend_months
@@ -393,10 +393,10 @@ pub fn report(
 
     let needs = sections::present(r)
         .into_iter()
-        .filter(|s| !crate::cli::Section::ALL.contains(s))
+        .filter(|s| !crate::compute::report::Section::ALL.contains(s))
         .map(|s| {
             // The needs by category and by grid end with their total.
-            let total = s != crate::cli::Section::NeedWorkers;
+            let total = s != crate::compute::report::Section::NeedWorkers;
             (sections::section(r, s, who), total)
         });
     for (table, total) in [

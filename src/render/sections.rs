@@ -5,12 +5,12 @@
 
 use chrono::NaiveDate;
 
-use crate::cli::Section;
 use crate::compute::needs::NeedCounts;
+use crate::compute::report::Report;
+use crate::compute::report::Section;
 use crate::i18n::Lang;
 use crate::model::Level;
 use crate::model::date::iso;
-use crate::report::Report;
 
 /// A value in a section: numbers stay numbers and dates stay dates for
 /// spreadsheets.
@@ -398,7 +398,7 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
 
 /// A month's visits against the month before's, from the counts (not
 /// from the rounded share of the JSON).
-fn shown_change(t: &crate::report::TrendRow) -> Option<f64> {
+fn shown_change(t: &crate::compute::report::TrendRow) -> Option<f64> {
     let change = t.visits_change?;
     let before = t.visits as i64 - change;
     (before > 0).then(|| t.visits as f64 / before as f64 - 1.0)
@@ -406,7 +406,7 @@ fn shown_change(t: &crate::report::TrendRow) -> Option<f64> {
 
 /// A month's compliance rate against the month before's as people check
 /// it: the difference of the two rates as shown (to 0.1%).
-fn shown_points(t: &crate::report::TrendRow) -> Option<f64> {
+fn shown_points(t: &crate::compute::report::TrendRow) -> Option<f64> {
     t.compliance_rate_change?;
     let shown = |rate: f64| (rate * 1000.0).round();
     let (now, before) = (t.compliance.total().rate()?, t.compliance_before?.rate()?);
@@ -419,7 +419,7 @@ fn shown_points(t: &crate::report::TrendRow) -> Option<f64> {
 pub fn trend(r: &Report, who: Audience) -> Table {
     let w = who.words();
     let title = match (who, r.period.kind) {
-        (Audience::Scripts, _) | (_, crate::report::SpanKind::Month) => w.trend,
+        (Audience::Scripts, _) | (_, crate::compute::report::SpanKind::Month) => w.trend,
         _ => w.trend_months,
     };
     Table {

@@ -369,7 +369,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
 /// The report for a terminal: title, key figures, then each section.
 pub fn report(
     out: &mut dyn Write,
-    r: &crate::report::Report,
+    r: &crate::compute::report::Report,
     lang: Lang,
     community: Option<&str>,
     color: bool,

@@ -13,9 +13,9 @@ use rust_xlsxwriter::{
 };
 
 use super::sections::{self, Audience, Figure, Table, Value};
-use crate::cli::Section;
+use crate::compute::report::Report;
+use crate::compute::report::Section;
 use crate::i18n::Lang;
-use crate::report::Report;
 
 /// A4 in the paper sizes of the format.
 const A4: u8 = 9;

@@ -1,0 +1,508 @@
+//! A tally: the periods of each level that end within a report's span
+//! (its windows), which of them each household must hold a visit in, and,
+//! once a `Pass` has counted the visits, the report's rows.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::engine::Counts;
+use super::figures::{Compliance, Coverage, PerLevel, rounded};
+use super::span::{Span, SpanKind};
+use super::{GridRow, OverdueRow, PeriodInfo, Report, TrendRow, WorkerRow};
+use crate::model::date::iso;
+use crate::model::roster::Roster;
+use crate::model::{Level, Status};
+use crate::privacy;
+use crate::schedule::{self, Deadline, Rules};
+
+/// One period of one level that ends within the span, on or before as_of.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Window {
+    pub(super) level: Level,
+    pub(super) start: NaiveDate,
+    pub(super) end: NaiveDate,
+}
+
+/// Counts one span; see the module docs.
+pub struct Tally<'a> {
+    pub(super) roster: &'a Roster,
+    pub(super) span: Span,
+    pub(super) as_of: NaiveDate,
+    pub(super) windows: Vec<Window>,
+    /// Per household: bit i set when it must hold a visit in window i.
+    required: Vec<u32>,
+    /// The first day a visit counts for anything but the last visit.
+    pub(super) earliest: NaiveDate,
+    /// Per day from `earliest` to `as_of`: bit i set when window i holds it.
+    pub(super) by_day: Vec<u32>,
+    /// Per level: bit i set when window i is one of its periods.
+    of_level: Vec<Vec<u32>>,
+    pub(super) counts: Counts,
+}
+
+impl<'a> Tally<'a> {
+    pub fn new(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        let mut windows = Vec::new();
+        let end_of_span = span.last().min(as_of);
+        for level in Level::ALL {
+            let period = rules.period(level);
+            // Every period whose last day falls in the span (a week belongs
+            // to the month that holds its Sunday), up to as_of.
+            let mut start = period.start(span.first);
+            loop {
+                let end = period.end(start);
+                if end > end_of_span {
+                    break;
+                }
+                if end >= span.first {
+                    windows.push(Window { level, start, end });
+                }
+                start = end.succ_opt().expect("dates in range");
+            }
+        }
+        // Any number of windows: a year of four weekly levels holds 212.
+        let words = windows.len().div_ceil(32).max(1);
+        let n = roster.households_len();
+        let mut required = vec![0u32; n * words];
+        // The windows of each level, as bits: a household whose members
+        // never arrive or leave has one level on every day.
+        let mut of_level = vec![vec![0u32; words]; 4];
+        for (i, w) in windows.iter().enumerate() {
+            of_level[w.level.index()][i / 32] |= 1 << (i % 32);
+        }
+        for house in roster.households() {
+            let h = house.index();
+            let members = house.members();
+            let bits = &mut required[h * words..(h + 1) * words];
+            if members
+                .iter()
+                .all(|m| m.since.is_none() && m.until.is_none())
+            {
+                let level = members
+                    .iter()
+                    .map(|m| m.level)
+                    .min()
+                    .expect("a household has members");
+                bits.copy_from_slice(&of_level[level.index()]);
+                continue;
+            }
+            for (i, w) in windows.iter().enumerate() {
+                if let Some(on) = schedule::household_on(members, w.end)
+                    && on.level == w.level
+                {
+                    bits[i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+        let earliest = windows
+            .iter()
+            .map(|w| w.start)
+            .min()
+            .unwrap_or(span.first)
+            .min(span.first);
+        let days = (as_of - earliest).num_days().max(-1) + 1;
+        let mut by_day = vec![0u32; days as usize * words];
+        for (i, w) in windows.iter().enumerate() {
+            let mut d = w.start.max(earliest);
+            while d <= w.end && d <= as_of {
+                let k = (d - earliest).num_days() as usize;
+                by_day[k * words + i / 32] |= 1 << (i % 32);
+                d = d.succ_opt().expect("dates in range");
+            }
+        }
+        Tally {
+            roster,
+            span,
+            as_of,
+            windows,
+            required,
+            earliest,
+            by_day,
+            of_level,
+            counts: Counts::default(),
+        }
+    }
+
+    /// A month of the trend: only what its row shows is counted.
+    pub fn for_trend(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        Tally::new(roster, rules, span, as_of)
+    }
+
+    pub(super) fn words(&self) -> usize {
+        self.windows.len().div_ceil(32).max(1)
+    }
+
+    /// Per level, the household-periods required and met, for each household.
+    pub(super) fn compliance_of(&self, h: usize) -> PerLevel<Compliance> {
+        let words = self.words();
+        let required = &self.required[h * words..(h + 1) * words];
+        let met = &self.counts.met[h * words..(h + 1) * words];
+        let mut c = PerLevel::<Compliance>::default();
+        for level in Level::ALL {
+            for ((r, m), of) in required.iter().zip(met).zip(&self.of_level[level.index()]) {
+                c[level].required += u64::from((r & of).count_ones());
+                c[level].met += u64::from((r & m & of).count_ones());
+            }
+        }
+        c
+    }
+
+    /// The month's figures only (for the trend).
+    fn trend_row(&self) -> TrendRow {
+        let mut compliance = PerLevel::<Compliance>::default();
+        for h in 0..self.roster.households_len() {
+            let c = self.compliance_of(h);
+            for level in Level::ALL {
+                compliance[level].add(c[level]);
+            }
+        }
+        TrendRow {
+            month: self.span.label(),
+            as_of: iso(self.as_of),
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
+            compliance_rate: rounded(compliance.total().rate()),
+            compliance,
+            visits_change: None,
+            visits_change_rate: None,
+            compliance_rate_change: None,
+            compliance_before: None,
+        }
+    }
+
+    /// The trend's rows: `trend` are its months preceded by the month
+    /// before them, counted only for the change of the first.
+    fn trend_rows(trend: &[Tally<'_>]) -> Vec<TrendRow> {
+        let mut rows: Vec<TrendRow> = trend.iter().map(Tally::trend_row).collect();
+        for i in 1..rows.len() {
+            let (before, now) = rows.split_at_mut(i);
+            now[0].against(&before[i - 1]);
+        }
+        rows.into_iter().skip(1).collect()
+    }
+
+    /// The report; `trend` are the monthly tallies of the trend (see
+    /// `Span::trend_months`) preceded by the month before them, and
+    /// `reveal` shows names in the overdue list in full.
+    pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
+        let roster = self.roster;
+        let mut households = PerLevel::<u64>::default();
+        let mut overdue = PerLevel::<u64>::default();
+        let mut compliance = PerLevel::<Compliance>::default();
+        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
+            .into_iter()
+            .collect();
+        let mut grids: Keyed<'_, GridRow> = Keyed::default();
+        let mut workers: Keyed<'_, WorkerRow> = Keyed::default();
+        let mut overdue_list: Vec<(Deadline, Level, OverdueRow)> = Vec::new();
+        let mut never_visited = 0;
+        let mut active_visited = 0;
+        let worker = |name: &str| WorkerRow {
+            worker: name.to_string(),
+            visits: 0,
+            households_in_charge: 0,
+            households_in_charge_visited: 0,
+            overdue_in_charge: 0,
+            compliance_in_charge: Compliance::default(),
+            compliance_rate: None,
+        };
+        for house in roster.households() {
+            let h = house.index();
+            let c = self.compliance_of(h);
+            let grid = grids.get(house.grid(), || GridRow {
+                grid: house.grid().to_string(),
+                households: 0,
+                visits: 0,
+                households_visited: 0,
+                overdue: 0,
+                compliance: PerLevel::default(),
+                compliance_rate: None,
+            });
+            for level in Level::ALL {
+                compliance[level].add(c[level]);
+                grid.compliance[level].add(c[level]);
+            }
+            let visits = u64::from(self.counts.visits_per_household[h]);
+            grid.visits += visits;
+            grid.households_visited += u64::from(self.counts.visited[h]);
+            let on = schedule::household_on(house.members(), self.as_of);
+            let is_overdue = on.is_some_and(|on| {
+                let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
+                schedule::standing(deadline, self.as_of, 0).status == Status::Overdue
+            });
+            if let Some(on) = on {
+                households[on.level] += 1;
+                active_visited += u64::from(self.counts.visited[h]);
+                grid.households += 1;
+                if is_overdue {
+                    overdue[on.level] += 1;
+                    grid.overdue += 1;
+                    let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
+                    let standing = schedule::standing(deadline, self.as_of, 0);
+                    never_visited += u64::from(self.counts.last[h].is_none());
+                    let contact = house
+                        .residents()
+                        .zip(house.members())
+                        .find(|(_, m)| schedule::is_active(m, self.as_of))
+                        .map(|(r, _)| {
+                            if reveal {
+                                r.name().to_string()
+                            } else {
+                                privacy::mask_name(r.name())
+                            }
+                        })
+                        .unwrap_or_default();
+                    overdue_list.push((
+                        deadline,
+                        on.level,
+                        OverdueRow {
+                            household: house.id().to_string(),
+                            level: on.level,
+                            grid: house.grid().to_string(),
+                            building: house.building().to_string(),
+                            unit: house.unit().to_string(),
+                            room: house.room().to_string(),
+                            visitor: house.visitor().to_string(),
+                            contact,
+                            last_visit: self.counts.last[h].map(iso),
+                            deadline: deadline.date().map(iso),
+                            days_overdue: standing.days_overdue,
+                        },
+                    ));
+                }
+                // The worker in charge of an active household.
+                let w = workers.get(house.visitor(), || worker(house.visitor()));
+                w.households_in_charge += 1;
+                w.households_in_charge_visited += u64::from(self.counts.visited[h]);
+                w.overdue_in_charge += u64::from(is_overdue);
+                w.compliance_in_charge.add(c.total());
+            }
+        }
+        for (name, n) in &by_visitor {
+            workers.get(name, || worker(name)).visits += n;
+        }
+        overdue_list.sort_by(|a, b| {
+            schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
+        });
+        let mut grids: Vec<GridRow> = grids.into_sorted();
+        for g in &mut grids {
+            g.compliance_rate = rounded(g.compliance.total().rate());
+        }
+        let visits_by_grid: BTreeMap<String, u64> = grids
+            .iter()
+            .filter(|g| g.visits > 0)
+            .map(|g| (g.grid.clone(), g.visits))
+            .collect();
+        let mut workers: Vec<WorkerRow> = workers.into_sorted();
+        for w in &mut workers {
+            w.compliance_rate = rounded(w.compliance_in_charge.rate());
+        }
+        let mut rate = PerLevel::<Option<f64>>::default();
+        for level in Level::ALL {
+            rate[level] = rounded(compliance[level].rate());
+        }
+        Report {
+            month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
+            as_of: iso(self.as_of),
+            households,
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
+            person_times: self.counts.person_times,
+            overdue,
+            visits_by_grid,
+            visits_by_visitor: by_visitor,
+            compliance,
+            period: PeriodInfo {
+                kind: self.span.kind,
+                label: self.span.label(),
+                first: iso(self.span.first),
+                last: iso(self.span.last()),
+            },
+            compliance_rate: rate,
+            never_visited,
+            grids,
+            workers,
+            overdue_list: overdue_list.into_iter().map(|(_, _, r)| r).collect(),
+            trend: Tally::trend_rows(trend),
+            coverage: Coverage::new(households.0.iter().sum(), active_visited),
+            needs: None,
+        }
+    }
+}
+
+/// Rows kept by a name (a grid's, a worker's), in the order of the names
+/// at the end. Households come grouped, so the last name looked up is
+/// remembered.
+struct Keyed<'k, T> {
+    index: hashbrown::HashMap<&'k str, usize, foldhash::fast::FixedState>,
+    rows: Vec<(&'k str, T)>,
+    last: Option<(&'k str, usize)>,
+}
+
+impl<T> Default for Keyed<'_, T> {
+    fn default() -> Self {
+        Keyed {
+            index: Default::default(),
+            rows: Vec::new(),
+            last: None,
+        }
+    }
+}
+
+impl<'k, T> Keyed<'k, T> {
+    fn get(&mut self, key: &'k str, make: impl FnOnce() -> T) -> &mut T {
+        let at = match self.last {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let at = match self.index.get(key) {
+                    Some(&at) => at,
+                    None => {
+                        self.rows.push((key, make()));
+                        self.index.insert(key, self.rows.len() - 1);
+                        self.rows.len() - 1
+                    }
+                };
+                self.last = Some((key, at));
+                at
+            }
+        };
+        &mut self.rows[at].1
+    }
+
+    fn into_sorted(mut self) -> Vec<T> {
+        self.rows.sort_by(|a, b| a.0.cmp(b.0));
+        self.rows.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::report::{Pass, as_of};
+    use chrono::Months;
+
+    /// The periods of `level` a tally counts.
+    fn ends(t: &Tally<'_>, level: Level) -> Vec<(NaiveDate, NaiveDate)> {
+        t.windows
+            .iter()
+            .filter(|w| w.level == level)
+            .map(|w| (w.start, w.end))
+            .collect()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// What a tally counted, for comparing passes.
+    fn counted(t: &Tally<'_>) -> (u64, Vec<bool>, Vec<u32>, PerLevel<Compliance>) {
+        let mut total = PerLevel::<Compliance>::default();
+        for h in 0..t.roster.households_len() {
+            let c = t.compliance_of(h);
+            for level in Level::ALL {
+                total[level].add(c[level]);
+            }
+        }
+        (
+            t.counts.visits,
+            t.counts.visited.clone(),
+            t.counts.met.clone(),
+            total,
+        )
+    }
+
+    #[test]
+    fn a_pass_counts_any_number_of_tallies_and_windows() {
+        use crate::data::roster::Load;
+        use crate::data::table::Table;
+        use crate::schedule::{Cadence, Period};
+        let text = "id,household,level,since,until\n\
+            R1,H1,red,,\nR2,H2,orange,,\nR3,H3,yellow,2018-03-01,\n\
+            R4,H4,green,,2020-05-01\nR5,H4,red,2019-06-10,\n";
+        let mut problems = Vec::new();
+        let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+        let roster = crate::data::roster::from_table(table, Load::default(), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        // Every level weekly: 212 windows in the year, seven words a row.
+        let rules = Rules {
+            cadence: [Cadence::of_period(Period::Week); 4],
+            ..Rules::default()
+        };
+        let today = d("2021-02-01");
+        let year = Span::parse_year("2020").unwrap();
+        let tally = |span: Span| Tally::new(&roster, &rules, span, as_of(span, today));
+        let main = tally(year);
+        assert_eq!(main.windows.len(), 4 * 52);
+        // Forty months after it: 41 tallies, two words of tally bits.
+        let months: Vec<Span> = (0..40)
+            .map(|i| Span::month_of(d("2017-10-01") + Months::new(i)))
+            .collect();
+        let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
+        let mut main = main;
+        let visits: Vec<(usize, NaiveDate)> = (0..400)
+            .map(|i| {
+                (
+                    i % 4,
+                    d("2017-09-25") + chrono::Days::new(i as u64 * 3 + i as u64 % 5),
+                )
+            })
+            .collect();
+        let pass = Pass::new(&main, &trend);
+        let mut sheet = pass.sheet();
+        for &(h, date) in &visits {
+            pass.visit(&mut sheet, &roster, h, date, "w", None);
+        }
+        pass.finish(sheet, &mut main, &mut trend);
+        // Each tally counted alone, in a pass of its own, says the same.
+        for t in std::iter::once(&main).chain(&trend) {
+            let mut alone = tally(t.span);
+            let pass = Pass::new(&alone, &[]);
+            let mut sheet = pass.sheet();
+            for &(h, date) in &visits {
+                pass.visit(&mut sheet, &roster, h, date, "w", None);
+            }
+            pass.finish(sheet, &mut alone, &mut []);
+            assert_eq!(counted(t), counted(&alone), "{}", t.span.label());
+        }
+        assert!(counted(&main).3.total().met > 0);
+    }
+
+    #[test]
+    fn a_week_belongs_to_the_month_of_its_sunday() {
+        let roster = Roster::default();
+        let rules = Rules::default();
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_month("2021-01").unwrap(),
+            d("2021-01-31"),
+        );
+        let weeks = ends(&t, Level::Red);
+        // The week of 2020-12-28 ends on Sunday 2021-01-03.
+        assert_eq!(weeks.first(), Some(&(d("2020-12-28"), d("2021-01-03"))));
+        assert_eq!(weeks.len(), 5);
+        assert!(ends(&t, Level::Yellow).is_empty() && ends(&t, Level::Green).is_empty());
+        // Only periods that ended by as_of count.
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_month("2020-06").unwrap(),
+            d("2020-06-20"),
+        );
+        assert_eq!(ends(&t, Level::Red).len(), 2);
+        assert!(ends(&t, Level::Orange).is_empty());
+        // A year: the 52 weeks whose Sunday falls in 2020 (2020-W53 ends on
+        // 2021-01-03 and counts for 2021), 12 months, 4 quarters, 2 halves.
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_year("2020").unwrap(),
+            d("2021-06-01"),
+        );
+        assert_eq!(ends(&t, Level::Red).len(), 52);
+        assert_eq!(ends(&t, Level::Orange).len(), 12);
+        assert_eq!(ends(&t, Level::Yellow).len(), 4);
+        assert_eq!(ends(&t, Level::Green).len(), 2);
+    }
+}
