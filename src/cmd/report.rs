@@ -169,12 +169,12 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         pass.finish(sheet, &mut tally, &mut trend);
         let ledger = super::need::load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
-        let mut report = tally.finish(rules, &trend, args.reveal);
+        let mut report = tally.finish(rules, &trend);
         report.needs = ledger.map(|l| {
             super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
         });
         if !args.reveal {
-            report.mask_numbers_in_names();
+            report.mask();
         }
         report
     };

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::TrendRow;
+use super::{GridRow, TrendRow, WorkerRow};
 use crate::model::Level;
 
 /// Counts per level, serialized as `{"red": n, "orange": n, ...}`.
@@ -62,6 +62,18 @@ impl PerLevel<Compliance> {
             t
         })
     }
+
+    /// Adds another's figures, level by level.
+    pub(super) fn add(&mut self, other: &PerLevel<Compliance>) {
+        for level in Level::ALL {
+            self[level].add(other[level]);
+        }
+    }
+
+    /// Each level's rate, rounded.
+    pub(super) fn rates(&self) -> PerLevel<Option<f64>> {
+        PerLevel(self.0.map(|c| rounded(c.rate())))
+    }
 }
 
 /// A rate rounded to four decimals, for JSON.
@@ -87,6 +99,20 @@ impl Coverage {
             visited,
             rate: rounded((households > 0).then(|| visited as f64 / households as f64)),
         }
+    }
+}
+
+impl GridRow {
+    /// Fills the grid's rate from its figures.
+    pub(super) fn rate(&mut self) {
+        self.compliance_rate = rounded(self.compliance.total().rate());
+    }
+}
+
+impl WorkerRow {
+    /// Fills the worker's rate from the figures of their households.
+    pub(super) fn rate(&mut self) {
+        self.compliance_rate = rounded(self.compliance_in_charge.rate());
     }
 }
 

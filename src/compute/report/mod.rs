@@ -122,7 +122,7 @@ pub struct OverdueRow {
     pub unit: String,
     pub room: String,
     pub visitor: String,
-    /// The first active resident's name, masked unless revealed.
+    /// The first active resident's name (masked by `Report::mask`).
     pub contact: String,
     pub last_visit: Option<String>,
     pub deadline: Option<String>,
@@ -184,12 +184,22 @@ pub struct Report {
 }
 
 impl Report {
-    /// Phone and ID numbers written into a worker's name (a visit's
-    /// visitor, the roster's worker in charge, a need's worker) masked,
-    /// as `privacy::mask_numbers_in` masks a visit's note, wherever the
-    /// report names a worker, so that no format shows them unless
-    /// revealed. Visits under two names that mask alike are added up.
-    pub fn mask_numbers_in_names(&mut self) {
+    /// The report as shown unless revealed: residents' names in the
+    /// overdue list masked (`张*`), and phone and ID numbers written into
+    /// a worker's name masked as `privacy::mask_numbers_in` masks a visit's
+    /// note. Call it once the needs section is in.
+    pub fn mask(&mut self) {
+        for o in &mut self.overdue_list {
+            o.contact = privacy::mask_name(&o.contact);
+        }
+        self.mask_numbers_in_names();
+    }
+
+    /// Phone and ID numbers in a worker's name (a visit's visitor, the
+    /// roster's worker in charge, a need's worker) masked wherever the
+    /// report names a worker, so that no format shows them. Visits under
+    /// two names that mask alike are added up.
+    fn mask_numbers_in_names(&mut self) {
         let mask = |name: &mut String| {
             if let std::borrow::Cow::Owned(masked) = privacy::mask_numbers_in(name) {
                 *name = masked;

@@ -11,10 +11,9 @@ use super::figures::{Compliance, Coverage, PerLevel, rounded};
 use super::span::{Span, SpanKind};
 use super::{GridRow, OverdueRow, PeriodInfo, Report, TrendRow, WorkerRow};
 use crate::model::date::iso;
-use crate::model::roster::Roster;
+use crate::model::roster::{HouseholdRef, Roster};
 use crate::model::{Level, Status};
-use crate::privacy;
-use crate::schedule::{self, Deadline, Rules};
+use crate::schedule::{self, Deadline, Rules, Standing};
 
 /// One period of one level that ends within the span, on or before as_of.
 #[derive(Debug, Clone, Copy)]
@@ -152,10 +151,7 @@ impl<'a> Tally<'a> {
     fn trend_row(&self) -> TrendRow {
         let mut compliance = PerLevel::<Compliance>::default();
         for h in 0..self.roster.households_len() {
-            let c = self.compliance_of(h);
-            for level in Level::ALL {
-                compliance[level].add(c[level]);
-            }
+            compliance.add(&self.compliance_of(h));
         }
         TrendRow {
             month: self.span.label(),
@@ -183,125 +179,28 @@ impl<'a> Tally<'a> {
     }
 
     /// The report; `trend` are the monthly tallies of the trend (see
-    /// `Span::trend_months`) preceded by the month before them, and
-    /// `reveal` shows names in the overdue list in full.
-    pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>], reveal: bool) -> Report {
-        let roster = self.roster;
-        let mut households = PerLevel::<u64>::default();
-        let mut overdue = PerLevel::<u64>::default();
-        let mut compliance = PerLevel::<Compliance>::default();
+    /// `Span::trend_months`) preceded by the month before them. Names are
+    /// in full: `Report::mask` masks them.
+    pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>]) -> Report {
         let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
             .into_iter()
             .collect();
-        let mut grids: Keyed<'_, GridRow> = Keyed::default();
-        let mut workers: Keyed<'_, WorkerRow> = Keyed::default();
-        let mut overdue_list: Vec<(Deadline, Level, OverdueRow)> = Vec::new();
-        let mut never_visited = 0;
-        let mut active_visited = 0;
-        let worker = |name: &str| WorkerRow {
-            worker: name.to_string(),
-            visits: 0,
-            households_in_charge: 0,
-            households_in_charge_visited: 0,
-            overdue_in_charge: 0,
-            compliance_in_charge: Compliance::default(),
-            compliance_rate: None,
-        };
-        for house in roster.households() {
-            let h = house.index();
-            let c = self.compliance_of(h);
-            let grid = grids.get(house.grid(), || GridRow {
-                grid: house.grid().to_string(),
-                households: 0,
-                visits: 0,
-                households_visited: 0,
-                overdue: 0,
-                compliance: PerLevel::default(),
-                compliance_rate: None,
-            });
-            for level in Level::ALL {
-                compliance[level].add(c[level]);
-                grid.compliance[level].add(c[level]);
-            }
-            let visits = u64::from(self.counts.visits_per_household[h]);
-            grid.visits += visits;
-            grid.households_visited += u64::from(self.counts.visited[h]);
-            let on = schedule::household_on(house.members(), self.as_of);
-            let is_overdue = on.is_some_and(|on| {
-                let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
-                schedule::standing(deadline, self.as_of, 0).status == Status::Overdue
-            });
-            if let Some(on) = on {
-                households[on.level] += 1;
-                active_visited += u64::from(self.counts.visited[h]);
-                grid.households += 1;
-                if is_overdue {
-                    overdue[on.level] += 1;
-                    grid.overdue += 1;
-                    let deadline = rules.deadline(on.level, on.start, self.counts.last[h]);
-                    let standing = schedule::standing(deadline, self.as_of, 0);
-                    never_visited += u64::from(self.counts.last[h].is_none());
-                    let contact = house
-                        .residents()
-                        .zip(house.members())
-                        .find(|(_, m)| schedule::is_active(m, self.as_of))
-                        .map(|(r, _)| {
-                            if reveal {
-                                r.name().to_string()
-                            } else {
-                                privacy::mask_name(r.name())
-                            }
-                        })
-                        .unwrap_or_default();
-                    overdue_list.push((
-                        deadline,
-                        on.level,
-                        OverdueRow {
-                            household: house.id().to_string(),
-                            level: on.level,
-                            grid: house.grid().to_string(),
-                            building: house.building().to_string(),
-                            unit: house.unit().to_string(),
-                            room: house.room().to_string(),
-                            visitor: house.visitor().to_string(),
-                            contact,
-                            last_visit: self.counts.last[h].map(iso),
-                            deadline: deadline.date().map(iso),
-                            days_overdue: standing.days_overdue,
-                        },
-                    ));
-                }
-                // The worker in charge of an active household.
-                let w = workers.get(house.visitor(), || worker(house.visitor()));
-                w.households_in_charge += 1;
-                w.households_in_charge_visited += u64::from(self.counts.visited[h]);
-                w.overdue_in_charge += u64::from(is_overdue);
-                w.compliance_in_charge.add(c.total());
-            }
+        let mut all = Households::default();
+        for house in self.roster.households() {
+            self.add_household(&mut all, house, rules);
         }
-        for (name, n) in &by_visitor {
-            workers.get(name, || worker(name)).visits += n;
-        }
-        overdue_list.sort_by(|a, b| {
-            schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
-        });
-        let mut grids: Vec<GridRow> = grids.into_sorted();
-        for g in &mut grids {
-            g.compliance_rate = rounded(g.compliance.total().rate());
-        }
-        let visits_by_grid: BTreeMap<String, u64> = grids
-            .iter()
-            .filter(|g| g.visits > 0)
-            .map(|g| (g.grid.clone(), g.visits))
-            .collect();
-        let mut workers: Vec<WorkerRow> = workers.into_sorted();
-        for w in &mut workers {
-            w.compliance_rate = rounded(w.compliance_in_charge.rate());
-        }
-        let mut rate = PerLevel::<Option<f64>>::default();
-        for level in Level::ALL {
-            rate[level] = rounded(compliance[level].rate());
-        }
+        let Households {
+            households,
+            overdue,
+            compliance,
+            never_visited,
+            active_visited,
+            grids,
+            workers,
+            overdue_list,
+        } = all;
+        let grids = grid_rows(grids);
+        let workers = worker_rows(workers, &by_visitor);
         Report {
             month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
             as_of: iso(self.as_of),
@@ -310,25 +209,180 @@ impl<'a> Tally<'a> {
             households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
             person_times: self.counts.person_times,
             overdue,
-            visits_by_grid,
+            visits_by_grid: visits_by_grid(&grids),
             visits_by_visitor: by_visitor,
             compliance,
-            period: PeriodInfo {
-                kind: self.span.kind,
-                label: self.span.label(),
-                first: iso(self.span.first),
-                last: iso(self.span.last()),
-            },
-            compliance_rate: rate,
+            period: self.period(),
+            compliance_rate: compliance.rates(),
             never_visited,
             grids,
             workers,
-            overdue_list: overdue_list.into_iter().map(|(_, _, r)| r).collect(),
+            overdue_list: overdue_rows(overdue_list),
             trend: Tally::trend_rows(trend),
             coverage: Coverage::new(households.0.iter().sum(), active_visited),
             needs: None,
         }
     }
+
+    /// Adds one household to its grid, and, when it is active on the
+    /// as-of date, to the households of its level, to its worker in charge
+    /// and, when overdue, to the overdue list.
+    fn add_household<'k>(&self, all: &mut Households<'k>, house: HouseholdRef<'k>, rules: &Rules) {
+        let h = house.index();
+        let c = self.compliance_of(h);
+        let visited = u64::from(self.counts.visited[h]);
+        all.compliance.add(&c);
+        let grid = all.grids.get(house.grid(), || GridRow::named(house.grid()));
+        grid.compliance.add(&c);
+        grid.visits += u64::from(self.counts.visits_per_household[h]);
+        grid.households_visited += visited;
+        let Some(on) = schedule::household_on(house.members(), self.as_of) else {
+            return;
+        };
+        let last = self.counts.last[h];
+        let deadline = rules.deadline(on.level, on.start, last);
+        let standing = schedule::standing(deadline, self.as_of, 0);
+        let is_overdue = standing.status == Status::Overdue;
+        all.households[on.level] += 1;
+        all.active_visited += visited;
+        grid.households += 1;
+        if is_overdue {
+            all.overdue[on.level] += 1;
+            grid.overdue += 1;
+            all.never_visited += u64::from(last.is_none());
+            let row = self.overdue_row(house, on.level, last, deadline, standing);
+            all.overdue_list.push((deadline, on.level, row));
+        }
+        // The worker in charge of an active household.
+        let w = all
+            .workers
+            .get(house.visitor(), || WorkerRow::named(house.visitor()));
+        w.households_in_charge += 1;
+        w.households_in_charge_visited += visited;
+        w.overdue_in_charge += u64::from(is_overdue);
+        w.compliance_in_charge.add(c.total());
+    }
+
+    /// An overdue household's row, with its first active resident's name
+    /// (in full) to ask for.
+    fn overdue_row(
+        &self,
+        house: HouseholdRef<'_>,
+        level: Level,
+        last: Option<NaiveDate>,
+        deadline: Deadline,
+        standing: Standing,
+    ) -> OverdueRow {
+        let contact = house
+            .residents()
+            .zip(house.members())
+            .find(|(_, m)| schedule::is_active(m, self.as_of))
+            .map(|(r, _)| r.name().to_string())
+            .unwrap_or_default();
+        OverdueRow {
+            household: house.id().to_string(),
+            level,
+            grid: house.grid().to_string(),
+            building: house.building().to_string(),
+            unit: house.unit().to_string(),
+            room: house.room().to_string(),
+            visitor: house.visitor().to_string(),
+            contact,
+            last_visit: last.map(iso),
+            deadline: deadline.date().map(iso),
+            days_overdue: standing.days_overdue,
+        }
+    }
+
+    fn period(&self) -> PeriodInfo {
+        PeriodInfo {
+            kind: self.span.kind,
+            label: self.span.label(),
+            first: iso(self.span.first),
+            last: iso(self.span.last()),
+        }
+    }
+}
+
+/// What the households add up to on the as-of date.
+#[derive(Default)]
+struct Households<'k> {
+    /// Active households, per level.
+    households: PerLevel<u64>,
+    overdue: PerLevel<u64>,
+    compliance: PerLevel<Compliance>,
+    never_visited: u64,
+    /// Active households visited in the span.
+    active_visited: u64,
+    grids: Keyed<'k, GridRow>,
+    workers: Keyed<'k, WorkerRow>,
+    /// With each row its deadline and level, to sort by.
+    overdue_list: Vec<(Deadline, Level, OverdueRow)>,
+}
+
+impl GridRow {
+    fn named(grid: &str) -> GridRow {
+        GridRow {
+            grid: grid.to_string(),
+            households: 0,
+            visits: 0,
+            households_visited: 0,
+            overdue: 0,
+            compliance: PerLevel::default(),
+            compliance_rate: None,
+        }
+    }
+}
+
+impl WorkerRow {
+    fn named(worker: &str) -> WorkerRow {
+        WorkerRow {
+            worker: worker.to_string(),
+            visits: 0,
+            households_in_charge: 0,
+            households_in_charge_visited: 0,
+            overdue_in_charge: 0,
+            compliance_in_charge: Compliance::default(),
+            compliance_rate: None,
+        }
+    }
+}
+
+/// The grids by name, with their rates.
+fn grid_rows(grids: Keyed<'_, GridRow>) -> Vec<GridRow> {
+    let mut grids = grids.into_sorted();
+    grids.iter_mut().for_each(GridRow::rate);
+    grids
+}
+
+/// The visits per grid, of the grids visited.
+fn visits_by_grid(grids: &[GridRow]) -> BTreeMap<String, u64> {
+    grids
+        .iter()
+        .filter(|g| g.visits > 0)
+        .map(|g| (g.grid.clone(), g.visits))
+        .collect()
+}
+
+/// The workers by name, with the visits they made and their rates.
+fn worker_rows<'k>(
+    mut workers: Keyed<'k, WorkerRow>,
+    by_visitor: &'k BTreeMap<String, u64>,
+) -> Vec<WorkerRow> {
+    for (name, n) in by_visitor {
+        workers.get(name, || WorkerRow::named(name)).visits += n;
+    }
+    let mut workers = workers.into_sorted();
+    workers.iter_mut().for_each(WorkerRow::rate);
+    workers
+}
+
+/// The overdue list in `due`'s order.
+fn overdue_rows(mut list: Vec<(Deadline, Level, OverdueRow)>) -> Vec<OverdueRow> {
+    list.sort_by(|a, b| {
+        schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
+    });
+    list.into_iter().map(|(_, _, r)| r).collect()
 }
 
 /// Rows kept by a name (a grid's, a worker's), in the order of the names
