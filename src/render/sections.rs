@@ -89,11 +89,6 @@ impl Value {
     }
 }
 
-/// An ISO date of the report, as a day.
-pub fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("the report's dates are ISO")
-}
-
 /// One section: a header and rows.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -178,7 +173,7 @@ pub fn summary(r: &Report, who: Audience) -> Table {
             let mut rows = Vec::new();
             let mut put =
                 |metric: &str, level: &str, v: Value| rows.push(vec![text(metric), text(level), v]);
-            put("as_of", "", text(&r.as_of));
+            put("as_of", "", Value::Text(iso(r.as_of)));
             put("visits", "", Value::Count(r.visits));
             put("households_visited", "", Value::Count(r.households_visited));
             put("person_times", "", Value::Count(r.person_times));
@@ -346,8 +341,8 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 text(&address),
                 text(&o.visitor),
                 text(&o.contact),
-                Value::Date(o.last_visit.as_deref().map(day), w.never),
-                Value::Date(o.deadline.as_deref().map(day), "—"),
+                Value::Date(o.last_visit, w.never),
+                Value::Date(o.deadline, "—"),
                 Value::Days(o.days_overdue),
             ],
             Audience::Scripts => vec![
@@ -359,8 +354,8 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
                 text(&o.room),
                 text(&o.visitor),
                 text(&o.contact),
-                Value::Date(o.last_visit.as_deref().map(day), ""),
-                Value::Date(o.deadline.as_deref().map(day), ""),
+                Value::Date(o.last_visit, ""),
+                Value::Date(o.deadline, ""),
                 Value::Days(o.days_overdue),
             ],
         }
@@ -452,7 +447,7 @@ pub fn trend(r: &Report, who: Audience) -> Table {
             .iter()
             .map(|t| {
                 let c = t.compliance.total();
-                let month = day(&format!("{}-01", t.month));
+                let month = t.month;
                 match who {
                     Audience::People(_) => vec![
                         Value::Month(month),
@@ -820,9 +815,7 @@ fn pick(figures: Vec<Figure>, labels: &[&str]) -> Vec<Figure> {
 
 /// The report's title: "2020年6月走访工作报告" / "Visits report, June 2020".
 pub fn title(r: &Report, lang: Lang, community: Option<&str>) -> String {
-    let first =
-        chrono::NaiveDate::parse_from_str(&r.period.first, "%Y-%m-%d").expect("an ISO date");
-    let period = lang.period_name(r.period.kind, first);
+    let period = lang.period_name(r.period.kind, r.period.first);
     let w = lang.report_words();
     let name = community.map(|c| format!("{c} ")).unwrap_or_default();
     match lang {

@@ -22,6 +22,7 @@ mod tally;
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use clap::ValueEnum;
 use serde::Serialize;
 
@@ -79,12 +80,47 @@ impl Section {
     }
 }
 
+/// Dates in the report's JSON as they are stored (`YYYY-MM-DD`).
+mod iso {
+    use chrono::NaiveDate;
+
+    pub fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::model::date::iso(*d))
+    }
+
+    /// A day that may be missing, as `null`.
+    pub mod option {
+        use chrono::NaiveDate;
+
+        pub fn serialize<S: serde::Serializer>(
+            d: &Option<NaiveDate>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
+
+    /// A month, by its first day, as `YYYY-MM`.
+    pub mod month {
+        use chrono::NaiveDate;
+
+        pub fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&super::super::Span::month_of(*d).label())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodInfo {
     pub kind: SpanKind,
     pub label: String,
-    pub first: String,
-    pub last: String,
+    #[serde(with = "iso")]
+    pub first: NaiveDate,
+    #[serde(with = "iso")]
+    pub last: NaiveDate,
 }
 
 /// One grid's figures.
@@ -124,16 +160,22 @@ pub struct OverdueRow {
     pub visitor: String,
     /// The first active resident's name (masked by `Report::mask`).
     pub contact: String,
-    pub last_visit: Option<String>,
-    pub deadline: Option<String>,
+    #[serde(with = "iso::option")]
+    pub last_visit: Option<NaiveDate>,
+    /// None for a −∞ deadline (never visited, start unknown).
+    #[serde(with = "iso::option")]
+    pub deadline: Option<NaiveDate>,
     pub days_overdue: Option<i64>,
 }
 
 /// One month of the trend.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrendRow {
-    pub month: String,
-    pub as_of: String,
+    /// The month, by its first day.
+    #[serde(with = "iso::month")]
+    pub month: NaiveDate,
+    #[serde(with = "iso")]
+    pub as_of: NaiveDate,
     pub visits: u64,
     pub households_visited: u64,
     pub compliance: PerLevel<Compliance>,
@@ -157,7 +199,8 @@ pub struct TrendRow {
 pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
-    pub as_of: String,
+    #[serde(with = "iso")]
+    pub as_of: NaiveDate,
     /// Active households on `as_of`, per level.
     pub households: PerLevel<u64>,
     /// Visit records dated in the span up to `as_of`.

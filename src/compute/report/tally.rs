@@ -10,7 +10,6 @@ use super::engine::Counts;
 use super::figures::{Compliance, Coverage, PerLevel, rounded};
 use super::span::{Span, SpanKind};
 use super::{GridRow, OverdueRow, PeriodInfo, Report, TrendRow, WorkerRow};
-use crate::model::date::iso;
 use crate::model::roster::{HouseholdRef, Roster};
 use crate::model::{Level, Status};
 use crate::schedule::{self, Deadline, Rules, Standing};
@@ -154,8 +153,8 @@ impl<'a> Tally<'a> {
             compliance.add(&self.compliance_of(h));
         }
         TrendRow {
-            month: self.span.label(),
-            as_of: iso(self.as_of),
+            month: self.span.first,
+            as_of: self.as_of,
             visits: self.counts.visits,
             households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
             compliance_rate: rounded(compliance.total().rate()),
@@ -203,7 +202,7 @@ impl<'a> Tally<'a> {
         let workers = worker_rows(workers, &by_visitor);
         Report {
             month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
-            as_of: iso(self.as_of),
+            as_of: self.as_of,
             households,
             visits: self.counts.visits,
             households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
@@ -288,8 +287,8 @@ impl<'a> Tally<'a> {
             room: house.room().to_string(),
             visitor: house.visitor().to_string(),
             contact,
-            last_visit: last.map(iso),
-            deadline: deadline.date().map(iso),
+            last_visit: last,
+            deadline: deadline.date(),
             days_overdue: standing.days_overdue,
         }
     }
@@ -298,8 +297,8 @@ impl<'a> Tally<'a> {
         PeriodInfo {
             kind: self.span.kind,
             label: self.span.label(),
-            first: iso(self.span.first),
-            last: iso(self.span.last()),
+            first: self.span.first,
+            last: self.span.last(),
         }
     }
 }
