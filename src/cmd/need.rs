@@ -517,8 +517,7 @@ fn listed<'a>(
         follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
         satisfaction: n
             .satisfaction
-            .filter(|_| n.follow_up.is_some_and(|d| d <= today))
-            .map(Satisfaction::word),
+            .filter(|_| n.follow_up.is_some_and(|d| d <= today)),
         days_open: n.days_open(today),
     }
 }
