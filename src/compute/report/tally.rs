@@ -558,4 +558,187 @@ mod tests {
         assert_eq!(ends(&t, Level::Yellow).len(), 4);
         assert_eq!(ends(&t, Level::Green).len(), 2);
     }
+
+    mod reference {
+        //! The report's compliance restated day by day from the SPEC (report,
+        //! calendar policy): of each level's periods that end within the
+        //! span and on or before as_of, the household-periods that had to
+        //! hold a visit (the household active and of that level on the
+        //! period's last day) and those that held one. Checked against the
+        //! tallies on random rosters, visit logs, spans and rules.
+        use super::*;
+        use chrono::Datelike;
+        use proptest::prelude::*;
+
+        use crate::schedule::{Cadence, Period};
+
+        /// The period of kind `p` that holds `d`, named so that two days
+        /// share a name exactly when they share the period.
+        fn period_of(p: Period, d: NaiveDate) -> (i32, u32) {
+            match p {
+                Period::Week => (d.iso_week().year(), d.iso_week().week()),
+                Period::Month => (d.year(), d.month()),
+                Period::Quarter => (d.year(), (d.month() - 1) / 3),
+                Period::HalfYear => (d.year(), (d.month() - 1) / 6),
+                Period::Year => (d.year(), 0),
+            }
+        }
+
+        /// Per household, per level: the household-periods required and met.
+        fn reference(
+            roster: &Roster,
+            rules: &Rules,
+            visits: &[(usize, NaiveDate)],
+            span: Span,
+            as_of: NaiveDate,
+        ) -> Vec<PerLevel<Compliance>> {
+            let mut out = vec![PerLevel::<Compliance>::default(); roster.households_len()];
+            for level in Level::ALL {
+                let p = rules.period(level);
+                // Every day of the span up to as_of that is the last day of
+                // one of the level's periods.
+                let mut end = span.first;
+                while end <= span.last() && end <= as_of {
+                    let next = end.succ_opt().unwrap();
+                    if period_of(p, next) != period_of(p, end) {
+                        let mut start = end;
+                        while period_of(p, start.pred_opt().unwrap()) == period_of(p, end) {
+                            start = start.pred_opt().unwrap();
+                        }
+                        for house in roster.households() {
+                            let h = house.index();
+                            let on = schedule::household_on(house.members(), end);
+                            if on.is_some_and(|on| on.level == level) {
+                                out[h][level].required += 1;
+                                if visits
+                                    .iter()
+                                    .any(|&(v, d)| v == h && start <= d && d <= end)
+                                {
+                                    out[h][level].met += 1;
+                                }
+                            }
+                        }
+                    }
+                    end = next;
+                }
+            }
+            out
+        }
+
+        fn day(n: i64) -> NaiveDate {
+            d("2019-01-01") + chrono::Duration::days(n)
+        }
+
+        fn period(n: usize) -> Period {
+            [
+                Period::Week,
+                Period::Month,
+                Period::Quarter,
+                Period::HalfYear,
+                Period::Year,
+            ][n]
+        }
+
+        /// `YYYY-MM`, `YYYY-Qn`, `YYYY-Hn` or `YYYY` of 2019 to 2021.
+        fn span_of(kind: usize, year: i32, n: u32) -> Span {
+            match kind {
+                0 => Span::parse_month(&format!("{year}-{:02}", n % 12 + 1)),
+                1 => Span::parse_quarter(&format!("{year}-Q{}", n % 4 + 1)),
+                2 => Span::parse_half(&format!("{year}-H{}", n % 2 + 1)),
+                _ => Span::parse_year(&format!("{year}")),
+            }
+            .unwrap()
+        }
+
+        /// A resident: household, level, since and until (days from
+        /// 2019-01-01; none when negative).
+        type Row = (usize, usize, i64, i64);
+
+        fn roster_of(rows: &[Row]) -> Roster {
+            let date = |n: i64| if n < 0 { String::new() } else { iso(day(n)) };
+            let mut text = String::from("id,household,level,since,until\n");
+            for (i, &(h, level, since, until)) in rows.iter().enumerate() {
+                // until on or after since: a resident may leave the day
+                // they arrive (never active), not before.
+                let until = if since >= 0 && until >= 0 {
+                    until.max(since)
+                } else {
+                    until
+                };
+                let level = Level::ALL[level].word();
+                text += &format!("R{i},H{h},{level},{},{}\n", date(since), date(until));
+            }
+            let mut problems = Vec::new();
+            let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+            let roster = crate::data::roster::from_table(table, Load::default(), &mut problems);
+            assert!(problems.is_empty(), "{problems:?}");
+            roster
+        }
+
+        use crate::data::roster::Load;
+        use crate::data::table::Table;
+        use crate::model::date::iso;
+
+        fn rows() -> impl Strategy<Value = Vec<Row>> {
+            // Most residents have no since or until (the household keeps one
+            // level), some arrive, leave or both within the three years.
+            let edge = prop_oneof![3 => Just(-1i64), 2 => 0i64..1095];
+            proptest::collection::vec((0usize..5, 0usize..4, edge.clone(), edge), 1..12)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            #[test]
+            fn compliance_matches_the_day_by_day_reference(
+                rows in rows(),
+                visits in proptest::collection::vec((0usize..5, 0i64..1100), 0..60),
+                periods in proptest::collection::vec(0usize..5, 4),
+                kind in 0usize..4,
+                year in 2019i32..2022,
+                n in 0u32..12,
+                late in 0i64..400,
+            ) {
+                let roster = roster_of(&rows);
+                let mut rules = Rules::default();
+                for (level, p) in Level::ALL.iter().zip(&periods) {
+                    rules.cadence[level.index()] = Cadence::of_period(period(*p));
+                }
+                let span = span_of(kind, year, n);
+                // Any day from the span's first on: within it or after it.
+                let today = span.first + chrono::Duration::days(late);
+                let as_of = as_of(span, today);
+                let visits: Vec<(usize, NaiveDate)> = visits
+                    .iter()
+                    .filter_map(|&(h, n)| Some((roster.find(&format!("H{h}"))?, day(n))))
+                    .collect();
+                // The tallies of a report: the span, and the trend's months
+                // preceded by the month before them.
+                let mut months = span.trend_months(as_of);
+                months.insert(0, months[0].previous_month());
+                let tally = |s: Span| Tally::new(&roster, &rules, s, super::as_of(s, today));
+                let mut main = tally(span);
+                let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
+                // Counted in two sheets, as two threads would, then merged.
+                let pass = Pass::new(&main, &trend);
+                let (mut a, mut b) = (pass.sheet(), pass.sheet());
+                for (i, &(h, date)) in visits.iter().enumerate() {
+                    let sheet = if i % 2 == 0 { &mut a } else { &mut b };
+                    pass.visit(sheet, &roster, h, date, "w", None);
+                }
+                pass.finish(pass.merge(a, b), &mut main, &mut trend);
+                for t in std::iter::once(&main).chain(&trend) {
+                    let slow = reference(&roster, &rules, &visits, t.span, t.as_of);
+                    for (h, slow) in slow.iter().enumerate() {
+                        prop_assert_eq!(&t.compliance_of(h), slow, "{} H{}", t.span.label(), h);
+                    }
+                }
+                let mut total = PerLevel::<Compliance>::default();
+                for c in reference(&roster, &rules, &visits, span, as_of) {
+                    total.add(&c);
+                }
+                let report = main.finish(&rules, &trend);
+                prop_assert_eq!(report.compliance, total);
+            }
+        }
+    }
 }
