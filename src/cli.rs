@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::compute::report::Section;
 use crate::i18n::{Lang, command_line};
 use crate::render::{ColorChoice, Format};
 
@@ -422,52 +423,6 @@ pub struct ReportArgs {
     /// charge), in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
-}
-
-/// A section of the report, as one tidy table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Section {
-    /// Households, visits, overdue and compliance per level.
-    Summary,
-    /// The same per grid.
-    Grids,
-    /// Each worker's visits and the households in their charge.
-    Workers,
-    /// The overdue and never-visited households at the report date.
-    Overdue,
-    /// Visits and compliance month by month (the last six months of a
-    /// month, a longer span's own months), each against the month before.
-    Trend,
-    /// Needs raised, resolved and unresolved, by category and in total
-    /// (only with a needs ledger).
-    Needs,
-    /// The same by grid.
-    NeedGrids,
-    /// Each worker's visits next to the needs they took up and resolved.
-    NeedWorkers,
-}
-
-impl Section {
-    pub const ALL: [Section; 5] = [
-        Section::Summary,
-        Section::Grids,
-        Section::Workers,
-        Section::Overdue,
-        Section::Trend,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Section::Summary => "summary",
-            Section::Grids => "grids",
-            Section::Workers => "workers",
-            Section::Overdue => "overdue",
-            Section::Trend => "trend",
-            Section::Needs => "needs",
-            Section::NeedGrids => "need-grids",
-            Section::NeedWorkers => "need-workers",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

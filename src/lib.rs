@@ -16,7 +16,6 @@ pub mod model;
 pub mod privacy;
 pub mod progress;
 pub mod render;
-pub mod report;
 pub mod schedule;
 pub mod settings;
 pub mod store;

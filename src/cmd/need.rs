@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use super::{Ctx, Outcome, filter};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
 use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
+use crate::compute::report::Span;
 use crate::data::needs::{self as ledger_file, Ledger};
 use crate::data::roster::{self, Load};
 use crate::error::Usage;
@@ -37,7 +38,6 @@ use crate::model::need::{Need, NeedStatus, Satisfaction};
 use crate::model::roster::Roster;
 use crate::privacy::shown_value;
 use crate::render::{self, ListFormat};
-use crate::report::Span;
 use crate::store;
 
 /// Reads the ledger, if the community keeps one, adding its problems to
@@ -517,8 +517,7 @@ fn listed<'a>(
         follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
         satisfaction: n
             .satisfaction
-            .filter(|_| n.follow_up.is_some_and(|d| d <= today))
-            .map(Satisfaction::word),
+            .filter(|_| n.follow_up.is_some_and(|d| d <= today)),
         days_open: n.days_open(today),
     }
 }

@@ -17,18 +17,20 @@
 //! extension; a report over an old file keeps the old file's mode, a new
 //! one follows the umask, and one with `--reveal` is owner-only (0600).
 
+mod output;
+
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 
 use super::{Ctx, Outcome};
-use crate::cli::{ReportArgs, Section};
+use crate::cli::ReportArgs;
+use crate::compute::report::{self, Pass, Span, Tally};
 use crate::data::roster::{self, Load};
 use crate::error::Error;
 use crate::error::Usage;
 use crate::model::date::iso;
-use crate::render::{self, Format};
-use crate::report::{self, Pass, Report, Span, Tally};
+use crate::render::Format;
 use crate::store;
+use output::{format_of, render_report, write_file};
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
     let bad = |flag: &'static str, text: &str, form: &'static str| {
@@ -56,18 +58,6 @@ fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
         }));
     }
     Ok(span)
-}
-
-/// The format: --format, else the output file's extension, else a table.
-fn format_of(ctx: &Ctx, output: Option<&Path>) -> Result<Format, Error> {
-    if let Some(f) = ctx.format {
-        return Ok(f);
-    }
-    match output {
-        None => Ok(Format::Table),
-        Some(p) => Format::from_extension(p)
-            .ok_or_else(|| Error::Usage(Usage::UnknownExtension(p.display().to_string()))),
-    }
 }
 
 pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
@@ -169,12 +159,12 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         pass.finish(sheet, &mut tally, &mut trend);
         let ledger = super::need::load(ctx, &mut problems)?;
         ctx.fail_on_errors(problems)?;
-        let mut report = tally.finish(rules, &trend, args.reveal);
+        let mut report = tally.finish(rules, &trend);
         report.needs = ledger.map(|l| {
             super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
         });
         if !args.reveal {
-            report.mask_numbers_in_names();
+            report.mask();
         }
         report
     };
@@ -190,89 +180,4 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             Ok(Outcome::Success)
         }
     }
-}
-
-fn render_report(
-    ctx: &Ctx,
-    args: &ReportArgs,
-    report: &Report,
-    format: Format,
-    section: Option<Section>,
-) -> Result<Vec<u8>, Error> {
-    let name = ctx.config.name.as_deref();
-    let lang = ctx.lang;
-    let mut buf = Vec::new();
-    let to_file = args.output.is_some();
-    let written = match format {
-        Format::Json => render::json::report(&mut buf, report),
-        Format::Csv => {
-            render::csv::report_section(&mut buf, report, section.unwrap_or(Section::Summary))
-        }
-        Format::Md => render::markdown::report(&mut buf, report, lang, name),
-        Format::Html => render::html::report(&mut buf, report, lang, name),
-        Format::Table => render::table::report(
-            &mut buf,
-            report,
-            lang,
-            name,
-            ctx.color && !to_file,
-            ctx.width.filter(|_| !to_file),
-        ),
-        Format::Xlsx => {
-            buf = render::xlsx::report(report, lang, name).map_err(|e| Error::Other(e.into()))?;
-            Ok(())
-        }
-    };
-    written.map_err(Error::Output)?;
-    Ok(buf)
-}
-
-/// Writes the report to `path` whole; csv without --section writes one
-/// file per section beside it.
-fn write_file(
-    ctx: &Ctx,
-    args: &ReportArgs,
-    report: &Report,
-    format: Format,
-    path: &Path,
-    out: &mut dyn Write,
-) -> Result<Outcome, Error> {
-    let mut written: Vec<PathBuf> = Vec::new();
-    // Names and phones in full are for the owner's eyes only.
-    let access = if args.reveal {
-        store::Access::Private
-    } else {
-        store::Access::Usual
-    };
-    if format == Format::Csv && args.section.is_none() {
-        let stem = path.file_stem().map_or_else(
-            || "report".to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        for section in render::sections::present(report) {
-            let file = path.with_file_name(format!("{stem}-{}.csv", section.name()));
-            store::replace_as(
-                &file,
-                &render_report(ctx, args, report, format, Some(section))?,
-                access,
-            )?;
-            written.push(file);
-        }
-    } else {
-        store::replace_as(
-            path,
-            &render_report(ctx, args, report, format, args.section)?,
-            access,
-        )?;
-        written.push(path.to_path_buf());
-    }
-    for file in written {
-        writeln!(
-            out,
-            "{}",
-            ctx.lang.report_written(&file.display().to_string())
-        )
-        .map_err(Error::Output)?;
-    }
-    Ok(Outcome::Success)
 }

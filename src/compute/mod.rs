@@ -2,3 +2,4 @@
 //! to typed rows that the renderers show. No I/O and no clock here.
 
 pub mod needs;
+pub mod report;

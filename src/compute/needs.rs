@@ -29,7 +29,7 @@ pub struct ListedNeed<'a> {
     pub resolved: Option<String>,
     pub resolution: std::borrow::Cow<'a, str>,
     pub follow_up: Option<String>,
-    pub satisfaction: Option<&'static str>,
+    pub satisfaction: Option<Satisfaction>,
     /// Days from raising to resolution, or to --today while unresolved.
     pub days_open: i64,
 }

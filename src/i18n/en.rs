@@ -5,10 +5,10 @@ use chrono::{Datelike, NaiveDate};
 use super::{
     Catalog, Definitions, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts,
 };
+use crate::compute::report::SpanKind;
 use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
-use crate::report::SpanKind;
 
 pub struct En;
 

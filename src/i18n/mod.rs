@@ -7,6 +7,7 @@ pub(crate) mod command_line;
 mod en;
 mod zh;
 
+use crate::compute::report::SpanKind;
 use crate::error::{Error, Reason, Severity, Usage};
 use crate::model::{Level, Status};
 
@@ -217,7 +218,7 @@ pub trait Catalog: Sync {
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
     fn report_words(&self) -> &'static ReportWords;
     /// "2020年6月", "June 2020", "2020年第二季度" …
-    fn period_name(&self, kind: crate::report::SpanKind, first: chrono::NaiveDate) -> String;
+    fn period_name(&self, kind: SpanKind, first: chrono::NaiveDate) -> String;
     fn rejected_word(&self) -> &'static str;
     fn skipped_word(&self) -> &'static str;
     fn import_summary(
@@ -364,7 +365,7 @@ impl Lang {
     pub fn report_words(self) -> &'static ReportWords {
         self.catalog().report_words()
     }
-    pub fn period_name(self, kind: crate::report::SpanKind, first: chrono::NaiveDate) -> String {
+    pub fn period_name(self, kind: SpanKind, first: chrono::NaiveDate) -> String {
         self.catalog().period_name(kind, first)
     }
     pub fn rejected_word(self) -> &'static str {

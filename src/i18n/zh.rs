@@ -6,10 +6,10 @@ use super::{
     Catalog, ClapError, ClapProblem, ClapTip, Definitions, DueCounts, HelpWords, Label, Msg,
     NeedWords, ReportWords, SimilarKind, Word, level_counts,
 };
+use crate::compute::report::SpanKind;
 use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
-use crate::report::SpanKind;
 
 pub struct Zh;
 

@@ -9,6 +9,7 @@ use crate::guard::safe_cell;
 use crate::compute::needs::{ListedNeed, OpenNeeds};
 use crate::model::DueRow;
 use crate::model::date::iso;
+use crate::model::need::Satisfaction;
 use crate::model::roster::Roster;
 
 /// The columns of `rounds due --format csv` (SPEC's at least, in order,
@@ -116,7 +117,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
             &o(&l.resolved),
             &safe_cell(&l.resolution),
             &o(&l.follow_up),
-            l.satisfaction.unwrap_or(""),
+            l.satisfaction.map_or("", Satisfaction::word),
             &l.days_open.to_string(),
         ])
         .map_err(io_error)?;
@@ -127,8 +128,8 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
 /// One section of the report as a tidy table, for scripts.
 pub fn report_section(
     out: &mut dyn Write,
-    r: &crate::report::Report,
-    section: crate::cli::Section,
+    r: &crate::compute::report::Report,
+    section: crate::compute::report::Section,
 ) -> std::io::Result<()> {
     use super::sections::{self, Audience};
     let table = sections::section(r, section, Audience::Scripts);

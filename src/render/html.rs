@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::sections::{self, Audience, Table};
+use crate::compute::report::Report;
 use crate::i18n::Lang;
 use crate::model::Level;
-use crate::report::Report;
+use crate::model::date::iso;
 
 /// Text safe inside HTML and SVG.
 pub fn esc(text: &str) -> String {
@@ -231,7 +232,7 @@ fn trend_chart(r: &Report, title: &str, visits_label: &str, rate_label: &str) ->
             my = h - 8.0,
             // A year's twelve months side by side need smaller words.
             mf = if r.trend.len() > 8 { 10 } else { 12 },
-            m = esc(&t.month)
+            m = sections::Value::Month(t.month).human()
         );
         let total = t.compliance.total();
         if let Some(rate) = total.rate() {
@@ -297,9 +298,9 @@ pub fn report(
         "<header><h1>{}</h1><p class=\"sub\">{} {} · {} – {}</p></header>",
         esc(&title),
         esc(w.as_of),
-        esc(&r.as_of),
-        esc(&r.period.first),
-        esc(&r.period.last)
+        iso(r.as_of),
+        iso(r.period.first),
+        iso(r.period.last)
     );
     // The counts, then the rates beside the counts they divide.
     let figures = sections::figures(r, lang);
@@ -381,7 +382,7 @@ pub fn report(
 
     // Trend.
     let trend = sections::trend(r, who);
-    let chart = if r.period.kind == crate::report::SpanKind::Month {
+    let chart = if r.period.kind == crate::compute::report::SpanKind::Month {
         w.chart_trend
     } else {
         w.chart_trend_months
@@ -393,10 +394,10 @@ pub fn report(
 
     let needs = sections::present(r)
         .into_iter()
-        .filter(|s| !crate::cli::Section::ALL.contains(s))
+        .filter(|s| !crate::compute::report::Section::ALL.contains(s))
         .map(|s| {
             // The needs by category and by grid end with their total.
-            let total = s != crate::cli::Section::NeedWorkers;
+            let total = s != crate::compute::report::Section::NeedWorkers;
             (sections::section(r, s, who), total)
         });
     for (table, total) in [

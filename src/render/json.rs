@@ -78,12 +78,12 @@ pub fn need(
 }
 
 /// The report with its schema version first.
-pub fn report(out: &mut dyn Write, report: &crate::report::Report) -> std::io::Result<()> {
+pub fn report(out: &mut dyn Write, report: &crate::compute::report::Report) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Versioned<'a> {
         schema_version: u32,
         #[serde(flatten)]
-        report: &'a crate::report::Report,
+        report: &'a crate::compute::report::Report,
     }
     serde_json::to_writer_pretty(
         &mut *out,

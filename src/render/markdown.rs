@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::sections::{self, Audience};
+use crate::compute::report::Report;
 use crate::i18n::Lang;
-use crate::report::Report;
 
 /// A cell that cannot break the table: pipes escaped, line breaks joined.
 fn cell(text: &str) -> String {

@@ -12,7 +12,7 @@ use comfy_table::{
 use crate::compute::needs::ListedNeed;
 use crate::i18n::{DueCounts, Label, Lang};
 use crate::model::date::iso;
-use crate::model::need::{NeedStatus, Satisfaction};
+use crate::model::need::NeedStatus;
 use crate::model::roster::Roster;
 use crate::model::{DueRow, Level, Status};
 
@@ -338,11 +338,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
     grid.spare = vec![2, 7, 4];
     for l in listed {
         let outcome = match (&l.resolved, l.satisfaction) {
-            (Some(_), Some(s)) => format!(
-                "{} · {}",
-                l.resolution,
-                w.satisfaction(Satisfaction::parse(s).expect("a machine word"))
-            ),
+            (Some(_), Some(s)) => format!("{} · {}", l.resolution, w.satisfaction(s)),
             _ => l.resolution.to_string(),
         };
         grid.rows.push(vec![
@@ -369,7 +365,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
 /// The report for a terminal: title, key figures, then each section.
 pub fn report(
     out: &mut dyn Write,
-    r: &crate::report::Report,
+    r: &crate::compute::report::Report,
     lang: Lang,
     community: Option<&str>,
     color: bool,

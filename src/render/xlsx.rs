@@ -13,9 +13,9 @@ use rust_xlsxwriter::{
 };
 
 use super::sections::{self, Audience, Figure, Table, Value};
-use crate::cli::Section;
+use crate::compute::report::Report;
+use crate::compute::report::Section;
 use crate::i18n::Lang;
-use crate::report::Report;
 
 /// A4 in the paper sizes of the format.
 const A4: u8 = 9;
@@ -268,12 +268,11 @@ fn overview(
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(w.overview))?;
     sheet.write_string_with_format(0, 0, sections::title(r, lang, community), &st.title)?;
-    let day = sections::day;
     sheet.write_string(1, 0, w.as_of)?;
-    sheet.write_date_with_format(1, 1, date(day(&r.as_of))?, &st.date)?;
+    sheet.write_date_with_format(1, 1, date(r.as_of)?, &st.date)?;
     sheet.write_string(2, 0, w.period)?;
-    sheet.write_date_with_format(2, 1, date(day(&r.period.first))?, &st.date)?;
-    sheet.write_date_with_format(2, 2, date(day(&r.period.last))?, &st.date)?;
+    sheet.write_date_with_format(2, 1, date(r.period.first)?, &st.date)?;
+    sheet.write_date_with_format(2, 2, date(r.period.last)?, &st.date)?;
     let head = 4u32;
     let header = [w.figure, w.value, w.numerator, w.denominator, w.definition];
     for (c, h) in header.iter().enumerate() {

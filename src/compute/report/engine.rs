@@ -1,0 +1,368 @@
+//! The counting engine: the visits of a report's tallies (its span and
+//! the months of the trend) added up in one pass over the visit log, with
+//! the windows of every tally packed into bits, so that a visit costs a
+//! few word operations whatever the number of tallies and periods.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::tally::Tally;
+use crate::model::roster::Roster;
+use crate::schedule;
+
+/// What the visits add up to for one span (filled by a `Pass`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Counts {
+    /// Per household: bit i set when it held a visit in window i (whether
+    /// or not the window is required of it).
+    pub(super) met: Vec<u32>,
+    pub(super) visited: Vec<bool>,
+    pub(super) visits: u64,
+    pub(super) person_times: u64,
+    /// The rest only for a full report.
+    pub(super) last: Vec<Option<NaiveDate>>,
+    pub(super) visits_per_household: Vec<u32>,
+    pub(super) by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+}
+
+/// A report's tallies (its span and the months of the trend) counted in
+/// one pass. Each household has one row of words: its last visit, its
+/// visits in the span, the tallies it was visited in and every tally's
+/// window bits, so that a visit touches one row of memory instead of one
+/// array per tally and figure. Threads count into their own `Sheet`s.
+pub struct Pass {
+    /// The first and last day (days from the common era) any tally counts.
+    first: i32,
+    last: i32,
+    /// The main tally's as-of date.
+    as_of: i32,
+    /// Words of window bits of all tallies; tally t's start at `offsets[t]`.
+    words: usize,
+    offsets: Vec<usize>,
+    widths: Vec<usize>,
+    /// Per day from `first` to `last`: the words of window bits holding it.
+    by_day: Vec<u32>,
+    /// Words of tally bits (one per 32 tallies).
+    tallies: usize,
+    /// Per day: the words of tally bits, bit t set when tally t counts the
+    /// visits of that day.
+    counted: Vec<u32>,
+    households: usize,
+}
+
+/// One thread's counts of a `Pass`.
+pub struct Sheet {
+    rows: Vec<u32>,
+    /// Per household, its last visit on or before the as-of date (days
+    /// from the common era): apart from the rows, small enough to stay in
+    /// the processor's cache for the many visits older than any window.
+    last: Vec<i32>,
+    /// Visits per day of the pass.
+    day_visits: Vec<u64>,
+    person_times: u64,
+    by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+    /// Visits by a visitor's number, where rows name visitors so (see
+    /// `Pass::name_visitors`).
+    by_number: Vec<u64>,
+    /// Visits (household, day) waiting to be added as a batch.
+    pending: Vec<(usize, i32)>,
+}
+
+/// Visits are added in batches: the rows of a whole batch are prefetched
+/// first, so that their memory loads overlap.
+const BATCH: usize = 32;
+
+/// Row layout: visits in the span, then the words of the tallies visited
+/// (`Pass::tallies` of them), then the words of window bits.
+const ROW_VISITS: usize = 0;
+const ROW_VISITED: usize = 1;
+const NEVER: i32 = i32::MIN;
+
+fn days(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+fn from_days(d: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(d).expect("a day of a date")
+}
+
+impl Pass {
+    /// The pass for `main` (the report's span) and `trend`, any number of
+    /// tallies of any number of windows.
+    pub fn new(main: &Tally<'_>, trend: &[Tally<'_>]) -> Pass {
+        let all: Vec<&Tally<'_>> = std::iter::once(main).chain(trend).collect();
+        let tallies = all.len().div_ceil(32);
+        let first = all.iter().map(|t| days(t.earliest)).min().expect("a tally");
+        let last = all.iter().map(|t| days(t.as_of)).max().expect("a tally");
+        let mut offsets = Vec::new();
+        let mut widths = Vec::new();
+        let mut words = 0;
+        for t in &all {
+            offsets.push(words);
+            widths.push(t.words());
+            words += t.words();
+        }
+        let n_days = (last - first + 1).max(0) as usize;
+        let mut by_day = vec![0u32; n_days * words];
+        let mut counted = vec![0u32; n_days * tallies];
+        for (i, t) in all.iter().enumerate() {
+            let (from, to) = (days(t.earliest), days(t.as_of));
+            let w = t.words();
+            for d in from.max(first)..=to {
+                let k = (d - first) as usize;
+                let own = (d - from) as usize;
+                by_day[k * words + offsets[i]..k * words + offsets[i] + w]
+                    .copy_from_slice(&t.by_day[own * w..(own + 1) * w]);
+                if d >= days(t.span.first) {
+                    counted[k * tallies + i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+        Pass {
+            first,
+            last,
+            as_of: days(main.as_of),
+            words,
+            offsets,
+            widths,
+            by_day,
+            tallies,
+            counted,
+            households: main.roster.households_len(),
+        }
+    }
+
+    /// Where a row's window bits start.
+    fn bits_at(&self) -> usize {
+        ROW_VISITED + self.tallies
+    }
+
+    fn stride(&self) -> usize {
+        self.bits_at() + self.words
+    }
+
+    /// The words of tally bits of day `k` of the pass.
+    fn counted_on(&self, k: usize) -> &[u32] {
+        &self.counted[k * self.tallies..(k + 1) * self.tallies]
+    }
+
+    /// Empty counts, for a thread to fill.
+    pub fn sheet(&self) -> Sheet {
+        Sheet {
+            rows: vec![0u32; self.households * self.stride()],
+            last: vec![NEVER; self.households],
+            day_visits: vec![0; self.counted.len() / self.tallies],
+            person_times: 0,
+            by_visitor: Default::default(),
+            by_number: Vec::new(),
+            pending: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Whether a visit on `day` (days from the common era) falls in the
+    /// report's span, where its visitor and persons count.
+    #[inline]
+    pub fn in_span(&self, day: i32) -> bool {
+        day >= self.first
+            && day <= self.last
+            && self.counted[(day - self.first) as usize * self.tallies] & 1 != 0
+    }
+
+    /// One visit to household `h` on `day`, in its batch.
+    #[inline]
+    pub fn add(&self, s: &mut Sheet, h: usize, day: i32) {
+        if day <= self.as_of && day > s.last[h] {
+            s.last[h] = day;
+        }
+        if day < self.first || day > self.last {
+            return;
+        }
+        s.pending.push((h, day));
+        if s.pending.len() == BATCH {
+            self.flush(s);
+        }
+    }
+
+    /// Adds the visits of the batch.
+    fn flush(&self, s: &mut Sheet) {
+        let stride = self.stride();
+        for &(h, _) in &s.pending {
+            crate::model::index::prefetch(&s.rows[h * stride]);
+        }
+        let mut pending = std::mem::take(&mut s.pending);
+        for (h, day) in pending.drain(..) {
+            self.add_now(s, h, day);
+        }
+        s.pending = pending;
+    }
+
+    fn add_now(&self, s: &mut Sheet, h: usize, day: i32) {
+        let stride = self.stride();
+        let row = &mut s.rows[h * stride..(h + 1) * stride];
+        let k = (day - self.first) as usize;
+        let holding = &self.by_day[k * self.words..(k + 1) * self.words];
+        let (head, bits) = row.split_at_mut(self.bits_at());
+        for (m, b) in bits.iter_mut().zip(holding) {
+            *m |= b;
+        }
+        let counted = self.counted_on(k);
+        if counted.iter().all(|c| *c == 0) {
+            return;
+        }
+        for (v, c) in head[ROW_VISITED..].iter_mut().zip(counted) {
+            *v |= c;
+        }
+        s.day_visits[k] += 1;
+        if counted[0] & 1 != 0 {
+            head[ROW_VISITS] += 1;
+        }
+    }
+
+    /// A visit of the span: its persons (as recorded, else the household's
+    /// active residents that day).
+    #[inline]
+    pub fn persons(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        day: i32,
+        persons: Option<u32>,
+    ) {
+        s.person_times += u64::from(persons.unwrap_or_else(|| {
+            schedule::household_on(roster.household(h).members(), from_days(day))
+                .map_or(0, |on| on.active)
+        }));
+    }
+
+    /// A visit of the span: its visitor, as the log writes it.
+    #[inline]
+    pub fn visitor(s: &mut Sheet, visitor: &str, n: u64) {
+        if let Some(k) = s.by_visitor.get_mut(visitor) {
+            *k += n;
+        } else {
+            s.by_visitor.insert(visitor.to_string(), n);
+        }
+    }
+
+    /// `add`, `persons` and `visitor` of one visit.
+    pub fn visit(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        date: NaiveDate,
+        visitor: &str,
+        persons: Option<u32>,
+    ) {
+        let day = days(date);
+        if self.in_span(day) {
+            self.persons(s, roster, h, day, persons);
+            Pass::visitor(s, visitor, 1);
+        }
+        self.add(s, h, day);
+    }
+
+    /// `visit`, for a visitor named by number.
+    pub fn visit_numbered(
+        &self,
+        s: &mut Sheet,
+        roster: &Roster,
+        h: usize,
+        day: i32,
+        visitor: u32,
+        persons: Option<u32>,
+    ) {
+        if self.in_span(day) {
+            self.persons(s, roster, h, day, persons);
+            let k = visitor as usize;
+            if s.by_number.len() <= k {
+                s.by_number.resize(k + 1, 0);
+            }
+            s.by_number[k] += 1;
+        }
+        self.add(s, h, day);
+    }
+
+    /// Counts the visits by number under the visitors' names.
+    pub fn name_visitors(s: &mut Sheet, names: &[String]) {
+        for (k, n) in std::mem::take(&mut s.by_number).into_iter().enumerate() {
+            if n > 0 {
+                Pass::visitor(s, &names[k], n);
+            }
+        }
+    }
+
+    /// Adds what another thread counted.
+    pub fn merge(&self, mut a: Sheet, mut b: Sheet) -> Sheet {
+        self.flush(&mut a);
+        self.flush(&mut b);
+        let stride = self.stride();
+        for (x, y) in a
+            .rows
+            .chunks_exact_mut(stride)
+            .zip(b.rows.chunks_exact(stride))
+        {
+            x[ROW_VISITS] += y[ROW_VISITS];
+            for (p, q) in x[ROW_VISITED..].iter_mut().zip(&y[ROW_VISITED..]) {
+                *p |= q;
+            }
+        }
+        for (p, q) in a.last.iter_mut().zip(b.last) {
+            *p = (*p).max(q);
+        }
+        for (p, q) in a.day_visits.iter_mut().zip(b.day_visits) {
+            *p += q;
+        }
+        a.person_times += b.person_times;
+        for (k, n) in b.by_visitor {
+            Pass::visitor(&mut a, &k, n);
+        }
+        if a.by_number.len() < b.by_number.len() {
+            a.by_number.resize(b.by_number.len(), 0);
+        }
+        for (p, q) in a.by_number.iter_mut().zip(b.by_number) {
+            *p += q;
+        }
+        a
+    }
+
+    /// Hands the counts to the tallies they were made for.
+    pub fn finish<'a>(&self, mut sheet: Sheet, main: &mut Tally<'a>, trend: &mut [Tally<'a>]) {
+        self.flush(&mut sheet);
+        let stride = self.stride();
+        let n = self.households;
+        let rows = &sheet.rows;
+        let bits = self.bits_at();
+        for (i, t) in std::iter::once(main).chain(trend.iter_mut()).enumerate() {
+            let (o, w) = (self.offsets[i], self.widths[i]);
+            let (word, bit) = (ROW_VISITED + i / 32, 1 << (i % 32));
+            let mut c = Counts {
+                met: Vec::with_capacity(n * w),
+                visited: Vec::with_capacity(n),
+                ..Counts::default()
+            };
+            for row in rows.chunks_exact(stride) {
+                c.met.extend_from_slice(&row[bits + o..bits + o + w]);
+                c.visited.push(row[word] & bit != 0);
+            }
+            c.visits = self
+                .counted
+                .chunks_exact(self.tallies)
+                .zip(&sheet.day_visits)
+                .filter(|(m, _)| m[i / 32] & bit != 0)
+                .map(|(_, v)| v)
+                .sum();
+            if i == 0 {
+                c.last = sheet
+                    .last
+                    .iter()
+                    .map(|&d| (d != NEVER).then(|| from_days(d)))
+                    .collect();
+                c.visits_per_household = rows.chunks_exact(stride).map(|r| r[ROW_VISITS]).collect();
+                c.person_times = sheet.person_times;
+                c.by_visitor = sheet.by_visitor.clone();
+            }
+            t.counts = c;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The figures of the report (SPEC `rounds report`), computed in one pass
+//! over the visit log: a `Tally` per period is fed each visit (through a
+//! `Pass`, the bit-packed counting of `engine`) and then finished into a
+//! `Report`. No I/O: the command reads, this counts, `render` prints.
+//!
+//! Beyond the SPEC's figures (kept as they are), a report carries what a
+//! community head reads first: the compliance rate per level and per grid,
+//! each worker's visits next to the households in their charge, the list
+//! of overdue and never-visited households at the report date, the
+//! trend month by month (the last six months of a month, a longer span's
+//! own months) against the month before, and the coverage (走访覆盖率).
+//!
+//! - `span`: the days a report covers and its as-of date;
+//! - `tally`: what each household must hold and held, finished into rows;
+//! - `engine`: the counting of the visits of all tallies in one pass;
+//! - `figures`: the counts, rates and changes the rows carry.
+
+mod engine;
+mod figures;
+mod span;
+mod tally;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use serde::Serialize;
+
+pub use engine::{Pass, Sheet};
+pub use figures::{Compliance, Coverage, PerLevel};
+pub use span::{Span, SpanKind, as_of};
+pub use tally::Tally;
+
+use crate::model::Level;
+use crate::privacy;
+
+/// A section of the report, as one tidy table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Section {
+    /// Households, visits, overdue and compliance per level.
+    Summary,
+    /// The same per grid.
+    Grids,
+    /// Each worker's visits and the households in their charge.
+    Workers,
+    /// The overdue and never-visited households at the report date.
+    Overdue,
+    /// Visits and compliance month by month (the last six months of a
+    /// month, a longer span's own months), each against the month before.
+    Trend,
+    /// Needs raised, resolved and unresolved, by category and in total
+    /// (only with a needs ledger).
+    Needs,
+    /// The same by grid.
+    NeedGrids,
+    /// Each worker's visits next to the needs they took up and resolved.
+    NeedWorkers,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Summary,
+        Section::Grids,
+        Section::Workers,
+        Section::Overdue,
+        Section::Trend,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::Grids => "grids",
+            Section::Workers => "workers",
+            Section::Overdue => "overdue",
+            Section::Trend => "trend",
+            Section::Needs => "needs",
+            Section::NeedGrids => "need-grids",
+            Section::NeedWorkers => "need-workers",
+        }
+    }
+}
+
+/// Dates in the report's JSON as they are stored (`YYYY-MM-DD`).
+mod iso {
+    use chrono::NaiveDate;
+
+    pub fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::model::date::iso(*d))
+    }
+
+    /// A day that may be missing, as `null`.
+    pub mod option {
+        use chrono::NaiveDate;
+
+        pub fn serialize<S: serde::Serializer>(
+            d: &Option<NaiveDate>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
+
+    /// A month, by its first day, as `YYYY-MM`.
+    pub mod month {
+        use chrono::NaiveDate;
+
+        pub fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&super::super::Span::month_of(*d).label())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodInfo {
+    pub kind: SpanKind,
+    pub label: String,
+    #[serde(with = "iso")]
+    pub first: NaiveDate,
+    #[serde(with = "iso")]
+    pub last: NaiveDate,
+}
+
+/// One grid's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub grid: String,
+    pub households: u64,
+    pub visits: u64,
+    pub households_visited: u64,
+    pub overdue: u64,
+    pub compliance: PerLevel<Compliance>,
+    pub compliance_rate: Option<f64>,
+}
+
+/// One worker: the visits they made (by the log's visitor), next to the
+/// households in their charge (by the roster's visitor).
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerRow {
+    pub worker: String,
+    pub visits: u64,
+    pub households_in_charge: u64,
+    pub households_in_charge_visited: u64,
+    pub overdue_in_charge: u64,
+    pub compliance_in_charge: Compliance,
+    pub compliance_rate: Option<f64>,
+}
+
+/// An overdue household at the report date.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueRow {
+    pub household: String,
+    pub level: Level,
+    pub grid: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub visitor: String,
+    /// The first active resident's name (masked by `Report::mask`).
+    pub contact: String,
+    #[serde(with = "iso::option")]
+    pub last_visit: Option<NaiveDate>,
+    /// None for a −∞ deadline (never visited, start unknown).
+    #[serde(with = "iso::option")]
+    pub deadline: Option<NaiveDate>,
+    pub days_overdue: Option<i64>,
+}
+
+/// One month of the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    /// The month, by its first day.
+    #[serde(with = "iso::month")]
+    pub month: NaiveDate,
+    #[serde(with = "iso")]
+    pub as_of: NaiveDate,
+    pub visits: u64,
+    pub households_visited: u64,
+    pub compliance: PerLevel<Compliance>,
+    pub compliance_rate: Option<f64>,
+    /// Against the month before (环比): the visits' difference, and that
+    /// difference as a share of the month before's visits.
+    pub visits_change: Option<i64>,
+    pub visits_change_rate: Option<f64>,
+    /// The compliance rate's difference from the month before's, as a
+    /// share (0.021 is 2.1 percentage points); none when either month
+    /// required nothing.
+    pub compliance_rate_change: Option<f64>,
+    /// The month before's household-periods, for a change as people read
+    /// it: the difference of the two rates as shown.
+    #[serde(skip)]
+    pub compliance_before: Option<Compliance>,
+}
+
+/// The report. The SPEC's keys come first, unchanged; the rest is added.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    #[serde(with = "iso")]
+    pub as_of: NaiveDate,
+    /// Active households on `as_of`, per level.
+    pub households: PerLevel<u64>,
+    /// Visit records dated in the span up to `as_of`.
+    pub visits: u64,
+    pub households_visited: u64,
+    pub person_times: u64,
+    /// Overdue households on `as_of`, as `due` counts them.
+    pub overdue: PerLevel<u64>,
+    pub visits_by_grid: BTreeMap<String, u64>,
+    pub visits_by_visitor: BTreeMap<String, u64>,
+    pub compliance: PerLevel<Compliance>,
+    pub period: PeriodInfo,
+    pub compliance_rate: PerLevel<Option<f64>>,
+    /// Overdue households with no visit at all on or before `as_of`.
+    pub never_visited: u64,
+    pub grids: Vec<GridRow>,
+    pub workers: Vec<WorkerRow>,
+    pub overdue_list: Vec<OverdueRow>,
+    pub trend: Vec<TrendRow>,
+    pub coverage: Coverage,
+    /// The needs section, when the community keeps a needs ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<crate::compute::needs::NeedsSection>,
+}
+
+impl Report {
+    /// The report as shown unless revealed: residents' names in the
+    /// overdue list masked (`张*`), and phone and ID numbers written into
+    /// a worker's name masked as `privacy::mask_numbers_in` masks a visit's
+    /// note. Call it once the needs section is in.
+    pub fn mask(&mut self) {
+        for o in &mut self.overdue_list {
+            o.contact = privacy::mask_name(&o.contact);
+        }
+        self.mask_numbers_in_names();
+    }
+
+    /// Phone and ID numbers in a worker's name (a visit's visitor, the
+    /// roster's worker in charge, a need's worker) masked wherever the
+    /// report names a worker, so that no format shows them. Visits under
+    /// two names that mask alike are added up.
+    fn mask_numbers_in_names(&mut self) {
+        let mask = |name: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = privacy::mask_numbers_in(name) {
+                *name = masked;
+            }
+        };
+        let mut by_visitor = BTreeMap::new();
+        for (mut name, n) in std::mem::take(&mut self.visits_by_visitor) {
+            mask(&mut name);
+            *by_visitor.entry(name).or_insert(0) += n;
+        }
+        self.visits_by_visitor = by_visitor;
+        self.workers.iter_mut().for_each(|w| mask(&mut w.worker));
+        self.overdue_list
+            .iter_mut()
+            .for_each(|o| mask(&mut o.visitor));
+        if let Some(needs) = &mut self.needs {
+            needs.workers.iter_mut().for_each(|w| mask(&mut w.worker));
+        }
+    }
+}

@@ -1,0 +1,744 @@
+//! A tally: the periods of each level that end within a report's span
+//! (its windows), which of them each household must hold a visit in, and,
+//! once a `Pass` has counted the visits, the report's rows.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::engine::Counts;
+use super::figures::{Compliance, Coverage, PerLevel, rounded};
+use super::span::{Span, SpanKind};
+use super::{GridRow, OverdueRow, PeriodInfo, Report, TrendRow, WorkerRow};
+use crate::model::roster::{HouseholdRef, Roster};
+use crate::model::{Level, Status};
+use crate::schedule::{self, Deadline, Rules, Standing};
+
+/// One period of one level that ends within the span, on or before as_of.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Window {
+    pub(super) level: Level,
+    pub(super) start: NaiveDate,
+    pub(super) end: NaiveDate,
+}
+
+/// Counts one span; see the module docs.
+pub struct Tally<'a> {
+    pub(super) roster: &'a Roster,
+    pub(super) span: Span,
+    pub(super) as_of: NaiveDate,
+    pub(super) windows: Vec<Window>,
+    /// Per household: bit i set when it must hold a visit in window i.
+    required: Vec<u32>,
+    /// The first day a visit counts for anything but the last visit.
+    pub(super) earliest: NaiveDate,
+    /// Per day from `earliest` to `as_of`: bit i set when window i holds it.
+    pub(super) by_day: Vec<u32>,
+    /// Per level: bit i set when window i is one of its periods.
+    of_level: Vec<Vec<u32>>,
+    pub(super) counts: Counts,
+}
+
+impl<'a> Tally<'a> {
+    pub fn new(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        let mut windows = Vec::new();
+        let end_of_span = span.last().min(as_of);
+        for level in Level::ALL {
+            let period = rules.period(level);
+            // Every period whose last day falls in the span (a week belongs
+            // to the month that holds its Sunday), up to as_of.
+            let mut start = period.start(span.first);
+            loop {
+                let end = period.end(start);
+                if end > end_of_span {
+                    break;
+                }
+                if end >= span.first {
+                    windows.push(Window { level, start, end });
+                }
+                start = end.succ_opt().expect("dates in range");
+            }
+        }
+        // Any number of windows: a year of four weekly levels holds 212.
+        let words = windows.len().div_ceil(32).max(1);
+        let n = roster.households_len();
+        let mut required = vec![0u32; n * words];
+        // The windows of each level, as bits: a household whose members
+        // never arrive or leave has one level on every day.
+        let mut of_level = vec![vec![0u32; words]; 4];
+        for (i, w) in windows.iter().enumerate() {
+            of_level[w.level.index()][i / 32] |= 1 << (i % 32);
+        }
+        for house in roster.households() {
+            let h = house.index();
+            let members = house.members();
+            let bits = &mut required[h * words..(h + 1) * words];
+            if members
+                .iter()
+                .all(|m| m.since.is_none() && m.until.is_none())
+            {
+                let level = members
+                    .iter()
+                    .map(|m| m.level)
+                    .min()
+                    .expect("a household has members");
+                bits.copy_from_slice(&of_level[level.index()]);
+                continue;
+            }
+            for (i, w) in windows.iter().enumerate() {
+                if let Some(on) = schedule::household_on(members, w.end)
+                    && on.level == w.level
+                {
+                    bits[i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+        let earliest = windows
+            .iter()
+            .map(|w| w.start)
+            .min()
+            .unwrap_or(span.first)
+            .min(span.first);
+        let days = (as_of - earliest).num_days().max(-1) + 1;
+        let mut by_day = vec![0u32; days as usize * words];
+        for (i, w) in windows.iter().enumerate() {
+            let mut d = w.start.max(earliest);
+            while d <= w.end && d <= as_of {
+                let k = (d - earliest).num_days() as usize;
+                by_day[k * words + i / 32] |= 1 << (i % 32);
+                d = d.succ_opt().expect("dates in range");
+            }
+        }
+        Tally {
+            roster,
+            span,
+            as_of,
+            windows,
+            required,
+            earliest,
+            by_day,
+            of_level,
+            counts: Counts::default(),
+        }
+    }
+
+    /// A month of the trend: only what its row shows is counted.
+    pub fn for_trend(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        Tally::new(roster, rules, span, as_of)
+    }
+
+    pub(super) fn words(&self) -> usize {
+        self.windows.len().div_ceil(32).max(1)
+    }
+
+    /// Per level, the household-periods required and met, for each household.
+    pub(super) fn compliance_of(&self, h: usize) -> PerLevel<Compliance> {
+        let words = self.words();
+        let required = &self.required[h * words..(h + 1) * words];
+        let met = &self.counts.met[h * words..(h + 1) * words];
+        let mut c = PerLevel::<Compliance>::default();
+        for level in Level::ALL {
+            for ((r, m), of) in required.iter().zip(met).zip(&self.of_level[level.index()]) {
+                c[level].required += u64::from((r & of).count_ones());
+                c[level].met += u64::from((r & m & of).count_ones());
+            }
+        }
+        c
+    }
+
+    /// The month's figures only (for the trend).
+    fn trend_row(&self) -> TrendRow {
+        let mut compliance = PerLevel::<Compliance>::default();
+        for h in 0..self.roster.households_len() {
+            compliance.add(&self.compliance_of(h));
+        }
+        TrendRow {
+            month: self.span.first,
+            as_of: self.as_of,
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
+            compliance_rate: rounded(compliance.total().rate()),
+            compliance,
+            visits_change: None,
+            visits_change_rate: None,
+            compliance_rate_change: None,
+            compliance_before: None,
+        }
+    }
+
+    /// The trend's rows: `trend` are its months preceded by the month
+    /// before them, counted only for the change of the first.
+    fn trend_rows(trend: &[Tally<'_>]) -> Vec<TrendRow> {
+        let mut rows: Vec<TrendRow> = trend.iter().map(Tally::trend_row).collect();
+        for i in 1..rows.len() {
+            let (before, now) = rows.split_at_mut(i);
+            now[0].against(&before[i - 1]);
+        }
+        rows.into_iter().skip(1).collect()
+    }
+
+    /// The report; `trend` are the monthly tallies of the trend (see
+    /// `Span::trend_months`) preceded by the month before them. Names are
+    /// in full: `Report::mask` masks them.
+    pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>]) -> Report {
+        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
+            .into_iter()
+            .collect();
+        let mut all = Households::default();
+        for house in self.roster.households() {
+            self.add_household(&mut all, house, rules);
+        }
+        let Households {
+            households,
+            overdue,
+            compliance,
+            never_visited,
+            active_visited,
+            grids,
+            workers,
+            overdue_list,
+        } = all;
+        let grids = grid_rows(grids);
+        let workers = worker_rows(workers, &by_visitor);
+        Report {
+            month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
+            as_of: self.as_of,
+            households,
+            visits: self.counts.visits,
+            households_visited: self.counts.visited.iter().filter(|v| **v).count() as u64,
+            person_times: self.counts.person_times,
+            overdue,
+            visits_by_grid: visits_by_grid(&grids),
+            visits_by_visitor: by_visitor,
+            compliance,
+            period: self.period(),
+            compliance_rate: compliance.rates(),
+            never_visited,
+            grids,
+            workers,
+            overdue_list: overdue_rows(overdue_list),
+            trend: Tally::trend_rows(trend),
+            coverage: Coverage::new(households.0.iter().sum(), active_visited),
+            needs: None,
+        }
+    }
+
+    /// Adds one household to its grid, and, when it is active on the
+    /// as-of date, to the households of its level, to its worker in charge
+    /// and, when overdue, to the overdue list.
+    fn add_household<'k>(&self, all: &mut Households<'k>, house: HouseholdRef<'k>, rules: &Rules) {
+        let h = house.index();
+        let c = self.compliance_of(h);
+        let visited = u64::from(self.counts.visited[h]);
+        all.compliance.add(&c);
+        let grid = all.grids.get(house.grid(), || GridRow::named(house.grid()));
+        grid.compliance.add(&c);
+        grid.visits += u64::from(self.counts.visits_per_household[h]);
+        grid.households_visited += visited;
+        let Some(on) = schedule::household_on(house.members(), self.as_of) else {
+            return;
+        };
+        let last = self.counts.last[h];
+        let deadline = rules.deadline(on.level, on.start, last);
+        let standing = schedule::standing(deadline, self.as_of, 0);
+        let is_overdue = standing.status == Status::Overdue;
+        all.households[on.level] += 1;
+        all.active_visited += visited;
+        grid.households += 1;
+        if is_overdue {
+            all.overdue[on.level] += 1;
+            grid.overdue += 1;
+            all.never_visited += u64::from(last.is_none());
+            let row = self.overdue_row(house, on.level, last, deadline, standing);
+            all.overdue_list.push((deadline, on.level, row));
+        }
+        // The worker in charge of an active household.
+        let w = all
+            .workers
+            .get(house.visitor(), || WorkerRow::named(house.visitor()));
+        w.households_in_charge += 1;
+        w.households_in_charge_visited += visited;
+        w.overdue_in_charge += u64::from(is_overdue);
+        w.compliance_in_charge.add(c.total());
+    }
+
+    /// An overdue household's row, with its first active resident's name
+    /// (in full) to ask for.
+    fn overdue_row(
+        &self,
+        house: HouseholdRef<'_>,
+        level: Level,
+        last: Option<NaiveDate>,
+        deadline: Deadline,
+        standing: Standing,
+    ) -> OverdueRow {
+        let contact = house
+            .residents()
+            .zip(house.members())
+            .find(|(_, m)| schedule::is_active(m, self.as_of))
+            .map(|(r, _)| r.name().to_string())
+            .unwrap_or_default();
+        OverdueRow {
+            household: house.id().to_string(),
+            level,
+            grid: house.grid().to_string(),
+            building: house.building().to_string(),
+            unit: house.unit().to_string(),
+            room: house.room().to_string(),
+            visitor: house.visitor().to_string(),
+            contact,
+            last_visit: last,
+            deadline: deadline.date(),
+            days_overdue: standing.days_overdue,
+        }
+    }
+
+    fn period(&self) -> PeriodInfo {
+        PeriodInfo {
+            kind: self.span.kind,
+            label: self.span.label(),
+            first: self.span.first,
+            last: self.span.last(),
+        }
+    }
+}
+
+/// What the households add up to on the as-of date.
+#[derive(Default)]
+struct Households<'k> {
+    /// Active households, per level.
+    households: PerLevel<u64>,
+    overdue: PerLevel<u64>,
+    compliance: PerLevel<Compliance>,
+    never_visited: u64,
+    /// Active households visited in the span.
+    active_visited: u64,
+    grids: Keyed<'k, GridRow>,
+    workers: Keyed<'k, WorkerRow>,
+    /// With each row its deadline and level, to sort by.
+    overdue_list: Vec<(Deadline, Level, OverdueRow)>,
+}
+
+impl GridRow {
+    fn named(grid: &str) -> GridRow {
+        GridRow {
+            grid: grid.to_string(),
+            households: 0,
+            visits: 0,
+            households_visited: 0,
+            overdue: 0,
+            compliance: PerLevel::default(),
+            compliance_rate: None,
+        }
+    }
+}
+
+impl WorkerRow {
+    fn named(worker: &str) -> WorkerRow {
+        WorkerRow {
+            worker: worker.to_string(),
+            visits: 0,
+            households_in_charge: 0,
+            households_in_charge_visited: 0,
+            overdue_in_charge: 0,
+            compliance_in_charge: Compliance::default(),
+            compliance_rate: None,
+        }
+    }
+}
+
+/// The grids by name, with their rates.
+fn grid_rows(grids: Keyed<'_, GridRow>) -> Vec<GridRow> {
+    let mut grids = grids.into_sorted();
+    grids.iter_mut().for_each(GridRow::rate);
+    grids
+}
+
+/// The visits per grid, of the grids visited.
+fn visits_by_grid(grids: &[GridRow]) -> BTreeMap<String, u64> {
+    grids
+        .iter()
+        .filter(|g| g.visits > 0)
+        .map(|g| (g.grid.clone(), g.visits))
+        .collect()
+}
+
+/// The workers by name, with the visits they made and their rates.
+fn worker_rows<'k>(
+    mut workers: Keyed<'k, WorkerRow>,
+    by_visitor: &'k BTreeMap<String, u64>,
+) -> Vec<WorkerRow> {
+    for (name, n) in by_visitor {
+        workers.get(name, || WorkerRow::named(name)).visits += n;
+    }
+    let mut workers = workers.into_sorted();
+    workers.iter_mut().for_each(WorkerRow::rate);
+    workers
+}
+
+/// The overdue list in `due`'s order.
+fn overdue_rows(mut list: Vec<(Deadline, Level, OverdueRow)>) -> Vec<OverdueRow> {
+    list.sort_by(|a, b| {
+        schedule::due_order((a.0, a.1, &a.2.household), (b.0, b.1, &b.2.household))
+    });
+    list.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// Rows kept by a name (a grid's, a worker's), in the order of the names
+/// at the end. Households come grouped, so the last name looked up is
+/// remembered.
+struct Keyed<'k, T> {
+    index: hashbrown::HashMap<&'k str, usize, foldhash::fast::FixedState>,
+    rows: Vec<(&'k str, T)>,
+    last: Option<(&'k str, usize)>,
+}
+
+impl<T> Default for Keyed<'_, T> {
+    fn default() -> Self {
+        Keyed {
+            index: Default::default(),
+            rows: Vec::new(),
+            last: None,
+        }
+    }
+}
+
+impl<'k, T> Keyed<'k, T> {
+    fn get(&mut self, key: &'k str, make: impl FnOnce() -> T) -> &mut T {
+        let at = match self.last {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let at = match self.index.get(key) {
+                    Some(&at) => at,
+                    None => {
+                        self.rows.push((key, make()));
+                        self.index.insert(key, self.rows.len() - 1);
+                        self.rows.len() - 1
+                    }
+                };
+                self.last = Some((key, at));
+                at
+            }
+        };
+        &mut self.rows[at].1
+    }
+
+    fn into_sorted(mut self) -> Vec<T> {
+        self.rows.sort_by(|a, b| a.0.cmp(b.0));
+        self.rows.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::report::{Pass, as_of};
+    use chrono::Months;
+
+    /// The periods of `level` a tally counts.
+    fn ends(t: &Tally<'_>, level: Level) -> Vec<(NaiveDate, NaiveDate)> {
+        t.windows
+            .iter()
+            .filter(|w| w.level == level)
+            .map(|w| (w.start, w.end))
+            .collect()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// What a tally counted, for comparing passes.
+    fn counted(t: &Tally<'_>) -> (u64, Vec<bool>, Vec<u32>, PerLevel<Compliance>) {
+        let mut total = PerLevel::<Compliance>::default();
+        for h in 0..t.roster.households_len() {
+            let c = t.compliance_of(h);
+            for level in Level::ALL {
+                total[level].add(c[level]);
+            }
+        }
+        (
+            t.counts.visits,
+            t.counts.visited.clone(),
+            t.counts.met.clone(),
+            total,
+        )
+    }
+
+    #[test]
+    fn a_pass_counts_any_number_of_tallies_and_windows() {
+        use crate::data::roster::Load;
+        use crate::data::table::Table;
+        use crate::schedule::{Cadence, Period};
+        let text = "id,household,level,since,until\n\
+            R1,H1,red,,\nR2,H2,orange,,\nR3,H3,yellow,2018-03-01,\n\
+            R4,H4,green,,2020-05-01\nR5,H4,red,2019-06-10,\n";
+        let mut problems = Vec::new();
+        let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+        let roster = crate::data::roster::from_table(table, Load::default(), &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        // Every level weekly: 212 windows in the year, seven words a row.
+        let rules = Rules {
+            cadence: [Cadence::of_period(Period::Week); 4],
+            ..Rules::default()
+        };
+        let today = d("2021-02-01");
+        let year = Span::parse_year("2020").unwrap();
+        let tally = |span: Span| Tally::new(&roster, &rules, span, as_of(span, today));
+        let main = tally(year);
+        assert_eq!(main.windows.len(), 4 * 52);
+        // Forty months after it: 41 tallies, two words of tally bits.
+        let months: Vec<Span> = (0..40)
+            .map(|i| Span::month_of(d("2017-10-01") + Months::new(i)))
+            .collect();
+        let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
+        let mut main = main;
+        let visits: Vec<(usize, NaiveDate)> = (0..400)
+            .map(|i| {
+                (
+                    i % 4,
+                    d("2017-09-25") + chrono::Days::new(i as u64 * 3 + i as u64 % 5),
+                )
+            })
+            .collect();
+        let pass = Pass::new(&main, &trend);
+        let mut sheet = pass.sheet();
+        for &(h, date) in &visits {
+            pass.visit(&mut sheet, &roster, h, date, "w", None);
+        }
+        pass.finish(sheet, &mut main, &mut trend);
+        // Each tally counted alone, in a pass of its own, says the same.
+        for t in std::iter::once(&main).chain(&trend) {
+            let mut alone = tally(t.span);
+            let pass = Pass::new(&alone, &[]);
+            let mut sheet = pass.sheet();
+            for &(h, date) in &visits {
+                pass.visit(&mut sheet, &roster, h, date, "w", None);
+            }
+            pass.finish(sheet, &mut alone, &mut []);
+            assert_eq!(counted(t), counted(&alone), "{}", t.span.label());
+        }
+        assert!(counted(&main).3.total().met > 0);
+    }
+
+    #[test]
+    fn a_week_belongs_to_the_month_of_its_sunday() {
+        let roster = Roster::default();
+        let rules = Rules::default();
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_month("2021-01").unwrap(),
+            d("2021-01-31"),
+        );
+        let weeks = ends(&t, Level::Red);
+        // The week of 2020-12-28 ends on Sunday 2021-01-03.
+        assert_eq!(weeks.first(), Some(&(d("2020-12-28"), d("2021-01-03"))));
+        assert_eq!(weeks.len(), 5);
+        assert!(ends(&t, Level::Yellow).is_empty() && ends(&t, Level::Green).is_empty());
+        // Only periods that ended by as_of count.
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_month("2020-06").unwrap(),
+            d("2020-06-20"),
+        );
+        assert_eq!(ends(&t, Level::Red).len(), 2);
+        assert!(ends(&t, Level::Orange).is_empty());
+        // A year: the 52 weeks whose Sunday falls in 2020 (2020-W53 ends on
+        // 2021-01-03 and counts for 2021), 12 months, 4 quarters, 2 halves.
+        let t = Tally::new(
+            &roster,
+            &rules,
+            Span::parse_year("2020").unwrap(),
+            d("2021-06-01"),
+        );
+        assert_eq!(ends(&t, Level::Red).len(), 52);
+        assert_eq!(ends(&t, Level::Orange).len(), 12);
+        assert_eq!(ends(&t, Level::Yellow).len(), 4);
+        assert_eq!(ends(&t, Level::Green).len(), 2);
+    }
+
+    mod reference {
+        //! The report's compliance restated day by day from the SPEC (report,
+        //! calendar policy): of each level's periods that end within the
+        //! span and on or before as_of, the household-periods that had to
+        //! hold a visit (the household active and of that level on the
+        //! period's last day) and those that held one. Checked against the
+        //! tallies on random rosters, visit logs, spans and rules.
+        use super::*;
+        use chrono::Datelike;
+        use proptest::prelude::*;
+
+        use crate::schedule::{Cadence, Period};
+
+        /// The period of kind `p` that holds `d`, named so that two days
+        /// share a name exactly when they share the period.
+        fn period_of(p: Period, d: NaiveDate) -> (i32, u32) {
+            match p {
+                Period::Week => (d.iso_week().year(), d.iso_week().week()),
+                Period::Month => (d.year(), d.month()),
+                Period::Quarter => (d.year(), (d.month() - 1) / 3),
+                Period::HalfYear => (d.year(), (d.month() - 1) / 6),
+                Period::Year => (d.year(), 0),
+            }
+        }
+
+        /// Per household, per level: the household-periods required and met.
+        fn reference(
+            roster: &Roster,
+            rules: &Rules,
+            visits: &[(usize, NaiveDate)],
+            span: Span,
+            as_of: NaiveDate,
+        ) -> Vec<PerLevel<Compliance>> {
+            let mut out = vec![PerLevel::<Compliance>::default(); roster.households_len()];
+            for level in Level::ALL {
+                let p = rules.period(level);
+                // Every day of the span up to as_of that is the last day of
+                // one of the level's periods.
+                let mut end = span.first;
+                while end <= span.last() && end <= as_of {
+                    let next = end.succ_opt().unwrap();
+                    if period_of(p, next) != period_of(p, end) {
+                        let mut start = end;
+                        while period_of(p, start.pred_opt().unwrap()) == period_of(p, end) {
+                            start = start.pred_opt().unwrap();
+                        }
+                        for house in roster.households() {
+                            let h = house.index();
+                            let on = schedule::household_on(house.members(), end);
+                            if on.is_some_and(|on| on.level == level) {
+                                out[h][level].required += 1;
+                                if visits
+                                    .iter()
+                                    .any(|&(v, d)| v == h && start <= d && d <= end)
+                                {
+                                    out[h][level].met += 1;
+                                }
+                            }
+                        }
+                    }
+                    end = next;
+                }
+            }
+            out
+        }
+
+        fn day(n: i64) -> NaiveDate {
+            d("2019-01-01") + chrono::Duration::days(n)
+        }
+
+        fn period(n: usize) -> Period {
+            [
+                Period::Week,
+                Period::Month,
+                Period::Quarter,
+                Period::HalfYear,
+                Period::Year,
+            ][n]
+        }
+
+        /// `YYYY-MM`, `YYYY-Qn`, `YYYY-Hn` or `YYYY` of 2019 to 2021.
+        fn span_of(kind: usize, year: i32, n: u32) -> Span {
+            match kind {
+                0 => Span::parse_month(&format!("{year}-{:02}", n % 12 + 1)),
+                1 => Span::parse_quarter(&format!("{year}-Q{}", n % 4 + 1)),
+                2 => Span::parse_half(&format!("{year}-H{}", n % 2 + 1)),
+                _ => Span::parse_year(&format!("{year}")),
+            }
+            .unwrap()
+        }
+
+        /// A resident: household, level, since and until (days from
+        /// 2019-01-01; none when negative).
+        type Row = (usize, usize, i64, i64);
+
+        fn roster_of(rows: &[Row]) -> Roster {
+            let date = |n: i64| if n < 0 { String::new() } else { iso(day(n)) };
+            let mut text = String::from("id,household,level,since,until\n");
+            for (i, &(h, level, since, until)) in rows.iter().enumerate() {
+                // until on or after since: a resident may leave the day
+                // they arrive (never active), not before.
+                let until = if since >= 0 && until >= 0 {
+                    until.max(since)
+                } else {
+                    until
+                };
+                let level = Level::ALL[level].word();
+                text += &format!("R{i},H{h},{level},{},{}\n", date(since), date(until));
+            }
+            let mut problems = Vec::new();
+            let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+            let roster = crate::data::roster::from_table(table, Load::default(), &mut problems);
+            assert!(problems.is_empty(), "{problems:?}");
+            roster
+        }
+
+        use crate::data::roster::Load;
+        use crate::data::table::Table;
+        use crate::model::date::iso;
+
+        fn rows() -> impl Strategy<Value = Vec<Row>> {
+            // Most residents have no since or until (the household keeps one
+            // level), some arrive, leave or both within the three years.
+            let edge = prop_oneof![3 => Just(-1i64), 2 => 0i64..1095];
+            proptest::collection::vec((0usize..5, 0usize..4, edge.clone(), edge), 1..12)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            #[test]
+            fn compliance_matches_the_day_by_day_reference(
+                rows in rows(),
+                visits in proptest::collection::vec((0usize..5, 0i64..1100), 0..60),
+                periods in proptest::collection::vec(0usize..5, 4),
+                kind in 0usize..4,
+                year in 2019i32..2022,
+                n in 0u32..12,
+                late in 0i64..400,
+            ) {
+                let roster = roster_of(&rows);
+                let mut rules = Rules::default();
+                for (level, p) in Level::ALL.iter().zip(&periods) {
+                    rules.cadence[level.index()] = Cadence::of_period(period(*p));
+                }
+                let span = span_of(kind, year, n);
+                // Any day from the span's first on: within it or after it.
+                let today = span.first + chrono::Duration::days(late);
+                let as_of = as_of(span, today);
+                let visits: Vec<(usize, NaiveDate)> = visits
+                    .iter()
+                    .filter_map(|&(h, n)| Some((roster.find(&format!("H{h}"))?, day(n))))
+                    .collect();
+                // The tallies of a report: the span, and the trend's months
+                // preceded by the month before them.
+                let mut months = span.trend_months(as_of);
+                months.insert(0, months[0].previous_month());
+                let tally = |s: Span| Tally::new(&roster, &rules, s, super::as_of(s, today));
+                let mut main = tally(span);
+                let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
+                // Counted in two sheets, as two threads would, then merged.
+                let pass = Pass::new(&main, &trend);
+                let (mut a, mut b) = (pass.sheet(), pass.sheet());
+                for (i, &(h, date)) in visits.iter().enumerate() {
+                    let sheet = if i % 2 == 0 { &mut a } else { &mut b };
+                    pass.visit(sheet, &roster, h, date, "w", None);
+                }
+                pass.finish(pass.merge(a, b), &mut main, &mut trend);
+                for t in std::iter::once(&main).chain(&trend) {
+                    let slow = reference(&roster, &rules, &visits, t.span, t.as_of);
+                    for (h, slow) in slow.iter().enumerate() {
+                        prop_assert_eq!(&t.compliance_of(h), slow, "{} H{}", t.span.label(), h);
+                    }
+                }
+                let mut total = PerLevel::<Compliance>::default();
+                for c in reference(&roster, &rules, &visits, span, as_of) {
+                    total.add(&c);
+                }
+                let report = main.finish(&rules, &trend);
+                prop_assert_eq!(report.compliance, total);
+            }
+        }
+    }
+}
