@@ -28,9 +28,9 @@ use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let progress = ctx.progress(false, &[]);
-    let _lock = ctx.read_lock()?;
+    let snapshot = ctx.snapshot()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
-    let roster = ctx.roster(Load::default(), &mut problems)?;
+    let roster = snapshot.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
     let mut skipped = super::need::check(ctx, &roster, &mut problems)?;
     let visits_path = ctx.path(visits::FILE);
@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
             return finish(ctx, args, problems, out);
         }
     }
-    let found = ctx.scan_visits(&mut visit_problems, |v| {
+    let found = snapshot.each_visit(&mut visit_problems, |v| {
         if roster.cut_short() {
             skipped += 1;
         } else if roster.find(v.household).is_none() {

@@ -18,8 +18,8 @@ use super::filter::Filter;
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::{DueArgs, Sort};
 use crate::data::roster::Load;
+use crate::error::Error;
 use crate::error::Usage;
-use crate::error::{Error, Problem};
 use crate::i18n::DueCounts;
 use crate::model::roster::Roster;
 use crate::model::{DueRow, Level, Status};
@@ -34,15 +34,15 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         None => ctx.format()?,
     };
     let progress = ctx.progress(args.quiet, &[]);
-    let _lock = ctx.read_lock()?;
+    let snapshot = ctx.snapshot()?;
     let mut problems = Vec::new();
     let load = Load {
         personal: format == ListFormat::Table,
         names: format == ListFormat::Table,
     };
-    let roster = ctx.roster(load, &mut problems)?;
-    let last = last_visits(ctx, &roster, &mut problems)?;
-    let ledger = super::need::load(ctx, &mut problems)?;
+    let roster = snapshot.roster(load, &mut problems)?;
+    let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
+    let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     let filter = Filter {
         grid: &args.grid,
@@ -143,45 +143,6 @@ pub fn one_worker(visitor: &[String]) -> bool {
         .filter(|v| !v.is_empty())
         .collect();
     named.len() == 1
-}
-
-/// The latest visit on or before `today` of each household of the roster.
-/// Visits to households missing from the roster are ignored (SPEC).
-pub fn last_visits(
-    ctx: &Ctx,
-    roster: &Roster,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<Option<NaiveDate>>, Error> {
-    let today = ctx.today;
-    if ctx.fast_path != super::FastPath::Off {
-        let path = ctx.path(crate::data::visits::FILE);
-        let limit = crate::store::committed_len(&ctx.dir, crate::data::visits::FILE);
-        let found = if ctx.cache {
-            crate::data::cache::last_visits(&ctx.dir, &path, limit, roster, today)?
-        } else {
-            crate::data::fast::last_visits(&path, limit, roster, today)?
-        };
-        match found {
-            Some(last) => return Ok(last),
-            None if ctx.fast_path == super::FastPath::Must => {
-                return Err(Error::Usage(Usage::FastPathDeclined));
-            }
-            None => {}
-        }
-    }
-    let mut last: Vec<Option<NaiveDate>> = vec![None; roster.households_len()];
-    ctx.scan_visits(problems, |v| {
-        if v.date > today {
-            return;
-        }
-        if let Some(h) = roster.find(v.household) {
-            let slot = &mut last[h];
-            if slot.is_none_or(|d| d < v.date) {
-                *slot = Some(v.date);
-            }
-        }
-    })?;
-    Ok(last)
 }
 
 /// Applies the rules to every active household that passes the filter.

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use super::{Ctx, Outcome};
 use crate::cli::HistoryArgs;
-use crate::data::roster::{self, Load};
+use crate::data::roster::Load;
 use crate::error::Error;
 use crate::model::VisitLine;
 use crate::render::{self, ListFormat};
@@ -20,13 +20,13 @@ use crate::render::{self, ListFormat};
 pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let format = ctx.format()?;
     let progress = ctx.progress(false, &[]);
-    let _lock = ctx.read_lock()?;
+    let snapshot = ctx.snapshot()?;
     let mut problems = Vec::new();
     let load = Load {
         personal: true,
         names: true,
     };
-    let roster = crate::data::roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
+    let roster = snapshot.roster_from_file(load, &mut problems)?;
     ctx.fail_on_errors(std::mem::take(&mut problems))?;
     let index = ctx.household_arg(&roster, &args.household)?;
     let id = roster.household(index).id();
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
             crate::privacy::mask_numbers_in(text).into_owned()
         }
     };
-    ctx.scan_visits(&mut problems, |v| {
+    snapshot.each_visit(&mut problems, |v| {
         if v.household == id && v.date <= ctx.today {
             visits.push(VisitLine {
                 date: v.date,

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use super::{Ctx, Outcome, address_cmp};
 use crate::cli::HouseholdsArgs;
-use crate::data::roster::{self, Load};
+use crate::data::roster::Load;
 use crate::error::Error;
 use crate::model::{HouseholdLine, Level};
 use crate::render::{self, ListFormat};
@@ -22,14 +22,14 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
     let levels = super::due::parse_levels(&args.level)?;
     let format = ctx.format()?;
     let progress = ctx.progress(false, &[]);
-    let _lock = ctx.read_lock()?;
+    let snapshot = ctx.snapshot()?;
     let mut problems = Vec::new();
     let load = Load {
         personal: true,
         names: true,
     };
-    let roster = crate::data::roster::read(&ctx.path(roster::FILE), load, &mut problems)?;
-    let last = super::due::last_visits(ctx, &roster, &mut problems)?;
+    let roster = snapshot.roster_from_file(load, &mut problems)?;
+    let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     let filter = super::filter::Filter {
         grid: &args.grid,

@@ -90,10 +90,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let files = files_to_read(ctx, &args.files);
     let progress = ctx.progress(false, &files);
     let mut problems = Vec::new();
-    let roster = {
-        let _lock = ctx.read_lock()?;
-        ctx.roster(Load::default(), &mut problems)?
-    };
+    let roster = { ctx.snapshot()?.roster(Load::default(), &mut problems)? };
     ctx.fail_on_errors(problems)?;
 
     // Read and check every log before anything is written.
@@ -201,14 +198,12 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     say_rejects(ctx, &summaries);
 
     // Under the write lock: drop what the store already holds, write the rest.
-    let lock = if args.dry_run {
-        None
+    let snapshot = if args.dry_run {
+        ctx.snapshot()?
     } else {
-        Some(store::write_lock(&ctx.dir, || {
-            eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
-        })?)
+        ctx.snapshot_for_write()?
     };
-    let _read = if args.dry_run { ctx.read_lock()? } else { None };
+    let lock = (!args.dry_run).then(|| snapshot.write_lock());
     let limit = if args.dry_run {
         store::committed_len(&ctx.dir, crate::data::visits::FILE)
     } else {
@@ -257,7 +252,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     // the import before anything is written.
     let needs = super::need::plan_import(ctx, &roster, &raised)?;
     let need_ids = needs.ids.clone();
-    if let Some(lock) = &lock {
+    if let Some(lock) = lock {
         // Rejects first: if they cannot be written, nothing is imported.
         for ((log, file_rejects), summary) in logs.iter().zip(&rejects).zip(&mut summaries) {
             if !file_rejects.is_empty() {
@@ -270,7 +265,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         }
         super::need::commit_import(ctx, needs, lock)?;
     }
-    drop(lock);
+    drop(snapshot);
 
     // Every good row is stored: the logs may go.
     let mut unmoved = None;

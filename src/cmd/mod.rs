@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::data::snapshot::{Paths, Snapshot};
 use crate::error::Usage;
 use crate::error::{Error, Problem};
 use crate::i18n::{Lang, Word};
@@ -94,40 +95,27 @@ impl Ctx {
         }
     }
 
-    /// Holds the data directory's shared lock while a command reads, so
-    /// that no write is seen half done.
-    pub fn read_lock(&self) -> Result<Option<crate::store::DirLock>, Error> {
-        crate::store::read_lock(&self.dir, || {
-            eprintln!("{}", self.lang.lock_wait(&self.dir.display().to_string()));
-        })
+    /// The data directory under its shared lock, for a command that
+    /// reads (see `data::snapshot`).
+    pub fn snapshot(&self) -> Result<Snapshot, Error> {
+        Snapshot::read(&self.dir, self.paths(), || self.say_lock_wait())
     }
 
-    /// Reads residents.csv: through the cache (`data::cache`) when the
-    /// command shows no personal data and the cache is on.
-    pub fn roster(
-        &self,
-        load: crate::data::roster::Load,
-        problems: &mut Vec<Problem>,
-    ) -> Result<crate::model::roster::Roster, Error> {
-        use crate::data::roster::FILE;
+    /// The data directory under its exclusive lock, for a command that
+    /// writes.
+    pub fn snapshot_for_write(&self) -> Result<Snapshot, Error> {
+        Snapshot::write(&self.dir, self.paths(), || self.say_lock_wait())
+    }
 
-        let path = self.path(FILE);
-        if self.cache && self.fast_path != FastPath::Off && !load.personal && !load.names {
-            crate::data::cache::roster(&self.dir, &path, problems)
-        } else {
-            crate::data::roster::read(&path, load, problems)
+    fn paths(&self) -> Paths {
+        Paths {
+            fast_path: self.fast_path,
+            cache: self.cache,
         }
     }
 
-    /// Scans visits.csv up to its committed length.
-    pub fn scan_visits(
-        &self,
-        problems: &mut Vec<Problem>,
-        f: impl FnMut(&crate::data::visits::Visit<'_>),
-    ) -> Result<bool, Error> {
-        use crate::data::visits;
-        let limit = crate::store::committed_len(&self.dir, visits::FILE);
-        visits::scan(&self.path(visits::FILE), limit, problems, f)
+    fn say_lock_wait(&self) {
+        eprintln!("{}", self.lang.lock_wait(&self.dir.display().to_string()));
     }
 
     /// The household a command's argument names (`visit`, `need add`,

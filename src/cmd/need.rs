@@ -29,7 +29,8 @@ use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdate
 use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
 use crate::compute::report::Span;
 use crate::data::needs::{self as ledger_file, Ledger};
-use crate::data::roster::{self, Load};
+use crate::data::roster::Load;
+use crate::data::snapshot::Snapshot;
 use crate::error::Usage;
 use crate::error::{Error, NeedRule, Problem, Reason};
 use crate::model::FilterField;
@@ -250,16 +251,13 @@ fn category_arg(ctx: &Ctx, text: &str) -> Result<String, Error> {
 
 /// The write lock, the roster and the ledger (which must be free of
 /// errors before anything is changed).
-fn open_for_change(ctx: &Ctx) -> Result<(store::DirLock, Roster, Option<Ledger>), Error> {
-    let lock = store::write_lock(&ctx.dir, || {
-        eprintln!("{}", ctx.lang.lock_wait(&ctx.dir.display().to_string()));
-    })?;
+fn open_for_change(ctx: &Ctx) -> Result<(Snapshot, Roster, Option<Ledger>), Error> {
+    let snapshot = ctx.snapshot_for_write()?;
     let mut problems = Vec::new();
-    let roster =
-        crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
-    let ledger = load(ctx, &mut problems)?;
+    let roster = snapshot.roster_from_file(Load::default(), &mut problems)?;
+    let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
     ctx.fail_on_errors(problems)?;
-    Ok((lock, roster, ledger))
+    Ok((snapshot, roster, ledger))
 }
 
 /// A change made: the need as it now stands, its household's grid, and
@@ -327,7 +325,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
         text.to_string(),
     );
     let write = ledger.add(std::slice::from_ref(&need), ctx.lang)?;
-    ledger_file::commit(&ctx.dir, write, &lock)?;
+    ledger_file::commit(&ctx.dir, write, lock.write_lock())?;
     Ok(Changed {
         line: ctx.lang.need_opened(&need.id, &need.household),
         grid: house.grid().to_string(),
@@ -383,7 +381,7 @@ fn update(ctx: &Ctx, args: &NeedUpdateArgs) -> Result<Changed, Error> {
     if let Some(r) = args.resolution.as_deref().map(str::trim) {
         need.resolution = r.to_string();
     }
-    store_change(ctx, &lock, &ledger, index, &need)?;
+    store_change(ctx, lock.write_lock(), &ledger, index, &need)?;
     Ok(Changed {
         line: ctx.lang.need_updated(&need.id, status),
         grid: grid_of(&roster, &need.household),
@@ -401,7 +399,7 @@ fn follow_up(ctx: &Ctx, args: &NeedFollowUpArgs) -> Result<Changed, Error> {
     let mut need = ledger.needs[index].clone();
     need.follow_up = Some(day);
     need.satisfaction = Some(satisfaction);
-    store_change(ctx, &lock, &ledger, index, &need)?;
+    store_change(ctx, lock.write_lock(), &ledger, index, &need)?;
     Ok(Changed {
         line: ctx.lang.need_followed_up(&need.id, satisfaction),
         grid: grid_of(&roster, &need.household),
@@ -415,11 +413,10 @@ pub fn list(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome,
         category_arg(ctx, c)?;
     }
     let (roster, ledger) = {
-        let _lock = ctx.read_lock()?;
+        let snapshot = ctx.snapshot()?;
         let mut problems = Vec::new();
-        let roster =
-            crate::data::roster::read(&ctx.path(roster::FILE), Load::default(), &mut problems)?;
-        let ledger = load(ctx, &mut problems)?;
+        let roster = snapshot.roster_from_file(Load::default(), &mut problems)?;
+        let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         (roster, ledger)
     };

@@ -23,13 +23,11 @@ use std::io::{IsTerminal, Write};
 
 use super::{Ctx, Outcome};
 use crate::cli::ReportArgs;
-use crate::compute::report::{self, Pass, Span, Tally};
-use crate::data::roster::{self, Load};
+use crate::compute::report::{self, Span};
 use crate::error::Error;
 use crate::error::Usage;
 use crate::model::date::iso;
 use crate::render::Format;
-use crate::store;
 use output::{format_of, render_report, write_file};
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
@@ -68,98 +66,20 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
     let rules = &ctx.config.rules;
     let mut problems = Vec::new();
     let report = {
-        let _lock = ctx.read_lock()?;
+        let snapshot = ctx.snapshot()?;
         // Names are needed for the overdue list (masked unless revealed).
-        let path = ctx.path(roster::FILE);
-        let names = Load {
-            personal: false,
-            names: true,
-        };
-        let roster = if ctx.cache && ctx.fast_path != super::FastPath::Off {
-            // The cache holds no names: they are read on their own, a
-            // fraction of the whole roster's cost.
-            let mut roster = ctx.roster(Load::default(), &mut problems)?;
-            if roster.read_names(&path)? {
-                roster
-            } else {
-                problems.clear();
-                crate::data::roster::read(&path, names, &mut problems)?
-            }
-        } else {
-            crate::data::roster::read(&path, names, &mut problems)?
-        };
-        // The tallies of the span and of the trend months (with the month
-        // before them, for the change of the first), on two cores.
-        let mut months = span.trend_months(as_of);
-        months.insert(0, months[0].previous_month());
-        let (first, second) = months.split_at(months.len() / 2);
-        let month = |m: &Span| Tally::for_trend(&roster, rules, *m, report::as_of(*m, ctx.today));
-        let (mut tally, mut trend) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| second.iter().map(month).collect::<Vec<_>>());
-            let tally = Tally::new(&roster, rules, span, as_of);
-            let mut trend: Vec<Tally<'_>> = first.iter().map(month).collect();
-            trend.extend(other.join().expect("a thread panicked"));
-            (tally, trend)
-        });
-        let pass = Pass::new(&tally, &trend);
-        let fast = if ctx.fast_path == super::FastPath::Off {
-            None
-        } else if ctx.cache {
-            // Through the cache of visit rows, which this keeps.
-            let path = ctx.path(crate::data::visits::FILE);
-            let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);
-            crate::data::cache::rows(
-                &ctx.dir,
-                &path,
-                limit,
+        let roster = snapshot.roster_with_names(&mut problems)?;
+        let mut report = report::count(&roster, rules, span, ctx.today, |pass| {
+            let folded = snapshot.fold_visits(
                 &roster,
+                &mut problems,
                 || pass.sheet(),
-                |sheet, v| {
-                    pass.visit_numbered(sheet, &roster, v.household, v.day, v.visitor, v.persons);
-                },
-            )?
-            .map(|rows| {
-                let mut sheet = rows.states.into_iter().reduce(|a, b| pass.merge(a, b));
-                if let Some(sheet) = &mut sheet {
-                    Pass::name_visitors(sheet, &rows.visitors);
-                }
-                sheet
-            })
-        } else {
-            let path = ctx.path(crate::data::visits::FILE);
-            let limit = store::committed_len(&ctx.dir, crate::data::visits::FILE);
-            crate::data::fast::scan(
-                &path,
-                limit,
-                &roster,
-                || pass.sheet(),
-                |sheet, v| {
-                    if let Some(h) = v.household {
-                        pass.visit(sheet, &roster, h, v.date, v.visitor, v.persons);
-                    }
-                },
-            )?
-            .map(|sheets| sheets.into_iter().reduce(|a, b| pass.merge(a, b)))
-        };
-        let sheet = match fast {
-            Some(sheet) => sheet.unwrap_or_else(|| pass.sheet()),
-            None if ctx.fast_path == super::FastPath::Must => {
-                return Err(Error::Usage(Usage::FastPathDeclined));
-            }
-            None => {
-                let mut sheet = pass.sheet();
-                ctx.scan_visits(&mut problems, |v| {
-                    if let Some(h) = roster.find(v.household) {
-                        pass.visit(&mut sheet, &roster, h, v.date, v.visitor, v.persons);
-                    }
-                })?;
-                sheet
-            }
-        };
-        pass.finish(sheet, &mut tally, &mut trend);
-        let ledger = super::need::load(ctx, &mut problems)?;
+                |sheet, v| pass.see(sheet, &roster, v),
+            )?;
+            Ok::<_, Error>((folded.states, folded.visitors))
+        })?;
+        let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
         ctx.fail_on_errors(problems)?;
-        let mut report = tally.finish(rules, &trend);
         report.needs = ledger.map(|l| {
             super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
         });

@@ -21,10 +21,7 @@ use crate::model::date::iso;
 
 pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut problems = Vec::new();
-    let roster = {
-        let _lock = ctx.read_lock()?;
-        ctx.roster(Load::default(), &mut problems)?
-    };
+    let roster = { ctx.snapshot()?.roster(Load::default(), &mut problems)? };
     ctx.fail_on_errors(problems)?;
     let house = roster.household(ctx.household_arg(&roster, &args.household)?);
     let visitor = args

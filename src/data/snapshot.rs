@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use super::{cache, fast, needs, roster, visits};
 use crate::error::{Error, Problem, Usage};
 use crate::model::roster::Roster;
-use crate::model::{Visitor, VisitSeen};
+use crate::model::{VisitSeen, Visitor};
 use crate::settings::FastPath;
 use crate::store::{self, DirLock};
 
@@ -106,6 +106,15 @@ impl Snapshot {
         } else {
             roster::read(&path, load, problems)
         }
+    }
+
+    /// The roster read from residents.csv itself, never from the cache.
+    pub fn roster_from_file(
+        &self,
+        load: roster::Load,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Roster, Error> {
+        roster::read(&self.path(roster::FILE), load, problems)
     }
 
     /// The roster with the residents' names and nothing else personal.

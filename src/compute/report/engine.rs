@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::tally::Tally;
 use crate::model::roster::Roster;
+use crate::model::{VisitSeen, Visitor};
 use crate::schedule;
 
 /// What the visits add up to for one span (filled by a `Pass`).
@@ -260,6 +261,34 @@ impl Pass {
             Pass::visitor(s, visitor, 1);
         }
         self.add(s, h, day);
+    }
+
+    /// One visit as the loader hands it over.
+    #[inline]
+    pub fn see(&self, s: &mut Sheet, roster: &Roster, v: &VisitSeen<'_>) {
+        match v.visitor {
+            Visitor::Number(n) => {
+                self.visit_numbered(s, roster, v.household, v.day, n, v.persons);
+            }
+            Visitor::Name(name) => {
+                if self.in_span(v.day) {
+                    self.persons(s, roster, v.household, v.day, v.persons);
+                    Pass::visitor(s, name, 1);
+                }
+                self.add(s, v.household, v.day);
+            }
+        }
+    }
+
+    /// The sheets the threads filled, as one, with the visitors that
+    /// numbers stand for named.
+    pub fn gather(&self, sheets: Vec<Sheet>, visitors: &[String]) -> Sheet {
+        let mut sheet = sheets
+            .into_iter()
+            .reduce(|a, b| self.merge(a, b))
+            .unwrap_or_else(|| self.sheet());
+        Pass::name_visitors(&mut sheet, visitors);
+        sheet
     }
 
     /// `visit`, for a visitor named by number.

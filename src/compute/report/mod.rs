@@ -32,7 +32,42 @@ pub use span::{Span, SpanKind, as_of};
 pub use tally::Tally;
 
 use crate::model::Level;
+use crate::model::roster::Roster;
 use crate::privacy;
+use crate::schedule::Rules;
+
+/// The report of `span` as of `as_of(span, today)` and its trend: the
+/// tallies are set up (on two cores), `visits` folds every visit into
+/// sheets of the `Pass` it is given (and names the visitors numbers stand
+/// for), and the tallies are finished. The needs section and the masking
+/// are the caller's.
+pub fn count<E>(
+    roster: &Roster,
+    rules: &Rules,
+    span: Span,
+    today: NaiveDate,
+    visits: impl FnOnce(&Pass) -> Result<(Vec<Sheet>, Vec<String>), E>,
+) -> Result<Report, E> {
+    let as_of = as_of(span, today);
+    // The tallies of the span and of the trend months (with the month
+    // before them, for the change of the first), on two cores.
+    let mut months = span.trend_months(as_of);
+    months.insert(0, months[0].previous_month());
+    let (first, second) = months.split_at(months.len() / 2);
+    let month = |m: &Span| Tally::for_trend(roster, rules, *m, span::as_of(*m, today));
+    let (mut tally, mut trend) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(month).collect::<Vec<_>>());
+        let tally = Tally::new(roster, rules, span, as_of);
+        let mut trend: Vec<Tally<'_>> = first.iter().map(month).collect();
+        trend.extend(other.join().expect("a thread panicked"));
+        (tally, trend)
+    });
+    let pass = Pass::new(&tally, &trend);
+    let (sheets, visitors) = visits(&pass)?;
+    let sheet = pass.gather(sheets, &visitors);
+    pass.finish(sheet, &mut tally, &mut trend);
+    Ok(tally.finish(rules, &trend))
+}
 
 /// A section of the report, as one tidy table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
