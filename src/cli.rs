@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
+use crate::compute::due::Sort;
 use crate::compute::report::Section;
 use crate::i18n::{Lang, command_line};
 use crate::render::{ColorChoice, Format};
@@ -318,14 +319,6 @@ pub struct DueArgs {
     /// what a job prints.
     #[arg(short, long)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
-    /// Deadline ascending (never visited first), stricter level first, then household id.
-    Deadline,
-    /// Grid, building, unit, room, with numbers ordered as numbers (2-101 before 2-1001).
-    Address,
 }
 
 #[derive(Debug, Args)]

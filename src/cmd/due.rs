@@ -12,22 +12,17 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
-
-use super::filter::Filter;
-use super::{Ctx, Outcome, address_cmp};
-use crate::cli::{DueArgs, Sort};
+use super::{Ctx, Outcome};
+use crate::cli::DueArgs;
+use crate::compute::due::{self, Sort};
+use crate::compute::filter::{self, Filter};
 use crate::data::roster::Load;
 use crate::error::Error;
-use crate::error::Usage;
-use crate::i18n::DueCounts;
-use crate::model::roster::Roster;
-use crate::model::{DueRow, Level, Status};
+use crate::model::Status;
 use crate::render::{self, ListFormat};
-use crate::schedule::{self, Rules};
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = parse_levels(&args.level)?;
+    let levels = filter::levels(&args.level)?;
     let sheet = render::sheet::asked(ctx.format);
     let format = match sheet {
         Some(_) => ListFormat::Table,
@@ -57,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     let needs = needs.as_deref();
 
     let within = args.within.unwrap_or(ctx.window);
-    let (mut rows, counts) = standings(
+    let (mut rows, counts) = due::standings(
         &roster,
         &last,
         &ctx.config.rules,
@@ -71,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     } else {
         args.sort
     };
-    sort(&mut rows, &roster, by);
+    due::sort(&mut rows, &roster, by);
     drop(progress);
     let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
     if args.quiet && !overdue {
@@ -104,7 +99,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
                 color: ctx.color,
                 width: ctx.width,
                 reveal: args.reveal,
-                one_worker: one_worker(&args.visitor),
+                one_worker: due::one_worker(&args.visitor),
                 needs,
                 flag_after_days: ctx.config.needs.flag_after_days,
             },
@@ -116,114 +111,4 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     } else {
         Outcome::Success
     })
-}
-
-/// The levels of `--level` (shared with `households`).
-pub fn parse_levels(words: &[String]) -> Result<Vec<Level>, Error> {
-    words
-        .iter()
-        .filter(|w| !w.trim().is_empty())
-        .map(|w| {
-            Level::parse(w).ok_or_else(|| {
-                Error::Usage(Usage::BadLevelFlag {
-                    value: w.clone(),
-                    suggestion: crate::model::suggest_level(w),
-                })
-            })
-        })
-        .collect()
-}
-
-/// Whether `--visitor` names exactly one worker (whose name the table then
-/// need not repeat on every row).
-pub fn one_worker(visitor: &[String]) -> bool {
-    let named: std::collections::BTreeSet<&str> = visitor
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .collect();
-    named.len() == 1
-}
-
-/// Applies the rules to every active household that passes the filter.
-/// Returns the rows to list and the counts for the summary line.
-pub fn standings(
-    roster: &Roster,
-    last: &[Option<NaiveDate>],
-    rules: &Rules,
-    today: NaiveDate,
-    within: u32,
-    filter: &Filter<'_>,
-    all: bool,
-) -> (Vec<DueRow>, DueCounts) {
-    let mut rows = Vec::new();
-    let mut counts = DueCounts::default();
-    for h in roster.households() {
-        let i = h.index();
-        let Some(on) = schedule::household_on(h.members(), today) else {
-            continue;
-        };
-        if !filter.admits(&h, on.level) {
-            continue;
-        }
-        let deadline = rules.deadline(on.level, on.start, last[i]);
-        let standing = schedule::standing(deadline, today, within);
-        counts.active += 1;
-        counts.by_status[standing.status as usize][on.level.index()] += 1;
-        if all || standing.status != Status::Ok {
-            let contact = h
-                .members()
-                .iter()
-                .position(|m| schedule::is_active(m, today))
-                .and_then(|k| h.residents().nth(k))
-                .map(|r| r.index());
-            rows.push(DueRow {
-                household: i,
-                level: on.level,
-                last_visit: last[i],
-                deadline,
-                standing,
-                contact,
-            });
-        }
-    }
-    counts.listed = rows.len();
-    (rows, counts)
-}
-
-fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
-    let id = |r: &DueRow| roster.household(r.household).id();
-    match by {
-        Sort::Deadline => {
-            // Many households share a deadline: compare the ids' first 16
-            // bytes as one number before the whole ids.
-            let head = |r: &DueRow| {
-                let mut b = [0u8; 16];
-                let id = id(r).as_bytes();
-                let n = id.len().min(16);
-                b[..n].copy_from_slice(&id[..n]);
-                u128::from_be_bytes(b)
-            };
-            let mut keyed: Vec<(DueRow, u128)> = rows.iter().map(|r| (*r, head(r))).collect();
-            keyed.sort_unstable_by(|(a, ha), (b, hb)| {
-                (a.deadline, a.level, ha)
-                    .cmp(&(b.deadline, b.level, hb))
-                    .then_with(|| {
-                        schedule::due_order(
-                            (a.deadline, a.level, id(a)),
-                            (b.deadline, b.level, id(b)),
-                        )
-                    })
-            });
-            for (slot, (r, _)) in rows.iter_mut().zip(keyed) {
-                *slot = r;
-            }
-        }
-        Sort::Address => rows.sort_by(|a, b| {
-            address_cmp(
-                &roster.household(a.household),
-                &roster.household(b.household),
-            )
-        }),
-    }
 }

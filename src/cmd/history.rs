@@ -12,9 +12,9 @@ use std::io::Write;
 
 use super::{Ctx, Outcome};
 use crate::cli::HistoryArgs;
+use crate::compute::history::{self, VisitLine};
 use crate::data::roster::Load;
 use crate::error::Error;
-use crate::model::VisitLine;
 use crate::render::{self, ListFormat};
 
 pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
@@ -53,13 +53,11 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
         }
     })?;
     ctx.fail_on_errors(problems)?;
-    visits.sort_by_key(|v| std::cmp::Reverse((v.date, v.line)));
+    let history = history::history(&roster, index, ctx.today, visits);
     drop(progress);
     let view = render::HistoryView {
         roster: &roster,
-        household: index,
-        visits: &visits,
-        today: ctx.today,
+        history: &history,
         reveal: args.reveal,
         lang: ctx.lang,
         width: ctx.width,

@@ -10,16 +10,16 @@
 
 use std::io::Write;
 
-use super::{Ctx, Outcome, address_cmp};
+use super::{Ctx, Outcome};
 use crate::cli::HouseholdsArgs;
+use crate::compute::filter::{self, Filter};
+use crate::compute::{due, households};
 use crate::data::roster::Load;
 use crate::error::Error;
-use crate::model::{HouseholdLine, Level};
 use crate::render::{self, ListFormat};
-use crate::schedule;
 
 pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = super::due::parse_levels(&args.level)?;
+    let levels = filter::levels(&args.level)?;
     let format = ctx.format()?;
     let progress = ctx.progress(false, &[]);
     let snapshot = ctx.snapshot()?;
@@ -31,49 +31,24 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
     let roster = snapshot.roster_from_file(load, &mut problems)?;
     let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
     ctx.fail_on_errors(problems)?;
-    let filter = super::filter::Filter {
+    let filter = Filter {
         grid: &args.grid,
         building: &args.building,
         visitor: &args.visitor,
         levels: &levels,
     };
     filter.check(&roster)?;
-    let mut lines = Vec::new();
-    for h in roster.households() {
-        let on = schedule::household_on(h.members(), ctx.today);
-        if on.is_none() && !args.all {
-            continue;
-        }
-        // A household that moved out is filtered by its members' strictest level.
-        let level = on
-            .map(|o| o.level)
-            .or_else(|| h.members().iter().map(|m| m.level).min());
-        if !filter.admits(&h, level.unwrap_or(Level::Green)) {
-            continue;
-        }
-        lines.push(HouseholdLine {
-            household: h.index(),
-            level: on.map(|o| o.level),
-            last_visit: last[h.index()],
-        });
-    }
-    lines.sort_by(|a, b| {
-        address_cmp(
-            &roster.household(a.household),
-            &roster.household(b.household),
-        )
-    });
+    let lines = households::lines(&roster, &last, ctx.today, &filter, args.all);
     drop(progress);
     let view = render::HouseholdsView {
         roster: &roster,
         lines: &lines,
-        today: ctx.today,
         all: args.all,
         reveal: args.reveal,
         lang: ctx.lang,
         color: ctx.color,
         width: ctx.width,
-        one_worker: super::due::one_worker(&args.visitor),
+        one_worker: due::one_worker(&args.visitor),
     };
     let written = match format {
         ListFormat::Table => render::table::households(out, &view),

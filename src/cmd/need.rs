@@ -24,8 +24,9 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
-use super::{Ctx, Outcome, filter};
+use super::{Ctx, Outcome};
 use crate::cli::{NeedAction, NeedAddArgs, NeedArgs, NeedFollowUpArgs, NeedUpdateArgs, NeedsArgs};
+use crate::compute::filter;
 use crate::compute::needs::{self, ListedNeed, NeedsSection, OpenNeeds};
 use crate::compute::report::Span;
 use crate::data::needs::{self as ledger_file, Ledger};

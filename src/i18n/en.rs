@@ -2,9 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{
-    Catalog, Definitions, DueCounts, Label, Msg, NeedWords, ReportWords, Word, level_counts,
-};
+use super::{Catalog, Definitions, Label, Msg, NeedWords, ReportWords, Word, level_counts};
+use crate::compute::due::DueCounts;
 use crate::compute::report::SpanKind;
 use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};

@@ -7,6 +7,7 @@ pub(crate) mod command_line;
 mod en;
 mod zh;
 
+use crate::compute::due::DueCounts;
 use crate::compute::report::SpanKind;
 use crate::error::{Error, Reason, Severity, Usage};
 use crate::model::{Level, Status};
@@ -193,15 +194,6 @@ impl NeedWords {
             Satisfaction::Dissatisfied => self.dissatisfied,
         }
     }
-}
-
-/// Counts for the summary line under the `due` table.
-#[derive(Debug, Clone, Default)]
-pub struct DueCounts {
-    /// Indexed by `Status as usize`, then `Level::index`.
-    pub by_status: [[usize; 4]; 3],
-    pub listed: usize,
-    pub active: usize,
 }
 
 /// One language's words.

@@ -3,9 +3,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{
-    Catalog, ClapError, ClapProblem, ClapTip, Definitions, DueCounts, HelpWords, Label, Msg,
-    NeedWords, ReportWords, SimilarKind, Word, level_counts,
+    Catalog, ClapError, ClapProblem, ClapTip, Definitions, HelpWords, Label, Msg, NeedWords,
+    ReportWords, SimilarKind, Word, level_counts,
 };
+use crate::compute::due::DueCounts;
 use crate::compute::report::SpanKind;
 use crate::error::DateError;
 use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};

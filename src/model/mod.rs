@@ -160,42 +160,6 @@ pub struct Membership {
     pub until: Option<NaiveDate>,
 }
 
-/// One household's line in `rounds due`.
-#[derive(Debug, Clone, Copy)]
-pub struct DueRow {
-    /// Index into `Roster::households`.
-    pub household: usize,
-    pub level: Level,
-    pub last_visit: Option<NaiveDate>,
-    pub deadline: crate::schedule::Deadline,
-    pub standing: crate::schedule::Standing,
-    /// The first resident active on the as-of date (index into
-    /// `Roster::residents`), whom a worker would ask for at the door.
-    pub contact: Option<usize>,
-}
-
-/// One household's line in `rounds households`.
-#[derive(Debug, Clone, Copy)]
-pub struct HouseholdLine {
-    /// Index into `Roster::households`.
-    pub household: usize,
-    /// The level on the as-of date; `None` when no resident is active.
-    pub level: Option<Level>,
-    pub last_visit: Option<NaiveDate>,
-}
-
-/// One visit in `rounds history`.
-#[derive(Debug, Clone)]
-pub struct VisitLine {
-    pub date: NaiveDate,
-    pub visitor: String,
-    pub kind: String,
-    pub persons: Option<u32>,
-    pub note: String,
-    /// Its line in visits.csv (later lines come first among one day's).
-    pub line: u64,
-}
-
 /// Who made a visit, as the loader hands it over: a name, or a number
 /// standing for one of the loader's names (see `data::snapshot::Folded`).
 #[derive(Debug, Clone, Copy)]

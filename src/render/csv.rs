@@ -6,8 +6,8 @@ use std::io::Write;
 
 use crate::guard::safe_cell;
 
+use crate::compute::due::DueRow;
 use crate::compute::needs::{ListedNeed, OpenNeeds};
-use crate::model::DueRow;
 use crate::model::date::iso;
 use crate::model::need::Satisfaction;
 use crate::model::roster::Roster;
@@ -165,7 +165,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
     .map_err(io_error)?;
     for line in v.lines {
         let h = v.roster.household(line.household);
-        for (r, m, active) in super::residents_of(v.roster, line.household, v.today, v.all) {
+        for (r, m, active) in super::residents_of(v.roster, &line.members) {
             let name = if r.name().is_empty() {
                 String::new()
             } else {
@@ -195,11 +195,11 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
 
 /// `rounds history --format csv`: the visits, newest first.
 pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
-    let id = v.roster.household(v.household).id();
+    let id = v.roster.household(v.history.household).id();
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(["date", "household", "visitor", "kind", "persons", "note"])
         .map_err(io_error)?;
-    for visit in v.visits {
+    for visit in &v.history.visits {
         w.write_record([
             iso(visit.date).as_str(),
             &safe_cell(id),

@@ -4,9 +4,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::compute::due::DueRow;
 use crate::model::date::iso;
 use crate::model::roster::Roster;
-use crate::model::{DueRow, Level, Status};
+use crate::model::{Level, Status};
 
 #[derive(Serialize)]
 struct DueJson<'a> {
@@ -135,7 +136,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
                 room: h.room(),
                 visitor: h.visitor(),
                 last_visit: line.last_visit.map(iso),
-                residents: super::residents_of(v.roster, line.household, v.today, v.all)
+                residents: super::residents_of(v.roster, &line.members)
                     .into_iter()
                     .map(|(r, m, active)| ResidentJson {
                         id: r.id(),
@@ -165,8 +166,9 @@ struct VisitJson<'a> {
 
 /// `rounds history --format json`: the visits, newest first.
 pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
-    let id = v.roster.household(v.household).id();
+    let id = v.roster.household(v.history.household).id();
     let items: Vec<VisitJson<'_>> = v
+        .history
         .visits
         .iter()
         .map(|x| VisitJson {

@@ -101,8 +101,7 @@ impl ColorChoice {
 /// What `rounds households` shows.
 pub struct HouseholdsView<'a> {
     pub roster: &'a crate::model::roster::Roster,
-    pub lines: &'a [crate::model::HouseholdLine],
-    pub today: chrono::NaiveDate,
+    pub lines: &'a [crate::compute::households::HouseholdLine],
     /// Residents who are not active are listed too.
     pub all: bool,
     pub reveal: bool,
@@ -118,9 +117,7 @@ pub struct HouseholdsView<'a> {
 /// What `rounds history` shows.
 pub struct HistoryView<'a> {
     pub roster: &'a crate::model::roster::Roster,
-    pub household: usize,
-    pub visits: &'a [crate::model::VisitLine],
-    pub today: chrono::NaiveDate,
+    pub history: &'a crate::compute::history::HouseholdHistory,
     pub reveal: bool,
     pub lang: crate::i18n::Lang,
     pub color: bool,
@@ -171,22 +168,18 @@ pub fn shown_name(r: &crate::model::roster::ResidentRef<'_>, reveal: bool) -> St
     }
 }
 
-/// The residents of a household that a listing shows: those active on
-/// `today`, or all of them; each with its membership.
+/// The residents a listing shows, each with its membership and whether
+/// it is active on the as-of day.
 pub fn residents_of<'a>(
     roster: &'a crate::model::roster::Roster,
-    household: usize,
-    today: chrono::NaiveDate,
-    all: bool,
+    members: &[crate::compute::households::Member],
 ) -> Vec<(
     crate::model::roster::ResidentRef<'a>,
     crate::model::Membership,
     bool,
 )> {
-    let h = roster.household(household);
-    h.residents()
-        .zip(h.members().iter().copied())
-        .map(|(r, m)| (r, m, crate::schedule::is_active(&m, today)))
-        .filter(|(_, _, active)| all || *active)
+    members
+        .iter()
+        .map(|m| (roster.resident(m.resident), m.membership, m.active))
         .collect()
 }

@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::html::{esc, level_color};
-use crate::i18n::{DueCounts, Label, Lang, Msg, Word};
+use crate::compute::due::{DueCounts, DueRow};
+use crate::i18n::{Label, Lang, Msg, Word};
+use crate::model::Level;
 use crate::model::date::iso;
 use crate::model::roster::{HouseholdRef, Roster};
-use crate::model::{DueRow, Level};
 
 /// Markdown or HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

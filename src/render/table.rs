@@ -9,12 +9,14 @@ use comfy_table::{
     Width,
 };
 
+use crate::compute::due::{DueCounts, DueRow};
+use crate::compute::households::HouseholdLine;
 use crate::compute::needs::ListedNeed;
-use crate::i18n::{DueCounts, Label, Lang};
+use crate::i18n::{Label, Lang};
 use crate::model::date::iso;
 use crate::model::need::NeedStatus;
 use crate::model::roster::Roster;
-use crate::model::{DueRow, Level, Status};
+use crate::model::{Level, Status};
 
 use super::fit::{self, Wrap};
 
@@ -446,9 +448,9 @@ pub fn settings(
 }
 
 /// The residents cell: "张* 红, 李* 绿 (moved out)".
-fn residents_cell(v: &super::HouseholdsView<'_>, household: usize) -> String {
+fn residents_cell(v: &super::HouseholdsView<'_>, line: &HouseholdLine) -> String {
     use crate::i18n::Word;
-    super::residents_of(v.roster, household, v.today, v.all)
+    super::residents_of(v.roster, &line.members)
         .iter()
         .map(|(r, m, active)| {
             let mut s = format!(
@@ -487,13 +489,13 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
             Some(l) => Text::new(lang.level(l)).fg(level_color(l)),
             None => Text::new(lang.word(Word::Inactive)),
         };
-        residents += super::residents_of(v.roster, line.household, v.today, v.all).len();
+        residents += line.members.len();
         grid.rows.push(vec![
             Text::new(h.id()),
             level,
             Text::new(&h.address()),
             Text::new(if v.one_worker { "" } else { h.visitor() }),
-            Text::new(&residents_cell(v, line.household)),
+            Text::new(&residents_cell(v, line)),
             Text::new(
                 &line
                     .last_visit
@@ -517,9 +519,11 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
 pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
     use crate::i18n::{Msg, Word};
     let lang = v.lang;
-    let h = v.roster.household(v.household);
-    let level = crate::schedule::household_on(h.members(), v.today)
-        .map(|on| lang.level(on.level))
+    let h = v.roster.household(v.history.household);
+    let level = v
+        .history
+        .level
+        .map(|level| lang.level(level))
         .unwrap_or(lang.word(Word::Inactive));
     let mut head = vec![plain(h.id()), level.to_string()];
     for part in [h.address(), h.visitor().to_string()] {
@@ -528,7 +532,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         }
     }
     sentence(out, &head.join(" · "), v.width)?;
-    let members: Vec<String> = super::residents_of(v.roster, v.household, v.today, true)
+    let members: Vec<String> = super::residents_of(v.roster, &v.history.members)
         .iter()
         .map(|(r, m, active)| {
             let mut s = format!("{} {}", super::shown_name(r, v.reveal), lang.level(m.level));
@@ -544,7 +548,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         v.width,
     )?;
     writeln!(out)?;
-    if v.visits.is_empty() {
+    if v.history.visits.is_empty() {
         return writeln!(out, "{}", lang.word(Word::NoVisits));
     }
     let mut grid = Grid::new(vec![
@@ -554,7 +558,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         (lang.word(Word::Persons), Wrap::Never),
         (lang.word(Word::Note), Wrap::Text),
     ]);
-    for visit in v.visits {
+    for visit in &v.history.visits {
         grid.rows.push(vec![
             Text::new(&iso(visit.date)),
             Text::new(&visit.visitor),
@@ -568,7 +572,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         out,
         "{}",
         lang.msg(&Msg::HistorySummary {
-            visits: v.visits.len()
+            visits: v.history.visits.len()
         })
     )
 }

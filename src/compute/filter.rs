@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use super::natural_cmp;
+use super::order::natural_cmp;
 use crate::error::Error;
 use crate::error::Usage;
 use crate::model::roster::{HouseholdRef, Roster};
@@ -54,6 +54,22 @@ impl Filter<'_> {
         }
         Ok(())
     }
+}
+
+/// The levels of `--level`.
+pub fn levels(words: &[String]) -> Result<Vec<Level>, Error> {
+    words
+        .iter()
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| {
+            Level::parse(w).ok_or_else(|| {
+                Error::Usage(Usage::BadLevelFlag {
+                    value: w.clone(),
+                    suggestion: crate::model::suggest_level(w),
+                })
+            })
+        })
+        .collect()
 }
 
 /// The values of `field` the roster's households hold (with repeats).
