@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
     };
     let roster = snapshot.roster_from_file(load, &mut problems)?;
     ctx.fail_on_errors(std::mem::take(&mut problems))?;
-    let index = ctx.household_arg(&roster, &args.household)?;
+    let index = crate::compute::filter::household(&roster, &args.household)?;
     let id = roster.household(index).id();
     let mut visits = Vec::new();
     // A phone or ID number typed into a visit's texts is masked in every

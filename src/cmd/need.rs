@@ -308,7 +308,7 @@ fn add(ctx: &Ctx, args: &NeedAddArgs) -> Result<Changed, Error> {
         return Err(refuse(Reason::Empty("text")));
     }
     let (lock, roster, ledger) = open_for_change(ctx)?;
-    let h = ctx.household_arg(&roster, &args.household)?;
+    let h = crate::compute::filter::household(&roster, &args.household)?;
     let house = roster.household(h);
     let ledger = ledger.unwrap_or_else(|| Ledger::new_file(&ctx.dir, ctx.lang));
     let raised_by = args

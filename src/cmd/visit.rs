@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     let mut problems = Vec::new();
     let roster = { ctx.snapshot()?.roster(Load::default(), &mut problems)? };
     ctx.fail_on_errors(problems)?;
-    let house = roster.household(ctx.household_arg(&roster, &args.household)?);
+    let house = roster.household(crate::compute::filter::household(&roster, &args.household)?);
     let visitor = args
         .visitor
         .as_deref()

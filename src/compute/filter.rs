@@ -72,6 +72,35 @@ pub fn levels(words: &[String]) -> Result<Vec<Level>, Error> {
         .collect()
 }
 
+/// The household a command's argument names (`visit`, `need add`,
+/// `history`): a household id, or a resident's id standing for their
+/// household. One the roster lacks is refused (exit 2) in the same
+/// words by every command, with the nearest household id if one is near.
+pub fn household(roster: &Roster, text: &str) -> Result<usize, Error> {
+    let wanted = text.trim();
+    roster
+        .find(wanted)
+        .or_else(|| roster.household_of_resident(wanted))
+        .ok_or_else(|| {
+            Error::Usage(Usage::NoSuchHousehold {
+                id: crate::privacy::shown_value(wanted),
+                suggestion: nearest_household(roster, wanted),
+            })
+        })
+}
+
+/// The household id nearest to a mistyped one, if one is near (at most a
+/// third of its characters differ).
+fn nearest_household(roster: &Roster, id: &str) -> Option<String> {
+    let limit = (id.chars().count() / 3).max(1);
+    roster
+        .households()
+        .map(|h| (strsim::osa_distance(id, h.id()), h.id()))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, h)| h.to_string())
+}
+
 /// The values of `field` the roster's households hold (with repeats).
 pub fn roster_values(roster: &Roster, field: FilterField) -> impl Iterator<Item = &str> {
     roster.households().map(move |h| match field {
