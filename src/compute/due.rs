@@ -137,3 +137,94 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::date::parse;
+
+    fn d(s: &str) -> NaiveDate {
+        parse(s).unwrap()
+    }
+
+    const ROSTER: &str = "id,household,level,grid,building,unit,room,visitor,since,until\n\
+        R1,H1,red,G1,10,1,101,A,,\n\
+        R2,H2,green,G1,9,1,101,B,,\n\
+        R3,H3,orange,G2,1,1,101,A,,\n\
+        R4,H3,red,G2,1,1,101,A,2020-03-01,\n\
+        R5,H4,red,G2,1,1,102,B,,2020-01-31\n";
+
+    fn everyone() -> Filter<'static> {
+        Filter {
+            grid: &[],
+            building: &[],
+            visitor: &[],
+            levels: &[],
+        }
+    }
+
+    #[test]
+    fn standings_count_the_active_and_list_what_is_not_ok() {
+        let roster = crate::compute::roster(ROSTER);
+        let today = d("2020-03-04");
+        // H1 visited this week, H2 in January, H3 never, H4 moved out.
+        let mut last = vec![None; roster.households_len()];
+        last[roster.find("H1").unwrap()] = Some(d("2020-03-02"));
+        last[roster.find("H2").unwrap()] = Some(d("2020-01-10"));
+        let rules = Rules::default();
+        let (rows, counts) = standings(&roster, &last, &rules, today, 7, &everyone(), false);
+        assert_eq!(counts.active, 3, "H4 moved out");
+        let listed: Vec<&str> = rows
+            .iter()
+            .map(|r| roster.household(r.household).id())
+            .collect();
+        assert_eq!(listed, ["H3"], "H1 and H2 are ok");
+        // H3 is red from R4's arrival on: its level is the strictest active.
+        assert_eq!(rows[0].level, Level::Red);
+        assert_eq!(rows[0].standing.status, Status::Overdue);
+        assert_eq!(counts.listed, 1);
+        let (all, _) = standings(&roster, &last, &rules, today, 7, &everyone(), true);
+        assert_eq!(all.len(), 3);
+        // The contact is the first resident active that day.
+        let h3 = all
+            .iter()
+            .find(|r| roster.household(r.household).id() == "H3");
+        assert_eq!(
+            h3.and_then(|r| r.contact).map(|c| roster.resident(c).id()),
+            Some("R3")
+        );
+    }
+
+    #[test]
+    fn filters_and_both_orders() {
+        let roster = crate::compute::roster(ROSTER);
+        let today = d("2020-03-04");
+        let last = vec![None; roster.households_len()];
+        let rules = Rules::default();
+        let grid = ["G1".to_string()];
+        let only_g1 = Filter {
+            grid: &grid,
+            ..everyone()
+        };
+        let (mut rows, counts) = standings(&roster, &last, &rules, today, 7, &only_g1, true);
+        assert_eq!(counts.active, 2);
+        sort(&mut rows, &roster, Sort::Deadline);
+        let ids = |rows: &[DueRow]| -> Vec<String> {
+            rows.iter()
+                .map(|r| roster.household(r.household).id().to_string())
+                .collect()
+        };
+        // Never visited: both overdue from the start; the stricter level first.
+        assert_eq!(ids(&rows), ["H1", "H2"]);
+        sort(&mut rows, &roster, Sort::Address);
+        // Building 9 before building 10.
+        assert_eq!(ids(&rows), ["H2", "H1"]);
+    }
+
+    #[test]
+    fn one_worker_is_one_distinct_name() {
+        assert!(one_worker(&["A".into(), " A ".into()]));
+        assert!(!one_worker(&["A".into(), "B".into()]));
+        assert!(!one_worker(&[]));
+    }
+}

@@ -46,3 +46,42 @@ pub fn history(
         visits,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::date::parse;
+
+    fn visit(date: &str, line: u64) -> VisitLine {
+        VisitLine {
+            date: parse(date).unwrap(),
+            visitor: String::new(),
+            kind: String::new(),
+            persons: None,
+            note: String::new(),
+            line,
+        }
+    }
+
+    #[test]
+    fn newest_first_and_later_lines_first_within_a_day() {
+        let roster = crate::compute::roster(
+            "id,household,level,since,until\nR1,H1,red,,\nR2,H1,green,,2020-01-01\n",
+        );
+        let today = parse("2020-03-04").unwrap();
+        let h = history(
+            &roster,
+            0,
+            today,
+            vec![
+                visit("2020-02-01", 2),
+                visit("2020-03-01", 3),
+                visit("2020-02-01", 4),
+            ],
+        );
+        let order: Vec<u64> = h.visits.iter().map(|v| v.line).collect();
+        assert_eq!(order, [3, 4, 2]);
+        assert_eq!(h.level, Some(Level::Red));
+        assert_eq!(h.members.len(), 2, "every resident, active or not");
+    }
+}

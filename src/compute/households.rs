@@ -83,3 +83,50 @@ pub fn lines(
     });
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::date::parse;
+
+    #[test]
+    fn lines_in_walking_order_with_their_active_residents() {
+        let roster = crate::compute::roster(
+            "id,household,level,grid,building,unit,room,since,until\n\
+             R1,H1,green,G,10,1,101,,\n\
+             R2,H1,red,G,10,1,101,,2020-01-31\n\
+             R3,H2,yellow,G,9,1,101,,\n\
+             R4,H3,orange,G,9,1,102,,2020-01-31\n",
+        );
+        let today = parse("2020-03-04").unwrap();
+        let last = vec![None; roster.households_len()];
+        let none = Filter {
+            grid: &[],
+            building: &[],
+            visitor: &[],
+            levels: &[],
+        };
+        let listed = lines(&roster, &last, today, &none, false);
+        let ids: Vec<&str> = listed
+            .iter()
+            .map(|l| roster.household(l.household).id())
+            .collect();
+        assert_eq!(ids, ["H2", "H1"], "H3 moved out; building 9 first");
+        let h1 = &listed[1];
+        assert_eq!(h1.level, Some(Level::Green), "R2 left");
+        assert_eq!(h1.members.len(), 1);
+        let all = lines(&roster, &last, today, &none, true);
+        assert_eq!(all.len(), 3);
+        let h1 = all.iter().find(|l| l.household == h1.household).unwrap();
+        assert_eq!(h1.members.iter().filter(|m| !m.active).count(), 1);
+        // A household that moved out is filtered by its strictest level.
+        let orange = [Level::Orange];
+        let by_level = Filter {
+            levels: &orange,
+            ..none
+        };
+        let moved = lines(&roster, &last, today, &by_level, true);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].level, None);
+    }
+}
