@@ -127,8 +127,8 @@ impl Snapshot {
         if self.paths.cache && self.fast() {
             // The cache holds no names: they are read on their own, a
             // fraction of the whole roster's cost.
-            let mut from_cache = self.roster(roster::Load::default(), problems)?;
             let before = problems.len();
+            let mut from_cache = self.roster(roster::Load::default(), problems)?;
             if from_cache.read_names(&path)? {
                 return Ok(from_cache);
             }
