@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::cli::{self, Cli};
 use crate::config::{Config, key_line};
 use crate::error::Usage;
 use crate::error::{Error, Problem};
 use crate::i18n::Lang;
 use crate::model::Level;
 use crate::model::date;
-use crate::render::{ColorChoice, Format};
 use crate::schedule::Cadence;
 
 /// Where a setting came from.
@@ -54,6 +52,90 @@ pub enum FastPath {
     Must,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal, in the chosen language.
+    Table,
+    /// Comma-separated values with English headers (stable for scripts).
+    Csv,
+    /// JSON with English keys (stable for scripts).
+    Json,
+    /// Markdown, to paste into a message or a document (report).
+    Md,
+    /// One self-contained web page with charts, printable on A4 (report).
+    Html,
+    /// An Excel workbook (report; needs -o FILE or a pipe).
+    Xlsx,
+}
+
+/// The formats of the commands that list things (everything but `report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Table,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Md,
+            "html" | "htm" => Format::Html,
+            "xlsx" => Format::Xlsx,
+            _ => return None,
+        })
+    }
+
+    /// The formats a command writes, by its path ("due", "need add"):
+    /// what `--format` may say to it (the completion scripts offer these).
+    /// The commands that write nothing to format (`visit`, `init`, `man`,
+    /// `completions`) ignore `--format`.
+    pub fn of_command(path: &str) -> &'static [Format] {
+        use Format::*;
+        match path {
+            "report" => &[Table, Csv, Json, Md, Html, Xlsx],
+            "due" => &[Table, Csv, Json, Md, Html],
+            "visit" | "init" | "man" | "completions" | "help" => &[],
+            _ => &[Table, Csv, Json],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Whether to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self, is_terminal: bool, no_color: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color,
+        }
+    }
+}
+
 /// How many days ahead `due` lists households as due, unless rounds.toml
 /// (`window`) or `--within` say otherwise.
 pub const DEFAULT_WINDOW: u32 = 7;
@@ -61,6 +143,24 @@ pub const DEFAULT_WINDOW: u32 = 7;
 /// The words a switch in the environment takes, in any case.
 const ON: [&str; 4] = ["1", "true", "yes", "on"];
 const OFF: [&str; 4] = ["0", "false", "no", "off"];
+
+/// What the command line gave for the settings it can set (built from
+/// the parsed command line in `cli`), each `None` when not given.
+#[derive(Debug, Clone)]
+pub struct Given {
+    /// --data (or `ROUNDS_DATA`).
+    pub data: Option<PathBuf>,
+    /// Where --data came from: `Flag`, `Env("ROUNDS_DATA")` or `Default`.
+    pub data_origin: Origin,
+    /// --today as written.
+    pub today: Option<String>,
+    pub format: Option<Format>,
+    pub lang: Option<Lang>,
+    /// --color, its default when not given.
+    pub color: ColorChoice,
+    /// Where --color came from: `Flag` or `Default`.
+    pub color_origin: Origin,
+}
 
 /// Every setting in force.
 #[derive(Debug)]
@@ -95,22 +195,19 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Works out the settings from the command line, the environment
-    /// (`env`), rounds.toml in the data directory (when it exists) and the
-    /// clock. `lang` is set to the language in force as soon as it is
+    /// Works out the settings from what the command line gave (`given`),
+    /// the environment (`env`), rounds.toml in the data directory (when it
+    /// exists) and the clock. `lang_out` is set to the language in force as soon as it is
     /// known: a bad --today or a word a switch does not take in the
     /// environment is a usage error in that language.
     pub fn resolve(
-        cli: &Cli,
+        given: impl Into<Given>,
         env: &dyn Fn(&str) -> Option<String>,
         lang_out: &mut Lang,
     ) -> Result<Settings, Error> {
-        let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
-        let dir_origin = match cli.origins.data {
-            cli::Origin::Flag => Origin::Flag,
-            cli::Origin::Env => Origin::Env("ROUNDS_DATA"),
-            cli::Origin::Default => Origin::Default,
-        };
+        let given: Given = given.into();
+        let dir = given.data.unwrap_or_else(|| PathBuf::from("."));
+        let dir_origin = given.data_origin;
         let (config, config_problem) = if dir.is_dir() {
             match Config::load(&dir) {
                 Ok(c) => (c, None),
@@ -124,7 +221,7 @@ impl Settings {
             Origin::Toml(toml.and_then(|t| key_line(t, section, key)))
         };
 
-        let lang = if let Some(l) = cli.lang {
+        let lang = if let Some(l) = given.lang {
             Setting::new(l, Origin::Flag)
         } else if let Some(l) = config.lang {
             Setting::new(l, line(None, "lang"))
@@ -134,7 +231,7 @@ impl Settings {
             Setting::new(Lang::En, Origin::Default)
         };
         *lang_out = lang.value;
-        let today = match &cli.today {
+        let today = match &given.today {
             Some(text) => Setting::new(
                 date::parse(text).map_err(|_| Error::Usage(Usage::BadToday(text.clone())))?,
                 Origin::Flag,
@@ -142,20 +239,19 @@ impl Settings {
             None => Setting::new(chrono::Local::now().date_naive(), Origin::Clock),
         };
         let format = Setting::new(
-            cli.format,
-            if cli.format.is_some() {
+            given.format,
+            if given.format.is_some() {
                 Origin::Flag
             } else {
                 Origin::Default
             },
         );
         let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match cli.origins.color {
-            cli::Origin::Flag | cli::Origin::Env => Setting::new(cli.color, Origin::Flag),
-            cli::Origin::Default if no_color => {
+        let color = match given.color_origin {
+            Origin::Default if no_color => {
                 Setting::new(ColorChoice::Never, Origin::Env("NO_COLOR"))
             }
-            cli::Origin::Default => Setting::new(cli.color, Origin::Default),
+            origin => Setting::new(given.color, origin),
         };
         let fast_path = match switch(env, "ROUNDS_FAST", &["must"])? {
             Some((word, origin)) => Setting::new(
