@@ -1,8 +1,11 @@
 //! The settings in force for one run, each with where it came from (the
 //! command line, an environment variable, rounds.toml at its line, the
 //! locale, the clock, the default). They are worked out here once: the
-//! commands run on them and `rounds config` prints them, so what `config`
-//! says is what the commands do.
+//! commands run on them and `rounds config` prints them (`Settings::rows`),
+//! so what `config` says is what the commands do. The values the command
+//! line gives (`Given`) come in as plain values, whatever parsed them; the
+//! kinds of value some settings take (`Format`, `ColorChoice`) are here
+//! too, for the command line and the renderers to share.
 
 use std::path::{Path, PathBuf};
 
@@ -11,10 +14,10 @@ use chrono::NaiveDate;
 use crate::config::{Config, key_line};
 use crate::error::Usage;
 use crate::error::{Error, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang, Msg};
 use crate::model::Level;
-use crate::model::date;
-use crate::schedule::Cadence;
+use crate::model::date::{self, iso};
+use crate::schedule::{Cadence, Interval, Policy};
 
 /// Where a setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,6 +329,131 @@ impl Settings {
     /// A level's cadence, as the rules in force have it.
     pub fn cadence(&self, level: Level) -> Cadence {
         self.config.rules.cadence(level)
+    }
+
+    /// The settings in force as rows: each value as rounds.toml or the
+    /// environment would write it, with its source.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut out = Vec::new();
+        let mut push = |name: &str, value: String, origin: Origin| {
+            let (source, place) = match origin {
+                Origin::Flag => (Source::Flag, None),
+                Origin::Env(var) => (Source::Env, Some(var.to_string())),
+                Origin::Toml(line) => (
+                    Source::Toml,
+                    line.map(|l| format!("{}:{l}", crate::config::FILE)),
+                ),
+                Origin::Locale(var) => (Source::Locale, Some(var.to_string())),
+                Origin::Clock => (Source::Clock, None),
+                Origin::Default => (Source::Default, None),
+            };
+            out.push(Row {
+                setting: name.to_string(),
+                value,
+                source,
+                place,
+                origin,
+            })
+        };
+        let s = self;
+        push("data", s.dir().display().to_string(), s.dir.origin);
+        push("today", iso(s.today.value), s.today.origin);
+        push("lang", s.lang.value.code().into(), s.lang.origin);
+        let format = s.format.value.map_or("table", |f| f.name());
+        push("format", format.into(), s.format.origin);
+        push(
+            "color",
+            format!("{:?}", s.color.value).to_lowercase(),
+            s.color.origin,
+        );
+        if let Some(name) = &s.name {
+            push("name", name.value.clone(), name.origin);
+        }
+        let policy = match s.config.rules.policy {
+            Policy::Calendar => "calendar",
+            Policy::Rolling => "rolling",
+        };
+        push("policy", policy.into(), s.policy);
+        push("window", s.window.value.to_string(), s.window.origin);
+        for level in Level::ALL {
+            push(
+                &format!("levels.{}", level.word()),
+                cadence_word(s.cadence(level), s.config.rules.policy),
+                s.levels[level.index()],
+            );
+        }
+        for ((header, field), origin) in s.config.import_columns.iter().zip(&s.import_columns) {
+            push(
+                &format!("import.columns.{header}"),
+                field.to_string(),
+                *origin,
+            );
+        }
+        let fast = match s.fast_path.value {
+            FastPath::On => "1",
+            FastPath::Off => "0",
+            FastPath::Must => "must",
+        };
+        push("fast_path", fast.into(), s.fast_path.origin);
+        push(
+            "cache",
+            if s.cache.value { "1" } else { "0" }.into(),
+            s.cache.origin,
+        );
+        out
+    }
+}
+
+/// Where a setting came from, as scripts see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Flag,
+    Env,
+    Toml,
+    Locale,
+    Clock,
+    Default,
+}
+
+/// One setting in force, as `rounds config` prints it.
+#[derive(Debug, serde::Serialize)]
+pub struct Row {
+    pub setting: String,
+    pub value: String,
+    pub source: Source,
+    /// The variable or the rounds.toml line, when there is one.
+    #[serde(rename = "where")]
+    pub place: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Row {
+    /// Where the setting came from, in the user's language.
+    pub fn source_text(&self, lang: Lang) -> String {
+        match self.origin {
+            Origin::Flag => lang.word(i18n::Word::FromFlag).into(),
+            Origin::Env(var) => lang.msg(&Msg::FromEnv(var)),
+            Origin::Toml(Some(line)) => lang.msg(&Msg::FromTomlLine(line)),
+            Origin::Toml(None) => lang.word(i18n::Word::FromToml).into(),
+            Origin::Locale(var) => lang.msg(&Msg::FromLocale(var)),
+            Origin::Clock => lang.word(i18n::Word::Clock).into(),
+            Origin::Default => lang.word(i18n::Word::FromDefault).into(),
+        }
+    }
+}
+
+/// A level's cadence as rounds.toml writes it.
+fn cadence_word(c: Cadence, policy: Policy) -> String {
+    match policy {
+        Policy::Calendar => c.period.word().to_string(),
+        Policy::Rolling => match c.interval {
+            Interval::Days(1) => "1 day".into(),
+            Interval::Days(n) => format!("{n} days"),
+            Interval::Months(1) => "1 month".into(),
+            Interval::Months(n) => format!("{n} months"),
+        },
     }
 }
 
