@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::compute::due::Sort;
 use crate::compute::report::Section;
 use crate::i18n::{Lang, command_line};
-use crate::render::{ColorChoice, Format};
+use crate::settings::{self, ColorChoice, Format, Given};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -76,6 +76,32 @@ pub enum Origin {
 pub struct Origins {
     pub data: Origin,
     pub color: Origin,
+}
+
+/// What the command line gave for the settings, as `settings` resolves
+/// them.
+impl From<&Cli> for Given {
+    fn from(cli: &Cli) -> Given {
+        let origin = |o: Origin, env: &'static str| match o {
+            Origin::Flag => settings::Origin::Flag,
+            Origin::Env => settings::Origin::Env(env),
+            Origin::Default => settings::Origin::Default,
+        };
+        Given {
+            data: cli.data.clone(),
+            data_origin: origin(cli.origins.data, "ROUNDS_DATA"),
+            today: cli.today.clone(),
+            format: cli.format,
+            lang: cli.lang,
+            color: cli.color,
+            // --color is never taken from the environment (NO_COLOR only
+            // turns colour off when it was not given).
+            color_origin: match cli.origins.color {
+                Origin::Flag | Origin::Env => settings::Origin::Flag,
+                Origin::Default => settings::Origin::Default,
+            },
+        }
+    }
 }
 
 impl Cli {

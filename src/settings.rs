@@ -1,22 +1,23 @@
 //! The settings in force for one run, each with where it came from (the
 //! command line, an environment variable, rounds.toml at its line, the
 //! locale, the clock, the default). They are worked out here once: the
-//! commands run on them and `rounds config` prints them, so what `config`
-//! says is what the commands do.
+//! commands run on them and `rounds config` prints them (`Settings::rows`),
+//! so what `config` says is what the commands do. The values the command
+//! line gives (`Given`) come in as plain values, whatever parsed them; the
+//! kinds of value some settings take (`Format`, `ColorChoice`) are here
+//! too, for the command line and the renderers to share.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::cli::{self, Cli};
 use crate::config::{Config, key_line};
 use crate::error::Usage;
 use crate::error::{Error, Problem};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang, Msg};
 use crate::model::Level;
-use crate::model::date;
-use crate::render::{ColorChoice, Format};
-use crate::schedule::Cadence;
+use crate::model::date::{self, iso};
+use crate::schedule::{Cadence, Interval, Policy};
 
 /// Where a setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,90 @@ pub enum FastPath {
     Must,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal, in the chosen language.
+    Table,
+    /// Comma-separated values with English headers (stable for scripts).
+    Csv,
+    /// JSON with English keys (stable for scripts).
+    Json,
+    /// Markdown, to paste into a message or a document (report).
+    Md,
+    /// One self-contained web page with charts, printable on A4 (report).
+    Html,
+    /// An Excel workbook (report; needs -o FILE or a pipe).
+    Xlsx,
+}
+
+/// The formats of the commands that list things (everything but `report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Table,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Md,
+            "html" | "htm" => Format::Html,
+            "xlsx" => Format::Xlsx,
+            _ => return None,
+        })
+    }
+
+    /// The formats a command writes, by its path ("due", "need add"):
+    /// what `--format` may say to it (the completion scripts offer these).
+    /// The commands that write nothing to format (`visit`, `init`, `man`,
+    /// `completions`) ignore `--format`.
+    pub fn of_command(path: &str) -> &'static [Format] {
+        use Format::*;
+        match path {
+            "report" => &[Table, Csv, Json, Md, Html, Xlsx],
+            "due" => &[Table, Csv, Json, Md, Html],
+            "visit" | "init" | "man" | "completions" | "help" => &[],
+            _ => &[Table, Csv, Json],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Whether to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self, is_terminal: bool, no_color: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color,
+        }
+    }
+}
+
 /// How many days ahead `due` lists households as due, unless rounds.toml
 /// (`window`) or `--within` say otherwise.
 pub const DEFAULT_WINDOW: u32 = 7;
@@ -61,6 +146,24 @@ pub const DEFAULT_WINDOW: u32 = 7;
 /// The words a switch in the environment takes, in any case.
 const ON: [&str; 4] = ["1", "true", "yes", "on"];
 const OFF: [&str; 4] = ["0", "false", "no", "off"];
+
+/// What the command line gave for the settings it can set (built from
+/// the parsed command line in `cli`), each `None` when not given.
+#[derive(Debug, Clone)]
+pub struct Given {
+    /// --data (or `ROUNDS_DATA`).
+    pub data: Option<PathBuf>,
+    /// Where --data came from: `Flag`, `Env("ROUNDS_DATA")` or `Default`.
+    pub data_origin: Origin,
+    /// --today as written.
+    pub today: Option<String>,
+    pub format: Option<Format>,
+    pub lang: Option<Lang>,
+    /// --color, its default when not given.
+    pub color: ColorChoice,
+    /// Where --color came from: `Flag` or `Default`.
+    pub color_origin: Origin,
+}
 
 /// Every setting in force.
 #[derive(Debug)]
@@ -95,22 +198,19 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Works out the settings from the command line, the environment
-    /// (`env`), rounds.toml in the data directory (when it exists) and the
-    /// clock. `lang` is set to the language in force as soon as it is
+    /// Works out the settings from what the command line gave (`given`),
+    /// the environment (`env`), rounds.toml in the data directory (when it
+    /// exists) and the clock. `lang_out` is set to the language in force as soon as it is
     /// known: a bad --today or a word a switch does not take in the
     /// environment is a usage error in that language.
     pub fn resolve(
-        cli: &Cli,
+        given: impl Into<Given>,
         env: &dyn Fn(&str) -> Option<String>,
         lang_out: &mut Lang,
     ) -> Result<Settings, Error> {
-        let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
-        let dir_origin = match cli.origins.data {
-            cli::Origin::Flag => Origin::Flag,
-            cli::Origin::Env => Origin::Env("ROUNDS_DATA"),
-            cli::Origin::Default => Origin::Default,
-        };
+        let given: Given = given.into();
+        let dir = given.data.unwrap_or_else(|| PathBuf::from("."));
+        let dir_origin = given.data_origin;
         let (config, config_problem) = if dir.is_dir() {
             match Config::load(&dir) {
                 Ok(c) => (c, None),
@@ -124,7 +224,7 @@ impl Settings {
             Origin::Toml(toml.and_then(|t| key_line(t, section, key)))
         };
 
-        let lang = if let Some(l) = cli.lang {
+        let lang = if let Some(l) = given.lang {
             Setting::new(l, Origin::Flag)
         } else if let Some(l) = config.lang {
             Setting::new(l, line(None, "lang"))
@@ -134,7 +234,7 @@ impl Settings {
             Setting::new(Lang::En, Origin::Default)
         };
         *lang_out = lang.value;
-        let today = match &cli.today {
+        let today = match &given.today {
             Some(text) => Setting::new(
                 date::parse(text).map_err(|_| Error::Usage(Usage::BadToday(text.clone())))?,
                 Origin::Flag,
@@ -142,20 +242,19 @@ impl Settings {
             None => Setting::new(chrono::Local::now().date_naive(), Origin::Clock),
         };
         let format = Setting::new(
-            cli.format,
-            if cli.format.is_some() {
+            given.format,
+            if given.format.is_some() {
                 Origin::Flag
             } else {
                 Origin::Default
             },
         );
         let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match cli.origins.color {
-            cli::Origin::Flag | cli::Origin::Env => Setting::new(cli.color, Origin::Flag),
-            cli::Origin::Default if no_color => {
+        let color = match given.color_origin {
+            Origin::Default if no_color => {
                 Setting::new(ColorChoice::Never, Origin::Env("NO_COLOR"))
             }
-            cli::Origin::Default => Setting::new(cli.color, Origin::Default),
+            origin => Setting::new(given.color, origin),
         };
         let fast_path = match switch(env, "ROUNDS_FAST", &["must"])? {
             Some((word, origin)) => Setting::new(
@@ -230,6 +329,131 @@ impl Settings {
     /// A level's cadence, as the rules in force have it.
     pub fn cadence(&self, level: Level) -> Cadence {
         self.config.rules.cadence(level)
+    }
+
+    /// The settings in force as rows: each value as rounds.toml or the
+    /// environment would write it, with its source.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut out = Vec::new();
+        let mut push = |name: &str, value: String, origin: Origin| {
+            let (source, place) = match origin {
+                Origin::Flag => (Source::Flag, None),
+                Origin::Env(var) => (Source::Env, Some(var.to_string())),
+                Origin::Toml(line) => (
+                    Source::Toml,
+                    line.map(|l| format!("{}:{l}", crate::config::FILE)),
+                ),
+                Origin::Locale(var) => (Source::Locale, Some(var.to_string())),
+                Origin::Clock => (Source::Clock, None),
+                Origin::Default => (Source::Default, None),
+            };
+            out.push(Row {
+                setting: name.to_string(),
+                value,
+                source,
+                place,
+                origin,
+            })
+        };
+        let s = self;
+        push("data", s.dir().display().to_string(), s.dir.origin);
+        push("today", iso(s.today.value), s.today.origin);
+        push("lang", s.lang.value.code().into(), s.lang.origin);
+        let format = s.format.value.map_or("table", |f| f.name());
+        push("format", format.into(), s.format.origin);
+        push(
+            "color",
+            format!("{:?}", s.color.value).to_lowercase(),
+            s.color.origin,
+        );
+        if let Some(name) = &s.name {
+            push("name", name.value.clone(), name.origin);
+        }
+        let policy = match s.config.rules.policy {
+            Policy::Calendar => "calendar",
+            Policy::Rolling => "rolling",
+        };
+        push("policy", policy.into(), s.policy);
+        push("window", s.window.value.to_string(), s.window.origin);
+        for level in Level::ALL {
+            push(
+                &format!("levels.{}", level.word()),
+                cadence_word(s.cadence(level), s.config.rules.policy),
+                s.levels[level.index()],
+            );
+        }
+        for ((header, field), origin) in s.config.import_columns.iter().zip(&s.import_columns) {
+            push(
+                &format!("import.columns.{header}"),
+                field.to_string(),
+                *origin,
+            );
+        }
+        let fast = match s.fast_path.value {
+            FastPath::On => "1",
+            FastPath::Off => "0",
+            FastPath::Must => "must",
+        };
+        push("fast_path", fast.into(), s.fast_path.origin);
+        push(
+            "cache",
+            if s.cache.value { "1" } else { "0" }.into(),
+            s.cache.origin,
+        );
+        out
+    }
+}
+
+/// Where a setting came from, as scripts see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Flag,
+    Env,
+    Toml,
+    Locale,
+    Clock,
+    Default,
+}
+
+/// One setting in force, as `rounds config` prints it.
+#[derive(Debug, serde::Serialize)]
+pub struct Row {
+    pub setting: String,
+    pub value: String,
+    pub source: Source,
+    /// The variable or the rounds.toml line, when there is one.
+    #[serde(rename = "where")]
+    pub place: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Row {
+    /// Where the setting came from, in the user's language.
+    pub fn source_text(&self, lang: Lang) -> String {
+        match self.origin {
+            Origin::Flag => lang.word(i18n::Word::FromFlag).into(),
+            Origin::Env(var) => lang.msg(&Msg::FromEnv(var)),
+            Origin::Toml(Some(line)) => lang.msg(&Msg::FromTomlLine(line)),
+            Origin::Toml(None) => lang.word(i18n::Word::FromToml).into(),
+            Origin::Locale(var) => lang.msg(&Msg::FromLocale(var)),
+            Origin::Clock => lang.word(i18n::Word::Clock).into(),
+            Origin::Default => lang.word(i18n::Word::FromDefault).into(),
+        }
+    }
+}
+
+/// A level's cadence as rounds.toml writes it.
+fn cadence_word(c: Cadence, policy: Policy) -> String {
+    match policy {
+        Policy::Calendar => c.period.word().to_string(),
+        Policy::Rolling => match c.interval {
+            Interval::Days(1) => "1 day".into(),
+            Interval::Days(n) => format!("{n} days"),
+            Interval::Months(1) => "1 month".into(),
+            Interval::Months(n) => format!("{n} months"),
+        },
     }
 }
 

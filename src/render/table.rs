@@ -426,7 +426,7 @@ pub fn report(
 /// `rounds config`: each setting, its value and where it came from.
 pub fn settings(
     out: &mut dyn Write,
-    settings: &[crate::cmd::config::Setting],
+    settings: &[crate::settings::Row],
     lang: Lang,
     width: Option<u16>,
 ) -> std::io::Result<()> {
@@ -441,7 +441,7 @@ pub fn settings(
         t.add_row(vec![
             Cell::new(plain(&s.setting)),
             Cell::new(plain(&s.value)),
-            Cell::new(crate::cmd::config::source_text(s, lang)),
+            Cell::new(s.source_text(lang)),
         ]);
     }
     writeln!(out, "{t}")

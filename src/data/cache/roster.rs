@@ -1,10 +1,84 @@
-//! The roster as bytes for the cache, and back. Only a roster without
-//! personal data is written: a cache never holds names, phones or ID
-//! numbers.
+//! The roster cache: `.rounds-cache/roster` holds the roster of
+//! residents.csv as bytes, for as long as the file is exactly as it was.
+//! Only a roster without personal data is written: a cache never holds
+//! names, phones or ID numbers.
 
+use std::fs::{self, Metadata};
+use std::hash::Hasher;
+use std::io::Write;
+use std::path::Path;
+
+use super::DIR;
+use super::file::{head, unframe, write_atomic};
+use super::stamp::{Stamp, hasher, racy, samples, stamp};
 use crate::data::bin;
+use crate::data::roster::Load;
+use crate::error::{Error, Problem};
 use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership};
+
+const ROSTER: &str = "roster";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 2\n";
+
+/// The roster of residents.csv for a command that shows no personal data:
+/// from the cache when the file is exactly as the cache saw it (same
+/// stamp and length, same sampled bytes), else read (and cached, when the
+/// file has no problem at all). The roster is read whole or not at all,
+/// so a roster whose stamp changed is always read again.
+pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+    let meta = fs::metadata(path).ok();
+    if let Some(meta) = &meta
+        && let Some(roster) = load_roster(dir, path, meta)
+    {
+        return Ok(roster);
+    }
+    let mut found = Vec::new();
+    let mut roster = crate::data::roster::read(path, Load::default(), &mut found)?;
+    if found.is_empty()
+        && let Some(meta) = meta
+        && !racy(&meta)
+        && roster.cacheable()
+        && let Ok(sampled) = samples(path, meta.len())
+    {
+        let stamp = stamp(&meta);
+        let head = head(ROSTER_MAGIC, stamp, meta.len(), sampled, 0);
+        let written = write_atomic(dir, ROSTER, |out| {
+            out.write_all(&head)?;
+            roster.write_cache(out)
+        });
+        if written.is_ok() {
+            roster.origin = Some(origin(stamp, meta.len(), sampled));
+        }
+    }
+    problems.extend(found);
+    Ok(roster)
+}
+
+fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
+    let bytes = fs::read(dir.join(DIR).join(ROSTER)).ok()?;
+    let f = unframe(&bytes, ROSTER_MAGIC)?;
+    (f.stamp == stamp(meta) && f.covered == meta.len()).then_some(())?;
+    (samples(path, f.covered).ok()? == f.sampled).then_some(())?;
+    let mut roster = Roster::from_bytes(f.body)?;
+    roster.origin = Some(origin(f.stamp, f.covered, f.sampled));
+    Some(roster)
+}
+
+/// Names the state of residents.csv a roster was read from.
+fn origin(stamp: Stamp, len: u64, sampled: u64) -> u64 {
+    let mut h = hasher();
+    for v in [
+        stamp.dev,
+        stamp.ino,
+        stamp.mtime as u64,
+        stamp.ctime as u64,
+        len,
+        sampled,
+    ] {
+        h.write_u64(v);
+    }
+    h.finish()
+}
 
 impl Roster {
     /// Whether the roster may be cached: it holds no personal data.

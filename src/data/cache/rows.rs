@@ -17,9 +17,19 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::Datelike;
+use std::fs::{self, File, Metadata};
+use std::hash::Hasher;
+use std::io::{Read, Write};
+use std::path::Path;
 
-use super::*;
+use chrono::{Datelike, NaiveDate};
+
+use super::DIR;
+use super::file::{CHUNK, Sealed, head, make_private_dir, private_file};
+use super::stamp::{Prefix, Stamp, hash_on, hasher, racy, samples, stamp, still_matches};
+use crate::data::{bin, fast};
+use crate::error::Error;
+use crate::model::roster::Roster;
 
 const ROWS: &str = "visit-rows";
 const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 2\n";

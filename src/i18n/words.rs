@@ -1,0 +1,175 @@
+//! The sets of words a language gives whole: a report's, the needs
+//! ledger's, and clap's own words in `--help`.
+
+/// The words of a report, in one language.
+#[derive(Debug)]
+pub struct ReportWords {
+    pub report: &'static str,
+    pub as_of: &'static str,
+    pub summary: &'static str,
+    pub grids: &'static str,
+    pub workers: &'static str,
+    pub overdue_list: &'static str,
+    pub trend: &'static str,
+    pub level: &'static str,
+    pub households: &'static str,
+    pub overdue: &'static str,
+    pub required: &'static str,
+    pub met: &'static str,
+    pub rate: &'static str,
+    pub visits: &'static str,
+    pub households_visited: &'static str,
+    pub person_times: &'static str,
+    pub never_visited: &'static str,
+    pub grid: &'static str,
+    pub worker: &'static str,
+    pub in_charge: &'static str,
+    pub in_charge_visited: &'static str,
+    pub household: &'static str,
+    pub address: &'static str,
+    pub contact: &'static str,
+    pub last_visit: &'static str,
+    pub deadline: &'static str,
+    pub days_overdue: &'static str,
+    pub never: &'static str,
+    pub month: &'static str,
+    pub none: &'static str,
+    pub total: &'static str,
+    pub chart_levels: &'static str,
+    pub chart_grids: &'static str,
+    pub chart_trend: &'static str,
+    pub masked_note: &'static str,
+    /// The trend's title and chart when it shows a longer span's own months.
+    pub trend_months: &'static str,
+    pub chart_trend_months: &'static str,
+    /// 走访覆盖率, 办结率 and 回访满意率 beside their counts.
+    pub coverage: &'static str,
+    pub resolution_rate: &'static str,
+    pub satisfaction_rate: &'static str,
+    /// The trend's change against the month before (环比): its name in the
+    /// notes, and the columns of visits and of the compliance rate.
+    pub change: &'static str,
+    pub visits_change: &'static str,
+    pub rate_change: &'static str,
+    /// The workbook's first sheet, its line of the span and its columns.
+    pub overview: &'static str,
+    pub period: &'static str,
+    pub figure: &'static str,
+    pub value: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub definition: &'static str,
+    /// The title of the notes that define every figure.
+    pub notes: &'static str,
+    pub define: &'static Definitions,
+    /// The line a printed report is signed on: 制表人：, 审核人：, 日期：
+    pub prepared_by: &'static str,
+    pub checked_by: &'static str,
+    pub date: &'static str,
+    /// A printed page's footer: the words before the page number, between
+    /// it and the number of pages, and after.
+    pub page: [&'static str; 3],
+}
+
+/// What each figure of the report means, one sentence each.
+#[derive(Debug)]
+pub struct Definitions {
+    pub households: &'static str,
+    pub visits: &'static str,
+    pub households_visited: &'static str,
+    pub person_times: &'static str,
+    pub coverage: &'static str,
+    pub overdue: &'static str,
+    pub never_visited: &'static str,
+    pub required: &'static str,
+    pub met: &'static str,
+    pub rate: &'static str,
+    pub change: &'static str,
+    pub resolution_rate: &'static str,
+    pub satisfaction_rate: &'static str,
+}
+
+/// The words of the needs ledger: its list, its columns in `due` and its
+/// section of the report, in one language.
+#[derive(Debug)]
+pub struct NeedWords {
+    pub id: &'static str,
+    pub household: &'static str,
+    pub grid: &'static str,
+    pub raised: &'static str,
+    pub raised_by: &'static str,
+    pub category: &'static str,
+    pub text: &'static str,
+    pub status: &'static str,
+    pub days_open: &'static str,
+    pub resolved_on: &'static str,
+    pub resolution: &'static str,
+    pub follow_up: &'static str,
+    pub satisfaction: &'static str,
+    pub open: &'static str,
+    pub in_progress: &'static str,
+    pub resolved: &'static str,
+    pub satisfied: &'static str,
+    pub basically_satisfied: &'static str,
+    pub dissatisfied: &'static str,
+    /// The `due` table's column.
+    pub open_needs: &'static str,
+    pub none_listed: &'static str,
+    /// Report section titles.
+    pub by_category: &'static str,
+    pub by_grid: &'static str,
+    pub by_worker: &'static str,
+    /// Report columns.
+    pub raised_in_period: &'static str,
+    pub of_them_resolved: &'static str,
+    pub of_them_in_progress: &'static str,
+    pub of_them_open: &'static str,
+    pub resolved_in_period: &'static str,
+    pub unresolved_at_end: &'static str,
+    pub over_limit: &'static str,
+    pub median_days: &'static str,
+    pub follow_ups: &'static str,
+    pub satisfaction_rate: &'static str,
+    pub worker: &'static str,
+    pub visits: &'static str,
+    pub total: &'static str,
+}
+
+impl NeedWords {
+    pub fn status(&self, s: crate::model::need::NeedStatus) -> &'static str {
+        use crate::model::need::NeedStatus;
+        match s {
+            NeedStatus::Open => self.open,
+            NeedStatus::InProgress => self.in_progress,
+            NeedStatus::Resolved => self.resolved,
+        }
+    }
+
+    pub fn satisfaction(&self, s: crate::model::need::Satisfaction) -> &'static str {
+        use crate::model::need::Satisfaction;
+        match s {
+            Satisfaction::Satisfied => self.satisfied,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied,
+            Satisfaction::Dissatisfied => self.dissatisfied,
+        }
+    }
+}
+
+/// The words clap writes itself into `--help`, and the epilogue of
+/// `rounds --help`.
+#[derive(Debug)]
+pub struct HelpWords {
+    /// Headings, with their colon.
+    pub usage: &'static str,
+    pub commands: &'static str,
+    pub arguments: &'static str,
+    pub options: &'static str,
+    /// `-h, --help` and `-V, --version`.
+    pub print_help: &'static str,
+    pub print_version: &'static str,
+    /// The `help` subcommand and its argument.
+    pub help_command: &'static str,
+    pub help_command_arg: &'static str,
+    /// The text after the options of `rounds --help`.
+    pub after_help: &'static str,
+}
