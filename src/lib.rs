@@ -11,7 +11,6 @@ pub mod data;
 pub mod error;
 pub mod guard;
 pub mod i18n;
-pub mod ingest;
 pub mod model;
 pub mod privacy;
 pub mod progress;

@@ -32,7 +32,8 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
     let roster = snapshot.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
-    let mut skipped = super::need::check(ctx, &roster, &mut problems)?;
+    let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
+    let mut skipped = ledger.map_or(0, |l| l.check_households(&roster, &mut problems));
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();

@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     filter.check(&roster)?;
     // With a needs ledger, each household's unresolved needs (an extra
     // column; without one the output is as it always was).
-    let needs = ledger.map(|l| super::need::open_needs(&l, &roster, ctx.today));
+    let needs = ledger.map(|l| crate::compute::needs::open_needs(&l.needs, &roster, ctx.today));
     let needs = needs.as_deref();
 
     let within = args.within.unwrap_or(ctx.window);

@@ -11,6 +11,7 @@ pub mod import;
 pub mod init;
 pub mod man;
 pub mod need;
+pub mod needs;
 pub mod report;
 pub mod visit;
 
@@ -175,7 +176,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Import(args) => import::run(&ctx, &args, out),
         Command::Visit(args) => visit::run(&ctx, &args, out),
         Command::Need(args) => need::run(&ctx, &args, out),
-        Command::Needs(args) => need::list(&ctx, &args, out),
+        Command::Needs(args) => needs::run(&ctx, &args, out),
         Command::Households(args) => households::run(&ctx, &args, out),
         Command::History(args) => history::run(&ctx, &args, out),
         Command::Init(_) | Command::Completions(_) | Command::Man | Command::Config => {

@@ -81,7 +81,15 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         report.needs = ledger.map(|l| {
-            super::need::report_section(ctx, &l, &roster, span, as_of, &report.visits_by_visitor)
+            let needs = &ctx.config.needs;
+            crate::compute::needs::report_section(
+                &l.needs,
+                &roster,
+                span,
+                as_of,
+                needs,
+                &report.visits_by_visitor,
+            )
         });
         if !args.reveal {
             report.mask();

@@ -13,10 +13,10 @@ use std::io::Write;
 use super::{Ctx, Outcome};
 use crate::cli::VisitArgs;
 use crate::data::headers::{self, IMPORT};
+use crate::data::ingest;
 use crate::data::logs::{LogKind, LogRow};
 use crate::data::roster::Load;
 use crate::error::Error;
-use crate::ingest;
 use crate::model::date::iso;
 
 pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
@@ -69,7 +69,10 @@ pub fn run(ctx: &Ctx, args: &VisitArgs, out: &mut dyn Write) -> Result<Outcome, 
     };
     let id = roster.household(candidate.household).id().to_string();
     let day = iso(candidate.date);
-    let stored = super::import::store_one(ctx, &roster, &candidate)?;
+    let stored = {
+        let snapshot = ctx.snapshot_for_write()?;
+        ingest::store_one(&snapshot, &roster, &candidate, ctx.lang)?
+    };
     let line = if stored {
         ctx.lang.visit_recorded(&day, &id)
     } else {

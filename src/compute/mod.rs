@@ -5,6 +5,7 @@ pub mod due;
 pub mod filter;
 pub mod history;
 pub mod households;
+pub mod import;
 pub mod needs;
 pub mod order;
 pub mod report;

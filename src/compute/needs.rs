@@ -1,13 +1,20 @@
 //! What the needs ledger adds up to: each household's unresolved needs
-//! for `due`, the list of `needs`, and the needs sections of `report`.
-//! Pure functions of the ledger, the roster and a day.
+//! for `due`, the list of `needs`, the needs sections of `report`, and
+//! the needs a visit log raises for `import`. Pure functions of the
+//! ledger, the roster and a day.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::compute::report::Span;
+use crate::config::NeedsConfig;
+use crate::error::{NeedRule, Reason};
+use crate::model::date::iso;
 use crate::model::need::{Need, NeedStatus, Satisfaction};
+use crate::model::roster::Roster;
+use crate::privacy::shown_value;
 
 /// A need as `rounds needs` lists it: as it stood on --today, with its
 /// household's grid.
@@ -312,6 +319,272 @@ pub fn section<'a>(
         by_category,
         by_grid,
         workers,
+    }
+}
+
+/// For `due`: each household's unresolved needs on `today`, by the
+/// roster's household index.
+pub fn open_needs(needs: &[Need], roster: &Roster, today: NaiveDate) -> Vec<OpenNeeds> {
+    let mut out = vec![OpenNeeds::default(); roster.households_len()];
+    for (household, open) in open_by_household(needs, today) {
+        if let Some(h) = roster.find(household) {
+            out[h] = open;
+        }
+    }
+    out
+}
+
+/// For `report`: the needs section of a span, as of `as_of`.
+pub fn report_section(
+    needs: &[Need],
+    roster: &Roster,
+    span: Span,
+    as_of: NaiveDate,
+    config: &NeedsConfig,
+    visits_by_visitor: &BTreeMap<String, u64>,
+) -> NeedsSection {
+    section(
+        needs,
+        |h| roster.find(h).map(|i| roster.household(i).grid()),
+        &SectionInput {
+            first: span.first,
+            as_of,
+            categories: &config.categories,
+            flag_after_days: config.flag_after_days,
+            visits_by_visitor,
+        },
+    )
+}
+
+/// A need a visit log's `need` column raised, waiting to be opened.
+#[derive(Debug, Clone)]
+pub struct Raised {
+    pub household: usize,
+    pub date: NaiveDate,
+    pub visitor: String,
+    pub category: String,
+    pub text: String,
+}
+
+/// The needs of `raised` that `needs` does not hold yet (same household,
+/// day, worker and text), each once, with new ids.
+pub fn unrecorded(
+    needs: &[Need],
+    roster: &Roster,
+    raised: &[Raised],
+    default_category: &str,
+) -> Vec<Need> {
+    let mut seen: HashSet<(String, NaiveDate, String, String)> = needs
+        .iter()
+        .map(|n| {
+            (
+                n.household.clone(),
+                n.raised,
+                n.raised_by.clone(),
+                n.text.clone(),
+            )
+        })
+        .collect();
+    let mut ids: Vec<String> = needs.iter().map(|n| n.id.clone()).collect();
+    let mut out = Vec::new();
+    for r in raised {
+        let house = roster.household(r.household);
+        let by = if r.visitor.is_empty() {
+            house.visitor().to_string()
+        } else {
+            r.visitor.clone()
+        };
+        let key = (house.id().to_string(), r.date, by.clone(), r.text.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        let id = crate::model::need::next_id(ids.iter().map(String::as_str));
+        ids.push(id.clone());
+        let category = if r.category.is_empty() {
+            default_category.to_string()
+        } else {
+            r.category.clone()
+        };
+        out.push(Need::open(
+            id,
+            house.id().to_string(),
+            r.date,
+            by,
+            category,
+            r.text.clone(),
+        ));
+    }
+    out
+}
+
+/// What `rounds needs` keeps (`--open`, `--grid`, `--visitor`,
+/// `--category`, `--older-than`); an empty list keeps every value.
+pub struct Wanted<'a> {
+    pub open: bool,
+    pub grid: &'a [String],
+    pub visitor: &'a [String],
+    pub category: &'a [String],
+    pub older_than: Option<u32>,
+    pub reveal: bool,
+}
+
+/// The needs as `rounds needs` lists them on `today`: those raised by
+/// then that `wanted` keeps, in the order they were raised.
+pub fn listing<'a>(
+    needs: &'a [Need],
+    roster: &'a Roster,
+    wanted: &Wanted<'_>,
+    today: NaiveDate,
+) -> Vec<ListedNeed<'a>> {
+    let one = |list: &[String], v: &str| list.iter().any(|x| x.trim() == v);
+    let mut rows: Vec<(&Need, NeedStatus, &str)> = needs
+        .iter()
+        .filter_map(|n| {
+            let status = n.status_on(today)?;
+            let house = roster.find(&n.household).map(|h| roster.household(h));
+            let grid = house.map_or("", |h| h.grid());
+            let in_charge = house.map_or("", |h| h.visitor());
+            let keep = (!wanted.open || status != NeedStatus::Resolved)
+                && (wanted.grid.is_empty() || one(wanted.grid, grid))
+                && (wanted.visitor.is_empty()
+                    || one(wanted.visitor, &n.raised_by)
+                    || one(wanted.visitor, in_charge))
+                && (wanted.category.is_empty() || one(wanted.category, &n.category))
+                && wanted
+                    .older_than
+                    .is_none_or(|days| (today - n.raised).num_days() > i64::from(days));
+            keep.then_some((n, status, grid))
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0.raised, &a.0.id).cmp(&(b.0.raised, &b.0.id)));
+    rows.iter()
+        .map(|(n, status, grid)| listed(n, *status, grid, today, wanted.reveal))
+        .collect()
+}
+
+/// A need as it stood on `today` with `status`, for listing: phone and ID
+/// numbers in its text, resolution and worker masked unless `reveal`, in every
+/// format: as `due`'s csv and json hold no phone number, neither do these
+/// unless asked.
+pub fn listed<'a>(
+    n: &'a Need,
+    status: NeedStatus,
+    grid: &'a str,
+    today: NaiveDate,
+    reveal: bool,
+) -> ListedNeed<'a> {
+    let shown = |t: &'a str| {
+        if reveal {
+            t.into()
+        } else {
+            crate::privacy::mask_numbers_in(t)
+        }
+    };
+    ListedNeed {
+        id: &n.id,
+        household: &n.household,
+        grid,
+        raised: iso(n.raised),
+        raised_by: shown(&n.raised_by),
+        category: &n.category,
+        text: shown(&n.text),
+        status,
+        started: n.started.filter(|d| *d <= today).map(iso),
+        resolved: n.resolved.filter(|d| *d <= today).map(iso),
+        resolution: if status == NeedStatus::Resolved {
+            shown(&n.resolution)
+        } else {
+            "".into()
+        },
+        follow_up: n.follow_up.filter(|d| *d <= today).map(iso),
+        satisfaction: n
+            .satisfaction
+            .filter(|_| n.follow_up.is_some_and(|d| d <= today)),
+        days_open: n.days_open(today),
+    }
+}
+
+/// A day given for a change to a need (default: `today`); refused when it
+/// is not a date or is after `today`.
+pub fn day_given(text: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Reason> {
+    let Some(text) = text else {
+        return Ok(today);
+    };
+    let d = crate::model::date::parse(text).map_err(|why| Reason::BadDate {
+        field: "date",
+        value: shown_value(text),
+        why,
+    })?;
+    if d > today {
+        return Err(Reason::FutureVisit {
+            date: iso(d),
+            today: iso(today),
+        });
+    }
+    Ok(d)
+}
+
+/// A category given (trimmed); refused when it is none of `allowed`.
+pub fn category_given(allowed: &[String], text: &str) -> Result<String, Reason> {
+    let c = text.trim();
+    if allowed.iter().any(|a| a == c) {
+        Ok(c.to_string())
+    } else {
+        Err(Reason::UnknownCategory {
+            value: shown_value(c),
+            allowed: allowed.to_vec(),
+        })
+    }
+}
+
+/// `need` moved on to `status` (in progress or resolved) on `day`, with
+/// its resolution if given; refused when it is resolved already or the
+/// change does not hold together (a day before it was raised …).
+pub fn updated(
+    need: &Need,
+    status: NeedStatus,
+    day: NaiveDate,
+    resolution: Option<&str>,
+) -> Result<Need, Reason> {
+    let mut need = need.clone();
+    if let (NeedStatus::Resolved, Some(r)) = (need.status, need.resolved) {
+        return Err(Reason::NeedRule(NeedRule::AlreadyResolved(iso(r))));
+    }
+    match status {
+        NeedStatus::InProgress => {
+            // The day work began is the first one recorded.
+            if need.status == NeedStatus::Open {
+                need.started = Some(day);
+            }
+        }
+        NeedStatus::Resolved => need.resolved = Some(day),
+        NeedStatus::Open => unreachable!("an update never reopens a need"),
+    }
+    need.status = status;
+    if let Some(r) = resolution.map(str::trim) {
+        need.resolution = r.to_string();
+    }
+    holding(need)
+}
+
+/// `need` followed up on `day` with what the residents said; refused
+/// when the change does not hold together.
+pub fn followed_up(
+    need: &Need,
+    day: NaiveDate,
+    satisfaction: Satisfaction,
+) -> Result<Need, Reason> {
+    let mut need = need.clone();
+    need.follow_up = Some(day);
+    need.satisfaction = Some(satisfaction);
+    holding(need)
+}
+
+/// The need, or the first reason it does not hold together.
+fn holding(need: Need) -> Result<Need, Reason> {
+    match need.problems().into_iter().next() {
+        Some(reason) => Err(reason),
+        None => Ok(need),
     }
 }
 

@@ -6,6 +6,8 @@ pub mod cache;
 pub mod decode;
 pub mod fast;
 pub mod headers;
+pub mod inbox;
+pub mod ingest;
 pub mod logs;
 pub mod names;
 pub mod needs;

@@ -14,6 +14,7 @@ use crate::error::{Error, FieldName, Problem, Reason};
 use crate::i18n::Lang;
 use crate::model::date;
 use crate::model::need::{Need, NeedStatus, Satisfaction};
+use crate::model::roster::Roster;
 
 pub const FILE: &str = "needs.csv";
 
@@ -520,6 +521,58 @@ impl LedgerFile {
             .collect();
         bytes.extend(self.encode(&rows, true)?);
         Ok(bytes)
+    }
+}
+
+/// The needs of an import, settled before anything is written: the ids
+/// of the needs opened and how they reach the file (none when no need is
+/// new).
+#[derive(Default)]
+pub struct Opening {
+    pub ids: Vec<String>,
+    pub write: Option<Write>,
+}
+
+/// Adds to `ledger` (a new file in `dir` when there is none) the needs
+/// that `new` picks from what it holds.
+pub fn open_new(
+    ledger: Option<Ledger>,
+    dir: &Path,
+    lang: Lang,
+    new: impl FnOnce(&[Need]) -> Vec<Need>,
+) -> Result<Opening, Error> {
+    let ledger = ledger.unwrap_or_else(|| Ledger::new_file(dir, lang));
+    let new = new(&ledger.needs);
+    let write = if new.is_empty() {
+        None
+    } else {
+        Some(ledger.add(&new, lang)?)
+    };
+    Ok(Opening {
+        ids: new.into_iter().map(|n| n.id).collect(),
+        write,
+    })
+}
+
+impl Ledger {
+    /// For `check`: a warning for each need of a household missing from
+    /// `roster`. Returns how many needs could not be checked because the
+    /// roster was read only in part.
+    pub fn check_households(&self, roster: &Roster, problems: &mut Vec<Problem>) -> usize {
+        if roster.cut_short() {
+            // A household missing from a roster read only in part may be in it.
+            return self.needs.len();
+        }
+        for n in &self.needs {
+            if roster.find(&n.household).is_none() {
+                problems.push(Problem::warning(
+                    &self.path,
+                    Some(n.line),
+                    Reason::UnknownHousehold(crate::privacy::shown_value(&n.household)),
+                ));
+            }
+        }
+        0
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{cache, fast, needs, roster, visits};
+use super::{cache, fast, ingest, needs, roster, visits};
 use crate::error::{Error, Problem, Usage};
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
@@ -183,6 +183,22 @@ impl Snapshot {
     ) -> Result<bool, Error> {
         let limit = self.committed(visits::FILE);
         visits::scan(&self.path(visits::FILE), limit, problems, f)
+    }
+
+    /// Removes from `batch` the visits that visits.csv holds already (up
+    /// to `format.limit`) and returns them, settling `format`'s encoding
+    /// (see `ingest::Batch::drop_stored`).
+    pub fn drop_stored(
+        &self,
+        batch: &mut ingest::Batch,
+        format: &mut ingest::StoreFormat,
+        roster: &Roster,
+    ) -> Result<Vec<ingest::Candidate>, Error> {
+        let fast = self.fast();
+        let known = (fast && self.paths.cache)
+            .then(|| cache::latest(&self.dir, &format.path, format.limit, roster))
+            .flatten();
+        batch.drop_stored(format, roster, fast, known)
     }
 
     /// Every visit to a household of the roster, folded into states made

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod fit;
 pub mod html;
+pub mod import;
 pub mod json;
 pub mod markdown;
 pub mod sections;

@@ -11,13 +11,13 @@ use chrono::{Datelike, NaiveDate};
 
 use rounds::cmd::check::render_problem;
 use rounds::data::headers;
+use rounds::data::ingest::{self, Batch};
 use rounds::data::logs::{self, LogKind};
 use rounds::data::roster::{self, Load};
 use rounds::data::table::Table;
 use rounds::data::visits;
 use rounds::error::{FieldName, Problem};
 use rounds::i18n::Lang;
-use rounds::ingest::{self, Batch};
 use rounds::model::Level;
 use rounds::model::date;
 use rounds::model::roster::Roster;

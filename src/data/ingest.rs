@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::data::decode::Encoding;
 use crate::data::headers::{self, Columns};
 use crate::data::logs::{LogKind, LogRow};
+use crate::data::snapshot::Snapshot;
 use crate::data::table::Table;
 use crate::data::visits::{self, parse_persons};
 use crate::error::{Error, FieldName, Problem, Reason};
@@ -448,6 +449,17 @@ impl StoreFormat {
         Ok(format)
     }
 
+    /// The conventions of the store of `snapshot`: read whole under the
+    /// write lock, or up to its committed length for a dry run.
+    pub fn of(snapshot: &Snapshot, dry_run: bool) -> Result<StoreFormat, Error> {
+        let limit = if dry_run {
+            crate::store::committed_len(snapshot.dir(), visits::FILE)
+        } else {
+            None
+        };
+        Self::detect(snapshot.dir(), limit)
+    }
+
     /// The header a new store starts with, in the user's language.
     pub fn new_header(lang: Lang) -> &'static str {
         match lang {
@@ -564,4 +576,36 @@ impl StoreFormat {
             Encoding::Utf8 | Encoding::Utf8Bom => text,
         })
     }
+}
+
+/// Writes the new rows under the held write lock: appended through the
+/// journal, or the file replaced whole.
+pub fn commit(dir: &Path, write: Write, lock: &crate::store::DirLock) -> Result<(), Error> {
+    match write {
+        Write::Append(bytes) => crate::store::append(dir, visits::FILE, &bytes, lock),
+        Write::Replace(bytes) => crate::store::replace(&dir.join(visits::FILE), &bytes),
+    }
+}
+
+/// For `visit`: one checked row through the same duplicate check and
+/// write as an import, under the write lock `snapshot` holds. Returns
+/// whether it was stored (false: it repeats a stored visit).
+pub fn store_one(
+    snapshot: &Snapshot,
+    roster: &Roster,
+    checked: &Checked<'_>,
+    lang: Lang,
+) -> Result<bool, Error> {
+    let mut batch = Batch::default();
+    batch.offer(checked, 0);
+    let mut format = StoreFormat::detect(snapshot.dir(), None)?;
+    if !snapshot
+        .drop_stored(&mut batch, &mut format, roster)?
+        .is_empty()
+    {
+        return Ok(false);
+    }
+    let write = format.plan(&batch, roster, lang)?;
+    commit(snapshot.dir(), write, snapshot.write_lock())?;
+    Ok(true)
 }
