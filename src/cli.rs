@@ -603,3 +603,8 @@ mod tests {
         );
     }
 }
+
+/// The language to speak before rounds.toml has been read.
+pub fn early_lang(cli: &Cli) -> Lang {
+    cli.lang.unwrap_or_else(Lang::from_env)
+}

@@ -5,7 +5,7 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use rounds::cli::Cli;
+use rounds::cli::{self, Cli};
 use rounds::cmd::{self, Outcome, check::render_problem};
 use rounds::error::Error;
 use rounds::i18n::Msg;
@@ -16,7 +16,7 @@ const SHOWN_PROBLEMS: usize = 20;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_with_origins();
-    let mut lang = cmd::early_lang(&cli);
+    let mut lang = cli::early_lang(&cli);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = cmd::run(cli, &mut out, &mut lang);

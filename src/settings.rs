@@ -503,6 +503,23 @@ fn switch(
     }
 }
 
+/// The width tables for people are fitted to: `COLUMNS` when it is set
+/// (as `watch` does, or a script that wants a fixed width), else the
+/// terminal's; in a pipe or a file without it, none (each row one line).
+pub fn table_width(terminal: bool) -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            if terminal {
+                comfy_table::Table::new().width()
+            } else {
+                None
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

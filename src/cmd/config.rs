@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Outcome, Error> {
             out,
             &rows,
             lang,
-            super::table_width(std::io::stdout().is_terminal()),
+            crate::settings::table_width(std::io::stdout().is_terminal()),
         ),
         other => {
             return Err(Error::Usage(Usage::FormatNotHere {

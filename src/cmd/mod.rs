@@ -15,119 +15,20 @@ pub mod needs;
 pub mod report;
 pub mod visit;
 
-use std::io::{IsTerminal, Write};
+mod context;
+
+use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use crate::cli::{Cli, Command};
-use crate::config::Config;
-use crate::data::snapshot::{Paths, Snapshot};
-use crate::error::Usage;
-use crate::error::{Error, Problem};
-use crate::i18n::{Lang, Word};
-use crate::progress::{self, Progress};
-use crate::render::{ColorChoice, Format, ListFormat};
+use crate::error::Error;
+use crate::i18n::Lang;
 use crate::settings::Settings;
 
+pub use context::Ctx;
+use context::context;
+
 pub use crate::settings::FastPath;
-
-/// What every command needs to know: the values of the settings in force
-/// (`settings::Settings`, where `rounds config` reads them too).
-pub struct Ctx {
-    pub dir: PathBuf,
-    pub today: NaiveDate,
-    pub format: Option<Format>,
-    pub lang: Lang,
-    pub color: bool,
-    pub terminal: bool,
-    /// The width tables for people are fitted to (`table_width`).
-    pub width: Option<u16>,
-    pub config: Config,
-    /// How many days ahead `due` lists households as due (rounds.toml's
-    /// `window`, else 7; `--within` overrides it).
-    pub window: u32,
-    /// Whether to try the parallel fast path over visits.csv (`ROUNDS_FAST`).
-    pub fast_path: FastPath,
-    /// Whether to use the cache in .rounds-cache/ (`ROUNDS_CACHE`).
-    pub cache: bool,
-    /// rounds.toml could not be used: the defaults are in force, and every
-    /// command but `check` (which reports it) fails.
-    pub config_problem: Option<Problem>,
-    /// `--color` in force (`never` under NO_COLOR when not given); the
-    /// progress bar on stderr decides with it for itself.
-    pub color_choice: ColorChoice,
-}
-
-impl Ctx {
-    pub fn path(&self, file: &str) -> PathBuf {
-        self.dir.join(file)
-    }
-
-    /// A progress bar over the roster and the visit log (and `more`
-    /// files), drawn on stderr once the command has run for a second, on
-    /// a terminal only, never with `quiet`. Drop it before printing.
-    pub fn progress(&self, quiet: bool, more: &[PathBuf]) -> Progress {
-        let mut files = vec![
-            self.path(crate::data::roster::FILE),
-            self.path(crate::data::visits::FILE),
-        ];
-        files.extend(more.iter().cloned());
-        Progress::start(
-            self.lang.word(Word::Reading).to_string(),
-            progress::size_of(&files),
-            progress::wanted(quiet),
-            self.color_choice
-                .enabled(std::io::stderr().is_terminal(), false),
-        )
-    }
-
-    /// The output format for a command that writes table, csv or json.
-    pub fn format(&self) -> Result<ListFormat, Error> {
-        match self.format.unwrap_or(Format::Table) {
-            Format::Table => Ok(ListFormat::Table),
-            Format::Csv => Ok(ListFormat::Csv),
-            Format::Json => Ok(ListFormat::Json),
-            other => Err(Error::Usage(Usage::FormatNotHere {
-                format: other.name(),
-                allowed: "table, csv, json",
-            })),
-        }
-    }
-
-    /// The data directory under its shared lock, for a command that
-    /// reads (see `data::snapshot`).
-    pub fn snapshot(&self) -> Result<Snapshot, Error> {
-        Snapshot::read(&self.dir, self.paths(), || self.say_lock_wait())
-    }
-
-    /// The data directory under its exclusive lock, for a command that
-    /// writes.
-    pub fn snapshot_for_write(&self) -> Result<Snapshot, Error> {
-        Snapshot::write(&self.dir, self.paths(), || self.say_lock_wait())
-    }
-
-    fn paths(&self) -> Paths {
-        Paths {
-            fast_path: self.fast_path,
-            cache: self.cache,
-        }
-    }
-
-    fn say_lock_wait(&self) {
-        eprintln!("{}", self.lang.lock_wait(&self.dir.display().to_string()));
-    }
-
-    /// Fails with every error among `problems` (warnings are for `check`).
-    pub fn fail_on_errors(&self, problems: Vec<Problem>) -> Result<(), Error> {
-        if problems.iter().any(Problem::is_error) {
-            return Err(Error::Invalid(
-                problems.into_iter().filter(Problem::is_error).collect(),
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// How a command ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,11 +39,6 @@ pub enum Outcome {
     Flagged,
     /// Exit status 3, the problems already printed (`check`).
     InvalidData,
-}
-
-/// The language to speak before rounds.toml has been read.
-pub fn early_lang(cli: &Cli) -> Lang {
-    cli.lang.unwrap_or_else(Lang::from_env)
 }
 
 /// Runs the parsed command line, writing results to `out`.
@@ -183,46 +79,4 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
             unreachable!("handled above")
         }
     }
-}
-
-/// The context of a command that reads the data directory: the settings'
-/// values.
-fn context(settings: Settings) -> Result<Ctx, Error> {
-    let dir = settings.dir.value;
-    if !dir.is_dir() {
-        return Err(Error::NoData { dir, file: None });
-    }
-    let terminal = std::io::stdout().is_terminal();
-    Ok(Ctx {
-        dir,
-        today: settings.today.value,
-        format: settings.format.value,
-        lang: settings.lang.value,
-        color: settings.color.value.enabled(terminal, false),
-        terminal,
-        width: table_width(terminal),
-        config: settings.config,
-        window: settings.window.value,
-        config_problem: settings.config_problem,
-        color_choice: settings.color.value,
-        fast_path: settings.fast_path.value,
-        cache: settings.cache.value,
-    })
-}
-
-/// The width tables for people are fitted to: `COLUMNS` when it is set
-/// (as `watch` does, or a script that wants a fixed width), else the
-/// terminal's; in a pipe or a file without it, none (each row one line).
-pub fn table_width(terminal: bool) -> Option<u16> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .filter(|&w| w > 0)
-        .or_else(|| {
-            if terminal {
-                comfy_table::Table::new().width()
-            } else {
-                None
-            }
-        })
 }
