@@ -505,6 +505,11 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// The language to speak before rounds.toml has been read.
+pub fn early_lang(cli: &Cli) -> Lang {
+    cli.lang.unwrap_or_else(Lang::from_env)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,9 +607,4 @@ mod tests {
             Some("Exit with status 1 when any listed household is overdue (for cron)")
         );
     }
-}
-
-/// The language to speak before rounds.toml has been read.
-pub fn early_lang(cli: &Cli) -> Lang {
-    cli.lang.unwrap_or_else(Lang::from_env)
 }
