@@ -23,6 +23,9 @@ struct Raw {
     policy: Option<Policy>,
     window: Option<u32>,
     lang: Option<Lang>,
+    /// The day the community began keeping its visits here (rule 4c): a
+    /// TOML date or a date in any accepted form.
+    start: Option<toml::Value>,
     #[serde(default)]
     levels: BTreeMap<String, String>,
     #[serde(default)]
@@ -144,6 +147,25 @@ impl Config {
             })?;
             let cadence = parse_cadence(value, rules.policy).map_err(|r| (line, r))?;
             rules.cadence[level.index()] = cadence;
+        }
+        if let Some(value) = &raw.start {
+            let line = line_of_key(text, "start");
+            let text = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(d) => d.to_string(),
+                other => other.to_string(),
+            };
+            let day = crate::model::date::parse(&text).map_err(|why| {
+                (
+                    line,
+                    Reason::BadDate {
+                        field: "start",
+                        value: text.clone(),
+                        why,
+                    },
+                )
+            })?;
+            rules.start = Some(day);
         }
         let mut import_columns = Vec::new();
         for (header, field) in &raw.import.columns {

@@ -109,6 +109,33 @@ pub enum Reason {
     RosterUnreadable { skipped: usize },
     /// An import row naming a resident who is not in the roster.
     UnknownResident(String),
+    /// A history.csv field that the roster does not track.
+    UnknownHistoryField(String),
+    /// A history.csv value that its field cannot hold (`level`: a level;
+    /// `since`, `until`: a date or nothing).
+    BadHistoryValue {
+        field: &'static str,
+        value: String,
+        level: bool,
+    },
+    /// A change whose `from` is not the `to` of the change before it.
+    BrokenChain {
+        id: String,
+        field: &'static str,
+        from: String,
+        before: String,
+        before_line: u64,
+    },
+    /// A change dated after the as-of date (warning).
+    ChangeAfterToday { date: String, today: String },
+    /// The roster's value is not the `to` of the latest change: an edit
+    /// that was not recorded (warning).
+    UnrecordedEdit {
+        id: String,
+        field: &'static str,
+        recorded: String,
+        roster: String,
+    },
     /// A visit dated after the as-of date.
     FutureVisit { date: String, today: String },
     /// A stored visits file without its header (warning).

@@ -134,6 +134,9 @@ pub struct Rules {
     pub policy: Policy,
     /// Indexed by `Level::index`.
     pub cadence: [Cadence; 4],
+    /// `start` in rounds.toml: the day the community began keeping its
+    /// visits here (rule 4c).
+    pub start: Option<NaiveDate>,
 }
 
 impl Default for Rules {
@@ -146,6 +149,7 @@ impl Default for Rules {
                 Cadence::of_period(Period::Quarter),
                 Cadence::of_period(Period::HalfYear),
             ],
+            start: None,
         }
     }
 }
@@ -256,9 +260,83 @@ pub fn standing(deadline: Deadline, today: NaiveDate, within: u32) -> Standing {
 }
 
 /// Rule 1: a resident is active on `d` when registered on or before `d` and
-/// not yet moved out (`until` is the first inactive day).
+/// not yet moved out (`until` is the first inactive day), with the values
+/// of the membership that holds on `d`.
 pub fn is_active(m: &Membership, d: NaiveDate) -> bool {
-    m.since.is_none_or(|s| s <= d) && m.until.is_none_or(|u| d < u)
+    m.since.is_none_or(|s| s <= d)
+        && m.until.is_none_or(|u| d < u)
+        && (m.always() || m.holds(crate::model::date::days(d)))
+}
+
+/// Rule 3: the household's level on `d`; `None` when it is inactive.
+pub fn level_on(members: &[Membership], d: NaiveDate) -> Option<Level> {
+    members
+        .iter()
+        .filter(|m| is_active(m, d))
+        .map(|m| m.level)
+        .min()
+}
+
+/// Rule 4b: the first day of the household's level run on `t`, the latest
+/// day c ≤ t on which its level differs from its level on c − 1; `None`
+/// when its level on `t` has held for all time (or it is inactive on `t`).
+///
+/// The level can change only on a day some member's `since`, `until` or
+/// span of days begins or ends, so only those days are tried.
+pub fn run_start(members: &[Membership], t: NaiveDate) -> Option<NaiveDate> {
+    let now = level_on(members, t)?;
+    let mut days: Vec<NaiveDate> = Vec::with_capacity(members.len() * 2);
+    for m in members {
+        days.extend(m.since.into_iter().chain(m.until));
+        for edge in [m.from, m.to] {
+            if edge != i32::MIN && edge != i32::MAX {
+                days.push(crate::model::date::from_days(edge));
+            }
+        }
+    }
+    days.retain(|&c| c <= t);
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    // Walking back from t, the level stays `now` until the run's first day.
+    days.into_iter().find(|&c| {
+        c.pred_opt()
+            .is_none_or(|before| level_on(members, before) != Some(now))
+            && level_on(members, c) == Some(now)
+    })
+}
+
+/// Rule 4: the household's start S on `t`, the latest of (a) the earliest
+/// `since` of its members active on `t` when all have one (`on.start`),
+/// (b) the first day of its current level run and (c) the `start` setting.
+pub fn start(
+    rules: &Rules,
+    members: &[Membership],
+    on: &HouseholdOn,
+    t: NaiveDate,
+) -> Option<NaiveDate> {
+    [on.start, run_start(members, t), rules.start]
+        .into_iter()
+        .flatten()
+        .max()
+}
+
+/// The worker in charge of a household on `d`: the first non-empty
+/// visitor among its members active on `d`, in file order. A household
+/// with no member active that day is in the charge of the first worker
+/// its members on `d` name, else of the first any member names.
+pub fn in_charge(members: &[Membership], d: NaiveDate) -> u32 {
+    let day = crate::model::date::days(d);
+    let first = |keep: &dyn Fn(&Membership) -> bool| {
+        members
+            .iter()
+            .filter(|m| m.visitor != 0 && keep(m))
+            .map(|m| m.visitor)
+            .next()
+    };
+    first(&|m| is_active(m, d))
+        .or_else(|| first(&|m| m.holds(day)))
+        .or_else(|| first(&|_| true))
+        .unwrap_or(0)
 }
 
 /// What rules 2–4 say of a household on one day.
@@ -333,11 +411,7 @@ mod tests {
     }
 
     fn member(level: Level, since: Option<&str>, until: Option<&str>) -> Membership {
-        Membership {
-            level,
-            since: since.map(d),
-            until: until.map(d),
-        }
+        Membership::new(level, since.map(d), until.map(d))
     }
 
     #[test]

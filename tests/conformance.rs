@@ -127,3 +127,13 @@ fn zh_report() {
 fn rolling_every_case() {
     assert_dataset("rolling", |_| true);
 }
+
+#[test]
+fn history_due() {
+    assert_dataset("history", |args| args.starts_with("due"));
+}
+
+#[test]
+fn history_report() {
+    assert_dataset("history", |args| args.starts_with("report"));
+}

@@ -94,6 +94,7 @@ impl Ctx {
         Paths {
             fast_path: self.fast_path,
             cache: self.cache,
+            today: self.today,
         }
     }
 

@@ -75,7 +75,8 @@ pub fn standings(
         if !filter.admits(&h, on.level) {
             continue;
         }
-        let deadline = rules.deadline(on.level, on.start, last[i]);
+        let start = schedule::start(rules, h.members(), &on, today);
+        let deadline = rules.deadline(on.level, start, last[i]);
         let standing = schedule::standing(deadline, today, within);
         counts.active += 1;
         counts.by_status[standing.status as usize][on.level.index()] += 1;

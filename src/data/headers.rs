@@ -50,6 +50,19 @@ pub const RESIDENTS: Schema = Schema {
     required: &["id", "level"],
 };
 
+pub const HISTORY: Schema = Schema {
+    fields: &[
+        f("date", &["变更日期", "日期", "變更日期"]),
+        f("id", &["居民编号", "编号", "居民編號", "編號"]),
+        f("field", &["变更项", "變更項"]),
+        f("from", &["变更前", "原值", "變更前"]),
+        f("to", &["变更后", "新值", "變更後"]),
+        f("reason", &["原因", "变更原因"]),
+        f("by", &["经办人", "經辦人"]),
+    ],
+    required: &["date", "id", "field", "from", "to"],
+};
+
 pub const VISITS: Schema = Schema {
     fields: &[
         f("date", &["日期", "走访日期", "走訪日期"]),

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod decode;
 pub mod fast;
 pub mod headers;
+pub mod history;
 pub mod inbox;
 pub mod ingest;
 pub mod logs;

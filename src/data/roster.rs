@@ -140,7 +140,15 @@ pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<P
             ));
         }
         let h = roster.add(&parsed, &row, &cols, load, &path, problems);
-        pending.push((h, parsed.membership, roster.residents.len() as u32 - 1));
+        let visitor = match row.get(cols.get("visitor")) {
+            "" => 0,
+            v => roster.name_id(v),
+        };
+        let membership = Membership {
+            visitor,
+            ..parsed.membership
+        };
+        pending.push((h, membership, roster.residents.len() as u32 - 1));
     }
     if let Some(index) = index {
         let _ = roster.by_resident.set(index);
@@ -156,11 +164,7 @@ pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<P
         next += row.count;
     }
     let mut fill: Vec<u32> = roster.households.iter().map(|r| r.first).collect();
-    let blank = Membership {
-        level: Level::Green,
-        since: None,
-        until: None,
-    };
+    let blank = Membership::new(Level::Green, None, None);
     roster.members = vec![blank; pending.len()];
     roster.member_residents = vec![0; pending.len()];
     for (h, m, r) in pending {
@@ -359,11 +363,7 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason
                 "" => id,
                 h => h,
             },
-            membership: Membership {
-                level,
-                since,
-                until,
-            },
+            membership: Membership::new(level, since, until),
         }),
         _ => Err(reasons),
     }

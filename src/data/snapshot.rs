@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{cache, fast, ingest, needs, roster, visits};
+use super::{cache, fast, history, ingest, needs, roster, visits};
 use crate::error::{Error, Problem, Usage};
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
@@ -25,6 +25,9 @@ use crate::store::{self, DirLock};
 pub struct Paths {
     pub fast_path: FastPath,
     pub cache: bool,
+    /// The as-of date: the roster is looked at as of this day, and the
+    /// roster history's changes after it are worth a warning.
+    pub today: NaiveDate,
 }
 
 /// The data directory under its lock; see the module docs.
@@ -100,6 +103,15 @@ impl Snapshot {
     /// The roster with what `load` asks for. Problems (errors and
     /// warnings) are added to `problems`.
     pub fn roster(&self, load: roster::Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        let roster = self.roster_as_listed(load, problems)?;
+        self.with_history(roster, problems)
+    }
+
+    fn roster_as_listed(
+        &self,
+        load: roster::Load,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Roster, Error> {
         let path = self.path(roster::FILE);
         if self.paths.cache && self.fast() && !load.personal && !load.names {
             cache::roster(&self.dir, &path, problems)
@@ -114,7 +126,35 @@ impl Snapshot {
         load: roster::Load,
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
-        roster::read(&self.path(roster::FILE), load, problems)
+        let roster = roster::read(&self.path(roster::FILE), load, problems)?;
+        self.with_history(roster, problems)
+    }
+
+    /// The roster history read, checked against the roster as listed and
+    /// applied to it, and the roster looked at as of the as-of date. A
+    /// roster of a cached origin gets an origin of its own for each
+    /// history, so that no cache answers for another history.
+    fn with_history(
+        &self,
+        mut roster: Roster,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Roster, Error> {
+        let path = self.path(history::FILE);
+        let history = history::read(&path, problems)?;
+        if !history.is_empty() {
+            history::check(&path, &history, &roster, self.paths.today, problems);
+            roster.apply_history(&history);
+            if let Some(origin) = roster.origin {
+                use std::hash::{BuildHasher, Hash, Hasher};
+                let mut h = foldhash::fast::FixedState::with_seed(origin).build_hasher();
+                for c in &history.changes {
+                    (c.line, &c.date, &c.resident, c.field, &c.from, &c.to).hash(&mut h);
+                }
+                roster.origin = Some(h.finish() | 1);
+            }
+        }
+        roster.set_day(self.paths.today);
+        Ok(roster)
     }
 
     /// The roster with the residents' names and nothing else personal.
@@ -128,13 +168,14 @@ impl Snapshot {
             // The cache holds no names: they are read on their own, a
             // fraction of the whole roster's cost.
             let before = problems.len();
-            let mut from_cache = self.roster(roster::Load::default(), problems)?;
+            let mut from_cache = self.roster_as_listed(roster::Load::default(), problems)?;
             if from_cache.read_names(&path)? {
-                return Ok(from_cache);
+                return self.with_history(from_cache, problems);
             }
             problems.truncate(before);
         }
-        roster::read(&path, load, problems)
+        let roster = roster::read(&path, load, problems)?;
+        self.with_history(roster, problems)
     }
 
     /// The latest visit on or before `today` of each household of the

@@ -120,6 +120,33 @@ impl Catalog for En {
                 "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once residents.csv reads)"
             ),
             Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
+            Reason::UnknownHistoryField(f) => format!(
+                "unknown field '{f}' (level, household, visitor, grid, building, unit, room, tags, since, until, or the roster's Chinese header)"
+            ),
+            Reason::BadHistoryValue { field, value, level } => {
+                let what = if *level { "a level" } else { "a date" };
+                format!("'{value}' is not {what} (field {field})")
+            }
+            Reason::BrokenChain {
+                id,
+                field,
+                from,
+                before,
+                before_line,
+            } => format!(
+                "broken chain: {id}'s {field} changes from '{from}', but the change before it (line {before_line}) made it '{before}'"
+            ),
+            Reason::ChangeAfterToday { date, today } => {
+                format!("change dated {date}, after today ({today}): it applies from that day on")
+            }
+            Reason::UnrecordedEdit {
+                id,
+                field,
+                recorded,
+                roster,
+            } => format!(
+                "{id}'s {field} is '{roster}' in the roster but '{recorded}' after its latest change: an edit not recorded (rounds change --record records it)"
+            ),
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
             Reason::BadWorkbook(m) => format!("not a readable workbook: {m}"),

@@ -223,6 +223,33 @@ impl Catalog for Zh {
                 "名册无法读取：跳过了 {skipped} 项走访和诉求检查（residents.csv 能读取后，再核对其中的户号）"
             ),
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
+            Reason::UnknownHistoryField(f) => format!(
+                "变更项“{f}”无法识别（可用：关注等级、户号、负责人、网格、楼栋、单元、房号、标签、登记日期、迁出日期）"
+            ),
+            Reason::BadHistoryValue { field, value, level } => {
+                let what = if *level { "关注等级" } else { "日期" };
+                format!("“{value}”不是{what}（变更项 {field}）")
+            }
+            Reason::BrokenChain {
+                id,
+                field,
+                from,
+                before,
+                before_line,
+            } => format!(
+                "变更记录不连贯：居民“{id}”的 {field} 变更前为“{from}”，但上一条变更（第 {before_line} 行）变更后为“{before}”"
+            ),
+            Reason::ChangeAfterToday { date, today } => {
+                format!("变更日期 {date} 晚于今天（{today}），自该日起生效")
+            }
+            Reason::UnrecordedEdit {
+                id,
+                field,
+                recorded,
+                roster,
+            } => format!(
+                "居民“{id}”的 {field} 在名册中为“{roster}”，但最近一条变更记录为“{recorded}”：名册被修改而未记录（可用 rounds change --record 补记）"
+            ),
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
             Reason::DuplicateNeed { id, first_line } => {

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
+pub mod asof;
 pub mod date;
+pub mod history;
 pub mod index;
 pub mod need;
 pub mod roster;
@@ -152,12 +154,47 @@ impl Status {
     }
 }
 
-/// The dates of one resident that the rules need.
+/// What the rules need of one resident in one household: level, dates
+/// and worker in charge, as the roster (and its history) gives them.
+///
+/// Without a roster history a resident has one membership for all time.
+/// With one, a resident has a membership for each span of days in which
+/// none of these values changed, each in the household of that span:
+/// it holds on the days `from..to` (days of the common era).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Membership {
     pub level: Level,
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
+    /// The worker in charge the resident's row names: a number standing
+    /// for a name of the roster, 0 for none.
+    pub visitor: u32,
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Membership {
+    /// A membership for all time.
+    pub fn new(level: Level, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Membership {
+        Membership {
+            level,
+            since,
+            until,
+            visitor: 0,
+            from: i32::MIN,
+            to: i32::MAX,
+        }
+    }
+
+    /// Whether this membership holds on day `d` (days of the common era).
+    pub fn holds(&self, d: i32) -> bool {
+        self.from <= d && d < self.to
+    }
+
+    /// Whether it holds for all time (no roster history touched it).
+    pub fn always(&self) -> bool {
+        self.from == i32::MIN && self.to == i32::MAX
+    }
 }
 
 /// Who made a visit, as the loader hands it over: a name, or a number

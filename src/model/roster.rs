@@ -75,6 +75,16 @@ pub struct Roster {
     /// what came before, and a household missing from it may be in the
     /// file. A problem says why.
     pub(crate) cut_short: bool,
+    /// The day the roster is looked at by default (`HouseholdRef`'s
+    /// address and worker in charge), in days of the common era; `None`:
+    /// as the file lists them.
+    pub(crate) day: Option<i32>,
+    /// The address of each household the roster history touched, for
+    /// each span of days (`model::asof`).
+    pub(crate) places: super::asof::Map<u32, Vec<super::asof::Place>>,
+    /// The households of each resident whose household the history
+    /// changed: (first day, household), in order.
+    pub(crate) moves: super::asof::Map<u32, Vec<(i32, u32)>>,
 }
 
 impl std::fmt::Debug for Roster {
@@ -86,12 +96,14 @@ impl std::fmt::Debug for Roster {
     }
 }
 
-/// A household of the roster.
+/// A household of the roster, as of a day (the roster's, unless asked
+/// for another with `Roster::household_on`).
 #[derive(Clone, Copy)]
 pub struct HouseholdRef<'a> {
     pub(crate) roster: &'a Roster,
     pub(crate) index: usize,
     pub(crate) row: &'a HouseholdRow,
+    pub(crate) day: Option<i32>,
 }
 
 impl<'a> HouseholdRef<'a> {
@@ -101,21 +113,47 @@ impl<'a> HouseholdRef<'a> {
     pub fn id(&self) -> &'a str {
         self.roster.span(self.row.id)
     }
+    /// Its address on the day, when the roster history moved it.
+    fn place(&self) -> Option<&'a super::asof::Place> {
+        if self.roster.places.is_empty() {
+            return None;
+        }
+        let day = self.day?;
+        let places = self.roster.places.get(&(self.index as u32))?;
+        let n = places.partition_point(|p| p.from <= day);
+        places.get(n.checked_sub(1)?)
+    }
     pub fn grid(&self) -> &'a str {
-        &self.roster.names[self.row.grid as usize]
+        let id = self.place().map_or(self.row.grid, |p| p.grid);
+        &self.roster.names[id as usize]
     }
     pub fn building(&self) -> &'a str {
-        &self.roster.names[self.row.building as usize]
+        let id = self.place().map_or(self.row.building, |p| p.building);
+        &self.roster.names[id as usize]
     }
     pub fn unit(&self) -> &'a str {
-        &self.roster.names[self.row.unit as usize]
+        let id = self.place().map_or(self.row.unit, |p| p.unit);
+        &self.roster.names[id as usize]
     }
     pub fn room(&self) -> &'a str {
-        self.roster.span(self.row.room)
+        self.roster
+            .span(self.place().map_or(self.row.room, |p| p.room))
     }
-    /// The worker in charge (the first non-empty 负责人 of its members).
+    /// The worker in charge on the day (SPEC "Worker in charge"); without
+    /// a day, the first non-empty 负责人 of its members.
     pub fn visitor(&self) -> &'a str {
-        &self.roster.names[self.row.visitor as usize]
+        let id = match self.day {
+            Some(d) => crate::schedule::in_charge(self.members(), super::date::from_days(d)),
+            None => self.row.visitor,
+        };
+        &self.roster.names[id as usize]
+    }
+    /// The same household as of day `d`.
+    pub fn on(&self, d: chrono::NaiveDate) -> HouseholdRef<'a> {
+        HouseholdRef {
+            day: Some(super::date::days(d)),
+            ..*self
+        }
     }
     /// The rule-relevant dates of each member, in file order.
     pub fn members(&self) -> &'a [Membership] {
@@ -224,7 +262,23 @@ impl Roster {
             roster: self,
             index,
             row: &self.households[index],
+            day: self.day,
         }
+    }
+
+    /// A household as of day `d`.
+    pub fn household_on(&self, index: usize, d: chrono::NaiveDate) -> HouseholdRef<'_> {
+        self.household(index).on(d)
+    }
+
+    /// Looks at the roster as of `d` by default.
+    pub fn set_day(&mut self, d: chrono::NaiveDate) {
+        self.day = Some(super::date::days(d));
+    }
+
+    /// Whether a roster history was applied to it.
+    pub fn has_history(&self) -> bool {
+        !self.places.is_empty() || self.members.iter().any(|m| !m.always())
     }
 
     pub fn households(&self) -> impl Iterator<Item = HouseholdRef<'_>> {
@@ -275,10 +329,65 @@ impl Roster {
         })
     }
 
-    /// The household of a resident id.
+    /// The index of the resident with this id.
+    pub fn find_resident_id(&self, id: &str) -> Option<usize> {
+        self.find_resident(id)
+    }
+
+    /// Where each resident's membership is in `members` (before a
+    /// history is applied, a resident has one).
+    pub fn member_of_resident(&self) -> Vec<u32> {
+        let mut at = vec![u32::MAX; self.residents.len()];
+        for (i, &r) in self.member_residents.iter().enumerate() {
+            at[r as usize] = i as u32;
+        }
+        at
+    }
+
+    /// A tracked field of a resident as the roster file lists it (grid,
+    /// building, unit and room as its household's); `None` for an unknown
+    /// resident or for tags. `member_of` is `member_of_resident()`.
+    pub fn value_today(
+        &self,
+        member_of: &[u32],
+        id: &str,
+        field: super::history::Field,
+    ) -> Option<String> {
+        use super::history::Field;
+        let r = self.find_resident(id)?;
+        let m = self.members.get(*member_of.get(r)? as usize)?;
+        let row = &self.households[self.residents[r].household as usize];
+        let date = |d: Option<chrono::NaiveDate>| d.map(super::date::iso).unwrap_or_default();
+        Some(match field {
+            Field::Level => m.level.word().to_string(),
+            Field::Since => date(m.since),
+            Field::Until => date(m.until),
+            Field::Visitor => self.names[m.visitor as usize].clone(),
+            Field::Household => self.span(row.id).to_string(),
+            Field::Grid => self.names[row.grid as usize].clone(),
+            Field::Building => self.names[row.building as usize].clone(),
+            Field::Unit => self.names[row.unit as usize].clone(),
+            Field::Room => self.span(row.room).to_string(),
+            Field::Tags => return None,
+        })
+    }
+
+    /// The household of a resident id, as the roster lists it today.
     pub fn household_of_resident(&self, id: &str) -> Option<usize> {
         self.find_resident(id)
             .map(|r| self.residents[r].household as usize)
+    }
+
+    /// The household of a resident id on day `d` (the roster history's
+    /// moves applied).
+    pub fn household_of_resident_on(&self, id: &str, d: chrono::NaiveDate) -> Option<usize> {
+        let r = self.find_resident(id)?;
+        let Some(moves) = self.moves.get(&(r as u32)) else {
+            return Some(self.residents[r].household as usize);
+        };
+        let day = super::date::days(d);
+        let n = moves.partition_point(|(from, _)| *from <= day);
+        moves.get(n.saturating_sub(1)).map(|&(_, h)| h as usize)
     }
 
     pub(crate) fn find_resident(&self, id: &str) -> Option<usize> {

@@ -75,7 +75,7 @@ impl<'a> Tally<'a> {
             let bits = &mut required[h * words..(h + 1) * words];
             if members
                 .iter()
-                .all(|m| m.since.is_none() && m.until.is_none())
+                .all(|m| m.since.is_none() && m.until.is_none() && m.always())
             {
                 let level = members
                     .iter()
@@ -239,7 +239,8 @@ impl<'a> Tally<'a> {
             return;
         };
         let last = self.counts.last[h];
-        let deadline = rules.deadline(on.level, on.start, last);
+        let start = schedule::start(rules, house.members(), &on, self.as_of);
+        let deadline = rules.deadline(on.level, start, last);
         let standing = schedule::standing(deadline, self.as_of, 0);
         let is_overdue = standing.status == Status::Overdue;
         all.households[on.level] += 1;

@@ -18,7 +18,7 @@ use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership};
 
 const ROSTER: &str = "roster";
-const ROSTER_MAGIC: &[u8] = b"rounds roster cache 2\n";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 3\n";
 
 /// The roster of residents.csv for a command that shows no personal data:
 /// from the cache when the file is exactly as the cache saw it (same
@@ -126,6 +126,7 @@ impl Roster {
             w.u32(m.level.index() as u32);
             w.date(m.since);
             w.date(m.until);
+            w.u32(m.visitor);
             w.u32(*r);
             w.spill(out)?;
         }
@@ -188,18 +189,18 @@ impl Roster {
             (row.household < households).then_some(())?;
             roster.residents.push(row);
         }
-        let n = r.count(16)?;
+        let n = r.count(20)?;
         roster.members.reserve_exact(n);
         roster.member_residents.reserve_exact(n);
         for _ in 0..n {
             let level = *Level::ALL.get(r.u32()? as usize)?;
             let (since, until) = (r.date()?, r.date()?);
+            let visitor = r.u32()?;
             let resident = r.u32()?;
-            ((resident as usize) < roster.residents.len()).then_some(())?;
+            ((resident as usize) < roster.residents.len() && visitor < names).then_some(())?;
             roster.members.push(Membership {
-                level,
-                since,
-                until,
+                visitor,
+                ..Membership::new(level, since, until)
             });
             roster.member_residents.push(resident);
         }
