@@ -27,6 +27,13 @@ pub(crate) struct Place {
     pub(crate) room: Span,
 }
 
+/// The chains of one resident, field by field.
+type Chains<'a> = Vec<(Field, Vec<&'a super::history::Change>)>;
+
+/// A member of a household being regrouped: its line in the roster, the
+/// membership, the resident and, for a stint, its address.
+type Entry = (u64, Membership, u32, Option<Place>);
+
 /// One span of one resident: the household and the values it holds.
 struct Stint {
     household: u32,
@@ -40,7 +47,7 @@ impl Roster {
     /// chains holding a value their field cannot take are left out (`check`
     /// reports them); tags are not part of the rules.
     pub fn apply_history(&mut self, history: &History) {
-        let mut touched: Vec<(u32, Vec<(Field, Vec<&super::history::Change>)>)> = Vec::new();
+        let mut touched: Vec<(u32, Chains<'_>)> = Vec::new();
         {
             let mut per: std::collections::BTreeMap<u32, Vec<_>> = Default::default();
             for ((id, field), chain) in history.chains() {
@@ -192,7 +199,7 @@ impl Roster {
     fn regroup(&mut self, touched: &Map<u32, Membership>, stints: Vec<Stint>) {
         let n = self.households.len();
         // (line, from, membership, resident, place) of each household.
-        let mut extra: Map<u32, Vec<(u64, Membership, u32, Option<Place>)>> = Map::default();
+        let mut extra: Map<u32, Vec<Entry>> = Map::default();
         for s in stints {
             let line = self.residents[s.resident as usize].line;
             extra.entry(s.household).or_default().push((
