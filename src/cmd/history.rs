@@ -53,7 +53,11 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
         }
     })?;
     ctx.fail_on_errors(problems)?;
-    let history = history::history(&roster, index, ctx.today, visits);
+    let mut problems = Vec::new();
+    let log = snapshot.history(&mut problems)?;
+    ctx.fail_on_errors(problems)?;
+    let changes = history::changes(&roster, index, &log, ctx.today);
+    let history = history::history(&roster, index, ctx.today, visits, changes);
     drop(progress);
     let view = render::HistoryView {
         roster: &roster,

@@ -80,7 +80,13 @@ pub fn household(roster: &Roster, text: &str) -> Result<usize, Error> {
     let wanted = text.trim();
     roster
         .find(wanted)
-        .or_else(|| roster.household_of_resident(wanted))
+        .or_else(|| {
+            let day = roster.day().map(crate::model::date::from_days);
+            match day {
+                Some(d) => roster.household_of_resident_on(wanted, d),
+                None => roster.household_of_resident(wanted),
+            }
+        })
         .ok_or_else(|| {
             Error::Usage(Usage::NoSuchHousehold {
                 id: crate::privacy::shown_value(wanted),

@@ -1,9 +1,11 @@
-//! `history`'s computation: one household's visits, newest first.
+//! `history`'s computation: one household's visits and roster changes,
+//! newest first.
 
 use chrono::NaiveDate;
 
 use super::households::{Member, members};
 use crate::model::Level;
+use crate::model::history::{Field, History};
 use crate::model::roster::Roster;
 use crate::schedule;
 
@@ -19,8 +21,24 @@ pub struct VisitLine {
     pub line: u64,
 }
 
+/// One change of the roster history that touched the household: a
+/// re-rating, a reassignment, a member moving in or out …
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLine {
+    pub date: NaiveDate,
+    pub resident: String,
+    pub field: Field,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    pub by: String,
+    /// Its line in history.csv.
+    pub line: u64,
+}
+
 /// What `history` shows of a household: its level on the as-of day (none
-/// when nobody is active), every resident, and its visits newest first.
+/// when nobody is active), every resident, its visits newest first and
+/// the roster changes that touched it, newest first.
 #[derive(Debug, Clone)]
 pub struct HouseholdHistory {
     /// Index into `Roster::households`.
@@ -28,6 +46,48 @@ pub struct HouseholdHistory {
     pub level: Option<Level>,
     pub members: Vec<Member>,
     pub visits: Vec<VisitLine>,
+    pub changes: Vec<ChangeLine>,
+}
+
+/// The changes of the roster history on or before `today` that touched
+/// `household`: those of a resident who was its member on the day of the
+/// change or the day before (so a move shows in both households).
+pub fn changes(
+    roster: &Roster,
+    household: usize,
+    log: &History,
+    today: NaiveDate,
+) -> Vec<ChangeLine> {
+    let ids: std::collections::BTreeSet<&str> = roster
+        .household(household)
+        .residents()
+        .map(|r| r.id())
+        .collect();
+    let of_household =
+        |id: &str, d: NaiveDate| roster.household_of_resident_on(id, d) == Some(household);
+    let mut out: Vec<ChangeLine> = log
+        .changes
+        .iter()
+        .filter(|c| c.date <= today && ids.contains(c.resident.as_str()))
+        .filter(|c| {
+            of_household(&c.resident, c.date)
+                || c.date
+                    .pred_opt()
+                    .is_some_and(|d| of_household(&c.resident, d))
+        })
+        .map(|c| ChangeLine {
+            date: c.date,
+            resident: c.resident.clone(),
+            field: c.field,
+            from: c.from.clone(),
+            to: c.to.clone(),
+            reason: c.reason.clone(),
+            by: c.by.clone(),
+            line: c.line,
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse((c.date, c.line)));
+    out
 }
 
 /// The history of `household` on `today` from its visits (any order).
@@ -36,9 +96,11 @@ pub fn history(
     household: usize,
     today: NaiveDate,
     mut visits: Vec<VisitLine>,
+    changes: Vec<ChangeLine>,
 ) -> HouseholdHistory {
     visits.sort_by_key(|v| std::cmp::Reverse((v.date, v.line)));
     HouseholdHistory {
+        changes,
         household,
         level: schedule::household_on(roster.household(household).members(), today)
             .map(|on| on.level),
@@ -78,6 +140,7 @@ mod tests {
                 visit("2020-03-01", 3),
                 visit("2020-02-01", 4),
             ],
+            Vec::new(),
         );
         let order: Vec<u64> = h.visits.iter().map(|v| v.line).collect();
         assert_eq!(order, [3, 4, 2]);

@@ -32,18 +32,31 @@ pub struct Member {
     pub active: bool,
 }
 
-/// The residents of `household` active on `today`, or all of them.
+/// The residents of `household` active on `today`, or all of them. A
+/// resident the roster history gives several spans of days in it is
+/// listed once, as of `today` (or as of the last span before it).
 pub fn members(roster: &Roster, household: usize, today: NaiveDate, all: bool) -> Vec<Member> {
     let h = roster.household(household);
-    h.residents()
-        .zip(h.members().iter().copied())
-        .map(|(r, m)| Member {
+    let day = crate::model::date::days(today);
+    let mut out: Vec<Member> = Vec::new();
+    for (r, m) in h.residents().zip(h.members().iter().copied()) {
+        let member = Member {
             resident: r.index(),
             membership: m,
             active: schedule::is_active(&m, today),
-        })
-        .filter(|m| all || m.active)
-        .collect()
+        };
+        match out.last_mut() {
+            // Spans of one resident stand together, in order.
+            Some(last) if last.resident == member.resident => {
+                if !last.membership.holds(day) && m.from <= day {
+                    *last = member;
+                }
+            }
+            _ => out.push(member),
+        }
+    }
+    out.retain(|m| all || m.active);
+    out
 }
 
 /// The households that pass `filter`, in walking order: those with an

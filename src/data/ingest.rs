@@ -151,7 +151,12 @@ pub fn validate<'a>(
         }
         h
     } else if !resident_text.is_empty() {
-        let h = roster.household_of_resident(resident_text);
+        // The resident's household on the visit's day (as the roster
+        // history has it), else today's.
+        let h = match date {
+            Some(d) => roster.household_of_resident_on(resident_text, d),
+            None => roster.household_of_resident(resident_text),
+        };
         if h.is_none() {
             reasons.push(Reason::UnknownResident(resident_text.to_string()));
         }

@@ -130,6 +130,15 @@ impl Snapshot {
         self.with_history(roster, problems)
     }
 
+    /// history.csv as it is (empty when missing); its problems are the
+    /// roster's to report.
+    pub fn history(
+        &self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<crate::model::history::History, Error> {
+        history::read(&self.path(history::FILE), problems)
+    }
+
     /// The roster history read, checked against the roster as listed and
     /// applied to it, and the roster looked at as of the as-of date. A
     /// roster of a cached origin gets an origin of its own for each

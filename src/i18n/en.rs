@@ -558,6 +558,7 @@ impl Catalog for En {
             Word::Note => "note",
             Word::Room => "room",
             Word::NoVisits => "No visit recorded.",
+            Word::RosterChange => "roster change",
             Word::NoHouseholds => "No household matches.",
             Word::Reading => "reading",
             Word::Setting => "setting",

@@ -40,6 +40,8 @@ pub enum Word {
     Room,
     /// `history` with no visit to show.
     NoVisits,
+    /// A roster change among the visits of `history`.
+    RosterChange,
     /// `households` with nothing to list.
     NoHouseholds,
     /// The label of the progress bar.

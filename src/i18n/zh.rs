@@ -668,6 +668,7 @@ impl Catalog for Zh {
             Word::Note => "走访情况",
             Word::Room => "房号",
             Word::NoVisits => "没有走访记录。",
+            Word::RosterChange => "名册变更",
             Word::NoHouseholds => "没有符合条件的住户。",
             Word::Reading => "读取数据",
             Word::Setting => "设置",

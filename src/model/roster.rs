@@ -271,9 +271,23 @@ impl Roster {
         self.household(index).on(d)
     }
 
+    /// The day the roster is looked at by default, if set.
+    pub fn day(&self) -> Option<i32> {
+        self.day
+    }
+
     /// Looks at the roster as of `d` by default.
     pub fn set_day(&mut self, d: chrono::NaiveDate) {
         self.day = Some(super::date::days(d));
+    }
+
+    /// Whether the roster history changed the household's address.
+    pub fn moved(&self, household: usize) -> bool {
+        !self.places.is_empty()
+            && self
+                .places
+                .get(&(household as u32))
+                .is_some_and(|p| p.len() > 1)
     }
 
     /// Whether a roster history was applied to it.

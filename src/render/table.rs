@@ -515,7 +515,41 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
     )
 }
 
-/// `rounds history`: the household, then its visits newest first.
+/// A roster change as a row of `history`'s table: who recorded it, and
+/// the field's old and new value in the note.
+fn change_row(c: &crate::compute::history::ChangeLine, lang: crate::i18n::Lang) -> Vec<Text> {
+    use crate::i18n::Word;
+    let field = match lang {
+        crate::i18n::Lang::Zh => c.field.zh(),
+        crate::i18n::Lang::En => c.field.word(),
+    };
+    let blank = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut note = format!(
+        "{} {field}: {} → {}",
+        c.resident,
+        blank(&c.from),
+        blank(&c.to)
+    );
+    if !c.reason.is_empty() {
+        note.push_str(&format!(" ({})", c.reason));
+    }
+    vec![
+        Text::new(&iso(c.date)),
+        Text::new(&c.by),
+        Text::new(lang.word(Word::RosterChange)),
+        Text::new(""),
+        Text::new(&note),
+    ]
+}
+
+/// `rounds history`: the household, then its visits and roster changes
+/// newest first.
 pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
     use crate::i18n::{Msg, Word};
     let lang = v.lang;
@@ -548,7 +582,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         v.width,
     )?;
     writeln!(out)?;
-    if v.history.visits.is_empty() {
+    if v.history.visits.is_empty() && v.history.changes.is_empty() {
         return writeln!(out, "{}", lang.word(Word::NoVisits));
     }
     let mut grid = Grid::new(vec![
@@ -558,7 +592,13 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         (lang.word(Word::Persons), Wrap::Never),
         (lang.word(Word::Note), Wrap::Text),
     ]);
+    // Visits and roster changes, newest first; a day's changes before
+    // its visits (they were in force when the visit was made).
+    let mut changes = v.history.changes.iter().peekable();
     for visit in &v.history.visits {
+        while let Some(c) = changes.next_if(|c| c.date > visit.date) {
+            grid.rows.push(change_row(c, lang));
+        }
         grid.rows.push(vec![
             Text::new(&iso(visit.date)),
             Text::new(&visit.visitor),
@@ -566,6 +606,9 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
             Text::new(&visit.persons.map(|n| n.to_string()).unwrap_or_default()),
             Text::new(&visit.note),
         ]);
+    }
+    for c in changes {
+        grid.rows.push(change_row(c, lang));
     }
     grid.print(out, v.color, v.width)?;
     writeln!(

@@ -23,6 +23,9 @@ pub(super) struct Counts {
     pub(super) last: Vec<Option<NaiveDate>>,
     pub(super) visits_per_household: Vec<u32>,
     pub(super) by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+    /// The visits in the span to households the roster history moved:
+    /// (household, day), for the grid of the visit's day.
+    pub(super) moved: Vec<(u32, i32)>,
 }
 
 /// A report's tallies (its span and the months of the trend) counted in
@@ -66,6 +69,8 @@ pub struct Sheet {
     by_number: Vec<u64>,
     /// Visits (household, day) waiting to be added as a batch.
     pending: Vec<(usize, i32)>,
+    /// See `Counts::moved`.
+    moved: Vec<(u32, i32)>,
 }
 
 /// Visits are added in batches: the rows of a whole batch are prefetched
@@ -156,6 +161,7 @@ impl Pass {
             by_visitor: Default::default(),
             by_number: Vec::new(),
             pending: Vec::with_capacity(BATCH),
+            moved: Vec::new(),
         }
     }
 
@@ -233,6 +239,9 @@ impl Pass {
             schedule::household_on(roster.household(h).members(), from_days(day))
                 .map_or(0, |on| on.active)
         }));
+        if roster.moved(h) {
+            s.moved.push((h as u32, day));
+        }
     }
 
     /// A visit of the span: its visitor, as the log writes it.
@@ -343,6 +352,7 @@ impl Pass {
             *p += q;
         }
         a.person_times += b.person_times;
+        a.moved.extend(b.moved);
         for (k, n) in b.by_visitor {
             Pass::visitor(&mut a, &k, n);
         }
@@ -390,6 +400,7 @@ impl Pass {
                 c.visits_per_household = rows.chunks_exact(stride).map(|r| r[ROW_VISITS]).collect();
                 c.person_times = sheet.person_times;
                 c.by_visitor = sheet.by_visitor.clone();
+                c.moved = sheet.moved.clone();
             }
             t.counts = c;
         }

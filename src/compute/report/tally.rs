@@ -185,8 +185,9 @@ impl<'a> Tally<'a> {
             .into_iter()
             .collect();
         let mut all = Households::default();
+        self.counts.moved.sort_unstable();
         for house in self.roster.households() {
-            self.add_household(&mut all, house, rules);
+            self.add_household(&mut all, house.on(self.as_of), rules);
         }
         let Households {
             households,
@@ -231,9 +232,22 @@ impl<'a> Tally<'a> {
         let c = self.compliance_of(h);
         let visited = u64::from(self.counts.visited[h]);
         all.compliance.add(&c);
+        self.credit_periods(all, house, &c);
+        if self.roster.moved(h) {
+            // Each visit to the grid of its day (`moved` is in household order).
+            let moved = &self.counts.moved;
+            let from = moved.partition_point(|(x, _)| (*x as usize) < h);
+            let to = moved.partition_point(|(x, _)| (*x as usize) <= h);
+            for &(_, day) in &moved[from..to] {
+                let name = house.on(crate::model::date::from_days(day)).grid();
+                all.grids.get(name, || GridRow::named(name)).visits += 1;
+            }
+        }
         let grid = all.grids.get(house.grid(), || GridRow::named(house.grid()));
         grid.compliance.add(&c);
-        grid.visits += u64::from(self.counts.visits_per_household[h]);
+        if !self.roster.moved(h) {
+            grid.visits += u64::from(self.counts.visits_per_household[h]);
+        }
         grid.households_visited += visited;
         let Some(on) = schedule::household_on(house.members(), self.as_of) else {
             return;
@@ -260,7 +274,44 @@ impl<'a> Tally<'a> {
         w.households_in_charge += 1;
         w.households_in_charge_visited += visited;
         w.overdue_in_charge += u64::from(is_overdue);
-        w.compliance_in_charge.add(c.total());
+    }
+
+    /// Credits each period the household had to hold a visit in to the
+    /// worker in charge on the period's last day (SPEC "Worker in
+    /// charge"), so that a household handed over mid-month is counted once
+    /// and nobody answers for weeks before it was theirs.
+    fn credit_periods<'k>(
+        &self,
+        all: &mut Households<'k>,
+        house: HouseholdRef<'k>,
+        c: &PerLevel<Compliance>,
+    ) {
+        let total = c.total();
+        if total.required == 0 {
+            return;
+        }
+        let members = house.members();
+        let one_worker = members.windows(2).all(|m| m[0].visitor == m[1].visitor);
+        if one_worker {
+            let name = house.visitor();
+            let w = all.workers.get(name, || WorkerRow::named(name));
+            w.compliance_in_charge.add(total);
+            return;
+        }
+        let words = self.words();
+        let h = house.index();
+        let required = &self.required[h * words..(h + 1) * words];
+        let met = &self.counts.met[h * words..(h + 1) * words];
+        for (i, window) in self.windows.iter().enumerate() {
+            let bit = 1 << (i % 32);
+            if required[i / 32] & bit == 0 {
+                continue;
+            }
+            let name = house.on(window.end).visitor();
+            let w = all.workers.get(name, || WorkerRow::named(name));
+            w.compliance_in_charge.required += 1;
+            w.compliance_in_charge.met += u64::from(met[i / 32] & bit != 0);
+        }
     }
 
     /// An overdue household's row, with its first active resident's name
