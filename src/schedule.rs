@@ -778,6 +778,59 @@ mod tests {
             }
 
             #[test]
+            fn run_start_matches_day_by_day(
+                members in proptest::collection::vec(
+                    (
+                        0usize..4,
+                        proptest::option::of(date_in(0, 700)),
+                        proptest::option::of(date_in(0, 700)),
+                        proptest::option::of((0i32..700, 1i32..400)),
+                    ),
+                    1..5,
+                ),
+                today in date_in(0, 800),
+            ) {
+                let base = crate::model::date::days(d("2019-01-01"));
+                let members: Vec<Membership> = members
+                    .iter()
+                    .map(|&(level, since, until, span)| {
+                        let (from, to) = span
+                            .map_or((i32::MIN, i32::MAX), |(a, n)| (base + a, base + a + n));
+                        Membership {
+                            from,
+                            to,
+                            ..Membership::new(Level::ALL[level], since, until)
+                        }
+                    })
+                    .collect();
+                // The level on a day, straight from the rules' words.
+                let level = |day: NaiveDate| {
+                    let n = crate::model::date::days(day);
+                    members
+                        .iter()
+                        .filter(|m| m.from <= n && n < m.to)
+                        .filter(|m| m.since.is_none_or(|s| s <= day) && m.until.is_none_or(|u| day < u))
+                        .map(|m| m.level)
+                        .min()
+                };
+                let now = level(today);
+                let mut slow = None;
+                if now.is_some() {
+                    // Walk back day by day to well before any date drawn.
+                    let mut c = today;
+                    while c > d("2018-06-01") {
+                        let before = c.pred_opt().unwrap();
+                        if level(before) != now {
+                            slow = Some(c);
+                            break;
+                        }
+                        c = before;
+                    }
+                }
+                prop_assert_eq!(run_start(&members, today), slow);
+            }
+
+            #[test]
             fn status_matches_day_count(
                 deadline in date_in(0, 900),
                 today in date_in(0, 900),

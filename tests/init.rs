@@ -33,12 +33,14 @@ fn creates_a_data_directory_that_works() {
     wd.run_raw(&args(&["due"]), &[])
         .ok()
         .stdout_has("没有逾期或待访的住户。");
-    // Every line of the settings but the language is a comment: the
-    // defaults are in force.
+    // Every line of the settings but the language and the start (the day
+    // the directory was made) is a comment: the defaults are in force.
     let toml = std::fs::read_to_string(dir.join("rounds.toml")).unwrap();
     assert!(
-        toml.lines()
-            .all(|l| l.is_empty() || l.starts_with('#') || l == "lang = \"zh\""),
+        toml.lines().all(|l| l.is_empty()
+            || l.starts_with('#')
+            || l == "lang = \"zh\""
+            || l.starts_with("start = 20")),
         "{toml}"
     );
 }
@@ -75,7 +77,8 @@ fn the_language_of_init_is_kept_in_rounds_toml() {
     let toml = std::fs::read_to_string(en.join("rounds.toml")).unwrap();
     assert!(toml.contains("# lang = \"en\""), "{toml}");
     assert!(
-        toml.lines().all(|l| l.is_empty() || l.starts_with('#')),
+        toml.lines()
+            .all(|l| l.is_empty() || l.starts_with('#') || l.starts_with("start = 20")),
         "{toml}"
     );
     run(&en, &["due"], &english_locale)

@@ -2,7 +2,8 @@
 //!
 //! Creates a data directory: residents.csv and visits.csv with their
 //! headers (Chinese headers with --lang zh, with a BOM so that Excel and
-//! WPS open them as UTF-8) and a commented rounds.toml. A Chinese
+//! WPS open them as UTF-8) and a commented rounds.toml whose `start` is
+//! the day it was made (rule 4c). A Chinese
 //! rounds.toml sets `lang = "zh"`, so that the community stays in Chinese
 //! whatever the locale of the next colleague's machine; an English one
 //! leaves the line commented. It never overwrites a file that exists; it
@@ -33,6 +34,10 @@ pub(crate) const TOML_ZH: &str = r#"# rounds.toml：本数据目录的设置（�
 #   "rolling"：上次走访后，间隔期满即到期
 # policy = "calendar"
 #
+# 本社区开始用 rounds 记录走访的日期（规则 4c）：此前登记的住户不会因为
+# 这一天之前没有走访记录而逾期。rounds init 写入建立目录的当天：
+start = {TODAY}
+#
 # `rounds due` 把几天内到期的住户列为“待访”（同 --within）：
 # window = 7
 #
@@ -62,6 +67,11 @@ pub(crate) const TOML_EN: &str = r#"# rounds.toml: settings of this data directo
 #   "rolling": the next visit is due one interval after the last one
 # policy = "calendar"
 #
+# The day the community began keeping its visits here (rule 4c): households
+# registered before it are not overdue for the time before it. `rounds init`
+# writes the day the directory was made:
+start = {TODAY}
+#
 # How many days ahead `rounds due` lists households as due (as --within):
 # window = 7
 #
@@ -79,19 +89,25 @@ pub(crate) const TOML_EN: &str = r#"# rounds.toml: settings of this data directo
 # flag_after_days = 30
 "#;
 
-pub fn run(dir: &Path, lang: Lang, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(
+    dir: &Path,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let start = crate::model::date::iso(today);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let bom = "\u{feff}";
     let files: [(&str, String); 3] = match lang {
         Lang::Zh => [
             ("residents.csv", format!("{bom}{RESIDENTS_ZH}")),
             ("visits.csv", format!("{bom}{VISITS_ZH}")),
-            ("rounds.toml", TOML_ZH.to_string()),
+            ("rounds.toml", TOML_ZH.replace("{TODAY}", &start)),
         ],
         Lang::En => [
             ("residents.csv", format!("{bom}{RESIDENTS_EN}")),
             ("visits.csv", format!("{bom}{VISITS_EN}")),
-            ("rounds.toml", TOML_EN.to_string()),
+            ("rounds.toml", TOML_EN.replace("{TODAY}", &start)),
         ],
     };
     for (name, content) in files {

@@ -47,7 +47,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
     match &cli.command {
         Command::Init(args) => {
             let target = args.dir.clone().unwrap_or(dir);
-            return init::run(&target, *lang, out);
+            let today = match &cli.today {
+                Some(text) => crate::model::date::parse(text)
+                    .map_err(|_| Error::Usage(crate::error::Usage::BadToday(text.clone())))?,
+                None => chrono::Local::now().date_naive(),
+            };
+            return init::run(&target, *lang, today, out);
         }
         Command::Completions(args) => return completions::run(args, out),
         Command::Man => return man::run(*lang, out),
