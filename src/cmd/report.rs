@@ -78,6 +78,8 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             )?;
             Ok::<_, Error>((folded.states, folded.visitors))
         })?;
+        let history = snapshot.history(&mut problems)?;
+        report.roster_changes = report::roster_changes(&history, &roster, span, as_of);
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
         ctx.fail_on_errors(problems)?;
         report.needs = ledger.map(|l| {

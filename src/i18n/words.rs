@@ -173,3 +173,61 @@ pub struct HelpWords {
     /// The text after the options of `rounds --help`.
     pub after_help: &'static str,
 }
+
+/// The words of the report's roster-changes sections, in one language.
+#[derive(Debug)]
+pub struct ChangeWords {
+    pub changes_title: &'static str,
+    pub list_title: &'static str,
+    pub kind: &'static str,
+    pub re_rating: &'static str,
+    pub reassignment: &'static str,
+    pub moved: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub count: &'static str,
+    pub date: &'static str,
+    pub household: &'static str,
+    pub resident: &'static str,
+    pub reason: &'static str,
+    pub by: &'static str,
+}
+
+impl ChangeWords {
+    pub fn of(lang: super::Lang) -> &'static ChangeWords {
+        match lang {
+            super::Lang::En => &ChangeWords {
+                changes_title: "Re-ratings and reassignments",
+                list_title: "Roster changes",
+                kind: "change",
+                re_rating: "re-rating",
+                reassignment: "reassignment",
+                moved: "moved household",
+                from: "from",
+                to: "to",
+                count: "residents",
+                date: "date",
+                household: "household",
+                resident: "resident",
+                reason: "reason",
+                by: "recorded by",
+            },
+            super::Lang::Zh => &ChangeWords {
+                changes_title: "等级调整与负责人交接",
+                list_title: "名册变更明细",
+                kind: "变更",
+                re_rating: "关注等级调整",
+                reassignment: "负责人交接",
+                moved: "户籍变动",
+                from: "变更前",
+                to: "变更后",
+                count: "人数",
+                date: "日期",
+                household: "户号",
+                resident: "居民编号",
+                reason: "原因",
+                by: "经办人",
+            },
+        }
+    }
+}

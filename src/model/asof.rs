@@ -257,6 +257,10 @@ impl Roster {
                     .filter(|(_, m, _, _)| m.holds(from))
                     .map(|(_, _, _, p)| p.unwrap_or(today))
                     .collect();
+                // A household nobody lives in keeps its last address.
+                if here.is_empty() {
+                    continue;
+                }
                 let pick =
                     |get: fn(&Place) -> u32| here.iter().map(get).find(|&v| v != 0).unwrap_or(0);
                 let place = Place {
@@ -282,7 +286,10 @@ impl Roster {
                 members.push(m);
                 member_residents.push(r);
             }
-            let last = *places.last().expect("a place from the first day");
+            if places.is_empty() {
+                places.push(today);
+            }
+            let last = *places.last().expect("a place");
             let row = &mut self.households[h];
             row.first = first;
             row.count = members.len() as u32 - first;

@@ -15,6 +15,7 @@
 //! - `engine`: the counting of the visits of all tallies in one pass;
 //! - `figures`: the counts, rates and changes the rows carry.
 
+mod changes;
 mod engine;
 mod figures;
 mod span;
@@ -26,6 +27,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use serde::Serialize;
 
+pub use changes::{ChangeRow, Direction, RosterChanges, roster_changes};
 pub use engine::{Pass, Sheet};
 pub use figures::{Compliance, Coverage, PerLevel};
 pub use span::{Span, SpanKind, as_of};
@@ -90,6 +92,12 @@ pub enum Section {
     NeedGrids,
     /// Each worker's visits next to the needs they took up and resolved.
     NeedWorkers,
+    /// Re-ratings and reassignments per direction (only with a roster
+    /// history).
+    Changes,
+    /// Every re-rating, reassignment and move of the span (only with a
+    /// roster history).
+    ChangeList,
 }
 
 impl Section {
@@ -111,6 +119,8 @@ impl Section {
             Section::Needs => "needs",
             Section::NeedGrids => "need-grids",
             Section::NeedWorkers => "need-workers",
+            Section::Changes => "changes",
+            Section::ChangeList => "change-list",
         }
     }
 }
@@ -259,6 +269,9 @@ pub struct Report {
     /// The needs section, when the community keeps a needs ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs: Option<crate::compute::needs::NeedsSection>,
+    /// The span's re-ratings and reassignments, with a roster history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roster_changes: Option<RosterChanges>,
 }
 
 impl Report {
@@ -295,6 +308,19 @@ impl Report {
             .for_each(|o| mask(&mut o.visitor));
         if let Some(needs) = &mut self.needs {
             needs.workers.iter_mut().for_each(|w| mask(&mut w.worker));
+        }
+        if let Some(changes) = &mut self.roster_changes {
+            for d in &mut changes.reassignments {
+                mask(&mut d.from);
+                mask(&mut d.to);
+            }
+            for c in &mut changes.list {
+                mask(&mut c.by);
+                if c.kind == crate::model::history::Field::Visitor {
+                    mask(&mut c.from);
+                    mask(&mut c.to);
+                }
+            }
         }
     }
 }

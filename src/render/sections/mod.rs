@@ -8,12 +8,14 @@
 //! - `needs`: the needs sections, with a needs ledger;
 //! - `figures`: the key figures with their definitions, and the title.
 
+mod changes;
 mod figures;
 mod needs;
 mod visits;
 
 use chrono::NaiveDate;
 
+pub use changes::{change_list, changes};
 pub use figures::{Figure, figures, headline, rates, title};
 pub use needs::{need_workers, needs};
 pub use visits::{grids, overdue, summary, trend, workers};
@@ -152,15 +154,21 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::Trend => trend(r, who),
         Section::Needs | Section::NeedGrids => needs(r, section, who),
         Section::NeedWorkers => need_workers(r, who),
+        Section::Changes => changes(r, who),
+        Section::ChangeList => change_list(r, who),
     }
 }
 
 /// The sections a report has: the five of every report, then the needs
-/// sections when the community keeps a needs ledger.
+/// sections when the community keeps a needs ledger, then the roster's
+/// changes when its history holds some in the span.
 pub fn present(r: &Report) -> Vec<Section> {
     let mut all = Section::ALL.to_vec();
     if r.needs.is_some() {
         all.extend([Section::Needs, Section::NeedGrids, Section::NeedWorkers]);
+    }
+    if r.roster_changes.as_ref().is_some_and(|c| !c.list.is_empty()) {
+        all.extend([Section::Changes, Section::ChangeList]);
     }
     all
 }
