@@ -1,6 +1,6 @@
 //! Generates the bundled example community 农江社区 (Nongjiang, a fictional state-farm
 //! community) for `rounds`: `residents.csv`, `visits.csv`, `needs.csv` (the needs ledger),
-//! `rounds.toml` and `README.md`.
+//! `history.csv` (the roster's change log), `rounds.toml` and `README.md`.
 //!
 //! Three grids, 25 buildings, about 600 households and 1,400 residents with all four
 //! attention levels (四级关注), and the visit log of 2020-01-01..=2020-07-20 kept by eight
@@ -734,6 +734,341 @@ fn visits_for(rng: &mut Rng, ps: &[Person], h: &House) -> Vec<Visit> {
     out
 }
 
+/// One changed field of one resident in history.csv (名册变更记录).
+struct Change {
+    date: i64,
+    person: usize,
+    field: &'static str,
+    from: String,
+    to: String,
+    reason: &'static str,
+    by: String,
+}
+
+const LEVEL_WORDS: [&str; 4] = ["红色", "橙色", "黄色", "绿色"];
+
+/// The roster's history of 2020: re-ratings both ways (with the visits a stricter level
+/// asks for from that day on), households handed to another worker, a family moving to
+/// another building and a resident moving out. Changes `ps`, `houses` and `visits` so
+/// that the roster holds the latest values, and returns the changes in date order.
+/// Drawn with its own generator so that the other files stay as they were.
+fn history(
+    ps: &mut [Person],
+    houses: &mut Vec<House>,
+    vacant: &[House],
+    visits: &mut Vec<Visit>,
+) -> Vec<Change> {
+    let mut rng = Rng(SEED ^ 0x6869_7374_6f72);
+    let mut out: Vec<Change> = vec![];
+    let mut used: Vec<usize> = vec![];
+    // households whose members all lived there the whole half-year
+    let steady = |ps: &[Person], h: &House| {
+        h.class == Class::Normal
+            && h.since.is_none()
+            && h.members
+                .iter()
+                .all(|&m| ps[m].until.is_none() && ps[m].since.is_none_or(|s| s < first()))
+    };
+    let mut order: Vec<usize> = (0..houses.len()).collect();
+    rng.shuffle(&mut order);
+    // a working day in lo..=hi outside the Spring Festival, else lo
+    let weekday_in = |rng: &mut Rng, lo: i64, hi: i64| {
+        (0..60)
+            .map(|_| rng.range(lo, hi))
+            .find(|&z| weekday(z) < 5 && !(day(2020, 1, 24)..=day(2020, 2, 2)).contains(&z))
+            .unwrap_or(lo)
+    };
+
+    // 1. re-ratings: (from, to, how many, reasons); the first is the README's example
+    const UP: &[&str] = &["病情加重", "家庭变故", "病情加重", "生活困难"];
+    const DOWN: &[&str] = &["复评降级", "病情好转", "复评降级", "子女返乡照料"];
+    let plan: [(u8, u8, usize, &[&str]); 10] = [
+        (3, 0, 1, &["病情加重"]),
+        (3, 2, 6, &["病情加重", "新增慢性病", "家庭变故"]),
+        (2, 1, 5, UP),
+        (1, 0, 3, UP),
+        (3, 1, 2, &["家庭变故", "配偶去世，独居"]),
+        (0, 1, 3, DOWN),
+        (1, 2, 4, DOWN),
+        (2, 3, 5, &["复评降级", "已就业", "病情好转"]),
+        (2, 1, 2, &["病情加重"]), // and back again later in the year
+        (3, 2, 1, &["家庭变故"]), // and back again later in the year
+    ];
+    let mut reratings: Vec<(usize, i64, u8)> = vec![]; // (household, day, new household level)
+    for (k, &(from, to, n, reasons)) in plan.iter().enumerate() {
+        let mut left = n;
+        for &i in &order {
+            if left == 0 {
+                break;
+            }
+            let h = &houses[i];
+            if used.contains(&i) || h.level != from || !steady(ps, h) {
+                continue;
+            }
+            // the member who carries the level, alone at it
+            let carriers: Vec<usize> = h
+                .members
+                .iter()
+                .copied()
+                .filter(|&m| ps[m].level == from)
+                .collect();
+            if carriers.len() != 1 || (k == 0 && GRIDS[h.grid].1 != "HW") {
+                continue;
+            }
+            let m = carriers[0];
+            let z = if k == 0 {
+                day(2020, 5, 13)
+            } else if k >= 8 {
+                weekday_in(&mut rng, day(2020, 2, 24), day(2020, 4, 10))
+            } else {
+                weekday_in(&mut rng, day(2020, 2, 3), day(2020, 7, 10))
+            };
+            let by = WORKERS[h.worker].0.to_string();
+            out.push(Change {
+                date: z,
+                person: m,
+                field: "关注等级",
+                from: LEVEL_WORDS[from as usize].into(),
+                to: LEVEL_WORDS[to as usize].into(),
+                reason: rng.pick(reasons),
+                by: by.clone(),
+            });
+            ps[m].level = to;
+            if k >= 8 {
+                // re-rated back after the next review
+                let z2 = weekday_in(&mut rng, day(2020, 6, 1), day(2020, 7, 10));
+                out.push(Change {
+                    date: z2,
+                    person: m,
+                    field: "关注等级",
+                    from: LEVEL_WORDS[to as usize].into(),
+                    to: LEVEL_WORDS[from as usize].into(),
+                    reason: "复评降级",
+                    by,
+                });
+                ps[m].level = from;
+                reratings.push((i, z, to));
+                reratings.push((i, z2, from));
+            } else {
+                reratings.push((i, z, to));
+            }
+            used.push(i);
+            left -= 1;
+        }
+        assert_eq!(left, 0, "no household left for re-rating {from}->{to}");
+    }
+    // a stricter level asks for visits from its first day on: the worker calls the day of
+    // the re-rating (the README's household first on Friday), then in every period
+    let mut extra: Vec<Visit> = vec![];
+    for (n, &(i, z, level)) in reratings.iter().enumerate() {
+        let next = reratings[n + 1..]
+            .iter()
+            .find(|r| r.0 == i)
+            .map_or(today() + 1, |r| r.1);
+        let h = &houses[i];
+        let mut s = z;
+        let mut first_call = true;
+        while s < next {
+            let (lo, hi) = period_of(level, s);
+            if hi > today() {
+                break; // the period under way
+            }
+            let done = visits
+                .iter()
+                .chain(&extra)
+                .any(|v| v.key == h.key && (s..=hi).contains(&v.date));
+            if !done {
+                let when = if first_call && n == 0 {
+                    z + 2
+                } else if first_call {
+                    z
+                } else if s.max(lo) <= hi.min(next - 1) {
+                    weekday_in(&mut rng, s.max(lo), hi.min(next - 1))
+                } else {
+                    next
+                };
+                let clash = visits
+                    .iter()
+                    .chain(&extra)
+                    .any(|v| v.key == h.key && v.date == when);
+                if !clash && when < next {
+                    let note = first_call.then_some("复评后首次走访，已告知走访安排");
+                    add_visit(&mut rng, ps, h, when, Some("入户"), note, &mut extra);
+                }
+            }
+            first_call = false;
+            s = hi + 1;
+        }
+    }
+    visits.extend(extra);
+
+    // 2. households handed to another worker: (grid, building, how many, to worker, day, reason)
+    let handover = [
+        (0usize, 3u32, 3usize, 1usize, day(2020, 4, 1), "网格调整"),
+        (1, 6, 2, 5, day(2020, 6, 1), "人员调整"),
+    ];
+    for &(g, b, n, to, z, reason) in &handover {
+        let mut left = n;
+        for &i in &order {
+            if left == 0 {
+                break;
+            }
+            let h = &houses[i];
+            if used.contains(&i) || h.grid != g || h.bld != b || !steady(ps, h) {
+                continue;
+            }
+            let from = h.worker;
+            for &m in &h.members {
+                out.push(Change {
+                    date: z,
+                    person: m,
+                    field: "负责人",
+                    from: WORKERS[from].0.into(),
+                    to: WORKERS[to].0.into(),
+                    reason,
+                    by: "社区居委会".into(),
+                });
+            }
+            for v in visits.iter_mut().filter(|v| v.key == h.key && v.date >= z) {
+                v.worker = to;
+            }
+            houses[i].worker = to;
+            used.push(i);
+            left -= 1;
+        }
+        assert_eq!(left, 0, "no household left to hand over");
+    }
+
+    // 3. a family moves from 东岗 2栋 into an empty flat of 东岗 4–6栋 (another worker's)
+    let z = day(2020, 6, 6);
+    let i = order
+        .iter()
+        .copied()
+        .find(|&i| {
+            let h = &houses[i];
+            !used.contains(&i)
+                && h.grid == 0
+                && h.bld == 2
+                && h.members.len() == 3
+                && !h.keyed_by_resident
+                && steady(ps, h)
+        })
+        .expect("a family in 东岗 2栋");
+    let flat = vacant
+        .iter()
+        .filter(|f| f.grid == 0 && (4..=6).contains(&f.bld))
+        .min_by_key(|f| (f.unit != houses[i].unit, f.bld, f.unit, f.room))
+        .expect("an empty flat in 东岗 4–6栋");
+    let old = &houses[i];
+    let mut new = House {
+        grid: flat.grid,
+        bld: flat.bld,
+        unit: flat.unit,
+        room: flat.room,
+        worker: WORKERS
+            .iter()
+            .position(|w| w.2 == flat.grid && (w.3..=w.4).contains(&flat.bld))
+            .unwrap(),
+        level: old.level,
+        members: old.members.clone(),
+        key: String::new(),
+        keyed_by_resident: false,
+        class: Class::Normal,
+        since: None,
+    };
+    new.key = format!(
+        "{}{:02}-{}-{:04}",
+        GRIDS[new.grid].1, new.bld, new.unit, new.room
+    );
+    let by = WORKERS[old.worker].0.to_string();
+    for &m in &old.members {
+        for (field, from, to) in [
+            ("户号", old.key.clone(), new.key.clone()),
+            ("楼栋", format!("{}栋", old.bld), format!("{}栋", new.bld)),
+            (
+                "单元",
+                format!("{}单元", old.unit),
+                format!("{}单元", new.unit),
+            ),
+            ("房号", old.room.to_string(), new.room.to_string()),
+            (
+                "负责人",
+                WORKERS[old.worker].0.to_string(),
+                WORKERS[new.worker].0.to_string(),
+            ),
+        ] {
+            if from == to {
+                continue;
+            }
+            out.push(Change {
+                date: z,
+                person: m,
+                field,
+                from,
+                to,
+                reason: "搬迁",
+                by: by.clone(),
+            });
+        }
+    }
+    for v in visits
+        .iter_mut()
+        .filter(|v| v.key == old.key && v.date >= z)
+    {
+        (v.key, v.worker) = (new.key.clone(), new.worker);
+    }
+    let hi = houses.len();
+    for &m in &old.members {
+        ps[m].house = hi;
+    }
+    used.push(i);
+    houses.push(new);
+
+    // 4. a grown-up child moves away (迁出日期)
+    let z = day(2020, 6, 22);
+    let (i, m) = order
+        .iter()
+        .copied()
+        .filter(|&i| !used.contains(&i) && houses[i].members.len() >= 3 && steady(ps, &houses[i]))
+        .find_map(|i| {
+            let h = &houses[i];
+            let lv = h.members.iter().map(|&m| ps[m].level).min().unwrap();
+            h.members
+                .iter()
+                .copied()
+                .find(|&m| ps[m].level > lv && (20..=35).contains(&ps[m].age()))
+                .map(|m| (i, m))
+        })
+        .expect("a grown-up child");
+    out.push(Change {
+        date: z,
+        person: m,
+        field: "迁出日期",
+        from: String::new(),
+        to: iso(z),
+        reason: "迁往外地工作",
+        by: WORKERS[houses[i].worker].0.into(),
+    });
+    ps[m].until = Some(z);
+    ps[m].note = "迁往外地工作".into();
+
+    visits.sort_by(|a, b| (a.date, a.worker, &a.key).cmp(&(b.date, b.worker, &b.key)));
+    out.sort_by_key(|c| c.date); // stable: each resident's changes keep their order
+    out
+}
+
+/// The period of the level that holds day z, clipped to 2020-01-01.
+fn period_of(level: u8, z: i64) -> (i64, i64) {
+    if level == 0 {
+        let mon = z - weekday(z);
+        return (mon.max(first()), mon + 6);
+    }
+    let step = [0, 1, 3, 6][level as usize];
+    let (y, m, _) = civil(z);
+    let m0 = (m - 1) / step * step + 1;
+    (day(y, m0, 1), day(y, m0 + step, 1) - 1)
+}
+
 fn csv(path: &Path, header: &str, rows: &[Vec<String>]) {
     let mut s = String::from("\u{feff}");
     s += header;
@@ -1222,8 +1557,12 @@ fn main() {
         .flat_map(|h| visits_for(&mut rng, &ps, h))
         .collect();
     visits.sort_by(|a, b| (a.date, a.worker, &a.key).cmp(&(b.date, b.worker, &b.key)));
+    let need_rows = needs_rows(&visits);
 
-    // 8. write
+    // 8. the roster's history of 2020; the roster holds the values after it
+    let changes = history(&mut ps, &mut houses, &vacant, &mut visits);
+
+    // 9. write
     let rows: Vec<Vec<String>> = ps
         .iter()
         .map(|p| {
@@ -1297,7 +1636,26 @@ fn main() {
     csv(
         &dir.join("needs.csv"),
         "编号,户号,提出日期,登记人,类别,诉求,状态,办理日期,办结日期,办理结果,回访日期,满意度",
-        &needs_rows(&visits),
+        &need_rows,
+    );
+    let rows: Vec<Vec<String>> = changes
+        .iter()
+        .map(|c| {
+            vec![
+                iso(c.date),
+                ps[c.person].id.clone(),
+                c.field.into(),
+                c.from.clone(),
+                c.to.clone(),
+                c.reason.into(),
+                c.by.clone(),
+            ]
+        })
+        .collect();
+    csv(
+        &dir.join("history.csv"),
+        "变更日期,编号,变更项,变更前,变更后,原因,经办人",
+        &rows,
     );
     fs::write(dir.join("rounds.toml"), "# 农江社区走访设置 (Nongjiang community visit settings)\n\
         # calendar: 按自然周/月/季度/半年 (ISO week, month, quarter, half-year); rolling: 按间隔 (7 days, 1/3/6 months)\n\
@@ -1313,6 +1671,10 @@ fn main() {
         Try it with `rounds --data examples/nongjiang --today 2020-07-20 due`.\n\n\
         `needs.csv` 是诉求台账：走访中居民提出的诉求（生活困难、矛盾纠纷、政策咨询等）及其办理、办结和回访满意度。\n\
         `needs.csv` is the needs ledger: needs raised on the visits, their handling, resolution and follow-up satisfaction.\n\n\
+        `history.csv` 是名册变更记录：2020 年 1–7 月的调级（病情加重、家庭变故、复评降级等）、负责人调整、一户从东岗 2栋搬到 6栋、一人迁出；\
+        `residents.csv` 是变更后的名册。\n\
+        `history.csv` is the roster's change log: re-ratings both ways, households handed to another worker, a family moving\n\
+        building and a resident moving out, January to July 2020; `residents.csv` holds the values after them.\n\n\
         `logs/` 是 2020 年 7 月 21 日以后交来的走访记录，供 `rounds import` 试用（不由本程序生成）：\
         `clean.csv`（UTF-8，含诉求列）、`gbk.csv`（GBK 编码，Excel/WPS 中文系统导出的样子）、\
         `bad.csv`（含未知户号、不存在的日期、未来日期和重复记录）、`visits.xlsx`（Excel 表格，日期为日期单元格）。\n\

@@ -357,11 +357,11 @@ fn one_bad_byte_in_the_roster_is_said_once() {
             )),
             "{out}"
         );
-        // 1974 visit rows and 42 needs of the example were not checked
+        // 2045 visit rows and 42 needs of the example were not checked
         // against a roster read only in part.
         assert!(
             out.contains(&format!(
-                "{vis}: warning: roster unreadable: 2016 visit and need checks skipped"
+                "{vis}: warning: roster unreadable: 2087 visit and need checks skipped"
             )),
             "{out}"
         );
@@ -374,7 +374,7 @@ fn one_bad_byte_in_the_roster_is_said_once() {
         .expect(3);
     assert!(
         zh.stdout()
-            .contains("名册无法读取：跳过了 2016 项走访和诉求检查"),
+            .contains("名册无法读取：跳过了 2087 项走访和诉求检查"),
         "{}",
         zh.stdout()
     );
@@ -396,7 +396,7 @@ fn a_roster_without_a_required_column_is_said_once() {
     let out = run.stdout();
     assert!(out.contains("missing column level"), "{out}");
     assert!(
-        out.contains("roster unreadable: 2016 visit and need checks skipped"),
+        out.contains("roster unreadable: 2087 visit and need checks skipped"),
         "{out}"
     );
     assert!(!out.contains("unknown household"), "{out}");
