@@ -152,7 +152,8 @@ mod tests {
 
     #[test]
     fn counts_per_direction_within_the_span() {
-        let roster = crate::compute::roster("id,household,level\nR1,H1,red\nR2,H2,green\nR3,H3,red\n");
+        let roster =
+            crate::compute::roster("id,household,level\nR1,H1,red\nR2,H2,green\nR3,H3,red\n");
         let history = History {
             changes: vec![
                 change("2020-05-13", "R1", Field::Level, "green", "red"),
@@ -175,11 +176,23 @@ mod tests {
             }
         );
         assert_eq!(c.reassignments.len(), 1);
-        assert_eq!(c.list.len(), 4, "grid changes are not listed; April's is out");
+        assert_eq!(
+            c.list.len(),
+            4,
+            "grid changes are not listed; April's is out"
+        );
         assert_eq!(c.list[0].household, "H2");
         // As of the 14th, only what happened by then.
         let c = roster_changes(&history, &roster, span, parse("2020-05-14").unwrap()).unwrap();
         assert_eq!((c.stricter, c.lighter), (1, 1));
-        assert!(roster_changes(&History::default(), &roster, span, parse("2020-05-14").unwrap()).is_none());
+        assert!(
+            roster_changes(
+                &History::default(),
+                &roster,
+                span,
+                parse("2020-05-14").unwrap()
+            )
+            .is_none()
+        );
     }
 }

@@ -167,7 +167,10 @@ pub fn present(r: &Report) -> Vec<Section> {
     if r.needs.is_some() {
         all.extend([Section::Needs, Section::NeedGrids, Section::NeedWorkers]);
     }
-    if r.roster_changes.as_ref().is_some_and(|c| !c.list.is_empty()) {
+    if r.roster_changes
+        .as_ref()
+        .is_some_and(|c| !c.list.is_empty())
+    {
         all.extend([Section::Changes, Section::ChangeList]);
     }
     all
