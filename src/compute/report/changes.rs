@@ -127,7 +127,7 @@ pub fn roster_changes(
         .into_iter()
         .map(|((from, to), count)| Direction { from, to, count })
         .collect();
-    out.reassignments.sort_by(|a, b| b.count.cmp(&a.count));
+    out.reassignments.sort_by_key(|d| std::cmp::Reverse(d.count));
     Some(out)
 }
 
