@@ -284,7 +284,20 @@ pub fn level_on(members: &[Membership], d: NaiveDate) -> Option<Level> {
 /// The level can change only on a day some member's `since`, `until` or
 /// span of days begins or ends, so only those days are tried.
 pub fn run_start(members: &[Membership], t: NaiveDate) -> Option<NaiveDate> {
+    // Nobody arrives or leaves: one level for all time.
+    if members
+        .iter()
+        .all(|m| m.since.is_none() && m.until.is_none() && m.always())
+    {
+        return None;
+    }
     let now = level_on(members, t)?;
+    if let [m] = members
+        && m.always()
+    {
+        // One resident: the run starts when they became active.
+        return m.since.filter(|&s| s <= t);
+    }
     let mut days: Vec<NaiveDate> = Vec::with_capacity(members.len() * 2);
     for m in members {
         days.extend(m.since.into_iter().chain(m.until));

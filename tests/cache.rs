@@ -559,3 +559,58 @@ fn edits_at_random_offsets_with_or_without_an_append_are_seen() {
         agree(&wd, &format!("{what}, settled"));
     }
 }
+
+/// A roster history added, changed or removed under a warm cache: the
+/// cache was built without it (or with another), and never answers for
+/// it. A move into a household only the history knows brings its visits
+/// into `due` and `report`.
+#[test]
+fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
+    let wd = Workdir::new();
+    wd.write(
+        "residents.csv",
+        "id,household,level,since\nR1,H1,red,2020-01-01\nR2,H2,green,2020-01-01\n",
+    );
+    wd.write(
+        "visits.csv",
+        "date,household,visitor\n2020-03-02,H1,王\n2020-03-09,H9,王\n2020-03-16,H9,王\n",
+    );
+    age_all(&wd, 60);
+    let args = ["--today", "2020-03-20", "due", "--all", "--format", "csv"];
+    let report = [
+        "--today",
+        "2020-03-20",
+        "report",
+        "--month",
+        "2020-03",
+        "--format",
+        "json",
+    ];
+    // Warm the caches without a history.
+    let before = same_with_and_without(&wd, &args, "no history");
+    same_with_and_without(&wd, &report, "no history");
+    assert!(!before.contains("H9"));
+    assert!(!cache_files(&wd).is_empty(), "the cache was written");
+    // R1 moved to H9 on 2020-03-05: H9 is red from then on, visited twice.
+    wd.write(
+        "history.csv",
+        "date,id,field,from,to\n2020-03-05,R1,household,H1,H9\n",
+    );
+    let with = same_with_and_without(&wd, &args, "a move");
+    assert!(
+        with.contains("H9,red,,,2020-03-16,2020-03-29,ok,,9"),
+        "{with}"
+    );
+    let r = same_with_and_without(&wd, &report, "a move");
+    assert!(r.contains("\"visits\": 3"), "{r}");
+    // The same history, another date: the visits of the 9th were to H9
+    // before R1 came.
+    wd.write(
+        "history.csv",
+        "date,id,field,from,to\n2020-03-12,R1,household,H1,H9\n",
+    );
+    same_with_and_without(&wd, &args, "the move redated");
+    same_with_and_without(&wd, &report, "the move redated");
+    std::fs::remove_file(wd.join("history.csv")).unwrap();
+    assert_eq!(same_with_and_without(&wd, &args, "history removed"), before);
+}

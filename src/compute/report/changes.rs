@@ -127,7 +127,8 @@ pub fn roster_changes(
         .into_iter()
         .map(|((from, to), count)| Direction { from, to, count })
         .collect();
-    out.reassignments.sort_by_key(|d| std::cmp::Reverse(d.count));
+    out.reassignments
+        .sort_by_key(|d| std::cmp::Reverse(d.count));
     Some(out)
 }
 
