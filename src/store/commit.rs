@@ -10,6 +10,8 @@
 //! by then: the next `rounds` to take the lock (`store::write_lock`, or a
 //! reader when no writer is at work) carries the renames out before any
 //! file is read. Either way every reader sees all old files or all new.
+//! (A reader without write access to the directory takes no lock and
+//! cannot carry them out: it reads the files as they are.)
 
 use std::path::Path;
 
