@@ -316,6 +316,35 @@ fn a_gbk_crlf_roster_stays_gbk_crlf() {
     wd.run(&["--today", T, "due", "--all", "--format", "csv"])
         .ok()
         .stdout_has("H1,red");
+    // The next change appends to history.csv in GB18030 and CRLF; a value
+    // with a comma is quoted.
+    wd.run(&[
+        "--today",
+        T,
+        "change",
+        "R2",
+        "--tags",
+        "低保,独居",
+        "--by",
+        "刘",
+    ])
+    .expect(2)
+    .stderr_has("no tags column");
+    wd.run(&[
+        "--today",
+        T,
+        "change",
+        "R2",
+        "--unit",
+        "2单元, 东",
+        "--by",
+        "刘",
+    ])
+    .ok();
+    let want = want.replace("3栋,1单元,102", "3栋,\"2单元, 东\",102");
+    assert_eq!(wd.read("residents.csv"), gbk(&want));
+    let history = wd.read("history.csv");
+    assert!(history.ends_with(&gbk("2020-07-20,R2,单元,1单元,\"2单元, 东\",,刘\r\n")));
 }
 
 #[test]
@@ -455,25 +484,35 @@ fn a_change_killed_at_any_moment_leaves_both_old_or_both_new() {
         "--date",
         "2020-07-13",
     ];
-    whole.run(&change).ok();
     let args: Vec<String> = ["--data", "."]
         .iter()
         .chain(&change)
         .map(|s| s.to_string())
         .collect();
+    // One run to the end, for the time it takes and the files it leaves.
+    let started = std::time::Instant::now();
+    let status = whole.command(&args).status().unwrap();
+    let took = started.elapsed();
+    assert!(status.success());
     let new = state(&whole);
     let wd = community(RESIDENTS, VISITS);
-    // Kills spread over the run (the moments are not asserted: whatever
-    // moment a kill lands on, the files must be one state or the other).
-    for i in 0..20u64 {
+    let mut outcomes = [0; 2];
+    // Kills spread over such a run (the moments are not asserted: wherever
+    // a kill lands, the files must be in one state or the other).
+    for i in 0..20u32 {
         let mut child = wd.command(&args).spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_micros(i * 250));
+        std::thread::sleep(took.mul_f64(f64::from(i) / 19.0));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         wd.run(&["--today", T, "check"]).ok();
         let now = state(&wd);
         assert!(now == old || now == new, "kill {i}: neither state");
+        outcomes[usize::from(now == new)] += 1;
         wd.write("residents.csv", &old.0);
         let _ = std::fs::remove_file(wd.join("history.csv"));
     }
+    eprintln!(
+        "kills that left the old state: {}, the new: {}",
+        outcomes[0], outcomes[1]
+    );
 }
