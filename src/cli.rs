@@ -192,7 +192,8 @@ pub enum Command {
     Households(HouseholdsArgs),
     /// Every visit to one household, newest first, with the notes.
     History(HistoryArgs),
-    /// Change a resident's level, household, worker or address: recorded in history.csv and written into the roster.
+    /// Change a resident's level, household, worker or address: recorded in
+    /// history.csv and written into the roster.
     Change(ChangeArgs),
     /// Print the settings in force and where each came from.
     Config,

@@ -228,6 +228,7 @@ pub fn with_rows(
     if let Some(old) = old.filter(|o| !o.header().is_empty()) {
         let header = old.header();
         let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+        // A header that does not map was refused when the file was read.
         let cols = headers::map(&headers::HISTORY, &cells, &[]).map_err(|_| "date")?;
         let mut out = old.bytes().to_vec();
         if !old.ends_with_line_end() {
