@@ -516,3 +516,43 @@ fn a_change_killed_at_any_moment_leaves_both_old_or_both_new() {
         outcomes[0], outcomes[1]
     );
 }
+
+#[test]
+fn a_household_of_one_is_the_residents_own() {
+    let wd = community(
+        "id,household,level\nR1,,red\nR2,H2,green\n",
+        "date,household\n",
+    );
+    wd.run(&[
+        "--today",
+        T,
+        "change",
+        "R1",
+        "--household",
+        "H2",
+        "--date",
+        "2020-07-13",
+    ])
+    .ok()
+    .stdout_has("recorded: R1 household: R1 → H2, from 2020-07-13");
+    wd.run(&["--today", "2020-07-12", "due", "--all", "--format", "csv"])
+        .ok()
+        .stdout_has("\nR1,red");
+    wd.run(&["--today", T, "due", "--all", "--format", "csv"])
+        .ok()
+        .stdout_has("\nH2,red")
+        .stdout_lacks("\nR1,");
+    // Back on their own: the roster names the household.
+    wd.run(&["--today", T, "change", "R1", "--household", ""])
+        .ok();
+    assert_eq!(
+        String::from_utf8(wd.read("residents.csv")).unwrap(),
+        "id,household,level\nR1,R1,red\nR2,H2,green\n"
+    );
+    wd.run(&["--today", T, "check"])
+        .ok()
+        .stdout_has("0 errors, 0 warnings");
+    wd.run(&["--today", T, "change", "R1", "--household", "R1"])
+        .expect(2)
+        .stderr_has("household is already 'R1'");
+}

@@ -51,7 +51,7 @@ pub fn plan(
     let mut planned = Vec::new();
     for &(field, value) in asked {
         let listed = cell(field);
-        let to = written(field, value, listed.as_deref().unwrap_or_default())?;
+        let to = written(id, field, value, listed.as_deref().unwrap_or_default())?;
         let Some(listed) = listed else {
             return refuse(ChangeRefusal::RosterLacks(field));
         };
@@ -68,7 +68,7 @@ pub fn plan(
         }
         let from = match chain.and_then(|c| value_on(c, date)) {
             Some(v) => v.to_string(),
-            None => as_stored(field, &listed),
+            None => as_stored(id, field, &listed),
         };
         if field.same(&from, &to) {
             return refuse(ChangeRefusal::Unchanged {
@@ -82,9 +82,11 @@ pub fn plan(
 }
 
 /// The new value as the roster will hold it, or why the field cannot.
-fn written(field: Field, value: &str, listed: &str) -> Result<String, Error> {
+/// An empty household is the resident's own (SPEC), and is written so.
+fn written(id: &str, field: Field, value: &str, listed: &str) -> Result<String, Error> {
     let value = value.trim();
     match field {
+        Field::Household if value.is_empty() => Ok(id.to_string()),
         Field::Level => match Level::parse(value) {
             Some(level) => Ok(styled(level, listed)),
             None => Err(Error::Usage(Usage::BadLevelFlag {
@@ -108,10 +110,11 @@ fn written(field: Field, value: &str, listed: &str) -> Result<String, Error> {
     }
 }
 
-/// A roster cell as history.csv records it: dates as ISO, the rest as
-/// listed.
-fn as_stored(field: Field, listed: &str) -> String {
+/// A roster cell as history.csv records it: dates as ISO, an empty
+/// household as the resident's own, the rest as listed.
+fn as_stored(id: &str, field: Field, listed: &str) -> String {
     match field {
+        Field::Household if listed.is_empty() => id.to_string(),
         Field::Since | Field::Until => date::parse(listed)
             .map(date::iso)
             .unwrap_or_else(|_| listed.to_string()),
@@ -219,6 +222,9 @@ mod tests {
             (got[0].from.as_str(), got[0].to.as_str()),
             ("2019-01-02", "2019-02-03")
         );
+        // A household of one is the resident's own household, written so.
+        let got = plan("R1", &[(Field::Household, "H2")], t, t, cells, &h).unwrap();
+        assert_eq!((got[0].from.as_str(), got[0].to.as_str()), ("R1", "H2"));
         let at = |d: &str, f: Field, v: &str| refusal(plan("R1", &[(f, v)], day(d), t, cells, &h));
         assert!(matches!(
             at("2020-07-01", Field::Level, "red"),
@@ -230,6 +236,10 @@ mod tests {
         ));
         assert!(matches!(
             at("2020-05-01", Field::Level, "3"),
+            ChangeRefusal::Unchanged { .. }
+        ));
+        assert!(matches!(
+            at("2020-05-01", Field::Household, " "),
             ChangeRefusal::Unchanged { .. }
         ));
         assert!(matches!(
