@@ -198,6 +198,9 @@ pub enum Command {
     Households(HouseholdsArgs),
     /// Every visit to one household, newest first, with the notes.
     History(HistoryArgs),
+    /// Change a resident's level, household, worker or address: recorded in
+    /// history.csv and written into the roster.
+    Change(ChangeArgs),
     /// Print the settings in force and where each came from.
     Config,
     /// Print a shell completion script: source it from your shell's start-up file.
@@ -385,6 +388,73 @@ pub struct ImportArgs {
     /// day-2.csv): an inbox that cron imports holds only what is new.
     #[arg(long, value_name = "DIR")]
     pub move_to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// The resident whose roster row changes (their id).
+    #[arg(required_unless_present = "record")]
+    pub id: Option<String>,
+
+    /// The new attention level: red, orange, yellow, green, 1–4 or 红/橙/黄/绿.
+    #[arg(long, value_name = "L")]
+    pub level: Option<String>,
+
+    /// The new worker in charge.
+    #[arg(long, value_name = "V")]
+    pub visitor: Option<String>,
+
+    /// The household the resident now belongs to (empty: a household of one).
+    #[arg(long, value_name = "H")]
+    pub household: Option<String>,
+
+    /// The new grid.
+    #[arg(long, value_name = "G")]
+    pub grid: Option<String>,
+
+    /// The new building.
+    #[arg(long, value_name = "B")]
+    pub building: Option<String>,
+
+    /// The new unit.
+    #[arg(long, value_name = "U")]
+    pub unit: Option<String>,
+
+    /// The new room.
+    #[arg(long, value_name = "R")]
+    pub room: Option<String>,
+
+    /// The new tags (重点人群), separated by `;`.
+    #[arg(long, value_name = "T")]
+    pub tags: Option<String>,
+
+    /// The new registration date (empty to clear it).
+    #[arg(long, value_name = "D")]
+    pub since: Option<String>,
+
+    /// The day the resident moved out or died (empty to clear it).
+    #[arg(long, value_name = "D")]
+    pub until: Option<String>,
+
+    /// The day the change takes effect (default: --today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Why it changed (原因), kept in history.csv.
+    #[arg(long, value_name = "R")]
+    pub reason: Option<String>,
+
+    /// Who made the change (经办人), kept in history.csv.
+    #[arg(long, value_name = "B")]
+    pub by: Option<String>,
+
+    /// Record every tracked field edited in the roster by hand since rounds
+    /// last saw it, dated --date (default: the day the roster was last modified).
+    #[arg(long, conflicts_with_all = [
+        "id", "level", "visitor", "household", "grid", "building", "unit", "room",
+        "tags", "since", "until", "reason", "by",
+    ])]
+    pub record: bool,
 }
 
 #[derive(Debug, Args)]

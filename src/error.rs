@@ -302,8 +302,46 @@ pub enum Usage {
     /// A command's own input refused for this reason (`need add` of an
     /// unknown category …).
     Refused(Reason),
+    /// `change` of a resident that is not in the roster.
+    NoSuchResident {
+        id: String,
+        suggestion: Option<String>,
+    },
+    /// `change` refused before anything was written.
+    Change(ChangeRefusal),
     /// `ROUNDS_FAST=must` and the fast path declined the file (for tests).
     FastPathDeclined,
+}
+
+/// Why `rounds change` refuses a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRefusal {
+    /// No field to change was given.
+    NoField,
+    /// A change dated after the as-of date.
+    DateAfterToday { date: String, today: String },
+    /// A change dated before the latest recorded change of its field
+    /// (history.csv, at `line`).
+    BeforeRecorded {
+        field: crate::model::history::Field,
+        date: String,
+        latest: String,
+        line: u64,
+    },
+    /// The new value is the value in force that day.
+    Unchanged {
+        field: crate::model::history::Field,
+        value: String,
+    },
+    /// The roster has no column for the field.
+    RosterLacks(crate::model::history::Field),
+    /// history.csv has no column for a cell given (`reason`, `by`).
+    HistoryLacks(FieldName),
+    /// The roster cannot be rewritten cell by cell (bytes that are
+    /// neither UTF-8 nor GB18030, a quote never closed).
+    RosterUnreadable,
+    /// `change --record` is not available in this build.
+    RecordNotBuilt,
 }
 
 /// How a need can contradict itself.

@@ -10,6 +10,8 @@
 //!   a journal that the next `rounds` to take the lock uses to cut the file
 //!   back to its old length; until then readers read only that many bytes.
 //!   This is SQLite's rollback journal, for a CSV file.
+//! - **Files replaced together.** Several files that must change together
+//!   (the roster and history.csv) are replaced all or none (`commit`).
 //! - **Files appear whole.** New files are written aside and linked or
 //!   renamed into place.
 //! - **Files keep who may read them.** A file written anew over an old one
@@ -25,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+
+pub mod commit;
 
 pub const LOCK_FILE: &str = ".rounds.lock";
 
@@ -367,7 +371,9 @@ pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, 
         return Ok(None);
     };
     let io = |e| Error::io(lock_path(dir), e);
-    if JOURNALED.iter().any(|f| journal_path(dir, f).exists()) && file.try_lock().is_ok() {
+    let unfinished =
+        JOURNALED.iter().any(|f| journal_path(dir, f).exists()) || commit::pending(dir);
+    if unfinished && file.try_lock().is_ok() {
         // Nobody is writing: the journal is a crash's leftover.
         recover(dir)?;
         // Trading the exclusive lock for a shared one may let a writer in
@@ -399,11 +405,13 @@ fn parse_journal(text: &str) -> Option<u64> {
     lines.next()?.trim().parse().ok()
 }
 
-/// Rolls back appends that did not finish (a crash, a kill -9), and
+/// Rolls back appends that did not finish (a crash, a kill -9), completes
+/// a replacement of several files whose intent is in place (`commit`), and
 /// removes the temporary files a killed writer left. Called with the
 /// write lock held. A journal is removed only once its file is back to
 /// its old length.
 fn recover(dir: &Path) -> Result<(), Error> {
+    commit::recover(dir)?;
     for file in JOURNALED {
         let jpath = journal_path(dir, file);
         let text = match std::fs::read_to_string(&jpath) {

@@ -23,6 +23,7 @@ fn completions_for_every_shell() {
         for word in [
             "households",
             "history",
+            "change",
             "due",
             "visitor",
             "quiet",

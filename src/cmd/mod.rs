@@ -1,6 +1,7 @@
 //! One module per subcommand, and the context they share: the data
 //! directory, the as-of date, the language and the output.
 
+pub mod change;
 pub mod check;
 pub mod completions;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod init;
 pub mod man;
 pub mod need;
 pub mod needs;
+pub mod record;
 pub mod report;
 pub mod visit;
 
@@ -80,6 +82,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Needs(args) => needs::run(&ctx, &args, out),
         Command::Households(args) => households::run(&ctx, &args, out),
         Command::History(args) => history::run(&ctx, &args, out),
+        Command::Change(args) => change::run(&ctx, &args, out),
         Command::Init(_) | Command::Completions(_) | Command::Man | Command::Config => {
             unreachable!("handled above")
         }

@@ -1,6 +1,7 @@
 //! The computations: pure functions from model values, the rules and a day
 //! to typed rows that the renderers show. No I/O and no clock here.
 
+pub mod change;
 pub mod due;
 pub mod filter;
 pub mod history;

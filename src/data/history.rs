@@ -5,9 +5,11 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::decode::Encoding;
 use super::headers;
+use super::rewrite::{CsvFile, cell_bytes};
 use super::table::Table;
-use crate::error::{Error, Problem, Reason};
+use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::date;
 use crate::model::history::{Change, Field, History};
 use crate::model::roster::Roster;
@@ -181,6 +183,88 @@ pub fn check(
     }
     found.sort_by_key(|p| p.line);
     problems.extend(found);
+}
+
+/// The header of a new history.csv, in English or in Chinese.
+const HEADER_EN: [&str; 7] = ["date", "id", "field", "from", "to", "reason", "by"];
+const HEADER_ZH: [&str; 7] = [
+    "变更日期",
+    "编号",
+    "变更项",
+    "变更前",
+    "变更后",
+    "原因",
+    "经办人",
+];
+
+/// history.csv with `rows` appended, each its cells in the order of a new
+/// file's header (date, id, field, from, to, reason, by). An existing file
+/// (`old`) keeps its bytes, its encoding, BOM, line ends and column order;
+/// a new one gets the header in Chinese when `chinese`, and the encoding
+/// and line ends of the roster (`like`), with a BOM when it holds Chinese
+/// in UTF-8. `Err`: the column an existing file lacks for a cell given.
+pub fn with_rows(
+    old: Option<&CsvFile>,
+    like: &CsvFile,
+    chinese: bool,
+    rows: &[[String; 7]],
+) -> Result<Vec<u8>, FieldName> {
+    let crlf = match old {
+        Some(o) if o.has_line_end() => o.crlf,
+        _ => like.crlf,
+    };
+    let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    let line = |encoding: Encoding, cells: &[&str]| -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend(cell_bytes(encoding, c, false));
+        }
+        out.extend_from_slice(end);
+        out
+    };
+    if let Some(old) = old.filter(|o| !o.header().is_empty()) {
+        let header = old.header();
+        let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+        // A header that does not map was refused when the file was read.
+        let cols = headers::map(&headers::HISTORY, &cells, &[]).map_err(|_| "date")?;
+        let mut out = old.bytes().to_vec();
+        if !old.ends_with_line_end() {
+            out.extend_from_slice(end);
+        }
+        for row in rows {
+            let mut cells = vec![""; header.len()];
+            for (field, value) in HEADER_EN.iter().zip(row) {
+                match cols.get(field) {
+                    Some(c) => cells[c] = value,
+                    None if value.is_empty() => {}
+                    None => return Err(field),
+                }
+            }
+            out.extend(line(old.encoding, &cells));
+        }
+        return Ok(out);
+    }
+    let header = if chinese { HEADER_ZH } else { HEADER_EN };
+    let chinese_text = chinese || rows.iter().flatten().any(|c| !c.is_ascii());
+    let encoding = match like.encoding {
+        Encoding::Gb18030 => Encoding::Gb18030,
+        Encoding::Utf8Bom => Encoding::Utf8Bom,
+        Encoding::Utf8 if chinese_text => Encoding::Utf8Bom,
+        Encoding::Utf8 => Encoding::Utf8,
+    };
+    let mut out = match encoding {
+        Encoding::Utf8Bom => b"\xEF\xBB\xBF".to_vec(),
+        _ => Vec::new(),
+    };
+    out.extend(line(encoding, &header));
+    for row in rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        out.extend(line(encoding, &cells));
+    }
+    Ok(out)
 }
 
 /// A value as a message shows it: tracked fields are no personal data,

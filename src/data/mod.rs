@@ -13,6 +13,7 @@ pub mod logs;
 pub mod names;
 pub mod needs;
 pub mod records;
+pub mod rewrite;
 pub mod roster;
 pub mod snapshot;
 pub mod table;

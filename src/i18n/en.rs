@@ -6,7 +6,7 @@ use super::{Catalog, Definitions, Label, Msg, NeedWords, ReportWords, Word, leve
 use crate::compute::due::DueCounts;
 use crate::compute::report::SpanKind;
 use crate::error::DateError;
-use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
+use crate::error::{ChangeRefusal, Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
 
 pub struct En;
@@ -568,6 +568,7 @@ impl Catalog for En {
             Word::FromToml => "rounds.toml",
             Word::FromDefault => "default",
             Word::Clock => "(the clock)",
+            Word::EmptyValue => "(empty)",
         }
     }
 
@@ -642,6 +643,11 @@ impl Catalog for En {
                 "environment variable {var}='{value}' is not understood (use one of {accepted})"
             ),
             Usage::Refused(reason) => self.reason(reason),
+            Usage::NoSuchResident { id, suggestion } => match suggestion {
+                Some(s) => format!("no resident '{id}' in the roster — did you mean {s}?"),
+                None => format!("no resident '{id}' in the roster"),
+            },
+            Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must: the fast path declined this file".into(),
         }
     }
@@ -672,6 +678,59 @@ impl Catalog for En {
                 format!("no file matches {pattern}: nothing to import from it")
             }
             Msg::MovedTo(path) => format!("moved to {path}"),
+            Msg::ChangeRecorded {
+                id,
+                field,
+                from,
+                to,
+                date,
+            } => format!(
+                "recorded: {id} {}: {from} → {to}, from {date}",
+                field.word()
+            ),
+        }
+    }
+}
+
+/// Why `change` refused, in a sentence that says what to do.
+fn change_refusal(refusal: &ChangeRefusal) -> String {
+    match refusal {
+        ChangeRefusal::NoField => "nothing to change: give at least one of --level, --visitor, \
+            --household, --grid, --building, --unit, --room, --tags, --since, --until"
+            .into(),
+        ChangeRefusal::DateAfterToday { date, today } => {
+            format!(
+                "--date {date} is after today ({today}); a change is recorded on or before today"
+            )
+        }
+        ChangeRefusal::BeforeRecorded {
+            field,
+            date,
+            latest,
+            line,
+        } => format!(
+            "--date {date} is before the latest recorded change of {} ({latest}, history.csv line {line}); give a date on or after it",
+            field.word()
+        ),
+        ChangeRefusal::Unchanged { field, value } => {
+            format!(
+                "{} is already '{value}' on that day: nothing to change",
+                field.word()
+            )
+        }
+        ChangeRefusal::RosterLacks(field) => format!(
+            "the roster has no {} column: add the column (header '{}') to residents.csv first",
+            field.word(),
+            field.word()
+        ),
+        ChangeRefusal::HistoryLacks(column) => format!(
+            "history.csv has no '{column}' column for the value given: add the column, or leave --{column} out"
+        ),
+        ChangeRefusal::RosterUnreadable => {
+            "residents.csv cannot be rewritten cell by cell (run rounds check)".into()
+        }
+        ChangeRefusal::RecordNotBuilt => {
+            "change --record is not available in this version; give the fields to change".into()
         }
     }
 }

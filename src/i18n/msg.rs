@@ -56,6 +56,8 @@ pub enum Word {
     FromDefault,
     /// `rounds config`: the clock's date.
     Clock,
+    /// A value that is empty, in a change (a date cleared).
+    EmptyValue,
 }
 
 /// Sentences with values in them.
@@ -85,6 +87,15 @@ pub enum Msg {
     NothingMatches(String),
     /// Where `import --move-to` put a log.
     MovedTo(String),
+    /// `change` recorded a change: the resident's field is `to` instead of
+    /// `from` from `date` on (values as shown).
+    ChangeRecorded {
+        id: String,
+        field: crate::model::history::Field,
+        from: String,
+        to: String,
+        date: String,
+    },
 }
 
 pub use crate::compute::due::DueCounts;

@@ -9,7 +9,7 @@ use super::{
 use crate::compute::due::DueCounts;
 use crate::compute::report::SpanKind;
 use crate::error::DateError;
-use crate::error::{Error, JsonKind, NeedRule, Reason, Usage};
+use crate::error::{ChangeRefusal, Error, JsonKind, NeedRule, Reason, Usage};
 use crate::model::{FilterField, Level, Status};
 
 pub struct Zh;
@@ -47,6 +47,8 @@ fn field(f: &str) -> &str {
         "satisfaction" => "满意度",
         "need" => "诉求",
         "need_category" => "诉求类别",
+        "reason" => "原因",
+        "by" => "经办人",
         other => other,
     }
 }
@@ -678,6 +680,7 @@ impl Catalog for Zh {
             Word::FromToml => "rounds.toml",
             Word::FromDefault => "默认",
             Word::Clock => "（系统日期）",
+            Word::EmptyValue => "（空）",
         }
     }
 
@@ -700,6 +703,7 @@ impl Catalog for Zh {
             "need update" => "记录办理进展：正在办理，或已办结",
             "need follow-up" => "记录已办结诉求的回访及满意度",
             "needs" => "列出诉求台账 needs.csv 中的诉求，可筛选",
+            "change" => "变更居民的关注等级、户号、负责人或地址：记入 history.csv 并写入名册",
             _ => return None,
         })
     }
@@ -936,6 +940,24 @@ impl Catalog for Zh {
                 "完整显示居民姓名和电话，以及走访情况、走访方式、走访人中写入的电话和身份证号（否则各种格式中均打码）"
             }
             ("history", "household") => "住户（户号，或居民编号）",
+            ("change", "id") => "要变更的居民（居民编号）",
+            ("change", "level") => "新的关注等级：红/橙/黄/绿、1–4，或 red、orange、yellow、green",
+            ("change", "visitor") => "新的负责人",
+            ("change", "household") => "居民现在所属的户（留空：独自成户）",
+            ("change", "grid") => "新的网格",
+            ("change", "building") => "新的楼栋",
+            ("change", "unit") => "新的单元",
+            ("change", "room") => "新的房号",
+            ("change", "tags") => "新的标签（重点人群），用 ; 分隔",
+            ("change", "since") => "新的登记日期（留空即清除）",
+            ("change", "until") => "迁出或去世的日期（留空即清除）",
+            ("change", "date") => "变更生效的日期（默认：--today）",
+            ("change", "reason") => "变更原因，记入 history.csv",
+            ("change", "by") => "经办人，记入 history.csv",
+            ("change", "record") => {
+                "把名册中手工改过（Excel 或 WPS）、rounds 尚未记录的各项变更记入 history.csv，\
+                 日期为 --date（默认：名册文件最后修改的日期）"
+            }
             ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
             _ => return None,
         })
@@ -1010,6 +1032,11 @@ impl Catalog for Zh {
                 accepted,
             } => format!("环境变量 {var} 的值“{value}”无法识别（可用：{accepted}）"),
             Usage::Refused(reason) => self.reason(reason),
+            Usage::NoSuchResident { id, suggestion } => match suggestion {
+                Some(s) => format!("居民名册中没有居民编号“{id}”——是不是 {s}？"),
+                None => format!("居民名册中没有居民编号“{id}”"),
+            },
+            Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must：快速读取未能读取这个文件".into(),
         }
     }
@@ -1032,6 +1059,51 @@ impl Catalog for Zh {
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
             Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
             Msg::MovedTo(path) => format!("已移到 {path}"),
+            Msg::ChangeRecorded {
+                id,
+                field,
+                from,
+                to,
+                date,
+            } => format!("已记录：{id} {}：{from} → {to}，自 {date} 起", field.zh()),
         }
+    }
+}
+
+/// `change` 拒绝的原因，并说明该怎么做。
+fn change_refusal(refusal: &ChangeRefusal) -> String {
+    match refusal {
+        ChangeRefusal::NoField => "没有要变更的项：请至少给出 --level、--visitor、--household、\
+            --grid、--building、--unit、--room、--tags、--since、--until 之一"
+            .into(),
+        ChangeRefusal::DateAfterToday { date, today } => {
+            format!("--date {date} 晚于今天（{today}）；变更只能记在今天或之前")
+        }
+        ChangeRefusal::BeforeRecorded {
+            field,
+            date,
+            latest,
+            line,
+        } => format!(
+            "--date {date} 早于{}最近一次记录的变更（{latest}，history.csv 第 {line} 行）；请给出不早于它的日期",
+            field.zh()
+        ),
+        ChangeRefusal::Unchanged { field, value } => {
+            format!("{}在那一天已经是“{value}”，无需变更", field.zh())
+        }
+        ChangeRefusal::RosterLacks(field) => {
+            format!(
+                "名册没有“{}”一列：请先在 residents.csv 中添加这一列",
+                field.zh()
+            )
+        }
+        ChangeRefusal::HistoryLacks(column) => format!(
+            "history.csv 没有“{}”一列，无法记下所给的值：请添加这一列，或不用 --{column}",
+            field(column)
+        ),
+        ChangeRefusal::RosterUnreadable => {
+            "residents.csv 无法逐格改写（请运行 rounds check）".into()
+        }
+        ChangeRefusal::RecordNotBuilt => "此版本不支持 change --record；请给出要变更的项".into(),
     }
 }

@@ -1,0 +1,167 @@
+//! `rounds change ID [--level L] [--visitor V] [--household H] [--grid G]
+//! [--building B] [--unit U] [--room R] [--tags T] [--since D] [--until D]
+//! [--date D] [--reason R] [--by B]`
+//!
+//! Records each changed field of a resident as a row of history.csv,
+//! dated `--date` (default: today), from the value in force that day to
+//! the new one, and writes the new values into the resident's cells of
+//! residents.csv: both files or neither (`store::commit`), under the data
+//! directory's exclusive lock. The roster keeps every other byte
+//! (`data::rewrite`); a field whose column the roster lacks is refused,
+//! never added. history.csv is created when missing, its header in the
+//! roster's language. Refused with nothing written (exit 2): an unknown
+//! resident, a value the field cannot hold, a bad date, a date after today
+//! or before the field's latest recorded change, a value already in force,
+//! no field at all (see `compute::change`).
+//!
+//! `--record` records the roster's hand edits instead (`cmd::record`).
+
+use std::io::Write;
+
+use super::{Ctx, Outcome};
+use crate::cli::ChangeArgs;
+use crate::compute::change::{Planned, nearest_id, plan};
+use crate::data::headers::{self, RESIDENTS};
+use crate::data::rewrite::CsvFile;
+use crate::data::{history, roster};
+use crate::error::{ChangeRefusal, Error, Reason, Usage};
+use crate::i18n::{Msg, Word};
+use crate::model::history::Field;
+use crate::model::{Level, date};
+
+pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    if args.record {
+        return super::record::run(ctx, args.date.as_deref());
+    }
+    let id = args.id.as_deref().unwrap_or_default().trim();
+    let asked = asked(args);
+    let day = match &args.date {
+        Some(text) => date::parse(text).map_err(|why| {
+            Error::Usage(Usage::Refused(Reason::BadDate {
+                field: "--date",
+                value: crate::privacy::shown_value(text),
+                why,
+            }))
+        })?,
+        None => ctx.today,
+    };
+    let snapshot = ctx.snapshot_for_write()?;
+    let mut problems = Vec::new();
+    snapshot.roster_from_file(roster::Load::default(), &mut problems)?;
+    let history_path = ctx.path(history::FILE);
+    let changes = history::read(&history_path, &mut problems)?;
+    ctx.fail_on_errors(problems)?;
+
+    let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
+    let roster_path = ctx.path(roster::FILE);
+    let bytes = std::fs::read(&roster_path).map_err(|e| Error::io(&roster_path, e))?;
+    let file = CsvFile::parse(bytes).map_err(|_| unreadable())?;
+    let header = file.header();
+    let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+    let cols = headers::map(&RESIDENTS, &cells, &[]).map_err(|_| unreadable())?;
+    let id_col = cols.get("id").ok_or_else(unreadable)?;
+    let row = (0..file.rows())
+        .find(|&r| file.cell(r, id_col) == id)
+        .ok_or_else(|| {
+            let ids: Vec<String> = (0..file.rows()).map(|r| file.cell(r, id_col)).collect();
+            Error::Usage(Usage::NoSuchResident {
+                id: crate::privacy::shown_value(id),
+                suggestion: nearest_id(ids.iter().map(String::as_str), id),
+            })
+        })?;
+    let column = |f: Field| cols.get(f.word());
+    let planned = plan(
+        id,
+        &asked,
+        day,
+        ctx.today,
+        |f| column(f).map(|c| file.cell(row, c)),
+        &changes,
+    )?;
+
+    let edits: Vec<(usize, String)> = planned
+        .iter()
+        .filter_map(|p| Some((column(p.field)?, p.to.clone())))
+        .collect();
+    let new_roster = file.with_cells(row, &edits);
+    let chinese = column(Field::Level).is_some_and(|c| !header[c].is_ascii());
+    let rows: Vec<[String; 7]> = planned
+        .iter()
+        .map(|p| {
+            let field = if chinese {
+                p.field.zh()
+            } else {
+                p.field.word()
+            };
+            [
+                date::iso(day),
+                id.to_string(),
+                field.to_string(),
+                p.from.clone(),
+                p.to.clone(),
+                args.reason
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                args.by.as_deref().unwrap_or_default().trim().to_string(),
+            ]
+        })
+        .collect();
+    let old_history = match std::fs::read(&history_path) {
+        Ok(b) => Some(CsvFile::parse(b).map_err(|_| unreadable())?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(&history_path, e)),
+    };
+    let new_history = history::with_rows(old_history.as_ref(), &file, chinese, &rows)
+        .map_err(|c| Error::Usage(Usage::Change(ChangeRefusal::HistoryLacks(c))))?;
+    crate::store::commit::replace_all(
+        snapshot.dir(),
+        &[(roster::FILE, &new_roster), (history::FILE, &new_history)],
+        snapshot.write_lock(),
+    )?;
+    drop(snapshot);
+
+    for p in &planned {
+        let line = ctx.lang.msg(&recorded(ctx, id, day, p));
+        writeln!(out, "{line}").map_err(Error::Output)?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The fields given, in the roster's order of fields.
+fn asked(args: &ChangeArgs) -> Vec<(Field, &str)> {
+    let given = |f: Field| match f {
+        Field::Level => &args.level,
+        Field::Household => &args.household,
+        Field::Visitor => &args.visitor,
+        Field::Grid => &args.grid,
+        Field::Building => &args.building,
+        Field::Unit => &args.unit,
+        Field::Room => &args.room,
+        Field::Tags => &args.tags,
+        Field::Since => &args.since,
+        Field::Until => &args.until,
+    };
+    Field::ALL
+        .into_iter()
+        .filter_map(|f| given(f).as_deref().map(|v| (f, v)))
+        .collect()
+}
+
+/// The confirmation of one change, its values as shown: levels in the
+/// language, places masked where they hold numbers that may be personal.
+fn recorded(ctx: &Ctx, id: &str, day: chrono::NaiveDate, p: &Planned) -> Msg {
+    let shown = |v: &str| match (v.trim(), Level::parse(v)) {
+        ("", _) => ctx.lang.word(Word::EmptyValue).to_string(),
+        (_, Some(l)) if p.field == Field::Level => ctx.lang.level(l).to_string(),
+        (v, _) => crate::privacy::shown_place(v),
+    };
+    Msg::ChangeRecorded {
+        id: id.to_string(),
+        field: p.field,
+        from: shown(&p.from),
+        to: shown(&p.to),
+        date: date::iso(day),
+    }
+}
