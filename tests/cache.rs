@@ -598,7 +598,7 @@ fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
     );
     let with = same_with_and_without(&wd, &args, "a move");
     assert!(
-        with.contains("H9,red,,,2020-03-16,2020-03-29,ok,,9"),
+        with.contains("H9,red,,,,,,2020-03-16,2020-03-29,ok,,9"),
         "{with}"
     );
     let r = same_with_and_without(&wd, &report, "a move");

@@ -218,7 +218,7 @@ impl ChangeWords {
                 kind: "变更",
                 re_rating: "关注等级调整",
                 reassignment: "负责人交接",
-                moved: "户籍变动",
+                moved: "户号变更",
                 from: "变更前",
                 to: "变更后",
                 count: "人数",

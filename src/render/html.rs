@@ -397,7 +397,8 @@ pub fn report(
         .filter(|s| !crate::compute::report::Section::ALL.contains(s))
         .map(|s| {
             // The needs by category and by grid end with their total.
-            let total = s != crate::compute::report::Section::NeedWorkers;
+            use crate::compute::report::Section;
+            let total = matches!(s, Section::Needs | Section::NeedGrids);
             (sections::section(r, s, who), total)
         });
     for (table, total) in [
