@@ -357,9 +357,18 @@ fn xlsx_is_a_spreadsheet() {
             // The example keeps a needs ledger.
             "诉求办理情况（分类别）",
             "诉求办理情况（分网格）",
-            "服务次数与效果"
+            "服务次数与效果",
+            // And a roster history with changes in June.
+            "等级调整与负责人交接",
+            "名册变更明细"
         ]
     );
+    // The list's dates are dates.
+    let list = book.worksheet_range("名册变更明细").unwrap();
+    let first = (0..list.height() as u32)
+        .find(|&r| matches!(list.get_value((r, 0)), Some(Data::DateTime(_))))
+        .expect("a date cell in the change list");
+    assert!(matches!(list.get_value((first, 2)), Some(Data::String(s)) if s.starts_with("NJ")));
     let sheet = |book: &mut Xlsx<_>, name: &str| book.worksheet_range(name).unwrap();
     let at = |range: &calamine::Range<Data>, row: u32, col: u32| {
         range.get_value((row, col)).cloned().unwrap_or(Data::Empty)

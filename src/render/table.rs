@@ -52,6 +52,8 @@ struct Text {
     text: String,
     fg: Option<Color>,
     bold: bool,
+    /// Aligned right (a number).
+    right: bool,
 }
 
 impl Text {
@@ -68,6 +70,10 @@ impl Text {
     }
     fn bold(mut self) -> Text {
         self.bold = true;
+        self
+    }
+    fn right(mut self) -> Text {
+        self.right = true;
         self
     }
 }
@@ -166,6 +172,9 @@ impl Grid {
                 }
                 if text.bold && color {
                     cell = cell.add_attribute(Attribute::Bold);
+                }
+                if text.right {
+                    cell = cell.set_alignment(comfy_table::CellAlignment::Right);
                 }
                 cell
             }));
@@ -383,7 +392,7 @@ pub fn report(
             .iter()
             .map(|f| format!("{} {}", f.label, f.human()))
             .collect();
-        writeln!(out, "{}", line.join(" · "))?;
+        sentence(out, &line.join(" · "), width)?;
     }
     let who = Audience::People(lang);
     for section in sections::present(r) {
@@ -394,26 +403,46 @@ pub fn report(
             writeln!(out, "{}", w.none)?;
             continue;
         }
-        let mut t = new_table(color, width);
-        t.set_header(table.header.iter().map(|h| {
-            let c = Cell::new(h);
-            if color {
-                c.add_attribute(Attribute::Bold)
-            } else {
-                c
-            }
-        }));
-        for row in &table.rows {
-            t.add_row(row.iter().map(|v| {
-                let c = Cell::new(plain(&v.human()));
-                if v.is_number() {
-                    c.set_alignment(comfy_table::CellAlignment::Right)
-                } else {
-                    c
+        // Numbers, dates, ids, names and levels are never broken; text
+        // with spaces (an address) breaks between words, long text anywhere.
+        let wraps = (0..table.header.len()).map(|c| {
+            let mut wrap = Wrap::Never;
+            for row in &table.rows {
+                if let Some(sections::Value::Text(t)) = row.get(c) {
+                    if t.contains(char::is_whitespace) {
+                        wrap = Wrap::Words;
+                    } else if fit::width(t) > 16 && wrap == Wrap::Never {
+                        wrap = Wrap::Text;
+                    }
                 }
-            }));
+            }
+            wrap
+        });
+        let mut grid = Grid::new(
+            table
+                .header
+                .iter()
+                .map(String::as_str)
+                .zip(wraps.collect::<Vec<_>>())
+                .collect(),
+        );
+        if section == crate::compute::report::Section::ChangeList {
+            // On a narrow terminal the kind of change breaks between its
+            // characters, and who recorded it and why give way first.
+            grid.heads[3].1 = Wrap::Text;
+            grid.spare = vec![7, 6];
         }
-        writeln!(out, "{t}")?;
+        for row in &table.rows {
+            grid.rows.push(
+                row.iter()
+                    .map(|v| {
+                        let t = Text::new(&v.human());
+                        if v.is_number() { t.right() } else { t }
+                    })
+                    .collect(),
+            );
+        }
+        grid.print(out, color, width)?;
     }
     writeln!(out)?;
     writeln!(out, "{}", w.notes)?;
