@@ -223,10 +223,10 @@ impl Roster {
         }
         let mut members = Vec::with_capacity(self.members.len() + extra.len());
         let mut member_residents = Vec::with_capacity(members.capacity());
-        for h in 0..n {
+        for (h, &flagged) in has_extra.iter().enumerate() {
             let row = self.households[h];
             let (a, c) = (row.first as usize, row.count as usize);
-            let found = if has_extra[h] {
+            let found = if flagged {
                 extra.remove(&(h as u32))
             } else {
                 None
