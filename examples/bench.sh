@@ -24,6 +24,11 @@
 #                                           outputs and results (out/results.md)
 #   IMPORT_SIZES=1000000                    the sets whose import is timed ("" for none)
 #   IMPORT_ROWS=100000                      rows in the imported log
+#   HISTORY=0                               changes in each set's history.csv (gen --history;
+#                                           0: no history). DuckDB's query does not read a
+#                                           history: with one, DuckDB is not run and only
+#                                           rounds' outputs with and without the cache are
+#                                           compared
 #   CARGO_TARGET_DIR                        honoured, as by cargo
 #
 # A data set is generated once into $BENCH_DIR/data/hN and reused while the marker
@@ -43,6 +48,7 @@ SIZES=${SIZES:-"10000 100000 1000000 5000000"}
 RUNS=${RUNS:-5}
 IMPORT_SIZES=${IMPORT_SIZES-1000000}
 IMPORT_ROWS=${IMPORT_ROWS:-100000}
+HISTORY=${HISTORY:-0}
 VENV=${VENV:-$BENCH_DIR/venv}
 TODAY=2024-12-31
 MONTH=2024-12
@@ -54,6 +60,7 @@ log() { echo "== $*" >&2; }
 
 [[ -x $TIME ]] || die "GNU time is needed at $TIME (apt-get install time)"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number, not '$RUNS'"
+[[ $HISTORY =~ ^[0-9]+$ ]] || die "HISTORY must be a whole number, not '$HISTORY'"
 mkdir -p "$BENCH_DIR/data" "$BENCH_DIR/out"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 OUT=$BENCH_DIR/out
@@ -123,8 +130,12 @@ FAILED=()
 for N in $SIZES; do
     [[ $N =~ ^[1-9][0-9]*$ ]] || die "SIZES: not a household count: $N"
     D=$BENCH_DIR/data/h$N
-    MARK=$D.ok
     ARGS="--households $N --visits-per-household 20 --seed 1"
+    if (( HISTORY )); then
+        D+=-hist$HISTORY
+        ARGS+=" --history $HISTORY"
+    fi
+    MARK=$D.ok
     if [[ ! -s $MARK || $(head -n 1 "$MARK") != "$ARGS" \
           || ! -f $D/residents.csv || ! -f $D/visits.csv ]]; then
         log "generating $D ($ARGS)"
@@ -141,7 +152,10 @@ for N in $SIZES; do
     else
         LABEL="$(human "$N") households"
     fi
-    O=$OUT/h$N
+    if (( HISTORY )); then
+        LABEL+=", $(human "$HISTORY") changes"
+    fi
+    O=$OUT/$(basename "$D")
     mkdir -p "$O"
 
     IMPORT=false
@@ -169,8 +183,10 @@ for N in $SIZES; do
     for ((run = 1; run <= RUNS; run++)); do
         timed "$LABEL" "due --all --format csv" rounds "$run" "$O/rounds-due.csv" 0 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
-        timed "$LABEL" "due --all --format csv" duckdb "$run" "$O/duckdb-due.csv" 0 -- \
-            "$PY" "$HERE/duckdb_due.py" "$D" "$TODAY"
+        if (( ! HISTORY )); then
+            timed "$LABEL" "due --all --format csv" duckdb "$run" "$O/duckdb-due.csv" 0 -- \
+                "$PY" "$HERE/duckdb_due.py" "$D" "$TODAY"
+        fi
         timed "$LABEL" "due --all --format csv, no cache" rounds "$run" "$O/rounds-due-nocache.csv" 0 -- \
             env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
         timed "$LABEL" "report --month $MONTH --format json" rounds "$run" "$O/report.json" 0 -- \
@@ -216,6 +232,10 @@ for N in $SIZES; do
     fi
     if $IMPORT; then rm -rf "$COPY"; fi
 
+    if (( HISTORY )); then
+        echo "not compared with DuckDB (its query does not read history.csv)" > "$O/compare.txt"
+        continue
+    fi
     log "$LABEL: comparing DuckDB's due with rounds'"
     if "$PY" "$HERE/compare.py" "$O/rounds-due.csv" "$O/duckdb-due.csv" | tee "$O/compare.txt" >&2; then
         :
@@ -239,7 +259,9 @@ fi
          "rounds at $commit."
     echo "Starting Python and importing duckdb alone takes ${PY_SECS} s and $((PY_KIB / 1024)) MiB."
     for N in $SIZES; do
-        echo "- h$N: $(head -n 1 "$OUT/h$N/compare.txt")"
+        name=h$N
+        if (( HISTORY )); then name+=-hist$HISTORY; fi
+        echo "- $name: $(head -n 1 "$OUT/$name/compare.txt")"
     done
 } > "$OUT/results.md"
 echo

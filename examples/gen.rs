@@ -1,8 +1,10 @@
 //! Generates a city-sized `rounds` data directory for load tests: `residents.csv` and
-//! `visits.csv` (no `rounds.toml`, so the default calendar policy applies).
+//! `visits.csv` (no `rounds.toml`, so the default calendar policy applies), and on request
+//! a roster history, `history.csv`.
 //!
 //!     cargo run --release --example gen -- --households 1000000 --visits 20000000 --out DIR
 //!     cargo run --release --example gen -- --households 100000 --visits-per-household 20 --out DIR --seed 7
+//!     cargo run --release --example gen -- --households 1000000 --history 200000 --out DIR
 //!
 //! The city: 50 grids `G01`..`G50`, each with buildings `B1`, `B2`, … of 2–4 units and
 //! rooms floor*100+door; household ids look like `G07-B123-U2-1203`. Each grid has a
@@ -17,10 +19,19 @@
 //! scaled so that the log holds exactly the requested number of visits, with jitter and
 //! some missed periods; about 2% of households are never visited.
 //!
+//! With `--history N`, history.csv holds exactly N changes dated within the visit log's
+//! window, in date order: re-ratings (`level`, one to three per resident, a step at a
+//! time), reassignments (`visitor`, every member of a household to another worker of its
+//! grid on one day) and moves (`household`, `building`, `room`, and `unit` and `visitor`
+//! where they differ: a resident who lived in another household of the grid until the
+//! change). The chains are consistent and end at the roster's values, which the history
+//! does not alter: residents.csv and visits.csv are the same with or without it.
+//!
 //! Files are UTF-8 without BOM, LF line endings, English headers, RFC 4180 quoting (only
 //! some notes need it). The output is deterministic: the same arguments give
 //! byte-identical files (std only, splitmix64 seeded per household).
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,6 +40,7 @@ use std::time::Instant;
 
 const USAGE: &str =
     "usage: gen --households N (--visits M | --visits-per-household K) --out DIR [--seed S]
+           [--history N]
 
 Writes DIR/residents.csv and DIR/visits.csv: a deterministic fake city for `rounds`
 (50 grids, visits 2023-01-01..=2024-12-31 sorted by date).
@@ -36,7 +48,9 @@ Writes DIR/residents.csv and DIR/visits.csv: a deterministic fake city for `roun
   --visits M                 visit rows, exactly (default 20 per household)
   --visits-per-household K   alternative to --visits: M = round(N * K); K may be a decimal
   --out DIR                  output directory (created if missing)
-  --seed S                   random seed (default 1)";
+  --seed S                   random seed (default 1)
+  --history N                also write DIR/history.csv with N roster changes (default 0:
+                             no file); residents.csv and visits.csv do not depend on it";
 
 // ---------------------------------------------------------------------------------------
 // Random numbers
@@ -274,6 +288,7 @@ struct Args {
     per_household: Option<f64>,
     out: PathBuf,
     seed: u64,
+    history: u64,
 }
 
 fn parse_args() -> Args {
@@ -282,6 +297,7 @@ fn parse_args() -> Args {
     let mut per_household = None;
     let mut out = None;
     let mut seed = 1u64;
+    let mut history = 0u64;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
@@ -317,6 +333,7 @@ fn parse_args() -> Args {
             }
             "--out" => out = Some(PathBuf::from(value())),
             "--seed" => seed = int(value()),
+            "--history" => history = int(value()),
             _ => die(&format!("unknown argument: {arg}\n{USAGE}")),
         }
     }
@@ -333,6 +350,7 @@ fn parse_args() -> Args {
         per_household,
         out,
         seed,
+        history,
     }
 }
 
@@ -540,6 +558,20 @@ struct City {
     residents: u64,
     level_counts: [u64; 4],
     bytes: u64,
+    /// Households grid_first[g]..grid_first[g + 1] are grid g's.
+    grid_first: [usize; GRIDS + 1],
+    /// Every resident in roster order, kept only for the history.
+    people: Vec<Person>,
+}
+
+/// What the history needs to know about a resident (resident k is `R` k+1, 7 digits).
+#[derive(Clone, Copy)]
+struct Person {
+    household: u32,
+    level: u8,
+    /// Day indexes, or NONE.
+    since: i64,
+    until: i64,
 }
 
 impl City {
@@ -553,8 +585,9 @@ impl City {
     }
 }
 
-/// Lays out the grids, buildings and households and writes the roster.
-fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
+/// Lays out the grids, buildings and households and writes the roster; `keep_people`
+/// keeps every resident in `City::people`.
+fn build_city(seed: u64, n: u64, path: PathBuf, keep_people: bool) -> City {
     let mut city = City {
         ids: Vec::with_capacity(n as usize * 17),
         id_end: Vec::with_capacity(n as usize),
@@ -564,6 +597,8 @@ fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
         residents: 0,
         level_counts: [0; 4],
         bytes: 0,
+        grid_first: [0; GRIDS + 1],
+        people: Vec::new(),
     };
     let mut res = Out::create(path);
     res.buf.extend_from_slice(
@@ -571,6 +606,7 @@ fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
     );
     let mut members: Vec<Member> = Vec::with_capacity(6);
     for g in 0..GRIDS {
+        city.grid_first[g] = city.households.len();
         let n_g = n / GRIDS as u64 + u64::from((g as u64) < n % GRIDS as u64);
         let workers = workers_in_grid(n_g);
         city.grid_workers[g] = workers;
@@ -640,6 +676,14 @@ fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
                             never,
                         });
                         city.level_counts[level as usize] += 1;
+                        if keep_people {
+                            city.people.extend(members.iter().map(|m| Person {
+                                household: h as u32,
+                                level: m.level,
+                                since: m.since,
+                                until: m.until,
+                            }));
+                        }
                         let at = Address {
                             grid: g,
                             grid_name: grid_name.as_bytes(),
@@ -663,6 +707,7 @@ fn build_city(seed: u64, n: u64, path: PathBuf) -> City {
         }
     }
     res.flush();
+    city.grid_first[GRIDS] = city.households.len();
     city.bytes = res.bytes;
     city
 }
@@ -833,6 +878,222 @@ fn write_visits(city: &City, visits: &[u64], path: PathBuf) -> u64 {
     out.bytes
 }
 
+// ---------------------------------------------------------------------------------------
+// The roster history
+
+/// One row of history.csv before it is written.
+struct Change {
+    /// Day index in the visit window.
+    day: u16,
+    resident: u32,
+    field: &'static str,
+    from: Vec<u8>,
+    to: Vec<u8>,
+    reason: &'static str,
+    /// Who recorded it: grid * MAX_WORKERS + worker.
+    by: u16,
+}
+
+/// The building, unit and room of a household id such as `G07-B123-U2-1203`, as the
+/// roster's cells write them.
+fn address_of(id: &[u8]) -> [&[u8]; 3] {
+    let mut parts = id.split(|&b| b == b'-').skip(1);
+    let mut next = || parts.next().expect("household ids have four parts");
+    [next(), next(), next()]
+}
+
+/// A level one step away from `level` (a re-rating rarely jumps two).
+fn step(r: &mut Rng, level: u8) -> u8 {
+    match level {
+        0 => 1,
+        3 => 2,
+        _ if r.permille() < 500 => level - 1,
+        _ => level + 1,
+    }
+}
+
+/// Draws exactly `n` changes of the city's roster, in date order (drawing order on equal
+/// dates). Each (resident, field) gets at most one chain, which ends at the roster's value.
+fn plan_history(city: &City, seed: u64, n: u64) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::with_capacity(n as usize);
+    let people = city.people.len() as u64;
+    let households = city.households.len() as u64;
+    if n == 0 || people == 0 {
+        return out;
+    }
+    // Household h's members are residents first[h]..first[h + 1].
+    let mut first = Vec::with_capacity(city.households.len() + 1);
+    let mut k = 0u32;
+    for x in &city.households {
+        first.push(k);
+        k += u32::from(x.size);
+    }
+    first.push(k);
+    let mut used: HashSet<(u32, &'static str)> = HashSet::with_capacity(n as usize);
+    let give_up = n.saturating_mul(100).saturating_add(10_000);
+    let mut event = 0u64;
+    while (out.len() as u64) < n {
+        if event == give_up {
+            die(&format!(
+                "--history {n}: the roster has too few residents for that many changes"
+            ));
+        }
+        let left = n - out.len() as u64;
+        let mut r = Rng::new(seed, 4, event);
+        event += 1;
+        let kind = r.permille();
+        // 2023-01-02..=2024-12-31: every member of a household is on the roster the day before.
+        let day = 1 + r.below(NDAYS as u64 - 1) as i64;
+        match kind {
+            // A re-rating: one to three changes of a resident's level, a step at a time.
+            0..=549 => {
+                let p = r.below(people) as u32;
+                if !used.insert((p, "level")) {
+                    continue;
+                }
+                let want = match r.permille() {
+                    0..=699 => 1,
+                    700..=899 => 2,
+                    _ => 3,
+                }
+                .min(left);
+                let mut days: Vec<i64> = (0..want)
+                    .map(|_| 1 + r.below(NDAYS as u64 - 1) as i64)
+                    .collect();
+                days.sort_unstable();
+                days.dedup();
+                // levels[i] holds before days[i], levels[i + 1] from it on.
+                let mut levels = vec![city.people[p as usize].level; days.len() + 1];
+                for i in (0..days.len()).rev() {
+                    levels[i] = step(&mut r, levels[i + 1]);
+                }
+                let by = city.households[city.people[p as usize].household as usize].worker;
+                for (i, &d) in days.iter().enumerate() {
+                    out.push(Change {
+                        day: d as u16,
+                        resident: p,
+                        field: "level",
+                        from: LEVELS[levels[i] as usize].as_bytes().to_vec(),
+                        to: LEVELS[levels[i + 1] as usize].as_bytes().to_vec(),
+                        reason: "复评",
+                        by,
+                    });
+                }
+            }
+            // A reassignment: every member of a household to this worker, from another
+            // worker of the grid.
+            550..=849 => {
+                let h = r.below(households) as usize;
+                let x = city.households[h];
+                let (a, b) = (first[h], first[h + 1]);
+                if u64::from(b - a) > left || (a..b).any(|p| used.contains(&(p, "visitor"))) {
+                    continue;
+                }
+                let grid = x.worker as usize / MAX_WORKERS;
+                let workers = city.grid_workers[grid];
+                let now = x.worker as usize % MAX_WORKERS;
+                if workers < 2 {
+                    continue;
+                }
+                let mut before = r.below(workers as u64 - 1) as usize;
+                if before >= now {
+                    before += 1;
+                }
+                let before = (grid * MAX_WORKERS + before) as u16;
+                for p in a..b {
+                    used.insert((p, "visitor"));
+                    out.push(Change {
+                        day: day as u16,
+                        resident: p,
+                        field: "visitor",
+                        from: city.worker_names[before as usize].clone(),
+                        to: city.worker_names[x.worker as usize].clone(),
+                        reason: "工作调整",
+                        by: before,
+                    });
+                }
+            }
+            // A move: the resident lived in another household of the grid, in another
+            // building, until `day`.
+            _ => {
+                let p = r.below(people) as u32;
+                let person = city.people[p as usize];
+                if (person.since != NONE && person.since >= day)
+                    || (person.until != NONE && person.until <= day)
+                {
+                    continue;
+                }
+                let h = person.household as usize;
+                let x = city.households[h];
+                let grid = x.worker as usize / MAX_WORKERS;
+                let (lo, hi) = (city.grid_first[grid], city.grid_first[grid + 1]);
+                let old = lo + r.below((hi - lo) as u64) as usize;
+                let (to_id, from_id) = (city.id(h), city.id(old));
+                let (to_at, from_at) = (address_of(to_id), address_of(from_id));
+                if to_at[0] == from_at[0] {
+                    continue;
+                }
+                let old_worker = city.households[old].worker;
+                let mut fields: Vec<(&'static str, &[u8], &[u8])> = vec![
+                    ("household", from_id, to_id),
+                    ("building", from_at[0], to_at[0]),
+                    ("unit", from_at[1], to_at[1]),
+                    ("room", from_at[2], to_at[2]),
+                    (
+                        "visitor",
+                        &city.worker_names[old_worker as usize],
+                        &city.worker_names[x.worker as usize],
+                    ),
+                ];
+                fields.retain(|(_, from, to)| from != to);
+                if fields.len() as u64 > left
+                    || fields.iter().any(|(f, _, _)| used.contains(&(p, *f)))
+                {
+                    continue;
+                }
+                for (field, from, to) in fields {
+                    used.insert((p, field));
+                    out.push(Change {
+                        day: day as u16,
+                        resident: p,
+                        field,
+                        from: from.to_vec(),
+                        to: to.to_vec(),
+                        reason: "搬迁",
+                        by: x.worker,
+                    });
+                }
+            }
+        }
+    }
+    // A stable sort: on equal dates, the order drawn (a resident's chain stays in order).
+    out.sort_by_key(|c| c.day);
+    out
+}
+
+/// Writes history.csv; returns its size in bytes.
+fn write_history(city: &City, changes: &[Change], path: PathBuf) -> u64 {
+    let mut out = Out::create(path);
+    out.buf
+        .extend_from_slice(b"date,id,field,from,to,reason,by\n");
+    for c in changes {
+        let b = &mut out.buf;
+        put_date(b, BASE + i64::from(c.day), b'-');
+        b.extend_from_slice(b",R");
+        put_padded(b, u64::from(c.resident) + 1, 7);
+        for cell in [c.field.as_bytes(), &c.from, &c.to, c.reason.as_bytes()] {
+            b.push(b',');
+            b.extend_from_slice(cell);
+        }
+        b.push(b',');
+        b.extend_from_slice(&city.worker_names[c.by as usize]);
+        b.push(b'\n');
+        out.maybe_flush();
+    }
+    out.flush();
+    out.bytes
+}
+
 fn main() {
     let t0 = Instant::now();
     let args = parse_args();
@@ -848,14 +1109,31 @@ fn main() {
     if let Err(e) = fs::create_dir_all(&args.out) {
         die(&format!("{}: {e}", args.out.display()));
     }
-    let city = build_city(args.seed, n, args.out.join("residents.csv"));
+    let city = build_city(
+        args.seed,
+        n,
+        args.out.join("residents.csv"),
+        args.history > 0,
+    );
     let (visits, never_visited) = plan_visits(&city, args.seed, m);
     let visits_bytes = write_visits(&city, &visits, args.out.join("visits.csv"));
+    let visit_count = visits.len();
+    drop(visits);
+    let mut history = String::new();
+    if args.history > 0 {
+        let changes = plan_history(&city, args.seed, args.history);
+        let bytes = write_history(&city, &changes, args.out.join("history.csv"));
+        history = format!(
+            " history={} history.csv={:.1}MB",
+            changes.len(),
+            bytes as f64 / 1e6
+        );
+    }
     let _ = writeln!(
         std::io::stdout(),
-        "households={n} residents={} visits={} never_visited={never_visited} red={} orange={} yellow={} green={} residents.csv={:.1}MB visits.csv={:.1}MB seconds={:.2} out={}",
+        "households={n} residents={} visits={} never_visited={never_visited} red={} orange={} yellow={} green={} residents.csv={:.1}MB visits.csv={:.1}MB{history} seconds={:.2} out={}",
         city.residents,
-        visits.len(),
+        visit_count,
         city.level_counts[0],
         city.level_counts[1],
         city.level_counts[2],

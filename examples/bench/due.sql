@@ -14,7 +14,10 @@
 --   1  a resident is active on T: (since empty or since <= T) and (until empty or T < until)
 --   2  only households with an active resident are listed
 --   3  level = the strictest level among the residents active on T
---   4  S = earliest since among the residents active on T; unknown if one of them has none
+--   4  S = the latest of (a) the earliest since among the residents active on T, when
+--      every one of them has one, and (b) the first day of the current level run: the
+--      latest day c <= T on which the household's level (rule 3; none when inactive)
+--      differs from its level on c - 1; (c), the `start` setting, is never set here
 --   5  last = the latest visit dated <= T to the household (visits to households missing
 --      from the roster are ignored)
 --   6  calendar deadline with P(d) = ISO week (Mon-Sun) / month / quarter / half-year
@@ -85,8 +88,8 @@ COPY (
         SELECT
             household,
             min(lv) FILTER (WHERE active)                               AS lv,        -- rule 3
-            CASE WHEN bool_or(active AND since IS NULL) THEN NULL                     -- rule 4
-                 ELSE min(since) FILTER (WHERE active) END              AS s,
+            CASE WHEN bool_or(active AND since IS NULL) THEN NULL                     -- rule 4a
+                 ELSE min(since) FILTER (WHERE active) END              AS s_a,
             arg_min(grid, line)     FILTER (WHERE grid IS NOT NULL)     AS grid,
             arg_min(building, line) FILTER (WHERE building IS NOT NULL) AS building,
             arg_min(unit, line)     FILTER (WHERE unit IS NOT NULL)     AS unit,
@@ -95,6 +98,36 @@ COPY (
         FROM flagged
         GROUP BY household
         HAVING bool_or(active)                                                        -- rule 2
+    ),
+    -- Rule 4b. The level can change only on a day some member's since or until falls
+    -- on: for each such day c <= T, the household's level on c and on c - 1.
+    edges AS (
+        SELECT DISTINCT household, c
+        FROM (SELECT household, since AS c FROM roster WHERE since IS NOT NULL
+              UNION ALL
+              SELECT household, until AS c FROM roster WHERE until IS NOT NULL)
+        WHERE c <= DATE '${TODAY}'
+    ),
+    run_starts AS (
+        SELECT household, max(c) AS run_start
+        FROM (
+            SELECT e.household, e.c,
+                min(r.lv) FILTER (WHERE (r.since IS NULL OR r.since <= e.c)
+                                    AND (r.until IS NULL OR e.c < r.until))     AS lv_on,
+                min(r.lv) FILTER (WHERE (r.since IS NULL OR r.since <= e.c - 1)
+                                    AND (r.until IS NULL OR e.c - 1 < r.until)) AS lv_before
+            FROM edges e JOIN roster r USING (household)
+            GROUP BY e.household, e.c
+        )
+        WHERE lv_on IS DISTINCT FROM lv_before
+        GROUP BY household
+    ),
+    started AS (                                                                      -- rule 4
+        SELECT h.*,
+            CASE WHEN h.s_a IS NULL THEN r.run_start
+                 WHEN r.run_start IS NULL THEN h.s_a
+                 ELSE greatest(h.s_a, r.run_start) END AS s
+        FROM households h LEFT JOIN run_starts r USING (household)
     ),
     last_visits AS (                                                                  -- rule 5
         -- (a household whose visits all come after T gets a NULL last, as if unvisited:
@@ -116,7 +149,7 @@ COPY (
                     THEN period_end(h.lv, period_start(h.lv, h.s), 1)
                 ELSE NULL                                                             -- -infinity
             END AS deadline
-        FROM households h LEFT JOIN last_visits v USING (household)
+        FROM started h LEFT JOIN last_visits v USING (household)
     )
     SELECT                                                                            -- rule 8
         household,

@@ -14,6 +14,9 @@ use super::history::{Field, History, value_on};
 use super::roster::{HouseholdRow, Roster, Span};
 use super::{Level, Membership};
 
+/// A resident the history leaves alone (in `apply_history`'s slots).
+const UNTOUCHED: u32 = u32::MAX;
+
 /// A map keyed by index.
 pub(crate) type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::FixedState>;
 
@@ -69,19 +72,22 @@ impl Roster {
         if touched.is_empty() {
             return;
         }
-        // Where each touched resident stands in the roster today.
-        let mut today: Map<u32, Membership> = Map::default();
-        for (r, _) in &touched {
-            today.insert(*r, Membership::new(Level::Green, None, None));
+        // Where each touched resident stands in the roster today: a
+        // resident's slot in `today`, `UNTOUCHED` for the others (a flat
+        // table, as every member of a city's roster is looked up).
+        let mut slot = vec![UNTOUCHED; self.residents.len()];
+        for (k, (r, _)) in touched.iter().enumerate() {
+            slot[*r as usize] = k as u32;
         }
+        let mut today = vec![Membership::new(Level::Green, None, None); touched.len()];
         for (m, r) in self.members.iter().zip(&self.member_residents) {
-            if let Some(slot) = today.get_mut(r) {
-                *slot = *m;
+            if let Some(&k) = slot.get(*r as usize).filter(|&&k| k != UNTOUCHED) {
+                today[k as usize] = *m;
             }
         }
         let mut stints: Vec<Stint> = Vec::new();
-        for (r, fields) in &touched {
-            let base = today[r];
+        for (k, (r, fields)) in touched.iter().enumerate() {
+            let base = today[k];
             let home = self.residents[*r as usize].household;
             let row = self.households[home as usize];
             let mut breaks: Vec<NaiveDate> = fields
@@ -163,7 +169,7 @@ impl Roster {
                 self.moves.insert(*r, moves);
             }
         }
-        self.regroup(&today, stints);
+        self.regroup(&slot, stints);
     }
 
     /// The index of the household with this id, added when new.
@@ -196,11 +202,17 @@ impl Roster {
     /// Puts the stints in place of the touched residents' memberships,
     /// members in file order within each household, and works out the
     /// address of every household a stint touched for each span of days.
-    fn regroup(&mut self, touched: &Map<u32, Membership>, stints: Vec<Stint>) {
+    /// `slot` is `UNTOUCHED` for each resident the history leaves alone.
+    fn regroup(&mut self, slot: &[u32], stints: Vec<Stint>) {
         let n = self.households.len();
+        let touched = |r: u32| slot.get(r as usize).is_some_and(|&k| k != UNTOUCHED);
         // (line, from, membership, resident, place) of each household.
         let mut extra: Map<u32, Vec<Entry>> = Map::default();
+        let mut has_extra = vec![false; n];
         for s in stints {
+            if let Some(flag) = has_extra.get_mut(s.household as usize) {
+                *flag = true;
+            }
             let line = self.residents[s.resident as usize].line;
             extra.entry(s.household).or_default().push((
                 line,
@@ -211,13 +223,18 @@ impl Roster {
         }
         let mut members = Vec::with_capacity(self.members.len() + extra.len());
         let mut member_residents = Vec::with_capacity(members.capacity());
-        for h in 0..n {
+        for (h, &flagged) in has_extra.iter().enumerate() {
             let row = self.households[h];
             let (a, c) = (row.first as usize, row.count as usize);
-            let Some(mut list) = extra.remove(&(h as u32)) else {
+            let found = if flagged {
+                extra.remove(&(h as u32))
+            } else {
+                None
+            };
+            let Some(mut list) = found else {
                 let first = members.len() as u32;
                 for i in a..a + c {
-                    if !touched.contains_key(&self.member_residents[i]) {
+                    if !touched(self.member_residents[i]) {
                         members.push(self.members[i]);
                         member_residents.push(self.member_residents[i]);
                     }
@@ -228,7 +245,7 @@ impl Roster {
             };
             for i in a..a + c {
                 let r = self.member_residents[i];
-                if !touched.contains_key(&r) {
+                if !touched(r) {
                     let line = self.residents[r as usize].line;
                     list.push((line, self.members[i], r, None));
                 }
