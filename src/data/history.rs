@@ -10,8 +10,9 @@ use super::headers;
 use super::rewrite::{CsvFile, cell_bytes};
 use super::table::Table;
 use crate::error::{Error, FieldName, Problem, Reason};
+use crate::model::asof::Map;
 use crate::model::date;
-use crate::model::history::{Change, Field, History};
+use crate::model::history::{Chains, Change, Field, History};
 use crate::model::roster::Roster;
 
 pub const FILE: &str = "history.csv";
@@ -120,9 +121,14 @@ pub fn read(path: &Path, problems: &mut Vec<Problem>) -> Result<History, Error> 
 /// history is applied) and the as-of date: unknown residents and broken
 /// chains are errors; a change after `today` and a roster value that is
 /// not the latest change's `to` are warnings.
+///
+/// `chains` are the history's, `residents` the residents they name
+/// (`Roster::find_residents`).
 pub fn check(
     path: &Path,
     history: &History,
+    chains: &Chains<'_>,
+    residents: &Map<&str, u32>,
     roster: &Roster,
     today: NaiveDate,
     problems: &mut Vec<Problem>,
@@ -130,7 +136,7 @@ pub fn check(
     let mut found = Vec::new();
     let member_of = roster.member_of_resident();
     for c in &history.changes {
-        if roster.find_resident_id(&c.resident).is_none() && !roster.cut_short() {
+        if !residents.contains_key(c.resident.as_str()) && !roster.cut_short() {
             found.push(Problem::error(
                 path,
                 Some(c.line),
@@ -148,7 +154,7 @@ pub fn check(
             ));
         }
     }
-    for ((id, field), chain) in history.chains() {
+    for ((id, field), chain) in chains.iter() {
         for pair in chain.windows(2) {
             let (before, c) = (pair[0], pair[1]);
             if !field.same(&before.to, &c.from) {
@@ -166,7 +172,8 @@ pub fn check(
             }
         }
         let Some(last) = chain.last() else { continue };
-        if let Some(now) = roster.value_today(&member_of, id, field)
+        let r = residents.get(id).map(|&r| r as usize);
+        if let Some(now) = r.and_then(|r| roster.value_today(&member_of, r, field))
             && !field.same(&now, &last.to)
         {
             found.push(Problem::warning(

@@ -151,8 +151,18 @@ impl Snapshot {
         let path = self.path(history::FILE);
         let history = history::read(&path, problems)?;
         if !history.is_empty() {
-            history::check(&path, &history, &roster, self.paths.today, problems);
-            roster.apply_history(&history);
+            let chains = history.chains();
+            let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
+            history::check(
+                &path,
+                &history,
+                &chains,
+                &residents,
+                &roster,
+                self.paths.today,
+                problems,
+            );
+            roster.apply_chains(&chains, &residents);
             if let Some(origin) = roster.origin {
                 use std::hash::{BuildHasher, Hash, Hasher};
                 let mut h = foldhash::fast::FixedState::with_seed(origin).build_hasher();

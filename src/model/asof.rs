@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 
 use super::date::{days, parse};
-use super::history::{Field, History, value_on};
+use super::history::{Chains, Field, History, value_on};
 use super::roster::{HouseholdRow, Roster, Span};
 use super::{Level, Membership};
 
@@ -18,7 +18,7 @@ use super::{Level, Membership};
 const UNTOUCHED: u32 = u32::MAX;
 
 /// A map keyed by index.
-pub(crate) type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::FixedState>;
+pub type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A household's address from day `from` on (until the next one's).
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ pub(crate) struct Place {
 }
 
 /// The chains of one resident, field by field.
-type Chains<'a> = Vec<(Field, Vec<&'a super::history::Change>)>;
+type Fields<'a> = Vec<(Field, &'a [&'a super::history::Change])>;
 
 /// A member of a household being regrouped: its line in the roster, the
 /// membership, the resident and, for a stint, its address.
@@ -50,24 +50,29 @@ impl Roster {
     /// chains holding a value their field cannot take are left out (`check`
     /// reports them); tags are not part of the rules.
     pub fn apply_history(&mut self, history: &History) {
-        let mut touched: Vec<(u32, Chains<'_>)> = Vec::new();
-        {
-            let mut per: std::collections::BTreeMap<u32, Vec<_>> = Default::default();
-            for ((id, field), chain) in history.chains() {
-                if field == Field::Tags
-                    || chain
-                        .iter()
-                        .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
-                {
-                    continue;
-                }
-                if let Some(r) = self.find_resident(id) {
-                    per.entry(r as u32)
-                        .or_insert_with(Vec::new)
-                        .push((field, chain));
-                }
+        let chains = history.chains();
+        let found = self.find_residents(chains.iter().map(|((id, _), _)| id));
+        self.apply_chains(&chains, &found);
+    }
+
+    /// `apply_history` with the history's chains and the residents they
+    /// name (`find_residents`) worked out by the caller.
+    pub fn apply_chains(&mut self, chains: &Chains<'_>, found: &Map<&str, u32>) {
+        // The chains come grouped by resident: one entry for each.
+        let mut touched: Vec<(u32, Fields<'_>)> = Vec::new();
+        for ((id, field), chain) in chains.iter() {
+            if field == Field::Tags
+                || chain
+                    .iter()
+                    .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
+            {
+                continue;
             }
-            touched.extend(per);
+            let Some(&r) = found.get(id) else { continue };
+            match touched.last_mut() {
+                Some((last, fields)) if *last == r => fields.push((field, chain)),
+                _ => touched.push((r, vec![(field, chain)])),
+            }
         }
         if touched.is_empty() {
             return;
@@ -85,6 +90,7 @@ impl Roster {
                 today[k as usize] = *m;
             }
         }
+        let mut known = self.households_named(&touched);
         let mut stints: Vec<Stint> = Vec::new();
         for (k, (r, fields)) in touched.iter().enumerate() {
             let base = today[k];
@@ -138,7 +144,7 @@ impl Roster {
                             "" => self.span(self.residents[*r as usize].id).to_string(),
                             h => h.to_string(),
                         };
-                        self.household_for(&h)
+                        self.household_for(&h, &mut known)
                     }
                     None => home,
                 };
@@ -169,12 +175,43 @@ impl Roster {
                 self.moves.insert(*r, moves);
             }
         }
-        self.regroup(&slot, stints);
+        let homes = touched
+            .iter()
+            .map(|(r, _)| self.residents[*r as usize].household)
+            .collect();
+        self.regroup(&slot, homes, stints);
+    }
+
+    /// The residents with these ids: one pass over the roster, which a
+    /// city's roster read from the cache makes cheaper than indexing every
+    /// resident for a history that names a few of them.
+    pub fn find_residents<'i>(&self, ids: impl Iterator<Item = &'i str>) -> Map<&'i str, u32> {
+        let mut wanted: Map<&'i str, u32> = Map::default();
+        for id in ids {
+            wanted.insert(id, u32::MAX);
+        }
+        if wanted.is_empty() {
+            return wanted;
+        }
+        for (r, row) in self.residents.iter().enumerate() {
+            if let Some(slot) = wanted.get_mut(self.span(row.id))
+                && *slot == u32::MAX
+            {
+                *slot = r as u32;
+            }
+        }
+        wanted.retain(|_, r| *r != u32::MAX);
+        wanted
     }
 
     /// The index of the household with this id, added when new.
-    fn household_for(&mut self, id: &str) -> u32 {
-        if let Some(h) = self.find(id) {
+    fn household_for(&mut self, id: &str, known: &mut Map<String, u32>) -> u32 {
+        if let Some(&h) = known.get(id) {
+            return h;
+        }
+        if self.by_household.get().is_some()
+            && let Some(h) = self.find(id)
+        {
             return h as u32;
         }
         let span = self.push_text(id);
@@ -189,30 +226,66 @@ impl Roster {
             first: 0,
             count: 0,
         });
-        let index = self.by_household.get_mut().expect("`find` built the index");
-        let hash = index.hash(id);
-        let (households, text) = (&self.households, &self.text);
-        index.find_or_insert(id, hash, h, |x| {
-            let s = households[x as usize].id;
-            &text[s.start as usize..s.end as usize]
-        });
+        known.insert(id.to_string(), h);
+        // An index built already learns it; one built later finds it.
+        if let Some(index) = self.by_household.get_mut() {
+            let hash = index.hash(id);
+            let (households, text) = (&self.households, &self.text);
+            index.find_or_insert(id, hash, h, |x| {
+                let s = households[x as usize].id;
+                &text[s.start as usize..s.end as usize]
+            });
+        }
         h
+    }
+
+    /// The households the history's household changes name, found in one
+    /// pass when the roster has no index of households yet (a roster read
+    /// from the cache): cheaper than indexing a city's households.
+    fn households_named(&self, touched: &[(u32, Fields<'_>)]) -> Map<String, u32> {
+        let mut known: Map<String, u32> = Map::default();
+        if self.by_household.get().is_some() {
+            return known;
+        }
+        for (r, fields) in touched {
+            for (field, chain) in fields {
+                if *field != Field::Household {
+                    continue;
+                }
+                for c in chain.iter() {
+                    for v in [c.from.trim(), c.to.trim()] {
+                        let id = match v {
+                            "" => self.span(self.residents[*r as usize].id),
+                            v => v,
+                        };
+                        known.insert(id.to_string(), u32::MAX);
+                    }
+                }
+            }
+        }
+        if known.is_empty() {
+            return known;
+        }
+        for (h, row) in self.households.iter().enumerate() {
+            if let Some(slot) = known.get_mut(self.span(row.id))
+                && *slot == u32::MAX
+            {
+                *slot = h as u32;
+            }
+        }
+        known.retain(|_, h| *h != u32::MAX);
+        known
     }
 
     /// Puts the stints in place of the touched residents' memberships,
     /// members in file order within each household, and works out the
     /// address of every household a stint touched for each span of days.
     /// `slot` is `UNTOUCHED` for each resident the history leaves alone.
-    fn regroup(&mut self, slot: &[u32], stints: Vec<Stint>) {
-        let n = self.households.len();
+    fn regroup(&mut self, slot: &[u32], homes: Vec<u32>, stints: Vec<Stint>) {
         let touched = |r: u32| slot.get(r as usize).is_some_and(|&k| k != UNTOUCHED);
         // (line, from, membership, resident, place) of each household.
         let mut extra: Map<u32, Vec<Entry>> = Map::default();
-        let mut has_extra = vec![false; n];
         for s in stints {
-            if let Some(flag) = has_extra.get_mut(s.household as usize) {
-                *flag = true;
-            }
             let line = self.residents[s.resident as usize].line;
             extra.entry(s.household).or_default().push((
                 line,
@@ -221,34 +294,37 @@ impl Roster {
                 Some(s.place),
             ));
         }
-        let mut members = Vec::with_capacity(self.members.len() + extra.len());
-        let mut member_residents = Vec::with_capacity(members.capacity());
-        for (h, &flagged) in has_extra.iter().enumerate() {
+        // Only the households a stint is in, and those the touched
+        // residents are in today, change: their members are written anew
+        // at the end; every other household keeps its place.
+        let mut rebuild: Vec<u32> = extra.keys().copied().chain(homes).collect();
+        rebuild.sort_unstable();
+        rebuild.dedup();
+        let mut members = std::mem::take(&mut self.members);
+        let mut member_residents = std::mem::take(&mut self.member_residents);
+        for h in rebuild {
+            let h = h as usize;
             let row = self.households[h];
             let (a, c) = (row.first as usize, row.count as usize);
-            let found = if flagged {
-                extra.remove(&(h as u32))
-            } else {
-                None
-            };
-            let Some(mut list) = found else {
+            let mut list = extra.remove(&(h as u32)).unwrap_or_default();
+            let stays = list.is_empty();
+            for i in a..a + c {
+                let r = member_residents[i];
+                if !touched(r) {
+                    let line = self.residents[r as usize].line;
+                    list.push((line, members[i], r, None));
+                }
+            }
+            if stays {
+                // Only left by a touched resident: the others, in order.
                 let first = members.len() as u32;
-                for i in a..a + c {
-                    if !touched(self.member_residents[i]) {
-                        members.push(self.members[i]);
-                        member_residents.push(self.member_residents[i]);
-                    }
+                for (_, m, r, _) in list {
+                    members.push(m);
+                    member_residents.push(r);
                 }
                 self.households[h].first = first;
                 self.households[h].count = members.len() as u32 - first;
                 continue;
-            };
-            for i in a..a + c {
-                let r = self.member_residents[i];
-                if !touched(r) {
-                    let line = self.residents[r as usize].line;
-                    list.push((line, self.members[i], r, None));
-                }
             }
             list.sort_by_key(|(line, m, _, _)| (*line, m.from));
             let first = members.len() as u32;
@@ -314,7 +390,11 @@ impl Roster {
                 (row.grid, row.building, row.unit, row.room) =
                     (last.grid, last.building, last.unit, last.room);
             }
-            self.places.insert(h as u32, places);
+            if self.place_at.len() < self.households.len() {
+                self.place_at.resize(self.households.len(), u32::MAX);
+            }
+            self.place_at[h] = self.places.len() as u32;
+            self.places.push(places);
         }
         self.members = members;
         self.member_residents = member_residents;

@@ -152,20 +152,64 @@ impl History {
 
     /// The changes of each (resident, field), each list in date order
     /// (file order for equal dates): the chains the rules read.
-    pub fn chains(&self) -> std::collections::BTreeMap<(&str, Field), Vec<&Change>> {
-        let mut chains: std::collections::BTreeMap<(&str, Field), Vec<&Change>> =
-            Default::default();
-        for c in &self.changes {
-            chains
-                .entry((c.resident.as_str(), c.field))
-                .or_default()
-                .push(c);
+    pub fn chains(&self) -> Chains<'_> {
+        let mut sorted: Vec<(usize, &Change)> = self.changes.iter().enumerate().collect();
+        sorted.sort_unstable_by(|(i, a), (j, b)| {
+            (a.resident.as_str(), a.field, a.date, i).cmp(&(
+                b.resident.as_str(),
+                b.field,
+                b.date,
+                j,
+            ))
+        });
+        let sorted: Vec<&Change> = sorted.into_iter().map(|(_, c)| c).collect();
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for k in 1..=sorted.len() {
+            let same = k < sorted.len()
+                && sorted[k].resident == sorted[start].resident
+                && sorted[k].field == sorted[start].field;
+            if !same {
+                runs.push((start as u32, k as u32));
+                start = k;
+            }
         }
-        for list in chains.values_mut() {
-            // A stable sort keeps file order among equal dates.
-            list.sort_by_key(|c| c.date);
-        }
-        chains
+        Chains { sorted, runs }
+    }
+}
+
+/// The changes of history.csv grouped by (resident, field), in the order
+/// of their keys; each chain in date order, file order for equal dates.
+#[derive(Debug, Default)]
+pub struct Chains<'a> {
+    sorted: Vec<&'a Change>,
+    runs: Vec<(u32, u32)>,
+}
+
+impl<'a> Chains<'a> {
+    /// Each chain with its (resident, field).
+    pub fn iter(&self) -> impl Iterator<Item = ((&'a str, Field), &[&'a Change])> + '_ {
+        self.runs.iter().map(|&(a, b)| {
+            let chain = &self.sorted[a as usize..b as usize];
+            ((chain[0].resident.as_str(), chain[0].field), chain)
+        })
+    }
+
+    /// The chain of one resident's field, if it has changes.
+    pub fn get(&self, key: &(&str, Field)) -> Option<&[&'a Change]> {
+        let k = self
+            .runs
+            .binary_search_by(|&(a, _)| {
+                let c = self.sorted[a as usize];
+                (c.resident.as_str(), c.field).cmp(key)
+            })
+            .ok()?;
+        let (a, b) = self.runs[k];
+        Some(&self.sorted[a as usize..b as usize])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
     }
 }
 
@@ -243,7 +287,7 @@ mod tests {
             ],
         };
         let chains = h.chains();
-        let chain = &chains[&("R1", Field::Level)];
+        let chain = chains.get(&("R1", Field::Level)).unwrap();
         let lines: Vec<u64> = chain.iter().map(|c| c.line).collect();
         assert_eq!(lines, [2, 5, 6]);
         assert_eq!(

@@ -81,7 +81,10 @@ pub struct Roster {
     pub(crate) day: Option<i32>,
     /// The address of each household the roster history touched, for
     /// each span of days (`model::asof`).
-    pub(crate) places: super::asof::Map<u32, Vec<super::asof::Place>>,
+    pub(crate) places: Vec<Vec<super::asof::Place>>,
+    /// Per household, its list in `places` (`u32::MAX`: none); empty
+    /// without a history.
+    pub(crate) place_at: Vec<u32>,
     /// The households of each resident whose household the history
     /// changed: (first day, household), in order.
     pub(crate) moves: super::asof::Map<u32, Vec<(i32, u32)>>,
@@ -115,11 +118,9 @@ impl<'a> HouseholdRef<'a> {
     }
     /// Its address on the day, when the roster history moved it.
     fn place(&self) -> Option<&'a super::asof::Place> {
-        if self.roster.places.is_empty() {
-            return None;
-        }
+        let at = *self.roster.place_at.get(self.index)?;
         let day = self.day?;
-        let places = self.roster.places.get(&(self.index as u32))?;
+        let places = self.roster.places.get(at as usize)?;
         let n = places.partition_point(|p| p.from <= day);
         places.get(n.checked_sub(1)?)
     }
@@ -283,11 +284,10 @@ impl Roster {
 
     /// Whether the roster history changed the household's address.
     pub fn moved(&self, household: usize) -> bool {
-        !self.places.is_empty()
-            && self
-                .places
-                .get(&(household as u32))
-                .is_some_and(|p| p.len() > 1)
+        self.place_at
+            .get(household)
+            .and_then(|&at| self.places.get(at as usize))
+            .is_some_and(|p| p.len() > 1)
     }
 
     /// Whether a roster history was applied to it.
@@ -358,17 +358,15 @@ impl Roster {
         at
     }
 
-    /// A tracked field of a resident as the roster file lists it (grid,
-    /// building, unit and room as its household's); `None` for an unknown
-    /// resident or for tags. `member_of` is `member_of_resident()`.
+    /// A tracked field of resident `r` as the roster file lists it (grid,
+    /// building, unit and room as its household's); `None` for tags. `member_of` is `member_of_resident()`.
     pub fn value_today(
         &self,
         member_of: &[u32],
-        id: &str,
+        r: usize,
         field: super::history::Field,
     ) -> Option<String> {
         use super::history::Field;
-        let r = self.find_resident(id)?;
         let m = self.members.get(*member_of.get(r)? as usize)?;
         let row = &self.households[self.residents[r].household as usize];
         let date = |d: Option<chrono::NaiveDate>| d.map(super::date::iso).unwrap_or_default();

@@ -447,7 +447,7 @@ pub fn report(
     writeln!(out)?;
     writeln!(out, "{}", w.notes)?;
     for f in sections::figures(r, lang) {
-        writeln!(out, "{}: {}", f.label, f.definition)?;
+        sentence(out, &format!("{}: {}", f.label, f.definition), width)?;
     }
     Ok(())
 }
