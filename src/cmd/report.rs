@@ -79,6 +79,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             Ok::<_, Error>((folded.states, folded.visitors))
         })?;
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
+        report.unrecorded_edits = problems
+            .iter()
+            .filter(|p| matches!(*p.reason, crate::error::Reason::UnrecordedEdit { .. }))
+            .count() as u64;
         ctx.fail_on_errors(problems)?;
         report.needs = ledger.map(|l| {
             let needs = &ctx.config.needs;

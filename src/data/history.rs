@@ -116,8 +116,9 @@ pub fn read(path: &Path, problems: &mut Vec<Problem>) -> Result<History, Error> 
 
 /// The checks that need the roster (as the file lists it, before the
 /// history is applied) and the as-of date: unknown residents and broken
-/// chains are errors; a change after `today` and a roster value that is
-/// not the latest change's `to` are warnings.
+/// chains are errors; a change after `today` is a warning. (A roster value
+/// that is not the latest change's `to` is an edit not recorded, found
+/// with the others by `data::seen::unrecorded`.)
 pub fn check(
     path: &Path,
     history: &History,
@@ -126,7 +127,6 @@ pub fn check(
     problems: &mut Vec<Problem>,
 ) {
     let mut found = Vec::new();
-    let member_of = roster.member_of_resident();
     for c in &history.changes {
         if roster.find_resident_id(&c.resident).is_none() && !roster.cut_short() {
             found.push(Problem::error(
@@ -163,21 +163,6 @@ pub fn check(
                 ));
             }
         }
-        let Some(last) = chain.last() else { continue };
-        if let Some(now) = roster.value_today(&member_of, id, field)
-            && !field.same(&now, &last.to)
-        {
-            found.push(Problem::warning(
-                path,
-                Some(last.line),
-                Reason::UnrecordedEdit {
-                    id: id.to_string(),
-                    field: field.word(),
-                    recorded: shown(field, &last.to),
-                    roster: shown(field, &now),
-                },
-            ));
-        }
     }
     found.sort_by_key(|p| p.line);
     problems.extend(found);
@@ -185,7 +170,7 @@ pub fn check(
 
 /// A value as a message shows it: tracked fields are no personal data,
 /// but a cell typed into the wrong column may be.
-fn shown(field: Field, value: &str) -> String {
+pub(crate) fn shown(field: Field, value: &str) -> String {
     match field {
         Field::Level | Field::Since | Field::Until => value.to_string(),
         _ => crate::privacy::shown_place(value),

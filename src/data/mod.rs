@@ -14,6 +14,7 @@ pub mod names;
 pub mod needs;
 pub mod records;
 pub mod roster;
+pub mod seen;
 pub mod snapshot;
 pub mod table;
 pub mod visits;

@@ -420,6 +420,9 @@ pub fn report(
     for f in sections::figures(r, lang) {
         writeln!(out, "{}: {}", f.label, f.definition)?;
     }
+    if r.unrecorded_edits > 0 {
+        writeln!(out, "{}", lang.unrecorded_edits(r.unrecorded_edits))?;
+    }
     Ok(())
 }
 

@@ -220,6 +220,7 @@ impl<'a> Tally<'a> {
             trend: Tally::trend_rows(trend),
             coverage: Coverage::new(households.0.iter().sum(), active_visited),
             needs: None,
+            unrecorded_edits: 0,
         }
     }
 
