@@ -56,10 +56,10 @@ pub fn path(dir: &Path) -> PathBuf {
     dir.join(DIR).join(FILE)
 }
 
-/// Whether `dir` has a seen file (else the next reader writes the
-/// baseline).
-pub fn exists(dir: &Path) -> bool {
-    path(dir).is_file()
+/// Whether `dir` has a seen file this version reads (else the next
+/// reader writes the baseline).
+pub fn has_baseline(dir: &Path) -> bool {
+    read_head(&path(dir)).is_some()
 }
 
 /// The local date of the roster file's last modification: the day an
@@ -103,7 +103,7 @@ pub fn unrecorded(
     let seen = match head {
         Some(_) => std::fs::read_to_string(&seen_path)
             .ok()
-            .and_then(|text| Seen::parse(text)),
+            .and_then(Seen::parse),
         None => None,
     };
     let latest = latest_changes(history);

@@ -178,7 +178,7 @@ impl Snapshot {
     ) -> Result<(), Error> {
         let roster_path = self.path(roster::FILE);
         let edits = seen::unrecorded(&self.dir, &roster_path, history, problems)?;
-        if !seen::exists(&self.dir) {
+        if !seen::has_baseline(&self.dir) {
             let _ = seen::remember(&self.dir, &roster_path);
         }
         if edits.is_empty() {
