@@ -128,13 +128,14 @@ pub enum Reason {
     },
     /// A change dated after the as-of date (warning).
     ChangeAfterToday { date: String, today: String },
-    /// The roster's value is not the `to` of the latest change: an edit
-    /// that was not recorded (warning).
+    /// A tracked field of the roster edited (in a spreadsheet) without a
+    /// change in history.csv: its value was `from` (the latest change's
+    /// `to`, or what rounds last saw) and is `to` (warning).
     UnrecordedEdit {
         id: String,
-        field: &'static str,
-        recorded: String,
-        roster: String,
+        field: crate::model::history::Field,
+        from: String,
+        to: String,
     },
     /// A visit dated after the as-of date.
     FutureVisit { date: String, today: String },

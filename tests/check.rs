@@ -85,6 +85,9 @@ fn strict_makes_every_warning_an_error_for_cron() {
     // A warning of each kind: a file in two encodings, members who
     // disagree, a resident never active, an unknown household, a visit
     // after today.
+    // (In a directory of their own: over the roster above, these rows
+    // would also be edits not recorded.)
+    let wd = Workdir::new();
     let mut roster = "id,household,level,grid,since,until\nA1,H1,red,东岗,,\nA2,H1,red,西岗,,\nA3,,red,东岗,2020-02-01,2020-01-01\n"
         .as_bytes()
         .to_vec();

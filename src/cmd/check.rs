@@ -1,12 +1,15 @@
 //! `rounds check [--strict]`
 //!
-//! Validates every data file (rounds.toml, residents.csv, visits.csv and
-//! the needs ledger needs.csv when there is one) and
+//! Validates every data file (rounds.toml, residents.csv, visits.csv, and
+//! the roster history history.csv and the needs ledger needs.csv when
+//! there are ones) and
 //! prints each problem as `file:line: error|warning: reason`, all of them,
 //! not only the first. Errors: anything that breaks the SPEC. Warnings:
 //! members of one household who disagree on grid or building, visits to
 //! households missing from the roster, visits dated after the as-of date,
-//! residents who are never active. Exit status 3 when there are errors
+//! residents who are never active, changes dated after the as-of date,
+//! and each tracked field of the roster edited (in a spreadsheet) without
+//! a record in history.csv (`data::seen`). Exit status 3 when there are errors
 //! (with `--strict`, also when there are warnings), else 0.
 //!
 //! A roster that cannot be read to its end (bad bytes, no header, a
@@ -117,7 +120,8 @@ fn finish(
     let errors = problems.iter().filter(|p| p.is_error()).count();
     let warnings = problems.len() - errors;
     let ledger = ctx.path(crate::data::needs::FILE).exists();
-    let files = 2 + usize::from(ctx.config.present) + usize::from(ledger);
+    let history = ctx.path(crate::data::history::FILE).exists();
+    let files = 2 + usize::from(ctx.config.present) + usize::from(ledger) + usize::from(history);
     match ctx.format()? {
         ListFormat::Table => {
             for p in &problems {

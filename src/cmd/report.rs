@@ -81,6 +81,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let history = snapshot.history(&mut problems)?;
         report.roster_changes = report::roster_changes(&history, &roster, span, as_of);
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
+        report.unrecorded_edits = problems
+            .iter()
+            .filter(|p| matches!(*p.reason, crate::error::Reason::UnrecordedEdit { .. }))
+            .count() as u64;
         ctx.fail_on_errors(problems)?;
         report.needs = ledger.map(|l| {
             let needs = &ctx.config.needs;

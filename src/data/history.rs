@@ -119,8 +119,10 @@ pub fn read(path: &Path, problems: &mut Vec<Problem>) -> Result<History, Error> 
 
 /// The checks that need the roster (as the file lists it, before the
 /// history is applied) and the as-of date: unknown residents and broken
-/// chains are errors; a change after `today` and a roster value that is
-/// not the latest change's `to` are warnings.
+/// chains are errors; a change after `today` is a warning. (A roster value
+/// that is not the latest change's `to` is an edit not recorded, found
+/// with the others by `data::seen::unrecorded`.) Changes of line 0 are
+/// such edits, added by the snapshot: they are not checked.
 ///
 /// `chains` are the history's, `residents` the residents they name
 /// (`Roster::find_residents`).
@@ -134,8 +136,7 @@ pub fn check(
     problems: &mut Vec<Problem>,
 ) {
     let mut found = Vec::new();
-    let member_of = roster.member_of_resident();
-    for c in &history.changes {
+    for c in history.changes.iter().filter(|c| c.line != 0) {
         if !residents.contains_key(c.resident.as_str()) && !roster.cut_short() {
             found.push(Problem::error(
                 path,
@@ -170,22 +171,6 @@ pub fn check(
                     },
                 ));
             }
-        }
-        let Some(last) = chain.last() else { continue };
-        let r = residents.get(id).map(|&r| r as usize);
-        if let Some(now) = r.and_then(|r| roster.value_today(&member_of, r, field))
-            && !field.same(&now, &last.to)
-        {
-            found.push(Problem::warning(
-                path,
-                Some(last.line),
-                Reason::UnrecordedEdit {
-                    id: id.to_string(),
-                    field: field.word(),
-                    recorded: shown(field, &last.to),
-                    roster: shown(field, &now),
-                },
-            ));
         }
     }
     found.sort_by_key(|p| p.line);
@@ -276,7 +261,7 @@ pub fn with_rows(
 
 /// A value as a message shows it: tracked fields are no personal data,
 /// but a cell typed into the wrong column may be.
-fn shown(field: Field, value: &str) -> String {
+pub(crate) fn shown(field: Field, value: &str) -> String {
     match field {
         Field::Level | Field::Since | Field::Until => value.to_string(),
         _ => crate::privacy::shown_place(value),

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{cache, fast, history, ingest, needs, roster, visits};
+use super::{cache, fast, history, ingest, needs, roster, seen, visits};
 use crate::error::{Error, Problem, Usage};
+use crate::model::history::Change;
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
 use crate::settings::FastPath;
@@ -140,7 +141,9 @@ impl Snapshot {
     }
 
     /// The roster history read, checked against the roster as listed and
-    /// applied to it, and the roster looked at as of the as-of date. A
+    /// applied to it, with the roster's edits that history.csv does not
+    /// record (`seen::unrecorded`, each a warning) applied as changes of
+    /// their own; then the roster looked at as of the as-of date. A
     /// roster of a cached origin gets an origin of its own for each
     /// history, so that no cache answers for another history.
     fn with_history(
@@ -149,7 +152,8 @@ impl Snapshot {
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
         let path = self.path(history::FILE);
-        let history = history::read(&path, problems)?;
+        let mut history = history::read(&path, problems)?;
+        self.add_unrecorded(&mut history, problems)?;
         if !history.is_empty() {
             let chains = history.chains();
             let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
@@ -174,6 +178,55 @@ impl Snapshot {
         }
         roster.set_day(self.paths.today);
         Ok(roster)
+    }
+
+    /// Adds to `history` the roster's unrecorded edits as changes (line
+    /// 0: no row of history.csv), after `check` has seen the file's own.
+    /// The roster is the truth of the as-of day: an edit counts from the
+    /// day the roster was saved, or from the as-of day when that is
+    /// earlier (a replay with `--today`), and never before the field's
+    /// latest recorded change. The first reader of a directory stores
+    /// what it sees of the roster (`seen::remember`), best effort: a
+    /// directory it cannot write to is only read.
+    fn add_unrecorded(
+        &self,
+        history: &mut crate::model::history::History,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(), Error> {
+        let roster_path = self.path(roster::FILE);
+        let edits = seen::unrecorded(&self.dir, &roster_path, history, problems)?;
+        if !seen::has_baseline(&self.dir) {
+            let _ = seen::remember(&self.dir, &roster_path);
+        }
+        if edits.is_empty() {
+            return Ok(());
+        }
+        let today = self.paths.today;
+        let saved = seen::saved_on(&roster_path).map_or(today, |d| d.min(today));
+        let mut latest: std::collections::HashMap<(&str, _), NaiveDate> = Default::default();
+        for c in &history.changes {
+            let day = latest
+                .entry((c.resident.as_str(), c.field))
+                .or_insert(c.date);
+            *day = (*day).max(c.date);
+        }
+        let implicit: Vec<Change> = edits
+            .into_iter()
+            .map(|e| Change {
+                line: 0,
+                date: latest
+                    .get(&(e.resident.as_str(), e.field))
+                    .map_or(saved, |&d| d.max(saved)),
+                resident: e.resident,
+                field: e.field,
+                from: e.from,
+                to: e.to,
+                reason: String::new(),
+                by: String::new(),
+            })
+            .collect();
+        history.changes.extend(implicit);
+        Ok(())
     }
 
     /// The roster with the residents' names and nothing else personal.

@@ -139,14 +139,15 @@ impl Catalog for En {
             Reason::ChangeAfterToday { date, today } => {
                 format!("change dated {date}, after today ({today}): it applies from that day on")
             }
-            Reason::UnrecordedEdit {
-                id,
-                field,
-                recorded,
-                roster,
-            } => format!(
-                "{id}'s {field} is '{roster}' in the roster but '{recorded}' after its latest change: an edit not recorded (rounds change --record records it)"
-            ),
+            Reason::UnrecordedEdit { id, field, from, to } => {
+                let shown = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
+                format!(
+                    "{id}'s {} changed {} → {} in the roster without a record in history.csv (rounds change --record records it)",
+                    field.word(),
+                    shown(from),
+                    shown(to)
+                )
+            }
             Reason::FutureVisit { date, today } => format!("date {date} is after today {today}"),
             Reason::MissingFile => "the file is missing".into(),
             Reason::BadWorkbook(m) => format!("not a readable workbook: {m}"),
@@ -302,6 +303,13 @@ impl Catalog for En {
             s(errors),
             s(warnings),
             s(files)
+        )
+    }
+
+    fn unrecorded_edits(&self, edits: u64) -> String {
+        let (s, are) = if edits == 1 { ("", "is") } else { ("s", "are") };
+        format!(
+            "{edits} edit{s} of the roster {are} not recorded in history.csv: counted from the day the roster was saved, so figures for earlier days may differ (rounds change --record records them)"
         )
     }
 

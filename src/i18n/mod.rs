@@ -36,6 +36,8 @@ pub trait Catalog: Sync {
     fn due_summary(&self, counts: &DueCounts) -> String;
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String;
     fn report_words(&self) -> &'static ReportWords;
+    /// The report's note on roster edits history.csv does not record.
+    fn unrecorded_edits(&self, edits: u64) -> String;
     /// "2020年6月", "June 2020", "2020年第二季度" …
     fn period_name(&self, kind: SpanKind, first: chrono::NaiveDate) -> String;
     fn rejected_word(&self) -> &'static str;
@@ -164,6 +166,9 @@ impl Lang {
     }
     pub fn report_words(self) -> &'static ReportWords {
         self.catalog().report_words()
+    }
+    pub fn unrecorded_edits(self, edits: u64) -> String {
+        self.catalog().unrecorded_edits(edits)
     }
     pub fn period_name(self, kind: SpanKind, first: chrono::NaiveDate) -> String {
         self.catalog().period_name(kind, first)

@@ -244,14 +244,15 @@ impl Catalog for Zh {
             Reason::ChangeAfterToday { date, today } => {
                 format!("变更日期 {date} 晚于今天（{today}），自该日起生效")
             }
-            Reason::UnrecordedEdit {
-                id,
-                field,
-                recorded,
-                roster,
-            } => format!(
-                "居民“{id}”的 {field} 在名册中为“{roster}”，但最近一条变更记录为“{recorded}”：名册被修改而未记录（可用 rounds change --record 补记）"
-            ),
+            Reason::UnrecordedEdit { id, field, from, to } => {
+                let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { v.to_string() };
+                format!(
+                    "居民“{id}”的{}在名册中由 {} 改为 {}，history.csv 中没有记录（可用 rounds change --record 补记）",
+                    field.zh(),
+                    shown(from),
+                    shown(to)
+                )
+            }
             Reason::FutureVisit { date, today } => format!("日期 {date} 晚于今天 {today}"),
             Reason::MissingFile => "文件不存在".into(),
             Reason::DuplicateNeed { id, first_line } => {
@@ -414,6 +415,12 @@ impl Catalog for Zh {
 
     fn check_summary(&self, errors: usize, warnings: usize, files: usize) -> String {
         format!("{files} 个文件中有 {errors} 处错误、{warnings} 处警告")
+    }
+
+    fn unrecorded_edits(&self, edits: u64) -> String {
+        format!(
+            "名册有 {edits} 处修改未记入 history.csv：按名册保存之日起计，此前各日的数字可能有出入（可用 rounds change --record 补记）"
+        )
     }
 
     fn report_words(&self) -> &'static ReportWords {

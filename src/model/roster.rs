@@ -348,42 +348,6 @@ impl Roster {
         self.find_resident(id)
     }
 
-    /// Where each resident's membership is in `members` (before a
-    /// history is applied, a resident has one).
-    pub fn member_of_resident(&self) -> Vec<u32> {
-        let mut at = vec![u32::MAX; self.residents.len()];
-        for (i, &r) in self.member_residents.iter().enumerate() {
-            at[r as usize] = i as u32;
-        }
-        at
-    }
-
-    /// A tracked field of resident `r` as the roster file lists it (grid,
-    /// building, unit and room as its household's); `None` for tags. `member_of` is `member_of_resident()`.
-    pub fn value_today(
-        &self,
-        member_of: &[u32],
-        r: usize,
-        field: super::history::Field,
-    ) -> Option<String> {
-        use super::history::Field;
-        let m = self.members.get(*member_of.get(r)? as usize)?;
-        let row = &self.households[self.residents[r].household as usize];
-        let date = |d: Option<chrono::NaiveDate>| d.map(super::date::iso).unwrap_or_default();
-        Some(match field {
-            Field::Level => m.level.word().to_string(),
-            Field::Since => date(m.since),
-            Field::Until => date(m.until),
-            Field::Visitor => self.names[m.visitor as usize].clone(),
-            Field::Household => self.span(row.id).to_string(),
-            Field::Grid => self.names[row.grid as usize].clone(),
-            Field::Building => self.names[row.building as usize].clone(),
-            Field::Unit => self.names[row.unit as usize].clone(),
-            Field::Room => self.span(row.room).to_string(),
-            Field::Tags => return None,
-        })
-    }
-
     /// The household of a resident id, as the roster lists it today.
     pub fn household_of_resident(&self, id: &str) -> Option<usize> {
         self.find_resident(id)

@@ -428,6 +428,13 @@ pub fn report(
         );
     }
     page.push_str("</dl>\n</section>\n");
+    if r.unrecorded_edits > 0 {
+        let _ = writeln!(
+            page,
+            "<p class=\"note\">{}</p>",
+            esc(&lang.unrecorded_edits(r.unrecorded_edits))
+        );
+    }
     let _ = writeln!(
         page,
         "<p class=\"signoff\"><span>{}</span><span>{}</span><span>{}</span></p>",

@@ -76,6 +76,14 @@ pub fn report(
     for f in sections::figures(r, lang) {
         writeln!(out, "- **{}**: {}", cell(f.label), cell(f.definition))?;
     }
+    if r.unrecorded_edits > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "_{}_",
+            cell(&lang.unrecorded_edits(r.unrecorded_edits))
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "_{}_", w.masked_note)
 }

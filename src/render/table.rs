@@ -449,6 +449,9 @@ pub fn report(
     for f in sections::figures(r, lang) {
         sentence(out, &format!("{}: {}", f.label, f.definition), width)?;
     }
+    if r.unrecorded_edits > 0 {
+        writeln!(out, "{}", lang.unrecorded_edits(r.unrecorded_edits))?;
+    }
     Ok(())
 }
 

@@ -272,6 +272,15 @@ pub struct Report {
     /// The span's re-ratings and reassignments, with a roster history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roster_changes: Option<RosterChanges>,
+    /// Edits of the roster that history.csv does not record: each is
+    /// counted from the day the roster was saved, so the figures of days
+    /// before it may not be what they were (the caller's to set).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unrecorded_edits: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Report {

@@ -222,6 +222,7 @@ impl<'a> Tally<'a> {
             coverage: Coverage::new(households.0.iter().sum(), active_visited),
             needs: None,
             roster_changes: None,
+            unrecorded_edits: 0,
         }
     }
 
