@@ -341,8 +341,6 @@ pub enum ChangeRefusal {
     /// The roster cannot be rewritten cell by cell (bytes that are
     /// neither UTF-8 nor GB18030, a quote never closed).
     RosterUnreadable,
-    /// `change --record` is not available in this build.
-    RecordNotBuilt,
 }
 
 /// How a need can contradict itself.

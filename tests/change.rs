@@ -261,8 +261,8 @@ fn every_refusal_writes_nothing() {
 fn record_is_apart_from_the_fields() {
     let wd = community(RESIDENTS, VISITS);
     wd.run(&["--today", T, "change", "--record"])
-        .expect(2)
-        .stderr_has("--record");
+        .ok()
+        .stdout_has("nothing to record");
     wd.run(&["--today", T, "change", "--record", "R1", "--level", "red"])
         .expect(2)
         .stderr_has("--record");
@@ -555,4 +555,66 @@ fn a_household_of_one_is_the_residents_own() {
     wd.run(&["--today", T, "change", "R1", "--household", "R1"])
         .expect(2)
         .stderr_has("household is already 'R1'");
+}
+
+/// An edit made by saving the roster as a spreadsheet program does (a new
+/// file renamed over the old): `check` warns, `change --record` records it
+/// dated the day the file was saved, leaves the roster as it is, and then
+/// there is nothing left to record.
+#[test]
+fn record_records_an_edit_made_in_a_spreadsheet() {
+    let wd = community(RESIDENTS, VISITS);
+    // rounds sees the roster once (its baseline).
+    wd.run(&["--today", T, "check"])
+        .ok()
+        .stdout_has("0 warnings");
+    let edited = RESIDENTS.replace("R3,H2,王五,yellow", "R3,H2,王五,red");
+    wd.write("saved.tmp", &edited);
+    let saved = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_594_900_000);
+    std::fs::File::options()
+        .write(true)
+        .open(wd.join("saved.tmp"))
+        .unwrap()
+        .set_modified(saved)
+        .unwrap();
+    std::fs::rename(wd.join("saved.tmp"), wd.join("residents.csv")).unwrap();
+    let day = chrono::DateTime::<chrono::Local>::from(saved)
+        .date_naive()
+        .to_string();
+    wd.run(&["--today", T, "check"])
+        .ok()
+        .stdout_has("residents.csv:4: warning: R3's level changed yellow → red");
+    // A date after today or a bad one: nothing written.
+    wd.run(&["--today", T, "change", "--record", "--date", "2020-07-21"])
+        .expect(2);
+    assert!(!wd.join("history.csv").exists());
+    let roster = wd.read("residents.csv");
+    wd.run(&["--today", T, "change", "--record"])
+        .ok()
+        .stdout_has(&format!("recorded: R3 level: yellow → red, from {day}"));
+    assert_eq!(
+        wd.read("residents.csv"),
+        roster,
+        "the roster is not touched"
+    );
+    let history = String::from_utf8(wd.read("history.csv")).unwrap();
+    assert_eq!(
+        history,
+        format!(
+            "date,id,field,from,to,reason,by\n{day},R3,level,yellow,red,edited in the roster file,\n"
+        )
+    );
+    wd.run(&["--today", T, "check"])
+        .ok()
+        .stdout_has("0 errors, 0 warnings");
+    wd.run(&["--today", T, "change", "--record"])
+        .ok()
+        .stdout_has("nothing to record");
+    assert_eq!(String::from_utf8(wd.read("history.csv")).unwrap(), history);
+    // Recorded before the day it was saved? Not before its latest record.
+    wd.write("residents.csv", RESIDENTS);
+    wd.run(&["--today", T, "change", "--record", "--date", "2020-01-01"])
+        .expect(2)
+        .stderr_has("before the latest recorded change");
+    assert_eq!(String::from_utf8(wd.read("history.csv")).unwrap(), history);
 }

@@ -31,7 +31,7 @@ use crate::model::{Level, date};
 
 pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     if args.record {
-        return super::record::run(ctx, args.date.as_deref());
+        return super::record::run(ctx, args.date.as_deref(), out);
     }
     let id = args.id.as_deref().unwrap_or_default().trim();
     let asked = asked(args);
@@ -120,6 +120,8 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
         &[(roster::FILE, &new_roster), (history::FILE, &new_history)],
         snapshot.write_lock(),
     )?;
+    // What rounds has seen of the roster is now the roster as written.
+    crate::data::seen::remember(snapshot.dir(), &roster_path)?;
     drop(snapshot);
 
     for p in &planned {

@@ -686,6 +686,9 @@ impl Catalog for En {
                 format!("no file matches {pattern}: nothing to import from it")
             }
             Msg::MovedTo(path) => format!("moved to {path}"),
+            Msg::NothingToRecord => {
+                "every value of the roster has its record in history.csv: nothing to record".into()
+            }
             Msg::ChangeRecorded {
                 id,
                 field,
@@ -736,9 +739,6 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
         ),
         ChangeRefusal::RosterUnreadable => {
             "residents.csv cannot be rewritten cell by cell (run rounds check)".into()
-        }
-        ChangeRefusal::RecordNotBuilt => {
-            "change --record is not available in this version; give the fields to change".into()
         }
     }
 }

@@ -87,6 +87,8 @@ pub enum Msg {
     NothingMatches(String),
     /// Where `import --move-to` put a log.
     MovedTo(String),
+    /// `change --record` found no edit without a record.
+    NothingToRecord,
     /// `change` recorded a change: the resident's field is `to` instead of
     /// `from` from `date` on (values as shown).
     ChangeRecorded {

@@ -1066,6 +1066,7 @@ impl Catalog for Zh {
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
             Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
             Msg::MovedTo(path) => format!("已移到 {path}"),
+            Msg::NothingToRecord => "名册中的修改均已记入 history.csv，无需补记".into(),
             Msg::ChangeRecorded {
                 id,
                 field,
@@ -1111,6 +1112,5 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
         ChangeRefusal::RosterUnreadable => {
             "residents.csv 无法逐格改写（请运行 rounds check）".into()
         }
-        ChangeRefusal::RecordNotBuilt => "此版本不支持 change --record；请给出要变更的项".into(),
     }
 }
