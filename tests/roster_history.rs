@@ -365,5 +365,14 @@ fn check_reports_every_history_problem() {
     has(7, "'purple' is not a level");
     has(8, "'2020-13-01' is not a date");
     has(9, "after today");
-    has(10, "not recorded");
+    // The roster lacks the grid the history gave R2 last: an edit without a
+    // record, named at the roster's line.
+    let res = wd.join("residents.csv").display().to_string();
+    assert!(
+        out.lines().any(
+            |l| l.starts_with(&format!("{res}:3: warning: R2's grid changed 西 → "))
+                && l.contains("without a record in history.csv")
+        ),
+        "{out}"
+    );
 }
