@@ -608,14 +608,34 @@ fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
     );
     let r = same_with_and_without(&wd, &report, "a move");
     assert!(r.contains("\"visits\": 3"), "{r}");
-    // The same history, another date: the visits of the 9th were to H9
-    // before R1 came.
+    // Settled, the roster with its history applied is cached, and answers.
+    age_all(&wd, 60);
+    age(&wd.join("history.csv"), 60);
+    assert_eq!(same_with_and_without(&wd, &args, "settled"), with);
+    assert!(
+        cache_files(&wd).iter().any(|f| f == "roster-history"),
+        "{:?}",
+        cache_files(&wd)
+    );
+    assert_eq!(same_with_and_without(&wd, &args, "from the cache"), with);
+    let on_11 = ["--today", "2020-03-11", "due", "--all", "--format", "csv"];
+    let moved_on_5 = same_with_and_without(&wd, &on_11, "from the cache, the 11th");
+    assert!(moved_on_5.contains("H9,red"), "{moved_on_5}");
+    // The same history, another date, at the same length and time stamp:
+    // the visit of the 9th was to H9 before R1 came, and H9 was not red.
     wd.write(
         "history.csv",
         "date,id,field,from,to\n2020-03-12,R1,household,H1,H9\n",
     );
+    age(&wd.join("history.csv"), 60);
+    let redated = same_with_and_without(&wd, &on_11, "the move redated");
+    assert!(!redated.contains("H9"), "{redated}");
     same_with_and_without(&wd, &args, "the move redated");
     same_with_and_without(&wd, &report, "the move redated");
+    // A replay before the history's latest change is not answered by the
+    // cache either (check warns of a change after the as-of day).
+    let early = ["--today", "2020-03-10", "check"];
+    same_with_and_without(&wd, &early, "a day before the change");
     std::fs::remove_file(wd.join("history.csv")).unwrap();
     same_with_and_without(&wd, &args, "history removed");
     same_with_and_without(&wd, &report, "history removed");

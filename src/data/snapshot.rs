@@ -104,8 +104,33 @@ impl Snapshot {
     /// The roster with what `load` asks for. Problems (errors and
     /// warnings) are added to `problems`.
     pub fn roster(&self, load: roster::Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        if !load.personal
+            && !load.names
+            && let Some(roster) = self.applied_from_cache()
+        {
+            return Ok(roster);
+        }
         let roster = self.roster_as_listed(load, problems)?;
         self.with_history(roster, problems)
+    }
+
+    /// The roster with its history applied, from the cache, when the
+    /// cache may answer and residents.csv and history.csv are exactly as
+    /// when it was written (it is written only when they had no problem
+    /// at all: no error, no warning, no edit without a record).
+    fn applied_from_cache(&self) -> Option<Roster> {
+        if !(self.paths.cache && self.fast()) {
+            return None;
+        }
+        let today = crate::model::date::days(self.paths.today);
+        let mut roster = cache::applied(
+            &self.dir,
+            &self.path(roster::FILE),
+            &self.path(history::FILE),
+            today,
+        )?;
+        roster.set_day(self.paths.today);
+        Some(roster)
     }
 
     fn roster_as_listed(
@@ -152,6 +177,7 @@ impl Snapshot {
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
         let path = self.path(history::FILE);
+        let before = problems.len();
         let mut history = history::read(&path, problems)?;
         self.add_unrecorded(&mut history, problems)?;
         if !history.is_empty() {
@@ -174,6 +200,21 @@ impl Snapshot {
                     (c.line, &c.date, &c.resident, c.field, &c.from, &c.to).hash(&mut h);
                 }
                 roster.origin = Some(h.finish() | 1);
+            }
+            // Kept for the next command, when it read the roster from the
+            // cache and nothing at all was wrong (no edit without a record).
+            let clean = problems.len() == before && history.changes.iter().all(|c| c.line != 0);
+            if clean && roster.origin.is_some() && self.paths.cache && self.fast() {
+                let latest = history.changes.iter().map(|c| c.date).max();
+                if let Some(latest) = latest {
+                    cache::keep_applied(
+                        &self.dir,
+                        &self.path(roster::FILE),
+                        &path,
+                        &roster,
+                        crate::model::date::days(latest),
+                    );
+                }
             }
         }
         roster.set_day(self.paths.today);
@@ -239,6 +280,11 @@ impl Snapshot {
         if self.paths.cache && self.fast() {
             // The cache holds no names: they are read on their own, a
             // fraction of the whole roster's cost.
+            if let Some(mut roster) = self.applied_from_cache()
+                && roster.read_names(&path)?
+            {
+                return Ok(roster);
+            }
             let before = problems.len();
             let mut from_cache = self.roster_as_listed(roster::Load::default(), problems)?;
             if from_cache.read_names(&path)? {

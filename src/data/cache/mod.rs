@@ -25,7 +25,7 @@ mod rows;
 mod stamp;
 mod visits;
 
-pub use roster::roster;
+pub use roster::{applied, keep_applied, roster};
 pub use rows::{RowVisit, Rows, rows};
 pub use visits::{clean, last_visits, latest};
 

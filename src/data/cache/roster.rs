@@ -18,7 +18,9 @@ use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership};
 
 const ROSTER: &str = "roster";
-const ROSTER_MAGIC: &[u8] = b"rounds roster cache 3\n";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 4\n";
+const APPLIED: &str = "roster-history";
+const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 1\n";
 
 /// The roster of residents.csv for a command that shows no personal data:
 /// from the cache when the file is exactly as the cache saw it (same
@@ -62,6 +64,83 @@ fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
     let mut roster = Roster::from_bytes(f.body)?;
     roster.origin = Some(origin(f.stamp, f.covered, f.sampled));
     Some(roster)
+}
+
+/// The roster with its history applied (`Snapshot`), from the cache when
+/// residents.csv and history.csv are both exactly as the cache saw them;
+/// `None` otherwise, or when the as-of day `today` (days of the common
+/// era) is before the history's latest change (which `check` warns of).
+/// Its origin is the one worked out when it was written.
+pub fn applied(dir: &Path, roster_path: &Path, history_path: &Path, today: i32) -> Option<Roster> {
+    let meta = fs::metadata(roster_path).ok()?;
+    let history = fs::metadata(history_path).ok()?;
+    let bytes = fs::read(dir.join(DIR).join(APPLIED)).ok()?;
+    let f = unframe(&bytes, APPLIED_MAGIC)?;
+    (f.stamp == stamp(&meta) && f.covered == meta.len()).then_some(())?;
+    (samples(roster_path, f.covered).ok()? == f.sampled).then_some(())?;
+    let mut r = bin::Reader { bytes: f.body };
+    let h = history_state(history_path, &history)?;
+    for v in h {
+        (r.u64()? == v).then_some(())?;
+    }
+    let latest = r.u32()? as i32;
+    (latest <= today).then_some(())?;
+    let origin = r.u64()?;
+    let mut roster = Roster::from_bytes(r.bytes)?;
+    roster.origin = Some(origin);
+    Some(roster)
+}
+
+/// Keeps the roster with its history applied (whose latest change is on
+/// day `latest`), for `applied`: only when
+/// neither file changed in the last moments (a later change could carry
+/// the same time stamp) and the roster holds no personal data.
+pub fn keep_applied(
+    dir: &Path,
+    roster_path: &Path,
+    history_path: &Path,
+    roster: &Roster,
+    latest: i32,
+) {
+    let (Ok(meta), Ok(history)) = (fs::metadata(roster_path), fs::metadata(history_path)) else {
+        return;
+    };
+    if racy(&meta) || racy(&history) || !roster.cacheable() {
+        return;
+    }
+    let (Ok(sampled), Some(h), Some(origin)) = (
+        samples(roster_path, meta.len()),
+        history_state(history_path, &history),
+        roster.origin,
+    ) else {
+        return;
+    };
+    let head = head(APPLIED_MAGIC, stamp(&meta), meta.len(), sampled, 0);
+    let _ = write_atomic(dir, APPLIED, |out| {
+        out.write_all(&head)?;
+        let mut w = bin::Writer::default();
+        for v in h {
+            w.u64(v);
+        }
+        w.u32(latest as u32);
+        w.u64(origin);
+        out.write_all(&w.bytes)?;
+        roster.write_cache(out)
+    });
+}
+
+/// The state of history.csv: its stamp, its length and its sampled bytes.
+fn history_state(path: &Path, meta: &Metadata) -> Option<[u64; 6]> {
+    let s = stamp(meta);
+    let sampled = samples(path, meta.len()).ok()?;
+    Some([
+        s.dev,
+        s.ino,
+        s.mtime as u64,
+        s.ctime as u64,
+        meta.len(),
+        sampled,
+    ])
 }
 
 /// Names the state of residents.csv a roster was read from.
@@ -129,6 +208,48 @@ impl Roster {
             w.u32(m.visitor);
             w.u32(*r);
             w.spill(out)?;
+        }
+        // What a roster history adds: each member's span of days, the
+        // addresses of the households it touched, the residents' moves.
+        let history = self.has_history();
+        w.u32(u32::from(history));
+        if history {
+            for m in &self.members {
+                w.u32(m.from as u32);
+                w.u32(m.to as u32);
+                w.spill(out)?;
+            }
+            w.u64(self.places.len() as u64);
+            for list in &self.places {
+                w.u64(list.len() as u64);
+                for p in list {
+                    for v in [
+                        p.from as u32,
+                        p.grid,
+                        p.building,
+                        p.unit,
+                        p.room.start,
+                        p.room.end,
+                    ] {
+                        w.u32(v);
+                    }
+                }
+                w.spill(out)?;
+            }
+            w.u64(self.place_at.len() as u64);
+            for &at in &self.place_at {
+                w.u32(at);
+            }
+            w.u64(self.moves.len() as u64);
+            for (r, list) in &self.moves {
+                w.u32(*r);
+                w.u64(list.len() as u64);
+                for &(from, h) in list {
+                    w.u32(from as u32);
+                    w.u32(h);
+                }
+                w.spill(out)?;
+            }
         }
         out.write_all(&w.bytes)
     }
@@ -203,6 +324,51 @@ impl Roster {
                 ..Membership::new(level, since, until)
             });
             roster.member_residents.push(resident);
+        }
+        if r.u32()? == 1 {
+            for m in &mut roster.members {
+                m.from = r.u32()? as i32;
+                m.to = r.u32()? as i32;
+            }
+            let households = roster.households.len() as u32;
+            let n = r.count(8)?;
+            for _ in 0..n {
+                let k = r.count(24)?;
+                let mut list = Vec::with_capacity(k);
+                for _ in 0..k {
+                    let from = r.u32()? as i32;
+                    let (grid, building, unit) = (r.u32()?, r.u32()?, r.u32()?);
+                    ([grid, building, unit].iter().all(|&x| x < names)).then_some(())?;
+                    let room = span(r.u32()?, r.u32()?)?;
+                    list.push(crate::model::asof::Place {
+                        from,
+                        grid,
+                        building,
+                        unit,
+                        room,
+                    });
+                }
+                roster.places.push(list);
+            }
+            let n = r.count(4)?;
+            for _ in 0..n {
+                let at = r.u32()?;
+                (at == u32::MAX || (at as usize) < roster.places.len()).then_some(())?;
+                roster.place_at.push(at);
+            }
+            let n = r.count(12)?;
+            for _ in 0..n {
+                let resident = r.u32()?;
+                let k = r.count(8)?;
+                let mut list = Vec::with_capacity(k);
+                for _ in 0..k {
+                    let from = r.u32()? as i32;
+                    let h = r.u32()?;
+                    (h < households).then_some(())?;
+                    list.push((from, h));
+                }
+                roster.moves.insert(resident, list);
+            }
         }
         let members = roster.members.len() as u64;
         let whole = roster
