@@ -358,12 +358,19 @@ impl Roster {
     /// moves applied).
     pub fn household_of_resident_on(&self, id: &str, d: chrono::NaiveDate) -> Option<usize> {
         let r = self.find_resident(id)?;
+        Some(self.household_of_on(r, d))
+    }
+
+    /// The household of resident `r` on day `d`.
+    pub fn household_of_on(&self, r: usize, d: chrono::NaiveDate) -> usize {
         let Some(moves) = self.moves.get(&(r as u32)) else {
-            return Some(self.residents[r].household as usize);
+            return self.residents[r].household as usize;
         };
         let day = super::date::days(d);
         let n = moves.partition_point(|(from, _)| *from <= day);
-        moves.get(n.saturating_sub(1)).map(|&(_, h)| h as usize)
+        moves
+            .get(n.saturating_sub(1))
+            .map_or(self.residents[r].household as usize, |&(_, h)| h as usize)
     }
 
     pub(crate) fn find_resident(&self, id: &str) -> Option<usize> {

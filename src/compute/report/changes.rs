@@ -64,10 +64,20 @@ pub fn roster_changes(
         return None;
     }
     let mut out = RosterChanges::default();
+    let in_span = |d: NaiveDate| d >= span.first && d <= span.last() && d <= as_of;
+    // The residents of the span's changes, found in one pass (a city's
+    // roster read from the cache has no index of residents).
+    let found = roster.find_residents(
+        history
+            .changes
+            .iter()
+            .filter(|c| in_span(c.date))
+            .map(|c| c.resident.as_str()),
+    );
     let mut levels: BTreeMap<(Level, Level), u64> = BTreeMap::new();
     let mut workers: BTreeMap<(String, String), u64> = BTreeMap::new();
     for c in &history.changes {
-        if c.date < span.first || c.date > span.last() || c.date > as_of {
+        if !in_span(c.date) {
             continue;
         }
         match c.field {
@@ -93,8 +103,9 @@ pub fn roster_changes(
             Field::Household => {}
             _ => continue,
         }
-        let household = roster
-            .household_of_resident_on(&c.resident, c.date)
+        let household = found
+            .get(c.resident.as_str())
+            .map(|&r| roster.household_of_on(r as usize, c.date))
             .map(|h| roster.household(h).id().to_string())
             .unwrap_or_default();
         out.list.push(ChangeRow {
