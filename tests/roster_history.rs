@@ -72,6 +72,27 @@ fn a_re_rating_to_red_on_a_wednesday() {
     assert_eq!(report["compliance"]["red"]["required"], 3);
     assert_eq!(report["compliance"]["red"]["met"], 1);
     assert_eq!(report["compliance"]["green"]["required"], 0);
+    // Its history shows the re-rating between the visits, on its day.
+    let table = wd
+        .run(&["--today", "2020-05-31", "history", "H1"])
+        .ok()
+        .stdout();
+    let rows: Vec<&str> = table.lines().filter(|l| l.contains("2020-0")).collect();
+    assert_eq!(rows.len(), 3, "{table}");
+    assert!(rows[0].contains("2020-05-14"), "{table}");
+    assert!(
+        rows[1].contains("2020-05-13")
+            && rows[1].contains("roster change")
+            && rows[1].contains("R1 level: green → red (病情加重)"),
+        "{table}"
+    );
+    assert!(rows[2].contains("2020-03-02"), "{table}");
+    // The households of any day.
+    let before = wd
+        .run(&["--as-of", "2020-05-12", "households", "--format", "csv"])
+        .ok()
+        .csv();
+    assert_eq!(before[0]["level"], "green");
     // April's report, run later, still counts it green: nothing required.
     let report = wd
         .run(&[

@@ -86,7 +86,8 @@ pub fn changes(
             line: c.line,
         })
         .collect();
-    out.sort_by_key(|c| std::cmp::Reverse((c.date, c.line)));
+    // Newest first; a day's changes resident by resident, in file order.
+    out.sort_by(|a, b| (b.date, &a.resident, a.line).cmp(&(a.date, &b.resident, b.line)));
     out
 }
 

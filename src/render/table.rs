@@ -549,12 +549,11 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
 
 /// A roster change as a row of `history`'s table: who recorded it, and
 /// the field's old and new value in the note.
-fn change_row(c: &crate::compute::history::ChangeLine, lang: crate::i18n::Lang) -> Vec<Text> {
+fn change_row(
+    group: &[&crate::compute::history::ChangeLine],
+    lang: crate::i18n::Lang,
+) -> Vec<Text> {
     use crate::i18n::Word;
-    let field = match lang {
-        crate::i18n::Lang::Zh => c.field.zh(),
-        crate::i18n::Lang::En => c.field.word(),
-    };
     let blank = |s: &str| {
         if s.is_empty() {
             "—".to_string()
@@ -562,22 +561,52 @@ fn change_row(c: &crate::compute::history::ChangeLine, lang: crate::i18n::Lang) 
             s.to_string()
         }
     };
-    let mut note = format!(
-        "{} {field}: {} → {}",
-        c.resident,
-        blank(&c.from),
-        blank(&c.to)
-    );
-    if !c.reason.is_empty() {
-        note.push_str(&format!(" ({})", c.reason));
+    let first = group[0];
+    let fields: Vec<String> = group
+        .iter()
+        .map(|c| {
+            let field = match lang {
+                crate::i18n::Lang::Zh => c.field.zh(),
+                crate::i18n::Lang::En => c.field.word(),
+            };
+            format!("{field}: {} → {}", blank(&c.from), blank(&c.to))
+        })
+        .collect();
+    let mut note = format!("{} {}", first.resident, fields.join(", "));
+    if !first.reason.is_empty() {
+        note.push_str(&format!(" ({})", first.reason));
     }
     vec![
-        Text::new(&iso(c.date)),
-        Text::new(&c.by),
+        Text::new(&iso(first.date)),
+        Text::new(&first.by),
         Text::new(lang.word(Word::RosterChange)),
         Text::new(""),
         Text::new(&note),
     ]
+}
+
+/// The roster changes of one resident on one day with one reason, as one
+/// row (a family moving changes household, building and room at once).
+fn change_groups(
+    changes: &[crate::compute::history::ChangeLine],
+) -> Vec<Vec<&crate::compute::history::ChangeLine>> {
+    let mut groups: Vec<Vec<&crate::compute::history::ChangeLine>> = Vec::new();
+    for c in changes {
+        match groups.last_mut() {
+            Some(g)
+                if (g[0].date, &g[0].resident, &g[0].reason)
+                    == (c.date, &c.resident, &c.reason) =>
+            {
+                g.push(c)
+            }
+            _ => groups.push(vec![c]),
+        }
+    }
+    for g in &mut groups {
+        // In the roster's order of fields.
+        g.sort_by_key(|c| c.field);
+    }
+    groups
 }
 
 /// `rounds history`: the household, then its visits and roster changes
@@ -626,9 +655,10 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
     ]);
     // Visits and roster changes, newest first; a day's changes before
     // its visits (they were in force when the visit was made).
-    let mut changes = v.history.changes.iter().peekable();
+    let groups = change_groups(&v.history.changes);
+    let mut changes = groups.iter().peekable();
     for visit in &v.history.visits {
-        while let Some(c) = changes.next_if(|c| c.date > visit.date) {
+        while let Some(c) = changes.next_if(|g| g[0].date > visit.date) {
             grid.rows.push(change_row(c, lang));
         }
         grid.rows.push(vec![
