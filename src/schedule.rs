@@ -298,24 +298,73 @@ pub fn run_start(members: &[Membership], t: NaiveDate) -> Option<NaiveDate> {
         // One resident: the run starts when they became active.
         return m.since.filter(|&s| s <= t);
     }
-    let mut days: Vec<NaiveDate> = Vec::with_capacity(members.len() * 2);
-    for m in members {
-        days.extend(m.since.into_iter().chain(m.until));
-        for edge in [m.from, m.to] {
-            if edge != i32::MIN && edge != i32::MAX {
-                days.push(crate::model::date::from_days(edge));
+    // Nobody leaves before t: the level changes only when a member
+    // stricter than all who came before arrives.
+    if members
+        .iter()
+        .all(|m| m.always() && m.until.is_none_or(|u| u > t))
+    {
+        let mut start = None;
+        for m in members {
+            let Some(s) = m.since.filter(|&s| s <= t) else {
+                continue;
+            };
+            let before = members
+                .iter()
+                .filter(|o| o.since.is_none_or(|x| x < s))
+                .map(|o| o.level)
+                .min();
+            if before.is_none_or(|b| m.level < b) {
+                start = start.max(Some(s));
             }
         }
+        return start;
     }
-    days.retain(|&c| c <= t);
+    // The days a level can change on, on the stack for a household of
+    // the usual size.
+    let mut small = [NaiveDate::MIN; 16];
+    let mut large = Vec::new();
+    let days: &mut [NaiveDate] = if members.len() * 4 <= small.len() {
+        let mut n = 0;
+        for c in candidates(members, t) {
+            small[n] = c;
+            n += 1;
+        }
+        &mut small[..n]
+    } else {
+        large.extend(candidates(members, t));
+        &mut large
+    };
     days.sort_unstable_by(|a, b| b.cmp(a));
-    days.dedup();
     // Walking back from t, the level stays `now` until the run's first day.
-    days.into_iter().find(|&c| {
-        c.pred_opt()
+    let mut last = None;
+    for &c in days.iter() {
+        if last == Some(c) {
+            continue;
+        }
+        last = Some(c);
+        if c.pred_opt()
             .is_none_or(|before| level_on(members, before) != Some(now))
             && level_on(members, c) == Some(now)
-    })
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The days on or before `t` on which a member's `since`, `until` or span
+/// of days begins or ends: at most four for each.
+fn candidates(members: &[Membership], t: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+    members
+        .iter()
+        .flat_map(|m| {
+            let edge =
+                |d: i32| (d != i32::MIN && d != i32::MAX).then(|| crate::model::date::from_days(d));
+            [m.since, m.until, edge(m.from), edge(m.to)]
+        })
+        .flatten()
+        .filter(move |&c| c <= t)
 }
 
 /// Rule 4: the household's start S on `t`, the latest of (a) the earliest
@@ -338,6 +387,12 @@ pub fn start(
 /// with no member active that day is in the charge of the first worker
 /// its members on `d` name, else of the first any member names.
 pub fn in_charge(members: &[Membership], d: NaiveDate) -> u32 {
+    // Members who all name the same worker (or none): whoever is active.
+    if let Some(first) = members.first()
+        && members.iter().all(|m| m.visitor == first.visitor)
+    {
+        return first.visitor;
+    }
     let day = crate::model::date::days(d);
     let first = |keep: &dyn Fn(&Membership) -> bool| {
         members
