@@ -1119,3 +1119,43 @@ fn a_pattern_that_matched_nothing_is_nothing_to_import() {
         .expect(4)
         .stderr_has("nope.csv");
 }
+
+/// `persons` as hand-kept logs write it: "3人", full-width "３", "两人",
+/// "十二" are numbers, stored as figures; anything else is rejected with
+/// its line and the value as written.
+#[test]
+fn persons_as_hand_kept_logs_write_them() {
+    let wd = community(
+        "id,household,level\nR1,H1,red\nR2,H2,red\nR3,H3,red\nR4,H4,red\nR5,H5,red\n",
+        "date,household,visitor,persons\n",
+    );
+    wd.write(
+        "log.csv",
+        "日期,户号,走访人,人数\n\
+         2020-07-01,H1,王,3人\n\
+         2020-07-01,H2,王,两人\n\
+         2020-07-01,H3,王,３\n\
+         2020-07-01,H4,王,十二\n\
+         2020-07-01,H5,王,三个\n",
+    );
+    let run = wd.run(&["--today", T, "import", "log.csv"]).expect(1);
+    run.stderr_has("log.csv:6")
+        .stderr_has("persons '三个' is not a whole number");
+    let rows = stored(&wd);
+    let persons: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        persons,
+        [("H1", "3"), ("H2", "2"), ("H3", "3"), ("H4", "12")]
+    );
+    // The person-times of July count them.
+    let report = wd
+        .run(&[
+            "--today", T, "report", "--month", "2020-07", "--format", "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(report["person_times"], 20);
+}

@@ -34,12 +34,63 @@ pub fn parse_persons(text: &str) -> Result<Option<u32>, Reason> {
     if t.is_empty() {
         return Ok(None);
     }
-    if !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Reason::BadPersons(crate::privacy::shown_value(t)));
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| Reason::PersonsTooLarge(crate::privacy::shown_value(t)));
     }
-    t.parse::<u32>()
+    // As hand-kept logs write it: "3人", full-width "３", "两人", "十二".
+    let bare = t.strip_suffix('人').unwrap_or(t).trim();
+    // Not personal data: shown as written, but for a phone or ID number
+    // typed into the wrong cell.
+    written_count(bare)
         .map(Some)
-        .map_err(|_| Reason::PersonsTooLarge(crate::privacy::shown_value(t)))
+        .ok_or_else(|| Reason::BadPersons(crate::privacy::mask_numbers_in(t).into_owned()))
+}
+
+/// A count written in full-width digits or in Chinese numerals up to 99
+/// (零 一 二/两 … 九, 十, 二十三); `None` for anything else.
+fn written_count(text: &str) -> Option<u32> {
+    let chinese = |c: char| match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let figure = |c: char| match c {
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        _ => None,
+    };
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() || chars.len() > 9 {
+        return None;
+    }
+    // Figures (full-width, or mixed with ASCII): a number as written.
+    if chars.iter().all(|&c| figure(c).is_some()) {
+        return chars
+            .iter()
+            .try_fold(0u32, |n, &c| n.checked_mul(10)?.checked_add(figure(c)?));
+    }
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => chinese(*d),
+        ['十', u] => chinese(*u).filter(|&u| u > 0).map(|u| 10 + u),
+        [t, '十'] => chinese(*t).filter(|&t| t > 1).map(|t| t * 10),
+        [t, '十', u] => {
+            let (t, u) = (chinese(*t)?, chinese(*u)?);
+            (t > 1 && u > 0).then_some(t * 10 + u)
+        }
+        _ => None,
+    }
 }
 
 /// Scans the visit log at `path`, reading at most `limit` bytes (the
@@ -228,5 +279,34 @@ mod tests {
         assert!(parse_persons("-1").is_err());
         assert!(parse_persons("1.5").is_err());
         assert!(parse_persons("99999999999").is_err());
+        // As hand-kept logs write it.
+        for (text, n) in [
+            ("3人", 3),
+            ("３", 3),
+            ("１２人", 12),
+            ("两人", 2),
+            ("二", 2),
+            ("零", 0),
+            ("十", 10),
+            ("十二人", 12),
+            ("二十", 20),
+            ("九十九", 99),
+            ("3 人", 3),
+        ] {
+            assert_eq!(parse_persons(text), Ok(Some(n)), "{text}");
+        }
+        for text in [
+            "三个",
+            "十十",
+            "一十",
+            "二十零",
+            "百",
+            "3.5人",
+            "人",
+            "约3人",
+            "两三人",
+        ] {
+            assert!(parse_persons(text).is_err(), "{text}");
+        }
     }
 }
