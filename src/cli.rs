@@ -32,13 +32,8 @@ pub struct Cli {
 
     /// The as-of date (default: today's local date). Visits after it are
     /// ignored and the roster is read as of that day (its history.csv
-    /// applied), so any past day can be replayed exactly.
-    #[arg(
-        long,
-        global = true,
-        visible_alias = "as-of",
-        value_name = "YYYY-MM-DD"
-    )]
+    /// applied), so any past day can be replayed exactly. Also `--as-of`.
+    #[arg(long, global = true, alias = "as-of", value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
 
     /// Output format: table for people; csv and json are stable for scripts;

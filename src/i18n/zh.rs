@@ -840,7 +840,7 @@ impl Catalog for Zh {
                 "数据目录，存放 residents.csv、visits.csv 和 rounds.toml（也可用环境变量 ROUNDS_DATA 指定）"
             }
             (_, "today") => {
-                "按哪一天计算（默认：本机今天的日期）。此后的走访不计入，名册也按当天的情况（应用 history.csv 变更记录），因此可以准确重现过去任何一天"
+                "按哪一天计算（默认：本机今天的日期）。此后的走访不计入，名册也按当天的情况（应用 history.csv 变更记录），因此可以准确重现过去任何一天。也可写 --as-of"
             }
             (_, "format") => {
                 "输出格式：table 供人阅读；csv 和 json 格式固定，供脚本使用；md 和 html 用于 \
