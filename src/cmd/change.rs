@@ -25,7 +25,7 @@ use crate::data::headers::{self, RESIDENTS};
 use crate::data::rewrite::CsvFile;
 use crate::data::{history, roster};
 use crate::error::{ChangeRefusal, Error, Reason, Usage};
-use crate::i18n::{Msg, Word};
+use crate::i18n::{Lang, Msg, Word};
 use crate::model::history::Field;
 use crate::model::{Level, date};
 
@@ -54,11 +54,8 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
 
     let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
     let roster_path = ctx.path(roster::FILE);
-    let bytes = std::fs::read(&roster_path).map_err(|e| Error::io(&roster_path, e))?;
-    let file = CsvFile::parse(bytes).map_err(|_| unreadable())?;
+    let (file, cols) = roster_file(ctx)?;
     let header = file.header();
-    let cells: Vec<&str> = header.iter().map(String::as_str).collect();
-    let cols = headers::map(&RESIDENTS, &cells, &[]).map_err(|_| unreadable())?;
     let id_col = cols.get("id").ok_or_else(unreadable)?;
     let row = (0..file.rows())
         .find(|&r| file.cell(r, id_col) == id)
@@ -108,13 +105,7 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
             ]
         })
         .collect();
-    let old_history = match std::fs::read(&history_path) {
-        Ok(b) => Some(CsvFile::parse(b).map_err(|_| unreadable())?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(&history_path, e)),
-    };
-    let new_history = history::with_rows(old_history.as_ref(), &file, chinese, &rows)
-        .map_err(|c| Error::Usage(Usage::Change(ChangeRefusal::HistoryLacks(c))))?;
+    let new_history = history_with_rows(ctx, &file, chinese, &rows)?;
     crate::store::commit::replace_all(
         snapshot.dir(),
         &[(roster::FILE, &new_roster), (history::FILE, &new_history)],
@@ -151,19 +142,56 @@ fn asked(args: &ChangeArgs) -> Vec<(Field, &str)> {
         .collect()
 }
 
-/// The confirmation of one change, its values as shown: levels in the
-/// language, places masked where they hold numbers that may be personal.
+/// The confirmation of one change, its values as shown.
 fn recorded(ctx: &Ctx, id: &str, day: chrono::NaiveDate, p: &Planned) -> Msg {
-    let shown = |v: &str| match (v.trim(), Level::parse(v)) {
-        ("", _) => ctx.lang.word(Word::EmptyValue).to_string(),
-        (_, Some(l)) if p.field == Field::Level => ctx.lang.level(l).to_string(),
-        (v, _) => crate::privacy::shown_place(v),
-    };
     Msg::ChangeRecorded {
         id: id.to_string(),
         field: p.field,
-        from: shown(&p.from),
-        to: shown(&p.to),
+        from: shown(ctx.lang, p.field, &p.from),
+        to: shown(ctx.lang, p.field, &p.to),
         date: date::iso(day),
     }
+}
+
+/// A value as a confirmation shows it: levels in the language, places
+/// masked where they hold numbers that may be personal.
+pub(super) fn shown(lang: Lang, field: Field, v: &str) -> String {
+    match (v.trim(), Level::parse(v)) {
+        ("", _) => lang.word(Word::EmptyValue).to_string(),
+        (_, Some(l)) if field == Field::Level => lang.level(l).to_string(),
+        (v, _) => crate::privacy::shown_place(v),
+    }
+}
+
+/// residents.csv as a file to rewrite cell by cell, and its columns.
+pub(super) fn roster_file(ctx: &Ctx) -> Result<(CsvFile, headers::Columns), Error> {
+    let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
+    let path = ctx.path(roster::FILE);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let file = CsvFile::parse(bytes).map_err(|_| unreadable())?;
+    let header = file.header();
+    let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+    let cols = headers::map(&RESIDENTS, &cells, &[]).map_err(|_| unreadable())?;
+    Ok((file, cols))
+}
+
+/// history.csv with `rows` appended (see `history::with_rows`; a new
+/// file takes after the roster `like`).
+pub(super) fn history_with_rows(
+    ctx: &Ctx,
+    like: &CsvFile,
+    chinese: bool,
+    rows: &[[String; 7]],
+) -> Result<Vec<u8>, Error> {
+    let path = ctx.path(history::FILE);
+    let old = match std::fs::read(&path) {
+        Ok(b) => Some(
+            CsvFile::parse(b)
+                .map_err(|_| Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable)))?,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    history::with_rows(old.as_ref(), like, chinese, rows)
+        .map_err(|c| Error::Usage(Usage::Change(ChangeRefusal::HistoryLacks(c))))
 }

@@ -10,12 +10,10 @@
 use std::io::Write;
 
 use super::{Ctx, Outcome};
-use crate::data::rewrite::CsvFile;
-use crate::data::{headers, history, roster, seen};
+use crate::data::{history, roster, seen};
 use crate::error::{ChangeRefusal, Error, Reason, Usage};
-use crate::i18n::{Lang, Msg, Word};
-use crate::model::history::Field;
-use crate::model::{Level, date};
+use crate::i18n::Msg;
+use crate::model::date;
 
 pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome, Error> {
     let given = match day {
@@ -52,12 +50,8 @@ pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome,
     }
     let saved = seen::saved_on(&roster_path).map_or(ctx.today, |d| d.min(ctx.today));
     let chains = changes.chains();
-    let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
-    let bytes = std::fs::read(&roster_path).map_err(|e| Error::io(&roster_path, e))?;
-    let file = CsvFile::parse(bytes).map_err(|_| unreadable())?;
+    let (file, cols) = super::change::roster_file(ctx)?;
     let header = file.header();
-    let cells: Vec<&str> = header.iter().map(String::as_str).collect();
-    let cols = headers::map(&headers::RESIDENTS, &cells, &[]).map_err(|_| unreadable())?;
     let chinese = cols.get("level").is_some_and(|c| !header[c].is_ascii());
     let mut rows: Vec<[String; 7]> = Vec::new();
     let mut dated = Vec::new();
@@ -100,13 +94,7 @@ pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome,
         ]);
         dated.push(on);
     }
-    let old_history = match std::fs::read(&history_path) {
-        Ok(b) => Some(CsvFile::parse(b).map_err(|_| unreadable())?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(&history_path, e)),
-    };
-    let new_history = history::with_rows(old_history.as_ref(), &file, chinese, &rows)
-        .map_err(|c| Error::Usage(Usage::Change(ChangeRefusal::HistoryLacks(c))))?;
+    let new_history = super::change::history_with_rows(ctx, &file, chinese, &rows)?;
     crate::store::commit::replace_all(
         snapshot.dir(),
         &[(history::FILE, &new_history)],
@@ -118,21 +106,11 @@ pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome,
         let msg = Msg::ChangeRecorded {
             id: e.resident.clone(),
             field: e.field,
-            from: shown(ctx.lang, e.field, &e.from),
-            to: shown(ctx.lang, e.field, &e.to),
+            from: super::change::shown(ctx.lang, e.field, &e.from),
+            to: super::change::shown(ctx.lang, e.field, &e.to),
             date: date::iso(on),
         };
         writeln!(out, "{}", ctx.lang.msg(&msg)).map_err(Error::Output)?;
     }
     Ok(Outcome::Success)
-}
-
-/// A value as the confirmation shows it: levels in the language, places
-/// masked where they hold numbers that may be personal.
-fn shown(lang: Lang, field: Field, v: &str) -> String {
-    match (v.trim(), Level::parse(v)) {
-        ("", _) => lang.word(Word::EmptyValue).to_string(),
-        (_, Some(l)) if field == Field::Level => lang.level(l).to_string(),
-        (v, _) => crate::privacy::shown_place(v),
-    }
 }

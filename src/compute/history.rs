@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::households::{Member, members};
 use crate::model::Level;
-use crate::model::history::{Field, History};
+use crate::model::history::{Change, History};
 use crate::model::roster::Roster;
 use crate::schedule;
 
@@ -21,21 +21,6 @@ pub struct VisitLine {
     pub line: u64,
 }
 
-/// One change of the roster history that touched the household: a
-/// re-rating, a reassignment, a member moving in or out …
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeLine {
-    pub date: NaiveDate,
-    pub resident: String,
-    pub field: Field,
-    pub from: String,
-    pub to: String,
-    pub reason: String,
-    pub by: String,
-    /// Its line in history.csv.
-    pub line: u64,
-}
-
 /// What `history` shows of a household: its level on the as-of day (none
 /// when nobody is active), every resident, its visits newest first and
 /// the roster changes that touched it, newest first.
@@ -46,18 +31,13 @@ pub struct HouseholdHistory {
     pub level: Option<Level>,
     pub members: Vec<Member>,
     pub visits: Vec<VisitLine>,
-    pub changes: Vec<ChangeLine>,
+    pub changes: Vec<Change>,
 }
 
 /// The changes of the roster history on or before `today` that touched
 /// `household`: those of a resident who was its member on the day of the
 /// change or the day before (so a move shows in both households).
-pub fn changes(
-    roster: &Roster,
-    household: usize,
-    log: &History,
-    today: NaiveDate,
-) -> Vec<ChangeLine> {
+pub fn changes(roster: &Roster, household: usize, log: &History, today: NaiveDate) -> Vec<Change> {
     let ids: std::collections::BTreeSet<&str> = roster
         .household(household)
         .residents()
@@ -65,7 +45,7 @@ pub fn changes(
         .collect();
     let of_household =
         |id: &str, d: NaiveDate| roster.household_of_resident_on(id, d) == Some(household);
-    let mut out: Vec<ChangeLine> = log
+    let mut out: Vec<Change> = log
         .changes
         .iter()
         .filter(|c| c.date <= today && ids.contains(c.resident.as_str()))
@@ -75,16 +55,7 @@ pub fn changes(
                     .pred_opt()
                     .is_some_and(|d| of_household(&c.resident, d))
         })
-        .map(|c| ChangeLine {
-            date: c.date,
-            resident: c.resident.clone(),
-            field: c.field,
-            from: c.from.clone(),
-            to: c.to.clone(),
-            reason: c.reason.clone(),
-            by: c.by.clone(),
-            line: c.line,
-        })
+        .cloned()
         .collect();
     // Newest first; a day's changes resident by resident, in file order.
     out.sort_by(|a, b| (b.date, &a.resident, a.line).cmp(&(a.date, &b.resident, b.line)));
@@ -97,7 +68,7 @@ pub fn history(
     household: usize,
     today: NaiveDate,
     mut visits: Vec<VisitLine>,
-    changes: Vec<ChangeLine>,
+    changes: Vec<Change>,
 ) -> HouseholdHistory {
     visits.sort_by_key(|v| std::cmp::Reverse((v.date, v.line)));
     HouseholdHistory {

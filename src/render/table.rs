@@ -549,10 +549,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
 
 /// A roster change as a row of `history`'s table: who recorded it, and
 /// the field's old and new value in the note.
-fn change_row(
-    group: &[&crate::compute::history::ChangeLine],
-    lang: crate::i18n::Lang,
-) -> Vec<Text> {
+fn change_row(group: &[&crate::model::history::Change], lang: crate::i18n::Lang) -> Vec<Text> {
     use crate::i18n::Word;
     let blank = |s: &str| {
         if s.is_empty() {
@@ -588,9 +585,9 @@ fn change_row(
 /// The roster changes of one resident on one day with one reason, as one
 /// row (a family moving changes household, building and room at once).
 fn change_groups(
-    changes: &[crate::compute::history::ChangeLine],
-) -> Vec<Vec<&crate::compute::history::ChangeLine>> {
-    let mut groups: Vec<Vec<&crate::compute::history::ChangeLine>> = Vec::new();
+    changes: &[crate::model::history::Change],
+) -> Vec<Vec<&crate::model::history::Change>> {
+    let mut groups: Vec<Vec<&crate::model::history::Change>> = Vec::new();
     for c in changes {
         match groups.last_mut() {
             Some(g)
