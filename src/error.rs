@@ -224,6 +224,14 @@ pub enum Reason {
         name: String,
         fields: Vec<FieldName>,
     },
+    /// A cell of a log's coordinate column (经度, 纬度, 经纬度) that is
+    /// not a number, or not in range.
+    BadCoordinate {
+        column: String,
+        value: String,
+        kind: crate::data::kept::Coordinate,
+        why: crate::data::kept::CoordinateError,
+    },
 }
 
 /// What a filter flag of the listing commands names (`--grid`,

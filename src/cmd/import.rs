@@ -81,6 +81,17 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut format = StoreFormat::of(&snapshot, args.dry_run)?;
     let stored = snapshot.drop_stored(&mut plan.batch, &mut format, &roster)?;
     plan.settle(&stored, ctx.lang);
+    let kept: Vec<shown::KeptColumn> = plan
+        .batch
+        .kept
+        .iter()
+        .zip(format.kept_places(&plan.batch))
+        .map(|(name, place)| shown::KeptColumn {
+            name: name.clone(),
+            visits_csv: place,
+            personal: crate::data::kept::personal(name).is_some(),
+        })
+        .collect();
     let write = if plan.batch.candidates.is_empty() {
         None
     } else {
@@ -127,6 +138,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
         moving: args.move_to.is_some(),
         store: &store,
         needs_opened: (!plan.raised.is_empty()).then_some(opening.ids.as_slice()),
+        kept: &kept,
     };
     shown::summary(out, ctx.format()?, ctx.lang, &plan.summaries, &totals)
         .map_err(Error::Output)?;

@@ -15,8 +15,10 @@ use crate::compute::needs::Raised;
 use crate::data::headers::{self, Columns, IMPORT};
 use crate::data::inbox::Rejected;
 use crate::data::ingest::{self, Batch, Candidate, Checked};
+use crate::data::kept;
 use crate::data::logs::{Log, LogKind};
 use crate::error::{FieldName, Problem, Reason};
+use crate::guard::safe_cell;
 use crate::i18n::Lang;
 use crate::model::date;
 use crate::model::roster::Roster;
@@ -111,6 +113,10 @@ pub fn check(logs: &mut [Log], rules: &Rules<'_>) -> Plan {
                 }
             }
         };
+        let kept = match &cols {
+            Some(cols) => kept_columns(&log.header, cols, &mut plan.batch.kept),
+            None => Vec::new(),
+        };
         loop {
             let row = match log.next_row() {
                 Ok(Some(row)) => row,
@@ -131,6 +137,15 @@ pub fn check(logs: &mut [Log], rules: &Rules<'_>) -> Plan {
                     .chain([Reason::Empty("date"), Reason::Empty("household")])
                     .collect()),
             };
+            let bad_places = coordinates(&row.cells, &kept);
+            let checked = match checked {
+                Ok(_) if !bad_places.is_empty() => Err(bad_places),
+                Err(mut reasons) => {
+                    reasons.extend(bad_places);
+                    Err(reasons)
+                }
+                ok => ok,
+            };
             match checked {
                 Ok(checked) => {
                     if !checked.need.is_empty() {
@@ -142,7 +157,8 @@ pub fn check(logs: &mut [Log], rules: &Rules<'_>) -> Plan {
                             text: checked.need.to_string(),
                         });
                     }
-                    if let Some(first) = plan.batch.offer(&checked, i) {
+                    let extra = kept_cells(&row.cells, &kept);
+                    if let Some(first) = plan.batch.offer(&checked, i, extra) {
                         summary.skipped += 1;
                         plan.repeats.push(Repeat {
                             source: i,
@@ -213,6 +229,88 @@ impl Plan {
             s.skips.sort_by_key(|n| n.line);
         }
     }
+}
+
+/// A column of a log that is not a visit field, kept in visits.csv.
+struct KeptColumn {
+    /// Its place in the log.
+    col: usize,
+    /// Its place in `Batch::kept`.
+    kept: u16,
+    coordinate: Option<kept::Coordinate>,
+    name: String,
+}
+
+/// The columns of a log that no field takes (aliases, `--map` and
+/// rounds.toml's `[import.columns]` applied), each under its name in
+/// `names`, the run's kept columns (added there when new: the same
+/// name in several logs is one column). A column without a name holds
+/// nothing to keep under one.
+fn kept_columns(header: &[String], cols: &Columns, names: &mut Vec<String>) -> Vec<KeptColumn> {
+    let mut out = Vec::new();
+    for (col, name) in header.iter().enumerate() {
+        let name = name.trim();
+        if name.is_empty() || cols.holds(col) {
+            continue;
+        }
+        // Kept as a spreadsheet may show it: a name that would run as a
+        // formula gets its apostrophe.
+        let name = safe_cell(name).into_owned();
+        let k = match names.iter().position(|n| kept::same_name(n, &name)) {
+            Some(k) => k,
+            None => {
+                names.push(name.clone());
+                names.len() - 1
+            }
+        };
+        out.push(KeptColumn {
+            col,
+            kept: k as u16,
+            coordinate: kept::coordinate(&name),
+            name,
+        });
+    }
+    out
+}
+
+/// The non-empty cells of a row's kept columns, as the store writes them
+/// (two columns of one name in a log: their cells joined by "; ").
+fn kept_cells(cells: &[String], kept: &[KeptColumn]) -> Vec<(u16, Box<str>)> {
+    let mut out: Vec<(u16, Box<str>)> = Vec::new();
+    for k in kept {
+        let value = cells.get(k.col).map_or("", |c| c.trim());
+        if value.is_empty() {
+            continue;
+        }
+        let value = safe_cell(value);
+        match out.iter_mut().find(|(i, _)| *i == k.kept) {
+            Some((_, v)) => *v = format!("{v}; {value}").into(),
+            None => out.push((k.kept, value.into())),
+        }
+    }
+    out
+}
+
+/// A reason for each cell of a coordinate column that is not a number in
+/// range.
+fn coordinates(cells: &[String], kept: &[KeptColumn]) -> Vec<Reason> {
+    kept.iter()
+        .filter_map(|k| {
+            let kind = k.coordinate?;
+            let value = cells.get(k.col).map_or("", |c| c.trim());
+            if value.is_empty() {
+                return None;
+            }
+            kept::check_coordinate(kind, value)
+                .err()
+                .map(|why| Reason::BadCoordinate {
+                    column: k.name.clone(),
+                    value: crate::privacy::shown_value(value),
+                    kind,
+                    why,
+                })
+        })
+        .collect()
 }
 
 /// The columns of a log; a problem when no date or household can be found.

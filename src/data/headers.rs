@@ -160,6 +160,11 @@ impl Columns {
         })
     }
 
+    /// Whether column `col` holds a field of the schema.
+    pub fn holds(&self, col: usize) -> bool {
+        self.cols.contains(&Some(col))
+    }
+
     pub fn get(&self, name: FieldName) -> Option<usize> {
         // Field names are the schema's own literals: their address settles
         // most lookups before any byte is compared.

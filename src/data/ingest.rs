@@ -50,6 +50,9 @@ pub struct Candidate {
     /// Which input it came from (an index the caller gives), and its line.
     pub source: u32,
     pub line: u64,
+    /// The cells of the log's other columns (`Batch::kept`, by index),
+    /// the empty ones left out.
+    pub extra: Vec<(u16, Box<str>)>,
 }
 
 /// The duplicate key of the SPEC: date, household, visitor.
@@ -193,6 +196,9 @@ pub struct Batch {
     /// Each key's candidate (an index into `candidates`).
     seen: HashMap<Key, usize>,
     texts: Interner,
+    /// The names of the logs' columns that are not visit fields, kept in
+    /// visits.csv (see `kept`).
+    pub kept: Vec<String>,
 }
 
 impl Batch {
@@ -204,7 +210,12 @@ impl Batch {
     /// Adds a checked row from input `source`; returns (source, line) of
     /// the earlier row of the run it repeats, if it does (then it is not
     /// added).
-    pub fn offer(&mut self, c: &Checked<'_>, source: usize) -> Option<(usize, u64)> {
+    pub fn offer(
+        &mut self,
+        c: &Checked<'_>,
+        source: usize,
+        extra: Vec<(u16, Box<str>)>,
+    ) -> Option<(usize, u64)> {
         // Texts are kept as the store writes them: a cell a spreadsheet
         // would run as a formula gets its apostrophe (see `safe_cell`), and
         // the duplicate key is on that form, for stored rows too.
@@ -217,6 +228,7 @@ impl Batch {
             persons: c.persons,
             source: source as u32,
             line: c.line,
+            extra,
         };
         let k = key(&candidate);
         if let Some(&first) = self.seen.get(&k) {
@@ -355,6 +367,9 @@ pub struct StoreFormat {
     /// not know, which new rows leave empty); empty when the file has no
     /// header yet.
     pub columns: Vec<Option<FieldName>>,
+    /// The header's names as written (the columns the tool does not know
+    /// are matched by them: the columns kept from logs).
+    pub names: Vec<String>,
     pub crlf: bool,
     pub bom: bool,
     /// Settled by `Batch::drop_stored`.
@@ -399,6 +414,7 @@ impl StoreFormat {
             path: path.clone(),
             exists: false,
             columns: Vec::new(),
+            names: Vec::new(),
             crlf: true,
             bom: true,
             encoding: Encoding::Utf8Bom,
@@ -439,6 +455,7 @@ impl StoreFormat {
                 let cells: Vec<&str> = header.iter().map(String::as_str).collect();
                 headers::map(&headers::VISITS, &cells, &[])
                     .map_err(|r| Error::Invalid(vec![Problem::error(&path, Some(line), r)]))?;
+                format.names = header.iter().map(|h| h.trim().to_string()).collect();
                 header
                     .iter()
                     .map(|h| headers::field_of(&headers::VISITS, h))
@@ -473,31 +490,100 @@ impl StoreFormat {
         }
     }
 
+    /// Where each column the logs keep (`Batch::kept`) goes: the store's
+    /// column of that name, or a new one, which the store gains only when
+    /// a row to write has something in it.
+    pub fn kept_places(&self, batch: &Batch) -> Vec<KeptPlace> {
+        let unknown = |i: usize| self.columns.get(i).is_none_or(Option::is_none);
+        batch
+            .kept
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let there = self
+                    .names
+                    .iter()
+                    .enumerate()
+                    .any(|(i, n)| unknown(i) && super::kept::same_name(n, name));
+                if there {
+                    KeptPlace::Present
+                } else if batch
+                    .candidates
+                    .iter()
+                    .any(|c| c.extra.iter().any(|(i, _)| *i as usize == k))
+                {
+                    KeptPlace::Added
+                } else {
+                    KeptPlace::NotAdded
+                }
+            })
+            .collect()
+    }
+
     /// How `batch` reaches the store. Fails when a row has a value for a
-    /// field the store has no column for.
+    /// field the store has no column for. Columns the logs keep that the
+    /// store lacks widen it: the file is written anew with them at the end
+    /// of its header and an empty cell at the end of every row.
     pub fn plan(&self, batch: &Batch, roster: &Roster, lang: Lang) -> Result<Write, Error> {
+        let places = self.kept_places(batch);
+        let added: Vec<&str> = batch
+            .kept
+            .iter()
+            .zip(&places)
+            .filter(|(_, p)| **p == KeptPlace::Added)
+            .map(|(n, _)| n.as_str())
+            .collect();
         if !self.exists || self.columns.is_empty() {
             // No store, or one with nothing in it yet (empty, a BOM, blank
             // lines): a whole new file with the header.
+            let mut names: Vec<String> =
+                ["date", "household", "visitor", "kind", "note", "persons"]
+                    .map(String::from)
+                    .to_vec();
+            names.extend(added.iter().map(|n| n.to_string()));
+            let mut columns: Vec<Option<FieldName>> =
+                ["date", "household", "visitor", "kind", "note", "persons"]
+                    .map(Some)
+                    .to_vec();
+            columns.extend(added.iter().map(|_| None));
             let fresh = StoreFormat {
                 exists: false,
-                columns: Vec::new(),
+                columns,
+                names,
                 crlf: true,
                 bom: true,
                 encoding: Encoding::Utf8Bom,
                 ..self.clone()
             };
-            let mut bytes = Self::new_header(lang).as_bytes().to_vec();
+            let header = Self::new_header(lang);
+            let mut bytes = header.trim_end().as_bytes().to_vec();
+            bytes.extend(fresh.header_cells(&added)?);
+            bytes.extend(b"\r\n");
             bytes.extend(fresh.rows(batch, roster)?);
             return Ok(Write::Replace(bytes));
         }
-        let rows = self.rows(batch, roster)?;
         let ascii = || -> Result<bool, Error> {
             match self.ascii {
                 Some(a) => Ok(a),
                 None => all_ascii(&self.path).map_err(|e| Error::io(&self.path, e)),
             }
         };
+        if !added.is_empty() {
+            let suffix = self.header_cells(&added)?;
+            let mut wide = self.clone();
+            wide.columns.extend(added.iter().map(|_| None));
+            wide.names.extend(added.iter().map(|n| n.to_string()));
+            let rows = wide.rows(batch, roster)?;
+            let old = read_upto(&self.path, self.limit)?;
+            let mut bytes = Vec::new();
+            if !self.bom && (!rows.is_ascii() || !suffix.is_ascii()) && ascii()? {
+                bytes.extend(b"\xEF\xBB\xBF");
+            }
+            bytes.extend(super::kept::widen(&old, &suffix, added.len()));
+            bytes.extend(rows);
+            return Ok(Write::Replace(bytes));
+        }
+        let rows = self.rows(batch, roster)?;
         if !self.bom && !rows.is_ascii() && ascii()? {
             // An ASCII store is UTF-8 and GBK at once; its first Chinese
             // rows would read as mojibake in Excel without a BOM. Give it one.
@@ -510,6 +596,35 @@ impl StoreFormat {
         Ok(Write::Append(rows))
     }
 
+    /// `,name,name…` for the header, in the store's encoding.
+    fn header_cells(&self, names: &[&str]) -> Result<Vec<u8>, Error> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let mut record = vec![""];
+        record.extend(names);
+        w.write_record(&record)
+            .map_err(|e| Error::Other(e.into()))?;
+        let mut text = w
+            .into_inner()
+            .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+        text.pop();
+        Ok(self.encode(text))
+    }
+
+    fn encode(&self, text: Vec<u8>) -> Vec<u8> {
+        match self.encoding {
+            Encoding::Gb18030 => {
+                let s = String::from_utf8(text).expect("csv writes what it was given");
+                encoding_rs::GB18030.encode(&s).0.into_owned()
+            }
+            Encoding::Utf8 | Encoding::Utf8Bom => text,
+        }
+    }
+
     /// The bytes of the batch's rows as this store writes them.
     fn rows(&self, batch: &Batch, roster: &Roster) -> Result<Vec<u8>, Error> {
         let rows = &batch.candidates;
@@ -520,6 +635,20 @@ impl StoreFormat {
         } else {
             self.columns.clone()
         };
+        // The kept column (an index into `batch.kept`) each store column
+        // holds; the first of a name when the header repeats it.
+        let mut kept_at: Vec<Option<usize>> = vec![None; columns.len()];
+        for (k, name) in batch.kept.iter().enumerate() {
+            if let Some(i) = (0..columns.len()).find(|&i| {
+                columns[i].is_none()
+                    && self
+                        .names
+                        .get(i)
+                        .is_some_and(|n| super::kept::same_name(n, name))
+            }) {
+                kept_at[i] = Some(k);
+            }
+        }
         for (field, has) in [
             (
                 "visitor",
@@ -547,7 +676,7 @@ impl StoreFormat {
             .from_writer(Vec::new());
         let mut record: Vec<String> = vec![String::new(); columns.len()];
         for r in rows {
-            for (cell, c) in record.iter_mut().zip(&columns) {
+            for ((cell, c), k) in record.iter_mut().zip(&columns).zip(&kept_at) {
                 cell.clear();
                 match c {
                     Some("date") => cell.push_str(&iso(r.date)),
@@ -560,7 +689,13 @@ impl StoreFormat {
                             cell.push_str(&p.to_string());
                         }
                     }
-                    _ => {}
+                    _ => {
+                        if let Some(k) = k
+                            && let Some((_, v)) = r.extra.iter().find(|(i, _)| *i as usize == *k)
+                        {
+                            cell.push_str(v);
+                        }
+                    }
                 }
             }
             w.write_record(&record)
@@ -573,14 +708,30 @@ impl StoreFormat {
             let nl: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
             text.splice(0..0, nl.iter().copied());
         }
-        Ok(match self.encoding {
-            Encoding::Gb18030 => {
-                let s = String::from_utf8(text).expect("csv writes what it was given");
-                encoding_rs::GB18030.encode(&s).0.into_owned()
-            }
-            Encoding::Utf8 | Encoding::Utf8Bom => text,
-        })
+        Ok(self.encode(text))
     }
+}
+
+/// What becomes of a column a log keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeptPlace {
+    /// visits.csv has a column of that name already.
+    Present,
+    /// visits.csv gains it.
+    Added,
+    /// No row to write has anything in it: visits.csv does not gain it.
+    NotAdded,
+}
+
+/// The first `limit` bytes of a file (all of them without a limit).
+fn read_upto(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.unwrap_or(u64::MAX)).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
 }
 
 /// Writes the new rows under the held write lock: appended through the
@@ -602,7 +753,7 @@ pub fn store_one(
     lang: Lang,
 ) -> Result<bool, Error> {
     let mut batch = Batch::default();
-    batch.offer(checked, 0);
+    batch.offer(checked, 0, Vec::new());
     let mut format = StoreFormat::detect(snapshot.dir(), None)?;
     if !snapshot
         .drop_stored(&mut batch, &mut format, roster)?

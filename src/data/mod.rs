@@ -9,6 +9,7 @@ pub mod headers;
 pub mod history;
 pub mod inbox;
 pub mod ingest;
+pub mod kept;
 pub mod logs;
 pub mod names;
 pub mod needs;

@@ -230,6 +230,21 @@ impl Catalog for En {
                 "[import.columns]: '{name}' is not a field of a visit log (use one of {})",
                 fields.join(", ")
             ),
+            Reason::BadCoordinate { column, value, kind, why } => {
+                use crate::data::kept::{Coordinate, CoordinateError};
+                let what = match kind {
+                    Coordinate::Longitude => "a longitude (a number from -180 to 180)",
+                    Coordinate::Latitude => "a latitude (a number from -90 to 90)",
+                    Coordinate::Pair => {
+                        "a position as \"longitude,latitude\" (-180 to 180, -90 to 90)"
+                    }
+                };
+                let how = match why {
+                    CoordinateError::NotANumber => "is not",
+                    CoordinateError::OutOfRange => "is out of range for",
+                };
+                format!("{column} '{value}' {how} {what}")
+            }
         }
     }
 
@@ -686,6 +701,28 @@ impl Catalog for En {
                 format!("no file matches {pattern}: nothing to import from it")
             }
             Msg::MovedTo(path) => format!("moved to {path}"),
+            Msg::KeptColumn {
+                name,
+                place,
+                personal,
+                dry_run,
+            } => {
+                use crate::data::ingest::KeptPlace;
+                let place = match (place, dry_run) {
+                    (KeptPlace::Present, _) => "visits.csv has this column",
+                    (KeptPlace::Added, false) => "added to visits.csv",
+                    (KeptPlace::Added, true) => "would be added to visits.csv",
+                    (KeptPlace::NotAdded, _) => {
+                        "not added to visits.csv: no row to store has a value in it"
+                    }
+                };
+                let personal = if *personal {
+                    " (personal data: masked in output unless --reveal)"
+                } else {
+                    ""
+                };
+                format!("kept column '{name}': {place}{personal}")
+            }
             Msg::NothingToRecord => {
                 "every value of the roster has its record in history.csv: nothing to record".into()
             }

@@ -98,6 +98,13 @@ pub enum Msg {
         to: String,
         date: String,
     },
+    /// `import` keeps a log column that is not a visit field.
+    KeptColumn {
+        name: String,
+        place: crate::data::ingest::KeptPlace,
+        personal: bool,
+        dry_run: bool,
+    },
 }
 
 pub use crate::compute::due::DueCounts;

@@ -346,6 +346,19 @@ impl Catalog for Zh {
                 "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
                 fields.join("、")
             ),
+            Reason::BadCoordinate { column, value, kind, why } => {
+                use crate::data::kept::{Coordinate, CoordinateError};
+                let what = match kind {
+                    Coordinate::Longitude => "经度（-180 到 180 之间的数）",
+                    Coordinate::Latitude => "纬度（-90 到 90 之间的数）",
+                    Coordinate::Pair => "“经度,纬度”形式的位置（-180 到 180，-90 到 90）",
+                };
+                let how = match why {
+                    CoordinateError::NotANumber => "不是",
+                    CoordinateError::OutOfRange => "超出范围，应为",
+                };
+                format!("{column}“{value}”{how}{what}")
+            }
         }
     }
 
@@ -1066,6 +1079,26 @@ impl Catalog for Zh {
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
             Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
             Msg::MovedTo(path) => format!("已移到 {path}"),
+            Msg::KeptColumn {
+                name,
+                place,
+                personal,
+                dry_run,
+            } => {
+                use crate::data::ingest::KeptPlace;
+                let place = match (place, dry_run) {
+                    (KeptPlace::Present, _) => "visits.csv 已有此列",
+                    (KeptPlace::Added, false) => "visits.csv 新增此列",
+                    (KeptPlace::Added, true) => "visits.csv 将新增此列",
+                    (KeptPlace::NotAdded, _) => "要写入的行在此列都没有值，visits.csv 不新增此列",
+                };
+                let personal = if *personal {
+                    "（个人信息：输出中打码，除非 --reveal）"
+                } else {
+                    ""
+                };
+                format!("保留列“{name}”：{place}{personal}")
+            }
             Msg::NothingToRecord => "名册中的修改均已记入 history.csv，无需补记".into(),
             Msg::ChangeRecorded {
                 id,

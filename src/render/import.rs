@@ -20,6 +20,17 @@ pub struct Totals<'a> {
     pub store: &'a str,
     /// The ids of the needs opened, when the logs have a `need` column.
     pub needs_opened: Option<&'a [String]>,
+    /// The logs' columns that are not visit fields, kept in visits.csv.
+    pub kept: &'a [KeptColumn],
+}
+
+/// A column the logs keep, and what becomes of it in visits.csv.
+#[derive(Debug, Serialize)]
+pub struct KeptColumn {
+    pub name: String,
+    pub visits_csv: crate::data::ingest::KeptPlace,
+    /// A roster's personal-data column (姓名, 电话, 身份证号).
+    pub personal: bool,
 }
 
 /// One message on one line: control characters from the data are shown
@@ -94,6 +105,7 @@ pub fn summary(
                 files: &'a [FileSummary],
                 #[serde(skip_serializing_if = "Option::is_none")]
                 needs_opened: Option<&'a [String]>,
+                kept_columns: &'a [KeptColumn],
             }
             serde_json::to_writer_pretty(
                 &mut *out,
@@ -102,6 +114,7 @@ pub fn summary(
                     imported,
                     files: summaries,
                     needs_opened: totals.needs_opened,
+                    kept_columns: totals.kept,
                 },
             )?;
             writeln!(out)?;
@@ -146,6 +159,15 @@ pub fn summary(
                 if let Some(f) = &s.moved_to {
                     writeln!(out, "  {}", lang.msg(&Msg::MovedTo(f.clone())))?;
                 }
+            }
+            for k in totals.kept {
+                let said = Msg::KeptColumn {
+                    name: one_line(&k.name),
+                    place: k.visits_csv,
+                    personal: k.personal,
+                    dry_run: totals.dry_run,
+                };
+                writeln!(out, "{}", lang.msg(&said))?;
             }
             let total = lang.import_total(imported, totals.store, totals.dry_run);
             writeln!(out, "{total}")?;
