@@ -6,7 +6,10 @@
 //! table starts with the household's address, level and residents (names
 //! masked unless `--reveal`); csv and json give the visits alone. A phone
 //! or ID number typed into a visit's note, kind or visitor is masked in
-//! every format unless `--reveal`.
+//! every format unless `--reveal`. The cells of the columns import kept
+//! from the logs (照片, 经度 …) show under the note (csv: columns after
+//! it; json: an `extra` object); a personal column's (姓名, 电话,
+//! 身份证号) masked as the roster's are unless `--reveal`.
 
 use std::io::Write;
 
@@ -49,6 +52,14 @@ pub fn run(ctx: &Ctx, args: &HistoryArgs, out: &mut dyn Write) -> Result<Outcome
                 persons: v.persons,
                 note: shown(v.note),
                 line: v.line,
+                extra: v
+                    .extra
+                    .cells()
+                    .map(|(name, cell)| {
+                        let cell = crate::data::kept::shown(name, cell, args.reveal);
+                        (name.to_string(), cell)
+                    })
+                    .collect(),
             });
         }
     })?;

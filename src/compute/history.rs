@@ -19,6 +19,9 @@ pub struct VisitLine {
     pub note: String,
     /// Its line in visits.csv (later lines come first among one day's).
     pub line: u64,
+    /// (column, cell) of the columns kept from logs, non-empty cells
+    /// only, as shown (masked unless revealed).
+    pub extra: Vec<(String, String)>,
 }
 
 /// What `history` shows of a household: its level on the as-of day (none
@@ -94,6 +97,7 @@ mod tests {
             persons: None,
             note: String::new(),
             line,
+            extra: Vec::new(),
         }
     }
 

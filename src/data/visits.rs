@@ -26,6 +26,34 @@ pub struct Visit<'a> {
     pub note: &'a str,
     /// `None` when the cell is empty.
     pub persons: Option<u32>,
+    /// The cells of the columns that are no visit field (kept from logs).
+    pub extra: Extra<'a>,
+}
+
+/// The cells of a visit's other columns: those of the header that name no
+/// field (the columns import keeps from logs: 照片, 经度 …).
+#[derive(Clone, Copy)]
+pub struct Extra<'a> {
+    /// Each such column's place and name.
+    names: &'a [(usize, String)],
+    row: Option<Row<'a>>,
+}
+
+impl std::fmt::Debug for Extra<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.cells()).finish()
+    }
+}
+
+impl<'a> Extra<'a> {
+    /// (column name, cell) of each non-empty cell, in header order.
+    pub fn cells(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let row = self.row;
+        self.names.iter().filter_map(move |(col, name)| {
+            let cell = unguard_cell(row?.get(Some(*col)));
+            (!cell.is_empty()).then_some((name.as_str(), cell))
+        })
+    }
 }
 
 /// Reads `persons`: empty, or a whole number of 0 or more.
@@ -118,11 +146,19 @@ pub fn scan_table<R: Read>(
 ) {
     let path = table.path().to_path_buf();
     problems.extend(table.encoding_warning());
-    let cols = match table.header() {
+    let (cols, names) = match table.header() {
         Ok((line, header)) => {
             let cells: Vec<&str> = header.iter().map(String::as_str).collect();
             match headers::map(&headers::VISITS, &cells, &[]) {
-                Ok(c) => c,
+                Ok(c) => {
+                    let names: Vec<(usize, String)> = header
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, h)| !h.trim().is_empty() && !c.holds(*i))
+                        .map(|(i, h)| (i, h.trim().to_string()))
+                        .collect();
+                    (c, names)
+                }
                 Err(reason) => {
                     problems.push(Problem::error(&path, Some(line), reason));
                     return;
@@ -138,7 +174,7 @@ pub fn scan_table<R: Read>(
     };
     loop {
         match table.next_row() {
-            Ok(Some(row)) => match parse_row(&row, &cols) {
+            Ok(Some(row)) => match parse_row(&row, &cols, &names) {
                 Ok(v) => f(&v),
                 Err(reasons) => {
                     for r in reasons {
@@ -192,7 +228,11 @@ pub fn scan_keys<R: Read>(
     }
 }
 
-fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>> {
+fn parse_row<'a>(
+    row: &Row<'a>,
+    cols: &Columns,
+    names: &'a [(usize, String)],
+) -> Result<Visit<'a>, Vec<Reason>> {
     let get = |f: FieldName| row.get(cols.get(f));
     let mut reasons = Vec::new();
     let date_text = get("date");
@@ -231,6 +271,10 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Visit<'a>, Vec<Reason>
             kind: unguard_cell(get("kind")),
             note: unguard_cell(get("note")),
             persons,
+            extra: Extra {
+                names,
+                row: (!names.is_empty()).then_some(*row),
+            },
         }),
         _ => Err(reasons),
     }

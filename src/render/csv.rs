@@ -197,18 +197,31 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
 pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Result<()> {
     let id = v.roster.household(v.history.household).id();
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(["date", "household", "visitor", "kind", "persons", "note"])
+    // The columns kept from logs, after the note, in order of appearance.
+    let mut kept: Vec<&str> = Vec::new();
+    for (name, _) in v.history.visits.iter().flat_map(|x| &x.extra) {
+        if !kept.contains(&name.as_str()) {
+            kept.push(name);
+        }
+    }
+    let mut header = vec!["date", "household", "visitor", "kind", "persons", "note"];
+    header.extend(&kept);
+    w.write_record(header.iter().map(|h| safe_cell(h).into_owned()))
         .map_err(io_error)?;
     for visit in &v.history.visits {
-        w.write_record([
-            iso(visit.date).as_str(),
-            &safe_cell(id),
-            &safe_cell(&visit.visitor),
-            &safe_cell(&visit.kind),
-            &visit.persons.map(|n| n.to_string()).unwrap_or_default(),
-            &safe_cell(&visit.note),
-        ])
-        .map_err(io_error)?;
+        let mut row = vec![
+            iso(visit.date),
+            safe_cell(id).into_owned(),
+            safe_cell(&visit.visitor).into_owned(),
+            safe_cell(&visit.kind).into_owned(),
+            visit.persons.map(|n| n.to_string()).unwrap_or_default(),
+            safe_cell(&visit.note).into_owned(),
+        ];
+        row.extend(kept.iter().map(|k| {
+            let cell = visit.extra.iter().find(|(n, _)| n == k);
+            safe_cell(cell.map_or("", |(_, c)| c.as_str())).into_owned()
+        }));
+        w.write_record(&row).map_err(io_error)?;
     }
     w.flush()
 }

@@ -162,6 +162,21 @@ struct VisitJson<'a> {
     kind: &'a str,
     persons: Option<u32>,
     note: &'a str,
+    extra: Extra<'a>,
+}
+
+/// A visit's kept cells as `{column: cell}`, in the file's order.
+struct Extra<'a>(&'a [(String, String)]);
+
+impl Serialize for Extra<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
 }
 
 /// `rounds history --format json`: the visits, newest first.
@@ -178,6 +193,7 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
             kind: &x.kind,
             persons: x.persons,
             note: &x.note,
+            extra: Extra(&x.extra),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;

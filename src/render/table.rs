@@ -665,6 +665,21 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
             Text::new(&visit.persons.map(|n| n.to_string()).unwrap_or_default()),
             Text::new(&visit.note),
         ]);
+        // The cells kept from the log, under the note.
+        if !visit.extra.is_empty() {
+            let colon = match lang {
+                crate::i18n::Lang::Zh => "：",
+                crate::i18n::Lang::En => ": ",
+            };
+            let kept: Vec<String> = visit
+                .extra
+                .iter()
+                .map(|(name, cell)| plain(&format!("{name}{colon}{cell}")))
+                .collect();
+            let mut row = vec![Text::new(""); 4];
+            row.push(Text::new(&kept.join(" · ")));
+            grid.rows.push(row);
+        }
     }
     for c in changes {
         grid.rows.push(change_row(c, lang));
