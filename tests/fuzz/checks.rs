@@ -223,7 +223,7 @@ pub fn read(bytes: &[u8]) {
                                         assert!(c.date <= today);
                                         assert!(c.household < roster.households_len());
                                         let before = batch.candidates.len();
-                                        let repeat = batch.offer(&c, 0);
+                                        let repeat = batch.offer(&c, 0, Vec::new());
                                         assert_eq!(
                                             batch.candidates.len(),
                                             before + usize::from(repeat.is_none())
