@@ -264,6 +264,16 @@ pub fn replace(path: &Path, content: &[u8]) -> Result<(), Error> {
 
 /// `replace`, with the access given.
 pub fn replace_as(path: &Path, content: &[u8], access: Access) -> Result<(), Error> {
+    replace_with(path, access, |f| f.write_all(content))
+}
+
+/// `replace`, with the new content written by `write` into the file
+/// aside (a file too large to hold in memory whole).
+pub fn replace_with(
+    path: &Path,
+    access: Access,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let tmp = temp_beside(path);
     let old = match std::fs::metadata(path) {
         Ok(m) => Some(m),
@@ -276,7 +286,7 @@ pub fn replace_as(path: &Path, content: &[u8], access: Access) -> Result<(), Err
         if let (Access::Usual, Some(old)) = (access, &old) {
             keep_access(&f, old);
         }
-        f.write_all(content)?;
+        write(&mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;
         sync_dir(parent(path))

@@ -687,3 +687,24 @@ fn killed_while_widening_the_store_is_old_or_new_never_half() {
         outcomes.0, outcomes.1
     );
 }
+
+#[test]
+fn a_json_log_keeps_its_other_keys() {
+    let wd = community(RESIDENTS, VISITS);
+    wd.write(
+        "log.json",
+        r#"[{"date": "2020-07-10", "household": "H1", "visitor": "王", "photo": "a.jpg", "lat": 39.9, "lng": 116.4},
+{"date": "2020-07-11", "household": "H2", "visitor": "李", "photo": "b.jpg", "lat": 95}]"#,
+    );
+    import(&wd, &["log.json"])
+        .expect(1)
+        .stdout_has("2 rows · 1 imported")
+        .stderr_has("log.json:2: rejected: lat '95' is out of range for a latitude");
+    // A JSON object's keys come in the reader's order (by name).
+    assert_eq!(
+        text(&wd, "visits.csv"),
+        "date,household,visitor,kind,note,persons,lat,lng,photo\n\
+         2020-07-01,H1,王,入户,ok,1,,,\n\
+         2020-07-10,H1,王,,,,39.9,116.4,a.jpg\n"
+    );
+}

@@ -26,6 +26,13 @@
 //! opens a need in the ledger needs.csv for the visit's household, day and
 //! worker; a need already there (same household, day, worker and text) is
 //! not opened again, so importing a log twice opens nothing new.
+//!
+//! A log's columns that are no visit field (照片, 经度, 纬度, anything) are
+//! kept: visits.csv gains each at the end of its header (written anew
+//! aside and renamed into place, every other byte kept), and a column it
+//! has already is filled. Coordinates must be numbers in range, or the row
+//! is rejected. The summary names every kept column and whether
+//! visits.csv gains it (see `data::kept`).
 
 use std::io::Write;
 use std::path::PathBuf;

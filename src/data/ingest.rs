@@ -388,6 +388,16 @@ pub enum Write {
     /// Write the whole file anew (a new store, one without a header yet,
     /// or an ASCII store that gains a BOM with its first Chinese rows).
     Replace(Vec<u8>),
+    /// Write the file anew, wider: its header gains `suffix` (",name,…"
+    /// in its encoding), every row `cells` empty cells, then `rows` are
+    /// appended; a BOM first when `bom` (an ASCII store that gains
+    /// Chinese). Streamed from the old file into the new one aside.
+    Widen {
+        bom: bool,
+        suffix: Vec<u8>,
+        cells: usize,
+        rows: Vec<u8>,
+    },
 }
 
 /// Whether every byte of a file is ASCII; stops at the first that is not.
@@ -574,14 +584,13 @@ impl StoreFormat {
             wide.columns.extend(added.iter().map(|_| None));
             wide.names.extend(added.iter().map(|n| n.to_string()));
             let rows = wide.rows(batch, roster)?;
-            let old = read_upto(&self.path, self.limit)?;
-            let mut bytes = Vec::new();
-            if !self.bom && (!rows.is_ascii() || !suffix.is_ascii()) && ascii()? {
-                bytes.extend(b"\xEF\xBB\xBF");
-            }
-            bytes.extend(super::kept::widen(&old, &suffix, added.len()));
-            bytes.extend(rows);
-            return Ok(Write::Replace(bytes));
+            let bom = !self.bom && (!rows.is_ascii() || !suffix.is_ascii()) && ascii()?;
+            return Ok(Write::Widen {
+                bom,
+                suffix,
+                cells: added.len(),
+                rows,
+            });
         }
         let rows = self.rows(batch, roster)?;
         if !self.bom && !rows.is_ascii() && ascii()? {
@@ -724,22 +733,30 @@ pub enum KeptPlace {
     NotAdded,
 }
 
-/// The first `limit` bytes of a file (all of them without a limit).
-fn read_upto(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit.unwrap_or(u64::MAX)).read_to_end(&mut bytes))
-        .map_err(|e| Error::io(path, e))?;
-    Ok(bytes)
-}
-
 /// Writes the new rows under the held write lock: appended through the
 /// journal, or the file replaced whole.
 pub fn commit(dir: &Path, write: Write, lock: &crate::store::DirLock) -> Result<(), Error> {
     match write {
         Write::Append(bytes) => crate::store::append(dir, visits::FILE, &bytes, lock),
         Write::Replace(bytes) => crate::store::replace(&dir.join(visits::FILE), &bytes),
+        Write::Widen {
+            bom,
+            suffix,
+            cells,
+            rows,
+        } => {
+            let path = dir.join(visits::FILE);
+            let old = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            crate::store::replace_with(&path, crate::store::Access::Usual, |f| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+                if bom {
+                    std::io::Write::write_all(&mut out, b"\xEF\xBB\xBF")?;
+                }
+                super::kept::widen_into(old, &mut out, &suffix, cells)?;
+                std::io::Write::write_all(&mut out, &rows)?;
+                std::io::Write::flush(&mut out)
+            })
+        }
     }
 }
 

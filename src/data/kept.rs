@@ -116,58 +116,69 @@ pub fn shown(name: &str, value: &str, reveal: bool) -> String {
 /// CR and LF mean the same in UTF-8 and GB18030 (neither uses them inside
 /// a character), so this works on the raw bytes of both.
 pub fn widen(bytes: &[u8], header_suffix: &[u8], cells: usize) -> Vec<u8> {
-    let commas = vec![b','; cells];
-    let mut out = Vec::with_capacity(bytes.len() + header_suffix.len() + bytes.len() / 8);
-    let mut quoted = false;
-    let mut line_start = 0;
-    let mut header_done = false;
-    let mut i = 0;
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let finish = |out: &mut Vec<u8>, from: usize, to: usize, header_done: &mut bool| {
-        // A line with nothing on it (blank, or only the BOM) is no record.
-        let blank = bytes[from..to]
-            .iter()
-            .enumerate()
-            .all(|(k, b)| (from + k < bom) || b.is_ascii_whitespace());
-        if blank {
-            return;
-        }
-        if *header_done {
-            out.extend_from_slice(&commas);
-        } else {
-            out.extend_from_slice(header_suffix);
-            *header_done = true;
-        }
-    };
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted && (b == b'\n' || b == b'\r') {
-            out.extend_from_slice(&bytes[line_start..i]);
-            finish(&mut out, line_start, i, &mut header_done);
-            // The line end as it was: CRLF, LF or CR.
-            let end = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
-            };
-            out.extend_from_slice(&bytes[i..end]);
-            i = end;
-            line_start = end;
-            continue;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&bytes[line_start..]);
-    if line_start < bytes.len() {
-        finish(&mut out, line_start, bytes.len(), &mut header_done);
-    }
+    let mut out = Vec::new();
+    widen_into(bytes, &mut out, header_suffix, cells).expect("writing to memory");
     out
+}
+
+/// `widen`, read from `input` and written to `out` as it goes (a file of
+/// any size, in little memory). A CR ends a line as a LF does, so that a
+/// CRLF is a line's end then an empty line, which holds no record.
+pub fn widen_into(
+    mut input: impl std::io::Read,
+    out: &mut impl std::io::Write,
+    header_suffix: &[u8],
+    cells: usize,
+) -> std::io::Result<()> {
+    let commas = vec![b','; cells];
+    let mut buf = vec![0u8; 1 << 16];
+    let mut quoted = false;
+    // Whether the line so far holds anything but blanks (and the BOM).
+    let mut filled = false;
+    let mut header_done = false;
+    let mut bom_len = None;
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = &buf[..n];
+        let skip = *bom_len.get_or_insert(if chunk.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        });
+        let mut from = 0;
+        for (i, &b) in chunk.iter().enumerate() {
+            let bom = i < skip;
+            if b == b'"' {
+                quoted = !quoted;
+                filled = true;
+            } else if !quoted && (b == b'\n' || b == b'\r') {
+                if filled {
+                    out.write_all(&chunk[from..i])?;
+                    from = i;
+                    if header_done {
+                        out.write_all(&commas)?;
+                    } else {
+                        out.write_all(header_suffix)?;
+                        header_done = true;
+                    }
+                }
+                filled = false;
+            } else if !b.is_ascii_whitespace() && !bom {
+                filled = true;
+            }
+        }
+        out.write_all(&chunk[from..])?;
+        bom_len = Some(0);
+    }
+    if filled {
+        out.write_all(if header_done { &commas } else { header_suffix })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
