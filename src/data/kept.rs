@@ -198,6 +198,33 @@ mod tests {
     }
 
     #[test]
+    fn widening_in_pieces_gives_the_same_bytes() {
+        /// A reader that gives one byte at a time.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                match self.0.split_first() {
+                    Some((b, rest)) if !buf.is_empty() => {
+                        buf[0] = *b;
+                        self.0 = rest;
+                        Ok(1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+        }
+        let old =
+            "date,household,note\r\n2020-01-01,H1,\"a\r\n\"\"b\"\"\"\r\n\r\n2020-01-02,H2,x\r\n";
+        let mut out = Vec::new();
+        widen_into(Trickle(old.as_bytes()), &mut out, b",p", 1).unwrap();
+        assert_eq!(out, widen(old.as_bytes(), b",p", 1));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "date,household,note,p\r\n2020-01-01,H1,\"a\r\n\"\"b\"\"\",\r\n\r\n2020-01-02,H2,x,\r\n"
+        );
+    }
+
+    #[test]
     fn coordinates() {
         use Coordinate::*;
         assert_eq!(coordinate(" 经度 "), Some(Longitude));
