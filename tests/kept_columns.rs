@@ -708,3 +708,37 @@ fn a_json_log_keeps_its_other_keys() {
          2020-07-10,H1,王,,,,39.9,116.4,a.jpg\n"
     );
 }
+
+#[test]
+fn columns_mapped_by_map_or_settings_are_fields_not_kept() {
+    let wd = community(RESIDENTS, VISITS);
+    wd.write(
+        "log.csv",
+        "走访时间,门牌,工作人员,照片\n2020-07-10,H1,王,a.jpg\n",
+    );
+    wd.write(
+        "rounds.toml",
+        "[import.columns]\n\"工作人员\" = \"visitor\"\n",
+    );
+    let run = import(
+        &wd,
+        &[
+            "log.csv",
+            "--map",
+            "走访时间=date",
+            "--map",
+            "门牌=household",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        run.json()["kept_columns"],
+        json!([{"name": "照片", "visits_csv": "added", "personal": false}])
+    );
+    assert!(
+        text(&wd, "visits.csv")
+            .ends_with("persons,照片\n2020-07-01,H1,王,入户,ok,1,\n2020-07-10,H1,王,,,,a.jpg\n")
+    );
+}
