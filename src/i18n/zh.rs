@@ -47,6 +47,10 @@ fn field(f: &str) -> &str {
         "satisfaction" => "满意度",
         "need" => "诉求",
         "need_category" => "诉求类别",
+        "role" => "职务",
+        "branch" => "党支部",
+        "party_group" => "党小组",
+        "party_member" => "是否党员",
         "reason" => "原因",
         "by" => "经办人",
         other => other,
@@ -346,6 +350,19 @@ impl Catalog for Zh {
                 "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
                 fields.join("、")
             ),
+            Reason::DuplicateWorker { name, first_line } => {
+                format!("工作人员“{name}”重复（第一次出现在第 {first_line} 行）")
+            }
+            Reason::BadPartyMember(v) => {
+                format!("是否党员“{v}”无法识别（可用 是/否、yes/no、y/n、true/false、1/0）")
+            }
+            Reason::UnregisteredWorker { name, rows, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!("——是不是“{s}”？"))
+                    .unwrap_or_default();
+                format!("走访人“{name}”不在 workers.csv 中（共 {rows} 行）{hint}")
+            }
         }
     }
 
