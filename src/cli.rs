@@ -202,6 +202,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `rounds man > rounds.1`, or `rounds man | man -l -`.
     Man,
+    /// List the workers (workers.csv) with their party branch and this month's figures.
+    Workers(WorkersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -678,4 +680,19 @@ mod tests {
             Some("Exit with status 1 when any listed household is overdue (for cron)")
         );
     }
+}
+
+#[derive(Debug, Args)]
+pub struct WorkersArgs {
+    /// Only workers of this party branch (党支部; repeat or separate by commas for several).
+    #[arg(long, value_name = "B", value_delimiter = ',')]
+    pub branch: Vec<String>,
+
+    /// Only workers of this party group (党小组).
+    #[arg(long = "party-group", value_name = "G", value_delimiter = ',')]
+    pub party_group: Vec<String>,
+
+    /// Show workers' phone numbers in full.
+    #[arg(long)]
+    pub reveal: bool,
 }

@@ -285,7 +285,7 @@ impl WorkerWords {
                 members: "members",
                 serving: "serving",
                 party_members_serving: "of them party members",
-                households: "households in charge",
+                households: "in charge",
                 visits: "visits",
                 person_times: "person-times",
                 required: "required",
@@ -294,7 +294,7 @@ impl WorkerWords {
                 needs_raised: "needs taken up",
                 needs_resolved: "needs resolved",
                 overdue: "overdue",
-                not_registered: "(not in workers.csv)",
+                not_registered: "(unlisted)",
                 none_listed: "No worker matches.",
             },
             super::Lang::Zh => &WorkerWords {
