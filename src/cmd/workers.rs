@@ -252,9 +252,9 @@ fn table_out(ctx: &Ctx, out: &mut dyn Write, lines: &[Line], file: bool) -> std:
             w.role,
             w.branch,
             w.party_group,
-            w.households,
-            w.visits,
-            w.overdue,
+            w.list_heads[0],
+            w.list_heads[1],
+            w.list_heads[2],
             w.rate,
         ]
         .map(String::from)
@@ -279,5 +279,6 @@ fn table_out(ctx: &Ctx, out: &mut dyn Write, lines: &[Line], file: bool) -> std:
             })
             .collect(),
     };
-    crate::render::table::values(out, &table, ctx.color, ctx.width)
+    crate::render::table::values(out, &table, ctx.color, ctx.width)?;
+    writeln!(out, "{}", w.list_note)
 }

@@ -264,6 +264,10 @@ pub struct WorkerWords {
     /// A visitor name that workers.csv lacks.
     pub not_registered: &'static str,
     pub none_listed: &'static str,
+    /// `rounds workers`' short headers (in charge, visits, overdue) and
+    /// the note that says what they count.
+    pub list_heads: [&'static str; 3],
+    pub list_note: &'static str,
 }
 
 impl WorkerWords {
@@ -296,6 +300,8 @@ impl WorkerWords {
                 overdue: "overdue",
                 not_registered: "(unlisted)",
                 none_listed: "No worker matches.",
+                list_heads: ["in charge", "visits", "overdue"],
+                list_note: "in charge and overdue: households on that day; visits and rate: this month so far",
             },
             super::Lang::Zh => &WorkerWords {
                 branch_title: "党支部服务次数与效果",
@@ -324,6 +330,8 @@ impl WorkerWords {
                 overdue: "逾期户数",
                 not_registered: "（未登记）",
                 none_listed: "没有符合条件的工作人员。",
+                list_heads: ["户数", "走访", "逾期"],
+                list_note: "户数、逾期：截至当日负责的户数和其中逾期的户数；走访、完成率：本月至当日的走访户次和完成率",
             },
         }
     }
