@@ -66,12 +66,11 @@ pub struct BranchRow {
     pub figures: PartyFigures,
 }
 
-/// One party group (党小组) of a branch (a group of the same name in
-/// another branch is another group).
+/// One party group (党小组), such as a building's, whose members may come
+/// from several branches.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyGroupRow {
     pub party_group: String,
-    pub branch: String,
     #[serde(flatten)]
     pub figures: PartyFigures,
 }
@@ -125,7 +124,7 @@ pub fn join_workers(
         }
     }
     let mut branches: BTreeMap<&str, PartyFigures> = BTreeMap::new();
-    let mut groups: BTreeMap<(&str, &str), PartyFigures> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, PartyFigures> = BTreeMap::new();
     for w in &workers.list {
         let add = |f: &mut PartyFigures| {
             f.members += 1;
@@ -150,7 +149,7 @@ pub fn join_workers(
             add(branches.entry(&w.branch).or_default());
         }
         if !w.party_group.is_empty() {
-            add(groups.entry((&w.branch, &w.party_group)).or_default());
+            add(groups.entry(&w.party_group).or_default());
         }
     }
     let finish = |mut f: PartyFigures| {
@@ -172,9 +171,8 @@ pub fn join_workers(
         report.by_party_group = Some(
             groups
                 .into_iter()
-                .map(|((b, g), f)| PartyGroupRow {
+                .map(|(g, f)| PartyGroupRow {
                     party_group: g.to_string(),
-                    branch: b.to_string(),
                     figures: finish(f),
                 })
                 .collect(),

@@ -85,12 +85,12 @@ pub fn branches(r: &Report, who: Audience) -> Table {
     }
 }
 
-/// The same per party group, with its branch.
+/// The same per party group.
 pub fn party_groups(r: &Report, who: Audience) -> Table {
     let w = words(who);
     let list = r.by_party_group.as_deref().unwrap_or_default();
     let needs = list.iter().any(|g| g.figures.needs_raised.is_some());
-    let mut header = who.header(&[w.party_group, w.branch], &["party_group", "branch"]);
+    let mut header = who.header(&[w.party_group], &["party_group"]);
     header.extend(figure_header(w, who, needs));
     Table {
         title: w.group_title.into(),
@@ -98,7 +98,7 @@ pub fn party_groups(r: &Report, who: Audience) -> Table {
         rows: list
             .iter()
             .map(|g| {
-                let mut row = vec![text(&g.party_group), text(&g.branch)];
+                let mut row = vec![text(&g.party_group)];
                 row.extend(figures(&g.figures, needs));
                 row
             })
