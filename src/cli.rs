@@ -506,7 +506,8 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// With csv: the one section to write (summary, grids, workers, overdue,
-    /// trend; needs, need-grids and need-workers with a needs ledger). Without it, -o FILE.csv writes one file per section.
+    /// trend; needs, need-grids and need-workers with a needs ledger; branch and
+    /// party-group with a workers.csv naming them). Without it, -o FILE.csv writes one file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
@@ -688,7 +689,7 @@ pub struct WorkersArgs {
     #[arg(long, value_name = "B", value_delimiter = ',')]
     pub branch: Vec<String>,
 
-    /// Only workers of this party group (党小组).
+    /// Only workers of this party group (党小组; repeat or separate by commas for several).
     #[arg(long = "party-group", value_name = "G", value_delimiter = ',')]
     pub party_group: Vec<String>,
 
