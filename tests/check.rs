@@ -369,7 +369,7 @@ fn one_bad_byte_in_the_roster_is_said_once() {
             "{out}"
         );
         assert!(!out.contains("unknown household"), "{out}");
-        assert!(out.contains("1 error, 1 warning in 5 files"), "{out}");
+        assert!(out.contains("1 error, 1 warning in 6 files"), "{out}");
         assert_eq!(out.lines().count(), 3, "{out}");
     }
     let zh = wd

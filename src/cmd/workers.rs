@@ -8,7 +8,8 @@
 //! month's figures so far (as `report` counts them for the month as of T):
 //! the visits they made, the households in their charge overdue on T, and
 //! the compliance of the periods credited to them. Phones (csv and json
-//! only) are masked unless `--reveal`.
+//! only), and phone and ID numbers written into a name, are masked unless
+//! `--reveal`.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -157,8 +158,10 @@ pub fn run(ctx: &Ctx, args: &WorkersArgs, out: &mut dyn Write) -> Result<Outcome
                     || args.party_group.iter().any(|g| g.trim() == l.party_group))
         });
     }
-    for l in &mut lines {
-        l.name = crate::privacy::mask_numbers_in(&l.name).into_owned();
+    if !args.reveal {
+        for l in &mut lines {
+            l.name = crate::privacy::mask_numbers_in(&l.name).into_owned();
+        }
     }
     let written = match format {
         ListFormat::Json => serde_json::to_writer_pretty(&mut *out, &lines)

@@ -236,12 +236,15 @@ impl Unregistered {
             .into_iter()
             .map(|name| {
                 let s = seen.remove(&name).expect("seen");
-                let suggestion = workers.nearest(&name).map(str::to_string);
+                // Phone and ID numbers written into a name are masked, as
+                // the report masks them.
+                let masked = |n: &str| crate::privacy::mask_numbers_in(n).into_owned();
+                let suggestion = workers.nearest(&name).map(masked);
                 Problem::warning(
                     s.file,
                     Some(s.line),
                     Reason::UnregisteredWorker {
-                        name,
+                        name: masked(&name),
                         rows: s.rows,
                         suggestion,
                     },
