@@ -301,7 +301,7 @@ impl WorkerWords {
                 not_registered: "(unlisted)",
                 none_listed: "No worker matches.",
                 list_heads: ["in charge", "visits", "overdue"],
-                list_note: "in charge and overdue: households on that day; visits and rate: this month so far",
+                list_note: "in charge, overdue: households on that day; visits, rate: this month so far",
             },
             super::Lang::Zh => &WorkerWords {
                 branch_title: "党支部服务次数与效果",
@@ -331,7 +331,7 @@ impl WorkerWords {
                 not_registered: "（未登记）",
                 none_listed: "没有符合条件的工作人员。",
                 list_heads: ["户数", "走访", "逾期"],
-                list_note: "户数、逾期：截至当日负责的户数和其中逾期的户数；走访、完成率：本月至当日的走访户次和完成率",
+                list_note: "户数、逾期：当日负责及逾期的户数；走访、完成率：本月至当日",
             },
         }
     }

@@ -176,8 +176,8 @@ pub fn workers(r: &Report, who: Audience) -> Table {
             })
             .collect(),
     };
-    // With a workers.csv: what it says of each worker, after the name for
-    // people, at the end for scripts.
+    // With a workers.csv: what it says of each worker, in columns of its
+    // own at the end (for scripts also whether a party member).
     if r.workers.iter().any(|x| x.registered.is_some()) {
         let pw = super::party::words(who);
         let info = |x: &crate::compute::report::WorkerRow| x.registered.clone().unwrap_or_default();
@@ -192,10 +192,10 @@ pub fn workers(r: &Report, who: Audience) -> Table {
                 };
                 table
                     .header
-                    .splice(1..1, [pw.role, pw.branch, pw.party_group].map(String::from));
+                    .extend([pw.role, pw.branch, pw.party_group].map(String::from));
                 for (row, x) in table.rows.iter_mut().zip(&r.workers) {
                     let i = info(x);
-                    row.splice(1..1, [role(&i), text(&i.branch), text(&i.party_group)]);
+                    row.extend([role(&i), text(&i.branch), text(&i.party_group)]);
                 }
             }
             Audience::Scripts => {
