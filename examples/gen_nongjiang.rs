@@ -1689,11 +1689,122 @@ fn main() {
         readme += &format!("- {}（{}）— {} {}–{}栋\n", w.0, w.1, GRIDS[w.2].0, w.3, w.4);
     }
     fs::write(dir.join("README.md"), readme).expect("write README.md");
+    workers_csv(dir);
     eprintln!(
         "wrote {} residents in {} households and {} visits to {}",
         ps.len(),
         houses.len(),
         visits.len(),
         dir.display()
+    );
+}
+
+/// `workers.csv` (工作人员名册): the eight grid workers (网格员, in-service party members of
+/// their units' branches), and for each of their building party groups (楼栋党小组) a
+/// building head (楼栋长) per building and party-member volunteers (党员志愿者) from several
+/// branches. Drawn from a random stream of its own, so the other files stay as they are.
+fn workers_csv(dir: &Path) {
+    const BRANCHES: [&str; 6] = [
+        "农场机关党支部",
+        "学校党支部",
+        "医院党支部",
+        "供电所党支部",
+        "农机站党支部",
+        "社区退休党支部",
+    ];
+    const GIVEN_NAMES: [&str; 24] = [
+        "建华", "秀英", "春生", "玉兰", "国庆", "红梅", "志刚", "淑珍", "卫国", "丽华", "德明",
+        "桂英", "海波", "晓燕", "振东", "素芬", "永强", "凤霞", "立新", "翠兰", "文斌", "美玲",
+        "宏伟", "金凤",
+    ];
+    let mut rng = Rng(SEED ^ 0x5745_524B_4552_5321);
+    let mut taken: Vec<String> = WORKERS.iter().map(|w| w.0.to_string()).collect();
+    let mut name = |rng: &mut Rng| loop {
+        let n = format!("{}{}", rng.pick(SURNAMES), rng.pick(&GIVEN_NAMES));
+        if !taken.contains(&n) {
+            taken.push(n.clone());
+            return n;
+        }
+    };
+    let phone = |rng: &mut Rng| {
+        format!(
+            "1{}{:08}",
+            rng.pick(&[35, 36, 37, 38, 39, 50, 51, 58, 86, 87]),
+            rng.range(0, 99_999_999)
+        )
+    };
+    let short = |g: usize| GRIDS[g].0.trim_end_matches("网格");
+    let mut rows: Vec<Vec<String>> = vec![];
+    let row = |name: String,
+               phone: String,
+               role: &str,
+               g: usize,
+               bld: String,
+               branch: &str,
+               group: &str,
+               member: bool| {
+        vec![
+            name,
+            phone,
+            role.to_string(),
+            GRIDS[g].0.to_string(),
+            bld,
+            branch.to_string(),
+            group.to_string(),
+            if member { "是" } else { "否" }.to_string(),
+        ]
+    };
+    let group_of = |w: &(&str, &str, usize, u32, u32, usize)| {
+        format!("{}{}至{}栋党小组", short(w.2), w.3, w.4)
+    };
+    for w in WORKERS {
+        let p = phone(&mut rng);
+        rows.push(row(
+            w.0.to_string(),
+            p,
+            "网格员",
+            w.2,
+            String::new(),
+            w.1,
+            &group_of(&w),
+            true,
+        ));
+    }
+    for w in WORKERS {
+        let group = group_of(&w);
+        for b in w.3..=w.4 {
+            let member = rng.chance(0.6);
+            let branch = if member { rng.pick(&BRANCHES) } else { "" };
+            let (n, p) = (name(&mut rng), phone(&mut rng));
+            rows.push(row(
+                n,
+                p,
+                "楼栋长",
+                w.2,
+                format!("{b}栋"),
+                branch,
+                if member { &group } else { "" },
+                member,
+            ));
+        }
+        for _ in 0..2 + rng.below(2) {
+            let (n, p) = (name(&mut rng), phone(&mut rng));
+            let b = rng.range(w.3 as i64, w.4 as i64);
+            rows.push(row(
+                n,
+                p,
+                "党员志愿者",
+                w.2,
+                format!("{b}栋"),
+                rng.pick(&BRANCHES),
+                &group,
+                true,
+            ));
+        }
+    }
+    csv(
+        &dir.join("workers.csv"),
+        "姓名,联系电话,职务,网格,楼栋,党支部,党小组,是否党员",
+        &rows,
     );
 }

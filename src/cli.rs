@@ -202,6 +202,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `rounds man > rounds.1`, or `rounds man | man -l -`.
     Man,
+    /// List the workers (workers.csv) with their party branch and this month's figures.
+    Workers(WorkersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -504,7 +506,8 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// With csv: the one section to write (summary, grids, workers, overdue,
-    /// trend; needs, need-grids and need-workers with a needs ledger). Without it, -o FILE.csv writes one file per section.
+    /// trend; needs, need-grids and need-workers with a needs ledger; branch and
+    /// party-group with a workers.csv naming them). Without it, -o FILE.csv writes one file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
@@ -678,4 +681,19 @@ mod tests {
             Some("Exit with status 1 when any listed household is overdue (for cron)")
         );
     }
+}
+
+#[derive(Debug, Args)]
+pub struct WorkersArgs {
+    /// Only workers of this party branch (党支部; repeat or separate by commas for several).
+    #[arg(long, value_name = "B", value_delimiter = ',')]
+    pub branch: Vec<String>,
+
+    /// Only workers of this party group (党小组; repeat or separate by commas for several).
+    #[arg(long = "party-group", value_name = "G", value_delimiter = ',')]
+    pub party_group: Vec<String>,
+
+    /// Show workers' phone numbers in full.
+    #[arg(long)]
+    pub reveal: bool,
 }

@@ -232,6 +232,18 @@ pub enum Reason {
         kind: crate::data::kept::Coordinate,
         why: crate::data::kept::CoordinateError,
     },
+    /// A worker's name used twice in workers.csv.
+    DuplicateWorker { name: String, first_line: u64 },
+    /// A `party_member` cell that is not yes or no (是/否).
+    BadPartyMember(String),
+    /// A visitor (of the roster or the visit log) missing from
+    /// workers.csv, on this many rows, with the nearest registered name
+    /// (warning).
+    UnregisteredWorker {
+        name: String,
+        rows: u64,
+        suggestion: Option<String>,
+    },
 }
 
 /// What a filter flag of the listing commands names (`--grid`,

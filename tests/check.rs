@@ -6,10 +6,10 @@ use common::{Workdir, run_example};
 
 #[test]
 fn the_example_community_is_clean() {
-    // residents.csv, visits.csv, needs.csv, history.csv and rounds.toml.
+    // residents.csv, visits.csv, needs.csv, history.csv, workers.csv and rounds.toml.
     run_example("nongjiang", &["--today", "2020-07-20", "check"])
         .ok()
-        .stdout_has("0 errors, 0 warnings in 5 files");
+        .stdout_has("0 errors, 0 warnings in 6 files");
 }
 
 #[test]
@@ -369,7 +369,7 @@ fn one_bad_byte_in_the_roster_is_said_once() {
             "{out}"
         );
         assert!(!out.contains("unknown household"), "{out}");
-        assert!(out.contains("1 error, 1 warning in 5 files"), "{out}");
+        assert!(out.contains("1 error, 1 warning in 6 files"), "{out}");
         assert_eq!(out.lines().count(), 3, "{out}");
     }
     let zh = wd

@@ -360,7 +360,10 @@ fn xlsx_is_a_spreadsheet() {
             "服务次数与效果",
             // And a roster history with changes in June.
             "等级调整与负责人交接",
-            "名册变更明细"
+            "名册变更明细",
+            // And a workers.csv with party branches and groups.
+            "党支部服务次数与效果",
+            "党小组服务次数与效果"
         ]
     );
     // The list's dates are dates.

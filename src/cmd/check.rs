@@ -9,7 +9,9 @@
 //! households missing from the roster, visits dated after the as-of date,
 //! residents who are never active, changes dated after the as-of date,
 //! and each tracked field of the roster edited (in a spreadsheet) without
-//! a record in history.csv (`data::seen`). Exit status 3 when there are errors
+//! a record in history.csv (`data::seen`), and with a workers.csv each
+//! visitor name (of the roster, the visit log or the needs ledger) it
+//! lacks, once, with the nearest registered name. Exit status 3 when there are errors
 //! (with `--strict`, also when there are warnings), else 0.
 //!
 //! A roster that cannot be read to its end (bad bytes, no header, a
@@ -36,6 +38,24 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
     let roster = snapshot.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
     let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
+    // workers.csv, when there is one: every visitor name of the roster,
+    // the visit log and the needs ledger should be in it.
+    let workers = snapshot.workers(&mut problems)?;
+    let mut unregistered = crate::data::workers::Unregistered::default();
+    if let Some(w) = &workers {
+        let path = ctx.path(crate::data::roster::FILE);
+        for (line, name) in crate::data::workers::roster_visitors(&roster) {
+            unregistered.see(w, &path, line, name);
+        }
+    }
+    let need_names: Vec<(std::path::PathBuf, u64, String)> = match (&workers, &ledger) {
+        (Some(_), Some(l)) => l
+            .needs
+            .iter()
+            .map(|n| (l.path.clone(), n.line, n.raised_by.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut skipped = ledger.map_or(0, |l| l.check_households(&roster, &mut problems));
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
@@ -61,11 +81,21 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
             .is_some_and(|states| states.into_iter().all(|ok| ok))
         };
         if clean {
+            if let Some(w) = &workers {
+                let mut ignored = Vec::new();
+                snapshot.each_visit(&mut ignored, |v| {
+                    unregistered.see(w, &visits_path, v.line, v.visitor);
+                })?;
+                problems.extend(unregistered.warnings_with(w, need_names));
+            }
             drop(progress);
             return finish(ctx, args, problems, out);
         }
     }
     let found = snapshot.each_visit(&mut visit_problems, |v| {
+        if let Some(w) = &workers {
+            unregistered.see(w, &visits_path, v.line, v.visitor);
+        }
         if roster.cut_short() {
             skipped += 1;
         } else if roster.find(v.household).is_none() {
@@ -87,6 +117,9 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         }
     })?;
     problems.extend(visit_problems);
+    if let Some(w) = &workers {
+        problems.extend(unregistered.warnings_with(w, need_names));
+    }
     drop(progress);
     if !found {
         problems.push(Problem::warning(&visits_path, None, Reason::MissingFile));
@@ -121,7 +154,12 @@ fn finish(
     let warnings = problems.len() - errors;
     let ledger = ctx.path(crate::data::needs::FILE).exists();
     let history = ctx.path(crate::data::history::FILE).exists();
-    let files = 2 + usize::from(ctx.config.present) + usize::from(ledger) + usize::from(history);
+    let workers = ctx.path(crate::data::workers::FILE).exists();
+    let files = 2
+        + usize::from(ctx.config.present)
+        + usize::from(ledger)
+        + usize::from(history)
+        + usize::from(workers);
     match ctx.format()? {
         ListFormat::Table => {
             for p in &problems {

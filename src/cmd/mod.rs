@@ -16,6 +16,7 @@ pub mod needs;
 pub mod record;
 pub mod report;
 pub mod visit;
+pub mod workers;
 
 mod context;
 
@@ -83,6 +84,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::Households(args) => households::run(&ctx, &args, out),
         Command::History(args) => history::run(&ctx, &args, out),
         Command::Change(args) => change::run(&ctx, &args, out),
+        Command::Workers(args) => workers::run(&ctx, &args, out),
         Command::Init(_) | Command::Completions(_) | Command::Man | Command::Config => {
             unreachable!("handled above")
         }

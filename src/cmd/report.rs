@@ -81,12 +81,13 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let history = snapshot.history(&mut problems)?;
         report.roster_changes = report::roster_changes(&history, &roster, span, as_of);
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
+        let workers = snapshot.workers(&mut problems)?;
         report.unrecorded_edits = problems
             .iter()
             .filter(|p| matches!(*p.reason, crate::error::Reason::UnrecordedEdit { .. }))
             .count() as u64;
         ctx.fail_on_errors(problems)?;
-        report.needs = ledger.map(|l| {
+        report.needs = ledger.as_ref().map(|l| {
             let needs = &ctx.config.needs;
             crate::compute::needs::report_section(
                 &l.needs,
@@ -97,6 +98,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
                 &report.visits_by_visitor,
             )
         });
+        if let Some(w) = &workers {
+            let needs = ledger.as_ref().map(|l| l.needs.as_slice());
+            report::join_workers(&mut report, w, needs, &roster, span.first);
+        }
         if !args.reveal {
             report.mask();
         }

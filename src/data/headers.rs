@@ -141,6 +141,32 @@ pub const NEEDS: Schema = Schema {
     required: &["id", "household", "raised"],
 };
 
+/// The people who visit (`workers.csv`, 工作人员名册): one row each.
+pub const WORKERS: Schema = Schema {
+    fields: &[
+        f("name", &["姓名"]),
+        f(
+            "phone",
+            &[
+                "电话",
+                "联系电话",
+                "手机",
+                "電話",
+                "聯繫電話",
+                "聯絡電話",
+                "手機",
+            ],
+        ),
+        f("role", &["职务", "岗位", "職務", "崗位"]),
+        f("grid", &["网格", "網格"]),
+        f("building", &["楼栋", "楼号", "樓棟", "樓號"]),
+        f("branch", &["党支部", "所属党支部", "黨支部", "所屬黨支部"]),
+        f("party_group", &["党小组", "黨小組"]),
+        f("party_member", &["是否党员", "党员", "是否黨員", "黨員"]),
+    ],
+    required: &["name"],
+};
+
 /// Which column holds each field of a schema (by the schema's field order).
 #[derive(Debug, Clone)]
 pub struct Columns {

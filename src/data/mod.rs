@@ -20,6 +20,7 @@ pub mod seen;
 pub mod snapshot;
 pub mod table;
 pub mod visits;
+pub mod workers;
 
 #[cfg(test)]
 mod tests {

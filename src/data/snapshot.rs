@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{cache, fast, history, ingest, needs, roster, seen, visits};
+use super::{cache, fast, history, ingest, needs, roster, seen, visits, workers};
 use crate::error::{Error, Problem, Usage};
 use crate::model::history::Change;
 use crate::model::roster::Roster;
@@ -445,5 +445,11 @@ impl Snapshot {
             problems.append(&mut l.problems);
             l
         }))
+    }
+
+    /// workers.csv (工作人员名册), if the community keeps one, read under
+    /// the snapshot's lock; its problems are added to `problems`.
+    pub fn workers(&self, problems: &mut Vec<Problem>) -> Result<Option<workers::Workers>, Error> {
+        workers::read(&self.dir, problems)
     }
 }

@@ -245,6 +245,20 @@ impl Catalog for En {
                 };
                 format!("{column} '{value}' {how} {what}")
             }
+            Reason::DuplicateWorker { name, first_line } => {
+                format!("worker '{name}' is listed again (first on line {first_line})")
+            }
+            Reason::BadPartyMember(v) => format!(
+                "party_member '{v}' is not yes or no (use 是/否, yes/no, y/n, true/false or 1/0)"
+            ),
+            Reason::UnregisteredWorker { name, rows, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!(" — did you mean '{s}'?"))
+                    .unwrap_or_default();
+                let rows_word = if *rows == 1 { "row" } else { "rows" };
+                format!("visitor '{name}' is not in workers.csv ({rows} {rows_word}){hint}")
+            }
         }
     }
 

@@ -10,7 +10,7 @@ mod words;
 mod zh;
 
 pub use msg::{ClapError, ClapProblem, ClapTip, DueCounts, Label, Msg, Similar, SimilarKind, Word};
-pub use words::{ChangeWords, Definitions, HelpWords, NeedWords, ReportWords};
+pub use words::{ChangeWords, Definitions, HelpWords, NeedWords, ReportWords, WorkerWords};
 
 use crate::compute::report::SpanKind;
 use crate::error::{Error, Reason, Severity, Usage};

@@ -231,3 +231,108 @@ impl ChangeWords {
         }
     }
 }
+
+/// The words of workers.csv in the report (the worker section's added
+/// columns, the party branch and party group sections) and in `rounds
+/// workers`, in one language.
+#[derive(Debug)]
+pub struct WorkerWords {
+    pub branch_title: &'static str,
+    pub group_title: &'static str,
+    pub list_title: &'static str,
+    pub worker: &'static str,
+    pub phone: &'static str,
+    pub role: &'static str,
+    pub grid: &'static str,
+    pub branch: &'static str,
+    pub party_group: &'static str,
+    pub party_member: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub members: &'static str,
+    pub serving: &'static str,
+    pub party_members_serving: &'static str,
+    pub households: &'static str,
+    pub visits: &'static str,
+    pub person_times: &'static str,
+    pub required: &'static str,
+    pub met: &'static str,
+    pub rate: &'static str,
+    pub needs_raised: &'static str,
+    pub needs_resolved: &'static str,
+    pub overdue: &'static str,
+    /// A visitor name that workers.csv lacks.
+    pub not_registered: &'static str,
+    pub none_listed: &'static str,
+    /// `rounds workers`' short headers (in charge, visits, overdue) and
+    /// the note that says what they count.
+    pub list_heads: [&'static str; 3],
+    pub list_note: &'static str,
+}
+
+impl WorkerWords {
+    pub fn of(lang: super::Lang) -> &'static WorkerWords {
+        match lang {
+            super::Lang::En => &WorkerWords {
+                branch_title: "Party branches: service and results",
+                group_title: "Party groups: service and results",
+                list_title: "Workers",
+                worker: "worker",
+                phone: "phone",
+                role: "role",
+                grid: "grid",
+                branch: "party branch",
+                party_group: "party group",
+                party_member: "party member",
+                yes: "yes",
+                no: "no",
+                members: "members",
+                serving: "serving",
+                party_members_serving: "of them party members",
+                households: "in charge",
+                visits: "visits",
+                person_times: "person-times",
+                required: "required",
+                met: "met",
+                rate: "rate",
+                needs_raised: "needs taken up",
+                needs_resolved: "needs resolved",
+                overdue: "overdue",
+                not_registered: "(unlisted)",
+                none_listed: "No worker matches.",
+                list_heads: ["in charge", "visits", "overdue"],
+                list_note: "in charge, overdue: households on that day; visits, rate: this month so far",
+            },
+            super::Lang::Zh => &WorkerWords {
+                branch_title: "党支部服务次数与效果",
+                group_title: "党小组服务次数与效果",
+                list_title: "工作人员",
+                worker: "姓名",
+                phone: "联系电话",
+                role: "职务",
+                grid: "网格",
+                branch: "党支部",
+                party_group: "党小组",
+                party_member: "党员",
+                yes: "是",
+                no: "否",
+                members: "在册人数",
+                serving: "参与服务",
+                party_members_serving: "其中党员",
+                households: "负责户数",
+                visits: "走访户次",
+                person_times: "走访人次",
+                required: "应访户次",
+                met: "已访户次",
+                rate: "完成率",
+                needs_raised: "受理诉求",
+                needs_resolved: "办结诉求",
+                overdue: "逾期户数",
+                not_registered: "（未登记）",
+                none_listed: "没有符合条件的工作人员。",
+                list_heads: ["户数", "走访", "逾期"],
+                list_note: "户数、逾期：当日负责及逾期的户数；走访、完成率：本月至当日",
+            },
+        }
+    }
+}

@@ -47,6 +47,10 @@ fn field(f: &str) -> &str {
         "satisfaction" => "满意度",
         "need" => "诉求",
         "need_category" => "诉求类别",
+        "role" => "职务",
+        "branch" => "党支部",
+        "party_group" => "党小组",
+        "party_member" => "是否党员",
         "reason" => "原因",
         "by" => "经办人",
         other => other,
@@ -358,6 +362,19 @@ impl Catalog for Zh {
                     CoordinateError::OutOfRange => "超出范围，应为",
                 };
                 format!("{column}“{value}”{how}{what}")
+            }
+            Reason::DuplicateWorker { name, first_line } => {
+                format!("工作人员“{name}”重复（第一次出现在第 {first_line} 行）")
+            }
+            Reason::BadPartyMember(v) => {
+                format!("是否党员“{v}”无法识别（可用 是/否、yes/no、y/n、true/false、1/0）")
+            }
+            Reason::UnregisteredWorker { name, rows, suggestion } => {
+                let hint = suggestion
+                    .as_ref()
+                    .map(|s| format!("——是不是“{s}”？"))
+                    .unwrap_or_default();
+                format!("走访人“{name}”不在 workers.csv 中（共 {rows} 行）{hint}")
             }
         }
     }
@@ -724,6 +741,7 @@ impl Catalog for Zh {
             "need follow-up" => "记录已办结诉求的回访及满意度",
             "needs" => "列出诉求台账 needs.csv 中的诉求，可筛选",
             "change" => "变更居民的关注等级、户号、负责人或地址：记入 history.csv 并写入名册",
+            "workers" => "列出工作人员（workers.csv）：职务、党支部、党小组和本月走访情况",
             _ => return None,
         })
     }
@@ -923,7 +941,8 @@ impl Catalog for Zh {
             ("report", "section") => {
                 "用于 csv：只输出这一部分（summary 汇总、grids 分网格、workers 分人员、\
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers；\
-                 有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细）。\
+                 有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细；\
+                 workers.csv 登记了党支部、党小组时还有 branch 党支部、party-group 党小组）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
             ("report", "reveal") => {
@@ -979,6 +998,9 @@ impl Catalog for Zh {
                  日期为 --date（默认：名册文件最后修改的日期）"
             }
             ("completions", "shell") => "shell 类型：bash、zsh、fish、powershell（或 elvish）",
+            ("workers", "branch") => "只列出这个党支部的工作人员（可重复，或用逗号分隔多个）",
+            ("workers", "party_group") => "只列出这个党小组的工作人员（可重复，或用逗号分隔多个）",
+            ("workers", "reveal") => "完整显示工作人员的电话",
             _ => return None,
         })
     }

@@ -693,3 +693,43 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         })
     )
 }
+
+/// A table of typed values (`rounds workers`) fitted to the terminal:
+/// numbers to the right, the first column (a name) never broken, other
+/// text where it must be.
+pub fn values(
+    out: &mut dyn Write,
+    table: &super::sections::Table,
+    color: bool,
+    width: Option<u16>,
+) -> std::io::Result<()> {
+    let heads = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let text = table
+                .rows
+                .iter()
+                .any(|r| matches!(r.get(c), Some(super::sections::Value::Text(_))));
+            let wrap = if c > 0 && text {
+                Wrap::Text
+            } else {
+                Wrap::Never
+            };
+            (h.as_str(), wrap)
+        })
+        .collect();
+    let mut grid = Grid::new(heads);
+    for row in &table.rows {
+        grid.rows.push(
+            row.iter()
+                .map(|v| {
+                    let t = Text::new(&v.human());
+                    if v.is_number() { t.right() } else { t }
+                })
+                .collect(),
+        );
+    }
+    grid.print(out, color, width)
+}

@@ -236,7 +236,7 @@ fn section_sheet(
     sheet.set_freeze_panes(head + 1, 0)?;
     if table.rows.is_empty() {
         sheet.write_string(head + 1, 0, w.none)?;
-    } else if matches!(section, Section::Grids | Section::Workers) {
+    } else if matches!(section, Section::Grids | Section::Workers | Section::Branch) {
         // Below the filtered rows, so that sorting leaves it last.
         for (c, v) in total_row(&table, w.total).iter().enumerate() {
             let (row, col) = (last_row + 1, c as u16);

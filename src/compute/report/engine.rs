@@ -22,7 +22,8 @@ pub(super) struct Counts {
     /// The rest only for a full report.
     pub(super) last: Vec<Option<NaiveDate>>,
     pub(super) visits_per_household: Vec<u32>,
-    pub(super) by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
+    /// Per visitor: visits and person-times.
+    pub(super) by_visitor: hashbrown::HashMap<String, [u64; 2], foldhash::fast::FixedState>,
     /// The visits in the span to households the roster history moved:
     /// (household, day), for the grid of the visit's day.
     pub(super) moved: Vec<(u32, i32)>,
@@ -63,10 +64,11 @@ pub struct Sheet {
     /// Visits per day of the pass.
     day_visits: Vec<u64>,
     person_times: u64,
-    by_visitor: hashbrown::HashMap<String, u64, foldhash::fast::FixedState>,
-    /// Visits by a visitor's number, where rows name visitors so (see
-    /// `Pass::name_visitors`).
-    by_number: Vec<u64>,
+    /// Per visitor: visits and person-times.
+    by_visitor: hashbrown::HashMap<String, [u64; 2], foldhash::fast::FixedState>,
+    /// Visits and person-times by a visitor's number, where rows name
+    /// visitors so (see `Pass::name_visitors`).
+    by_number: Vec<[u64; 2]>,
     /// Visits (household, day) waiting to be added as a batch.
     pending: Vec<(usize, i32)>,
     /// See `Counts::moved`.
@@ -225,7 +227,7 @@ impl Pass {
     }
 
     /// A visit of the span: its persons (as recorded, else the household's
-    /// active residents that day).
+    /// active residents that day), which it returns.
     #[inline]
     pub fn persons(
         &self,
@@ -234,21 +236,25 @@ impl Pass {
         h: usize,
         day: i32,
         persons: Option<u32>,
-    ) {
-        s.person_times += u64::from(persons.unwrap_or_else(|| {
+    ) -> u64 {
+        let n = u64::from(persons.unwrap_or_else(|| {
             schedule::household_on(roster.household(h).members(), from_days(day))
                 .map_or(0, |on| on.active)
         }));
+        s.person_times += n;
         if roster.moved(h) {
             s.moved.push((h as u32, day));
         }
+        n
     }
 
-    /// A visit of the span: its visitor, as the log writes it.
+    /// A visit of the span: its visitor, as the log writes it, with its
+    /// visits and person-times.
     #[inline]
-    pub fn visitor(s: &mut Sheet, visitor: &str, n: u64) {
+    pub fn visitor(s: &mut Sheet, visitor: &str, n: [u64; 2]) {
         if let Some(k) = s.by_visitor.get_mut(visitor) {
-            *k += n;
+            k[0] += n[0];
+            k[1] += n[1];
         } else {
             s.by_visitor.insert(visitor.to_string(), n);
         }
@@ -266,8 +272,8 @@ impl Pass {
     ) {
         let day = days(date);
         if self.in_span(day) {
-            self.persons(s, roster, h, day, persons);
-            Pass::visitor(s, visitor, 1);
+            let n = self.persons(s, roster, h, day, persons);
+            Pass::visitor(s, visitor, [1, n]);
         }
         self.add(s, h, day);
     }
@@ -281,8 +287,8 @@ impl Pass {
             }
             Visitor::Name(name) => {
                 if self.in_span(v.day) {
-                    self.persons(s, roster, v.household, v.day, v.persons);
-                    Pass::visitor(s, name, 1);
+                    let n = self.persons(s, roster, v.household, v.day, v.persons);
+                    Pass::visitor(s, name, [1, n]);
                 }
                 self.add(s, v.household, v.day);
             }
@@ -311,12 +317,13 @@ impl Pass {
         persons: Option<u32>,
     ) {
         if self.in_span(day) {
-            self.persons(s, roster, h, day, persons);
+            let n = self.persons(s, roster, h, day, persons);
             let k = visitor as usize;
             if s.by_number.len() <= k {
-                s.by_number.resize(k + 1, 0);
+                s.by_number.resize(k + 1, [0, 0]);
             }
-            s.by_number[k] += 1;
+            s.by_number[k][0] += 1;
+            s.by_number[k][1] += n;
         }
         self.add(s, h, day);
     }
@@ -324,7 +331,7 @@ impl Pass {
     /// Counts the visits by number under the visitors' names.
     pub fn name_visitors(s: &mut Sheet, names: &[String]) {
         for (k, n) in std::mem::take(&mut s.by_number).into_iter().enumerate() {
-            if n > 0 {
+            if n[0] > 0 {
                 Pass::visitor(s, &names[k], n);
             }
         }
@@ -357,10 +364,11 @@ impl Pass {
             Pass::visitor(&mut a, &k, n);
         }
         if a.by_number.len() < b.by_number.len() {
-            a.by_number.resize(b.by_number.len(), 0);
+            a.by_number.resize(b.by_number.len(), [0, 0]);
         }
         for (p, q) in a.by_number.iter_mut().zip(b.by_number) {
-            *p += q;
+            p[0] += q[0];
+            p[1] += q[1];
         }
         a
     }

@@ -18,6 +18,7 @@
 mod changes;
 mod engine;
 mod figures;
+mod party;
 mod span;
 mod tally;
 
@@ -30,6 +31,7 @@ use serde::Serialize;
 pub use changes::{ChangeRow, Direction, RosterChanges, roster_changes};
 pub use engine::{Pass, Sheet};
 pub use figures::{Compliance, Coverage, PerLevel};
+pub use party::{BranchRow, PartyFigures, PartyGroupRow, WorkerInfo, join_workers};
 pub use span::{Span, SpanKind, as_of};
 pub use tally::Tally;
 
@@ -98,6 +100,11 @@ pub enum Section {
     /// Every re-rating, reassignment and move of the span (only with a
     /// roster history).
     ChangeList,
+    /// What the members of each party branch did (only with a workers.csv
+    /// that names branches).
+    Branch,
+    /// The same per party group.
+    PartyGroup,
 }
 
 impl Section {
@@ -121,6 +128,8 @@ impl Section {
             Section::NeedWorkers => "need-workers",
             Section::Changes => "changes",
             Section::ChangeList => "change-list",
+            Section::Branch => "branch",
+            Section::PartyGroup => "party-group",
         }
     }
 }
@@ -191,6 +200,12 @@ pub struct WorkerRow {
     pub overdue_in_charge: u64,
     pub compliance_in_charge: Compliance,
     pub compliance_rate: Option<f64>,
+    /// The person-times of their visits (for the party sections).
+    #[serde(skip)]
+    pub person_times: u64,
+    /// What workers.csv says of them, when the community keeps one.
+    #[serde(flatten)]
+    pub registered: Option<WorkerInfo>,
 }
 
 /// An overdue household at the report date.
@@ -277,6 +292,12 @@ pub struct Report {
     /// before it may not be what they were (the caller's to set).
     #[serde(skip_serializing_if = "is_zero")]
     pub unrecorded_edits: u64,
+    /// Per party branch (党支部) and per party group (党小组), with a
+    /// workers.csv that names them: what their members did (服务次数与效果).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_branch: Option<Vec<BranchRow>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_party_group: Option<Vec<PartyGroupRow>>,
 }
 
 fn is_zero(n: &u64) -> bool {

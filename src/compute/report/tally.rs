@@ -181,8 +181,13 @@ impl<'a> Tally<'a> {
     /// `Span::trend_months`) preceded by the month before them. Names are
     /// in full: `Report::mask` masks them.
     pub fn finish(mut self, rules: &Rules, trend: &[Tally<'_>]) -> Report {
-        let by_visitor: BTreeMap<String, u64> = std::mem::take(&mut self.counts.by_visitor)
-            .into_iter()
+        let by_visitor_both: BTreeMap<String, [u64; 2]> =
+            std::mem::take(&mut self.counts.by_visitor)
+                .into_iter()
+                .collect();
+        let by_visitor: BTreeMap<String, u64> = by_visitor_both
+            .iter()
+            .map(|(k, n)| (k.clone(), n[0]))
             .collect();
         let mut all = Households::default();
         self.counts.moved.sort_unstable();
@@ -200,7 +205,7 @@ impl<'a> Tally<'a> {
             overdue_list,
         } = all;
         let grids = grid_rows(grids);
-        let workers = worker_rows(workers, &by_visitor);
+        let workers = worker_rows(workers, &by_visitor_both);
         Report {
             month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
             as_of: self.as_of,
@@ -223,6 +228,8 @@ impl<'a> Tally<'a> {
             needs: None,
             roster_changes: None,
             unrecorded_edits: 0,
+            by_branch: None,
+            by_party_group: None,
         }
     }
 
@@ -397,6 +404,8 @@ impl WorkerRow {
             overdue_in_charge: 0,
             compliance_in_charge: Compliance::default(),
             compliance_rate: None,
+            person_times: 0,
+            registered: None,
         }
     }
 }
@@ -420,10 +429,12 @@ fn visits_by_grid(grids: &[GridRow]) -> BTreeMap<String, u64> {
 /// The workers by name, with the visits they made and their rates.
 fn worker_rows<'k>(
     mut workers: Keyed<'k, WorkerRow>,
-    by_visitor: &'k BTreeMap<String, u64>,
+    by_visitor: &'k BTreeMap<String, [u64; 2]>,
 ) -> Vec<WorkerRow> {
     for (name, n) in by_visitor {
-        workers.get(name, || WorkerRow::named(name)).visits += n;
+        let w = workers.get(name, || WorkerRow::named(name));
+        w.visits += n[0];
+        w.person_times += n[1];
     }
     let mut workers = workers.into_sorted();
     workers.iter_mut().for_each(WorkerRow::rate);

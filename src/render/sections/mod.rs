@@ -11,6 +11,7 @@
 mod changes;
 mod figures;
 mod needs;
+mod party;
 mod visits;
 
 use chrono::NaiveDate;
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 pub use changes::{change_list, changes};
 pub use figures::{Figure, figures, headline, rates, title};
 pub use needs::{need_workers, needs};
+pub use party::{branches, party_groups};
 pub use visits::{grids, overdue, summary, trend, workers};
 
 use crate::compute::report::{Report, Section};
@@ -156,12 +158,15 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::NeedWorkers => need_workers(r, who),
         Section::Changes => changes(r, who),
         Section::ChangeList => change_list(r, who),
+        Section::Branch => branches(r, who),
+        Section::PartyGroup => party_groups(r, who),
     }
 }
 
 /// The sections a report has: the five of every report, then the needs
 /// sections when the community keeps a needs ledger, then the roster's
-/// changes when its history holds some in the span.
+/// changes when its history holds some in the span, then the party
+/// branches and groups when workers.csv names some.
 pub fn present(r: &Report) -> Vec<Section> {
     let mut all = Section::ALL.to_vec();
     if r.needs.is_some() {
@@ -172,6 +177,12 @@ pub fn present(r: &Report) -> Vec<Section> {
         .is_some_and(|c| !c.list.is_empty())
     {
         all.extend([Section::Changes, Section::ChangeList]);
+    }
+    if r.by_branch.as_ref().is_some_and(|b| !b.is_empty()) {
+        all.push(Section::Branch);
+    }
+    if r.by_party_group.as_ref().is_some_and(|g| !g.is_empty()) {
+        all.push(Section::PartyGroup);
     }
     all
 }

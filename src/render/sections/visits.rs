@@ -176,6 +176,49 @@ pub fn workers(r: &Report, who: Audience) -> Table {
             })
             .collect(),
     };
+    // With a workers.csv: what it says of each worker, in columns of its
+    // own at the end (for scripts also whether a party member).
+    if r.workers.iter().any(|x| x.registered.is_some()) {
+        let pw = super::party::words(who);
+        let info = |x: &crate::compute::report::WorkerRow| x.registered.clone().unwrap_or_default();
+        match who {
+            Audience::People(_) => {
+                let role = |i: &crate::compute::report::WorkerInfo| {
+                    if i.registered {
+                        text(&i.role)
+                    } else {
+                        text(pw.not_registered)
+                    }
+                };
+                table
+                    .header
+                    .extend([pw.role, pw.branch, pw.party_group].map(String::from));
+                for (row, x) in table.rows.iter_mut().zip(&r.workers) {
+                    let i = info(x);
+                    row.extend([role(&i), text(&i.branch), text(&i.party_group)]);
+                }
+            }
+            Audience::Scripts => {
+                table
+                    .header
+                    .extend(["role", "branch", "party_group", "party_member"].map(String::from));
+                for (row, x) in table.rows.iter_mut().zip(&r.workers) {
+                    let i = info(x);
+                    let member = match i.party_member {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "",
+                    };
+                    row.extend([
+                        text(&i.role),
+                        text(&i.branch),
+                        text(&i.party_group),
+                        text(member),
+                    ]);
+                }
+            }
+        }
+    }
     table.rows = by_name(table.rows, who);
     table
 }
