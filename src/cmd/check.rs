@@ -156,6 +156,9 @@ fn finish(
                 line: Option<u64>,
                 severity: &'static str,
                 reason: String,
+                /// In a spreadsheet: the sheet and cell (`Sheet1!D12`).
+                #[serde(skip_serializing_if = "Option::is_none")]
+                cell: Option<String>,
             }
             let items: Vec<J> = problems
                 .iter()
@@ -164,6 +167,7 @@ fn finish(
                     line: p.line,
                     severity: severity_word(p.severity),
                     reason: crate::i18n::Lang::En.reason(&p.reason),
+                    cell: p.cell.as_ref().map(|c| c.shown(p.line)),
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &items).map_err(|e| Error::Output(e.into()))?;
@@ -186,10 +190,7 @@ fn severity_word(s: Severity) -> &'static str {
 
 /// `file:line: error: reason`, in the user's language.
 pub fn render_problem(lang: crate::i18n::Lang, p: &Problem) -> String {
-    let place = match p.line {
-        Some(l) => format!("{}:{l}", p.file.display()),
-        None => p.file.display().to_string(),
-    };
+    let place = p.place();
     format!(
         "{place}: {}: {}",
         lang.severity(p.severity),

@@ -230,6 +230,26 @@ impl Catalog for En {
                 "[import.columns]: '{name}' is not a field of a visit log (use one of {})",
                 fields.join(", ")
             ),
+            Reason::TwoRosters(files) => format!(
+                "two rosters in one directory: {}; keep one",
+                files.join(" and ")
+            ),
+            Reason::SheetBehind {
+                id,
+                field,
+                value,
+                to,
+                cell,
+            } => {
+                let shown = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
+                format!(
+                    "{id}'s {} is {} in the roster but {} in history.csv: update {cell} to {}",
+                    field.word(),
+                    shown(value),
+                    shown(to),
+                    shown(to)
+                )
+            }
         }
     }
 
@@ -699,6 +719,7 @@ impl Catalog for En {
                 "recorded: {id} {}: {from} → {to}, from {date}",
                 field.word()
             ),
+            Msg::UpdateCell { cell, to } => format!("update {cell} to {to}"),
         }
     }
 }

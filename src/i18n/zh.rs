@@ -346,6 +346,26 @@ impl Catalog for Zh {
                 "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
                 fields.join("、")
             ),
+            Reason::TwoRosters(files) => format!(
+                "同一目录中有两份名册：{}，请只保留一份",
+                files.join(" 和 ")
+            ),
+            Reason::SheetBehind {
+                id,
+                field,
+                value,
+                to,
+                cell,
+            } => {
+                let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { v.to_string() };
+                format!(
+                    "居民“{id}”的{}在名册中是 {}，history.csv 记录为 {}：请把 {cell} 改为 {}",
+                    field.zh(),
+                    shown(value),
+                    shown(to),
+                    shown(to)
+                )
+            }
         }
     }
 
@@ -1074,6 +1094,7 @@ impl Catalog for Zh {
                 to,
                 date,
             } => format!("已记录：{id} {}：{from} → {to}，自 {date} 起", field.zh()),
+            Msg::UpdateCell { cell, to } => format!("请把 {cell} 改为 {to}"),
         }
     }
 }
