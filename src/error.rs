@@ -228,13 +228,13 @@ pub enum Reason {
     /// spreadsheet, or two spreadsheets): the file names.
     TwoRosters(Vec<String>),
     /// A spreadsheet roster whose cell still holds the value before a
-    /// change that `rounds change` recorded (warning): update `cell` to `to`.
+    /// change that `rounds change` recorded (warning): the cell (the
+    /// problem's place) is to hold `to`; it holds `value`.
     SheetBehind {
         id: String,
         field: crate::model::history::Field,
         value: String,
         to: String,
-        cell: String,
     },
 }
 

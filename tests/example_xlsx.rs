@@ -56,7 +56,10 @@ fn the_workbook_holds_the_csv_roster_cell_for_cell() {
                     let (y, m, day, ..) = d.to_ymd_hms_milli();
                     // A date cell holds the day the CSV's text means.
                     let csv_day = rounds::model::date::parse(want).unwrap();
-                    assert_eq!(rounds::model::date::iso(csv_day), format!("{y:04}-{m:02}-{day:02}"));
+                    assert_eq!(
+                        rounds::model::date::iso(csv_day),
+                        format!("{y:04}-{m:02}-{day:02}")
+                    );
                     continue;
                 }
                 other => panic!("row {} column {c}: {other:?}", r + 1),
@@ -65,7 +68,10 @@ fn the_workbook_holds_the_csv_roster_cell_for_cell() {
         }
     }
     // Most dates are date cells, some stay text; rooms are numbers.
-    assert!(date_cells > 4 * text_dates && text_dates > 0, "{date_cells} {text_dates}");
+    assert!(
+        date_cells > 4 * text_dates && text_dates > 0,
+        "{date_cells} {text_dates}"
+    );
     assert!(numbers > 100, "{numbers}");
 }
 
@@ -76,7 +82,11 @@ fn the_other_files_are_the_examples() {
         let b = std::fs::read(common::example("nongjiang-xlsx").join(f)).unwrap();
         assert!(a == b, "{f} differs from examples/nongjiang/{f}");
     }
-    assert!(!common::example("nongjiang-xlsx").join("residents.csv").exists());
+    assert!(
+        !common::example("nongjiang-xlsx")
+            .join("residents.csv")
+            .exists()
+    );
 }
 
 #[test]
@@ -108,7 +118,8 @@ fn every_command_answers_as_on_the_csv_roster() {
             for _ in 0..2 {
                 let a = csv.run(&all);
                 let b = xlsx.run(&all);
-                let strip = |s: String, dir: &std::path::Path| s.replace(&dir.display().to_string(), "DIR");
+                let strip =
+                    |s: String, dir: &std::path::Path| s.replace(&dir.display().to_string(), "DIR");
                 assert_eq!(a.status(), b.status(), "{all:?}");
                 assert_eq!(
                     strip(a.stdout(), csv.path()),

@@ -342,7 +342,7 @@ fn change_records_and_names_the_cells_to_update() {
         .ok();
     let file = "residents.xlsx:名册";
     run.stdout_has("recorded: A2 level: green → red, from 2020-03-01")
-        .stdout_has(&format!("update {file}!D5 to red"))
+        .stdout_has(&format!("update {file}!D5 to 红"))
         .stdout_has(&format!("update {file}!E5 to 102"));
     assert_eq!(
         wd.read("residents.xlsx"),
@@ -368,12 +368,12 @@ fn change_records_and_names_the_cells_to_update() {
     let check = wd.run(&["--today", "2020-03-02", "check"]).ok();
     let out = check.stdout();
     assert!(out.contains(&format!("{file}!D5: warning: ")), "{out}");
-    assert!(out.contains(&format!("update {file}!D5 to 红")), "{out}");
+    assert!(out.contains(&format!("{file}!D5: warning: A2's level is 绿 in the roster but 红 in history.csv (rounds change): update the cell to 红")), "{out}");
     assert!(out.contains(&format!("{file}!E5: warning: ")), "{out}");
     assert!(out.contains("0 errors, 2 warnings"), "{out}");
     wd.run(&["--today", "2020-03-02", "--lang", "zh", "check"])
         .ok()
-        .stdout_has(&format!("请把 {file}!D5 改为 红"));
+        .stdout_has(&format!("{file}!D5: 警告: 居民“A2”的关注等级在名册中是 绿，history.csv 记录为 红（rounds change）：请把该单元格改为 红"));
     // Nothing to record: the cells are behind, not edited.
     wd.run(&["--today", "2020-03-02", "change", "--record"])
         .ok()
@@ -478,4 +478,19 @@ fn the_cache_answers_for_an_unchanged_workbook_and_follows_a_changed_one() {
     age(&wd.join("residents.xlsx"), 30);
     let warm = due(&wd);
     assert!(warm.contains("2002,"), "{warm}");
+}
+
+#[test]
+fn init_keeps_a_workbook_as_the_roster() {
+    let wd = Workdir::new();
+    wd.write("residents.xlsx", book("名册", &good()));
+    let before = wd.read("residents.xlsx");
+    wd.run(&["init", wd.path().to_str().unwrap()])
+        .ok()
+        .stdout_has("residents.xlsx");
+    assert!(!wd.join("residents.csv").exists());
+    assert_eq!(wd.read("residents.xlsx"), before);
+    wd.run(&["--today", "2020-03-01", "check"])
+        .ok()
+        .stdout_has("0 errors, 0 warnings");
 }

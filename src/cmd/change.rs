@@ -130,7 +130,11 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
             let cell = sheet.rows.cell_name(sheet.lines[row], p.field.word());
             let msg = Msg::UpdateCell {
                 cell: format!("{file}:{cell}"),
-                to: shown(ctx.lang, p.field, &p.to),
+                // The value as recorded: what the cell is to hold.
+                to: match p.to.trim() {
+                    "" => ctx.lang.word(Word::EmptyValue).to_string(),
+                    v => v.to_string(),
+                },
             };
             writeln!(out, "{}", ctx.lang.msg(&msg)).map_err(Error::Output)?;
         }

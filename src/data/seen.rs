@@ -118,15 +118,7 @@ pub fn unrecorded(
         let _ = write(dir, now, survey.behind.is_empty(), &survey.body);
     }
     let before = problems.len();
-    let file = roster_path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
     for e in &survey.behind {
-        let cell = match &survey.sheet {
-            Some(rows) => rows.cell_name(e.line, e.field.word()),
-            None => e.line.to_string(),
-        };
         problems.push(Problem::warning(
             roster_path,
             Some(e.line),
@@ -135,7 +127,6 @@ pub fn unrecorded(
                 field: e.field,
                 value: history::shown(e.field, &e.to),
                 to: history::shown(e.field, &e.from),
-                cell: format!("{file}:{cell}"),
             },
         ));
     }

@@ -239,11 +239,10 @@ impl Catalog for En {
                 field,
                 value,
                 to,
-                cell,
             } => {
                 let shown = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
                 format!(
-                    "{id}'s {} is {} in the roster but {} in history.csv: update {cell} to {}",
+                    "{id}'s {} is {} in the roster but {} in history.csv (rounds change): update the cell to {}",
                     field.word(),
                     shown(value),
                     shown(to),

@@ -355,11 +355,10 @@ impl Catalog for Zh {
                 field,
                 value,
                 to,
-                cell,
             } => {
                 let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { v.to_string() };
                 format!(
-                    "居民“{id}”的{}在名册中是 {}，history.csv 记录为 {}：请把 {cell} 改为 {}",
+                    "居民“{id}”的{}在名册中是 {}，history.csv 记录为 {}（rounds change）：请把该单元格改为 {}",
                     field.zh(),
                     shown(value),
                     shown(to),
