@@ -80,7 +80,7 @@ fn run(src: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
             }
             if dates.contains(&Some(c)) {
                 nth_date += 1;
-                if nth_date % 5 != 0
+                if !nth_date.is_multiple_of(5)
                     && let Ok(d) = rounds::model::date::parse(cell)
                 {
                     use chrono::Datelike;
