@@ -514,3 +514,30 @@ impl From<anyhow::Error> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_as_spreadsheets_name_them() {
+        let names: Vec<String> = [0, 3, 25, 26, 27, 51, 52, 701, 702, 16383]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(
+            names,
+            ["A", "D", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]
+        );
+        let place = SheetPlace {
+            sheet: "居民名册".into(),
+            column: Some(3),
+        };
+        assert_eq!(place.shown(Some(12)), "居民名册!D12");
+        let row = SheetPlace {
+            column: None,
+            ..place
+        };
+        assert_eq!(row.shown(Some(12)), "居民名册!12");
+    }
+}

@@ -31,8 +31,17 @@ use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let progress = ctx.progress(false, &[]);
-    let snapshot = ctx.snapshot()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
+    let snapshot = match ctx.snapshot() {
+        Ok(s) => s,
+        // Two rosters: listed as any problem, and nothing more is read.
+        Err(Error::Invalid(found)) => {
+            drop(progress);
+            problems.extend(found);
+            return finish(ctx, args, problems, out);
+        }
+        Err(e) => return Err(e),
+    };
     let roster = snapshot.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
     let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;

@@ -117,7 +117,7 @@ impl Catalog for En {
             }
             Reason::UnknownHousehold(h) => format!("unknown household '{h}'"),
             Reason::RosterUnreadable { skipped } => format!(
-                "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once residents.csv reads)"
+                "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once the roster reads)"
             ),
             Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
             Reason::UnknownHistoryField(f) => format!(
@@ -750,7 +750,7 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
             )
         }
         ChangeRefusal::RosterLacks(field) => format!(
-            "the roster has no {} column: add the column (header '{}') to residents.csv first",
+            "the roster has no {} column: add the column (header '{}') to the roster first",
             field.word(),
             field.word()
         ),

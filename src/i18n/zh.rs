@@ -222,7 +222,7 @@ impl Catalog for Zh {
             Reason::NeverActive { id } => format!("居民“{id}”的登记日期晚于迁出日期，从未在册"),
             Reason::UnknownHousehold(h) => format!("户号“{h}”不在居民名册中"),
             Reason::RosterUnreadable { skipped } => format!(
-                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（residents.csv 能读取后，再核对其中的户号）"
+                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（名册能读取后，再核对其中的户号）"
             ),
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::UnknownHistoryField(f) => format!(
@@ -1120,10 +1120,7 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
             format!("{}在那一天已经是“{value}”，无需变更", field.zh())
         }
         ChangeRefusal::RosterLacks(field) => {
-            format!(
-                "名册没有“{}”一列：请先在 residents.csv 中添加这一列",
-                field.zh()
-            )
+            format!("名册没有“{}”一列：请先在名册中添加这一列", field.zh())
         }
         ChangeRefusal::HistoryLacks(column) => format!(
             "history.csv 没有“{}”一列，无法记下所给的值：请添加这一列，或不用 --{column}",
