@@ -494,3 +494,20 @@ fn init_keeps_a_workbook_as_the_roster() {
         .ok()
         .stdout_has("0 errors, 0 warnings");
 }
+
+#[test]
+fn a_formula_is_its_cached_value_and_an_error_cell_is_named() {
+    let wd = Workdir::new();
+    let mut rows = good();
+    // Row 5's level: a lookup Excel saved as #N/A.
+    rows[4][3] = F("=VLOOKUP(A5,等级!A:B,2,FALSE)", "#N/A");
+    wd.write("residents.xlsx", book("名册", &rows));
+    wd.write("visits.csv", "date,household\n");
+    let run = wd.run(&["--today", "2020-03-01", "check"]).expect(3);
+    let want = format!(
+        "{}:名册!D5: error: a cell holds the spreadsheet error #N/A",
+        wd.join("residents.xlsx").display()
+    );
+    assert!(run.stdout().contains(&want), "{}", run.stdout());
+    assert!(run.stdout().contains("1 error, 0 warnings"), "{}", run.stdout());
+}
