@@ -509,5 +509,9 @@ fn a_formula_is_its_cached_value_and_an_error_cell_is_named() {
         wd.join("residents.xlsx").display()
     );
     assert!(run.stdout().contains(&want), "{}", run.stdout());
-    assert!(run.stdout().contains("1 error, 0 warnings"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("1 error, 0 warnings"),
+        "{}",
+        run.stdout()
+    );
 }

@@ -168,7 +168,7 @@ impl SheetRows {
         rows
     }
 
-    /// Gives each problem of this sheet (from `from` on) its place: the
+    /// Gives each problem of this sheet that has a row its place: the
     /// sheet, and the column of the field it is about.
     pub fn place(&self, problems: &mut [Problem]) {
         place(&self.path, &self.sheet, self.cols.as_ref(), problems);
