@@ -244,6 +244,18 @@ pub enum Reason {
         rows: u64,
         suggestion: Option<String>,
     },
+    /// Two rosters in one data directory (residents.csv and a
+    /// spreadsheet, or two spreadsheets): the file names.
+    TwoRosters(Vec<String>),
+    /// A spreadsheet roster whose cell still holds the value before a
+    /// change that `rounds change` recorded (warning): the cell (the
+    /// problem's place) is to hold `to`; it holds `value`.
+    SheetBehind {
+        id: String,
+        field: crate::model::history::Field,
+        value: String,
+        to: String,
+    },
 }
 
 /// What a filter flag of the listing commands names (`--grid`,
@@ -384,15 +396,53 @@ pub enum Severity {
     Warning,
 }
 
-/// A reason at a place: `file:line: reason`.
+/// A reason at a place: `file:line: reason`, or in a spreadsheet
+/// `file:Sheet!D12: reason` (a cell) and `file:Sheet!12: reason` (a row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: PathBuf,
     /// Physical line, the header being line 1; `None` for the whole file.
+    /// In a spreadsheet: the sheet's row number.
     pub line: Option<u64>,
     pub severity: Severity,
     /// Boxed: problems travel in `Result`s, and most results are fine.
     pub reason: Box<Reason>,
+    /// The sheet and column when the file is a spreadsheet.
+    pub cell: Option<Box<SheetPlace>>,
+}
+
+/// Where in a spreadsheet a problem is: the sheet, and the column (from 0)
+/// when it is one cell rather than the whole row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPlace {
+    pub sheet: String,
+    pub column: Option<usize>,
+}
+
+impl SheetPlace {
+    /// `Sheet1!D12`, or `Sheet1!12` for a whole row (`Sheet1` alone
+    /// without a row).
+    pub fn shown(&self, row: Option<u64>) -> String {
+        match (row, self.column) {
+            (Some(r), Some(c)) => format!("{}!{}{r}", self.sheet, column_letters(c)),
+            (Some(r), None) => format!("{}!{r}", self.sheet),
+            (None, _) => self.sheet.clone(),
+        }
+    }
+}
+
+/// A spreadsheet's column letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(mut c: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
 }
 
 impl Problem {
@@ -402,6 +452,7 @@ impl Problem {
             line,
             severity: Severity::Error,
             reason: Box::new(reason),
+            cell: None,
         }
     }
 
@@ -411,11 +462,22 @@ impl Problem {
             line,
             severity: Severity::Warning,
             reason: Box::new(reason),
+            cell: None,
         }
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The place in a spreadsheet: `file:Sheet!D12` rather than `file:12`.
+    pub fn place(&self) -> String {
+        let file = self.file.display();
+        match (&self.cell, self.line) {
+            (Some(c), row) => format!("{file}:{}", c.shown(row)),
+            (None, Some(l)) => format!("{file}:{l}"),
+            (None, None) => file.to_string(),
+        }
     }
 }
 
@@ -472,3 +534,30 @@ impl From<anyhow::Error> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_as_spreadsheets_name_them() {
+        let names: Vec<String> = [0, 3, 25, 26, 27, 51, 52, 701, 702, 16383]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(
+            names,
+            ["A", "D", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]
+        );
+        let place = SheetPlace {
+            sheet: "居民名册".into(),
+            column: Some(3),
+        };
+        assert_eq!(place.shown(Some(12)), "居民名册!D12");
+        let row = SheetPlace {
+            column: None,
+            ..place
+        };
+        assert_eq!(row.shown(Some(12)), "居民名册!12");
+    }
+}

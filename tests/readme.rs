@@ -1,7 +1,7 @@
 //! The README's walk-through runs as written. Every `$ rounds …` line of
 //! README.md runs, in the README's order, from a temporary copy of the
-//! repository's root (the bundled example under `examples/nongjiang`, logs
-//! included), so the commands that write (import, visit, need) change the
+//! repository's root (the bundled examples under `examples/nongjiang`, logs
+//! included, and `examples/nongjiang-xlsx`), so the commands that write (import, visit, need) change the
 //! copy and never the repository. `rounds` is the binary built for the
 //! tests; the line is run by `sh -c`, so its quotes, globs and redirections
 //! mean what they mean in a shell. Each command must exit with 0 or 1, and
@@ -125,6 +125,10 @@ fn every_rounds_line_of_the_readme_runs_and_prints_what_is_shown() {
     copy_tree(
         &root.join("examples/nongjiang"),
         &work.path().join("examples/nongjiang"),
+    );
+    copy_tree(
+        &root.join("examples/nongjiang-xlsx"),
+        &work.path().join("examples/nongjiang-xlsx"),
     );
     let bin = env!("CARGO_BIN_EXE_rounds");
     assert!(!bin.contains('\''), "binary path {bin} has a quote");

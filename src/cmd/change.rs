@@ -53,8 +53,8 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
     ctx.fail_on_errors(problems)?;
 
     let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
-    let roster_path = ctx.path(roster::FILE);
-    let (file, cols) = roster_file(ctx)?;
+    let roster_path = snapshot.roster_path().to_path_buf();
+    let (file, cols, sheet) = roster_file(&roster_path)?;
     let header = file.header();
     let id_col = cols.get("id").ok_or_else(unreadable)?;
     let row = (0..file.rows())
@@ -106,11 +106,13 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
         })
         .collect();
     let new_history = history_with_rows(ctx, &file, chinese, &rows)?;
-    crate::store::commit::replace_all(
-        snapshot.dir(),
-        &[(roster::FILE, &new_roster), (history::FILE, &new_history)],
-        snapshot.write_lock(),
-    )?;
+    // A spreadsheet is never rewritten: the change is recorded, and the
+    // cells to update are named.
+    let files: &[(&str, &[u8])] = match &sheet {
+        Some(_) => &[(history::FILE, &new_history)],
+        None => &[(roster::FILE, &new_roster), (history::FILE, &new_history)],
+    };
+    crate::store::commit::replace_all(snapshot.dir(), files, snapshot.write_lock())?;
     // What rounds has seen of the roster is now the roster as written.
     crate::data::seen::remember(snapshot.dir(), &roster_path)?;
     drop(snapshot);
@@ -118,6 +120,24 @@ pub fn run(ctx: &Ctx, args: &ChangeArgs, out: &mut dyn Write) -> Result<Outcome,
     for p in &planned {
         let line = ctx.lang.msg(&recorded(ctx, id, day, p));
         writeln!(out, "{line}").map_err(Error::Output)?;
+    }
+    if let Some(sheet) = &sheet {
+        let file = roster_path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for p in &planned {
+            let cell = sheet.rows.cell_name(sheet.lines[row], p.field.word());
+            let msg = Msg::UpdateCell {
+                cell: format!("{file}:{cell}"),
+                // The value as recorded: what the cell is to hold.
+                to: match p.to.trim() {
+                    "" => ctx.lang.word(Word::EmptyValue).to_string(),
+                    v => v.to_string(),
+                },
+            };
+            writeln!(out, "{}", ctx.lang.msg(&msg)).map_err(Error::Output)?;
+        }
     }
     Ok(Outcome::Success)
 }
@@ -163,16 +183,52 @@ pub(super) fn shown(lang: Lang, field: Field, v: &str) -> String {
     }
 }
 
-/// residents.csv as a file to rewrite cell by cell, and its columns.
-pub(super) fn roster_file(ctx: &Ctx) -> Result<(CsvFile, headers::Columns), Error> {
+/// A spreadsheet roster laid out as a CSV file: the sheet, and the sheet
+/// row of each of the file's rows.
+pub(super) struct SheetRoster {
+    pub rows: crate::data::roster_sheet::SheetRows,
+    pub lines: Vec<u64>,
+}
+
+/// The roster as a file to rewrite cell by cell, and its columns; a
+/// spreadsheet roster (never rewritten) as a CSV file of its cells, with
+/// where each row is in the sheet.
+pub(super) fn roster_file(
+    path: &std::path::Path,
+) -> Result<(CsvFile, headers::Columns, Option<SheetRoster>), Error> {
     let unreadable = || Error::Usage(Usage::Change(ChangeRefusal::RosterUnreadable));
-    let path = ctx.path(roster::FILE);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let (bytes, sheet) = if crate::data::roster_sheet::is_sheet(path) {
+        let (bytes, sheet) = sheet_as_csv(path).ok_or_else(unreadable)?;
+        (bytes, Some(sheet))
+    } else {
+        (std::fs::read(path).map_err(|e| Error::io(path, e))?, None)
+    };
     let file = CsvFile::parse(bytes).map_err(|_| unreadable())?;
     let header = file.header();
     let cells: Vec<&str> = header.iter().map(String::as_str).collect();
     let cols = headers::map(&RESIDENTS, &cells, &[]).map_err(|_| unreadable())?;
-    Ok((file, cols))
+    Ok((file, cols, sheet))
+}
+
+/// The cells of a spreadsheet roster as CSV (UTF-8 with a BOM, CRLF line
+/// ends, as Excel saves CSV), and the sheet row of each data row.
+fn sheet_as_csv(path: &std::path::Path) -> Option<(Vec<u8>, SheetRoster)> {
+    use crate::data::table::Rows;
+    let mut rows = crate::data::roster_sheet::SheetRows::open(path);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let (_, header) = rows.header().ok()?;
+    w.write_record(&header).ok()?;
+    let mut lines = Vec::new();
+    while let Ok(Some(row)) = rows.next_row() {
+        let cells: Vec<&str> = row.cells().collect();
+        w.write_record(&cells).ok()?;
+        lines.push(row.line);
+    }
+    let bytes = w.into_inner().ok()?;
+    Some((bytes, SheetRoster { rows, lines }))
 }
 
 /// history.csv with `rows` appended (see `history::with_rows`; a new

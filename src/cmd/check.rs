@@ -33,8 +33,17 @@ use crate::render::ListFormat;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let progress = ctx.progress(false, &[]);
-    let snapshot = ctx.snapshot()?;
     let mut problems: Vec<Problem> = ctx.config_problem.iter().cloned().collect();
+    let snapshot = match ctx.snapshot() {
+        Ok(s) => s,
+        // Two rosters: listed as any problem, and nothing more is read.
+        Err(Error::Invalid(found)) => {
+            drop(progress);
+            problems.extend(found);
+            return finish(ctx, args, problems, out);
+        }
+        Err(e) => return Err(e),
+    };
     let roster = snapshot.roster(Load::default(), &mut problems)?;
     // The needs ledger, when there is one (small: read whole, either path).
     let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
@@ -194,6 +203,9 @@ fn finish(
                 line: Option<u64>,
                 severity: &'static str,
                 reason: String,
+                /// In a spreadsheet: the sheet and cell (`Sheet1!D12`).
+                #[serde(skip_serializing_if = "Option::is_none")]
+                cell: Option<String>,
             }
             let items: Vec<J> = problems
                 .iter()
@@ -202,6 +214,7 @@ fn finish(
                     line: p.line,
                     severity: severity_word(p.severity),
                     reason: crate::i18n::Lang::En.reason(&p.reason),
+                    cell: p.cell.as_ref().map(|c| c.shown(p.line)),
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &items).map_err(|e| Error::Output(e.into()))?;
@@ -224,10 +237,7 @@ fn severity_word(s: Severity) -> &'static str {
 
 /// `file:line: error: reason`, in the user's language.
 pub fn render_problem(lang: crate::i18n::Lang, p: &Problem) -> String {
-    let place = match p.line {
-        Some(l) => format!("{}:{l}", p.file.display()),
-        None => p.file.display().to_string(),
-    };
+    let place = p.place();
     format!(
         "{place}: {}: {}",
         lang.severity(p.severity),

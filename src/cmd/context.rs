@@ -52,7 +52,7 @@ impl Ctx {
     /// a terminal only, never with `quiet`. Drop it before printing.
     pub fn progress(&self, quiet: bool, more: &[PathBuf]) -> Progress {
         let mut files = vec![
-            self.path(crate::data::roster::FILE),
+            crate::data::roster_sheet::path_in(&self.dir),
             self.path(crate::data::visits::FILE),
         ];
         files.extend(more.iter().cloned());

@@ -111,6 +111,14 @@ pub fn run(
         ],
     };
     for (name, content) in files {
+        // A roster kept as a workbook is the roster: no residents.csv beside it.
+        let name = match name {
+            "residents.csv" => crate::data::roster_sheet::FILES
+                .into_iter()
+                .find(|f| dir.join(f).exists())
+                .unwrap_or(name),
+            _ => name,
+        };
         let path = dir.join(name);
         let shown = path.display().to_string();
         let line = if store::create_new(&path, content.as_bytes())? {

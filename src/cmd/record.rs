@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome,
     let history_path = ctx.path(history::FILE);
     let changes = history::read(&history_path, &mut problems)?;
     ctx.fail_on_errors(problems)?;
-    let roster_path = ctx.path(roster::FILE);
+    let roster_path = snapshot.roster_path().to_path_buf();
     // The edits are this command's output, not warnings.
     let edits = seen::unrecorded(snapshot.dir(), &roster_path, &changes, &mut Vec::new())?;
     if edits.is_empty() {
@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, day: Option<&str>, out: &mut dyn Write) -> Result<Outcome,
     }
     let saved = seen::saved_on(&roster_path).map_or(ctx.today, |d| d.min(ctx.today));
     let chains = changes.chains();
-    let (file, cols) = super::change::roster_file(ctx)?;
+    let (file, cols, _) = super::change::roster_file(&roster_path)?;
     let header = file.header();
     let chinese = cols.get("level").is_some_and(|c| !header[c].is_ascii());
     let mut rows: Vec<[String; 7]> = Vec::new();

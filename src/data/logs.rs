@@ -361,12 +361,57 @@ fn element_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// A spreadsheet cell as text: a date cell as an ISO date, a whole
+/// number without a fraction (101, not 101.0; long digit strings in full),
+/// a formula's cached value; an error cell (#N/A …) is a reason.
+pub(crate) fn cell_text(c: &calamine::Data) -> Result<String, Reason> {
+    use calamine::Data;
+    Ok(match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f, &f.to_string()),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            if dt.is_datetime() && y > 0 {
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                number_text(dt.as_f64(), &dt.as_f64().to_string())
+            }
+        }
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(Reason::CellError(format!("{e}"))),
+    })
+}
+
+/// The first sheet of the workbook at `path`: its name and its cells.
+/// A problem (naming the file) when the workbook cannot be read.
+pub(crate) fn first_sheet(
+    path: &Path,
+) -> Result<(String, calamine::Range<calamine::Data>), Problem> {
+    use calamine::Reader;
+    let mut book =
+        calamine::open_workbook_auto(path).map_err(|e| bad_workbook(path, e.to_string()))?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| Problem::error(path, None, Reason::NoSheet))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| Problem::error(path, None, Reason::NoSheet))?
+        .map_err(|e| bad_workbook(path, e.to_string()))?;
+    Ok((name, range))
+}
+
 fn read_sheet<RS: std::io::Read + std::io::Seek>(
     path: &Path,
     mut book: calamine::Sheets<RS>,
     sheet: Option<&str>,
 ) -> Result<Log, Problem> {
-    use calamine::{Data, Reader};
+    use calamine::Reader;
     let fail = |reason: Reason| Problem::error(path, None, reason);
     let range = match sheet {
         Some(name) if !book.sheet_names().iter().any(|s| s == name) => {
@@ -388,26 +433,6 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
         .rows()
         .enumerate()
         .map(|(i, cells)| (first_row + i as u64 + 1, cells));
-    let cell_text = |c: &Data| -> Result<String, Reason> {
-        Ok(match c {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) => number_text(*f, &f.to_string()),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(dt) => {
-                let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                if dt.is_datetime() && y > 0 {
-                    format!("{y:04}-{m:02}-{d:02}")
-                } else {
-                    number_text(dt.as_f64(), &dt.as_f64().to_string())
-                }
-            }
-            Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-            Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => return Err(Reason::CellError(format!("{e}"))),
-        })
-    };
     // The header is the first row with anything in it.
     let (header_line, header) = loop {
         match rows_iter.next() {

@@ -16,6 +16,7 @@ pub mod needs;
 pub mod records;
 pub mod rewrite;
 pub mod roster;
+pub mod roster_sheet;
 pub mod seen;
 pub mod snapshot;
 pub mod table;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::headers;
-use super::table::Table;
+use super::table::{Rows, Table};
 use crate::error::Error;
 use crate::model::roster::{Personal, Roster};
 
@@ -14,6 +14,9 @@ impl Roster {
     /// the file no longer matches the roster, row for row: the caller reads
     /// the roster whole.
     pub fn read_names(&mut self, path: &Path) -> Result<bool, Error> {
+        if super::roster_sheet::is_sheet(path) {
+            return Ok(self.names_from(super::roster_sheet::SheetRows::open(path)));
+        }
         // Plain files (UTF-8, no quotes) are read line by line; anything
         // else, or any doubt, the way the roster itself was read.
         if let Some((names, ends)) = self.plain_names(path).map_err(|e| Error::io(path, e))? {
@@ -32,24 +35,29 @@ impl Roster {
             self.personal = personal;
             return Ok(true);
         }
-        let Some(mut table) = Table::open(path, None)? else {
+        let Some(table) = Table::open(path, None)? else {
             return Ok(false);
         };
+        Ok(self.names_from(table))
+    }
+
+    /// The names of `table`, row for row the roster's (`false`: it is not).
+    fn names_from(&mut self, mut table: impl Rows) -> bool {
         let Ok((_, header)) = table.header() else {
-            return Ok(false);
+            return false;
         };
         let cells: Vec<&str> = header.iter().map(String::as_str).collect();
         let Ok(cols) = headers::map(&headers::RESIDENTS, &cells, &[]) else {
-            return Ok(false);
+            return false;
         };
         let mut personal = Vec::with_capacity(self.residents.len());
         let mut k = 0;
         while let Ok(Some(row)) = table.next_row() {
             let Some(resident) = self.residents.get(k) else {
-                return Ok(false);
+                return false;
             };
             if row.line != resident.line || row.get(cols.get("id")) != self.span(resident.id) {
-                return Ok(false);
+                return false;
             }
             let name = self.push_text(row.get(cols.get("name")));
             personal.push(Personal {
@@ -59,13 +67,13 @@ impl Roster {
             k += 1;
         }
         if k != self.residents.len() {
-            return Ok(false);
+            return false;
         }
         for (i, r) in self.residents.iter_mut().enumerate() {
             r.personal = i as u32;
         }
         self.personal = personal;
-        Ok(true)
+        true
     }
 }
 

@@ -3,11 +3,11 @@
 //! in silence. Names, phones and ID numbers are kept only when the command
 //! shows them (`Load`).
 
-use std::io::Read;
 use std::path::Path;
 
 use super::headers::{self, Columns};
-use super::table::{Row, Table};
+use super::roster_sheet;
+use super::table::{Row, Rows, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::date;
 use crate::model::index::IdIndex;
@@ -29,6 +29,9 @@ pub struct Load {
 /// pushed to `problems`; rows with errors are left out of the roster.
 /// `Err` only when the file cannot be opened.
 pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+    if roster_sheet::is_sheet(path) {
+        return read_sheet(path, load, problems);
+    }
     let Some(table) = Table::open_utf8(path)? else {
         return Err(Error::NoData {
             dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
@@ -49,7 +52,37 @@ pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Rost
     }
 }
 
-pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<Problem>) -> Roster {
+/// Reads a roster kept as a spreadsheet (`roster_sheet`): its problems
+/// name the sheet, the row and the column.
+fn read_sheet(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory, not a file",
+                ),
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoData {
+                dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                file: path.file_name().map(Into::into),
+            });
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    let rows = roster_sheet::SheetRows::open(path);
+    let (sheet, cols) = (rows.sheet.clone(), rows.cols.clone());
+    let before = problems.len();
+    let roster = from_table(rows, load, problems);
+    roster_sheet::place(path, &sheet, cols.as_ref(), &mut problems[before..]);
+    Ok(roster)
+}
+
+pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>) -> Roster {
     let mut roster = Roster {
         by_household: IdIndex::default().into(),
         ..Roster::default()
@@ -76,6 +109,7 @@ pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<P
             return roster;
         }
     };
+    let serials = table.serials();
     // (household, membership, resident), in file order.
     let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
     let mut index: Option<IdIndex<0>> = None;
@@ -89,7 +123,7 @@ pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<P
                 break;
             }
         };
-        let parsed = match parse_row(&row, &cols) {
+        let parsed = match parse_row(&row, &cols, serials) {
             Ok(p) => p,
             Err(reasons) => {
                 for r in reasons {
@@ -150,6 +184,7 @@ pub fn from_table<R: Read>(mut table: Table<R>, load: Load, problems: &mut Vec<P
         };
         pending.push((h, membership, roster.residents.len() as u32 - 1));
     }
+    problems.extend(table.take_problems());
     if let Some(index) = index {
         let _ = roster.by_resident.set(index);
     }
@@ -312,7 +347,7 @@ struct Parsed<'a> {
     membership: Membership,
 }
 
-fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason>> {
+fn parse_row<'a>(row: &Row<'a>, cols: &Columns, serials: bool) -> Result<Parsed<'a>, Vec<Reason>> {
     let mut reasons = Vec::new();
     let get = |f: FieldName| row.get(cols.get(f));
     let id = get("id");
@@ -344,6 +379,12 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns) -> Result<Parsed<'a>, Vec<Reason
         match date::parse(text) {
             Ok(d) => Some(d),
             Err(why) => {
+                // A number left in a spreadsheet's date column is a serial
+                // no day has (a good one was read as its date).
+                let why = match text.parse::<f64>() {
+                    Ok(_) if serials => crate::error::DateError::Year,
+                    _ => why,
+                };
                 reasons.push(Reason::BadDate {
                     field: f,
                     value: crate::privacy::shown_value(text),

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::table::{Row, Table};
+use super::table::{Row, Rows, Table};
 use super::{headers, history};
 use crate::error::{Error, Problem, Reason};
 use crate::model::history::{Field, History};
@@ -113,8 +113,22 @@ pub fn unrecorded(
     }
     if seen.is_some() && survey.edits.is_empty() {
         // The roster was saved with no edit: the same values under its
-        // new stamp, so that the next command takes the fast path.
-        let _ = write(dir, now, true, &survey.body);
+        // new stamp, so that the next command takes the fast path (not
+        // while a spreadsheet's cells wait for recorded changes).
+        let _ = write(dir, now, survey.behind.is_empty(), &survey.body);
+    }
+    let before = problems.len();
+    for e in &survey.behind {
+        problems.push(Problem::warning(
+            roster_path,
+            Some(e.line),
+            Reason::SheetBehind {
+                id: e.resident.clone(),
+                field: e.field,
+                value: history::shown(e.field, &e.to),
+                to: history::shown(e.field, &e.from),
+            },
+        ));
     }
     for e in &survey.edits {
         problems.push(Problem::warning(
@@ -127,6 +141,9 @@ pub fn unrecorded(
                 to: history::shown(e.field, &e.to),
             },
         ));
+    }
+    if let Some(rows) = &survey.sheet {
+        rows.place(&mut problems[before..]);
     }
     Ok(survey.edits)
 }
@@ -146,7 +163,12 @@ pub fn remember(dir: &Path, roster_path: &Path) -> Result<(), Error> {
     if !survey.run(roster_path)? {
         return Ok(());
     }
-    write(dir, now, survey.edits.is_empty(), &survey.body)
+    write(
+        dir,
+        now,
+        survey.edits.is_empty() && survey.behind.is_empty(),
+        &survey.body,
+    )
 }
 
 /// The size and modification time (nanoseconds) of a file.
@@ -359,6 +381,14 @@ struct Survey<'a> {
     keep_body: bool,
     body: String,
     edits: Vec<Edit>,
+    /// A spreadsheet roster's fields whose cells still hold the value
+    /// rounds last saw while history.csv records a change since (`rounds
+    /// change` never writes a spreadsheet): no edit, a cell to update.
+    behind: Vec<Edit>,
+    /// The spreadsheet the roster is, if one (emptied of its rows).
+    sheet: Option<super::roster_sheet::SheetRows>,
+    /// Whether the roster is a spreadsheet.
+    sheet_rows: bool,
 }
 
 impl<'a> Survey<'a> {
@@ -373,6 +403,9 @@ impl<'a> Survey<'a> {
             keep_body,
             body: String::new(),
             edits: Vec::new(),
+            behind: Vec::new(),
+            sheet: None,
+            sheet_rows: false,
         }
     }
 
@@ -380,6 +413,16 @@ impl<'a> Survey<'a> {
     /// settles when it is not). `Ok(false)`: no roster, or one without a
     /// usable header (the roster's reader reports it).
     fn run(&mut self, roster_path: &Path) -> Result<bool, Error> {
+        if super::roster_sheet::is_sheet(roster_path) {
+            if !roster_path.exists() {
+                return Ok(false);
+            }
+            let mut rows = super::roster_sheet::SheetRows::open(roster_path);
+            self.sheet_rows = true;
+            let done = matches!(self.scan(&mut rows), Scan::Done);
+            self.sheet = Some(rows);
+            return Ok(done);
+        }
         let Some(table) = Table::open_utf8(roster_path)? else {
             return Ok(false);
         };
@@ -399,7 +442,7 @@ impl<'a> Survey<'a> {
         Ok(matches!(self.scan(table), Scan::Done))
     }
 
-    fn scan<R: Read>(&mut self, mut table: Table<R>) -> Scan {
+    fn scan(&mut self, mut table: impl Rows) -> Scan {
         let cols = match table.header() {
             Ok((_, header)) => {
                 let cells: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -463,13 +506,26 @@ impl<'a> Survey<'a> {
             };
             let now = value(k);
             if before != now && !field.same(&before, now) {
-                self.edits.push(Edit {
+                // A spreadsheet's cell as rounds last saw it, under a
+                // change recorded since: the cell waits to be updated.
+                let untouched = self.sheet_rows
+                    && recorded.is_some_and(|r| r.iter().any(|(f, _)| *f == field))
+                    && seen_value.is_some_and(|v| {
+                        let v = unescape(v);
+                        v == now || field.same(&v, now)
+                    });
+                let edit = Edit {
                     line: row.line,
                     resident: id.to_string(),
                     field,
                     from: before.into_owned(),
                     to: now.to_string(),
-                });
+                };
+                if untouched {
+                    self.behind.push(edit);
+                } else {
+                    self.edits.push(edit);
+                }
             }
         }
     }

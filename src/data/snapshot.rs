@@ -34,6 +34,8 @@ pub struct Paths {
 /// The data directory under its lock; see the module docs.
 pub struct Snapshot {
     dir: PathBuf,
+    /// The roster: residents.csv or a spreadsheet (`roster_sheet::locate`).
+    roster: PathBuf,
     paths: Paths,
     lock: Option<DirLock>,
 }
@@ -51,9 +53,11 @@ impl Snapshot {
     /// access to the directory it reads unlocked, up to the committed
     /// length of each journaled file.
     pub fn read(dir: &Path, paths: Paths, waiting: impl FnOnce()) -> Result<Snapshot, Error> {
+        let roster = super::roster_sheet::locate(dir)?;
         let lock = store::read_lock(dir, waiting)?;
         Ok(Snapshot {
             dir: dir.to_path_buf(),
+            roster,
             paths,
             lock,
         })
@@ -61,9 +65,11 @@ impl Snapshot {
 
     /// Takes the exclusive lock of `dir`, for a command that writes.
     pub fn write(dir: &Path, paths: Paths, waiting: impl FnOnce()) -> Result<Snapshot, Error> {
+        let roster = super::roster_sheet::locate(dir)?;
         let lock = store::write_lock(dir, waiting)?;
         Ok(Snapshot {
             dir: dir.to_path_buf(),
+            roster,
             paths,
             lock: Some(lock),
         })
@@ -83,6 +89,11 @@ impl Snapshot {
 
     fn path(&self, file: &str) -> PathBuf {
         self.dir.join(file)
+    }
+
+    /// The roster's path: residents.csv, or the spreadsheet kept instead.
+    pub fn roster_path(&self) -> &Path {
+        &self.roster
     }
 
     fn committed(&self, file: &str) -> Option<u64> {
@@ -123,12 +134,7 @@ impl Snapshot {
             return None;
         }
         let today = crate::model::date::days(self.paths.today);
-        let mut roster = cache::applied(
-            &self.dir,
-            &self.path(roster::FILE),
-            &self.path(history::FILE),
-            today,
-        )?;
+        let mut roster = cache::applied(&self.dir, &self.roster, &self.path(history::FILE), today)?;
         roster.set_day(self.paths.today);
         Some(roster)
     }
@@ -138,7 +144,7 @@ impl Snapshot {
         load: roster::Load,
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
-        let path = self.path(roster::FILE);
+        let path = self.roster.clone();
         if self.paths.cache && self.fast() && !load.personal && !load.names {
             cache::roster(&self.dir, &path, problems)
         } else {
@@ -152,7 +158,7 @@ impl Snapshot {
         load: roster::Load,
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
-        let roster = roster::read(&self.path(roster::FILE), load, problems)?;
+        let roster = roster::read(&self.roster, load, problems)?;
         self.with_history(roster, problems)
     }
 
@@ -209,7 +215,7 @@ impl Snapshot {
                 if let Some(latest) = latest {
                     cache::keep_applied(
                         &self.dir,
-                        &self.path(roster::FILE),
+                        &self.roster,
                         &path,
                         &roster,
                         crate::model::date::days(latest),
@@ -234,7 +240,7 @@ impl Snapshot {
         history: &mut crate::model::history::History,
         problems: &mut Vec<Problem>,
     ) -> Result<(), Error> {
-        let roster_path = self.path(roster::FILE);
+        let roster_path = self.roster.clone();
         let edits = seen::unrecorded(&self.dir, &roster_path, history, problems)?;
         if !seen::has_baseline(&self.dir) {
             let _ = seen::remember(&self.dir, &roster_path);
@@ -272,7 +278,7 @@ impl Snapshot {
 
     /// The roster with the residents' names and nothing else personal.
     pub fn roster_with_names(&self, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
-        let path = self.path(roster::FILE);
+        let path = self.roster.clone();
         let load = roster::Load {
             personal: false,
             names: true,

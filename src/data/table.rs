@@ -27,6 +27,12 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row over `text`, cell `i` ending at `ends[i]` (a spreadsheet's
+    /// row laid out as a record is).
+    pub fn new(line: u64, text: &'a str, ends: &'a [usize]) -> Row<'a> {
+        Row { line, text, ends }
+    }
+
     fn raw(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -74,6 +80,66 @@ pub fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
         _ => cell.trim(),
+    }
+}
+
+/// What a roster is read from: a CSV table, or a spreadsheet's first
+/// sheet laid out as records (`data::roster_sheet`).
+pub trait Rows {
+    fn path(&self) -> &Path;
+    /// The header's cells and where it is.
+    fn header(&mut self) -> Result<(u64, Vec<String>), Problem>;
+    /// The next row that is not fully blank.
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem>;
+    /// A warning about the file as a whole, before its rows.
+    fn encoding_warning(&self) -> Option<Problem> {
+        None
+    }
+    /// Problems the source found on rows it left out (a spreadsheet's
+    /// error cells), once every row is read.
+    fn take_problems(&mut self) -> Vec<Problem> {
+        Vec::new()
+    }
+    /// Whether a number in a date column is an Excel serial date (only a
+    /// spreadsheet's cell may be one).
+    fn serials(&self) -> bool {
+        false
+    }
+}
+
+impl<T: Rows + ?Sized> Rows for &mut T {
+    fn path(&self) -> &Path {
+        (**self).path()
+    }
+    fn header(&mut self) -> Result<(u64, Vec<String>), Problem> {
+        (**self).header()
+    }
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
+        (**self).next_row()
+    }
+    fn encoding_warning(&self) -> Option<Problem> {
+        (**self).encoding_warning()
+    }
+    fn take_problems(&mut self) -> Vec<Problem> {
+        (**self).take_problems()
+    }
+    fn serials(&self) -> bool {
+        (**self).serials()
+    }
+}
+
+impl<R: Read> Rows for Table<R> {
+    fn path(&self) -> &Path {
+        Table::path(self)
+    }
+    fn header(&mut self) -> Result<(u64, Vec<String>), Problem> {
+        Table::header(self)
+    }
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
+        Table::next_row(self)
+    }
+    fn encoding_warning(&self) -> Option<Problem> {
+        Table::encoding_warning(self)
     }
 }
 

@@ -117,7 +117,7 @@ impl Catalog for En {
             }
             Reason::UnknownHousehold(h) => format!("unknown household '{h}'"),
             Reason::RosterUnreadable { skipped } => format!(
-                "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once residents.csv reads)"
+                "roster unreadable: {skipped} visit and need checks skipped (which households they name is checked once the roster reads)"
             ),
             Reason::UnknownResident(r) => format!("unknown resident '{r}'"),
             Reason::UnknownHistoryField(f) => format!(
@@ -258,6 +258,25 @@ impl Catalog for En {
                     .unwrap_or_default();
                 let rows_word = if *rows == 1 { "row" } else { "rows" };
                 format!("visitor '{name}' is not in workers.csv ({rows} {rows_word}){hint}")
+            }
+            Reason::TwoRosters(files) => format!(
+                "two rosters in one directory: {}; keep one",
+                files.join(" and ")
+            ),
+            Reason::SheetBehind {
+                id,
+                field,
+                value,
+                to,
+            } => {
+                let shown = |v: &str| if v.is_empty() { "(empty)".to_string() } else { v.to_string() };
+                format!(
+                    "{id}'s {} is {} in the roster but {} in history.csv (rounds change): update the cell to {}",
+                    field.word(),
+                    shown(value),
+                    shown(to),
+                    shown(to)
+                )
             }
         }
     }
@@ -750,6 +769,7 @@ impl Catalog for En {
                 "recorded: {id} {}: {from} → {to}, from {date}",
                 field.word()
             ),
+            Msg::UpdateCell { cell, to } => format!("update {cell} to {to}"),
         }
     }
 }
@@ -781,7 +801,7 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
             )
         }
         ChangeRefusal::RosterLacks(field) => format!(
-            "the roster has no {} column: add the column (header '{}') to residents.csv first",
+            "the roster has no {} column: add the column (header '{}') to the roster first",
             field.word(),
             field.word()
         ),

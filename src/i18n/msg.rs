@@ -105,6 +105,9 @@ pub enum Msg {
         personal: bool,
         dry_run: bool,
     },
+    /// `change` on a spreadsheet roster, which it never rewrites: the cell
+    /// (`residents.xlsx:Sheet1!D12`) to update, and to what.
+    UpdateCell { cell: String, to: String },
 }
 
 pub use crate::compute::due::DueCounts;

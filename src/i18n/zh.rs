@@ -226,7 +226,7 @@ impl Catalog for Zh {
             Reason::NeverActive { id } => format!("居民“{id}”的登记日期晚于迁出日期，从未在册"),
             Reason::UnknownHousehold(h) => format!("户号“{h}”不在居民名册中"),
             Reason::RosterUnreadable { skipped } => format!(
-                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（residents.csv 能读取后，再核对其中的户号）"
+                "名册无法读取：跳过了 {skipped} 项走访和诉求检查（名册能读取后，再核对其中的户号）"
             ),
             Reason::UnknownResident(r) => format!("居民编号“{r}”不在居民名册中"),
             Reason::UnknownHistoryField(f) => format!(
@@ -375,6 +375,25 @@ impl Catalog for Zh {
                     .map(|s| format!("——是不是“{s}”？"))
                     .unwrap_or_default();
                 format!("走访人“{name}”不在 workers.csv 中（共 {rows} 行）{hint}")
+            }
+            Reason::TwoRosters(files) => format!(
+                "同一目录中有两份名册：{}，请只保留一份",
+                files.join(" 和 ")
+            ),
+            Reason::SheetBehind {
+                id,
+                field,
+                value,
+                to,
+            } => {
+                let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { v.to_string() };
+                format!(
+                    "居民“{id}”的{}在名册中是 {}，history.csv 记录为 {}（rounds change）：请把该单元格改为 {}",
+                    field.zh(),
+                    shown(value),
+                    shown(to),
+                    shown(to)
+                )
             }
         }
     }
@@ -1129,6 +1148,7 @@ impl Catalog for Zh {
                 to,
                 date,
             } => format!("已记录：{id} {}：{from} → {to}，自 {date} 起", field.zh()),
+            Msg::UpdateCell { cell, to } => format!("请把 {cell} 改为 {to}"),
         }
     }
 }
@@ -1155,10 +1175,7 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
             format!("{}在那一天已经是“{value}”，无需变更", field.zh())
         }
         ChangeRefusal::RosterLacks(field) => {
-            format!(
-                "名册没有“{}”一列：请先在 residents.csv 中添加这一列",
-                field.zh()
-            )
+            format!("名册没有“{}”一列：请先在名册中添加这一列", field.zh())
         }
         ChangeRefusal::HistoryLacks(column) => format!(
             "history.csv 没有“{}”一列，无法记下所给的值：请添加这一列，或不用 --{column}",
