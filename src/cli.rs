@@ -301,6 +301,11 @@ pub struct NeedsArgs {
     /// worker in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only needs of households carrying this special group (tags, 重点人群)
+    /// on the as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -349,6 +354,11 @@ pub struct DueArgs {
     /// what a job prints.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -513,6 +523,11 @@ pub struct ReportArgs {
     /// charge), in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// day counted: every figure of the report; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -555,6 +570,11 @@ pub struct HouseholdsArgs {
     /// Show residents' names and phone numbers in full.
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -235,6 +235,8 @@ pub enum FilterField {
     /// A worker: the worker in charge (`due`, `households`), or also one
     /// who raised a need (`needs`).
     Visitor,
+    /// A special group (`--tag`).
+    Tag,
 }
 
 impl FilterField {
@@ -244,6 +246,7 @@ impl FilterField {
             FilterField::Grid => "grid",
             FilterField::Building => "building",
             FilterField::Visitor => "visitor",
+            FilterField::Tag => "tag",
         }
     }
 }

@@ -606,6 +606,7 @@ impl Catalog for En {
                     FilterField::Grid => ("grid", "grids"),
                     FilterField::Building => ("building", "buildings"),
                     FilterField::Visitor => ("worker", "workers"),
+                    FilterField::Tag => ("special group", "special groups"),
                 };
                 let flag = field.flag();
                 let hint = match (suggestions.split_last(), known.is_empty()) {

@@ -943,6 +943,13 @@ impl Catalog for Zh {
                 "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
             }
             ("households", "reveal") => "完整显示居民姓名和电话",
+            ("due" | "households", "tag") => {
+                "只列出在该日期带有此标签（重点人群）的住户；可重复，满足其一即可"
+            }
+            ("needs", "tag") => "只列出在该日期带有此标签（重点人群）的住户的诉求；可重复",
+            ("report", "tag") => {
+                "只统计在所计日期带有此标签（重点人群）的住户：报告的每个数字都限于这些住户；可重复"
+            }
             ("history", "reveal") => {
                 "完整显示居民姓名和电话，以及走访情况、走访方式、走访人中写入的电话和身份证号（否则各种格式中均打码）"
             }
@@ -996,6 +1003,7 @@ impl Catalog for Zh {
                     FilterField::Grid => "网格",
                     FilterField::Building => "楼栋",
                     FilterField::Visitor => "网格员",
+                    FilterField::Tag => "重点人群标签",
                 };
                 let flag = field.flag();
                 let hint = match (suggestions.split_last(), known.is_empty()) {
