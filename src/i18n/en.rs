@@ -29,6 +29,7 @@ impl Catalog for En {
             Label::NoneListed => "No household is overdue or due.",
             Label::Error => "error",
             Label::Warning => "warning",
+            Label::Tags => "special groups",
         }
     }
 

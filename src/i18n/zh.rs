@@ -90,6 +90,7 @@ impl Catalog for Zh {
             Label::NoneListed => "没有逾期或待访的住户。",
             Label::Error => "错误",
             Label::Warning => "警告",
+            Label::Tags => "重点人群",
         }
     }
 

@@ -259,6 +259,8 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     if v.needs.is_some() {
         heads.push((lang.need_words().open_needs, Wrap::Words));
     }
+    // The special groups, last: a column no row fills is left out.
+    heads.push((lang.label(Label::Tags), Wrap::Words));
     let mut grid = Grid::new(heads);
     // The status says how many days overdue or left: the deadline is
     // what goes first in a narrow terminal.
@@ -297,6 +299,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
                 cell
             });
         }
+        cells.push(Text::new(&h.tags().join(" ")));
         grid.rows.push(cells);
     }
     grid.print(out, v.color, v.width)?;
@@ -513,6 +516,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
         (lang.label(Label::Visitor), Wrap::Never),
         (lang.word(Word::Members), Wrap::Words),
         (lang.label(Label::LastVisit), Wrap::Never),
+        (lang.label(Label::Tags), Wrap::Words),
     ]);
     let mut residents = 0;
     for line in v.lines {
@@ -534,6 +538,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
                     .map(iso)
                     .unwrap_or_else(|| lang.label(Label::Never).into()),
             ),
+            Text::new(&h.tags().join(" ")),
         ]);
     }
     grid.print(out, v.color, v.width)?;
