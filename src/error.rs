@@ -224,6 +224,9 @@ pub enum Reason {
         name: String,
         fields: Vec<FieldName>,
     },
+    /// A tag word holding a mark that looks like a separator but is none
+    /// (`，`, `/`): two special groups read as one (warning).
+    TagMark { tag: String, mark: char },
 }
 
 /// What a filter flag of the listing commands names (`--grid`,

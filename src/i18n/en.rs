@@ -231,6 +231,10 @@ impl Catalog for En {
                 "[import.columns]: '{name}' is not a field of a visit log (use one of {})",
                 fields.join(", ")
             ),
+            Reason::TagMark { tag, mark } => format!(
+                "tags: '{tag}' is one special group, as '{mark}' separates none; \
+                 to mean several, separate them with 、 or ；"
+            ),
         }
     }
 

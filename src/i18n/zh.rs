@@ -347,6 +347,9 @@ impl Catalog for Zh {
                 "[import.columns]：“{name}”不是走访记录的字段（可用：{}）",
                 fields.join("、")
             ),
+            Reason::TagMark { tag, mark } => format!(
+                "标签“{tag}”被当作一个重点人群：“{mark}”不是分隔符；几个标签请用“、”或“；”分隔"
+            ),
         }
     }
 

@@ -197,6 +197,20 @@ impl Roster {
         &self.tags
     }
 
+    /// The residents with tag word `word` on some day.
+    pub fn residents_with_tag(&self, word: u32) -> impl Iterator<Item = usize> + '_ {
+        self.members
+            .iter()
+            .zip(&self.member_residents)
+            .filter(move |(m, r)| self.tags.set(self.tags.of(m, **r)).contains(&word))
+            .map(|(_, &r)| r as usize)
+    }
+
+    /// The line of residents.csv of resident `r`.
+    pub fn resident_line(&self, r: usize) -> u64 {
+        self.residents[r].line
+    }
+
     /// The numbers of these tag words (trimmed; those no resident has are
     /// left out: `Filter::check` refuses them).
     pub fn tag_words(&self, given: &[String]) -> Vec<u32> {
