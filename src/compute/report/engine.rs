@@ -51,6 +51,8 @@ pub struct Pass {
     /// visits of that day.
     counted: Vec<u32>,
     households: usize,
+    /// With `--tag`: per household, whether its visits count.
+    keep: Option<Vec<bool>>,
 }
 
 /// One thread's counts of a `Pass`.
@@ -134,6 +136,7 @@ impl Pass {
             tallies,
             counted,
             households: main.roster.households_len(),
+            keep: main.keep.map(<[bool]>::to_vec),
         }
     }
 
@@ -172,6 +175,12 @@ impl Pass {
         day >= self.first
             && day <= self.last
             && self.counted[(day - self.first) as usize * self.tallies] & 1 != 0
+    }
+
+    /// Whether the visits of household `h` count (all, without `--tag`).
+    #[inline]
+    fn counts(&self, h: usize) -> bool {
+        self.keep.as_ref().is_none_or(|k| k[h])
     }
 
     /// One visit to household `h` on `day`, in its batch.
@@ -265,6 +274,9 @@ impl Pass {
         persons: Option<u32>,
     ) {
         let day = days(date);
+        if !self.counts(h) {
+            return;
+        }
         if self.in_span(day) {
             self.persons(s, roster, h, day, persons);
             Pass::visitor(s, visitor, 1);
@@ -275,6 +287,9 @@ impl Pass {
     /// One visit as the loader hands it over.
     #[inline]
     pub fn see(&self, s: &mut Sheet, roster: &Roster, v: &VisitSeen<'_>) {
+        if !self.counts(v.household) {
+            return;
+        }
         match v.visitor {
             Visitor::Number(n) => {
                 self.visit_numbered(s, roster, v.household, v.day, n, v.persons);
@@ -310,6 +325,9 @@ impl Pass {
         visitor: u32,
         persons: Option<u32>,
     ) {
+        if !self.counts(h) {
+            return;
+        }
         if self.in_span(day) {
             self.persons(s, roster, h, day, persons);
             let k = visitor as usize;

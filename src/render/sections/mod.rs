@@ -11,6 +11,7 @@
 mod changes;
 mod figures;
 mod needs;
+mod tags;
 mod visits;
 
 use chrono::NaiveDate;
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 pub use changes::{change_list, changes};
 pub use figures::{Figure, figures, headline, rates, title};
 pub use needs::{need_workers, needs};
+pub use tags::tags;
 pub use visits::{grids, overdue, summary, trend, workers};
 
 use crate::compute::report::{Report, Section};
@@ -156,6 +158,7 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::NeedWorkers => need_workers(r, who),
         Section::Changes => changes(r, who),
         Section::ChangeList => change_list(r, who),
+        Section::Tags => tags(r, who),
     }
 }
 
@@ -172,6 +175,9 @@ pub fn present(r: &Report) -> Vec<Section> {
         .is_some_and(|c| !c.list.is_empty())
     {
         all.extend([Section::Changes, Section::ChangeList]);
+    }
+    if !r.by_tag.is_empty() {
+        all.push(Section::Tags);
     }
     all
 }
