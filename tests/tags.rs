@@ -303,3 +303,107 @@ fn check_warns_of_a_mark_that_separates_nothing() {
     );
     assert_eq!(run.stdout().matches("'低保/残疾人'").count(), 1, "once");
 }
+
+/// Visits of March 2020: H1 on the 2nd, H2 on the 5th, H5 on the 11th.
+fn with_visits() -> Workdir {
+    let wd = wd();
+    wd.write(
+        "visits.csv",
+        "date,household,visitor\n2020-03-02,H1,A\n2020-03-05,H2,A\n2020-03-11,H5,B\n",
+    );
+    wd
+}
+
+fn tag_row<'a>(report: &'a serde_json::Value, tag: &str) -> &'a serde_json::Value {
+    report["by_tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["tag"] == tag)
+        .unwrap_or_else(|| panic!("no {tag}: {}", report["by_tag"]))
+}
+
+#[test]
+fn the_report_counts_each_special_group() {
+    let wd = with_visits();
+    let run = wd
+        .run(&["--today", "2020-03-31", "report", "--month", "2020-03", "--format", "json"])
+        .ok();
+    let r = run.json();
+    // On the 31st: H1 独居老人 (red, visited on the 2nd, overdue: no visit
+    // since); H3 党员, 志愿者, 低保，残疾人 (orange, never visited); H4 高龄,
+    // 独居老人, 党员 (green, never visited); H5 低保 (green, visited on the
+    // 11th). Nobody carries 残疾人 any more: R3 moved out on the 10th.
+    let tags: Vec<&str> = r["by_tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["独居老人", "低保", "党员", "志愿者", "低保，残疾人", "高龄"]);
+    let figures = |tag: &str| {
+        let t = tag_row(&r, tag);
+        (
+            t["households"].as_u64().unwrap(),
+            t["households_visited"].as_u64().unwrap(),
+            t["overdue"].as_u64().unwrap(),
+            t["compliance"]["required"].as_u64().unwrap(),
+            t["compliance"]["met"].as_u64().unwrap(),
+        )
+    };
+    // H1's five red weeks of March (Sundays 1, 8, 15, 22 and 29), the one
+    // of the 2nd met; H4's green half-year ends in June.
+    assert_eq!(figures("独居老人"), (2, 1, 2, 5, 1));
+    assert_eq!(tag_row(&r, "独居老人")["compliance_rate"], 0.2);
+    assert_eq!(figures("低保"), (1, 1, 0, 0, 0));
+    assert!(tag_row(&r, "低保")["compliance_rate"].is_null());
+    // H3's orange month, not met.
+    assert_eq!(figures("党员"), (2, 0, 2, 1, 0));
+    assert_eq!(figures("高龄"), (1, 0, 1, 0, 0));
+    // In words, in both languages, and as its own csv section.
+    wd.run(&["--today", "2020-03-31", "report", "--month", "2020-03"])
+        .ok()
+        .stdout_has("Special groups");
+    let md = wd
+        .run(&["--today", "2020-03-31", "--lang", "zh", "report", "--format", "md"])
+        .ok();
+    assert!(md.stdout().contains("重点人群"), "{}", md.stdout());
+    assert!(md.stdout().contains("| 独居老人 | 2 | 1 | 2 | 5 | 1 | 20.0% |"), "{}", md.stdout());
+    let csv = wd
+        .run(&["--today", "2020-03-31", "report", "--format", "csv", "--section", "tags"])
+        .ok();
+    let rows = csv.csv();
+    assert_eq!(rows[0]["tag"], "独居老人");
+    assert_eq!(rows[0]["compliance_rate"], "0.2000");
+    assert_eq!(rows.len(), 6);
+}
+
+#[test]
+fn report_tag_counts_only_the_households_carrying_it() {
+    let wd = with_visits();
+    let report = |today: &str| {
+        wd.run(&[
+            "--today", today, "report", "--month", "2020-03", "--tag", "低保", "--format", "json",
+        ])
+        .ok()
+        .json()
+    };
+    // On the 31st only H5 carries 低保 (gained on the 10th).
+    let r = report("2020-03-31");
+    assert_eq!(r["households"], serde_json::json!({"red": 0, "orange": 0, "yellow": 0, "green": 1}));
+    assert_eq!((r["visits"].as_u64(), r["households_visited"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(r["overdue"]["green"], 0);
+    assert_eq!(r["only_tags"], serde_json::json!(["低保"]));
+    // On the 9th, H1 (red, before it lost 低保) and H2 (yellow, R3 not yet
+    // moved out) carry it; H5 does not yet.
+    let r = report("2020-03-09");
+    assert_eq!(r["households"], serde_json::json!({"red": 1, "orange": 0, "yellow": 1, "green": 0}));
+    assert_eq!((r["visits"].as_u64(), r["households_visited"].as_u64()), (Some(2), Some(2)));
+    // The header says so.
+    wd.run(&["--today", "2020-03-31", "report", "--tag", "低保"])
+        .ok()
+        .stdout_has("(only the households carrying 低保 on 2020-03-31)");
+    wd.run(&["--today", "2020-03-31", "report", "--tag", "低保户"])
+        .expect(2)
+        .stderr_has("did you mean 低保?");
+}
