@@ -396,11 +396,8 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
             (0, &["低保"]),
         ]),
         2 => {
-            let mut opts: Vec<(usize, Tags)> = vec![
-                (eldest, &["慢性病"]),
-                (0, &["低保"]),
-                (adult, &["残疾人"]),
-            ];
+            let mut opts: Vec<(usize, Tags)> =
+                vec![(eldest, &["慢性病"]), (0, &["低保"]), (adult, &["残疾人"])];
             if let Some(&m) = adults.iter().find(|&&i| fam[i].male) {
                 opts.push((m, &["退役军人"]));
             }

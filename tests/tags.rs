@@ -268,12 +268,14 @@ fn needs_of_tagged_households() {
         .ok();
     }
     let listed = |today: &str| -> Vec<String> {
-        wd.run(&["--today", today, "needs", "--tag", "低保", "--format", "csv"])
-            .ok()
-            .csv()
-            .into_iter()
-            .map(|r| r["household"].clone())
-            .collect()
+        wd.run(&[
+            "--today", today, "needs", "--tag", "低保", "--format", "csv",
+        ])
+        .ok()
+        .csv()
+        .into_iter()
+        .map(|r| r["household"].clone())
+        .collect()
     };
     assert_eq!(listed("2020-03-04"), ["H1"]);
     assert_eq!(listed("2020-03-12"), ["H5"]);
@@ -327,7 +329,15 @@ fn tag_row<'a>(report: &'a serde_json::Value, tag: &str) -> &'a serde_json::Valu
 fn the_report_counts_each_special_group() {
     let wd = with_visits();
     let run = wd
-        .run(&["--today", "2020-03-31", "report", "--month", "2020-03", "--format", "json"])
+        .run(&[
+            "--today",
+            "2020-03-31",
+            "report",
+            "--month",
+            "2020-03",
+            "--format",
+            "json",
+        ])
         .ok();
     let r = run.json();
     // On the 31st: H1 独居老人 (red, visited on the 2nd, overdue: no visit
@@ -340,7 +350,10 @@ fn the_report_counts_each_special_group() {
         .iter()
         .map(|t| t["tag"].as_str().unwrap())
         .collect();
-    assert_eq!(tags, ["独居老人", "低保", "党员", "志愿者", "低保，残疾人", "高龄"]);
+    assert_eq!(
+        tags,
+        ["独居老人", "低保", "党员", "志愿者", "低保，残疾人", "高龄"]
+    );
     let figures = |tag: &str| {
         let t = tag_row(&r, tag);
         (
@@ -365,12 +378,33 @@ fn the_report_counts_each_special_group() {
         .ok()
         .stdout_has("Special groups");
     let md = wd
-        .run(&["--today", "2020-03-31", "--lang", "zh", "report", "--format", "md"])
+        .run(&[
+            "--today",
+            "2020-03-31",
+            "--lang",
+            "zh",
+            "report",
+            "--format",
+            "md",
+        ])
         .ok();
     assert!(md.stdout().contains("重点人群"), "{}", md.stdout());
-    assert!(md.stdout().contains("| 独居老人 | 2 | 1 | 2 | 5 | 1 | 20.0% |"), "{}", md.stdout());
+    assert!(
+        md.stdout()
+            .contains("| 独居老人 | 2 | 1 | 2 | 5 | 1 | 20.0% |"),
+        "{}",
+        md.stdout()
+    );
     let csv = wd
-        .run(&["--today", "2020-03-31", "report", "--format", "csv", "--section", "tags"])
+        .run(&[
+            "--today",
+            "2020-03-31",
+            "report",
+            "--format",
+            "csv",
+            "--section",
+            "tags",
+        ])
         .ok();
     let rows = csv.csv();
     assert_eq!(rows[0]["tag"], "独居老人");
@@ -390,15 +424,27 @@ fn report_tag_counts_only_the_households_carrying_it() {
     };
     // On the 31st only H5 carries 低保 (gained on the 10th).
     let r = report("2020-03-31");
-    assert_eq!(r["households"], serde_json::json!({"red": 0, "orange": 0, "yellow": 0, "green": 1}));
-    assert_eq!((r["visits"].as_u64(), r["households_visited"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        r["households"],
+        serde_json::json!({"red": 0, "orange": 0, "yellow": 0, "green": 1})
+    );
+    assert_eq!(
+        (r["visits"].as_u64(), r["households_visited"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(r["overdue"]["green"], 0);
     assert_eq!(r["only_tags"], serde_json::json!(["低保"]));
     // On the 9th, H1 (red, before it lost 低保) and H2 (yellow, R3 not yet
     // moved out) carry it; H5 does not yet.
     let r = report("2020-03-09");
-    assert_eq!(r["households"], serde_json::json!({"red": 1, "orange": 0, "yellow": 1, "green": 0}));
-    assert_eq!((r["visits"].as_u64(), r["households_visited"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        r["households"],
+        serde_json::json!({"red": 1, "orange": 0, "yellow": 1, "green": 0})
+    );
+    assert_eq!(
+        (r["visits"].as_u64(), r["households_visited"].as_u64()),
+        (Some(2), Some(2))
+    );
     // The header says so.
     wd.run(&["--today", "2020-03-31", "report", "--tag", "低保"])
         .ok()

@@ -107,7 +107,11 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
 /// were errors.
 /// A warning for each tag word holding a mark that looks like a separator
 /// and is none, on the first line of residents.csv that writes it.
-fn tag_marks(roster: &crate::model::roster::Roster, path: &std::path::Path, problems: &mut Vec<Problem>) {
+fn tag_marks(
+    roster: &crate::model::roster::Roster,
+    path: &std::path::Path,
+    problems: &mut Vec<Problem>,
+) {
     const MARKS: [char; 4] = ['，', '/', '／', '\\'];
     let tags = roster.tags();
     let marked: Vec<(u32, char)> = (tags.words().iter().zip(0u32..))

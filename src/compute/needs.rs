@@ -455,7 +455,8 @@ pub fn listing<'a>(
                 && wanted
                     .older_than
                     .is_none_or(|days| (today - n.raised).num_days() > i64::from(days))
-                && (!wanted.tags.given() || house.is_some_and(|h| wanted.tags.admits(&h.on(today))));
+                && (!wanted.tags.given()
+                    || house.is_some_and(|h| wanted.tags.admits(&h.on(today))));
             keep.then_some((n, status, grid))
         })
         .collect();

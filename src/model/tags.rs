@@ -119,9 +119,7 @@ impl Tags {
     /// Builds the look-ups again after reading from the cache.
     fn reindex(&mut self) {
         if self.word_ids.len() != self.words.len() {
-            self.word_ids = (self.words.iter().cloned())
-                .zip(0..)
-                .collect();
+            self.word_ids = (self.words.iter().cloned()).zip(0..).collect();
         }
         if self.set_ids.len() + 1 != self.sets.len() && !self.sets.is_empty() {
             self.set_ids = (self.sets.iter().cloned()).zip(0..).skip(1).collect();
@@ -158,7 +156,9 @@ impl<'a> HouseholdRef<'a> {
         roster.members[a..a + n]
             .iter()
             .zip(&roster.member_residents[a..a + n])
-            .filter(move |(m, _)| m.tags != 0 && day.is_none_or(|d| crate::schedule::is_active(m, d)))
+            .filter(move |(m, _)| {
+                m.tags != 0 && day.is_none_or(|d| crate::schedule::is_active(m, d))
+            })
             .map(move |(m, &r)| roster.tags.of(m, r))
     }
 
@@ -177,7 +177,9 @@ impl<'a> HouseholdRef<'a> {
                 }
             }
         }
-        ids.iter().map(|&w| tags.words[w as usize].as_str()).collect()
+        ids.iter()
+            .map(|&w| tags.words[w as usize].as_str())
+            .collect()
     }
 
     /// Whether it carries any of these words (`Tags::word`) on its day.

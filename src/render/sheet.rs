@@ -57,8 +57,7 @@ const TAGS: usize = 4;
 /// Whether any household listed carries special groups on the day.
 fn tagged(v: &SheetView<'_>) -> bool {
     !v.roster.tags().is_empty()
-        && v
-            .rows
+        && v.rows
             .iter()
             .any(|r| !v.roster.household(r.household).tags().is_empty())
 }
@@ -115,15 +114,15 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow, tagged: bool) -> Li
     let contact = super::contact(v.roster, r.contact, v.reveal);
     let status = super::standing(lang, &r.standing);
     let mut cells = vec![
-            room,
-            h.id().to_string(),
-            lang.level(r.level).to_string(),
-            contact,
-            r.last_visit
-                .map(iso)
-                .unwrap_or_else(|| lang.label(Label::Never).into()),
-            r.deadline.date().map(iso).unwrap_or_else(|| "—".into()),
-            status,
+        room,
+        h.id().to_string(),
+        lang.level(r.level).to_string(),
+        contact,
+        r.last_visit
+            .map(iso)
+            .unwrap_or_else(|| lang.label(Label::Never).into()),
+        r.deadline.date().map(iso).unwrap_or_else(|| "—".into()),
+        status,
     ];
     if tagged {
         cells.insert(TAGS, h.tags().join(" "));
