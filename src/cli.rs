@@ -514,7 +514,8 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// With csv: the one section to write (summary, grids, workers, overdue,
-    /// trend; needs, need-grids and need-workers with a needs ledger). Without it, -o FILE.csv writes one file per section.
+    /// trend; needs, need-grids and need-workers with a needs ledger; tags
+    /// when residents carry special groups). Without it, -o FILE.csv writes one file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 

@@ -360,7 +360,9 @@ fn xlsx_is_a_spreadsheet() {
             "服务次数与效果",
             // And a roster history with changes in June.
             "等级调整与负责人交接",
-            "名册变更明细"
+            "名册变更明细",
+            // And residents with special groups.
+            "重点人群"
         ]
     );
     // The list's dates are dates.

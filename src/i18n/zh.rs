@@ -914,7 +914,8 @@ impl Catalog for Zh {
             ("report", "section") => {
                 "用于 csv：只输出这一部分（summary 汇总、grids 分网格、workers 分人员、\
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers；\
-                 有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细）。\
+                 有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细；\
+                 居民带有标签时还有 tags 重点人群）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
             ("report", "reveal") => {

@@ -240,6 +240,13 @@ mod tests {
     }
 
     #[test]
+    fn a_membership_is_no_larger_for_its_tags() {
+        // The rules walk every membership of a city: the set's number
+        // fits in what the other fields leave.
+        assert_eq!(std::mem::size_of::<Membership>(), 24);
+    }
+
+    #[test]
     fn words_and_sets_are_kept_once() {
         let mut t = Tags::default();
         assert_eq!(t.intern(""), 0);
