@@ -240,6 +240,29 @@ mod tests {
     }
 
     #[test]
+    fn the_roster_cache_keeps_them() {
+        use crate::data::roster::{Load, from_table};
+        use crate::data::table::Table;
+        let text = "id,household,level,tags,until\nR1,H1,red,独居老人;低保,\nR2,H1,green,党员,2020-01-01\nR3,H2,red,,\n";
+        let table = Table::from_bytes(std::path::Path::new("residents.csv"), text.as_bytes());
+        let mut problems = Vec::new();
+        let roster = from_table(table, Load::default(), &mut problems);
+        let mut bytes = Vec::new();
+        roster.write_cache(&mut bytes).unwrap();
+        let mut back = Roster::from_bytes(&bytes).expect("a roster");
+        let day = |d| crate::model::date::parse(d).unwrap();
+        back.set_day(day("2019-06-01"));
+        assert_eq!(back.household(0).tags(), ["独居老人", "低保", "党员"]);
+        back.set_day(day("2020-06-01"));
+        assert_eq!(back.household(0).tags(), ["独居老人", "低保"]);
+        assert!(back.household(1).tags().is_empty());
+        assert_eq!(back.tag_words(&["党员".into(), "x".into()]), [2]);
+        // New sets after the cache are numbered after its own.
+        assert_eq!(back.tags.intern("党员"), 2);
+        assert_eq!(back.tags.intern("党员、低保"), 3);
+    }
+
+    #[test]
     fn a_membership_is_no_larger_for_its_tags() {
         // The rules walk every membership of a city: the set's number
         // fits in what the other fields leave.
