@@ -382,7 +382,7 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
         ),
         0 => rng.pick(&[
             (adult, &["重点人员"][..]),
-            (eldest, &["残疾人", "低保户"]),
+            (eldest, &["残疾人", "低保"]),
             (eldest, &["慢性病", "残疾人"]),
         ]),
         1 if n == 1 && ages[0] >= 60 => (0, &["独居老人"]),
@@ -391,16 +391,13 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
             rng.pick(&[&["空巢老人", "慢性病"][..], &["空巢老人"]]),
         ),
         1 => rng.pick(&[
-            (eldest, &["慢性病", "低保户"][..]),
+            (eldest, &["慢性病", "低保"][..]),
             (adult, &["残疾人"]),
-            (0, &["低保户"]),
+            (0, &["低保"]),
         ]),
         2 => {
-            let mut opts: Vec<(usize, Tags)> = vec![
-                (eldest, &["慢性病"]),
-                (0, &["低保户"]),
-                (adult, &["残疾人"]),
-            ];
+            let mut opts: Vec<(usize, Tags)> =
+                vec![(eldest, &["慢性病"]), (0, &["低保"]), (adult, &["残疾人"])];
             if let Some(&m) = adults.iter().find(|&&i| fam[i].male) {
                 opts.push((m, &["退役军人"]));
             }
@@ -425,6 +422,40 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
             p.tags = vec!["慢性病"];
         }
     }
+}
+
+/// A resident's special groups as the roster writes them: those that go with the level, and
+/// those the office keeps besides (高龄 from 80, 独居老人 for one living alone from 60, and a
+/// share of 低保, 残疾人, 退役军人 and 独居老人 drawn apart from everything else, so that the
+/// rest of the example does not change with them).
+fn special_groups(p: &Person, living: usize) -> Vec<&'static str> {
+    let mut tags = p.tags.clone();
+    let seed = p.id.bytes().fold(SEED ^ 0x7A65_6E64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+    });
+    let mut own = Rng(seed);
+    let age = p.age();
+    let mut add = |t: &'static str| {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    };
+    if age >= 80 {
+        add("高龄");
+    }
+    if living == 1 && age >= 60 {
+        add("独居老人");
+    }
+    if age >= 18 && own.chance(0.03) {
+        add("低保");
+    }
+    if own.chance(0.015) {
+        add("残疾人");
+    }
+    if p.male && (40..=75).contains(&age) && own.chance(0.05) {
+        add("退役军人");
+    }
+    tags
 }
 
 fn periods(level: u8) -> Vec<(i64, i64)> {
@@ -485,8 +516,8 @@ fn visit_note(rng: &mut Rng, tags: &[&str], z: i64, kind: &str) -> String {
                 "协助预约场部医院复诊",
                 "送药上门",
             ],
-            "低保户" if (4..=6).contains(&m) => &["协助办理低保年审", "核实家庭收入情况"],
-            "低保户" => &[
+            "低保" if (4..=6).contains(&m) => &["协助办理低保年审", "核实家庭收入情况"],
+            "低保" => &[
                 "发放慰问品",
                 "核实家庭收入情况",
                 "了解生活困难，已向社区反映",
@@ -1575,7 +1606,13 @@ fn main() {
             } else {
                 STYLES[style][p.level as usize].into()
             };
-            let tags = p.tags.join(rng.weighted(&[("、", 7), (",", 2), ("，", 1)]));
+            // One draw as ever (the rest of the file stays as it was); only
+            // the SPEC's separators.
+            let sep = match rng.weighted(&[("、", 7), (",", 2), ("，", 1)]) {
+                "，" => "；",
+                sep => sep,
+            };
+            let tags = special_groups(p, houses[p.house].members.len()).join(sep);
             let until = p
                 .until
                 .map(|z| {

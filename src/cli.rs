@@ -303,6 +303,11 @@ pub struct NeedsArgs {
     /// worker in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only needs of households carrying this special group (tags, 重点人群)
+    /// on the as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -351,6 +356,11 @@ pub struct DueArgs {
     /// what a job prints.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -507,7 +517,8 @@ pub struct ReportArgs {
 
     /// With csv: the one section to write (summary, grids, workers, overdue,
     /// trend; needs, need-grids and need-workers with a needs ledger; branch and
-    /// party-group with a workers.csv naming them). Without it, -o FILE.csv writes one file per section.
+    /// party-group with a workers.csv naming them; tags when residents carry special
+    /// groups). Without it, -o FILE.csv writes one file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
@@ -516,6 +527,11 @@ pub struct ReportArgs {
     /// charge), in full (masked otherwise, in every format).
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// day counted: every figure of the report; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -558,6 +574,11 @@ pub struct HouseholdsArgs {
     /// Show residents' names and phone numbers in full.
     #[arg(long)]
     pub reveal: bool,
+
+    /// Only households carrying this special group (tags, 重点人群) on the
+    /// as-of date; repeat for any of several.
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -256,6 +256,9 @@ pub enum Reason {
         value: String,
         to: String,
     },
+    /// A tag word holding a mark that looks like a separator but is none
+    /// (`，`, `/`): two special groups read as one (warning).
+    TagMark { tag: String, mark: char },
 }
 
 /// What a filter flag of the listing commands names (`--grid`,
@@ -267,6 +270,8 @@ pub enum FilterField {
     /// A worker: the worker in charge (`due`, `households`), or also one
     /// who raised a need (`needs`).
     Visitor,
+    /// A special group (`--tag`).
+    Tag,
 }
 
 impl FilterField {
@@ -276,6 +281,7 @@ impl FilterField {
             FilterField::Grid => "grid",
             FilterField::Building => "building",
             FilterField::Visitor => "visitor",
+            FilterField::Tag => "tag",
         }
     }
 }

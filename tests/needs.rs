@@ -380,7 +380,7 @@ fn due_counts_open_needs_only_with_a_ledger() {
         .stdout();
     assert_eq!(
         plain.lines().next().unwrap(),
-        "household,level,grid,building,unit,room,visitor,last_visit,deadline,status,days_overdue,days_left"
+        "household,level,grid,building,unit,room,visitor,last_visit,deadline,status,days_overdue,days_left,tags"
     );
     let json = wd
         .run(&["--today", "2020-07-20", "due", "--all", "--format", "json"])
@@ -396,7 +396,7 @@ fn due_counts_open_needs_only_with_a_ledger() {
             .lines()
             .next()
             .unwrap()
-            .ends_with(",days_left,open_needs")
+            .ends_with(",days_left,open_needs,tags")
     );
     let open: std::collections::BTreeMap<String, String> = run
         .csv()

@@ -363,7 +363,9 @@ fn xlsx_is_a_spreadsheet() {
             "名册变更明细",
             // And a workers.csv with party branches and groups.
             "党支部服务次数与效果",
-            "党小组服务次数与效果"
+            "党小组服务次数与效果",
+            // And residents with special groups.
+            "重点人群"
         ]
     );
     // The list's dates are dates.

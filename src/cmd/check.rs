@@ -66,6 +66,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
         _ => Vec::new(),
     };
     let mut skipped = ledger.map_or(0, |l| l.check_households(&roster, &mut problems));
+    tag_marks(&roster, &ctx.path(crate::data::roster::FILE), &mut problems);
     let visits_path = ctx.path(visits::FILE);
     let today = ctx.today;
     let mut visit_problems = Vec::new();
@@ -146,6 +147,37 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome, 
 
 /// Prints the problems and the summary; the exit status says whether there
 /// were errors.
+/// A warning for each tag word holding a mark that looks like a separator
+/// and is none, on the first line of residents.csv that writes it.
+fn tag_marks(
+    roster: &crate::model::roster::Roster,
+    path: &std::path::Path,
+    problems: &mut Vec<Problem>,
+) {
+    const MARKS: [char; 4] = ['，', '/', '／', '\\'];
+    let tags = roster.tags();
+    let marked: Vec<(u32, char)> = (tags.words().iter().zip(0u32..))
+        .filter_map(|(w, k)| {
+            let mark = w.chars().find(|c| MARKS.contains(c))?;
+            Some((k, mark))
+        })
+        .collect();
+    for (word, mark) in marked {
+        let line = roster
+            .residents_with_tag(word)
+            .map(|r| roster.resident_line(r))
+            .min();
+        problems.push(Problem::warning(
+            path,
+            line,
+            Reason::TagMark {
+                tag: tags.words()[word as usize].clone(),
+                mark,
+            },
+        ));
+    }
+}
+
 fn finish(
     ctx: &Ctx,
     args: &CheckArgs,

@@ -44,6 +44,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         building: &args.building,
         visitor: &args.visitor,
         levels: &levels,
+        tags: filter::Tagged::new(&args.tag),
     };
     filter.check(&roster)?;
     // With a needs ledger, each household's unresolved needs (an extra

@@ -36,6 +36,7 @@ pub fn run(ctx: &Ctx, args: &HouseholdsArgs, out: &mut dyn Write) -> Result<Outc
         building: &args.building,
         visitor: &args.visitor,
         levels: &levels,
+        tags: filter::Tagged::new(&args.tag),
     };
     filter.check(&roster)?;
     let lines = households::lines(&roster, &last, ctx.today, &filter, args.all);

@@ -54,7 +54,9 @@ pub fn run(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome, 
         category: &args.category,
         older_than: args.older_than,
         reveal: args.reveal,
+        tags: filter::Tagged::new(&args.tag),
     };
+    wanted.tags.check(&roster)?;
     let needs = ledger.as_ref().map_or(&[][..], |l| &l.needs);
     let listed = needs::listing(needs, &roster, &wanted, ctx.today);
     let written = match format {

@@ -69,7 +69,15 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         let snapshot = ctx.snapshot()?;
         // Names are needed for the overdue list (masked unless revealed).
         let roster = snapshot.roster_with_names(&mut problems)?;
-        let mut report = report::count(&roster, rules, span, ctx.today, |pass| {
+        let tagged = crate::compute::filter::Tagged::new(&args.tag);
+        if tagged.given() {
+            if problems.iter().any(crate::error::Problem::is_error) {
+                ctx.fail_on_errors(problems.clone())?;
+            }
+            tagged.check(&roster)?;
+        }
+        let keep = report::carrying(&roster, &tagged, as_of);
+        let mut report = report::count(&roster, rules, span, ctx.today, keep.as_deref(), |pass| {
             let folded = snapshot.fold_visits(
                 &roster,
                 &mut problems,
@@ -78,6 +86,10 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             )?;
             Ok::<_, Error>((folded.states, folded.visitors))
         })?;
+        report.only_tags = (args.tag.iter())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
         let history = snapshot.history(&mut problems)?;
         report.roster_changes = report::roster_changes(&history, &roster, span, as_of);
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
@@ -89,8 +101,17 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
         ctx.fail_on_errors(problems)?;
         report.needs = ledger.as_ref().map(|l| {
             let needs = &ctx.config.needs;
+            // With --tag, the needs of the households counted.
+            let kept: Vec<_> = match &keep {
+                Some(keep) => (l.needs.iter())
+                    .filter(|n| roster.find(&n.household).is_some_and(|h| keep[h]))
+                    .cloned()
+                    .collect(),
+                None => Vec::new(),
+            };
+            let all = if keep.is_some() { &kept } else { &l.needs };
             crate::compute::needs::report_section(
-                &l.needs,
+                all,
                 &roster,
                 span,
                 as_of,

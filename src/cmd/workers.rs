@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &WorkersArgs, out: &mut dyn Write) -> Result<Outcome
         let snapshot = ctx.snapshot()?;
         let roster = snapshot.roster(Default::default(), &mut problems)?;
         let mut seen: Vec<String> = Vec::new();
-        let r = report::count(&roster, &ctx.config.rules, span, ctx.today, |pass| {
+        let r = report::count(&roster, &ctx.config.rules, span, ctx.today, None, |pass| {
             let folded = snapshot.fold_visits(
                 &roster,
                 &mut problems,

@@ -161,6 +161,7 @@ mod tests {
             building: &[],
             visitor: &[],
             levels: &[],
+            tags: Default::default(),
         }
     }
 

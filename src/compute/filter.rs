@@ -32,6 +32,45 @@ pub struct Filter<'a> {
     pub building: &'a [String],
     pub visitor: &'a [String],
     pub levels: &'a [Level],
+    pub tags: Tagged<'a>,
+}
+
+/// `--tag`: the households carrying any of these special groups on their
+/// day (the words as written, trimmed).
+#[derive(Default)]
+pub struct Tagged<'a> {
+    given: &'a [String],
+    words: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl<'a> Tagged<'a> {
+    pub fn new(given: &'a [String]) -> Tagged<'a> {
+        Tagged {
+            given,
+            words: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether any tag was given (an empty list lets every household through).
+    pub fn given(&self) -> bool {
+        self.given.iter().any(|g| !g.trim().is_empty())
+    }
+
+    /// Whether `h` passes (on its day).
+    pub fn admits(&self, h: &HouseholdRef<'_>) -> bool {
+        if !self.given() {
+            return true;
+        }
+        let words = self.words.get_or_init(|| h.roster().tag_words(self.given));
+        h.has_any_tag(words)
+    }
+
+    /// Refuses a tag no resident has.
+    pub fn check(&self, roster: &Roster) -> Result<(), Error> {
+        check(FilterField::Tag, self.given, || {
+            roster.tags().words().iter().map(String::as_str)
+        })
+    }
 }
 
 impl Filter<'_> {
@@ -41,6 +80,7 @@ impl Filter<'_> {
             && one(self.building, h.building())
             && one(self.visitor, h.visitor())
             && (self.levels.is_empty() || self.levels.contains(&level))
+            && self.tags.admits(h)
     }
 
     /// Refuses the first value that names nothing in the roster.
@@ -52,7 +92,7 @@ impl Filter<'_> {
         ] {
             check(field, given, || roster_values(roster, field))?;
         }
-        Ok(())
+        self.tags.check(roster)
     }
 }
 
@@ -113,6 +153,7 @@ pub fn roster_values(roster: &Roster, field: FilterField) -> impl Iterator<Item 
         FilterField::Grid => h.grid(),
         FilterField::Building => h.building(),
         FilterField::Visitor => h.visitor(),
+        FilterField::Tag => "",
     })
 }
 

@@ -118,6 +118,7 @@ mod tests {
             building: &[],
             visitor: &[],
             levels: &[],
+            tags: Default::default(),
         };
         let listed = lines(&roster, &last, today, &none, false);
         let ids: Vec<&str> = listed
@@ -136,6 +137,7 @@ mod tests {
         let orange = [Level::Orange];
         let by_level = Filter {
             levels: &orange,
+            tags: Default::default(),
             ..none
         };
         let moved = lines(&roster, &last, today, &by_level, true);

@@ -426,6 +426,8 @@ pub struct Wanted<'a> {
     pub category: &'a [String],
     pub older_than: Option<u32>,
     pub reveal: bool,
+    /// `--tag`: needs of households carrying one of these on `today`.
+    pub tags: super::filter::Tagged<'a>,
 }
 
 /// The needs as `rounds needs` lists them on `today`: those raised by
@@ -452,7 +454,9 @@ pub fn listing<'a>(
                 && (wanted.category.is_empty() || one(wanted.category, &n.category))
                 && wanted
                     .older_than
-                    .is_none_or(|days| (today - n.raised).num_days() > i64::from(days));
+                    .is_none_or(|days| (today - n.raised).num_days() > i64::from(days))
+                && (!wanted.tags.given()
+                    || house.is_some_and(|h| wanted.tags.admits(&h.on(today))));
             keep.then_some((n, status, grid))
         })
         .collect();

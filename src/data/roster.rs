@@ -19,7 +19,7 @@ pub const FILE: &str = "residents.csv";
 /// What to keep of each row besides what the rules need.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Load {
-    /// Names, phones, ID numbers and tags (only for human output).
+    /// Names, phones and ID numbers (only for human output).
     pub personal: bool,
     /// Names alone (a report's overdue list shows nothing else).
     pub names: bool,
@@ -178,11 +178,14 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
             "" => 0,
             v => roster.name_id(v),
         };
-        let membership = Membership {
+        let mut membership = Membership {
             visitor,
             ..parsed.membership
         };
-        pending.push((h, membership, roster.residents.len() as u32 - 1));
+        let resident = roster.residents.len() as u32 - 1;
+        let tags = roster.tags.intern(row.get(cols.get("tags")));
+        roster.tags.assign(&mut membership, resident, tags);
+        pending.push((h, membership, resident));
     }
     problems.extend(table.take_problems());
     if let Some(index) = index {
@@ -271,12 +274,10 @@ impl Roster {
             };
             let phone = keep("phone");
             let id_number = keep("id_number");
-            let tags = keep("tags");
             let personal = Personal {
                 name: self.push_text(get("name")),
                 phone,
                 id_number,
-                tags,
             };
             self.personal.push(personal);
             self.personal.len() as u32 - 1

@@ -29,6 +29,7 @@ impl Catalog for En {
             Label::NoneListed => "No household is overdue or due.",
             Label::Error => "error",
             Label::Warning => "warning",
+            Label::Tags => "special groups",
         }
     }
 
@@ -278,6 +279,10 @@ impl Catalog for En {
                     shown(to)
                 )
             }
+            Reason::TagMark { tag, mark } => format!(
+                "tags: '{tag}' is one special group, as '{mark}' separates none; \
+                 to mean several, separate them with 、 or ；"
+            ),
         }
     }
 
@@ -654,6 +659,7 @@ impl Catalog for En {
                     FilterField::Grid => ("grid", "grids"),
                     FilterField::Building => ("building", "buildings"),
                     FilterField::Visitor => ("worker", "workers"),
+                    FilterField::Tag => ("special group", "special groups"),
                 };
                 let flag = field.flag();
                 let hint = match (suggestions.split_last(), known.is_empty()) {

@@ -23,6 +23,8 @@ pub enum Label {
     NoneListed,
     Error,
     Warning,
+    /// A household's special groups (`tags`, 重点人群).
+    Tags,
 }
 
 /// Fixed words of the listings, the round sheet and `rounds config`.

@@ -94,6 +94,7 @@ impl Catalog for Zh {
             Label::NoneListed => "没有逾期或待访的住户。",
             Label::Error => "错误",
             Label::Warning => "警告",
+            Label::Tags => "重点人群",
         }
     }
 
@@ -395,6 +396,9 @@ impl Catalog for Zh {
                     shown(to)
                 )
             }
+            Reason::TagMark { tag, mark } => format!(
+                "标签“{tag}”被当作一个重点人群：“{mark}”不是分隔符；几个标签请用“、”或“；”分隔"
+            ),
         }
     }
 
@@ -961,7 +965,8 @@ impl Catalog for Zh {
                 "用于 csv：只输出这一部分（summary 汇总、grids 分网格、workers 分人员、\
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers；\
                  有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细；\
-                 workers.csv 登记了党支部、党小组时还有 branch 党支部、party-group 党小组）。\
+                 workers.csv 登记了党支部、党小组时还有 branch 党支部、party-group 党小组；\
+                 居民带有标签时还有 tags 重点人群）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
             ("report", "reveal") => {
@@ -994,6 +999,13 @@ impl Catalog for Zh {
                 "同时列出没有在册居民的住户（已迁出），以及在该日期不在册的居民"
             }
             ("households", "reveal") => "完整显示居民姓名和电话",
+            ("due" | "households", "tag") => {
+                "只列出在该日期带有此标签（重点人群）的住户；可重复，满足其一即可"
+            }
+            ("needs", "tag") => "只列出在该日期带有此标签（重点人群）的住户的诉求；可重复",
+            ("report", "tag") => {
+                "只统计在所计日期带有此标签（重点人群）的住户：报告的每个数字都限于这些住户；可重复"
+            }
             ("history", "reveal") => {
                 "完整显示居民姓名和电话，以及走访情况、走访方式、走访人中写入的电话和身份证号（否则各种格式中均打码）"
             }
@@ -1050,6 +1062,7 @@ impl Catalog for Zh {
                     FilterField::Grid => "网格",
                     FilterField::Building => "楼栋",
                     FilterField::Visitor => "网格员",
+                    FilterField::Tag => "重点人群标签",
                 };
                 let flag = field.flag();
                 let hint = match (suggestions.split_last(), known.is_empty()) {

@@ -48,7 +48,8 @@ struct Stint {
 impl Roster {
     /// Applies the history's changes. Changes of unknown residents and
     /// chains holding a value their field cannot take are left out (`check`
-    /// reports them); tags are not part of the rules.
+    /// reports them). Tags are no part of the rules, but part of what the
+    /// day's roster says (a household's special groups on the day).
     pub fn apply_history(&mut self, history: &History) {
         let chains = history.chains();
         let found = self.find_residents(chains.iter().map(|((id, _), _)| id));
@@ -61,10 +62,9 @@ impl Roster {
         // The chains come grouped by resident: one entry for each.
         let mut touched: Vec<(u32, Fields<'_>)> = Vec::new();
         for ((id, field), chain) in chains.iter() {
-            if field == Field::Tags
-                || chain
-                    .iter()
-                    .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
+            if chain
+                .iter()
+                .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
             {
                 continue;
             }
@@ -151,17 +151,24 @@ impl Roster {
                 if value(Field::Household).is_some() {
                     moves.push((from, household));
                 }
+                let tags = match value(Field::Tags) {
+                    Some(v) => self.tags.intern(v),
+                    None => self.tags.of(&base, *r),
+                };
+                let mut membership = Membership {
+                    level,
+                    since: date_of(Field::Since, base.since),
+                    until: date_of(Field::Until, base.until),
+                    visitor,
+                    from,
+                    to,
+                    tags: 0,
+                };
+                self.tags.assign(&mut membership, *r, tags);
                 stints.push(Stint {
                     household,
                     resident: *r,
-                    membership: Membership {
-                        level,
-                        since: date_of(Field::Since, base.since),
-                        until: date_of(Field::Until, base.until),
-                        visitor,
-                        from,
-                        to,
-                    },
+                    membership,
                     place: Place {
                         from,
                         grid,

@@ -9,6 +9,7 @@ pub mod history;
 pub mod index;
 pub mod need;
 pub mod roster;
+pub mod tags;
 use serde::Serialize;
 
 pub use crate::error::FilterField;
@@ -171,6 +172,9 @@ pub struct Membership {
     pub visitor: u32,
     pub from: i32,
     pub to: i32,
+    /// The resident's special groups (`tags`): a set of the roster's tag
+    /// words (`Roster::tag_set`), 0 for none.
+    pub tags: u16,
 }
 
 impl Membership {
@@ -183,6 +187,7 @@ impl Membership {
             visitor: 0,
             from: i32::MIN,
             to: i32::MAX,
+            tags: 0,
         }
     }
 

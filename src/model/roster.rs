@@ -43,7 +43,6 @@ pub(crate) struct Personal {
     pub(crate) name: Span,
     pub(crate) phone: Span,
     pub(crate) id_number: Span,
-    pub(crate) tags: Span,
 }
 
 #[derive(Default)]
@@ -88,6 +87,8 @@ pub struct Roster {
     /// The households of each resident whose household the history
     /// changed: (first day, household), in order.
     pub(crate) moves: super::asof::Map<u32, Vec<(i32, u32)>>,
+    /// The tag words and their combinations (`model::tags`).
+    pub(crate) tags: super::tags::Tags,
 }
 
 impl std::fmt::Debug for Roster {
@@ -112,6 +113,9 @@ pub struct HouseholdRef<'a> {
 impl<'a> HouseholdRef<'a> {
     pub fn index(&self) -> usize {
         self.index
+    }
+    pub fn roster(&self) -> &'a Roster {
+        self.roster
     }
     pub fn id(&self) -> &'a str {
         self.roster.span(self.row.id)
@@ -213,9 +217,6 @@ impl<'a> ResidentRef<'a> {
     }
     pub fn id_number(&self) -> &'a str {
         self.roster.span(self.personal().id_number)
-    }
-    pub fn tags(&self) -> &'a str {
-        self.roster.span(self.personal().tags)
     }
 }
 

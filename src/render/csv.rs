@@ -52,11 +52,13 @@ pub fn due(
     if needs.is_some() {
         header.push("open_needs");
     }
+    header.push("tags");
     w.write_record(&header).map_err(io_error)?;
     for r in rows {
         let h = roster.household(r.household);
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let open = needs.map(|n| n[r.household].count.to_string());
+        let tags = safe_cell(&h.tags().join(";")).into_owned();
         w.write_record(
             [
                 safe_cell(h.id()).as_ref(),
@@ -73,7 +75,8 @@ pub fn due(
                 &num(r.standing.days_left),
             ]
             .into_iter()
-            .chain(open.as_deref()),
+            .chain(open.as_deref())
+            .chain([tags.as_str()]),
         )
         .map_err(io_error)?;
     }
@@ -161,10 +164,12 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
         "since",
         "until",
         "active",
+        "tags",
     ])
     .map_err(io_error)?;
     for line in v.lines {
         let h = v.roster.household(line.household);
+        let tags = safe_cell(&h.tags().join(";")).into_owned();
         for (r, m, active) in super::residents_of(v.roster, &line.members) {
             let name = if r.name().is_empty() {
                 String::new()
@@ -186,6 +191,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
                 &m.since.map(iso).unwrap_or_default(),
                 &m.until.map(iso).unwrap_or_default(),
                 if active { "true" } else { "false" },
+                &tags,
             ])
             .map_err(io_error)?;
         }

@@ -26,6 +26,8 @@ struct DueJson<'a> {
     /// Unresolved needs, only with a needs ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
     open_needs: Option<u32>,
+    /// The household's special groups on the as-of date.
+    tags: Vec<&'a str>,
 }
 
 /// `due` as json; with a needs ledger each row gains `open_needs`.
@@ -53,6 +55,7 @@ pub fn due(
                 days_overdue: r.standing.days_overdue,
                 days_left: r.standing.days_left,
                 open_needs: needs.map(|n| n[r.household].count),
+                tags: h.tags(),
             }
         })
         .collect();
@@ -118,6 +121,8 @@ struct HouseholdJson<'a> {
     visitor: &'a str,
     last_visit: Option<String>,
     residents: Vec<ResidentJson<'a>>,
+    /// The household's special groups on the as-of date.
+    tags: Vec<&'a str>,
 }
 
 /// `rounds households --format json`: one object per household.
@@ -147,6 +152,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
                         active,
                     })
                     .collect(),
+                tags: h.tags(),
             }
         })
         .collect();

@@ -3,6 +3,8 @@
 //! building in walking order (grid, building, unit, room, numbers as
 //! numbers), each with its contact (masked unless revealed), last visit,
 //! deadline and status, and an empty column to write the visit note in.
+//! When any household listed carries special groups (tags: 独居老人, 低保
+//! …), a column after the contact shows them: what to know at the door.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -46,11 +48,22 @@ pub struct SheetView<'a> {
 /// is left empty by the renderers).
 struct Line {
     level: Level,
-    cells: [String; 7],
+    cells: Vec<String>,
 }
 
-fn columns(lang: Lang) -> [&'static str; 8] {
-    [
+/// Where the special groups go, when shown: after the contact.
+const TAGS: usize = 4;
+
+/// Whether any household listed carries special groups on the day.
+fn tagged(v: &SheetView<'_>) -> bool {
+    !v.roster.tags().is_empty()
+        && v.rows
+            .iter()
+            .any(|r| !v.roster.household(r.household).tags().is_empty())
+}
+
+fn columns(lang: Lang, tagged: bool) -> Vec<&'static str> {
+    let mut cols = vec![
         lang.word(Word::Room),
         lang.label(Label::Household),
         lang.label(Label::Level),
@@ -59,13 +72,18 @@ fn columns(lang: Lang) -> [&'static str; 8] {
         lang.label(Label::Deadline),
         lang.label(Label::Status),
         lang.word(Word::Note),
-    ]
+    ];
+    if tagged {
+        cols.insert(TAGS, lang.label(Label::Tags));
+    }
+    cols
 }
 
 /// The rows grouped by (grid, building), keeping their order.
 fn groups<'a>(v: &'a SheetView<'a>) -> Vec<(String, Vec<Line>)> {
     let mut out: Vec<(String, Vec<Line>)> = Vec::new();
     let mut current: Option<(&str, &str)> = None;
+    let tagged = tagged(v);
     for r in v.rows {
         let h = v.roster.household(r.household);
         let key = (h.grid(), h.building());
@@ -78,12 +96,15 @@ fn groups<'a>(v: &'a SheetView<'a>) -> Vec<(String, Vec<Line>)> {
                 .join(" ");
             out.push((title, Vec::new()));
         }
-        out.last_mut().expect("a group").1.push(line(v, &h, r));
+        out.last_mut()
+            .expect("a group")
+            .1
+            .push(line(v, &h, r, tagged));
     }
     out
 }
 
-fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow) -> Line {
+fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow, tagged: bool) -> Line {
     let lang = v.lang;
     let room = [h.unit(), h.room()]
         .into_iter()
@@ -92,19 +113,23 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow) -> Line {
         .join(" ");
     let contact = super::contact(v.roster, r.contact, v.reveal);
     let status = super::standing(lang, &r.standing);
+    let mut cells = vec![
+        room,
+        h.id().to_string(),
+        lang.level(r.level).to_string(),
+        contact,
+        r.last_visit
+            .map(iso)
+            .unwrap_or_else(|| lang.label(Label::Never).into()),
+        r.deadline.date().map(iso).unwrap_or_else(|| "—".into()),
+        status,
+    ];
+    if tagged {
+        cells.insert(TAGS, h.tags().join(" "));
+    }
     Line {
         level: r.level,
-        cells: [
-            room,
-            h.id().to_string(),
-            lang.level(r.level).to_string(),
-            contact,
-            r.last_visit
-                .map(iso)
-                .unwrap_or_else(|| lang.label(Label::Never).into()),
-            r.deadline.date().map(iso).unwrap_or_else(|| "—".into()),
-            status,
-        ],
+        cells,
     }
 }
 
@@ -138,7 +163,7 @@ fn markdown(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
         writeln!(out)?;
         return writeln!(out, "{}", v.lang.label(Label::NoneListed));
     }
-    let cols = columns(v.lang);
+    let cols = columns(v.lang, tagged(v));
     for (building, lines) in groups(v) {
         writeln!(out)?;
         writeln!(out, "## {}", md_cell(&building))?;
@@ -176,8 +201,8 @@ tr { break-inside: avoid; }
 .lv { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
 "#;
 
-/// The cells broken between their words (room, contact); the
-/// others are kept on one line.
+/// The cells broken between their words (room, contact, special
+/// groups); the others are kept on one line.
 const BROKEN_BETWEEN_WORDS: [usize; 2] = [0, 3];
 
 /// `text` escaped, each word kept whole on its line.
@@ -207,11 +232,12 @@ fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     if v.rows.is_empty() {
         let _ = writeln!(page, "<p>{}</p>", esc(v.lang.label(Label::NoneListed)));
     }
-    let cols = columns(v.lang);
+    let tagged = tagged(v);
+    let cols = columns(v.lang, tagged);
     for (building, lines) in groups(v) {
         let _ = writeln!(page, "<h2>{}</h2>", esc(&building));
         page.push_str("<table>\n<thead><tr>");
-        for c in cols {
+        for c in &cols {
             let _ = write!(page, "<th>{}</th>", esc(c));
         }
         page.push_str("</tr></thead>\n<tbody>\n");
@@ -225,7 +251,7 @@ fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
                         level_color(l.level),
                         esc(c)
                     );
-                } else if BROKEN_BETWEEN_WORDS.contains(&i) {
+                } else if BROKEN_BETWEEN_WORDS.contains(&i) || (tagged && i == TAGS) {
                     let _ = write!(page, "<td class=\"w\">{}</td>", words(c));
                 } else {
                     let _ = write!(page, "<td>{}</td>", esc(c));

@@ -86,6 +86,10 @@ struct Grid {
     /// days overdue): left out, in this order, when the table would not
     /// fit its width otherwise, or would be a tenth taller or more.
     spare: Vec<usize>,
+    /// Columns worth their room only (a household's special groups): left
+    /// out, after the spare ones, when the table would be any taller for
+    /// them.
+    extra: Vec<usize>,
     rows: Vec<Vec<Text>>,
 }
 
@@ -94,6 +98,7 @@ impl Grid {
         Grid {
             heads: heads.into_iter().map(|(h, w)| (h.to_string(), w)).collect(),
             spare: Vec::new(),
+            extra: Vec::new(),
             rows: Vec::new(),
         }
     }
@@ -129,6 +134,13 @@ impl Grid {
         // next: 2n - 1 for n columns.
         let room = |w: u16, n: usize| usize::from(w).saturating_sub(2 * n).saturating_add(1);
         let widths: Option<Vec<usize>> = width.map(|w| {
+            // The extra columns are weighed last, against the table without them.
+            let extras: Vec<usize> = kept
+                .iter()
+                .copied()
+                .filter(|c| self.extra.contains(c))
+                .collect();
+            kept.retain(|c| !self.extra.contains(c));
             let mut columns: Vec<fit::Column<'_>> = kept.iter().map(|&c| self.column(c)).collect();
             let mut widths = fit::widths(&columns, room(w, kept.len()));
             for &spare in &self.spare {
@@ -146,6 +158,19 @@ impl Grid {
                     kept.remove(k);
                     columns = fewer;
                     widths = narrower;
+                }
+            }
+            for extra in extras {
+                let k = kept.partition_point(|&c| c < extra);
+                let mut more = columns.clone();
+                more.insert(k, self.column(extra));
+                let wider = fit::widths(&more, room(w, kept.len() + 1));
+                if fit::fits(&more, room(w, kept.len() + 1))
+                    && fit::height(&more, &wider) <= fit::height(&columns, &widths)
+                {
+                    kept.insert(k, extra);
+                    columns = more;
+                    widths = wider;
                 }
             }
             widths
@@ -259,10 +284,16 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     if v.needs.is_some() {
         heads.push((lang.need_words().open_needs, Wrap::Words));
     }
+    // The special groups, last: a column no row fills is left out.
+    let tags = heads.len();
+    heads.push((lang.label(Label::Tags), Wrap::Words));
     let mut grid = Grid::new(heads);
     // The status says how many days overdue or left: the deadline is
-    // what goes first in a narrow terminal.
+    // what goes first in a narrow terminal; the special groups are shown
+    // where they cost no line (an address broken over many lines does not
+    // read).
     grid.spare = vec![6];
+    grid.extra = vec![tags];
     for r in v.rows {
         let h = v.roster.household(r.household);
         let contact = super::contact(v.roster, r.contact, v.reveal);
@@ -297,6 +328,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
                 cell
             });
         }
+        cells.push(Text::new(&h.tags().join(" ")));
         grid.rows.push(cells);
     }
     grid.print(out, v.color, v.width)?;
@@ -513,7 +545,10 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
         (lang.label(Label::Visitor), Wrap::Never),
         (lang.word(Word::Members), Wrap::Words),
         (lang.label(Label::LastVisit), Wrap::Never),
+        (lang.label(Label::Tags), Wrap::Words),
     ]);
+    // The special groups where they cost no line.
+    grid.extra = vec![6];
     let mut residents = 0;
     for line in v.lines {
         let h = v.roster.household(line.household);
@@ -534,6 +569,7 @@ pub fn households(out: &mut dyn Write, v: &super::HouseholdsView<'_>) -> std::io
                     .map(iso)
                     .unwrap_or_else(|| lang.label(Label::Never).into()),
             ),
+            Text::new(&h.tags().join(" ")),
         ]);
     }
     grid.print(out, v.color, v.width)?;

@@ -52,6 +52,8 @@ pub struct Pass {
     /// visits of that day.
     counted: Vec<u32>,
     households: usize,
+    /// With `--tag`: per household, whether its visits count.
+    keep: Option<Vec<bool>>,
 }
 
 /// One thread's counts of a `Pass`.
@@ -136,6 +138,7 @@ impl Pass {
             tallies,
             counted,
             households: main.roster.households_len(),
+            keep: main.keep.map(<[bool]>::to_vec),
         }
     }
 
@@ -174,6 +177,12 @@ impl Pass {
         day >= self.first
             && day <= self.last
             && self.counted[(day - self.first) as usize * self.tallies] & 1 != 0
+    }
+
+    /// Whether the visits of household `h` count (all, without `--tag`).
+    #[inline]
+    fn counts(&self, h: usize) -> bool {
+        self.keep.as_ref().is_none_or(|k| k[h])
     }
 
     /// One visit to household `h` on `day`, in its batch.
@@ -271,6 +280,9 @@ impl Pass {
         persons: Option<u32>,
     ) {
         let day = days(date);
+        if !self.counts(h) {
+            return;
+        }
         if self.in_span(day) {
             let n = self.persons(s, roster, h, day, persons);
             Pass::visitor(s, visitor, [1, n]);
@@ -281,6 +293,9 @@ impl Pass {
     /// One visit as the loader hands it over.
     #[inline]
     pub fn see(&self, s: &mut Sheet, roster: &Roster, v: &VisitSeen<'_>) {
+        if !self.counts(v.household) {
+            return;
+        }
         match v.visitor {
             Visitor::Number(n) => {
                 self.visit_numbered(s, roster, v.household, v.day, n, v.persons);
@@ -316,6 +331,9 @@ impl Pass {
         visitor: u32,
         persons: Option<u32>,
     ) {
+        if !self.counts(h) {
+            return;
+        }
         if self.in_span(day) {
             let n = self.persons(s, roster, h, day, persons);
             let k = visitor as usize;

@@ -29,6 +29,21 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 pub use changes::{ChangeRow, Direction, RosterChanges, roster_changes};
+
+/// The households carrying any of the special groups `tagged` names on
+/// the day `as_of` (for `report --tag`); `None` when none is given.
+pub fn carrying(
+    roster: &Roster,
+    tagged: &crate::compute::filter::Tagged<'_>,
+    as_of: NaiveDate,
+) -> Option<Vec<bool>> {
+    tagged.given().then(|| {
+        roster
+            .households()
+            .map(|h| tagged.admits(&h.on(as_of)))
+            .collect()
+    })
+}
 pub use engine::{Pass, Sheet};
 pub use figures::{Compliance, Coverage, PerLevel};
 pub use party::{BranchRow, PartyFigures, PartyGroupRow, WorkerInfo, join_workers};
@@ -50,6 +65,7 @@ pub fn count<E>(
     rules: &Rules,
     span: Span,
     today: NaiveDate,
+    keep: Option<&[bool]>,
     visits: impl FnOnce(&Pass) -> Result<(Vec<Sheet>, Vec<String>), E>,
 ) -> Result<Report, E> {
     let as_of = as_of(span, today);
@@ -58,10 +74,19 @@ pub fn count<E>(
     let mut months = span.trend_months(as_of);
     months.insert(0, months[0].previous_month());
     let (first, second) = months.split_at(months.len() / 2);
-    let month = |m: &Span| Tally::for_trend(roster, rules, *m, span::as_of(*m, today));
+    let month = |m: &Span| {
+        let mut t = Tally::for_trend(roster, rules, *m, span::as_of(*m, today));
+        if let Some(keep) = keep {
+            t.restrict(keep);
+        }
+        t
+    };
     let (mut tally, mut trend) = std::thread::scope(|scope| {
         let other = scope.spawn(|| second.iter().map(month).collect::<Vec<_>>());
-        let tally = Tally::new(roster, rules, span, as_of);
+        let mut tally = Tally::new(roster, rules, span, as_of);
+        if let Some(keep) = keep {
+            tally.restrict(keep);
+        }
         let mut trend: Vec<Tally<'_>> = first.iter().map(month).collect();
         trend.extend(other.join().expect("a thread panicked"));
         (tally, trend)
@@ -105,6 +130,9 @@ pub enum Section {
     Branch,
     /// The same per party group.
     PartyGroup,
+    /// Households, visited, overdue and compliance per special group
+    /// (only when residents carry tags).
+    Tags,
 }
 
 impl Section {
@@ -130,6 +158,7 @@ impl Section {
             Section::ChangeList => "change-list",
             Section::Branch => "branch",
             Section::PartyGroup => "party-group",
+            Section::Tags => "tags",
         }
     }
 }
@@ -254,6 +283,23 @@ pub struct TrendRow {
     pub compliance_before: Option<Compliance>,
 }
 
+/// One special group's figures (tags, 重点人群): the households carrying
+/// it on the as-of date.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRow {
+    pub tag: String,
+    /// Active households carrying it on the as-of date.
+    pub households: u64,
+    /// Those of them with a visit in the span.
+    pub households_visited: u64,
+    /// Those of them overdue on the as-of date.
+    pub overdue: u64,
+    /// Their household-periods of the span, required and met, as the
+    /// per-level compliance counts them.
+    pub compliance: Compliance,
+    pub compliance_rate: Option<f64>,
+}
+
 /// The report. The SPEC's keys come first, unchanged; the rest is added.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -298,6 +344,14 @@ pub struct Report {
     pub by_branch: Option<Vec<BranchRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_party_group: Option<Vec<PartyGroupRow>>,
+    /// Per special group, in the order the roster first names them (only
+    /// when residents carry tags).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_tag: Vec<TagRow>,
+    /// The special groups of `--tag`, when the report is restricted to
+    /// the households carrying any of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_tags: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {

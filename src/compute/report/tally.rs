@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::engine::Counts;
 use super::figures::{Compliance, Coverage, PerLevel, rounded};
 use super::span::{Span, SpanKind};
-use super::{GridRow, OverdueRow, PeriodInfo, Report, TrendRow, WorkerRow};
+use super::{GridRow, OverdueRow, PeriodInfo, Report, TagRow, TrendRow, WorkerRow};
 use crate::model::roster::{HouseholdRef, Roster};
 use crate::model::{Level, Status};
 use crate::schedule::{self, Deadline, Rules, Standing};
@@ -37,6 +37,8 @@ pub struct Tally<'a> {
     /// Per level: bit i set when window i is one of its periods.
     of_level: Vec<Vec<u32>>,
     pub(super) counts: Counts,
+    /// With `--tag`: per household, whether the report counts it.
+    pub(super) keep: Option<&'a [bool]>,
 }
 
 impl<'a> Tally<'a> {
@@ -119,7 +121,22 @@ impl<'a> Tally<'a> {
             by_day,
             of_level,
             counts: Counts::default(),
+            keep: None,
         }
+    }
+
+    /// Counts only the households `keep` marks: the others require
+    /// nothing, and the pass leaves their visits out.
+    pub fn restrict(&mut self, keep: &'a [bool]) {
+        let words = self.words();
+        for (h, _) in keep.iter().enumerate().filter(|(_, k)| !**k) {
+            self.required[h * words..(h + 1) * words].fill(0);
+        }
+        self.keep = Some(keep);
+    }
+
+    fn kept(&self, h: usize) -> bool {
+        self.keep.is_none_or(|k| k[h])
     }
 
     /// A month of the trend: only what its row shows is counted.
@@ -192,7 +209,9 @@ impl<'a> Tally<'a> {
         let mut all = Households::default();
         self.counts.moved.sort_unstable();
         for house in self.roster.households() {
-            self.add_household(&mut all, house.on(self.as_of), rules);
+            if self.kept(house.index()) {
+                self.add_household(&mut all, house.on(self.as_of), rules);
+            }
         }
         let Households {
             households,
@@ -206,6 +225,7 @@ impl<'a> Tally<'a> {
         } = all;
         let grids = grid_rows(grids);
         let workers = worker_rows(workers, &by_visitor_both);
+        let by_tag = self.tag_rows(rules);
         Report {
             month: (self.span.kind == SpanKind::Month).then(|| self.span.label()),
             as_of: self.as_of,
@@ -230,7 +250,62 @@ impl<'a> Tally<'a> {
             unrecorded_edits: 0,
             by_branch: None,
             by_party_group: None,
+            by_tag,
+            only_tags: Vec::new(),
         }
+    }
+
+    /// The figures of each special group: the households active on the
+    /// as-of date that carry it that day.
+    fn tag_rows(&self, rules: &Rules) -> Vec<TagRow> {
+        let tags = self.roster.tags();
+        if tags.is_empty() {
+            return Vec::new();
+        }
+        let mut rows: Vec<TagRow> = tags
+            .words()
+            .iter()
+            .map(|t| TagRow {
+                tag: t.clone(),
+                households: 0,
+                households_visited: 0,
+                overdue: 0,
+                compliance: Compliance::default(),
+                compliance_rate: None,
+            })
+            .collect();
+        for house in self.roster.households() {
+            if !self.kept(house.index()) {
+                continue;
+            }
+            let house = house.on(self.as_of);
+            let carried = house.tags();
+            if carried.is_empty() {
+                continue;
+            }
+            let Some(on) = schedule::household_on(house.members(), self.as_of) else {
+                continue;
+            };
+            let h = house.index();
+            let c = self.compliance_of(h).total();
+            let last = self.counts.last[h];
+            let start = schedule::start(rules, house.members(), &on, self.as_of);
+            let deadline = rules.deadline(on.level, start, last);
+            let overdue = schedule::standing(deadline, self.as_of, 0).status == Status::Overdue;
+            for t in carried {
+                let Some(k) = tags.word(t) else { continue };
+                let row = &mut rows[k as usize];
+                row.households += 1;
+                row.households_visited += u64::from(self.counts.visited[h]);
+                row.overdue += u64::from(overdue);
+                row.compliance.add(c);
+            }
+        }
+        rows.retain(|r| r.households > 0);
+        for r in &mut rows {
+            r.compliance_rate = rounded(r.compliance.rate());
+        }
+        rows
     }
 
     /// Adds one household to its grid, and, when it is active on the

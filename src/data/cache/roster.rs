@@ -18,9 +18,9 @@ use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership};
 
 const ROSTER: &str = "roster";
-const ROSTER_MAGIC: &[u8] = b"rounds roster cache 4\n";
+const ROSTER_MAGIC: &[u8] = b"rounds roster cache 5\n";
 const APPLIED: &str = "roster-history";
-const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 1\n";
+const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 2\n";
 
 /// The roster of residents.csv for a command that shows no personal data:
 /// from the cache when the file is exactly as the cache saw it (same
@@ -202,7 +202,8 @@ impl Roster {
         }
         w.u64(self.members.len() as u64);
         for (m, r) in self.members.iter().zip(&self.member_residents) {
-            w.u32(m.level.index() as u32);
+            // The level, and the tag set above it.
+            w.u32(m.level.index() as u32 | u32::from(m.tags) << 16);
             w.date(m.since);
             w.date(m.until);
             w.u32(m.visitor);
@@ -250,6 +251,26 @@ impl Roster {
                 }
                 w.spill(out)?;
             }
+        }
+        // The tag words, their sets and the sets no membership could hold.
+        let tags = &self.tags;
+        w.u64(tags.words.len() as u64);
+        for word in &tags.words {
+            w.text(word);
+        }
+        w.u64(tags.sets.len() as u64);
+        for set in &tags.sets {
+            w.u64(set.len() as u64);
+            for &word in set.iter() {
+                w.u32(word);
+            }
+            w.spill(out)?;
+        }
+        w.u64(tags.spill.len() as u64);
+        for (&(r, from), &set) in &tags.spill {
+            w.u32(r);
+            w.u32(from as u32);
+            w.u32(set);
         }
         out.write_all(&w.bytes)
     }
@@ -314,13 +335,15 @@ impl Roster {
         roster.members.reserve_exact(n);
         roster.member_residents.reserve_exact(n);
         for _ in 0..n {
-            let level = *Level::ALL.get(r.u32()? as usize)?;
+            let packed = r.u32()?;
+            let level = *Level::ALL.get((packed & 0xffff) as usize)?;
             let (since, until) = (r.date()?, r.date()?);
             let visitor = r.u32()?;
             let resident = r.u32()?;
             ((resident as usize) < roster.residents.len() && visitor < names).then_some(())?;
             roster.members.push(Membership {
                 visitor,
+                tags: (packed >> 16) as u16,
                 ..Membership::new(level, since, until)
             });
             roster.member_residents.push(resident);
@@ -370,6 +393,31 @@ impl Roster {
                 roster.moves.insert(resident, list);
             }
         }
+        let tags = &mut roster.tags;
+        for _ in 0..r.count(8)? {
+            tags.words.push(r.text()?.to_string());
+        }
+        let words = tags.words.len() as u32;
+        for _ in 0..r.count(8)? {
+            let k = r.count(4)?;
+            let mut set = Vec::with_capacity(k);
+            for _ in 0..k {
+                let w = r.u32()?;
+                (w < words).then_some(())?;
+                set.push(w);
+            }
+            tags.sets.push(set.into_boxed_slice());
+        }
+        let sets = tags.sets.len() as u32;
+        for _ in 0..r.count(12)? {
+            let (resident, from, set) = (r.u32()?, r.u32()? as i32, r.u32()?);
+            (set < sets).then_some(())?;
+            tags.spill.insert((resident, from), set);
+        }
+        let spilled = crate::model::tags::SPILLED;
+        (roster.members.iter())
+            .all(|m| m.tags == spilled || u32::from(m.tags) < sets.max(1))
+            .then_some(())?;
         let members = roster.members.len() as u64;
         let whole = roster
             .households

@@ -136,12 +136,28 @@ pub fn title(r: &Report, lang: Lang, community: Option<&str>) -> String {
     let period = lang.period_name(r.period.kind, r.period.first);
     let w = lang.report_words();
     let name = community.map(|c| format!("{c} ")).unwrap_or_default();
-    match lang {
+    let title = match lang {
         Lang::Zh => format!("{name}{period}{}", w.report),
         Lang::En => format!(
             "{name}{}{}, {period}",
             w.report[..1].to_uppercase(),
             &w.report[1..]
+        ),
+    };
+    // A report restricted with --tag says so first.
+    if r.only_tags.is_empty() {
+        return title;
+    }
+    match lang {
+        Lang::Zh => format!(
+            "{title}（仅限 {} 当天带有标签 {} 的住户）",
+            crate::model::date::iso(r.as_of),
+            r.only_tags.join("、")
+        ),
+        Lang::En => format!(
+            "{title} (only the households carrying {} on {})",
+            r.only_tags.join(" or "),
+            crate::model::date::iso(r.as_of)
         ),
     }
 }

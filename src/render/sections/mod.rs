@@ -12,6 +12,7 @@ mod changes;
 mod figures;
 mod needs;
 mod party;
+mod tags;
 mod visits;
 
 use chrono::NaiveDate;
@@ -20,6 +21,7 @@ pub use changes::{change_list, changes};
 pub use figures::{Figure, figures, headline, rates, title};
 pub use needs::{need_workers, needs};
 pub use party::{branches, party_groups};
+pub use tags::tags;
 pub use visits::{grids, overdue, summary, trend, workers};
 
 use crate::compute::report::{Report, Section};
@@ -160,6 +162,7 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::ChangeList => change_list(r, who),
         Section::Branch => branches(r, who),
         Section::PartyGroup => party_groups(r, who),
+        Section::Tags => tags(r, who),
     }
 }
 
@@ -183,6 +186,9 @@ pub fn present(r: &Report) -> Vec<Section> {
     }
     if r.by_party_group.as_ref().is_some_and(|g| !g.is_empty()) {
         all.push(Section::PartyGroup);
+    }
+    if !r.by_tag.is_empty() {
+        all.push(Section::Tags);
     }
     all
 }
