@@ -188,3 +188,35 @@ fn round_sheet_keeps_tokens_on_one_line() {
     );
     assert!(html.contains("td.note { width: 30%; min-width: 8em; white-space: normal; }"));
 }
+
+/// The month's report at 80 columns: a section too wide for the terminal
+/// (the workers with their party branch and group, the party branches'
+/// twelve figures) is printed in parts, each repeating the first column,
+/// so no line runs over; at 160 the same sections are whole.
+#[test]
+fn a_wide_report_section_comes_in_parts_at_80_columns() {
+    for lang in ["en", "zh"] {
+        let args = ["--lang", lang, "report", "--month", "2020-06"];
+        let narrow = example(Some("80"), &args);
+        fits(&narrow, 80);
+        let branch = "供电所党支部";
+        // The branch is the first column of both parts of its section.
+        let rows = |text: &str| {
+            text.lines()
+                .filter(|l| l.trim_start().starts_with(branch))
+                .count()
+        };
+        assert_eq!(rows(&narrow), 2, "{narrow}");
+        let wide = example(Some("160"), &args);
+        fits(&wide, 160);
+        assert_eq!(rows(&wide), 1, "{wide}");
+        // A worker's row, in two parts at 80 (figures, then role, branch
+        // and party group), whole at 160.
+        let worker = |text: &str| {
+            text.lines()
+                .filter(|l| l.trim_start().starts_with("王建国 "))
+                .count()
+        };
+        assert!(worker(&narrow) > worker(&wide), "{narrow}");
+    }
+}

@@ -117,10 +117,73 @@ impl Grid {
         }
     }
 
-    /// Prints the table: a column empty in every row is left out; with a
-    /// width, the columns are fitted to it (see `fit`), spare columns left
-    /// out first if need be; else each row is one line.
+    /// Prints the table, in parts when it is too wide for `width` even
+    /// without its spare columns: each part repeats the first column (what
+    /// the row is about) and takes as many of the next columns as fit, so
+    /// a wide table reads at 80 columns without a line running over.
     fn print(self, out: &mut dyn Write, color: bool, width: Option<u16>) -> std::io::Result<()> {
+        let Some(w) = width else {
+            return self.print_part(out, color, width);
+        };
+        let room = |n: usize| usize::from(w).saturating_sub(2 * n).saturating_add(1);
+        let needed: Vec<usize> = (0..self.heads.len())
+            .filter(|c| !self.spare.contains(c) && !self.extra.contains(c))
+            .filter(|&c| {
+                self.rows.is_empty()
+                    || self
+                        .rows
+                        .iter()
+                        .any(|r| r.get(c).is_some_and(|t| !t.text.trim().is_empty()))
+            })
+            .collect();
+        let fit_all: Vec<fit::Column<'_>> = needed.iter().map(|&c| self.column(c)).collect();
+        if needed.len() < 3 || fit::fits(&fit_all, room(needed.len())) {
+            return self.print_part(out, color, width);
+        }
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        let mut part = vec![needed[0]];
+        for &c in &needed[1..] {
+            let mut more: Vec<fit::Column<'_>> = part.iter().map(|&c| self.column(c)).collect();
+            more.push(self.column(c));
+            if part.len() > 1 && !fit::fits(&more, room(part.len() + 1)) {
+                parts.push(std::mem::replace(&mut part, vec![needed[0]]));
+            }
+            part.push(c);
+        }
+        parts.push(part);
+        for (i, columns) in parts.into_iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let grid = Grid {
+                heads: columns.iter().map(|&c| self.heads[c].clone()).collect(),
+                spare: Vec::new(),
+                extra: Vec::new(),
+                rows: self
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        columns
+                            .iter()
+                            .map(|&c| r.get(c).cloned().unwrap_or_default())
+                            .collect()
+                    })
+                    .collect(),
+            };
+            grid.print_part(out, color, width)?;
+        }
+        Ok(())
+    }
+
+    /// Prints the table in one part: a column empty in every row is left
+    /// out; with a width, the columns are fitted to it (see `fit`), spare
+    /// columns left out first if need be; else each row is one line.
+    fn print_part(
+        self,
+        out: &mut dyn Write,
+        color: bool,
+        width: Option<u16>,
+    ) -> std::io::Result<()> {
         let mut kept: Vec<usize> = (0..self.heads.len())
             .filter(|&c| {
                 self.rows.is_empty()
