@@ -151,6 +151,24 @@ impl Grid {
             part.push(c);
         }
         parts.push(part);
+        // As many parts as that, with the columns shared out evenly when
+        // each part still fits: no part of a lone column.
+        let rest = &needed[1..];
+        let k = parts.len();
+        let even: Vec<Vec<usize>> = (0..k)
+            .map(|i| {
+                let (from, to) = (i * rest.len() / k, (i + 1) * rest.len() / k);
+                std::iter::once(needed[0])
+                    .chain(rest[from..to].iter().copied())
+                    .collect()
+            })
+            .collect();
+        if even.iter().all(|p| {
+            let columns: Vec<fit::Column<'_>> = p.iter().map(|&c| self.column(c)).collect();
+            fit::fits(&columns, room(p.len()))
+        }) {
+            parts = even;
+        }
         for (i, columns) in parts.into_iter().enumerate() {
             if i > 0 {
                 writeln!(out)?;
@@ -794,8 +812,8 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
 }
 
 /// A table of typed values (`rounds workers`) fitted to the terminal:
-/// numbers to the right, the first column (a name) never broken, other
-/// text where it must be.
+/// numbers to the right, names never broken, long text where it must be;
+/// in parts when it is wider than the terminal.
 pub fn values(
     out: &mut dyn Write,
     table: &super::sections::Table,
@@ -807,15 +825,19 @@ pub fn values(
         .iter()
         .enumerate()
         .map(|(c, h)| {
-            let text = table
-                .rows
-                .iter()
-                .any(|r| matches!(r.get(c), Some(super::sections::Value::Text(_))));
-            let wrap = if c > 0 && text {
-                Wrap::Text
-            } else {
-                Wrap::Never
-            };
+            // As in the report: a name (of a worker, a branch, a group)
+            // is never broken; text with spaces breaks between words, long
+            // text anywhere.
+            let mut wrap = Wrap::Never;
+            for row in &table.rows {
+                if let (true, Some(super::sections::Value::Text(t))) = (c > 0, row.get(c)) {
+                    if t.contains(char::is_whitespace) {
+                        wrap = Wrap::Words;
+                    } else if fit::width(t) > 16 && wrap == Wrap::Never {
+                        wrap = Wrap::Text;
+                    }
+                }
+            }
             (h.as_str(), wrap)
         })
         .collect();
