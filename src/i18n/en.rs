@@ -440,6 +440,8 @@ impl Catalog for En {
                                   the as-of date",
                 satisfaction_rate: "of the follow-ups in the period, the share satisfied or \
                                     basically satisfied",
+                special_groups: "per group, the households with a member carrying it on the \
+                                 as-of date, and their visits, overdue and compliance",
             },
             prepared_by: "Prepared by:",
             checked_by: "Checked by:",

@@ -87,6 +87,8 @@ pub struct Definitions {
     pub change: &'static str,
     pub resolution_rate: &'static str,
     pub satisfaction_rate: &'static str,
+    /// A special group's row (重点人群), with tags in the roster.
+    pub special_groups: &'static str,
 }
 
 /// The words of the needs ledger: its list, its columns in `due` and its
@@ -268,6 +270,10 @@ pub struct WorkerWords {
     /// the note that says what they count.
     pub list_heads: [&'static str; 3],
     pub list_note: &'static str,
+    /// What the party sections' figures mean (the report's notes).
+    pub serving_means: &'static str,
+    pub in_charge_means: &'static str,
+    pub needs_means: &'static str,
 }
 
 impl WorkerWords {
@@ -302,6 +308,14 @@ impl WorkerWords {
                 none_listed: "No worker matches.",
                 list_heads: ["in charge", "visits", "overdue"],
                 list_note: "in charge, overdue: households on that day; visits, rate: this month so far",
+                serving_means: "of a party branch or group, its members in workers.csv \
+                                (members) who made a visit in the period (serving)",
+                in_charge_means: "of a branch or group, the households its members are in \
+                                  charge of on the as-of date; required and met are theirs, \
+                                  credited on each period's last day",
+                needs_means: "needs raised in the period by its members, or for households \
+                              in their charge on the day (taken up); needs of theirs resolved \
+                              in the period (resolved)",
             },
             super::Lang::Zh => &WorkerWords {
                 branch_title: "党支部服务次数与效果",
@@ -332,6 +346,9 @@ impl WorkerWords {
                 none_listed: "没有符合条件的工作人员。",
                 list_heads: ["户数", "走访", "逾期"],
                 list_note: "户数、逾期：当日负责及逾期的户数；走访、完成率：本月至当日",
+                serving_means: "党支部或党小组在工作人员名册中的人数（在册人数），其中本期有走访的人数（参与服务）",
+                in_charge_means: "截至日其成员负责的住户；应访、已访按各周期最后一天的负责人计入",
+                needs_means: "本期由其成员登记、或登记当日由其成员负责的住户提出的诉求（受理），及其中本期办结的（办结）",
             },
         }
     }

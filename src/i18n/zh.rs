@@ -545,6 +545,7 @@ impl Catalog for Zh {
                          上月没有任何走访记录时不比较",
                 resolution_rate: "本期新提出的诉求中，截至日已办结的比例（其中办结 ÷ 新提出）",
                 satisfaction_rate: "本期回访中评价为满意或基本满意的比例",
+                special_groups: "按人群统计截至日有成员带该标签的住户，及其走访、逾期和完成情况",
             },
             prepared_by: "制表人：",
             checked_by: "审核人：",

@@ -96,6 +96,25 @@ pub fn figures(r: &Report, lang: Lang) -> Vec<Figure> {
         of: None,
         definition: d.change,
     });
+    let note = |label, definition| Figure {
+        label,
+        value: None,
+        of: None,
+        definition,
+    };
+    if r.by_branch.as_ref().is_some_and(|b| !b.is_empty())
+        || r.by_party_group.as_ref().is_some_and(|g| !g.is_empty())
+    {
+        let p = crate::i18n::WorkerWords::of(lang);
+        all.push(note(p.serving, p.serving_means));
+        all.push(note(p.households, p.in_charge_means));
+        if r.needs.is_some() {
+            all.push(note(p.needs_raised, p.needs_means));
+        }
+    }
+    if !r.by_tag.is_empty() {
+        all.push(note(lang.label(crate::i18n::Label::Tags), d.special_groups));
+    }
     all
 }
 
