@@ -453,3 +453,35 @@ fn report_tag_counts_only_the_households_carrying_it() {
         .expect(2)
         .stderr_has("did you mean 低保?");
 }
+
+/// `history HOUSEHOLD` names the household's special groups on the day,
+/// under its residents: the union of its members' tags, as written.
+#[test]
+fn history_names_the_special_groups() {
+    let en = common::run_example(
+        "nongjiang",
+        &["--today", "2020-07-20", "history", "HW03-2-0502"],
+    )
+    .ok();
+    en.stdout_has("special groups: 退役军人, 高龄, 独居老人");
+    let zh = common::run_example(
+        "nongjiang",
+        &[
+            "--today",
+            "2020-07-20",
+            "--lang",
+            "zh",
+            "history",
+            "HW03-2-0502",
+        ],
+    )
+    .ok();
+    zh.stdout_has("重点人群：退役军人、高龄、独居老人");
+    // A household without one says nothing of them.
+    common::run_example(
+        "nongjiang",
+        &["--today", "2020-07-20", "history", "DG01-1-0201"],
+    )
+    .ok()
+    .stdout_lacks("special groups");
+}

@@ -756,6 +756,20 @@ pub fn history(out: &mut dyn Write, v: &super::HistoryView<'_>) -> std::io::Resu
         &lang.msg(&Msg::MembersLine(members.join(", "))),
         v.width,
     )?;
+    // Its special groups on the day, as the roster writes them.
+    let tags = h.tags();
+    if !tags.is_empty() {
+        let (colon, sep) = match lang {
+            crate::i18n::Lang::Zh => ("：", "、"),
+            crate::i18n::Lang::En => (": ", ", "),
+        };
+        let line = format!(
+            "{}{colon}{}",
+            lang.label(Label::Tags),
+            plain(&tags.join(sep))
+        );
+        sentence(out, &line, v.width)?;
+    }
     writeln!(out)?;
     if v.history.visits.is_empty() && v.history.changes.is_empty() {
         return writeln!(out, "{}", lang.word(Word::NoVisits));
