@@ -373,24 +373,43 @@ pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> 
 
 /// Takes a shared lock of `dir` for reading, so that no write is half done
 /// while the files are read. If a killed writer left an append unfinished
-/// and no writer is at work, it is rolled back first. Without write access
-/// to the directory (no lock file can be made) it reads unlocked, and
-/// `committed_len` keeps it from an unfinished append.
+/// and no one holds the lock, it is rolled back first; while another
+/// reader holds it, `committed_len` keeps this one from the append. A
+/// commit of several files left unfinished is looked for again under the
+/// lock, and always completed before anything is read: the shared lock is
+/// traded for the exclusive one (waiting for the readers at work),
+/// `recover` runs, and the lock is traded back. Looking before the lock
+/// is not enough: a writer this waits for may be killed half way, and
+/// whoever else holds the lock when this comes (a reader) may not have
+/// completed it. Without write access to the directory (no lock file can
+/// be made) it reads unlocked.
 pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, Error> {
     let Ok(file) = open_lock_file(dir) else {
         return Ok(None);
     };
     let io = |e| Error::io(lock_path(dir), e);
+    let mut waiting = Some(waiting);
+    let mut say = || {
+        if let Some(say) = waiting.take() {
+            say();
+        }
+    };
     let unfinished =
         JOURNALED.iter().any(|f| journal_path(dir, f).exists()) || commit::pending(dir);
     if unfinished && file.try_lock().is_ok() {
-        // Nobody is writing: the journal is a crash's leftover.
+        // Nobody is at work: the leftovers are a crash's.
         recover(dir)?;
-        // Trading the exclusive lock for a shared one may let a writer in
-        // between (flock(2)); then this waits for it to finish.
-        file.lock_shared().map_err(io)?;
-    } else {
-        acquire(&file, false, waiting).map_err(io)?;
+        file.unlock().map_err(io)?;
+    }
+    acquire(&file, false, &mut say).map_err(io)?;
+    while commit::pending(dir) {
+        // flock(2) trades one lock for another by letting go first, so a
+        // writer may get in between either way; the loop looks again.
+        file.unlock().map_err(io)?;
+        acquire(&file, true, &mut say).map_err(io)?;
+        recover(dir)?;
+        file.unlock().map_err(io)?;
+        acquire(&file, false, &mut say).map_err(io)?;
     }
     Ok(Some(DirLock { _file: file }))
 }
@@ -589,6 +608,60 @@ mod tests {
         std::fs::write(journal_path(dir.path(), "visits.csv"), "something else\n").unwrap();
         assert!(write_lock(dir.path(), || {}).is_err());
         assert!(journal_path(dir.path(), "visits.csv").exists());
+    }
+
+    /// The files a reader of `dir` sees, once `read_lock` returns.
+    fn reader(
+        dir: &Path,
+        waits: std::sync::mpsc::Sender<()>,
+    ) -> std::thread::JoinHandle<(Option<String>, Option<String>)> {
+        let d = dir.to_path_buf();
+        std::thread::spawn(move || {
+            let lock = read_lock(&d, move || waits.send(()).unwrap()).unwrap();
+            assert!(lock.is_some());
+            let read = |n: &str| std::fs::read_to_string(d.join(n)).ok();
+            (read("a.csv"), read("b.csv"))
+        })
+    }
+
+    /// a.csv and b.csv replaced together, stopped after the intent and the
+    /// first rename: a.csv is new, b.csv not there yet.
+    const NEW: [(&str, &[u8]); 2] = [("a.csv", b"new a"), ("b.csv", b"new b")];
+    const STEPS: usize = 4;
+
+    #[test]
+    fn a_reader_finishes_a_commit_of_the_writer_it_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "old a").unwrap();
+        let writer = write_lock(dir.path(), || {}).unwrap();
+        let (waits, waiting) = std::sync::mpsc::channel();
+        let reader = reader(dir.path(), waits);
+        // The reader waits for the writer, which is killed half way.
+        waiting.recv().unwrap();
+        commit::interrupted(dir.path(), &NEW, STEPS, &writer).unwrap();
+        drop(writer);
+        let both_new = (Some("new a".to_string()), Some("new b".to_string()));
+        assert_eq!(reader.join().unwrap(), both_new);
+        assert!(!commit::pending(dir.path()));
+    }
+
+    #[test]
+    fn a_reader_finishes_a_commit_while_another_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "old a").unwrap();
+        let writer = write_lock(dir.path(), || {}).unwrap();
+        commit::interrupted(dir.path(), &NEW, STEPS, &writer).unwrap();
+        drop(writer);
+        // Another holds the lock, shared, when the reader comes.
+        let other = open_lock_file(dir.path()).unwrap();
+        other.lock_shared().unwrap();
+        let (waits, waiting) = std::sync::mpsc::channel();
+        let reader = reader(dir.path(), waits);
+        waiting.recv().unwrap();
+        drop(other);
+        let both_new = (Some("new a".to_string()), Some("new b".to_string()));
+        assert_eq!(reader.join().unwrap(), both_new);
+        assert!(!commit::pending(dir.path()));
     }
 
     #[test]

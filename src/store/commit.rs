@@ -8,8 +8,8 @@
 //! files and stray files aside, which the next writer removes. One killed
 //! after it leaves the intent, and every file it names is whole and synced
 //! by then: the next `rounds` to take the lock (`store::write_lock`, or a
-//! reader when no writer is at work) carries the renames out before any
-//! file is read. Either way every reader sees all old files or all new.
+//! reader, which waits for the exclusive lock to do so: `store::read_lock`)
+//! carries the renames out before any file is read. Either way every reader sees all old files or all new.
 //! (A reader without write access to the directory takes no lock and
 //! cannot carry them out: it reads the files as they are.)
 
