@@ -148,12 +148,15 @@ pub(super) fn write_atomic(
 }
 
 pub(super) fn make_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = fs::DirBuilder::new();
     #[cfg(unix)]
-    {
+    let b = {
         use std::os::unix::fs::DirBuilderExt;
+        let mut b = fs::DirBuilder::new();
         b.mode(0o700);
-    }
+        b
+    };
+    #[cfg(not(unix))]
+    let b = fs::DirBuilder::new();
     match b.create(path) {
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
         _ => Ok(()),
