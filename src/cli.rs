@@ -361,6 +361,14 @@ pub struct DueArgs {
     /// as-of date; repeat for any of several.
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
+
+    /// Write the list to FILE, whole (for a scheduled task); its extension
+    /// picks the format unless --format is given (.txt, .csv, .json, and
+    /// .md or .html for the round sheet). A csv file starts with a BOM, so
+    /// that Excel and WPS open it as UTF-8. Written whatever is overdue;
+    /// --quiet then prints nothing.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

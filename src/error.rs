@@ -494,6 +494,9 @@ pub enum Error {
     Usage(Usage),
     /// The data directory or its roster is missing.
     NoData { dir: PathBuf, file: Option<PathBuf> },
+    /// A file another program holds open (Excel or WPS keeps a file it
+    /// shows open, and Windows lets no one else write it meanwhile).
+    InUse(PathBuf),
     /// Reading or writing a file failed.
     Io {
         path: PathBuf,
@@ -510,11 +513,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// Reading or writing `path` failed: a sharing violation (the file is
+    /// open in a program that shares it with no writer, as Excel does) is
+    /// `InUse`, which tells the user what to do about it.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
+        let path = path.into();
+        if held_by_another_program(&source) {
+            return Error::InUse(path);
         }
+        Error::Io { path, source }
     }
 
     /// Exit status per the SPEC: 2 or more for errors. 2 is bad usage
@@ -525,12 +532,20 @@ impl Error {
             Error::Usage(_) => 2,
             Error::Invalid(_) => 3,
             Error::NoData { .. }
+            | Error::InUse(_)
             | Error::Io { .. }
             | Error::Output(_)
             | Error::BadJournal(_)
             | Error::Other(_) => 4,
         }
     }
+}
+
+/// Whether `e` says another program holds the file open without sharing
+/// it: Windows' ERROR_SHARING_VIOLATION (32) or ERROR_LOCK_VIOLATION (33).
+/// Unix has no such thing: a file open elsewhere can always be opened.
+pub fn held_by_another_program(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33))
 }
 
 impl From<anyhow::Error> for Error {

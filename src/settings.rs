@@ -134,9 +134,16 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && !no_color,
+            ColorChoice::Auto => is_terminal && !no_color && ansi_ready(),
         }
     }
+}
+
+/// Whether the terminal reads colour codes. A Windows console does once
+/// it is told to (virtual terminal processing, Windows 10 and later); an
+/// older one would print them as `←[31m`, so it gets no colour.
+fn ansi_ready() -> bool {
+    anstyle_query::windows::enable_ansi_colors().unwrap_or(true)
 }
 
 /// How many days ahead `due` lists households as due, unless rounds.toml

@@ -89,6 +89,46 @@ fn keep_access(file: &File, old: &std::fs::Metadata) {
     let _ = file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777));
 }
 
+/// What a write is about to do to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Write into it (an append).
+    Write,
+    /// Replace it with a file renamed over it, or move it away.
+    Replace,
+}
+
+/// Fails with `Error::InUse` when another program holds `path` open so
+/// that it cannot be used as `how` says. Excel and WPS keep a file they
+/// show open and share it for reading only: Windows then refuses to
+/// write, replace or move it. A write looks first, so that it stops before
+/// anything is written rather than half way. A file that does not exist
+/// is free; elsewhere than on Windows every file is.
+pub fn ensure_free(path: &Path, how: Use) -> Result<(), Error> {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        // Replacing a file or moving it away takes DELETE access to it;
+        // the share mode stays the default (read, write and delete).
+        const DELETE: u32 = 0x0001_0000;
+        let mut o = OpenOptions::new();
+        match how {
+            Use::Write => o.write(true),
+            Use::Replace => o.access_mode(DELETE),
+        };
+        match o.open(path) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = (path, how);
+        Ok(())
+    }
+}
+
 /// A temporary name beside `path`, unique to this process.
 fn temp_beside(path: &Path) -> PathBuf {
     let name = path
@@ -210,6 +250,7 @@ pub fn move_free(from: &Path, dir: &Path) -> Result<PathBuf, Error> {
     if same(source_dir, dir) {
         return Ok(from.to_path_buf());
     }
+    ensure_free(from, Use::Replace)?;
     let name = from
         .file_name()
         .ok_or_else(|| Error::io(from, std::io::ErrorKind::InvalidInput.into()))?;
@@ -280,6 +321,7 @@ pub fn replace_with(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(path, e)),
     };
+    ensure_free(path, Use::Replace)?;
     let result = (|| {
         let mut f = new_file(&tmp, creation_mode(old.as_ref(), access))?;
         #[cfg(unix)]

@@ -67,15 +67,7 @@ impl Ctx {
 
     /// The output format for a command that writes table, csv or json.
     pub fn format(&self) -> Result<ListFormat, Error> {
-        match self.format.unwrap_or(Format::Table) {
-            Format::Table => Ok(ListFormat::Table),
-            Format::Csv => Ok(ListFormat::Csv),
-            Format::Json => Ok(ListFormat::Json),
-            other => Err(Error::Usage(Usage::FormatNotHere {
-                format: other.name(),
-                allowed: "table, csv, json",
-            })),
-        }
+        list_format(self.format)
     }
 
     /// The data directory under its shared lock, for a command that
@@ -136,4 +128,17 @@ pub(super) fn context(settings: Settings) -> Result<Ctx, Error> {
         fast_path: settings.fast_path.value,
         cache: settings.cache.value,
     })
+}
+
+/// A format for a command that writes table, csv or json.
+pub fn list_format(format: Option<Format>) -> Result<ListFormat, Error> {
+    match format.unwrap_or(Format::Table) {
+        Format::Table => Ok(ListFormat::Table),
+        Format::Csv => Ok(ListFormat::Csv),
+        Format::Json => Ok(ListFormat::Json),
+        other => Err(Error::Usage(Usage::FormatNotHere {
+            format: other.name(),
+            allowed: "table, csv, json",
+        })),
+    }
 }

@@ -12,21 +12,32 @@
 
 use std::io::Write;
 
+use super::context::list_format;
 use super::{Ctx, Outcome};
 use crate::cli::DueArgs;
 use crate::compute::due::{self, Sort};
 use crate::compute::filter::{self, Filter};
 use crate::data::roster::Load;
-use crate::error::Error;
+use crate::error::{Error, Usage};
 use crate::model::Status;
-use crate::render::{self, ListFormat};
+use crate::render::{self, Format, ListFormat};
+use crate::store;
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let levels = filter::levels(&args.level)?;
-    let sheet = render::sheet::asked(ctx.format);
+    // --format, else the extension of -o FILE.
+    let given = match (ctx.format, &args.output) {
+        (Some(f), _) => Some(f),
+        (None, Some(path)) => Some(
+            Format::from_extension(path)
+                .ok_or_else(|| Error::Usage(Usage::UnknownExtension(path.display().to_string())))?,
+        ),
+        (None, None) => None,
+    };
+    let sheet = render::sheet::asked(given);
     let format = match sheet {
         Some(_) => ListFormat::Table,
-        None => ctx.format()?,
+        None => list_format(given)?,
     };
     let progress = ctx.progress(args.quiet, &[]);
     let snapshot = ctx.snapshot()?;
@@ -70,41 +81,39 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     due::sort(&mut rows, &roster, by);
     drop(progress);
     let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
-    if args.quiet && !overdue {
-        return Ok(Outcome::Success);
-    }
-
-    let written = match (sheet, format) {
-        (Some(sheet), _) => render::sheet::due(
-            out,
-            sheet,
-            &render::sheet::SheetView {
-                roster: &roster,
-                rows: &rows,
-                counts: &counts,
-                lang: ctx.lang,
-                today: ctx.today,
-                visitors: &args.visitor,
-                reveal: args.reveal,
-            },
-        ),
-        (None, ListFormat::Csv) => render::csv::due(out, &roster, &rows, needs),
-        (None, ListFormat::Json) => render::json::due(out, &roster, &rows, needs),
-        (None, ListFormat::Table) => render::table::due(
-            out,
-            &render::table::DueView {
-                roster: &roster,
-                rows: &rows,
-                counts: &counts,
-                lang: ctx.lang,
-                color: ctx.color,
-                width: ctx.width,
-                reveal: args.reveal,
-                one_worker: due::one_worker(&args.visitor),
-                needs,
-                flag_after_days: ctx.config.needs.flag_after_days,
-            },
-        ),
+    let list = List {
+        roster: &roster,
+        rows: &rows,
+        counts: &counts,
+        needs,
+    };
+    let written = if let Some(path) = &args.output {
+        // The file is the day's list whatever it holds: an old list left
+        // in place would be taken for today's.
+        let mut buf = Vec::new();
+        if format == ListFormat::Csv {
+            buf.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        write_list(ctx, args, &list, sheet, format, &mut buf, None).map_err(Error::Output)?;
+        let access = match args.reveal {
+            true => store::Access::Private,
+            false => store::Access::Usual,
+        };
+        store::replace_as(path, &buf, access)?;
+        match args.quiet {
+            true => Ok(()),
+            false => writeln!(
+                out,
+                "{}",
+                ctx.lang.report_written(&path.display().to_string())
+            ),
+        }
+    } else {
+        if args.quiet && !overdue {
+            return Ok(Outcome::Success);
+        }
+        let view = Some((ctx.color, ctx.width));
+        write_list(ctx, args, &list, sheet, format, out, view)
     };
     written.map_err(Error::Output)?;
     Ok(if args.exit_code && overdue {
@@ -112,4 +121,58 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
     } else {
         Outcome::Success
     })
+}
+
+/// The listed households, ready to write.
+struct List<'a> {
+    roster: &'a crate::model::roster::Roster,
+    rows: &'a [due::DueRow],
+    counts: &'a due::DueCounts,
+    needs: Option<&'a [crate::compute::needs::OpenNeeds]>,
+}
+
+/// Writes the list as asked. `view`: the colour and width of the
+/// terminal it goes to; `None` for a file (no colour, rows unbroken).
+fn write_list(
+    ctx: &Ctx,
+    args: &DueArgs,
+    list: &List<'_>,
+    sheet: Option<render::sheet::SheetFormat>,
+    format: ListFormat,
+    out: &mut dyn Write,
+    view: Option<(bool, Option<u16>)>,
+) -> std::io::Result<()> {
+    let (color, width) = view.unwrap_or((false, None));
+    match (sheet, format) {
+        (Some(sheet), _) => render::sheet::due(
+            out,
+            sheet,
+            &render::sheet::SheetView {
+                roster: list.roster,
+                rows: list.rows,
+                counts: list.counts,
+                lang: ctx.lang,
+                today: ctx.today,
+                visitors: &args.visitor,
+                reveal: args.reveal,
+            },
+        ),
+        (None, ListFormat::Csv) => render::csv::due(out, list.roster, list.rows, list.needs),
+        (None, ListFormat::Json) => render::json::due(out, list.roster, list.rows, list.needs),
+        (None, ListFormat::Table) => render::table::due(
+            out,
+            &render::table::DueView {
+                roster: list.roster,
+                rows: list.rows,
+                counts: list.counts,
+                lang: ctx.lang,
+                color,
+                width,
+                reveal: args.reveal,
+                one_worker: due::one_worker(&args.visitor),
+                needs: list.needs,
+                flag_after_days: ctx.config.needs.flag_after_days,
+            },
+        ),
+    }
 }

@@ -51,6 +51,7 @@ use crate::error::{Error, FieldName, Usage};
 use crate::i18n::Msg;
 use crate::model::roster::Roster;
 use crate::render::import::{self as shown, Totals};
+use crate::store;
 
 pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut extra = parse_maps(&args.map)?;
@@ -107,6 +108,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs, out: &mut dyn Write) -> Result<Outcome,
     let opening = open_needs(ctx, &snapshot, &roster, &plan)?;
     if !args.dry_run {
         let lock = snapshot.write_lock();
+        // A file open in Excel stops the import before anything is written.
+        if let Some(write) = &write {
+            store::ensure_free(&ctx.path(visits::FILE), write.usage())?;
+        }
+        if let Some(write) = &opening.write {
+            store::ensure_free(&ctx.path(needs::FILE), write.usage())?;
+        }
+        if args.move_to.is_some() {
+            for log in &logs {
+                store::ensure_free(&log.path, store::Use::Replace)?;
+            }
+        }
         // Rejects first: if they cannot be written, nothing is imported.
         let files = logs.iter().zip(&plan.rejects).zip(&mut plan.summaries);
         for ((log, rejects), summary) in files.filter(|((_, r), _)| !r.is_empty()) {
@@ -178,24 +191,57 @@ fn open_needs(
     })
 }
 
-/// The logs to read: every file named, but a pattern the shell found no
-/// file for (it passes the pattern itself: `inbox/*.csv` of an empty
-/// inbox), which is nothing to import and is said so on stderr. A plain
-/// name that does not exist stays, to fail as a file that cannot be read.
+/// The logs to read: every file named, a pattern expanded. Windows
+/// shells pass `inbox\*.csv` as written, for the program to expand; a
+/// Unix shell passes a pattern only when it found no file for it (the
+/// `*.csv` of an empty inbox). A pattern no file matches is nothing to
+/// import, said so on stderr. A plain name that does not exist stays, to
+/// fail as a file that cannot be read. The lock file Excel or WPS keeps
+/// beside a workbook it has open (`~$day.xlsx`) is no log: it is passed
+/// over, said so on stderr.
 fn files_to_read(ctx: &Ctx, files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for path in files {
+        let pattern = path.to_string_lossy().contains(['*', '?', '[']);
+        if !pattern || std::fs::symlink_metadata(path).is_ok() {
+            found.push(path.clone());
+            continue;
+        }
+        let matched = expand(path);
+        if matched.is_empty() {
+            let said = Msg::NothingMatches(path.display().to_string());
+            eprintln!("{}", ctx.lang.msg(&said));
+        }
+        found.extend(matched);
+    }
+    found.retain(|path| {
+        let owner = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+        if owner {
+            let said = Msg::OwnerFileSkipped(path.display().to_string());
+            eprintln!("{}", ctx.lang.msg(&said));
+        }
+        !owner
+    });
+    found
+}
+
+/// The files `pattern` matches, in name order: `*`, `?` and `[…]` as the
+/// shells read them, a leading dot matched only by a dot, letter case
+/// ignored where the file system ignores it (Windows).
+fn expand(pattern: &std::path::Path) -> Vec<PathBuf> {
+    let options = glob::MatchOptions {
+        case_sensitive: !cfg!(windows),
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    let Ok(paths) = glob::glob_with(&pattern.to_string_lossy(), options) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = paths.flatten().filter(|p| p.is_file()).collect();
+    files.sort();
     files
-        .iter()
-        .filter(|path| {
-            let pattern = path.to_string_lossy().contains(['*', '?', '[']);
-            let unmatched = pattern && std::fs::symlink_metadata(path).is_err();
-            if unmatched {
-                let said = Msg::NothingMatches(path.display().to_string());
-                eprintln!("{}", ctx.lang.msg(&said));
-            }
-            !unmatched
-        })
-        .cloned()
-        .collect()
 }
 
 /// `--map SOURCE=FIELD` entries.

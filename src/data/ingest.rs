@@ -733,6 +733,16 @@ pub enum KeptPlace {
     NotAdded,
 }
 
+impl Write {
+    /// What the write does to visits.csv.
+    pub fn usage(&self) -> crate::store::Use {
+        match self {
+            Write::Append(_) => crate::store::Use::Write,
+            Write::Replace(_) | Write::Widen { .. } => crate::store::Use::Replace,
+        }
+    }
+}
+
 /// Writes the new rows under the held write lock: appended through the
 /// journal, or the file replaced whole.
 pub fn commit(dir: &Path, write: Write, lock: &crate::store::DirLock) -> Result<(), Error> {

@@ -576,6 +576,16 @@ impl Ledger {
     }
 }
 
+impl Write {
+    /// What the write does to needs.csv.
+    pub fn usage(&self) -> crate::store::Use {
+        match self {
+            Write::Append(_) => crate::store::Use::Write,
+            Write::Replace(_) => crate::store::Use::Replace,
+        }
+    }
+}
+
 /// Writes a change to the ledger under the held write lock: an append
 /// through the journal, or the file replaced whole.
 pub fn commit(dir: &Path, write: Write, lock: &crate::store::DirLock) -> Result<(), Error> {

@@ -300,6 +300,11 @@ impl Catalog for En {
                 f.display(),
                 dir.display()
             ),
+            Error::InUse(path) => format!(
+                "{} is open in another program (Excel or WPS?), which keeps rounds from using it: \
+                 close it there, then run rounds again",
+                path.display()
+            ),
             Error::Io { path, source } => format!("{}: {}", path.display(), source),
             Error::Invalid(problems) => {
                 let errors = problems.iter().filter(|p| p.is_error()).count();
@@ -741,6 +746,9 @@ impl Catalog for En {
             Msg::NothingMatches(pattern) => {
                 format!("no file matches {pattern}: nothing to import from it")
             }
+            Msg::OwnerFileSkipped(path) => format!(
+                "skipped {path}: the lock file Excel or WPS keeps beside a workbook it has open, not a log"
+            ),
             Msg::MovedTo(path) => format!("moved to {path}"),
             Msg::KeptColumn {
                 name,

@@ -104,6 +104,22 @@ pub trait Catalog: Sync {
     }
 }
 
+/// The Windows user's display language (`zh-CN`, `zh-TW` … are Chinese).
+#[cfg(windows)]
+fn system_language() -> Option<(&'static str, Lang)> {
+    let tag = sys_locale::get_locale()?;
+    let lang = match tag.to_ascii_lowercase().starts_with("zh") {
+        true => Lang::Zh,
+        false => Lang::En,
+    };
+    Some(("Windows", lang))
+}
+
+#[cfg(not(windows))]
+fn system_language() -> Option<(&'static str, Lang)> {
+    None
+}
+
 impl Lang {
     fn catalog(self) -> &'static dyn Catalog {
         match self {
@@ -113,9 +129,10 @@ impl Lang {
     }
 
     /// The language from the environment's locale: `zh*` means Chinese.
-    /// `LC_ALL` wins over `LC_MESSAGES`, which wins over `LANG`.
+    /// `LC_ALL` wins over `LC_MESSAGES`, which wins over `LANG`; where
+    /// none is set (as on Windows), the system's display language.
     pub fn from_env() -> Lang {
-        Self::from_locale(|k| std::env::var(k).ok())
+        Self::locale_source(|k| std::env::var(k).ok()).map_or(Lang::En, |(_, lang)| lang)
     }
 
     pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
@@ -278,8 +295,10 @@ impl Lang {
         }
     }
 
-    /// The locale variable that decides the language, and what it says:
-    /// `None` when none of LC_ALL, LC_MESSAGES, LANG is set.
+    /// The locale variable that decides the language, and what it says.
+    /// Where none of LC_ALL, LC_MESSAGES, LANG is set, Windows has the
+    /// user's display language (a Chinese Windows: Chinese); elsewhere
+    /// `None`.
     pub fn locale_source(var: impl Fn(&str) -> Option<String>) -> Option<(&'static str, Lang)> {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
@@ -288,6 +307,7 @@ impl Lang {
                     .filter(|v| !v.is_empty())
                     .map(|_| (key, Lang::from_locale(&var)))
             })
+            .or_else(system_language)
     }
 
     /// How the language orders people's names in a list for people:

@@ -87,6 +87,9 @@ pub enum Msg {
     FromTomlLine(u64),
     /// `import` of a pattern the shell found no file for.
     NothingMatches(String),
+    /// A file the pattern matched that is the lock file Excel or WPS keeps
+    /// beside a workbook it has open (`~$day.xlsx`): not a log.
+    OwnerFileSkipped(String),
     /// Where `import --move-to` put a log.
     MovedTo(String),
     /// `change --record` found no edit without a record.

@@ -416,6 +416,10 @@ impl Catalog for Zh {
                 f.display(),
                 dir.display()
             ),
+            Error::InUse(path) => format!(
+                "{} 正被另一个程序（Excel 或 WPS？）打开，rounds 无法使用它：请先在那个程序里关闭它，再重新运行",
+                path.display()
+            ),
             Error::Io { path, source } => format!(
                 "{}：{}",
                 path.display(),
@@ -1133,6 +1137,11 @@ impl Catalog for Zh {
             Msg::FromLocale(var) => format!("系统语言（{var}）"),
             Msg::FromTomlLine(line) => format!("rounds.toml 第 {line} 行"),
             Msg::NothingMatches(pattern) => format!("没有与 {pattern} 匹配的文件：无可导入"),
+            Msg::OwnerFileSkipped(path) => {
+                format!(
+                    "已跳过 {path}：这是 Excel 或 WPS 打开工作簿时放在旁边的锁文件，不是走访记录"
+                )
+            }
             Msg::MovedTo(path) => format!("已移到 {path}"),
             Msg::KeptColumn {
                 name,

@@ -52,6 +52,10 @@ pub fn interrupted(
     steps: usize,
     _lock: &DirLock,
 ) -> Result<(), Error> {
+    // A file open in Excel stops the commit before anything is written.
+    for (name, _) in files {
+        super::ensure_free(&dir.join(name), super::Use::Replace)?;
+    }
     let mut step = 0;
     let mut go = || {
         step += 1;

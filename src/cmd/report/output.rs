@@ -56,6 +56,12 @@ pub(super) fn render_report(
         }
     };
     written.map_err(Error::Output)?;
+    // A csv file starts with a BOM, so that Excel and WPS open it as
+    // UTF-8 (without one a Chinese Windows reads it as GBK); on stdout,
+    // for scripts, there is none.
+    if format == Format::Csv && to_file {
+        buf.splice(0..0, *b"\xEF\xBB\xBF");
+    }
     Ok(buf)
 }
 
