@@ -737,7 +737,7 @@ fn empty_logs_hold_no_visits() {
     wd.run(&args)
         .ok()
         .stdout_has("a.json: 0 rows")
-        .stdout_has("1 visits added");
+        .stdout_has("1 visit added");
 }
 
 /// A JSON file of bare values is no visit log: the file is refused whole
@@ -1112,7 +1112,7 @@ fn a_pattern_that_matched_nothing_is_nothing_to_import() {
     let day = wd.join("day.csv").display().to_string();
     wd.run(&["--today", T, "import", &pattern, &day])
         .ok()
-        .stdout_has("1 visits added");
+        .stdout_has("1 visit added");
     // A file named plainly that is not there is still an error.
     let missing = wd.join("nope.csv").display().to_string();
     wd.run(&["--today", T, "import", &missing])

@@ -493,10 +493,11 @@ impl Catalog for En {
     }
 
     fn import_total(&self, imported: usize, store: &str, dry_run: bool) -> String {
+        let visits = if imported == 1 { "visit" } else { "visits" };
         if dry_run {
-            format!("dry run: {imported} visits would be added to {store}; nothing was written")
+            format!("dry run: {imported} {visits} would be added to {store}; nothing was written")
         } else {
-            format!("{imported} visits added to {store}")
+            format!("{imported} {visits} added to {store}")
         }
     }
 
