@@ -129,6 +129,19 @@ pub fn ensure_free(path: &Path, how: Use) -> Result<(), Error> {
     }
 }
 
+/// The error of a failed replacement of `path`. Windows refuses to
+/// rename over a file another program holds open with "access denied",
+/// which also means a read-only file: asked again, the file says which.
+fn replace_failed(path: &Path, e: std::io::Error) -> Error {
+    if cfg!(windows)
+        && e.raw_os_error() == Some(5)
+        && let Err(held @ Error::InUse(_)) = ensure_free(path, Use::Replace)
+    {
+        return held;
+    }
+    Error::io(path, e)
+}
+
 /// A temporary name beside `path`, unique to this process.
 fn temp_beside(path: &Path) -> PathBuf {
     let name = path
@@ -336,7 +349,7 @@ pub fn replace_with(
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(|e| Error::io(path, e))
+    result.map_err(|e| replace_failed(path, e))
 }
 
 /// A held lock on the data directory; released when dropped.

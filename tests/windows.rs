@@ -230,7 +230,11 @@ fn the_task_scheduler_commands_of_the_readme_work_as_written() {
             // "last run result" 0x1 shows.
             true => {
                 ran.expect(1);
-                let done = wd.path().join("网格 数据").join("已导入").join("走访 记录.csv");
+                let done = wd
+                    .path()
+                    .join("网格 数据")
+                    .join("已导入")
+                    .join("走访 记录.csv");
                 assert!(done.is_file(), "the log was moved");
             }
             false => {
@@ -306,7 +310,10 @@ fn a_file_open_in_excel_stops_each_write_and_changes_nothing() {
             data.join("history.csv"),
             vec!["change", "NJ0001", "--level", "red"],
         ),
-        (inbox.join("走访 记录.csv"), vec!["import", "--move-to", &done, &log]),
+        (
+            inbox.join("走访 记录.csv"),
+            vec!["import", "--move-to", &done, &log],
+        ),
     ];
     for (held, args) in &cases {
         let before = (files(&data), files(&inbox));
@@ -335,8 +342,14 @@ fn a_file_open_in_excel_stops_each_write_and_changes_nothing() {
         drop(handle);
         // Closed, the same command goes through.
         let status = in_office(&wd, args).status();
-        assert!(status == 0 || status == 1, "{args:?} after closing: {status}");
-        assert!(files(&data) != before.0, "{args:?} wrote nothing after closing");
+        assert!(
+            status == 0 || status == 1,
+            "{args:?} after closing: {status}"
+        );
+        assert!(
+            files(&data) != before.0,
+            "{args:?} wrote nothing after closing"
+        );
         // Back to the start for the next case.
         for (path, bytes) in before.0.iter().chain(&before.1) {
             std::fs::write(path, bytes).unwrap();

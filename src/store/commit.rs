@@ -119,7 +119,7 @@ fn finish(dir: &Path, names: &[&str], go: &mut dyn FnMut() -> bool) -> Result<()
             Ok(()) => {}
             // Renamed before a crash.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&tmp, e)),
+            Err(e) => return Err(super::replace_failed(&dir.join(name), e)),
         }
     }
     sync_dir(dir).map_err(|e| Error::io(dir, e))?;
