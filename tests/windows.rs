@@ -13,7 +13,7 @@ mod common;
 
 #[cfg(windows)]
 use std::path::PathBuf;
-use std::path::{MAIN_SEPARATOR, Path};
+use std::path::{MAIN_SEPARATOR, MAIN_SEPARATOR_STR, Path};
 
 use common::Workdir;
 
@@ -22,7 +22,7 @@ const TODAY: &str = "2020-07-31";
 /// `a`, `b` … joined by the platform's separator, as a user types it
 /// (on Windows `网格 数据\农江社区`).
 fn typed(parts: &[&str]) -> String {
-    parts.join(&MAIN_SEPARATOR.to_string())
+    parts.join(MAIN_SEPARATOR_STR)
 }
 
 /// A work directory with the example community in `网格 数据\农江社区`
