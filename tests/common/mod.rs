@@ -189,7 +189,7 @@ impl Workdir {
     }
 
     /// `name` under the work directory; a `/` in it separates directories
-    /// the platform's way (`\\` on Windows), as rounds prints them.
+    /// the platform's way (`\` on Windows), as rounds prints them.
     pub fn join(&self, name: &str) -> PathBuf {
         name.split('/')
             .fold(self.dir.path().to_path_buf(), |path, part| path.join(part))
