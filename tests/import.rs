@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workdir, community, conformance};
+use common::{Workdir, community, conformance, native};
 use serde_json::Value;
 
 const T: &str = "2020-07-31";
@@ -488,7 +488,8 @@ fn waits_for_the_lock() {
         1,
         "nothing written while the lock is held"
     );
-    lock.unlock().unwrap();
+    // Closed, as when its holder exits (Wine 8 fails an explicit unlock).
+    drop(lock);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("waiting: another rounds is writing"));
@@ -1065,7 +1066,7 @@ fn rejects_stay_out_of_the_inbox_and_are_never_overwritten() {
     // The same log again: its rejects beside the first ones, not over them.
     wd.run(&["--today", T, "import", &log])
         .expect(1)
-        .stderr_has("inbox/rejects/day.rejects-2.csv");
+        .stderr_has(&native("inbox/rejects/day.rejects-2.csv"));
     assert_eq!(wd.read("inbox/rejects/day.rejects.csv"), kept);
     // Fixed where it lies and imported by hand: what is still wrong stays
     // in the rejects folder under the same name, numbered; names never grow.
@@ -1079,7 +1080,7 @@ fn rejects_stay_out_of_the_inbox_and_are_never_overwritten() {
         .to_string();
     wd.run(&["--today", T, "import", &again])
         .expect(1)
-        .stderr_has("inbox/rejects/day.rejects-3.csv");
+        .stderr_has(&native("inbox/rejects/day.rejects-3.csv"));
     let mut names: Vec<String> = std::fs::read_dir(wd.join("inbox/rejects"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

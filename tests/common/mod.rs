@@ -188,8 +188,11 @@ impl Workdir {
         self.dir.path()
     }
 
+    /// `name` under the work directory; a `/` in it separates directories
+    /// the platform's way (`\` on Windows), as rounds prints them.
     pub fn join(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        name.split('/')
+            .fold(self.dir.path().to_path_buf(), |path, part| path.join(part))
     }
 
     pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> &Self {
@@ -299,6 +302,11 @@ pub fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
         .join(name)
+}
+
+/// A relative path written with `/`, as rounds prints it on this platform.
+pub fn native(path: &str) -> String {
+    path.replace('/', std::path::MAIN_SEPARATOR_STR)
 }
 
 /// splitmix64: a small deterministic generator for the test data.
