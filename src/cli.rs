@@ -13,6 +13,9 @@ use crate::settings::{self, ColorChoice, Format, Given};
 #[derive(Debug, Parser)]
 #[command(
     name = "rounds",
+    // `rounds` in the usage and the errors, whatever the program file is
+    // called (`rounds.exe` on Windows).
+    bin_name = "rounds",
     version,
     about = "Who is due a visit: household visit rounds for community grid workers",
     long_about = "Who is due a visit: household visit rounds for community grid workers.\n\n\

@@ -107,6 +107,7 @@ impl Config {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
+                let e = crate::error::plainly(&path, e);
                 let reason = Reason::ConfigUnreadable {
                     kind: e.kind(),
                     message: e.to_string(),

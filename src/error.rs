@@ -521,6 +521,7 @@ impl Error {
         if held_by_another_program(&source) {
             return Error::InUse(path);
         }
+        let source = plainly(&path, source);
         Error::Io { path, source }
     }
 
@@ -546,6 +547,19 @@ impl Error {
 /// Unix has no such thing: a file open elsewhere can always be opened.
 pub fn held_by_another_program(e: &std::io::Error) -> bool {
     cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33))
+}
+
+/// `e`, met opening `path`, as Unix would have put it: Windows answers
+/// "access denied" to opening a directory as a file, which would send the
+/// user looking at permissions.
+pub fn plainly(path: &std::path::Path, e: std::io::Error) -> std::io::Error {
+    if cfg!(windows) && e.kind() == std::io::ErrorKind::PermissionDenied && path.is_dir() {
+        return std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        );
+    }
+    e
 }
 
 impl From<anyhow::Error> for Error {

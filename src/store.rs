@@ -415,6 +415,20 @@ fn acquire(file: &File, exclusive: bool, waiting: impl FnOnce()) -> std::io::Res
     }
 }
 
+/// `file` with its lock let go. Should unlocking fail (Wine refuses to
+/// unlock a whole-file lock), the file is closed, which lets go of its
+/// locks everywhere, and opened again.
+fn unlocked(file: File, dir: &Path) -> std::io::Result<File> {
+    match file.unlock() {
+        Ok(()) => Ok(file),
+        Err(_) if cfg!(windows) => {
+            drop(file);
+            open_lock_file(dir)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Takes the exclusive write lock of `dir`, waiting for another writer
 /// (`waiting` is called once if that takes more than a second), and rolls
 /// back any append that a killed process left unfinished.
@@ -439,7 +453,7 @@ pub fn write_lock(dir: &Path, waiting: impl FnOnce()) -> Result<DirLock, Error> 
 /// completed it. Without write access to the directory (no lock file can
 /// be made) it reads unlocked.
 pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, Error> {
-    let Ok(file) = open_lock_file(dir) else {
+    let Ok(mut file) = open_lock_file(dir) else {
         return Ok(None);
     };
     let io = |e| Error::io(lock_path(dir), e);
@@ -454,16 +468,16 @@ pub fn read_lock(dir: &Path, waiting: impl FnOnce()) -> Result<Option<DirLock>, 
     if unfinished && file.try_lock().is_ok() {
         // Nobody is at work: the leftovers are a crash's.
         recover(dir)?;
-        file.unlock().map_err(io)?;
+        file = unlocked(file, dir).map_err(io)?;
     }
     acquire(&file, false, &mut say).map_err(io)?;
     while commit::pending(dir) {
         // flock(2) trades one lock for another by letting go first, so a
         // writer may get in between either way; the loop looks again.
-        file.unlock().map_err(io)?;
+        file = unlocked(file, dir).map_err(io)?;
         acquire(&file, true, &mut say).map_err(io)?;
         recover(dir)?;
-        file.unlock().map_err(io)?;
+        file = unlocked(file, dir).map_err(io)?;
         acquire(&file, false, &mut say).map_err(io)?;
     }
     Ok(Some(DirLock { _file: file }))

@@ -414,11 +414,6 @@ fn state(wd: &Workdir) -> (Vec<u8>, Option<Vec<u8>>) {
 }
 
 #[test]
-// A reader that finds a crash's leftovers unlocks to trade its lock.
-#[cfg_attr(
-    windows,
-    ignore = "Wine 8 fails File::unlock of a whole-file lock (os error 33); Windows does not"
-)]
 fn a_change_cut_short_at_any_step_leaves_both_old_or_both_new() {
     // The new state, as a whole change leaves it.
     let whole = community(RESIDENTS, VISITS);
@@ -476,11 +471,6 @@ fn a_change_cut_short_at_any_step_leaves_both_old_or_both_new() {
 }
 
 #[test]
-// A kill mid-commit leaves an intent; the reader after it unlocks to trade its lock.
-#[cfg_attr(
-    windows,
-    ignore = "Wine 8 fails File::unlock of a whole-file lock (os error 33); Windows does not"
-)]
 fn a_change_killed_at_any_moment_leaves_both_old_or_both_new() {
     let whole = community(RESIDENTS, VISITS);
     let old = state(&whole);

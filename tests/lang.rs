@@ -175,10 +175,6 @@ fn help_describes_the_commands_in_the_language() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows the usage names the program rounds.exe (clap takes it from argv[0]), not rounds"
-)]
 fn help_of_every_flag_and_clap_heading_is_chinese_under_zh() {
     let w = Workdir::new();
     let run = |args: &[&str], env: &[(&str, &str)]| {
@@ -226,10 +222,6 @@ fn help_of_every_flag_and_clap_heading_is_chinese_under_zh() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows the usage names the program rounds.exe (clap takes it from argv[0]), not rounds"
-)]
 fn english_help_stays_as_written() {
     let w = Workdir::new();
     let args: Vec<String> = ["need", "add", "--help"].map(String::from).to_vec();
@@ -256,10 +248,6 @@ fn raw(args: &[&str], env: &[(&str, &str)]) -> common::Run {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows the usage names the program rounds.exe (clap takes it from argv[0]), not rounds"
-)]
 fn command_line_errors_from_clap_speak_chinese_with_status_2() {
     let zh = raw(&["--lang", "zh", "due", "--zzz"], &[]).expect(2);
     assert!(zh.stdout().is_empty());
@@ -342,10 +330,6 @@ fn clap_error_kinds_and_their_hints_in_chinese() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows the usage names the program rounds.exe (clap takes it from argv[0]), not rounds"
-)]
 fn help_and_version_still_go_to_stdout_with_status_0_under_zh() {
     let help = raw(&["--lang", "zh", "due", "--help"], &[]).ok();
     assert!(help.stdout().contains("用法：rounds due") && help.stderr().is_empty());
@@ -362,10 +346,6 @@ fn help_and_version_still_go_to_stdout_with_status_0_under_zh() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows a directory opened as a file is reported as no permission, not as a directory"
-)]
 fn rounds_toml_errors_in_chinese() {
     let cases: [(&str, &str, &str); 5] = [
         (
@@ -413,10 +393,6 @@ fn rounds_toml_errors_in_chinese() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "on Windows a directory opened as a file is reported as no permission, not as a directory"
-)]
 fn data_and_file_errors_in_chinese() {
     let w = community(RESIDENTS, VISITS);
     std::fs::create_dir(w.join("logs.csv")).unwrap();

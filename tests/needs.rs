@@ -996,11 +996,6 @@ fn a_hand_kept_ledger_in_chinese_with_any_date_form() {
 }
 
 #[test]
-// A reader that finds a crash's leftovers unlocks to trade its lock.
-#[cfg_attr(
-    windows,
-    ignore = "Wine 8 fails File::unlock of a whole-file lock (os error 33); Windows does not"
-)]
 fn an_unfinished_change_to_the_ledger_is_rolled_back() {
     let wd = with_ledger();
     // A process was killed after journaling the ledger's length and

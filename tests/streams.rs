@@ -215,7 +215,10 @@ fn import_summary_on_stdout_rejected_rows_and_their_file_on_stderr() {
         .stderr_has("log.csv:3: rejected: invalid date '2020-02-30' in date: no such day")
         .stderr_has("log.csv:4: rejected: unknown household 'NOPE'")
         .stderr_has("rejected rows, with their line and reason: ")
-        .stderr_has("rejects/log.rejects.csv (fix them there and import that file)")
+        .stderr_has(&format!(
+            "{} (fix them there and import that file)",
+            common::native("rejects/log.rejects.csv")
+        ))
         .stderr_lacks(" rows · ");
     assert!(wd.join("rejects/log.rejects.csv").exists());
 }
