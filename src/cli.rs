@@ -27,8 +27,11 @@ use crate::settings::{self, ColorChoice, Format, Given};
 )]
 pub struct Cli {
     /// The data directory holding residents.csv, visits.csv and rounds.toml.
-    #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    /// `report` takes it more than once (a district's roll-up of several
+    /// communities), or a directory without a roster whose sub-directories
+    /// hold one each.
+    #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR", action = clap::ArgAction::Append)]
+    pub data: Vec<PathBuf>,
 
     /// The as-of date (default: today's local date). Visits after it are
     /// ignored and the roster is read as of that day (its history.csv
@@ -89,7 +92,7 @@ impl From<&Cli> for Given {
             Origin::Default => settings::Origin::Default,
         };
         Given {
-            data: cli.data.clone(),
+            data: cli.data.first().cloned(),
             data_origin: origin(cli.origins.data, "ROUNDS_DATA"),
             today: cli.today.clone(),
             format: cli.format,
@@ -540,6 +543,12 @@ pub struct ReportArgs {
     /// day counted: every figure of the report; repeat for any of several.
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
+
+    /// With several communities (--data A --data B …): report those whose
+    /// data is valid and name on stderr (and in the json, `skipped`) those
+    /// left out, instead of refusing the whole roll-up.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1117,6 +1117,12 @@ impl Catalog for Zh {
             },
             Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must：快速读取未能读取这个文件".into(),
+            Usage::SeveralData => {
+                "只有 report 可以多次给出 --data（多个社区汇总）：请只给一个数据目录".into()
+            }
+            Usage::SameCommunityTwice(dir) => {
+                format!("{dir} 给了两次：汇总中每个社区只计一次")
+            }
         }
     }
 

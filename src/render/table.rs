@@ -542,8 +542,10 @@ pub fn report(
         if section == crate::compute::report::Section::ChangeList {
             // On a narrow terminal the kind of change breaks between its
             // characters, and who recorded it and why give way first.
-            grid.heads[3].1 = Wrap::Text;
-            grid.spare = vec![7, 6];
+            // (A roll-up's community comes first.)
+            let at = usize::from(!r.communities.is_empty());
+            grid.heads[3 + at].1 = Wrap::Text;
+            grid.spare = vec![7 + at, 6 + at];
         }
         for row in &table.rows {
             grid.rows.push(
