@@ -56,7 +56,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
     if cli.data.len() > 1 {
         return Err(Error::Usage(crate::error::Usage::SeveralData));
     }
-    let dir = cli.data.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let dir = cli
+        .data
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     match &cli.command {
         Command::Init(args) => {
             let target = args.dir.clone().unwrap_or(dir);

@@ -171,7 +171,8 @@ impl NeedCounts {
         self.satisfied += other.satisfied;
         self.basically_satisfied += other.basically_satisfied;
         self.dissatisfied += other.dissatisfied;
-        self.days_to_resolve.extend_from_slice(&other.days_to_resolve);
+        self.days_to_resolve
+            .extend_from_slice(&other.days_to_resolve);
         self.finish();
     }
 

@@ -47,8 +47,8 @@ pub fn carrying(
 }
 pub use engine::{Pass, Sheet};
 pub use figures::{Compliance, Coverage, PerLevel};
-pub use rollup::{Community, CommunityRow, Skipped, roll_up};
 pub use party::{BranchRow, PartyFigures, PartyGroupRow, WorkerInfo, join_workers};
+pub use rollup::{Community, CommunityRow, Skipped, roll_up};
 pub use span::{Span, SpanKind, as_of};
 pub use tally::Tally;
 

@@ -172,8 +172,7 @@ pub fn roll_up(communities: Vec<Community>) -> Report {
             (to > from, to, from)
         };
         c.re_ratings.sort_by_key(key);
-        c.reassignments
-            .sort_by_key(|d| std::cmp::Reverse(d.count));
+        c.reassignments.sort_by_key(|d| std::cmp::Reverse(d.count));
     }
     out
 }
@@ -257,7 +256,11 @@ fn add_needs(all: &mut Option<NeedsSection>, n: NeedsSection, name: &str) {
     });
     all.total.merge(&n.total);
     for c in n.by_category {
-        match all.by_category.iter_mut().find(|a| a.category == c.category) {
+        match all
+            .by_category
+            .iter_mut()
+            .find(|a| a.category == c.category)
+        {
             Some(a) => a.counts.merge(&c.counts),
             None => all.by_category.push(CategoryNeeds {
                 category: c.category,

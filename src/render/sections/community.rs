@@ -82,10 +82,7 @@ pub fn communities(r: &Report, who: Audience) -> Table {
         ];
         if needs {
             let n = r.needs.as_ref().map(|n| &n.total);
-            row.extend([
-                count(n.map(|n| n.raised)),
-                count(n.map(|n| n.resolved)),
-            ]);
+            row.extend([count(n.map(|n| n.raised)), count(n.map(|n| n.resolved))]);
         }
         rows.push(row);
     }
