@@ -555,6 +555,12 @@ pub fn report(
         {
             grid.keys = 2;
         }
+        if !r.communities.is_empty()
+            && table.header.first().map(String::as_str) == Some(lang.rollup_words().community)
+        {
+            // A community's name (or directory) is never broken.
+            grid.heads[0].1 = Wrap::Never;
+        }
         if section == crate::compute::report::Section::ChangeList {
             // On a narrow terminal the kind of change breaks between its
             // characters, and who recorded it and why give way first.
