@@ -27,9 +27,6 @@ use crate::settings::{self, ColorChoice, Format, Given};
 )]
 pub struct Cli {
     /// The data directory holding residents.csv, visits.csv and rounds.toml.
-    /// `report` takes it more than once (a district's roll-up of several
-    /// communities), or a directory without a roster whose sub-directories
-    /// hold one each.
     #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR", action = clap::ArgAction::Append)]
     pub data: Vec<PathBuf>,
 
@@ -544,7 +541,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
 
-    /// With several communities (--data A --data B …): report those whose
+    /// A district's roll-up (--data A --data B …, or --data DIR whose
+    /// sub-directories hold a community each): report the communities whose
     /// data is valid and name on stderr (and in the json, `skipped`) those
     /// left out, instead of refusing the whole roll-up.
     #[arg(long)]
