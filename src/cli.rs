@@ -42,7 +42,8 @@ pub struct Cli {
     pub format: Option<Format>,
 
     /// Language of tables and messages (default: rounds.toml, else the
-    /// locale: LC_ALL, LC_MESSAGES, LANG; zh* means Chinese).
+    /// locale: LC_ALL, LC_MESSAGES, LANG, where none is set Windows'
+    /// display language; zh* means Chinese).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
 

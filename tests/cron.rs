@@ -231,7 +231,7 @@ fn the_readme_crontab_survives_three_nights() {
     assert_eq!(n.status, 0, "{}\n{}", n.stdout, n.stderr);
     assert_eq!(n.stderr, "", "nothing rejected, nothing to say");
     for line in [
-        format!("{log}: 2 rows · 1 imported · 1 duplicates skipped · 0 rejected"),
+        format!("{log}: 2 rows · 1 imported · 1 duplicate skipped · 0 rejected"),
         format!(
             "{}: 2 rows · 2 imported · 0 duplicates skipped · 0 rejected",
             shown(inbox.join("wang.rejects.csv"))

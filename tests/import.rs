@@ -78,9 +78,16 @@ fn conformance_each_log_alone() {
             let line = r["line"].as_u64().unwrap();
             run = run.stderr_has(&format!("{log}:{line}: rejected"));
         }
+        let plural = |n: &serde_json::Value, one: &str, many: &str| match n.as_u64() {
+            Some(1) => format!("1 {one}"),
+            _ => format!("{n} {many}"),
+        };
         run.stdout_has(&format!(
-            "{} rows · {} imported · {} duplicates skipped · {} rejected",
-            e["rows"], e["accepted"], e["skipped"], e["rejected"]
+            "{} · {} imported · {} skipped · {} rejected",
+            plural(&e["rows"], "row", "rows"),
+            e["accepted"],
+            plural(&e["skipped"], "duplicate", "duplicates"),
+            e["rejected"]
         ));
     }
 }
@@ -689,7 +696,7 @@ fn a_stored_row_with_a_bad_cell_still_counts_as_stored() {
         wd.join("log.csv").to_str().unwrap(),
     ])
     .ok()
-    .stdout_has("1 duplicates skipped");
+    .stdout_has("1 duplicate skipped");
     assert_eq!(stored(&wd).len(), 1);
 }
 

@@ -262,7 +262,7 @@ fn import_stores_formula_looking_text_as_text_and_stays_idempotent() {
     let again = wd.join("again.csv").display().to_string();
     wd.run(&["--today", T, "import", &again])
         .ok()
-        .stdout_has("1 duplicates skipped");
+        .stdout_has("1 duplicate skipped");
     // The rejects file is for a spreadsheet too.
     let rejects = String::from_utf8(wd.read("rejects/log.rejects.csv")).unwrap();
     assert!(rejects.contains(",'=bad,"), "{rejects}");

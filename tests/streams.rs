@@ -226,12 +226,12 @@ fn a_clean_import_and_a_visit_say_nothing_on_stderr() {
     wd.run(&["--today", OVERDUE, "import", "log.csv"])
         .ok()
         .stderr_is_empty()
-        .stdout_has("log.csv: 1 rows · 1 imported · 0 duplicates skipped · 0 rejected");
+        .stdout_has("log.csv: 1 row · 1 imported · 0 duplicates skipped · 0 rejected");
     // Twice: a duplicate skipped is no error either.
     wd.run(&["--today", OVERDUE, "import", "log.csv"])
         .ok()
         .stderr_is_empty()
-        .stdout_has("1 duplicates skipped");
+        .stdout_has("1 duplicate skipped");
     wd.run(&["--today", OVERDUE, "visit", "H1", "--visitor", "王芳"])
         .ok()
         .stderr_is_empty()
@@ -386,7 +386,7 @@ fn a_writer_that_waits_for_the_lock_says_so_on_stderr() {
     assert_eq!(status.code(), Some(0), "{stdout}{first}{rest}");
     assert_eq!(rest, "", "nothing more on stderr");
     assert!(
-        stdout.contains("log.csv: 1 rows · 1 imported · 0 duplicates skipped · 0 rejected"),
+        stdout.contains("log.csv: 1 row · 1 imported · 0 duplicates skipped · 0 rejected"),
         "{stdout}"
     );
     assert!(!stdout.contains("waiting"), "{stdout}");

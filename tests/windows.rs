@@ -100,9 +100,28 @@ fn every_command_runs_on_a_folder_with_a_space_and_chinese_in_its_name() {
         assert!(bytes.len() > 1000, "{name}: {} bytes", bytes.len());
     }
 
+    let csv = typed(&["网格 数据", "六月 概况.csv"]);
+    in_office(
+        &wd,
+        &[
+            "report",
+            "--month",
+            "2020-06",
+            "--section",
+            "summary",
+            "-o",
+            &csv,
+        ],
+    )
+    .ok();
+    let summary = std::fs::read(wd.path().join(&csv)).unwrap();
+    assert!(summary.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+
     // An import of a pattern (expanded by rounds itself, as Windows
     // shells leave it): the good row stored, the bad one kept in a rejects
     // file beside the log, the log moved.
+    // Excel's lock file of a log it has open, which the pattern matches.
+    wd.write("网格 数据/收件箱/~$走访 记录.csv", b"\x07owner");
     let pattern = typed(&["网格 数据", "收件箱", "*.csv"]);
     let done = typed(&["网格 数据", "已导入"]);
     let rejects = typed(&["网格 数据", "收件箱", "rejects", "走访 记录.rejects.csv"]);
@@ -110,7 +129,11 @@ fn every_command_runs_on_a_folder_with_a_space_and_chinese_in_its_name() {
         .expect(1)
         .stdout_has("1 visit added")
         .stderr_has("走访 记录.csv:3: rejected")
-        .stderr_has(&rejects);
+        .stderr_has(&rejects)
+        .stderr_has(&format!(
+            "skipped {}: the lock file Excel or WPS keeps",
+            typed(&["网格 数据", "收件箱", "~$走访 记录.csv"])
+        ));
     let kept = std::fs::read_to_string(wd.path().join(&rejects)).unwrap();
     assert!(kept.contains("XX99-9-9999"), "{kept}");
     assert!(wd.path().join(&done).join("走访 记录.csv").is_file());

@@ -481,8 +481,16 @@ impl Catalog for En {
         skipped: usize,
         rejected: usize,
     ) -> String {
+        let (rows_word, duplicates) = (
+            if rows == 1 { "row" } else { "rows" },
+            if skipped == 1 {
+                "duplicate"
+            } else {
+                "duplicates"
+            },
+        );
         format!(
-            "{file}: {rows} rows · {imported} imported · {skipped} duplicates skipped · {rejected} rejected"
+            "{file}: {rows} {rows_word} · {imported} imported · {skipped} {duplicates} skipped · {rejected} rejected"
         )
     }
 

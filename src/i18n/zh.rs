@@ -907,7 +907,7 @@ impl Catalog for Zh {
             }
             (_, "lang") => {
                 "表格和提示的语言：en 或 zh（默认：rounds.toml，否则系统语言 LC_ALL、\
-                 LC_MESSAGES、LANG；zh 开头即为中文）"
+                 LC_MESSAGES、LANG，都未设置时取 Windows 的显示语言；zh 开头即为中文）"
             }
             (_, "color") => {
                 "何时为表格着色：auto（默认）在终端上着色，除非设置了 NO_COLOR；always 总是；never 从不"
@@ -1006,6 +1006,11 @@ impl Catalog for Zh {
             ("households", "reveal") => "完整显示居民姓名和电话",
             ("due" | "households", "tag") => {
                 "只列出在该日期带有此标签（重点人群）的住户；可重复，满足其一即可"
+            }
+            ("due", "output") => {
+                "把名单完整写入文件 FILE（供计划任务使用）；未给 --format 时由扩展名决定格式\
+                 （.txt、.csv、.json，.md 或 .html 为走访单）。csv 文件以 BOM 开头，\
+                 Excel 和 WPS 会按 UTF-8 打开。无论有无逾期都会写入；加 --quiet 则不输出任何内容"
             }
             ("needs", "tag") => "只列出在该日期带有此标签（重点人群）的住户的诉求；可重复",
             ("report", "skip_invalid") => {
