@@ -527,7 +527,8 @@ pub struct ReportArgs {
     /// With csv: the one section to write (summary, grids, workers, overdue,
     /// trend; needs, need-grids and need-workers with a needs ledger; branch and
     /// party-group with a workers.csv naming them; tags when residents carry special
-    /// groups). Without it, -o FILE.csv writes one file per section.
+    /// groups; community in a roll-up of several). Without it, -o FILE.csv writes one
+    /// file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 

@@ -971,7 +971,7 @@ impl Catalog for Zh {
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers；\
                  有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细；\
                  workers.csv 登记了党支部、党小组时还有 branch 党支部、party-group 党小组；\
-                 居民带有标签时还有 tags 重点人群）。\
+                 居民带有标签时还有 tags 重点人群；多个社区汇总时还有 community 各社区情况）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
             ("report", "reveal") => {
