@@ -366,3 +366,126 @@ fn only_report_takes_several_data_directories() {
         .expect(2)
         .stderr_has("given twice");
 }
+
+/// The example community twice, in `a/` and `b/` (the second renamed).
+fn example_twice() -> Workdir {
+    let wd = Workdir::new();
+    let example = common::example("nongjiang");
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let content = std::fs::read(entry.path()).unwrap();
+            wd.write(&format!("a/{name}"), &content);
+            let content = if name == "rounds.toml" {
+                String::from_utf8(content)
+                    .unwrap()
+                    .replace("农江社区", "东风社区")
+                    .into_bytes()
+            } else {
+                content
+            };
+            wd.write(&format!("b/{name}"), content);
+        }
+    }
+    wd
+}
+
+#[test]
+fn needs_changes_tags_and_trend_of_a_community_twice_are_doubled() {
+    let wd = example_twice();
+    let one = june(&wd, &["a"], &[]).ok().json();
+    let two = june(&wd, &["a", "b"], &[]).ok().json();
+    assert_eq!(two["communities"], json!(["农江社区", "东风社区"]));
+    let double = |v: &Value| v.as_u64().unwrap() * 2;
+    for key in [
+        "visits",
+        "households_visited",
+        "person_times",
+        "never_visited",
+    ] {
+        assert_eq!(two[key], double(&one[key]), "{key}");
+    }
+    for level in ["red", "orange", "yellow", "green"] {
+        assert_eq!(two["households"][level], double(&one["households"][level]));
+        assert_eq!(two["overdue"][level], double(&one["overdue"][level]));
+        for c in ["required", "met"] {
+            assert_eq!(
+                two["compliance"][level][c],
+                double(&one["compliance"][level][c])
+            );
+        }
+        // The same share of twice the counts.
+        assert_eq!(two["compliance_rate"][level], one["compliance_rate"][level]);
+    }
+    assert_eq!(two["coverage"]["rate"], one["coverage"]["rate"]);
+    // The needs: counts doubled, the median and the rates as they were.
+    for key in [
+        "raised",
+        "raised_resolved",
+        "resolved",
+        "unresolved_at_end",
+        "follow_ups",
+    ] {
+        assert_eq!(two["needs"][key], double(&one["needs"][key]), "needs {key}");
+    }
+    for key in [
+        "median_days_to_resolve",
+        "resolution_rate",
+        "satisfaction_rate",
+    ] {
+        assert_eq!(two["needs"][key], one["needs"][key], "needs {key}");
+    }
+    // Categories added up by name; grids and workers kept per community.
+    assert_eq!(
+        two["needs"]["by_category"].as_array().unwrap().len(),
+        one["needs"]["by_category"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        two["needs"]["by_grid"].as_array().unwrap().len(),
+        2 * one["needs"]["by_grid"].as_array().unwrap().len()
+    );
+    // Roster changes: re-ratings per direction summed, the list kept.
+    let (c1, c2) = (&one["roster_changes"], &two["roster_changes"]);
+    assert_eq!(c2["stricter"], double(&c1["stricter"]));
+    assert_eq!(c2["lighter"], double(&c1["lighter"]));
+    assert_eq!(
+        c2["re_ratings"].as_array().unwrap().len(),
+        c1["re_ratings"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        c2["list"].as_array().unwrap().len(),
+        2 * c1["list"].as_array().unwrap().len()
+    );
+    // Special groups added up by name.
+    for (t1, t2) in
+        (one["by_tag"].as_array().unwrap().iter()).zip(two["by_tag"].as_array().unwrap())
+    {
+        assert_eq!(t2["tag"], t1["tag"]);
+        assert_eq!(t2["households"], double(&t1["households"]));
+        assert_eq!(t2["compliance_rate"], t1["compliance_rate"]);
+    }
+    // The trend: each month's visits doubled, its changes as they were
+    // (the first month's against the month before it too).
+    for (m1, m2) in (one["trend"].as_array().unwrap().iter()).zip(two["trend"].as_array().unwrap())
+    {
+        assert_eq!(m2["visits"], double(&m1["visits"]));
+        for key in [
+            "visits_change_rate",
+            "compliance_rate",
+            "compliance_rate_change",
+        ] {
+            assert_eq!(m2[key], m1[key], "{} {key}", m1["month"]);
+        }
+    }
+    // Names stay masked in the roll-up's overdue list.
+    let list = two["overdue_list"].as_array().unwrap();
+    assert_eq!(
+        list.len(),
+        2 * one["overdue_list"].as_array().unwrap().len()
+    );
+    for (o, o1) in list.iter().zip(one["overdue_list"].as_array().unwrap()) {
+        assert_eq!(o["contact"], o1["contact"]);
+        assert!(o["contact"].as_str().unwrap().contains('*'), "{o}");
+    }
+}
