@@ -489,3 +489,22 @@ fn needs_changes_tags_and_trend_of_a_community_twice_are_doubled() {
         assert!(o["contact"].as_str().unwrap().contains('*'), "{o}");
     }
 }
+
+#[test]
+fn a_special_group_of_one_community_counts_in_the_roll_up() {
+    let wd = district();
+    wd.write(
+        "district/west/residents.csv",
+        "id,household,level,grid,tags\nW1,H1,orange,G1,独居老人\nW2,H2,orange,G1,\nW3,H3,yellow,G2,\n",
+    );
+    let r = june(&wd, &THREE, &["--tag", "独居老人"]).ok().json();
+    // Only west's H1, visited on June 10th.
+    assert_eq!(
+        r["households"],
+        json!({"red": 0, "orange": 1, "yellow": 0, "green": 0})
+    );
+    assert_eq!(r["visits"], 1);
+    june(&wd, &THREE, &["--tag", "低保"])
+        .expect(2)
+        .stderr_has("低保");
+}

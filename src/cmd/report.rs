@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
     let span = span_of(ctx, args)?;
     let format = format_of(ctx, args.output.as_deref())?;
     let progress = ctx.progress(false, &[]);
-    let mut report = count(ctx, args, span)?;
+    let mut report = count(ctx, args, span, true)?;
     if !args.reveal {
         report.mask();
     }
@@ -73,7 +73,14 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
 }
 
 /// The report of one community's data directory, names in full.
-fn count(ctx: &Ctx, args: &ReportArgs, span: Span) -> Result<report::Report, Error> {
+/// `check_tags`: a --tag that no resident carries is refused (a roll-up
+/// refuses it only when no community has it).
+fn count(
+    ctx: &Ctx,
+    args: &ReportArgs,
+    span: Span,
+    check_tags: bool,
+) -> Result<report::Report, Error> {
     let as_of = report::as_of(span, ctx.today);
     let rules = &ctx.config.rules;
     let mut problems = Vec::new();
@@ -86,7 +93,9 @@ fn count(ctx: &Ctx, args: &ReportArgs, span: Span) -> Result<report::Report, Err
             if problems.iter().any(crate::error::Problem::is_error) {
                 ctx.fail_on_errors(problems.clone())?;
             }
-            tagged.check(&roster)?;
+            if check_tags {
+                tagged.check(&roster)?;
+            }
         }
         let keep = report::carrying(&roster, &tagged, as_of);
         let mut report = report::count(&roster, rules, span, ctx.today, keep.as_deref(), |pass| {

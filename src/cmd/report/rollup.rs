@@ -87,7 +87,7 @@ fn count_community(cli: &Cli, args: &ReportArgs, dir: &Path) -> Result<Counted, 
     let name = name_of(ctx.config.name.as_deref(), dir);
     let report = match &ctx.config_problem {
         Some(p) => Err(Error::Invalid(vec![p.clone()])),
-        None => span_of(&ctx, args).and_then(|span| count(&ctx, args, span)),
+        None => span_of(&ctx, args).and_then(|span| count(&ctx, args, span, false)),
     };
     Ok(Counted {
         name,
@@ -194,6 +194,11 @@ pub fn run_rollup(
         }
     }
     let mut report = report::roll_up(kept);
+    // A special group is the district's word: refused when no community
+    // has it.
+    crate::compute::filter::check(crate::error::FilterField::Tag, &args.tag, || {
+        report.by_tag.iter().map(|t| t.tag.as_str())
+    })?;
     report.skipped = skipped;
     // Every community was counted for the same span.
     debug_assert_eq!(report.period.first, span.first);
