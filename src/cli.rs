@@ -30,8 +30,8 @@ use crate::settings::{self, ColorChoice, Format, Given};
 )]
 pub struct Cli {
     /// The data directory holding residents.csv, visits.csv and rounds.toml.
-    #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    #[arg(long, global = true, env = "ROUNDS_DATA", value_name = "DIR", action = clap::ArgAction::Append)]
+    pub data: Vec<PathBuf>,
 
     /// The as-of date (default: today's local date). Visits after it are
     /// ignored and the roster is read as of that day (its history.csv
@@ -93,7 +93,7 @@ impl From<&Cli> for Given {
             Origin::Default => settings::Origin::Default,
         };
         Given {
-            data: cli.data.clone(),
+            data: cli.data.first().cloned(),
             data_origin: origin(cli.origins.data, "ROUNDS_DATA"),
             today: cli.today.clone(),
             format: cli.format,
@@ -530,7 +530,8 @@ pub struct ReportArgs {
     /// With csv: the one section to write (summary, grids, workers, overdue,
     /// trend; needs, need-grids and need-workers with a needs ledger; branch and
     /// party-group with a workers.csv naming them; tags when residents carry special
-    /// groups). Without it, -o FILE.csv writes one file per section.
+    /// groups; community in a roll-up of several). Without it, -o FILE.csv writes one
+    /// file per section.
     #[arg(long, value_enum, value_name = "NAME")]
     pub section: Option<Section>,
 
@@ -544,6 +545,13 @@ pub struct ReportArgs {
     /// day counted: every figure of the report; repeat for any of several.
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
+
+    /// A district's roll-up (--data A --data B …, or --data DIR whose
+    /// sub-directories hold a community each): report the communities whose
+    /// data is valid and name on stderr (and in the json, `skipped`) those
+    /// left out, instead of refusing the whole roll-up.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]

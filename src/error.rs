@@ -350,6 +350,10 @@ pub enum Usage {
     Change(ChangeRefusal),
     /// `ROUNDS_FAST=must` and the fast path declined the file (for tests).
     FastPathDeclined,
+    /// --data given more than once to a command other than `report`.
+    SeveralData,
+    /// The same community's directory given twice to a roll-up.
+    SameCommunityTwice(String),
 }
 
 /// Why `rounds change` refuses a change.

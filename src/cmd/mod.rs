@@ -46,7 +46,21 @@ pub enum Outcome {
 
 /// Runs the parsed command line, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Error> {
-    let dir = cli.data.clone().unwrap_or_else(|| PathBuf::from("."));
+    // Several communities (--data A --data B, or a district's directory)
+    // make a roll-up, which only `report` knows.
+    if let Command::Report(args) = &cli.command
+        && let Some(dirs) = report::communities(&cli.data)
+    {
+        return report::run_rollup(&cli, &dirs, args, out, lang);
+    }
+    if cli.data.len() > 1 {
+        return Err(Error::Usage(crate::error::Usage::SeveralData));
+    }
+    let dir = cli
+        .data
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     match &cli.command {
         Command::Init(args) => {
             let target = args.dir.clone().unwrap_or(dir);

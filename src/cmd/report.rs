@@ -18,6 +18,7 @@
 //! one follows the umask, and one with `--reveal` is owner-only (0600).
 
 mod output;
+mod rollup;
 
 use std::io::{IsTerminal, Write};
 
@@ -29,6 +30,7 @@ use crate::error::Usage;
 use crate::model::date::iso;
 use crate::render::Format;
 use output::{format_of, render_report, write_file};
+pub use rollup::{communities, run_rollup};
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {
     let bad = |flag: &'static str, text: &str, form: &'static str| {
@@ -62,6 +64,23 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
     let span = span_of(ctx, args)?;
     let format = format_of(ctx, args.output.as_deref())?;
     let progress = ctx.progress(false, &[]);
+    let mut report = count(ctx, args, span, true)?;
+    if !args.reveal {
+        report.mask();
+    }
+    drop(progress);
+    show(ctx, args, &report, format, out)
+}
+
+/// The report of one community's data directory, names in full.
+/// `check_tags`: a --tag that no resident carries is refused (a roll-up
+/// refuses it only when no community has it).
+fn count(
+    ctx: &Ctx,
+    args: &ReportArgs,
+    span: Span,
+    check_tags: bool,
+) -> Result<report::Report, Error> {
     let as_of = report::as_of(span, ctx.today);
     let rules = &ctx.config.rules;
     let mut problems = Vec::new();
@@ -74,7 +93,9 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             if problems.iter().any(crate::error::Problem::is_error) {
                 ctx.fail_on_errors(problems.clone())?;
             }
-            tagged.check(&roster)?;
+            if check_tags {
+                tagged.check(&roster)?;
+            }
         }
         let keep = report::carrying(&roster, &tagged, as_of);
         let mut report = report::count(&roster, rules, span, ctx.today, keep.as_deref(), |pass| {
@@ -123,19 +144,26 @@ pub fn run(ctx: &Ctx, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome,
             let needs = ledger.as_ref().map(|l| l.needs.as_slice());
             report::join_workers(&mut report, w, needs, &roster, span.first);
         }
-        if !args.reveal {
-            report.mask();
-        }
         report
     };
-    drop(progress);
+    Ok(report)
+}
+
+/// Writes the report, to stdout or to `-o FILE`.
+fn show(
+    ctx: &Ctx,
+    args: &ReportArgs,
+    report: &report::Report,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
     match &args.output {
-        Some(path) => write_file(ctx, args, &report, format, path, out),
+        Some(path) => write_file(ctx, args, report, format, path, out),
         None => {
             if format == Format::Xlsx && std::io::stdout().is_terminal() {
                 return Err(Error::Usage(Usage::WorkbookToTerminal));
             }
-            let bytes = render_report(ctx, args, &report, format, args.section)?;
+            let bytes = render_report(ctx, args, report, format, args.section)?;
             out.write_all(&bytes).map_err(Error::Output)?;
             Ok(Outcome::Success)
         }

@@ -154,6 +154,28 @@ impl NeedCounts {
         });
     }
 
+    /// Adds the counts of another community's needs (a roll-up): the
+    /// counts are summed, the median and the rates worked out again from
+    /// the days and counts of both.
+    pub fn merge(&mut self, other: &NeedCounts) {
+        self.raised += other.raised;
+        self.raised_resolved += other.raised_resolved;
+        self.raised_in_progress += other.raised_in_progress;
+        self.raised_open += other.raised_open;
+        self.resolved += other.resolved;
+        self.unresolved_at_end += other.unresolved_at_end;
+        self.in_progress_at_end += other.in_progress_at_end;
+        self.open_at_end += other.open_at_end;
+        self.unresolved_over_limit += other.unresolved_over_limit;
+        self.follow_ups += other.follow_ups;
+        self.satisfied += other.satisfied;
+        self.basically_satisfied += other.basically_satisfied;
+        self.dissatisfied += other.dissatisfied;
+        self.days_to_resolve
+            .extend_from_slice(&other.days_to_resolve);
+        self.finish();
+    }
+
     /// Whether anything happened or stands open.
     fn is_empty(&self) -> bool {
         self.raised == 0
@@ -186,6 +208,9 @@ pub struct CategoryNeeds {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GridNeeds {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub grid: String,
     #[serde(flatten)]
     pub counts: NeedCounts,
@@ -195,6 +220,9 @@ pub struct GridNeeds {
 /// (服务次数与效果).
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerNeeds {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub worker: String,
     pub visits: u64,
     #[serde(flatten)]
@@ -282,6 +310,7 @@ pub fn section<'a>(
         .map(|(g, mut counts)| {
             counts.finish();
             GridNeeds {
+                community: None,
                 grid: g.to_string(),
                 counts,
             }
@@ -307,6 +336,7 @@ pub fn section<'a>(
             }
             counts.finish();
             Some(WorkerNeeds {
+                community: None,
                 worker: w.to_string(),
                 visits,
                 counts,

@@ -353,3 +353,58 @@ impl WorkerWords {
         }
     }
 }
+
+/// The words of a district's roll-up of several communities.
+#[derive(Debug)]
+pub struct RollupWords {
+    /// The report's title before the span: "3 communities".
+    pub title: fn(usize) -> String,
+    /// The section of each community's figures, and its column.
+    pub by_community: &'static str,
+    pub community: &'static str,
+    pub coverage: &'static str,
+    pub needs_raised: &'static str,
+    pub needs_resolved: &'static str,
+    /// On stderr, with --skip-invalid: a community left out (its name, its
+    /// directory and how many errors its data holds).
+    pub skipped: fn(&str, &str, usize) -> String,
+}
+
+static EN_ROLLUP: RollupWords = RollupWords {
+    title: |n| format!("{n} communities:"),
+    by_community: "Communities",
+    community: "community",
+    coverage: "coverage",
+    needs_raised: "needs raised",
+    needs_resolved: "needs resolved",
+    skipped: |name, dir, errors| {
+        let s = if errors == 1 { "" } else { "s" };
+        format!(
+            "left out of the roll-up: {name} ({dir}), {errors} error{s} in its data (`rounds --data {dir} check` lists them)"
+        )
+    },
+};
+
+static ZH_ROLLUP: RollupWords = RollupWords {
+    title: |n| format!("{n}个社区汇总"),
+    by_community: "各社区情况",
+    community: "社区",
+    coverage: "走访覆盖率",
+    needs_raised: "受理诉求",
+    needs_resolved: "办结诉求",
+    skipped: |name, dir, errors| {
+        format!(
+            "未纳入汇总：{name}（{dir}），数据有 {errors} 处错误（`rounds --data {dir} check` 可列出）"
+        )
+    },
+};
+
+impl super::Lang {
+    /// The words of a roll-up of several communities.
+    pub fn rollup_words(self) -> &'static RollupWords {
+        match self {
+            super::Lang::En => &EN_ROLLUP,
+            super::Lang::Zh => &ZH_ROLLUP,
+        }
+    }
+}

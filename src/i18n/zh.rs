@@ -971,7 +971,7 @@ impl Catalog for Zh {
                  overdue 逾期、trend 趋势；有诉求台账时还有 needs、need-grids、need-workers；\
                  有名册变更记录时还有 changes 等级调整与交接、change-list 变更明细；\
                  workers.csv 登记了党支部、党小组时还有 branch 党支部、party-group 党小组；\
-                 居民带有标签时还有 tags 重点人群）。\
+                 居民带有标签时还有 tags 重点人群；多个社区汇总时还有 community 各社区情况）。\
                  不指定时，-o 文件.csv 每部分写一个文件"
             }
             ("report", "reveal") => {
@@ -1013,6 +1013,9 @@ impl Catalog for Zh {
                  Excel 和 WPS 会按 UTF-8 打开。无论有无逾期都会写入；加 --quiet 则不输出任何内容"
             }
             ("needs", "tag") => "只列出在该日期带有此标签（重点人群）的住户的诉求；可重复",
+            ("report", "skip_invalid") => {
+                "多个社区汇总（--data A --data B …，或其下每个子目录为一个社区的 --data 目录）：只汇总数据无误的社区，并在 stderr（及 json 的 skipped）中列出未纳入的社区，而不是整体拒绝"
+            }
             ("report", "tag") => {
                 "只统计在所计日期带有此标签（重点人群）的住户：报告的每个数字都限于这些住户；可重复"
             }
@@ -1122,6 +1125,12 @@ impl Catalog for Zh {
             },
             Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must：快速读取未能读取这个文件".into(),
+            Usage::SeveralData => {
+                "只有 report 可以多次给出 --data（多个社区汇总）：请只给一个数据目录".into()
+            }
+            Usage::SameCommunityTwice(dir) => {
+                format!("{dir} 给了两次：汇总中每个社区只计一次")
+            }
         }
     }
 

@@ -354,6 +354,14 @@ pub fn report(
     table_html(&mut page, &sections::summary(r, who), w.none, true);
     page.push_str("</section>\n");
 
+    // A roll-up's communities, right after the district's figures.
+    if !r.by_community.is_empty() {
+        let table = sections::communities(r, who);
+        let _ = write!(page, "<section>\n<h2>{}</h2>\n", esc(&table.title));
+        table_html(&mut page, &table, w.none, true);
+        page.push_str("</section>\n");
+    }
+
     // By grid.
     let max_visits = r.grids.iter().map(|g| g.visits).max().unwrap_or(0).max(1) as f64;
     let grid_rows: Vec<(String, f64, String, &str)> = r
@@ -395,6 +403,7 @@ pub fn report(
     let needs = sections::present(r)
         .into_iter()
         .filter(|s| !crate::compute::report::Section::ALL.contains(s))
+        .filter(|s| *s != crate::compute::report::Section::Community)
         .map(|s| {
             // The needs by category and by grid end with their total.
             use crate::compute::report::Section;

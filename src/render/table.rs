@@ -91,6 +91,10 @@ struct Grid {
     /// them.
     extra: Vec<usize>,
     rows: Vec<Vec<Text>>,
+    /// How many first columns say what a row is about (a roll-up's
+    /// community and grid): each part of a table printed in parts
+    /// repeats them.
+    keys: usize,
 }
 
 impl Grid {
@@ -100,6 +104,7 @@ impl Grid {
             spare: Vec::new(),
             extra: Vec::new(),
             rows: Vec::new(),
+            keys: 1,
         }
     }
 
@@ -137,28 +142,30 @@ impl Grid {
             })
             .collect();
         let fit_all: Vec<fit::Column<'_>> = needed.iter().map(|&c| self.column(c)).collect();
-        if needed.len() < 3 || fit::fits(&fit_all, room(needed.len())) {
+        let keys = (needed.iter().take_while(|&&c| c < self.keys).count()).max(1);
+        if needed.len() < keys + 2 || fit::fits(&fit_all, room(needed.len())) {
             return self.print_part(out, color, width);
         }
+        let head = &needed[..keys];
         let mut parts: Vec<Vec<usize>> = Vec::new();
-        let mut part = vec![needed[0]];
-        for &c in &needed[1..] {
+        let mut part = head.to_vec();
+        for &c in &needed[keys..] {
             let mut more: Vec<fit::Column<'_>> = part.iter().map(|&c| self.column(c)).collect();
             more.push(self.column(c));
-            if part.len() > 1 && !fit::fits(&more, room(part.len() + 1)) {
-                parts.push(std::mem::replace(&mut part, vec![needed[0]]));
+            if part.len() > keys && !fit::fits(&more, room(part.len() + 1)) {
+                parts.push(std::mem::replace(&mut part, head.to_vec()));
             }
             part.push(c);
         }
         parts.push(part);
         // As many parts as that, with the columns shared out evenly when
         // each part still fits: no part of a lone column.
-        let rest = &needed[1..];
+        let rest = &needed[keys..];
         let k = parts.len();
         let even: Vec<Vec<usize>> = (0..k)
             .map(|i| {
                 let (from, to) = (i * rest.len() / k, (i + 1) * rest.len() / k);
-                std::iter::once(needed[0])
+                (head.iter().copied())
                     .chain(rest[from..to].iter().copied())
                     .collect()
             })
@@ -177,6 +184,7 @@ impl Grid {
                 heads: columns.iter().map(|&c| self.heads[c].clone()).collect(),
                 spare: Vec::new(),
                 extra: Vec::new(),
+                keys: 1,
                 rows: self
                     .rows
                     .iter()
@@ -539,11 +547,27 @@ pub fn report(
                 .zip(wraps.collect::<Vec<_>>())
                 .collect(),
         );
+        // A roll-up's lists name the community before what the row is
+        // about: both are repeated when the table is printed in parts.
+        if !r.communities.is_empty()
+            && section != crate::compute::report::Section::Community
+            && table.header.first().map(String::as_str) == Some(lang.rollup_words().community)
+        {
+            grid.keys = 2;
+        }
+        if !r.communities.is_empty()
+            && table.header.first().map(String::as_str) == Some(lang.rollup_words().community)
+        {
+            // A community's name (or directory) is never broken.
+            grid.heads[0].1 = Wrap::Never;
+        }
         if section == crate::compute::report::Section::ChangeList {
             // On a narrow terminal the kind of change breaks between its
             // characters, and who recorded it and why give way first.
-            grid.heads[3].1 = Wrap::Text;
-            grid.spare = vec![7, 6];
+            // (A roll-up's community comes first.)
+            let at = usize::from(!r.communities.is_empty());
+            grid.heads[3 + at].1 = Wrap::Text;
+            grid.spare = vec![7 + at, 6 + at];
         }
         for row in &table.rows {
             grid.rows.push(

@@ -31,8 +31,11 @@ pub(super) fn render_report(
     format: Format,
     section: Option<Section>,
 ) -> Result<Vec<u8>, Error> {
-    let name = ctx.config.name.as_deref();
     let lang = ctx.lang;
+    // A roll-up is titled by how many communities it holds.
+    let rollup = (!report.communities.is_empty())
+        .then(|| (lang.rollup_words().title)(report.communities.len()));
+    let name = rollup.as_deref().or(ctx.config.name.as_deref());
     let mut buf = Vec::new();
     let to_file = args.output.is_some();
     let written = match format {

@@ -29,6 +29,9 @@ pub struct RosterChanges {
 /// How many changes went from one value to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Direction {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub from: String,
     pub to: String,
     pub count: u64,
@@ -37,6 +40,9 @@ pub struct Direction {
 /// One change in the report's list.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     #[serde(with = "super::iso")]
     pub date: NaiveDate,
     /// The resident's household on the day (after the change).
@@ -109,6 +115,7 @@ pub fn roster_changes(
             .map(|h| roster.household(h).id().to_string())
             .unwrap_or_default();
         out.list.push(ChangeRow {
+            community: None,
             date: c.date,
             household,
             resident: c.resident.clone(),
@@ -129,6 +136,7 @@ pub fn roster_changes(
     out.re_ratings = re
         .into_iter()
         .map(|((from, to), count)| Direction {
+            community: None,
             from: from.word().to_string(),
             to: to.word().to_string(),
             count,
@@ -136,7 +144,12 @@ pub fn roster_changes(
         .collect();
     out.reassignments = workers
         .into_iter()
-        .map(|((from, to), count)| Direction { from, to, count })
+        .map(|((from, to), count)| Direction {
+            community: None,
+            from,
+            to,
+            count,
+        })
         .collect();
     out.reassignments
         .sort_by_key(|d| std::cmp::Reverse(d.count));
@@ -182,6 +195,7 @@ mod tests {
         assert_eq!(
             c.re_ratings[0],
             Direction {
+                community: None,
                 from: "green".into(),
                 to: "red".into(),
                 count: 2

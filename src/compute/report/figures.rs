@@ -121,16 +121,19 @@ impl TrendRow {
     /// month without a single visit record (before the records began) is
     /// nothing to compare with: the changes stay none.
     pub(super) fn against(&mut self, before: &TrendRow) {
-        if before.visits == 0 {
+        self.against_counts(before.visits, before.compliance.total());
+    }
+
+    /// The same from the month before's visits and household-periods,
+    /// which are kept (a roll-up adds them up for its first month).
+    pub(super) fn against_counts(&mut self, visits: u64, compliance: Compliance) {
+        self.compliance_before = Some(compliance);
+        if visits == 0 {
             return;
         }
-        self.visits_change = Some(self.visits as i64 - before.visits as i64);
-        self.visits_change_rate = rounded(Some(self.visits as f64 / before.visits as f64 - 1.0));
-        self.compliance_before = Some(before.compliance.total());
-        self.compliance_rate_change = match (
-            self.compliance.total().rate(),
-            before.compliance.total().rate(),
-        ) {
+        self.visits_change = Some(self.visits as i64 - visits as i64);
+        self.visits_change_rate = rounded(Some(self.visits as f64 / visits as f64 - 1.0));
+        self.compliance_rate_change = match (self.compliance.total().rate(), compliance.rate()) {
             (Some(now), Some(then)) => rounded(Some(now - then)),
             _ => None,
         };

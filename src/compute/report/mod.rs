@@ -19,6 +19,7 @@ mod changes;
 mod engine;
 mod figures;
 mod party;
+mod rollup;
 mod span;
 mod tally;
 
@@ -47,6 +48,7 @@ pub fn carrying(
 pub use engine::{Pass, Sheet};
 pub use figures::{Compliance, Coverage, PerLevel};
 pub use party::{BranchRow, PartyFigures, PartyGroupRow, WorkerInfo, join_workers};
+pub use rollup::{Community, CommunityRow, Skipped, roll_up};
 pub use span::{Span, SpanKind, as_of};
 pub use tally::Tally;
 
@@ -133,6 +135,8 @@ pub enum Section {
     /// Households, visited, overdue and compliance per special group
     /// (only when residents carry tags).
     Tags,
+    /// Each community's figures (only in a roll-up of several).
+    Community,
 }
 
 impl Section {
@@ -159,6 +163,7 @@ impl Section {
             Section::Branch => "branch",
             Section::PartyGroup => "party-group",
             Section::Tags => "tags",
+            Section::Community => "community",
         }
     }
 }
@@ -209,6 +214,9 @@ pub struct PeriodInfo {
 /// One grid's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct GridRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub grid: String,
     pub households: u64,
     pub visits: u64,
@@ -222,6 +230,9 @@ pub struct GridRow {
 /// households in their charge (by the roster's visitor).
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub worker: String,
     pub visits: u64,
     pub households_in_charge: u64,
@@ -240,6 +251,9 @@ pub struct WorkerRow {
 /// An overdue household at the report date.
 #[derive(Debug, Clone, Serialize)]
 pub struct OverdueRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub household: String,
     pub level: Level,
     pub grid: String,
@@ -352,6 +366,16 @@ pub struct Report {
     /// the households carrying any of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub only_tags: Vec<String>,
+    /// A roll-up of several communities (`rollup`): their names, in the
+    /// order given; empty for one community's report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub communities: Vec<String>,
+    /// A roll-up: each community's own figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_community: Vec<CommunityRow>,
+    /// A roll-up with --skip-invalid: the communities left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -61,6 +61,9 @@ pub struct PartyFigures {
 /// One party branch (党支部).
 #[derive(Debug, Clone, Serialize)]
 pub struct BranchRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub branch: String,
     #[serde(flatten)]
     pub figures: PartyFigures,
@@ -70,6 +73,9 @@ pub struct BranchRow {
 /// from several branches.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyGroupRow {
+    /// The community, in a roll-up of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub party_group: String,
     #[serde(flatten)]
     pub figures: PartyFigures,
@@ -161,6 +167,7 @@ pub fn join_workers(
             branches
                 .into_iter()
                 .map(|(b, f)| BranchRow {
+                    community: None,
                     branch: b.to_string(),
                     figures: finish(f),
                 })
@@ -172,6 +179,7 @@ pub fn join_workers(
             groups
                 .into_iter()
                 .map(|(g, f)| PartyGroupRow {
+                    community: None,
                     party_group: g.to_string(),
                     figures: finish(f),
                 })

@@ -252,6 +252,9 @@ impl<'a> Tally<'a> {
             by_party_group: None,
             by_tag,
             only_tags: Vec::new(),
+            communities: Vec::new(),
+            by_community: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -415,6 +418,7 @@ impl<'a> Tally<'a> {
             .map(|(r, _)| r.name().to_string())
             .unwrap_or_default();
         OverdueRow {
+            community: None,
             household: house.id().to_string(),
             level,
             grid: house.grid().to_string(),
@@ -458,6 +462,7 @@ struct Households<'k> {
 impl GridRow {
     fn named(grid: &str) -> GridRow {
         GridRow {
+            community: None,
             grid: grid.to_string(),
             households: 0,
             visits: 0,
@@ -472,6 +477,7 @@ impl GridRow {
 impl WorkerRow {
     fn named(worker: &str) -> WorkerRow {
         WorkerRow {
+            community: None,
             worker: worker.to_string(),
             visits: 0,
             households_in_charge: 0,

@@ -48,14 +48,20 @@ pub fn changes(r: &Report, who: Audience) -> Table {
             ]);
         }
     }
-    Table {
+    let table = Table {
         title: w.changes_title.into(),
         header: who.header(
             &[w.kind, w.from, w.to, w.count],
             &["change", "from", "to", "residents"],
         ),
         rows,
-    }
+    };
+    // Re-ratings are the district's; a handover is within a community.
+    let of = (r.roster_changes.iter()).flat_map(|c| {
+        (c.re_ratings.iter().map(|_| None))
+            .chain(c.reassignments.iter().map(|d| d.community.as_deref()))
+    });
+    super::with_community(table, r, who, of)
 }
 
 /// Every change of a level, a worker in charge or a household, by date.
@@ -87,7 +93,7 @@ pub fn change_list(r: &Report, who: Audience) -> Table {
             ]
         })
         .collect();
-    Table {
+    let table = Table {
         title: w.list_title.into(),
         header: who.header(
             &[
@@ -112,5 +118,9 @@ pub fn change_list(r: &Report, who: Audience) -> Table {
             ],
         ),
         rows,
-    }
+    };
+    let of = (r.roster_changes.iter())
+        .flat_map(|c| &c.list)
+        .map(|c| c.community.as_deref());
+    super::with_community(table, r, who, of)
 }

@@ -9,6 +9,7 @@
 //! - `figures`: the key figures with their definitions, and the title.
 
 mod changes;
+mod community;
 mod figures;
 mod needs;
 mod party;
@@ -18,6 +19,8 @@ mod visits;
 use chrono::NaiveDate;
 
 pub use changes::{change_list, changes};
+pub use community::communities;
+use community::with_community;
 pub use figures::{Figure, figures, headline, rates, title};
 pub use needs::{need_workers, needs};
 pub use party::{branches, party_groups};
@@ -163,6 +166,7 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
         Section::Branch => branches(r, who),
         Section::PartyGroup => party_groups(r, who),
         Section::Tags => tags(r, who),
+        Section::Community => communities(r, who),
     }
 }
 
@@ -172,6 +176,10 @@ pub fn section(r: &Report, section: Section, who: Audience) -> Table {
 /// branches and groups when workers.csv names some.
 pub fn present(r: &Report) -> Vec<Section> {
     let mut all = Section::ALL.to_vec();
+    // A roll-up's communities come right after the district's summary.
+    if !r.by_community.is_empty() {
+        all.insert(1, Section::Community);
+    }
     if r.needs.is_some() {
         all.extend([Section::Needs, Section::NeedGrids, Section::NeedWorkers]);
     }
@@ -195,15 +203,29 @@ pub fn present(r: &Report) -> Vec<Section> {
 
 /// Rows that start with a worker's name, in the order people of the
 /// language read names (pinyin in Chinese); scripts keep the report's.
-fn by_name(mut rows: Vec<Vec<Value>>, who: Audience) -> Vec<Vec<Value>> {
+/// In a roll-up (`communities` named) the rows start with the community:
+/// they stay in the order of the communities, each one's names in order.
+fn by_name(mut rows: Vec<Vec<Value>>, who: Audience, communities: &[String]) -> Vec<Vec<Value>> {
     if let Audience::People(lang) = who {
-        fn name(row: &[Value]) -> &str {
-            match row.first() {
+        fn name(row: &[Value], at: usize) -> &str {
+            match row.get(at) {
                 Some(Value::Text(t)) => t,
                 _ => "",
             }
         }
-        rows.sort_by(|a, b| lang.name_order(name(a), name(b)));
+        let at = usize::from(!communities.is_empty());
+        let community = |row: &[Value]| {
+            let c = name(row, 0);
+            communities.iter().position(|n| n == c)
+        };
+        rows.sort_by(|a, b| {
+            let by_community = if at == 1 {
+                community(a).cmp(&community(b))
+            } else {
+                std::cmp::Ordering::Equal
+            };
+            by_community.then_with(|| lang.name_order(name(a, at), name(b, at)))
+        });
     }
     rows
 }

@@ -2,7 +2,7 @@
 //! category, by grid, and each worker's visits next to the needs they took
 //! up.
 
-use super::{Audience, Table, Value, by_name, text};
+use super::{Audience, Table, Value, by_name, text, with_community};
 use crate::compute::needs::NeedCounts;
 use crate::compute::report::{Report, Section};
 use crate::i18n::Lang;
@@ -135,11 +135,18 @@ pub fn needs(r: &Report, section: Section, who: Audience) -> Table {
             rows.push(row);
         }
     }
-    Table {
+    let table = Table {
         title: title.into(),
         header: needs_header(first, who),
         rows,
+    };
+    if !by_grid {
+        return table;
     }
+    let of = (r.needs.iter())
+        .flat_map(|s| &s.by_grid)
+        .map(|g| g.community.as_deref());
+    with_community(table, r, who, of)
 }
 
 /// Each worker's visits next to the needs they took up (服务次数与效果).
@@ -165,8 +172,7 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
             row
         })
         .collect();
-    let rows = by_name(rows, who);
-    Table {
+    let table = Table {
         title: n.by_worker.into(),
         header: who.header(
             &[
@@ -192,5 +198,11 @@ pub fn need_workers(r: &Report, who: Audience) -> Table {
             ],
         ),
         rows,
-    }
+    };
+    let of = (r.needs.iter())
+        .flat_map(|s| &s.workers)
+        .map(|x| x.community.as_deref());
+    let mut table = with_community(table, r, who, of);
+    table.rows = by_name(std::mem::take(&mut table.rows), who, &r.communities);
+    table
 }

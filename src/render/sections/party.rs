@@ -71,7 +71,7 @@ pub fn branches(r: &Report, who: Audience) -> Table {
     let needs = list.iter().any(|b| b.figures.needs_raised.is_some());
     let mut header = who.header(&[w.branch], &["branch"]);
     header.extend(figure_header(w, who, needs));
-    Table {
+    let table = Table {
         title: w.branch_title.into(),
         header,
         rows: list
@@ -82,7 +82,9 @@ pub fn branches(r: &Report, who: Audience) -> Table {
                 row
             })
             .collect(),
-    }
+    };
+    let of = list.iter().map(|b| b.community.as_deref());
+    super::with_community(table, r, who, of)
 }
 
 /// The same per party group.
@@ -92,7 +94,7 @@ pub fn party_groups(r: &Report, who: Audience) -> Table {
     let needs = list.iter().any(|g| g.figures.needs_raised.is_some());
     let mut header = who.header(&[w.party_group], &["party_group"]);
     header.extend(figure_header(w, who, needs));
-    Table {
+    let table = Table {
         title: w.group_title.into(),
         header,
         rows: list
@@ -103,5 +105,7 @@ pub fn party_groups(r: &Report, who: Audience) -> Table {
                 row
             })
             .collect(),
-    }
+    };
+    let of = list.iter().map(|g| g.community.as_deref());
+    super::with_community(table, r, who, of)
 }

@@ -2,7 +2,7 @@
 //! the key figures), the grids, the workers, the overdue households and
 //! the trend.
 
-use super::{Audience, Table, Value, by_name, text};
+use super::{Audience, Table, Value, by_name, text, with_community};
 use crate::compute::report::{Report, SpanKind, TrendRow};
 use crate::model::Level;
 use crate::model::date::iso;
@@ -89,7 +89,7 @@ pub fn summary(r: &Report, who: Audience) -> Table {
 
 pub fn grids(r: &Report, who: Audience) -> Table {
     let w = who.words();
-    Table {
+    let table = Table {
         title: w.grids.into(),
         header: who.header(
             &[
@@ -130,7 +130,9 @@ pub fn grids(r: &Report, who: Audience) -> Table {
                 ]
             })
             .collect(),
-    }
+    };
+    let of = r.grids.iter().map(|g| g.community.as_deref());
+    with_community(table, r, who, of)
 }
 
 pub fn workers(r: &Report, who: Audience) -> Table {
@@ -219,7 +221,9 @@ pub fn workers(r: &Report, who: Audience) -> Table {
             }
         }
     }
-    table.rows = by_name(table.rows, who);
+    let of = r.workers.iter().map(|x| x.community.as_deref());
+    let mut table = with_community(table, r, who, of);
+    table.rows = by_name(table.rows, who, &r.communities);
     table
 }
 
@@ -263,7 +267,7 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
             ],
         }
     });
-    Table {
+    let table = Table {
         title: w.overdue_list.into(),
         header: who.header(
             &[
@@ -291,7 +295,9 @@ pub fn overdue(r: &Report, who: Audience) -> Table {
             ],
         ),
         rows: rows.collect(),
-    }
+    };
+    let of = r.overdue_list.iter().map(|o| o.community.as_deref());
+    with_community(table, r, who, of)
 }
 
 /// A month's visits against the month before's, from the counts (not
