@@ -14,6 +14,12 @@
 //!
 //!     cargo run --example gen_nongjiang -- examples/nongjiang
 //!     rustc --edition 2021 -O examples/gen_nongjiang.rs -o /tmp/gen_nongjiang && /tmp/gen_nongjiang DIR
+//!
+//! A neighbour for a district's roll-up: the same kind of community drawn with another
+//! seed, under another name (rounds.toml `name`; no README.md). Its grids, and so many
+//! of its household ids, are those of 农江社区, which a roll-up keeps apart:
+//!
+//!     cargo run --example gen_nongjiang -- --seed 2 --name 清河社区 /tmp/district/清河社区
 
 use std::fs;
 use std::path::Path;
@@ -100,6 +106,13 @@ fn weekday(z: i64) -> i64 {
 } // 0 = Monday
 
 const SEED: u64 = 0x4E4A_2020_0720_0001;
+
+/// The seed in force: `SEED`, or one drawn from it and `--seed N`.
+static SEED_IN_FORCE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+fn seed() -> u64 {
+    *SEED_IN_FORCE.get().unwrap_or(&SEED)
+}
 fn first() -> i64 {
     day(2020, 1, 1)
 }
@@ -430,7 +443,7 @@ fn assign_level(rng: &mut Rng, fam: &mut [Person], level: u8) {
 /// rest of the example does not change with them).
 fn special_groups(p: &Person, living: usize) -> Vec<&'static str> {
     let mut tags = p.tags.clone();
-    let seed = p.id.bytes().fold(SEED ^ 0x7A65_6E64, |h, b| {
+    let seed = p.id.bytes().fold(seed() ^ 0x7A65_6E64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
     });
     let mut own = Rng(seed);
@@ -789,7 +802,7 @@ fn history(
     vacant: &[House],
     visits: &mut Vec<Visit>,
 ) -> Vec<Change> {
-    let mut rng = Rng(SEED ^ 0x6869_7374_6f72);
+    let mut rng = Rng(seed() ^ 0x6869_7374_6f72);
     let mut out: Vec<Change> = vec![];
     let mut used: Vec<usize> = vec![];
     // households whose members all lived there the whole half-year
@@ -1243,7 +1256,7 @@ const NEEDS: [NeedKind; 6] = [
 /// their handling, resolution and follow-up visit (回访). Drawn with its own generator so
 /// that the other files stay as they were.
 fn needs_rows(visits: &[Visit]) -> Vec<Vec<String>> {
-    let mut rng = Rng(SEED ^ 0x6E65_6564_7300);
+    let mut rng = Rng(seed() ^ 0x6E65_6564_7300);
     let home: Vec<&Visit> = visits
         .iter()
         .filter(|v| v.kind == "入户" && v.note != NOBODY && v.date <= day(2020, 6, 30))
@@ -1322,12 +1335,27 @@ fn needs_rows(visits: &[Visit]) -> Vec<Vec<String>> {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "examples/nongjiang".into());
+    let mut dir = "examples/nongjiang".to_string();
+    let mut name: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seed" => {
+                let n: u64 = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("--seed takes a number");
+                if n != 0 {
+                    let _ = SEED_IN_FORCE.set(SEED ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                }
+            }
+            "--name" => name = Some(args.next().expect("--name takes a name")),
+            _ => dir = arg,
+        }
+    }
     let dir = Path::new(&dir);
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    let mut rng = Rng(SEED);
+    let mut rng = Rng(seed());
 
     // 1. buildings, units and rooms; about 7% of the flats stand empty
     let mut houses: Vec<House> = vec![];
@@ -1694,10 +1722,15 @@ fn main() {
         "变更日期,编号,变更项,变更前,变更后,原因,经办人",
         &rows,
     );
-    fs::write(dir.join("rounds.toml"), "# 农江社区走访设置 (Nongjiang community visit settings)\n\
+    let toml = "# 农江社区走访设置 (Nongjiang community visit settings)\n\
         # calendar: 按自然周/月/季度/半年 (ISO week, month, quarter, half-year); rolling: 按间隔 (7 days, 1/3/6 months)\n\
         name = \"农江社区\"\n\
-        policy = \"calendar\"\n").expect("write rounds.toml");
+        policy = \"calendar\"\n";
+    let toml = match &name {
+        Some(n) => toml.replace("农江社区", n).replace(" (Nongjiang community visit settings)", ""),
+        None => toml.to_string(),
+    };
+    fs::write(dir.join("rounds.toml"), toml).expect("write rounds.toml");
     let mut readme = String::from(
         "# 农江社区示例数据 / Nongjiang example community\n\n\
         农江社区是一个**虚构**的农场社区：3 个网格、25 栋楼、约 600 户、1,400 名居民，按四级关注（红·周必访、橙·月必访、黄·季必访、绿·半年必访）\
@@ -1725,7 +1758,9 @@ fn main() {
     for w in WORKERS {
         readme += &format!("- {}（{}）— {} {}–{}栋\n", w.0, w.1, GRIDS[w.2].0, w.3, w.4);
     }
-    fs::write(dir.join("README.md"), readme).expect("write README.md");
+    if name.is_none() {
+        fs::write(dir.join("README.md"), readme).expect("write README.md");
+    }
     workers_csv(dir);
     eprintln!(
         "wrote {} residents in {} households and {} visits to {}",
@@ -1754,7 +1789,7 @@ fn workers_csv(dir: &Path) {
         "桂英", "海波", "晓燕", "振东", "素芬", "永强", "凤霞", "立新", "翠兰", "文斌", "美玲",
         "宏伟", "金凤",
     ];
-    let mut rng = Rng(SEED ^ 0x5745_524B_4552_5321);
+    let mut rng = Rng(seed() ^ 0x5745_524B_4552_5321);
     let mut taken: Vec<String> = WORKERS.iter().map(|w| w.0.to_string()).collect();
     let mut name = |rng: &mut Rng| loop {
         let n = format!("{}{}", rng.pick(SURNAMES), rng.pick(&GIVEN_NAMES));
