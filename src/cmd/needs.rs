@@ -49,9 +49,9 @@ fn check_categories(ctx: &Ctx, args: &NeedsArgs) -> Result<(), Error> {
 /// Refuses a grid, worker or special group that names nothing in the
 /// data (see `filter`), not answered with an empty list; the workers are
 /// those in charge and those who raised a need.
-fn check_filters<'a>(
+fn check_filters<'a, I: Iterator<Item = &'a Loaded>>(
     args: &NeedsArgs,
-    loaded: impl Fn() -> std::vec::IntoIter<&'a Loaded>,
+    loaded: impl Fn() -> I,
 ) -> Result<(), Error> {
     let raisers = || {
         loaded()
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &NeedsArgs, out: &mut dyn Write) -> Result<Outcome, 
     check_categories(ctx, args)?;
     let loaded = load(ctx)?;
     let one = [&loaded];
-    check_filters(args, || one.to_vec().into_iter())?;
+    check_filters(args, || one.iter().copied())?;
     let wanted = wanted(args);
     let needs = loaded.ledger.as_ref().map_or(&[][..], |l| &l.needs);
     let listed = needs::listing(needs, &loaded.roster, &wanted, ctx.today);
@@ -132,12 +132,7 @@ pub fn run_across(
             check_categories(&all[0].ctx, args)?;
         }
     }
-    check_filters(args, || {
-        all.iter()
-            .map(|c| &c.value.0)
-            .collect::<Vec<_>>()
-            .into_iter()
-    })?;
+    check_filters(args, || all.iter().map(|c| &c.value.0))?;
     let lists: Vec<(&str, Vec<needs::ListedNeed<'_>>)> = (all.iter())
         .map(|c| {
             let (loaded, _) = &c.value;
