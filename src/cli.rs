@@ -312,6 +312,12 @@ pub struct NeedsArgs {
     /// on the as-of date; repeat for any of several.
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
+
+    /// Across communities (--data A --data B …, or --data DIR whose
+    /// sub-directories hold a community each): list the communities whose
+    /// data is valid and name on stderr those left out, instead of refusing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -373,6 +379,12 @@ pub struct DueArgs {
     /// --quiet then prints nothing.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+
+    /// Across communities (--data A --data B …, or --data DIR whose
+    /// sub-directories hold a community each): list the communities whose
+    /// data is valid and name on stderr those left out, instead of refusing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]

@@ -354,14 +354,20 @@ fn every_format_shows_the_communities() {
 }
 
 #[test]
-fn only_report_takes_several_data_directories() {
+fn only_report_due_and_needs_take_several_data_directories() {
     let wd = district();
     run(
         &wd,
-        &["--data", "district/east", "--data", "district/west", "due"],
+        &[
+            "--data",
+            "district/east",
+            "--data",
+            "district/west",
+            "households",
+        ],
     )
     .expect(2)
-    .stderr_has("only `report` takes --data more than once");
+    .stderr_has("only `report`, `due` and `needs` take --data more than once");
     june(&wd, &["district/east", "district/east"], &[])
         .expect(2)
         .stderr_has("given twice");

@@ -9,6 +9,13 @@
 //! household is overdue. `--format md|html` prints a round sheet instead
 //! (grouped by building in walking order, see `render::sheet`); `--quiet`
 //! prints nothing unless a listed household is overdue.
+//!
+//! With several communities (`--data A --data B …`, or a district's
+//! directory) the lists are one: a `community` column first, each
+//! community read with its own settings, most urgent first across them
+//! (on a tie, community by community in the order given), the counts of
+//! the summary added up; the round sheet puts each community under its own
+//! heading. See `across` for the communities whose data has errors.
 
 use std::io::Write;
 
@@ -18,14 +25,17 @@ use crate::cli::DueArgs;
 use crate::compute::due::{self, Sort};
 use crate::compute::filter::{self, Filter};
 use crate::data::roster::Load;
-use crate::error::{Error, Usage};
+use crate::error::{Error, FilterField, Usage};
 use crate::model::Status;
 use crate::render::{self, Format, ListFormat};
 use crate::store;
 
-pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let levels = filter::levels(&args.level)?;
-    // --format, else the extension of -o FILE.
+/// The format asked for (--format, else the extension of -o FILE): a
+/// round sheet, or a list.
+fn formats(
+    ctx: &Ctx,
+    args: &DueArgs,
+) -> Result<(Option<render::sheet::SheetFormat>, ListFormat), Error> {
     let given = match (ctx.format, &args.output) {
         (Some(f), _) => Some(f),
         (None, Some(path)) => Some(
@@ -39,7 +49,29 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         Some(_) => ListFormat::Table,
         None => list_format(given)?,
     };
-    let progress = ctx.progress(args.quiet, &[]);
+    Ok((sheet, format))
+}
+
+/// One community's list: its roster, the households listed (sorted), the
+/// counts of the summary, and with a needs ledger each household's
+/// unresolved needs.
+struct Loaded {
+    roster: crate::model::roster::Roster,
+    rows: Vec<due::DueRow>,
+    counts: due::DueCounts,
+    needs: Option<Vec<crate::compute::needs::OpenNeeds>>,
+}
+
+/// Reads and lists one community. `check`: a filter that names nothing
+/// in its data is refused (across communities, nothing in any of them).
+fn load(
+    ctx: &Ctx,
+    args: &DueArgs,
+    format: ListFormat,
+    by: Sort,
+    check: bool,
+) -> Result<Loaded, Error> {
+    let levels = filter::levels(&args.level)?;
     let snapshot = ctx.snapshot()?;
     let mut problems = Vec::new();
     let load = Load {
@@ -57,11 +89,12 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         levels: &levels,
         tags: filter::Tagged::new(&args.tag),
     };
-    filter.check(&roster)?;
+    if check {
+        filter.check(&roster)?;
+    }
     // With a needs ledger, each household's unresolved needs (an extra
     // column; without one the output is as it always was).
     let needs = ledger.map(|l| crate::compute::needs::open_needs(&l.needs, &roster, ctx.today));
-    let needs = needs.as_deref();
 
     let within = args.within.unwrap_or(ctx.window);
     let (mut rows, counts) = due::standings(
@@ -73,20 +106,127 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         &filter,
         args.all,
     );
+    due::sort(&mut rows, &roster, by);
+    Ok(Loaded {
+        roster,
+        rows,
+        counts,
+        needs,
+    })
+}
+
+pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    filter::levels(&args.level)?;
+    let (sheet, format) = formats(ctx, args)?;
     let by = if sheet.is_some() {
         Sort::Address
     } else {
         args.sort
     };
-    due::sort(&mut rows, &roster, by);
+    let progress = ctx.progress(args.quiet, &[]);
+    let loaded = load(ctx, args, format, by, true)?;
     drop(progress);
-    let overdue = rows.iter().any(|r| r.standing.status == Status::Overdue);
+    let rows: Vec<render::DueOf<'_>> = (loaded.rows.iter())
+        .map(|row| render::DueOf {
+            community: None,
+            roster: &loaded.roster,
+            row,
+            needs: loaded.needs.as_deref(),
+            flag_after_days: ctx.config.needs.flag_after_days,
+        })
+        .collect();
     let list = List {
-        roster: &roster,
+        rows: &rows,
+        counts: &loaded.counts,
+        needs: loaded.needs.is_some(),
+        sheets: vec![(None, &loaded.roster, &loaded.rows[..])],
+    };
+    finish(ctx, args, &list, sheet, format, out)
+}
+
+/// `rounds due --data A --data B …`: every community's list in one, a
+/// community column first. Each community is read with its own settings
+/// (rounds.toml, window), lock and cache, as a single run would read it.
+pub fn run_across(
+    cli: &crate::cli::Cli,
+    dirs: &[std::path::PathBuf],
+    args: &DueArgs,
+    out: &mut dyn Write,
+    lang: &mut crate::i18n::Lang,
+) -> Result<Outcome, Error> {
+    let ctx = super::across::first(cli, dirs, lang)?;
+    filter::levels(&args.level)?;
+    let (sheet, format) = formats(&ctx, args)?;
+    let by = if sheet.is_some() {
+        Sort::Address
+    } else {
+        args.sort
+    };
+    let progress = ctx.progress(args.quiet, &[]);
+    let all = super::across::read_all(cli, dirs, ctx.lang, args.skip_invalid, |c| {
+        load(c, args, format, by, false)
+    })?;
+    drop(progress);
+    // A filter is refused when it names nothing in any community.
+    let rosters = || all.iter().map(|c| &c.value.roster);
+    for (field, given) in [
+        (FilterField::Grid, &args.grid),
+        (FilterField::Building, &args.building),
+        (FilterField::Visitor, &args.visitor),
+    ] {
+        filter::check(field, given, || {
+            rosters().flat_map(move |r| filter::roster_values(r, field))
+        })?;
+    }
+    filter::check(FilterField::Tag, &args.tag, || {
+        rosters().flat_map(|r| r.tags().words().iter().map(String::as_str))
+    })?;
+    let mut rows: Vec<render::DueOf<'_>> = Vec::new();
+    let mut counts = due::DueCounts::default();
+    for c in &all {
+        let l = &c.value;
+        rows.extend(l.rows.iter().map(|row| render::DueOf {
+            community: Some(c.name.as_str()),
+            roster: &l.roster,
+            row,
+            needs: l.needs.as_deref(),
+            flag_after_days: c.ctx.config.needs.flag_after_days,
+        }));
+        for (sum, n) in counts.by_status.iter_mut().zip(&l.counts.by_status) {
+            for (s, n) in sum.iter_mut().zip(n) {
+                *s += n;
+            }
+        }
+        counts.listed += l.counts.listed;
+        counts.active += l.counts.active;
+    }
+    // By deadline across communities; on a tie, by community (in the
+    // order given), then as each community orders its own. By address,
+    // community by community.
+    if by == Sort::Deadline {
+        rows.sort_by_key(|d| (d.row.deadline, d.row.level));
+    }
+    let list = List {
         rows: &rows,
         counts: &counts,
-        needs,
+        needs: all.iter().any(|c| c.value.needs.is_some()),
+        sheets: (all.iter())
+            .map(|c| (Some(c.name.as_str()), &c.value.roster, &c.value.rows[..]))
+            .collect(),
     };
+    finish(&ctx, args, &list, sheet, format, out)
+}
+
+/// Writes the list to `-o FILE` or `out`, and says how the command ended.
+fn finish(
+    ctx: &Ctx,
+    args: &DueArgs,
+    list: &List<'_>,
+    sheet: Option<render::sheet::SheetFormat>,
+    format: ListFormat,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let overdue = (list.rows.iter()).any(|d| d.row.standing.status == Status::Overdue);
     let written = if let Some(path) = &args.output {
         // The file is the day's list whatever it holds: an old list left
         // in place would be taken for today's.
@@ -94,7 +234,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
         if format == ListFormat::Csv {
             buf.extend_from_slice(b"\xEF\xBB\xBF");
         }
-        write_list(ctx, args, &list, sheet, format, &mut buf, None).map_err(Error::Output)?;
+        write_list(ctx, args, list, sheet, format, &mut buf, None).map_err(Error::Output)?;
         let access = match args.reveal {
             true => store::Access::Private,
             false => store::Access::Usual,
@@ -113,7 +253,7 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
             return Ok(Outcome::Success);
         }
         let view = Some((ctx.color, ctx.width));
-        write_list(ctx, args, &list, sheet, format, out, view)
+        write_list(ctx, args, list, sheet, format, out, view)
     };
     written.map_err(Error::Output)?;
     Ok(if args.exit_code && overdue {
@@ -125,10 +265,17 @@ pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Er
 
 /// The listed households, ready to write.
 struct List<'a> {
-    roster: &'a crate::model::roster::Roster,
-    rows: &'a [due::DueRow],
+    rows: &'a [render::DueOf<'a>],
     counts: &'a due::DueCounts,
-    needs: Option<&'a [crate::compute::needs::OpenNeeds]>,
+    /// Whether any community has a needs ledger.
+    needs: bool,
+    /// Each community's name (across communities), roster and rows in
+    /// walking order, for the round sheet.
+    sheets: Vec<(
+        Option<&'a str>,
+        &'a crate::model::roster::Roster,
+        &'a [due::DueRow],
+    )>,
 }
 
 /// Writes the list as asked. `view`: the colour and width of the
@@ -143,27 +290,35 @@ fn write_list(
     view: Option<(bool, Option<u16>)>,
 ) -> std::io::Result<()> {
     let (color, width) = view.unwrap_or((false, None));
+    let community = list.rows.iter().any(|d| d.community.is_some())
+        || list.sheets.iter().any(|(name, _, _)| name.is_some());
+    let view = |roster, rows| render::sheet::SheetView {
+        roster,
+        rows,
+        counts: list.counts,
+        lang: ctx.lang,
+        today: ctx.today,
+        visitors: &args.visitor,
+        reveal: args.reveal,
+    };
     match (sheet, format) {
-        (Some(sheet), _) => render::sheet::due(
-            out,
-            sheet,
-            &render::sheet::SheetView {
-                roster: list.roster,
-                rows: list.rows,
-                counts: list.counts,
-                lang: ctx.lang,
-                today: ctx.today,
-                visitors: &args.visitor,
-                reveal: args.reveal,
-            },
-        ),
-        (None, ListFormat::Csv) => render::csv::due(out, list.roster, list.rows, list.needs),
-        (None, ListFormat::Json) => render::json::due(out, list.roster, list.rows, list.needs),
+        (Some(sheet), _) if community => {
+            let parts: Vec<(&str, render::sheet::SheetView<'_>)> = (list.sheets.iter())
+                .map(|(name, roster, rows)| (name.unwrap_or_default(), view(*roster, *rows)))
+                .collect();
+            render::sheet::due_across(out, sheet, list.counts, &parts)
+        }
+        (Some(sheet), _) => {
+            let (_, roster, rows) = list.sheets[0];
+            render::sheet::due(out, sheet, &view(roster, rows))
+        }
+        (None, ListFormat::Csv) => render::csv::due(out, list.rows, community, list.needs),
+        (None, ListFormat::Json) => render::json::due(out, list.rows),
         (None, ListFormat::Table) => render::table::due(
             out,
             &render::table::DueView {
-                roster: list.roster,
                 rows: list.rows,
+                community,
                 counts: list.counts,
                 lang: ctx.lang,
                 color,
@@ -171,7 +326,6 @@ fn write_list(
                 reveal: args.reveal,
                 one_worker: due::one_worker(&args.visitor),
                 needs: list.needs,
-                flag_after_days: ctx.config.needs.flag_after_days,
             },
         ),
     }

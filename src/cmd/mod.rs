@@ -1,6 +1,7 @@
 //! One module per subcommand, and the context they share: the data
 //! directory, the as-of date, the language and the output.
 
+mod across;
 pub mod change;
 pub mod check;
 pub mod completions;
@@ -47,11 +48,14 @@ pub enum Outcome {
 /// Runs the parsed command line, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Error> {
     // Several communities (--data A --data B, or a district's directory)
-    // make a roll-up, which only `report` knows.
-    if let Command::Report(args) = &cli.command
-        && let Some(dirs) = report::communities(&cli.data)
-    {
-        return report::run_rollup(&cli, &dirs, args, out, lang);
+    // make a roll-up of `report`, and one list of `due` and `needs`.
+    if let Some(dirs) = report::communities(&cli.data) {
+        match &cli.command {
+            Command::Report(args) => return report::run_rollup(&cli, &dirs, args, out, lang),
+            Command::Due(args) => return due::run_across(&cli, &dirs, args, out, lang),
+            Command::Needs(args) => return needs::run_across(&cli, &dirs, args, out, lang),
+            _ => {}
+        }
     }
     if cli.data.len() > 1 {
         return Err(Error::Usage(crate::error::Usage::SeveralData));

@@ -30,6 +30,7 @@ use crate::error::Usage;
 use crate::model::date::iso;
 use crate::render::Format;
 use output::{format_of, render_report, write_file};
+pub(crate) use rollup::{check_dirs, every_community, name_of};
 pub use rollup::{communities, run_rollup};
 
 fn span_of(ctx: &Ctx, args: &ReportArgs) -> Result<Span, Error> {

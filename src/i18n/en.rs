@@ -728,7 +728,7 @@ impl Catalog for En {
             Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must: the fast path declined this file".into(),
             Usage::SeveralData => {
-                "only `report` takes --data more than once (a roll-up of several communities): give one data directory".into()
+                "only `report`, `due` and `needs` take --data more than once (several communities): give one data directory".into()
             }
             Usage::SameCommunityTwice(dir) => {
                 format!("{dir} is given twice: a roll-up counts each community once")

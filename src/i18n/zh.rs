@@ -1013,6 +1013,9 @@ impl Catalog for Zh {
                  Excel 和 WPS 会按 UTF-8 打开。无论有无逾期都会写入；加 --quiet 则不输出任何内容"
             }
             ("needs", "tag") => "只列出在该日期带有此标签（重点人群）的住户的诉求；可重复",
+            ("due" | "needs", "skip_invalid") => {
+                "多个社区（--data A --data B …，或其下每个子目录为一个社区的 --data 目录）：只列出数据无误的社区，并在 stderr 中列出未纳入的社区，而不是整体拒绝"
+            }
             ("report", "skip_invalid") => {
                 "多个社区汇总（--data A --data B …，或其下每个子目录为一个社区的 --data 目录）：只汇总数据无误的社区，并在 stderr（及 json 的 skipped）中列出未纳入的社区，而不是整体拒绝"
             }
@@ -1126,7 +1129,8 @@ impl Catalog for Zh {
             Usage::Change(refusal) => change_refusal(refusal),
             Usage::FastPathDeclined => "ROUNDS_FAST=must：快速读取未能读取这个文件".into(),
             Usage::SeveralData => {
-                "只有 report 可以多次给出 --data（多个社区汇总）：请只给一个数据目录".into()
+                "只有 report、due 和 needs 可以多次给出 --data（多个社区）：请只给一个数据目录"
+                    .into()
             }
             Usage::SameCommunityTwice(dir) => {
                 format!("{dir} 给了两次：汇总中每个社区只计一次")

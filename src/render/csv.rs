@@ -6,11 +6,9 @@ use std::io::Write;
 
 use crate::guard::safe_cell;
 
-use crate::compute::due::DueRow;
-use crate::compute::needs::{ListedNeed, OpenNeeds};
+use crate::compute::needs::ListedNeed;
 use crate::model::date::iso;
 use crate::model::need::Satisfaction;
-use crate::model::roster::Roster;
 
 /// The columns of `rounds due --format csv` (SPEC's at least, in order,
 /// then the address and worker).
@@ -38,45 +36,57 @@ pub fn io_error(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// `due` as csv. With a needs ledger (`needs`, by household index) each
-/// row ends with `open_needs`, the count of its unresolved needs: a column
-/// added last, so scripts that read the SPEC's columns keep working.
+/// `due` as csv. With a needs ledger (`needs`) each row ends with
+/// `open_needs`, the count of its unresolved needs: a column added last,
+/// so scripts that read the SPEC's columns keep working. Across
+/// communities (`community`) a `community` column comes first.
 pub fn due(
     out: &mut dyn Write,
-    roster: &Roster,
-    rows: &[DueRow],
-    needs: Option<&[OpenNeeds]>,
+    rows: &[super::DueOf<'_>],
+    community: bool,
+    needs: bool,
 ) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    let mut header = DUE_COLUMNS.to_vec();
-    if needs.is_some() {
+    let mut header = Vec::new();
+    if community {
+        header.push("community");
+    }
+    header.extend(DUE_COLUMNS);
+    if needs {
         header.push("open_needs");
     }
     header.push("tags");
     w.write_record(&header).map_err(io_error)?;
-    for r in rows {
-        let h = roster.household(r.household);
+    for d in rows {
+        let r = d.row;
+        let h = d.household();
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let open = needs.map(|n| n[r.household].count.to_string());
+        let open = needs.then(|| {
+            d.open_needs()
+                .map(|o| o.count.to_string())
+                .unwrap_or_default()
+        });
         let tags = safe_cell(&h.tags().join(";")).into_owned();
+        let name = community.then(|| safe_cell(d.community.unwrap_or_default()).into_owned());
         w.write_record(
-            [
-                safe_cell(h.id()).as_ref(),
-                r.level.word(),
-                &safe_cell(h.grid()),
-                &safe_cell(h.building()),
-                &safe_cell(h.unit()),
-                &safe_cell(h.room()),
-                &safe_cell(h.visitor()),
-                &r.last_visit.map(iso).unwrap_or_default(),
-                &r.deadline.date().map(iso).unwrap_or_default(),
-                r.standing.status.word(),
-                &num(r.standing.days_overdue),
-                &num(r.standing.days_left),
-            ]
-            .into_iter()
-            .chain(open.as_deref())
-            .chain([tags.as_str()]),
+            name.as_deref()
+                .into_iter()
+                .chain([
+                    safe_cell(h.id()).as_ref(),
+                    r.level.word(),
+                    &safe_cell(h.grid()),
+                    &safe_cell(h.building()),
+                    &safe_cell(h.unit()),
+                    &safe_cell(h.room()),
+                    &safe_cell(h.visitor()),
+                    &r.last_visit.map(iso).unwrap_or_default(),
+                    &r.deadline.date().map(iso).unwrap_or_default(),
+                    r.standing.status.word(),
+                    &num(r.standing.days_overdue),
+                    &num(r.standing.days_left),
+                ])
+                .chain(open.as_deref())
+                .chain([tags.as_str()]),
         )
         .map_err(io_error)?;
     }
@@ -103,11 +113,36 @@ pub const NEEDS_COLUMNS: [&str; 14] = [
 
 /// `rounds needs` as csv.
 pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<()> {
+    let rows: Vec<(Option<&str>, &ListedNeed<'_>)> = listed.iter().map(|l| (None, l)).collect();
+    needs_of(out, &rows, false)
+}
+
+/// `rounds needs` across communities: a `community` column first.
+pub fn needs_across(
+    out: &mut dyn Write,
+    listed: &[(&str, &ListedNeed<'_>)],
+) -> std::io::Result<()> {
+    let rows: Vec<(Option<&str>, &ListedNeed<'_>)> =
+        listed.iter().map(|(c, l)| (Some(*c), *l)).collect();
+    needs_of(out, &rows, true)
+}
+
+fn needs_of(
+    out: &mut dyn Write,
+    listed: &[(Option<&str>, &ListedNeed<'_>)],
+    community: bool,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(NEEDS_COLUMNS).map_err(io_error)?;
-    for l in listed {
+    let mut header = Vec::new();
+    if community {
+        header.push("community");
+    }
+    header.extend(NEEDS_COLUMNS);
+    w.write_record(&header).map_err(io_error)?;
+    for (c, l) in listed {
         let o = |d: &Option<String>| d.clone().unwrap_or_default();
-        w.write_record([
+        let name = community.then(|| safe_cell(c.unwrap_or_default()).into_owned());
+        w.write_record(name.as_deref().into_iter().chain([
             safe_cell(l.id).as_ref(),
             &safe_cell(l.household),
             &safe_cell(l.grid),
@@ -122,7 +157,7 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>]) -> std::io::Result<
             &o(&l.follow_up),
             l.satisfaction.map_or("", Satisfaction::word),
             &l.days_open.to_string(),
-        ])
+        ]))
         .map_err(io_error)?;
     }
     w.flush()

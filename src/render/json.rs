@@ -4,13 +4,14 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::compute::due::DueRow;
 use crate::model::date::iso;
-use crate::model::roster::Roster;
 use crate::model::{Level, Status};
 
 #[derive(Serialize)]
 struct DueJson<'a> {
+    /// Across communities only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<&'a str>,
     household: &'a str,
     level: Level,
     grid: &'a str,
@@ -30,18 +31,16 @@ struct DueJson<'a> {
     tags: Vec<&'a str>,
 }
 
-/// `due` as json; with a needs ledger each row gains `open_needs`.
-pub fn due(
-    out: &mut dyn Write,
-    roster: &Roster,
-    rows: &[DueRow],
-    needs: Option<&[crate::compute::needs::OpenNeeds]>,
-) -> std::io::Result<()> {
+/// `due` as json; with a needs ledger each row gains `open_needs`, and
+/// across communities each row starts with its `community`.
+pub fn due(out: &mut dyn Write, rows: &[super::DueOf<'_>]) -> std::io::Result<()> {
     let items: Vec<DueJson<'_>> = rows
         .iter()
-        .map(|r| {
-            let h = roster.household(r.household);
+        .map(|d| {
+            let r = d.row;
+            let h = d.household();
             DueJson {
+                community: d.community,
                 household: h.id(),
                 level: r.level,
                 grid: h.grid(),
@@ -54,7 +53,7 @@ pub fn due(
                 status: r.standing.status,
                 days_overdue: r.standing.days_overdue,
                 days_left: r.standing.days_left,
-                open_needs: needs.map(|n| n[r.household].count),
+                open_needs: d.open_needs().map(|o| o.count),
                 tags: h.tags(),
             }
         })
@@ -69,6 +68,26 @@ pub fn needs(
     listed: &[crate::compute::needs::ListedNeed<'_>],
 ) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, listed)?;
+    writeln!(out)
+}
+
+/// `rounds needs` across communities: each item starts with its
+/// `community`.
+pub fn needs_across(
+    out: &mut dyn Write,
+    listed: &[(&str, &crate::compute::needs::ListedNeed<'_>)],
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Item<'a> {
+        community: &'a str,
+        #[serde(flatten)]
+        need: &'a crate::compute::needs::ListedNeed<'a>,
+    }
+    let items: Vec<Item<'_>> = listed
+        .iter()
+        .map(|&(community, need)| Item { community, need })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
 }
 

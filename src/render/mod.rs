@@ -15,6 +15,29 @@ pub mod xlsx;
 
 pub use crate::settings::{ColorChoice, Format, ListFormat};
 
+/// One household `due` lists: its row, the roster it is of, and, across
+/// communities, the community's name.
+#[derive(Clone, Copy)]
+pub struct DueOf<'a> {
+    pub community: Option<&'a str>,
+    pub roster: &'a crate::model::roster::Roster,
+    pub row: &'a crate::compute::due::DueRow,
+    /// With a needs ledger: each household's unresolved needs.
+    pub needs: Option<&'a [crate::compute::needs::OpenNeeds]>,
+    /// An unresolved need older than this many days is flagged.
+    pub flag_after_days: u32,
+}
+
+impl<'a> DueOf<'a> {
+    pub fn household(&self) -> crate::model::roster::HouseholdRef<'a> {
+        self.roster.household(self.row.household)
+    }
+
+    pub fn open_needs(&self) -> Option<crate::compute::needs::OpenNeeds> {
+        self.needs.map(|n| n[self.row.household])
+    }
+}
+
 /// What `rounds households` shows.
 pub struct HouseholdsView<'a> {
     pub roster: &'a crate::model::roster::Roster,

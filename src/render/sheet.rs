@@ -159,6 +159,11 @@ fn markdown(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     writeln!(out, "# {}", md_cell(&title(v)))?;
     writeln!(out)?;
     writeln!(out, "{}", md_cell(&v.lang.due_summary(v.counts)))?;
+    markdown_body(out, v, "##")
+}
+
+/// The buildings of one sheet, each under a heading of level `h`.
+fn markdown_body(out: &mut dyn Write, v: &SheetView<'_>, h: &str) -> std::io::Result<()> {
     if v.rows.is_empty() {
         writeln!(out)?;
         return writeln!(out, "{}", v.lang.label(Label::NoneListed));
@@ -166,7 +171,7 @@ fn markdown(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     let cols = columns(v.lang, tagged(v));
     for (building, lines) in groups(v) {
         writeln!(out)?;
-        writeln!(out, "## {}", md_cell(&building))?;
+        writeln!(out, "{h} {}", md_cell(&building))?;
         writeln!(out)?;
         writeln!(out, "| {} |", cols.join(" | "))?;
         writeln!(out, "|{}", "---|".repeat(cols.len()))?;
@@ -178,6 +183,50 @@ fn markdown(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The sheet of several communities: one title and summary (the counts
+/// summed), then each community under its own heading, its buildings
+/// under it. `parts` are the communities' names and sheets.
+pub fn due_across(
+    out: &mut dyn Write,
+    format: SheetFormat,
+    counts: &DueCounts,
+    parts: &[(&str, SheetView<'_>)],
+) -> std::io::Result<()> {
+    let Some((_, head)) = parts.first() else {
+        return Ok(());
+    };
+    match format {
+        SheetFormat::Md => {
+            writeln!(out, "# {}", md_cell(&title(head)))?;
+            writeln!(out)?;
+            writeln!(out, "{}", md_cell(&head.lang.due_summary(counts)))?;
+            for (name, v) in parts {
+                writeln!(out)?;
+                writeln!(out, "## {}", md_cell(name))?;
+                markdown_body(out, v, "###")?;
+            }
+            Ok(())
+        }
+        SheetFormat::Html => {
+            let mut page = html_head(head, counts, ACROSS_STYLE);
+            for (name, v) in parts {
+                let _ = writeln!(page, "<h2 class=\"community\">{}</h2>", esc(name));
+                if v.rows.is_empty() {
+                    let _ = writeln!(page, "<p>{}</p>", esc(v.lang.label(Label::NoneListed)));
+                }
+                html_body(&mut page, v, "h3");
+            }
+            page.push_str("</main>\n</body>\n</html>\n");
+            out.write_all(page.as_bytes())
+        }
+    }
+}
+
+/// The headings of a sheet of several communities: a community's above
+/// its buildings'.
+const ACROSS_STYLE: &str = "h2.community { font-size: 17px; border-left: none; padding-left: 0; margin: 24px 0 4px; }\n\
+h3 { font-size: 15px; margin: 14px 0 6px; padding-left: 6px; border-left: 4px solid #b8322f; break-after: avoid; }\n";
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 12mm 10mm; }
@@ -215,6 +264,18 @@ fn words(text: &str) -> String {
 }
 
 fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
+    let mut page = html_head(v, v.counts, "");
+    if v.rows.is_empty() {
+        let _ = writeln!(page, "<p>{}</p>", esc(v.lang.label(Label::NoneListed)));
+    }
+    html_body(&mut page, v, "h2");
+    page.push_str("</main>\n</body>\n</html>\n");
+    out.write_all(page.as_bytes())
+}
+
+/// The page up to its first building: title (of `v`), the summary of
+/// `counts`, and `more` style.
+fn html_head(v: &SheetView<'_>, counts: &DueCounts, more: &str) -> String {
     let lang = match v.lang {
         Lang::Zh => "zh-CN",
         Lang::En => "en",
@@ -225,17 +286,19 @@ fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
         page,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\" />\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
-         <title>{t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{t}</h1>\n\
+         <title>{t}</title>\n<style>{STYLE}{more}</style>\n</head>\n<body>\n<main>\n<h1>{t}</h1>\n\
          <p class=\"sub\">{}</p>\n",
-        esc(&v.lang.due_summary(v.counts))
+        esc(&v.lang.due_summary(counts))
     );
-    if v.rows.is_empty() {
-        let _ = writeln!(page, "<p>{}</p>", esc(v.lang.label(Label::NoneListed)));
-    }
+    page
+}
+
+/// The buildings of one sheet, each under a heading `h`.
+fn html_body(page: &mut String, v: &SheetView<'_>, h: &str) {
     let tagged = tagged(v);
     let cols = columns(v.lang, tagged);
     for (building, lines) in groups(v) {
-        let _ = writeln!(page, "<h2>{}</h2>", esc(&building));
+        let _ = writeln!(page, "<{h}>{}</{h}>", esc(&building));
         page.push_str("<table>\n<thead><tr>");
         for c in &cols {
             let _ = write!(page, "<th>{}</th>", esc(c));
@@ -261,6 +324,4 @@ fn html(out: &mut dyn Write, v: &SheetView<'_>) -> std::io::Result<()> {
         }
         page.push_str("</tbody>\n</table>\n");
     }
-    page.push_str("</main>\n</body>\n</html>\n");
-    out.write_all(page.as_bytes())
 }

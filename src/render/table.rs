@@ -9,13 +9,12 @@ use comfy_table::{
     Width,
 };
 
-use crate::compute::due::{DueCounts, DueRow};
+use crate::compute::due::DueCounts;
 use crate::compute::households::HouseholdLine;
 use crate::compute::needs::ListedNeed;
 use crate::i18n::{Label, Lang};
 use crate::model::date::iso;
 use crate::model::need::NeedStatus;
-use crate::model::roster::Roster;
 use crate::model::{Level, Status};
 
 use super::fit::{self, Wrap};
@@ -336,8 +335,9 @@ fn level_color(level: Level) -> Color {
 }
 
 pub struct DueView<'a> {
-    pub roster: &'a Roster,
-    pub rows: &'a [DueRow],
+    pub rows: &'a [super::DueOf<'a>],
+    /// Across communities: a community column first.
+    pub community: bool,
     pub counts: &'a DueCounts,
     pub lang: Lang,
     pub color: bool,
@@ -348,10 +348,9 @@ pub struct DueView<'a> {
     /// `--visitor` named one worker: the worker column would say the same
     /// on every row, and is left out.
     pub one_worker: bool,
-    /// With a needs ledger: each household's unresolved needs.
-    pub needs: Option<&'a [crate::compute::needs::OpenNeeds]>,
-    /// An unresolved need older than this many days is flagged.
-    pub flag_after_days: u32,
+    /// With a needs ledger (any community's): a column of each
+    /// household's unresolved needs.
+    pub needs: bool,
 }
 
 pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
@@ -360,7 +359,11 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         writeln!(out, "{}", lang.label(Label::NoneListed))?;
         return writeln!(out, "{}", lang.due_summary(v.counts));
     }
-    let mut heads = vec![
+    let mut heads = Vec::new();
+    if v.community {
+        heads.push((lang.rollup_words().community, Wrap::Never));
+    }
+    heads.extend([
         (lang.label(Label::Household), Wrap::Never),
         (lang.label(Label::Level), Wrap::Never),
         (lang.label(Label::Address), Wrap::Words),
@@ -369,8 +372,8 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         (lang.label(Label::LastVisit), Wrap::Never),
         (lang.label(Label::Deadline), Wrap::Never),
         (lang.label(Label::Status), Wrap::Words),
-    ];
-    if v.needs.is_some() {
+    ]);
+    if v.needs {
         heads.push((lang.need_words().open_needs, Wrap::Words));
     }
     // The special groups, last: a column no row fills is left out.
@@ -381,18 +384,27 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     // what goes first in a narrow terminal; the special groups are shown
     // where they cost no line (an address broken over many lines does not
     // read).
-    grid.spare = vec![6];
+    let shift = usize::from(v.community);
+    // Across communities the community and the household are repeated
+    // when the table is printed in parts.
+    grid.keys = 1 + shift;
+    grid.spare = vec![6 + shift];
     grid.extra = vec![tags];
-    for r in v.rows {
-        let h = v.roster.household(r.household);
-        let contact = super::contact(v.roster, r.contact, v.reveal);
+    for d in v.rows {
+        let r = d.row;
+        let h = d.household();
+        let contact = super::contact(d.roster, r.contact, v.reveal);
         let status = Text::new(&super::standing(lang, &r.standing));
         let status = match r.standing.status {
             Status::Overdue => status.fg(Color::Red).bold(),
             Status::Due => status.fg(Color::Yellow),
             Status::Ok => status,
         };
-        let mut cells = vec![
+        let mut cells = Vec::new();
+        if v.community {
+            cells.push(Text::new(d.community.unwrap_or_default()));
+        }
+        cells.extend([
             Text::new(h.id()),
             Text::new(lang.level(r.level)).fg(level_color(r.level)),
             Text::new(&h.address()),
@@ -405,10 +417,10 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
             ),
             Text::new(&r.deadline.date().map(iso).unwrap_or_else(|| "—".into())),
             status,
-        ];
-        if let Some(needs) = v.needs {
-            let open = needs[r.household];
-            let flagged = open.flagged(v.flag_after_days);
+        ]);
+        if v.needs {
+            let open = d.open_needs().unwrap_or_default();
+            let flagged = open.flagged(d.flag_after_days);
             let cell =
                 Text::new(&lang.open_needs_cell(open.count, flagged.then_some(open.oldest_days)));
             cells.push(if flagged {
@@ -422,16 +434,19 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     }
     grid.print(out, v.color, v.width)?;
     sentence(out, &lang.due_summary(v.counts), v.width)?;
-    if let Some(needs) = v.needs {
-        let open = v.rows.iter().map(|r| needs[r.household]);
-        let (with, flagged) = open.fold((0, 0), |(w, f), o| {
+    if v.needs {
+        let open = (v.rows.iter()).map(|d| (d.open_needs().unwrap_or_default(), d.flag_after_days));
+        let (with, flagged) = open.fold((0, 0), |(w, f), (o, after)| {
             (
                 w + usize::from(o.count > 0),
-                f + usize::from(o.flagged(v.flag_after_days)),
+                f + usize::from(o.flagged(after)),
             )
         });
         if with > 0 {
-            let summary = lang.open_needs_summary(with, flagged, v.flag_after_days);
+            // The days after which a need is flagged, as the first
+            // community's settings say.
+            let after = v.rows.first().map_or(0, |d| d.flag_after_days);
+            let summary = lang.open_needs_summary(with, flagged, after);
             sentence(out, &summary, v.width)?;
         }
     }
@@ -448,11 +463,36 @@ pub struct Look {
 
 /// `rounds needs` for people: the list, and how many are unresolved.
 pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std::io::Result<()> {
+    let rows: Vec<(Option<&str>, &ListedNeed<'_>)> = listed.iter().map(|l| (None, l)).collect();
+    needs_of(out, &rows, false, look)
+}
+
+/// `rounds needs` across communities: a community column first.
+pub fn needs_across(
+    out: &mut dyn Write,
+    listed: &[(&str, &ListedNeed<'_>)],
+    look: &Look,
+) -> std::io::Result<()> {
+    let rows: Vec<(Option<&str>, &ListedNeed<'_>)> =
+        listed.iter().map(|(c, l)| (Some(*c), *l)).collect();
+    needs_of(out, &rows, true, look)
+}
+
+fn needs_of(
+    out: &mut dyn Write,
+    listed: &[(Option<&str>, &ListedNeed<'_>)],
+    community: bool,
+    look: &Look,
+) -> std::io::Result<()> {
     let w = look.lang.need_words();
     if listed.is_empty() {
         return writeln!(out, "{}", w.none_listed);
     }
-    let mut grid = Grid::new(vec![
+    let mut heads = Vec::new();
+    if community {
+        heads.push((look.lang.rollup_words().community, Wrap::Never));
+    }
+    heads.extend([
         (w.id, Wrap::Never),
         (w.household, Wrap::Never),
         (w.grid, Wrap::Never),
@@ -464,16 +504,23 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
         (w.text, Wrap::Text),
         (w.resolution, Wrap::Text),
     ]);
+    let mut grid = Grid::new(heads);
     // The grid is the household's; the days open, for a need not yet
     // resolved, are those since it was raised; who raised it is the one
     // to ask, but the need itself matters more.
-    grid.spare = vec![2, 7, 4];
-    for l in listed {
+    let shift = usize::from(community);
+    grid.keys = 1 + shift;
+    grid.spare = vec![2 + shift, 7 + shift, 4 + shift];
+    for (c, l) in listed {
         let outcome = match (&l.resolved, l.satisfaction) {
             (Some(_), Some(s)) => format!("{} · {}", l.resolution, w.satisfaction(s)),
             _ => l.resolution.to_string(),
         };
-        grid.rows.push(vec![
+        let mut cells = Vec::new();
+        if community {
+            cells.push(Text::new(c.unwrap_or_default()));
+        }
+        cells.extend([
             Text::new(l.id),
             Text::new(l.household),
             Text::new(l.grid),
@@ -485,11 +532,12 @@ pub fn needs(out: &mut dyn Write, listed: &[ListedNeed<'_>], look: &Look) -> std
             Text::new(&l.text),
             Text::new(outcome.trim_start_matches(" · ")),
         ]);
+        grid.rows.push(cells);
     }
     grid.print(out, look.color, look.width)?;
     let unresolved = listed
         .iter()
-        .filter(|l| l.status != NeedStatus::Resolved)
+        .filter(|(_, l)| l.status != NeedStatus::Resolved)
         .count();
     writeln!(out, "{}", look.lang.needs_listed(listed.len(), unresolved))
 }

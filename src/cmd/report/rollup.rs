@@ -60,7 +60,7 @@ pub fn communities(data: &[PathBuf]) -> Option<Vec<PathBuf>> {
 }
 
 /// A community's name: rounds.toml's `name`, else its directory's.
-fn name_of(configured: Option<&str>, dir: &Path) -> String {
+pub(crate) fn name_of(configured: Option<&str>, dir: &Path) -> String {
     configured.map(str::to_string).unwrap_or_else(|| {
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         dir.file_name()
@@ -123,14 +123,8 @@ fn count_all(cli: &Cli, args: &ReportArgs, dirs: &[PathBuf]) -> Result<Vec<Count
     all.into_iter().map(|(_, c)| c).collect()
 }
 
-/// The roll-up of the communities in `dirs`.
-pub fn run_rollup(
-    cli: &Cli,
-    dirs: &[PathBuf],
-    args: &ReportArgs,
-    out: &mut dyn Write,
-    lang: &mut Lang,
-) -> Result<Outcome, Error> {
+/// Refuses a community's directory that is missing or named twice.
+pub(crate) fn check_dirs(dirs: &[PathBuf]) -> Result<(), Error> {
     let mut seen = std::collections::BTreeSet::new();
     for d in dirs {
         if !d.is_dir() {
@@ -146,6 +140,18 @@ pub fn run_rollup(
             )));
         }
     }
+    Ok(())
+}
+
+/// The roll-up of the communities in `dirs`.
+pub fn run_rollup(
+    cli: &Cli,
+    dirs: &[PathBuf],
+    args: &ReportArgs,
+    out: &mut dyn Write,
+    lang: &mut Lang,
+) -> Result<Outcome, Error> {
+    check_dirs(dirs)?;
     // The output speaks as the first community's report would.
     let env = |k: &str| std::env::var(k).ok();
     let mut given = Given::from(cli);
@@ -211,7 +217,7 @@ pub fn run_rollup(
 /// The errors of the communities, each community's together; when there
 /// are more than a failing command prints, taken in turns, so that every
 /// community is named among the first.
-fn every_community(mut found: Vec<Vec<Problem>>) -> Vec<Problem> {
+pub(crate) fn every_community(mut found: Vec<Vec<Problem>>) -> Vec<Problem> {
     let total: usize = found.iter().map(Vec::len).sum();
     if total <= 20 {
         return found.into_iter().flatten().collect();
