@@ -1727,7 +1727,9 @@ fn main() {
         name = \"农江社区\"\n\
         policy = \"calendar\"\n";
     let toml = match &name {
-        Some(n) => toml.replace("农江社区", n).replace(" (Nongjiang community visit settings)", ""),
+        Some(n) => toml
+            .replace("农江社区", n)
+            .replace(" (Nongjiang community visit settings)", ""),
         None => toml.to_string(),
     };
     fs::write(dir.join("rounds.toml"), toml).expect("write rounds.toml");
