@@ -331,9 +331,20 @@ fn another_day_adds_a_partition_and_the_same_day_replaces_its_own() {
         [format!("export_date={T1}"), format!("export_date={T2}")]
     );
 
-    // The first day again: its file is replaced, nothing added beside it.
+    // The first day again, a visit of 06-29 recorded late: its file is
+    // replaced (the visit of 07-01 is after the day, left out), nothing
+    // added beside it.
+    wd.write(
+        "visits.csv",
+        format!("{VISITS}2020-07-01,H4,李秀兰,入户,,1\n2020-06-29,H3,李秀兰,入户,,1\n"),
+    );
     wd.run(&["--today", T1, "export", "--out", "out"]).ok();
-    assert_eq!(rows(&first).len(), 6);
+    let dates: Vec<String> = rows(&first)
+        .into_iter()
+        .map(|r| r["date"].clone())
+        .collect();
+    assert_eq!(dates.len(), 6);
+    assert_eq!(dates.last().unwrap(), "2020-06-29");
     let files = std::fs::read_dir(first.parent().unwrap()).unwrap().count();
     assert_eq!(files, 1);
 }

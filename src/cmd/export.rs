@@ -2,7 +2,8 @@
 //!
 //! The data directory as Parquet tables for a warehouse: residents,
 //! roster history, visits, needs (when the community keeps a ledger) and
-//! `due --all` as of the as-of date T, each written whole to
+//! `due --all`, all as of the as-of date T (rows dated after it left out,
+//! as every command ignores them), each written whole to
 //! `DIR/<table>/export_date=T/<community>.parquet` (hive-style
 //! partitions). Every row carries its community. A re-export of the same
 //! day replaces that day's files; another day adds a partition of its
@@ -51,6 +52,9 @@ pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome,
         .int32("persons");
     let community = community(ctx.config.name.as_deref(), &ctx.dir);
     snapshot.each_visit(&mut problems, |v| {
+        if v.date > ctx.today {
+            return;
+        }
         visits
             .row()
             .text(&community)
@@ -68,7 +72,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome,
             "residents",
             residents(&roster, &community, ctx.today, args.reveal),
         ),
-        ("history", history_table(&history, &community)),
+        ("history", history_table(&history, &community, ctx.today)),
         ("visits", visits),
     ];
     if let Some(ledger) = &ledger {
@@ -189,8 +193,12 @@ fn residents(roster: &Roster, community: &str, today: chrono::NaiveDate, reveal:
     t
 }
 
-/// history.csv's rows, in file order.
-fn history_table(history: &crate::model::history::History, community: &str) -> Table {
+/// history.csv's rows dated on or before the as-of date, in file order.
+fn history_table(
+    history: &crate::model::history::History,
+    community: &str,
+    today: chrono::NaiveDate,
+) -> Table {
     let mut t = Table::new()
         .text_required("community")
         .date("date")
@@ -200,7 +208,7 @@ fn history_table(history: &crate::model::history::History, community: &str) -> T
         .text("to")
         .text("reason")
         .text("by");
-    for c in &history.changes {
+    for c in history.changes.iter().filter(|c| c.date <= today) {
         t.row()
             .text(community)
             .date(Some(c.date))
@@ -214,8 +222,8 @@ fn history_table(history: &crate::model::history::History, community: &str) -> T
     t
 }
 
-/// needs.csv's rows, in file order, with the days each has been open
-/// as of the as-of date.
+/// needs.csv's rows raised on or before the as-of date, in file order,
+/// with the days each has been open on that date.
 fn needs_table(
     needs: &[crate::model::need::Need],
     community: &str,
@@ -236,7 +244,7 @@ fn needs_table(
         .date("follow_up")
         .text("satisfaction")
         .int64("days_open");
-    for n in needs {
+    for n in needs.iter().filter(|n| n.raised <= today) {
         t.row()
             .text(community)
             .text(&n.id)
