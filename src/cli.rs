@@ -208,6 +208,9 @@ pub enum Command {
     Man,
     /// List the workers (workers.csv) with their party branch and this month's figures.
     Workers(WorkersArgs),
+    /// Write the data directory as Parquet tables for a warehouse, a
+    /// partition per export date.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -747,6 +750,17 @@ pub struct WorkersArgs {
     pub party_group: Vec<String>,
 
     /// Show workers' phone numbers in full.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The directory of the tables: DIR/<table>/export_date=<date>/<community>.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Also write residents' names, phone and ID numbers (the file is then owner-only).
     #[arg(long)]
     pub reveal: bool,
 }

@@ -283,7 +283,7 @@ fn clap_error_kinds_and_their_hints_in_chinese() {
     let err = zh(&["reprt"]);
     assert!(err.contains("无法识别的子命令“reprt”"), "{err}");
     assert!(
-        err.contains("提示：有相近的子命令：“import”、“report”"),
+        err.contains("提示：有相近的子命令：“import”、“export”、“report”"),
         "{err}"
     );
     let err = zh(&["report", "--mnth", "2020-01"]);

@@ -7,6 +7,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod due;
+pub mod export;
 pub mod history;
 pub mod households;
 pub mod import;
@@ -103,6 +104,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
         Command::History(args) => history::run(&ctx, &args, out),
         Command::Change(args) => change::run(&ctx, &args, out),
         Command::Workers(args) => workers::run(&ctx, &args, out),
+        Command::Export(args) => export::run(&ctx, &args, out),
         Command::Init(_) | Command::Completions(_) | Command::Man | Command::Config => {
             unreachable!("handled above")
         }

@@ -844,3 +844,9 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
         }
     }
 }
+
+/// `export` wrote a table.
+pub(super) fn export_written(path: &str, rows: usize) -> String {
+    let s = if rows == 1 { "" } else { "s" };
+    format!("wrote {path} ({rows} row{s})")
+}

@@ -225,6 +225,13 @@ impl Lang {
     pub fn report_written(self, path: &str) -> String {
         self.catalog().report_written(path)
     }
+    /// `export` wrote a table of `rows` rows.
+    pub fn export_written(self, path: &str, rows: usize) -> String {
+        match self {
+            Lang::En => en::export_written(path, rows),
+            Lang::Zh => zh::export_written(path, rows),
+        }
+    }
     pub fn init_created(self, path: &str) -> String {
         self.catalog().init_created(path)
     }

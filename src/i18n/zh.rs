@@ -770,6 +770,7 @@ impl Catalog for Zh {
             "needs" => "列出诉求台账 needs.csv 中的诉求，可筛选",
             "change" => "变更居民的关注等级、户号、负责人或地址：记入 history.csv 并写入名册",
             "workers" => "列出工作人员（workers.csv）：职务、党支部、党小组和本月走访情况",
+            "export" => "把数据目录导出为 Parquet 表，供数据仓库加载，每个导出日期一个分区",
             _ => return None,
         })
     }
@@ -1048,6 +1049,8 @@ impl Catalog for Zh {
             ("workers", "branch") => "只列出这个党支部的工作人员（可重复，或用逗号分隔多个）",
             ("workers", "party_group") => "只列出这个党小组的工作人员（可重复，或用逗号分隔多个）",
             ("workers", "reveal") => "完整显示工作人员的电话",
+            ("export", "out") => "导出表所在的目录：DIR/<表>/export_date=<日期>/<社区>.parquet",
+            ("export", "reveal") => "同时写入居民姓名、电话和身份证号（文件仅所有者可读）",
             _ => return None,
         })
     }
@@ -1226,4 +1229,9 @@ fn change_refusal(refusal: &ChangeRefusal) -> String {
             "residents.csv 无法逐格改写（请运行 rounds check）".into()
         }
     }
+}
+
+/// `export` wrote a table.
+pub(super) fn export_written(path: &str, rows: usize) -> String {
+    format!("已写入 {path}（{rows} 行）")
 }

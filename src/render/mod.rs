@@ -8,6 +8,7 @@ pub mod html;
 pub mod import;
 pub mod json;
 pub mod markdown;
+pub mod parquet;
 pub mod sections;
 pub mod sheet;
 pub mod table;
