@@ -354,7 +354,7 @@ fn a_community_with_errors_stops_the_lists_unless_skipped() {
     assert!(
         skipped
             .stderr()
-            .contains("left out of the roll-up: north (district/north)"),
+            .contains("left out: north (district/north)"),
         "{}",
         skipped.stderr()
     );

@@ -380,7 +380,7 @@ static EN_ROLLUP: RollupWords = RollupWords {
     skipped: |name, dir, errors| {
         let s = if errors == 1 { "" } else { "s" };
         format!(
-            "left out of the roll-up: {name} ({dir}), {errors} error{s} in its data (`rounds --data {dir} check` lists them)"
+            "left out: {name} ({dir}), {errors} error{s} in its data (`rounds --data {dir} check` lists them)"
         )
     },
 };
@@ -394,7 +394,7 @@ static ZH_ROLLUP: RollupWords = RollupWords {
     needs_resolved: "办结诉求",
     skipped: |name, dir, errors| {
         format!(
-            "未纳入汇总：{name}（{dir}），数据有 {errors} 处错误（`rounds --data {dir} check` 可列出）"
+            "未纳入：{name}（{dir}），数据有 {errors} 处错误（`rounds --data {dir} check` 可列出）"
         )
     },
 };
