@@ -763,4 +763,10 @@ pub struct ExportArgs {
     /// Also write residents' names, phone and ID numbers (the file is then owner-only).
     #[arg(long)]
     pub reveal: bool,
+
+    /// Across communities (--data A --data B …, or --data DIR whose
+    /// sub-directories hold a community each): export the communities whose
+    /// data is valid and name on stderr those left out, instead of refusing.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }

@@ -108,13 +108,16 @@ fn column<'a>(
 fn every_table_is_written_with_its_rows_and_says_so() {
     let wd = fixture();
     let run = wd.run(&["--today", T1, "export", "--out", "out"]).ok();
-    // 5 residents, 1 change, 5 visits, 2 needs, 4 households due --all.
+    // 5 residents, 1 change, 5 visits, 2 needs, 4 households due --all,
+    // the settings and the four levels.
     for (name, count) in [
         ("residents", "5 rows"),
         ("history", "1 row)"),
         ("visits", "5 rows"),
         ("needs", "2 rows"),
         ("due", "4 rows"),
+        ("settings", "1 row)"),
+        ("levels", "4 rows"),
     ] {
         let path = table(&wd, name, T1);
         assert_eq!(
@@ -128,7 +131,7 @@ fn every_table_is_written_with_its_rows_and_says_so() {
             assert_eq!(row["community"], "东岗社区", "{name}");
         }
     }
-    assert_eq!(run.stdout().lines().count(), 5);
+    assert_eq!(run.stdout().lines().count(), 7);
 }
 
 #[test]
@@ -212,6 +215,23 @@ fn dates_are_dates_and_levels_have_a_rank() {
         ),
         ("2020-02-03", "R4", "level")
     );
+    // The values by their meaning beside the text as written, and the
+    // change's line in history.csv.
+    assert_eq!(
+        (
+            change["from_value"].as_str(),
+            change["to_value"].as_str(),
+            change["from_text"].as_str(),
+            change["to_text"].as_str(),
+            change["line"].as_str(),
+        ),
+        ("orange", "yellow", "橙色", "黄色", "2")
+    );
+    let lines: Vec<String> = rows(&table(&wd, "residents", T1))
+        .iter()
+        .map(|r| format!("{}:{}", r["id"], r["line"]))
+        .collect();
+    assert_eq!(lines, ["R1:2", "R2:3", "R3:4", "R4:5", "R5:6"]);
     let need = &rows(&table(&wd, "needs", T1))[1];
     assert_eq!(
         (
@@ -353,7 +373,7 @@ fn another_day_adds_a_partition_and_the_same_day_replaces_its_own() {
 fn without_a_ledger_there_is_no_needs_table() {
     let wd = community(RESIDENTS, VISITS);
     let run = wd.run(&["--today", T1, "export", "--out", "out"]).ok();
-    assert_eq!(run.stdout().lines().count(), 4);
+    assert_eq!(run.stdout().lines().count(), 6);
     assert!(!wd.join("out/needs").exists());
     // Without a name in rounds.toml the community is the directory's.
     let dir = std::fs::canonicalize(wd.path()).unwrap();
@@ -368,4 +388,132 @@ fn export_speaks_chinese() {
     wd.run(&["--today", T1, "--lang", "zh", "export", "--out", "out"])
         .ok()
         .stdout_has("（5 行）");
+}
+
+#[test]
+fn settings_and_levels_are_the_rules_of_rounds_toml() {
+    let wd = community(RESIDENTS, VISITS).with(
+        "rounds.toml",
+        "name = \"东岗社区\"\npolicy = \"rolling\"\nstart = 2020-03-01\nwindow = 3\n\
+         [levels]\nred = \"10 days\"\nyellow = \"month\"\n",
+    );
+    wd.run(&["--today", T1, "export", "--out", "out"]).ok();
+    let settings = rows(&table(&wd, "settings", T1));
+    assert_eq!(settings.len(), 1);
+    assert_eq!(
+        (
+            settings[0]["policy"].as_str(),
+            settings[0]["start"].as_str(),
+            settings[0]["within"].as_str()
+        ),
+        ("rolling", "2020-03-01", "3")
+    );
+    let levels: Vec<String> = rows(&table(&wd, "levels", T1))
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {} {}",
+                r["level"],
+                r["level_rank"],
+                r["period"],
+                r["period_months"],
+                r["interval_days"],
+                r["interval_months"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            // 10 days: the report counts calendar months for it.
+            "red 1 month 1 10 null",
+            "orange 2 month 1 null 1",
+            "yellow 3 month 1 null 1",
+            "green 4 half-year 6 null 6",
+        ]
+    );
+}
+
+/// Runs rounds with exactly `args` in the work directory.
+fn raw(wd: &Workdir, args: &[&str]) -> common::Run {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    wd.run_raw(&args, &[])
+}
+
+/// Two communities sharing household ids, and a third whose roster has
+/// an error.
+fn district() -> Workdir {
+    let wd = Workdir::new();
+    for (dir, name) in [("d/a", "东岗社区"), ("d/b", "西岗社区")] {
+        wd.write(&format!("{dir}/residents.csv"), RESIDENTS);
+        wd.write(&format!("{dir}/visits.csv"), VISITS);
+        wd.write(
+            &format!("{dir}/rounds.toml"),
+            format!("name = \"{name}\"\n"),
+        );
+    }
+    wd.write("bad/residents.csv", "id,household,level\nR1,H1,purple\n");
+    wd.write("bad/visits.csv", "date,household\n");
+    wd
+}
+
+#[test]
+fn several_communities_are_exported_each_to_its_own_files() {
+    let wd = district();
+    let run = raw(
+        &wd,
+        &["--today", T1, "--data", "d", "export", "--out", "out"],
+    )
+    .ok();
+    // 7 tables of each community (no needs ledger): 2 × 6 files.
+    assert_eq!(run.stdout().lines().count(), 12, "{}", run.stdout());
+    for name in ["东岗社区", "西岗社区"] {
+        let path = wd.join(&format!("out/due/export_date={T1}/{name}.parquet"));
+        let due = rows(&path);
+        // The same household ids in both, each under its own community.
+        assert_eq!(due.len(), 4);
+        assert!(due.iter().all(|r| r["community"] == name));
+        let residents = rows(&wd.join(&format!("out/residents/export_date={T1}/{name}.parquet")));
+        assert_eq!(residents.len(), 5);
+        assert!(residents.iter().all(|r| r["community"] == name));
+    }
+}
+
+#[test]
+fn a_community_with_errors_stops_the_export_unless_skipped() {
+    let wd = district();
+    raw(
+        &wd,
+        &[
+            "--today", T1, "--data", "d/a", "--data", "bad", "export", "--out", "out",
+        ],
+    )
+    .expect(3)
+    .stderr_has("purple");
+    assert!(!wd.join("out").exists(), "nothing is written");
+    raw(
+        &wd,
+        &[
+            "--today",
+            T1,
+            "--data",
+            "d/a",
+            "--data",
+            "bad",
+            "export",
+            "--out",
+            "out",
+            "--skip-invalid",
+        ],
+    )
+    .ok()
+    .stderr_has("left out: bad");
+    assert!(
+        wd.join(&format!("out/due/export_date={T1}/东岗社区.parquet"))
+            .exists()
+    );
+    assert!(
+        !wd.join(&format!("out/due/export_date={T1}/bad.parquet"))
+            .exists()
+    );
 }

@@ -21,9 +21,11 @@ use crate::compute::filter::{self, Filter};
 use crate::data::roster::Load;
 use crate::error::Error;
 use crate::model::Level;
-use crate::model::date::iso;
+use crate::model::date::{self, iso};
+use crate::model::history::Field;
 use crate::model::roster::Roster;
 use crate::render::parquet::Table;
+use crate::schedule::{Interval, Period, Policy, Rules};
 use crate::store;
 
 /// 1 red … 4 green.
@@ -32,6 +34,45 @@ fn rank(level: Level) -> Option<i32> {
 }
 
 pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let community = community(ctx.config.name.as_deref(), &ctx.dir);
+    let tables = tables(ctx, args, &community)?;
+    write(ctx, args, &community, &tables, out)?;
+    Ok(Outcome::Success)
+}
+
+/// `export` of several communities (`--data A --data B …`, or a district's
+/// directory) into one set of tables: every community is read first, each
+/// by its own rules, and nothing is written while one has errors (unless
+/// `--skip-invalid` leaves it out, as the roll-up of `report` does); then
+/// each community's files are written as a single export writes them.
+pub fn run_across(
+    cli: &crate::cli::Cli,
+    dirs: &[std::path::PathBuf],
+    args: &ExportArgs,
+    out: &mut dyn Write,
+    lang: &mut crate::i18n::Lang,
+) -> Result<Outcome, Error> {
+    let first = super::across::first(cli, dirs, lang)?;
+    let mut all = super::across::read_all(cli, dirs, first.lang, args.skip_invalid, |c| {
+        tables(c, args, "")
+    })?;
+    for c in &mut all {
+        for (_, table) in &mut c.value {
+            table.fill_first(&c.name);
+        }
+    }
+    for c in &all {
+        write(&first, args, &c.name, &c.value, out)?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// One community's tables, every row naming `community`.
+fn tables(
+    ctx: &Ctx,
+    args: &ExportArgs,
+    community: &str,
+) -> Result<Vec<(&'static str, Table)>, Error> {
     let snapshot = ctx.snapshot()?;
     let mut problems = Vec::new();
     let load = Load {
@@ -50,14 +91,13 @@ pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome,
         .text("kind")
         .text("note")
         .int32("persons");
-    let community = community(ctx.config.name.as_deref(), &ctx.dir);
     snapshot.each_visit(&mut problems, |v| {
         if v.date > ctx.today {
             return;
         }
         visits
             .row()
-            .text(&community)
+            .text(community)
             .date(Some(v.date))
             .text(v.household)
             .text(v.visitor)
@@ -70,21 +110,34 @@ pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome,
     let mut tables = vec![
         (
             "residents",
-            residents(&roster, &community, ctx.today, args.reveal),
+            residents(&roster, community, ctx.today, args.reveal),
         ),
-        ("history", history_table(&history, &community, ctx.today)),
+        ("history", history_table(&history, community, ctx.today)),
         ("visits", visits),
     ];
     if let Some(ledger) = &ledger {
-        tables.push(("needs", needs_table(&ledger.needs, &community, ctx.today)));
+        tables.push(("needs", needs_table(&ledger.needs, community, ctx.today)));
     }
-    tables.push(("due", due_table(ctx, &roster, &last, &community)));
+    tables.push(("due", due_table(ctx, &roster, &last, community)));
+    tables.push(("settings", settings_table(ctx, community)));
+    tables.push(("levels", levels_table(&ctx.config.rules, community)));
+    Ok(tables)
+}
 
+/// Writes one community's tables, each whole, into its partition of the
+/// day, and says so.
+fn write(
+    ctx: &Ctx,
+    args: &ExportArgs,
+    community: &str,
+    tables: &[(&'static str, Table)],
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let partition = format!("export_date={}", iso(ctx.today));
-    for (name, table) in &tables {
+    for (name, table) in tables {
         let dir = args.out.join(name).join(&partition);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = dir.join(format!("{}.parquet", file_stem(&community)));
+        let path = dir.join(format!("{}.parquet", file_stem(community)));
         let bytes = table
             .to_bytes()
             .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
@@ -101,17 +154,12 @@ pub fn run(ctx: &Ctx, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome,
         )
         .map_err(Error::Output)?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The community's name: rounds.toml's `name`, else the directory's.
 fn community(configured: Option<&str>, dir: &Path) -> String {
-    configured.map(str::to_string).unwrap_or_else(|| {
-        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        dir.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "community".to_string())
-    })
+    super::report::name_of(configured, dir)
 }
 
 /// The community's name made safe as a file name.
@@ -148,7 +196,8 @@ fn residents(roster: &Roster, community: &str, today: chrono::NaiveDate, reveal:
         .text("visitor")
         .text("tags")
         .date("since")
-        .date("until");
+        .date("until")
+        .int64("line");
     if reveal {
         t = t.text("name").text("phone").text("id_number");
     }
@@ -184,7 +233,8 @@ fn residents(roster: &Roster, community: &str, today: chrono::NaiveDate, reveal:
                 .text(visitor)
                 .text(&words.join(";"))
                 .date(m.since)
-                .date(m.until);
+                .date(m.until)
+                .int64(Some(r.row.line as i64));
             if reveal {
                 row.text(r.name()).text(r.phone()).text(r.id_number());
             }
@@ -193,7 +243,10 @@ fn residents(roster: &Roster, community: &str, today: chrono::NaiveDate, reveal:
     t
 }
 
-/// history.csv's rows dated on or before the as-of date, in file order.
+/// history.csv's rows dated on or before the as-of date, in file order
+/// (`line`), each value as written (`from_text`, `to_text`) and by its
+/// meaning (`from_value`, `to_value`): a level as its English word, a
+/// date as `YYYY-MM-DD`, any other value trimmed.
 fn history_table(
     history: &crate::model::history::History,
     community: &str,
@@ -204,20 +257,91 @@ fn history_table(
         .date("date")
         .text("resident")
         .text("field")
-        .text("from")
-        .text("to")
+        .text("from_value")
+        .text("to_value")
+        .text("from_text")
+        .text("to_text")
         .text("reason")
-        .text("by");
+        .text("recorded_by")
+        .int64("line");
     for c in history.changes.iter().filter(|c| c.date <= today) {
         t.row()
             .text(community)
             .date(Some(c.date))
             .text(&c.resident)
             .text(c.field.word())
+            .text(&meaning(c.field, &c.from))
+            .text(&meaning(c.field, &c.to))
             .text(&c.from)
             .text(&c.to)
             .text(&c.reason)
-            .text(&c.by);
+            .text(&c.by)
+            .int64(Some(c.line as i64));
+    }
+    t
+}
+
+/// A value of history.csv by its meaning (see `history_table`).
+fn meaning(field: Field, value: &str) -> String {
+    let value = value.trim();
+    match field {
+        Field::Level => Level::parse(value).map_or_else(|| value.to_string(), |l| l.word().into()),
+        Field::Since | Field::Until => date::parse(value).map_or(value.to_string(), iso),
+        _ => value.to_string(),
+    }
+}
+
+/// The rules the community runs by (one row): the policy, `start` and
+/// the `due` window.
+fn settings_table(ctx: &Ctx, community: &str) -> Table {
+    let mut t = Table::new()
+        .text_required("community")
+        .text("policy")
+        .date("start")
+        .int32("within");
+    t.row()
+        .text(community)
+        .text(match ctx.config.rules.policy {
+            Policy::Calendar => "calendar",
+            Policy::Rolling => "rolling",
+        })
+        .date(ctx.config.rules.start)
+        .int32(Some(ctx.window as i32));
+    t
+}
+
+/// Each level's calendar period (`period_months`: 0 for the ISO week) and
+/// rolling interval (in days or in months), as rounds.toml sets them.
+fn levels_table(rules: &Rules, community: &str) -> Table {
+    let mut t = Table::new()
+        .text_required("community")
+        .text("level")
+        .int32("level_rank")
+        .text("period")
+        .int32("period_months")
+        .int32("interval_days")
+        .int32("interval_months");
+    for level in Level::ALL {
+        let cadence = rules.cadence(level);
+        let months = match cadence.period {
+            Period::Week => 0,
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::HalfYear => 6,
+            Period::Year => 12,
+        };
+        let (days, in_months) = match cadence.interval {
+            Interval::Days(n) => (Some(n as i32), None),
+            Interval::Months(n) => (None, Some(n as i32)),
+        };
+        t.row()
+            .text(community)
+            .text(level.word())
+            .int32(rank(level))
+            .text(cadence.period.word())
+            .int32(Some(months))
+            .int32(days)
+            .int32(in_months);
     }
     t
 }

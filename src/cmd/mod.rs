@@ -55,6 +55,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, lang: &mut Lang) -> Result<Outcome, Er
             Command::Report(args) => return report::run_rollup(&cli, &dirs, args, out, lang),
             Command::Due(args) => return due::run_across(&cli, &dirs, args, out, lang),
             Command::Needs(args) => return needs::run_across(&cli, &dirs, args, out, lang),
+            Command::Export(args) => return export::run_across(&cli, &dirs, args, out, lang),
             _ => {}
         }
     }

@@ -74,6 +74,17 @@ impl Table {
         self.add(name, false, Values::Int64(Vec::new()))
     }
 
+    /// Sets the first column (the community) of every row to `value`.
+    pub fn fill_first(&mut self, value: &str) {
+        if let Some(Column {
+            values: Values::Text(texts),
+            ..
+        }) = self.columns.first_mut()
+        {
+            texts.iter_mut().for_each(|t| *t = Some(value.to_string()));
+        }
+    }
+
     /// The number of rows pushed.
     pub fn rows(&self) -> usize {
         self.rows
