@@ -3,6 +3,11 @@
 //! the parquet crate's low-level writer. Texts are STRING (UTF-8) byte arrays,
 //! dates INT32 with the DATE logical type (days since 1970-01-01),
 //! counts INT32 or INT64; every column but `community` may be null.
+//!
+//! A text column keeps each distinct value once and a number per row (a
+//! city's visit log repeats its households, workers and kinds millions of
+//! times), and the values are handed to the writer a batch at a time, so
+//! that a table costs a few bytes a row in memory whatever its texts.
 
 use std::sync::Arc;
 
@@ -15,10 +20,55 @@ use chrono::NaiveDate;
 
 /// The values of one column, `None` for a null.
 enum Values {
-    Text(Vec<Option<String>>),
+    Text(Texts),
     Date(Vec<Option<i32>>),
     Int32(Vec<Option<i32>>),
     Int64(Vec<Option<i64>>),
+}
+
+/// A text column: its distinct values, and per row the number of its
+/// value (`NULL` for none).
+#[derive(Default)]
+struct Texts {
+    numbers: hashbrown::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    rows: Vec<u32>,
+}
+
+const NULL: u32 = u32::MAX;
+
+/// Rows handed to the writer at a time.
+const BATCH: usize = 64 * 1024;
+
+impl Texts {
+    fn push(&mut self, value: Option<&str>) {
+        let n = match value {
+            None => NULL,
+            Some(v) => match self.numbers.get(v) {
+                Some(&n) => n,
+                None => {
+                    let n = self.numbers.len() as u32;
+                    self.numbers.insert(v.into(), n);
+                    n
+                }
+            },
+        };
+        self.rows.push(n);
+    }
+
+    /// Every distinct value in one buffer, and where each one ends in it.
+    fn values(&self) -> (bytes::Bytes, Vec<usize>) {
+        let mut by_number: Vec<&str> = vec![""; self.numbers.len()];
+        for (v, &n) in &self.numbers {
+            by_number[n as usize] = v;
+        }
+        let mut buf = Vec::with_capacity(by_number.iter().map(|v| v.len()).sum());
+        let mut ends = Vec::with_capacity(by_number.len());
+        for v in by_number {
+            buf.extend_from_slice(v.as_bytes());
+            ends.push(buf.len());
+        }
+        (bytes::Bytes::from(buf), ends)
+    }
 }
 
 struct Column {
@@ -58,11 +108,11 @@ impl Table {
     }
     /// A text column that is never null.
     pub fn text_required(self, name: &'static str) -> Table {
-        self.add(name, true, Values::Text(Vec::new()))
+        self.add(name, true, Values::Text(Texts::default()))
     }
     /// A text column, null where empty.
     pub fn text(self, name: &'static str) -> Table {
-        self.add(name, false, Values::Text(Vec::new()))
+        self.add(name, false, Values::Text(Texts::default()))
     }
     pub fn date(self, name: &'static str) -> Table {
         self.add(name, false, Values::Date(Vec::new()))
@@ -81,7 +131,11 @@ impl Table {
             ..
         }) = self.columns.first_mut()
         {
-            texts.iter_mut().for_each(|t| *t = Some(value.to_string()));
+            let rows = texts.rows.len();
+            *texts = Texts::default();
+            for _ in 0..rows {
+                texts.push(Some(value));
+            }
         }
     }
 
@@ -135,31 +189,47 @@ impl Table {
         let mut columns = self.columns.iter();
         while let Some(mut w) = group.next_column()? {
             let c = columns.next().expect("a column per schema field");
-            fn split<T: Clone>(values: &[Option<T>], required: bool) -> (Vec<T>, Option<Vec<i16>>) {
-                let present = values.iter().flatten().cloned().collect();
+            /// The values present and, for a column that may be null, the
+            /// definition levels (1 present, 0 null).
+            fn split<T: Copy>(values: &[Option<T>], required: bool) -> (Vec<T>, Option<Vec<i16>>) {
+                let present = values.iter().flatten().copied().collect();
                 let levels =
                     (!required).then(|| values.iter().map(|v| i16::from(v.is_some())).collect());
                 (present, levels)
             }
             match &c.values {
-                Values::Text(v) => {
-                    let (present, levels) = split(v, c.required);
-                    let present: Vec<ByteArray> = present
-                        .into_iter()
-                        .map(|s| ByteArray::from(s.into_bytes()))
-                        .collect();
-                    w.typed::<ByteArrayType>()
-                        .write_batch(&present, levels.as_deref(), None)?;
+                Values::Text(texts) => {
+                    let (buf, ends) = texts.values();
+                    let w = w.typed::<ByteArrayType>();
+                    for batch in texts.rows.chunks(BATCH) {
+                        let present: Vec<ByteArray> = (batch.iter())
+                            .filter(|&&n| n != NULL)
+                            .map(|&n| {
+                                let start = match n {
+                                    0 => 0,
+                                    n => ends[n as usize - 1],
+                                };
+                                ByteArray::from(buf.slice(start..ends[n as usize]))
+                            })
+                            .collect();
+                        let levels: Option<Vec<i16>> = (!c.required)
+                            .then(|| batch.iter().map(|&n| i16::from(n != NULL)).collect());
+                        w.write_batch(&present, levels.as_deref(), None)?;
+                    }
                 }
                 Values::Date(v) | Values::Int32(v) => {
-                    let (present, levels) = split(v, c.required);
-                    w.typed::<Int32Type>()
-                        .write_batch(&present, levels.as_deref(), None)?;
+                    let w = w.typed::<Int32Type>();
+                    for batch in v.chunks(BATCH) {
+                        let (present, levels) = split(batch, c.required);
+                        w.write_batch(&present, levels.as_deref(), None)?;
+                    }
                 }
                 Values::Int64(v) => {
-                    let (present, levels) = split(v, c.required);
-                    w.typed::<Int64Type>()
-                        .write_batch(&present, levels.as_deref(), None)?;
+                    let w = w.typed::<Int64Type>();
+                    for batch in v.chunks(BATCH) {
+                        let (present, levels) = split(batch, c.required);
+                        w.write_batch(&present, levels.as_deref(), None)?;
+                    }
                 }
             }
             w.close()?;
@@ -193,7 +263,7 @@ impl Row<'_> {
     pub fn text(mut self, s: &str) -> Self {
         let required = self.table.columns[self.next].required;
         match self.column() {
-            Values::Text(v) => v.push((required || !s.is_empty()).then(|| s.to_string())),
+            Values::Text(v) => v.push(Some(s).filter(|s| required || !s.is_empty())),
             _ => panic!("not a text column"),
         }
         self
