@@ -760,7 +760,9 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Also write residents' names, phone and ID numbers (the file is then owner-only).
+    /// Also write residents' names, phone and ID numbers (the file is then
+    /// owner-only), and phone and ID numbers typed into the visits', needs' and
+    /// changes' texts (masked otherwise).
     #[arg(long)]
     pub reveal: bool,
 

@@ -517,3 +517,46 @@ fn a_community_with_errors_stops_the_export_unless_skipped() {
             .exists()
     );
 }
+
+#[test]
+fn numbers_typed_into_texts_are_masked_unless_revealed() {
+    let wd = community(
+        RESIDENTS,
+        "date,household,visitor,kind,note,persons\n\
+         2020-06-08,H1,王建国,入户,女儿电话13912345678，身份证110101194001011234,1\n",
+    )
+    .with(
+        "history.csv",
+        "date,id,field,from,to,reason\n2020-02-03,R4,level,orange,yellow,家属来电13700001111\n",
+    )
+    .with(
+        "needs.csv",
+        "id,household,raised,raised_by,category,text,status\n\
+         N1,H1,2020-06-08,王建国,生活困难,联系13655556666,open\n",
+    )
+    .with("rounds.toml", "name = \"东岗社区\"\n");
+    let texts = |wd: &Workdir| {
+        let visit = rows(&table(wd, "visits", T1)).remove(0)["note"].clone();
+        let change = rows(&table(wd, "history", T1)).remove(0)["reason"].clone();
+        let need = rows(&table(wd, "needs", T1)).remove(0)["text"].clone();
+        format!("{visit} | {change} | {need}")
+    };
+    wd.run(&["--today", T1, "export", "--out", "out"]).ok();
+    let masked = texts(&wd);
+    for secret in [
+        "13912345678",
+        "110101194001011234",
+        "13700001111",
+        "13655556666",
+    ] {
+        assert!(!masked.contains(secret), "{secret} in {masked}");
+    }
+    assert!(masked.contains("女儿电话139"), "{masked}");
+    assert!(masked.contains("****"), "{masked}");
+    wd.run(&["--today", T1, "export", "--out", "out", "--reveal"])
+        .ok();
+    assert_eq!(
+        texts(&wd),
+        "女儿电话13912345678，身份证110101194001011234 | 家属来电13700001111 | 联系13655556666"
+    );
+}

@@ -1,15 +1,17 @@
 //! `rounds export --out DIR [--reveal]`
 //!
 //! The data directory as Parquet tables for a warehouse: residents,
-//! roster history, visits, needs (when the community keeps a ledger) and
-//! `due --all`, all as of the as-of date T (rows dated after it left out,
-//! as every command ignores them), each written whole to
+//! roster history, visits, needs (when the community keeps a ledger),
+//! `due --all`, and the rules it runs by (settings, levels), all as of
+//! the as-of date T (rows dated after it left out, as every command
+//! ignores them), each written whole to
 //! `DIR/<table>/export_date=T/<community>.parquet` (hive-style
 //! partitions). Every row carries its community. A re-export of the same
 //! day replaces that day's files; another day adds a partition of its
 //! own, so appending never doubles a row. Names, phones and ID numbers
 //! are written only with `--reveal`, and then the residents file is
-//! owner-only.
+//! owner-only. Several communities (`--data A --data B`, a district's
+//! directory) are each read first and then written to files of their own.
 
 use std::io::Write;
 use std::path::Path;
@@ -91,6 +93,12 @@ fn tables(
         .text("kind")
         .text("note")
         .int32("persons");
+    // A phone or ID number typed into a text is masked unless revealed, as
+    // `history` and `needs` show it.
+    let shown = |text: &str| match args.reveal {
+        true => text.to_string(),
+        false => crate::privacy::mask_numbers_in(text).into_owned(),
+    };
     snapshot.each_visit(&mut problems, |v| {
         if v.date > ctx.today {
             return;
@@ -100,9 +108,9 @@ fn tables(
             .text(community)
             .date(Some(v.date))
             .text(v.household)
-            .text(v.visitor)
-            .text(v.kind)
-            .text(v.note)
+            .text(&shown(v.visitor))
+            .text(&shown(v.kind))
+            .text(&shown(v.note))
             .int32(v.persons.map(|n| n as i32));
     })?;
     ctx.fail_on_errors(problems)?;
@@ -112,11 +120,17 @@ fn tables(
             "residents",
             residents(&roster, community, ctx.today, args.reveal),
         ),
-        ("history", history_table(&history, community, ctx.today)),
+        (
+            "history",
+            history_table(&history, community, ctx.today, &shown),
+        ),
         ("visits", visits),
     ];
     if let Some(ledger) = &ledger {
-        tables.push(("needs", needs_table(&ledger.needs, community, ctx.today)));
+        tables.push((
+            "needs",
+            needs_table(&ledger.needs, community, ctx.today, &shown),
+        ));
     }
     tables.push(("due", due_table(ctx, &roster, &last, community)));
     tables.push(("settings", settings_table(ctx, community)));
@@ -246,11 +260,13 @@ fn residents(roster: &Roster, community: &str, today: chrono::NaiveDate, reveal:
 /// history.csv's rows dated on or before the as-of date, in file order
 /// (`line`), each value as written (`from_text`, `to_text`) and by its
 /// meaning (`from_value`, `to_value`): a level as its English word, a
-/// date as `YYYY-MM-DD`, any other value trimmed.
+/// date as `YYYY-MM-DD`, any other value trimmed; `reason` and
+/// `recorded_by` as `shown`.
 fn history_table(
     history: &crate::model::history::History,
     community: &str,
     today: chrono::NaiveDate,
+    shown: &dyn Fn(&str) -> String,
 ) -> Table {
     let mut t = Table::new()
         .text_required("community")
@@ -274,8 +290,8 @@ fn history_table(
             .text(&meaning(c.field, &c.to))
             .text(&c.from)
             .text(&c.to)
-            .text(&c.reason)
-            .text(&c.by)
+            .text(&shown(&c.reason))
+            .text(&shown(&c.by))
             .int64(Some(c.line as i64));
     }
     t
@@ -347,11 +363,13 @@ fn levels_table(rules: &Rules, community: &str) -> Table {
 }
 
 /// needs.csv's rows raised on or before the as-of date, in file order,
-/// with the days each has been open on that date.
+/// with the days each has been open on that date; its free texts as
+/// `shown`.
 fn needs_table(
     needs: &[crate::model::need::Need],
     community: &str,
     today: chrono::NaiveDate,
+    shown: &dyn Fn(&str) -> String,
 ) -> Table {
     let mut t = Table::new()
         .text_required("community")
@@ -374,13 +392,13 @@ fn needs_table(
             .text(&n.id)
             .text(&n.household)
             .date(Some(n.raised))
-            .text(&n.raised_by)
+            .text(&shown(&n.raised_by))
             .text(&n.category)
-            .text(&n.text)
+            .text(&shown(&n.text))
             .text(n.status.word())
             .date(n.started)
             .date(n.resolved)
-            .text(&n.resolution)
+            .text(&shown(&n.resolution))
             .date(n.follow_up)
             .text(n.satisfaction.map_or("", |s| s.word()))
             .int64(Some(n.days_open(today)));

@@ -1050,7 +1050,9 @@ impl Catalog for Zh {
             ("workers", "party_group") => "只列出这个党小组的工作人员（可重复，或用逗号分隔多个）",
             ("workers", "reveal") => "完整显示工作人员的电话",
             ("export", "out") => "导出表所在的目录：DIR/<表>/export_date=<日期>/<社区>.parquet",
-            ("export", "reveal") => "同时写入居民姓名、电话和身份证号（文件仅所有者可读）",
+            ("export", "reveal") => {
+                "同时写入居民姓名、电话和身份证号（文件仅所有者可读），以及走访、诉求和变更记录文字中写入的电话和身份证号（否则打码）"
+            }
             ("export", "skip_invalid") => {
                 "多个社区（--data A --data B …，或其下每个子目录为一个社区的 --data 目录）：只导出数据无误的社区，并在 stderr 中列出未纳入的社区，而不是整体拒绝"
             }
