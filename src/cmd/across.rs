@@ -43,27 +43,57 @@ fn ctx_of(cli: &Cli, dir: &Path) -> Result<Ctx, Error> {
     context(Settings::resolve(given, &env, &mut lang)?)
 }
 
-/// Reads every community in `dirs` with `read`, in the order given. A
+/// One community as read: its context, its name, and what `read` made of it.
+type Read<T> = (Ctx, String, Result<T, Error>);
+
+/// Reads every community in `dirs` with `read`, a few at a time (as the
+/// roll-up of `report` counts them), and keeps them in the order given. A
 /// community whose data has errors (`Error::Invalid`) is left out with
 /// `skip_invalid` (and named on stderr in `lang`); otherwise, or when
 /// none is left, every community's errors are the answer.
-pub fn read_all<T>(
+pub fn read_all<T: Send>(
     cli: &Cli,
     dirs: &[PathBuf],
     lang: Lang,
     skip_invalid: bool,
-    read: impl Fn(&Ctx) -> Result<T, Error>,
+    read: impl Fn(&Ctx) -> Result<T, Error> + Sync,
 ) -> Result<Vec<Community<T>>, Error> {
-    let mut kept = Vec::new();
-    let mut problems: Vec<Vec<Problem>> = Vec::new();
-    let mut skipped = Vec::new();
-    for dir in dirs {
+    let one = |dir: &PathBuf| -> Result<Read<T>, Error> {
         let ctx = ctx_of(cli, dir)?;
         let name = name_of(ctx.config.name.as_deref(), dir);
         let value = match &ctx.config_problem {
             Some(p) => Err(Error::Invalid(vec![p.clone()])),
             None => read(&ctx),
         };
+        Ok((ctx, name, value))
+    };
+    // Each community's reading already runs on two cores.
+    let lanes = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().div_ceil(2))
+        .clamp(1, dirs.len().max(1));
+    let one = &one;
+    let mut read: Vec<(usize, Result<Read<T>, Error>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..lanes)
+            .map(|lane| {
+                scope.spawn(move || {
+                    (dirs.iter().enumerate())
+                        .skip(lane)
+                        .step_by(lanes)
+                        .map(|(i, d)| (i, one(d)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        (handles.into_iter())
+            .flat_map(|h| h.join().expect("a thread panicked"))
+            .collect()
+    });
+    read.sort_by_key(|(i, _)| *i);
+    let mut kept = Vec::new();
+    let mut problems: Vec<Vec<Problem>> = Vec::new();
+    let mut skipped = Vec::new();
+    for ((_, found), dir) in read.into_iter().zip(dirs) {
+        let (ctx, name, value) = found?;
         match value {
             Ok(value) => kept.push(Community {
                 name,
