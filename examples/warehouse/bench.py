@@ -3,7 +3,8 @@
 
     python bench.py EXPORT_DIR TODAY MONTH RUNS OUT_CSV
 
-Prints tab-separated lines `what<TAB>median seconds<TAB>runs`: the `due --all`
+Prints tab-separated lines `what<TAB>median seconds<TAB>peak RSS MiB` (the
+process's, after both): the `due --all`
 rows written as csv (what `rounds due --all --format csv` does), and the
 report's figures for MONTH as of min(its last day, TODAY). The last `due` rows
 are left in OUT_CSV (the SPEC columns, in `due`'s order) for bench.sh to compare
@@ -13,6 +14,7 @@ with rounds'.
 import calendar
 import datetime
 import os
+import resource
 import statistics
 import sys
 import time
@@ -69,8 +71,10 @@ def main():
         for view in REPORT:
             engine.rows(f"SELECT * FROM {view}")
         report.append(time.perf_counter() - start)
-    print(f"due\t{statistics.median(due):.2f}\t{runs}")
-    print(f"report\t{statistics.median(report):.2f}\t{runs}")
+    # Peak RSS of the whole process (Python and DuckDB), in MiB.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"due\t{statistics.median(due):.2f}\t{rss}")
+    print(f"report\t{statistics.median(report):.2f}\t{rss}")
 
 
 if __name__ == "__main__":

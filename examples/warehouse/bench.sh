@@ -114,9 +114,9 @@ echo "| $(basename "$DATA") ($households residents), medians of $RUNS | seconds 
 echo "|---|---|---|"
 echo "| rounds export (all tables) | $(val export 2) | $(val export 3) |"
 echo "| rounds due --all, cache / no cache | $(val due-cache 2) / $(val due-nocache 2) | $(val due-cache 3) / $(val due-nocache 3) |"
-echo "| DuckDB models.sql due --all (over the Parquet export) | $(val due 2 duckdb.tsv) | |"
+echo "| DuckDB models.sql due --all (over the Parquet export) | $(val due 2 duckdb.tsv) | $(val due 3 duckdb.tsv) |"
 echo "| rounds report --month, cache / no cache | $(val report-cache 2) / $(val report-nocache 2) | $(val report-cache 3) / $(val report-nocache 3) |"
-echo "| DuckDB models.sql report figures | $(val report 2 duckdb.tsv) | |"
+echo "| DuckDB models.sql report figures | $(val report 2 duckdb.tsv) | (the same process) |"
 echo
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 exit $SAME
