@@ -640,3 +640,108 @@ fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
     same_with_and_without(&wd, &args, "history removed");
     same_with_and_without(&wd, &report, "history removed");
 }
+
+/// A roster history of random re-ratings, moves out and back, dated among
+/// the visits.
+fn random_history(rng: &mut Rng, residents: &str) -> String {
+    let ids: Vec<&str> = residents
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let levels = ["red", "orange", "yellow", "green"];
+    let mut out = String::from("date,id,field,from,to\n");
+    let mut level: std::collections::HashMap<&str, &str> = residents
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0], cells[4])
+        })
+        .collect();
+    let mut dates: Vec<chrono::NaiveDate> =
+        (0..rng.below(12)).map(|_| day(rng.below(740))).collect();
+    dates.sort();
+    // Each change continues the chain of its resident: history is written
+    // in date order, the roster holding the values of the last change.
+    for d in dates {
+        let id = ids[rng.below(ids.len() as u64) as usize];
+        let to = rng.pick(&levels);
+        let from = level.insert(id, to).unwrap();
+        out.push_str(&format!("{d},{id},level,{from},{to}\n"));
+    }
+    out
+}
+
+#[test]
+fn a_past_day_replayed_through_the_cache_is_the_day_itself() {
+    for seed in 0..8 {
+        let mut rng = Rng(700 + seed);
+        let (residents, ids) = random_roster(&mut rng);
+        let wd = Workdir::new();
+        let n = 100 + rng.below(400);
+        let log = visits(&mut rng, &ids, n);
+        let history = random_history(&mut rng, &residents);
+        // The roster as the history leaves it.
+        let mut roster = residents.clone();
+        for line in history.lines().skip(1) {
+            let c: Vec<&str> = line.split(',').collect();
+            roster = roster
+                .lines()
+                .map(|l| {
+                    let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+                    if cells[0] == c[1] {
+                        cells[4] = c[4].to_string();
+                    }
+                    cells.join(",") + "\n"
+                })
+                .collect();
+        }
+        wd.write("residents.csv", &roster)
+            .write("visits.csv", format!("{HEADER}{log}"));
+        if seed % 2 == 0 {
+            wd.write("history.csv", &history);
+        }
+        age_all(&wd, 600);
+        let mut days: Vec<chrono::NaiveDate> =
+            log.lines().map(|l| l[..10].parse().unwrap()).collect();
+        days.sort();
+        let (first, last) = (days[0], days[days.len() - 1]);
+        let one = chrono::Duration::days(1);
+        // The log's end (the latest-visits cache answers), then days
+        // before it (the visit rows answer): the day before the first
+        // visit, the first, a visit's day and the day before it, the day
+        // before the last, a Sunday and a Monday, a year's end.
+        let mut todays = vec![last, first - one, first, days[days.len() / 2]];
+        todays.extend([days[days.len() / 2] - one, last - one]);
+        todays.extend(
+            ["2020-12-27", "2020-12-28", "2020-12-31"]
+                .map(|d| d.parse::<chrono::NaiveDate>().unwrap()),
+        );
+        let dir = wd.path().display().to_string();
+        for today in todays {
+            let today = today.to_string();
+            let args: Vec<String> = [
+                "--data", &dir, "--today", &today, "due", "--all", "--format", "csv",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+            // Twice: the first run may write the visit rows, the second reads them.
+            for run in ["first", "second"] {
+                let cached = wd.run_raw(&args, &[]);
+                assert_eq!(
+                    (cached.status(), cached.stdout(), cached.stderr()),
+                    (plain.status(), plain.stdout(), plain.stderr()),
+                    "seed {seed}, {today}, {run} run with the cache"
+                );
+            }
+        }
+        assert!(
+            cache_files(&wd).contains(&"visit-rows".to_string()),
+            "seed {seed}: a past day keeps the visit rows: {:?}",
+            cache_files(&wd)
+        );
+    }
+}

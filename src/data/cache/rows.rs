@@ -1,9 +1,11 @@
-//! The visit rows cache, for `report`: `.rounds-cache/visit-rows` holds
-//! every visit of visits.csv to a household of the roster as a row of ten
-//! bytes (the household's place in the roster, the day, the visitor's
-//! number and the persons met), up to a byte offset of the file. A report
-//! reads these rows instead of parsing the CSV, and the CSV only from where
-//! the cache ends; when rows were appended it writes the cache anew.
+//! The visit rows cache, for `report` and for a past day of `due`:
+//! `.rounds-cache/visit-rows` holds every visit of visits.csv to a
+//! household of the roster as a row of ten bytes (the household's place
+//! in the roster, the day, the visitor's number and the persons met), up
+//! to a byte offset of the file. A report (or `due` of a day before the
+//! log's last visit) reads these rows instead of parsing the CSV, and the
+//! CSV only from where the cache ends; when rows were appended it writes
+//! the cache anew.
 //!
 //! It is checked against visits.csv as the last-visit cache is (same file,
 //! the same sampled bytes, and when the file is not exactly as the cache

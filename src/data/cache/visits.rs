@@ -9,7 +9,7 @@ use std::fs::{self, Metadata};
 use std::io::Write;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::DIR;
 use super::file::{head, unframe, write_atomic};
@@ -42,8 +42,52 @@ pub fn last_visits(
     if seen.whole {
         return Ok(Some(seen.seen.upto));
     }
-    // Visits after the as-of date: the cache knows only the latest.
-    fast::last_visits(visits, limit, roster, today)
+    // Visits after the as-of date (a past day replayed): this cache knows
+    // only the latest visits, but the visit rows cache holds every visit's
+    // day, ten bytes each, and spares parsing the CSV (which it does, and
+    // then keeps the rows, when it has none yet).
+    past_last_visits(dir, visits, limit, roster, today)
+}
+
+/// The latest visit on or before `today` of each household, folded from
+/// the visit rows (`super::rows`) on all cores.
+fn past_last_visits(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    today: NaiveDate,
+) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
+    let n = roster.households_len();
+    let until = today.num_days_from_ce();
+    let found = super::rows::rows(
+        dir,
+        visits,
+        limit,
+        roster,
+        || vec![i32::MIN; n],
+        |last, v| {
+            if v.day <= until && last[v.household] < v.day {
+                last[v.household] = v.day;
+            }
+        },
+    )?;
+    Ok(found.map(|rows| {
+        let mut it = rows.states.into_iter();
+        let mut last = it.next().unwrap_or_else(|| vec![i32::MIN; n]);
+        for other in it {
+            for (a, b) in last.iter_mut().zip(other) {
+                *a = (*a).max(b);
+            }
+        }
+        last.into_iter()
+            .map(|d| {
+                (d != i32::MIN)
+                    .then(|| NaiveDate::from_num_days_from_ce_opt(d))
+                    .flatten()
+            })
+            .collect()
+    }))
 }
 
 /// Whether every visit is to a household of the roster and on or before
