@@ -43,6 +43,33 @@ fn ctx_of(cli: &Cli, dir: &Path) -> Result<Ctx, Error> {
     context(Settings::resolve(given, &env, &mut lang)?)
 }
 
+/// `f` of each directory, a few directories at a time (each community's
+/// work already runs on two cores), the results in the order given.
+pub fn few_at_a_time<R: Send>(dirs: &[PathBuf], f: impl Fn(&PathBuf) -> R + Sync) -> Vec<R> {
+    let lanes = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().div_ceil(2))
+        .clamp(1, dirs.len().max(1));
+    let f = &f;
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..lanes)
+            .map(|lane| {
+                scope.spawn(move || {
+                    (dirs.iter().enumerate())
+                        .skip(lane)
+                        .step_by(lanes)
+                        .map(|(i, d)| (i, f(d)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        (handles.into_iter())
+            .flat_map(|h| h.join().expect("a thread panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// One community as read: its context, its name, and what `read` made of it.
 type Read<T> = (Ctx, String, Result<T, Error>);
 
@@ -67,32 +94,11 @@ pub fn read_all<T: Send>(
         };
         Ok((ctx, name, value))
     };
-    // Each community's reading already runs on two cores.
-    let lanes = std::thread::available_parallelism()
-        .map_or(1, |n| n.get().div_ceil(2))
-        .clamp(1, dirs.len().max(1));
-    let one = &one;
-    let mut read: Vec<(usize, Result<Read<T>, Error>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..lanes)
-            .map(|lane| {
-                scope.spawn(move || {
-                    (dirs.iter().enumerate())
-                        .skip(lane)
-                        .step_by(lanes)
-                        .map(|(i, d)| (i, one(d)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        (handles.into_iter())
-            .flat_map(|h| h.join().expect("a thread panicked"))
-            .collect()
-    });
-    read.sort_by_key(|(i, _)| *i);
+    let read = few_at_a_time(dirs, one);
     let mut kept = Vec::new();
     let mut problems: Vec<Vec<Problem>> = Vec::new();
     let mut skipped = Vec::new();
-    for ((_, found), dir) in read.into_iter().zip(dirs) {
+    for (found, dir) in read.into_iter().zip(dirs) {
         let (ctx, name, value) = found?;
         match value {
             Ok(value) => kept.push(Community {

@@ -98,29 +98,9 @@ fn count_community(cli: &Cli, args: &ReportArgs, dir: &Path) -> Result<Counted, 
 
 /// Counts the communities, a few at a time, in the order given.
 fn count_all(cli: &Cli, args: &ReportArgs, dirs: &[PathBuf]) -> Result<Vec<Counted>, Error> {
-    // Each community's count already runs on two cores.
-    let lanes = std::thread::available_parallelism()
-        .map_or(1, |n| n.get().div_ceil(2))
-        .clamp(1, dirs.len());
-    let mut lanes_done: Vec<Vec<(usize, Result<Counted, Error>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..lanes)
-            .map(|lane| {
-                scope.spawn(move || {
-                    (dirs.iter().enumerate())
-                        .skip(lane)
-                        .step_by(lanes)
-                        .map(|(i, d)| (i, count_community(cli, args, d)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        (handles.into_iter())
-            .map(|h| h.join().expect("a thread panicked"))
-            .collect()
-    });
-    let mut all: Vec<(usize, Result<Counted, Error>)> = lanes_done.drain(..).flatten().collect();
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, c)| c).collect()
+    super::super::across::few_at_a_time(dirs, |d| count_community(cli, args, d))
+        .into_iter()
+        .collect()
 }
 
 /// Refuses a community's directory that is missing or named twice.
