@@ -745,3 +745,225 @@ fn a_past_day_replayed_through_the_cache_is_the_day_itself() {
         );
     }
 }
+
+/// A roster whose households are in the charge of a few workers (a few
+/// households with members naming different ones), with names and phones,
+/// and a history of re-ratings, reassignments and moves, each continuing
+/// its chain; the roster holds the values of the latest changes. Returns
+/// the roster and the history.
+fn roster_with_workers(rng: &mut Rng) -> (String, String, Vec<String>) {
+    let workers = ["W1", "W2", "W3", ""];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut ids = Vec::new();
+    for h in 0..8 + rng.below(40) {
+        let id = format!("H{}-{}", h % 4, 100 + h);
+        let worker = rng.pick(&workers[..3]);
+        for _ in 0..1 + rng.below(3) {
+            let r = rows.len() + 1;
+            let visitor = if rng.below(6) == 0 {
+                rng.pick(&workers)
+            } else {
+                worker
+            };
+            let since = match rng.below(5) {
+                0 => day(rng.below(400)).to_string(),
+                _ => String::new(),
+            };
+            rows.push(
+                [
+                    format!("R{r}"),
+                    id.clone(),
+                    format!("张{r}"),
+                    format!("1380000{r:04}"),
+                    rng.pick(&["red", "orange", "yellow", "green"]).to_string(),
+                    format!("G{}", h % 3),
+                    format!("B{}", h % 5),
+                    visitor.to_string(),
+                    since,
+                    String::new(),
+                ]
+                .to_vec(),
+            );
+        }
+        ids.push(id);
+    }
+    let mut history = String::from("date,id,field,from,to\n");
+    let mut dates: Vec<chrono::NaiveDate> =
+        (0..rng.below(16)).map(|_| day(rng.below(740))).collect();
+    dates.sort();
+    for d in dates {
+        let r = rng.below(rows.len() as u64) as usize;
+        let (field, col, to) = match rng.below(3) {
+            0 => (
+                "level",
+                4,
+                rng.pick(&["red", "orange", "yellow", "green"]).to_string(),
+            ),
+            1 => ("visitor", 7, rng.pick(&workers).to_string()),
+            _ => (
+                "household",
+                1,
+                ids[rng.below(ids.len() as u64) as usize].clone(),
+            ),
+        };
+        if rows[r][col] == to {
+            continue;
+        }
+        let from = std::mem::replace(&mut rows[r][col], to.clone());
+        if field == "household" {
+            // The new household's address comes along (no disagreement).
+            let h: u64 = to.rsplit('-').next().unwrap().parse::<u64>().unwrap() - 100;
+            rows[r][5] = format!("G{}", h % 3);
+            rows[r][6] = format!("B{}", h % 5);
+        }
+        history.push_str(&format!("{d},R{},{field},{from},{to}\n", r + 1));
+    }
+    let mut roster =
+        String::from("id,household,name,phone,level,grid,building,visitor,since,until\n");
+    for row in rows {
+        roster.push_str(&(row.join(",") + "\n"));
+    }
+    (roster, history, ids)
+}
+
+/// Ages every data file and the baseline `rounds` keeps of the roster, so
+/// that the cache may be written for them.
+fn age_everything(wd: &Workdir) {
+    for name in ["residents.csv", "visits.csv", "history.csv", ".rounds/seen"] {
+        if wd.join(name).exists() {
+            age(&wd.join(name), 600);
+        }
+    }
+}
+
+/// Ages the files and runs `due` until the caches are written: the first
+/// run after the roster's stamp changed renews the baseline, which then
+/// ages too.
+fn settle(wd: &Workdir, today: &str) {
+    age_everything(wd);
+    wd.run(&["--today", today, "due", "--all", "--format", "csv"]);
+    age(&wd.join(".rounds/seen"), 600);
+    wd.run(&["--today", today, "due", "--all", "--format", "csv"]);
+}
+
+#[test]
+fn a_workers_own_list_through_their_slice_is_the_list_of_the_whole_roster() {
+    let mut sliced = 0;
+    for seed in 0..10 {
+        let mut rng = Rng(900 + seed);
+        let (roster, history, ids) = roster_with_workers(&mut rng);
+        let wd = Workdir::new();
+        let n = 50 + rng.below(300);
+        let log = visits(&mut rng, &ids, n);
+        wd.write("residents.csv", &roster)
+            .write("visits.csv", format!("{HEADER}{log}"));
+        if seed % 3 != 0 {
+            wd.write("history.csv", &history);
+        }
+        let dir = wd.path().display().to_string();
+        let mut days: Vec<&str> = log.lines().map(|l| &l[..10]).collect();
+        days.sort();
+        let last = days[days.len() - 1].to_string();
+        let todays = [
+            last.as_str(),
+            "2021-12-31",
+            "2022-03-01",
+            days[days.len() / 2],
+        ];
+        let compare = |what: &str| {
+            for today in todays {
+                for worker in ["W1", "W2", "W3", " W2 ", "W9"] {
+                    for extra in [
+                        &[][..],
+                        &["--format", "csv"],
+                        &["--format", "json", "--all"],
+                        &["--reveal", "--all"],
+                        &["--level", "red", "--within", "40"],
+                        &["--format", "html"],
+                    ] {
+                        let mut args: Vec<String> = ["--data", &dir, "--today", today, "due"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
+                        args.extend(["--visitor".to_string(), worker.to_string()]);
+                        args.extend(extra.iter().map(|s| s.to_string()));
+                        let plain =
+                            wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+                        let cached = wd.run_raw(&args, &[]);
+                        assert_eq!(
+                            (cached.status(), cached.stdout(), cached.stderr()),
+                            (plain.status(), plain.stdout(), plain.stderr()),
+                            "seed {seed}, {what}: due --visitor {worker:?} {extra:?} on {today}"
+                        );
+                    }
+                }
+            }
+        };
+        // Fresh files: nothing is cached yet.
+        compare("fresh files");
+        // Aged: the first run writes the caches and the slices, the
+        // others read them.
+        settle(&wd, &last);
+        sliced += usize::from(wd.join(".rounds-cache/workers").exists());
+        compare("aged files");
+        // Visits appended after the cache: the slice folds them in.
+        let more = visits(&mut rng, &ids, 20);
+        let mut all = wd.read("visits.csv");
+        all.extend_from_slice(more.as_bytes());
+        wd.write("visits.csv", all);
+        age(&wd.join("visits.csv"), 300);
+        compare("visits appended");
+        // The roster edited with the history recording it: the slices no
+        // longer stand for it.
+        let edited = String::from_utf8(wd.read("residents.csv"))
+            .unwrap()
+            .replacen(",W1,", ",W3,", 1);
+        wd.write("residents.csv", edited);
+        age(&wd.join("residents.csv"), 200);
+        compare("roster edited");
+    }
+    assert!(sliced >= 5, "slices written for {sliced} of 10 directories");
+}
+
+#[test]
+fn the_worker_slices_hold_no_personal_data_and_a_quoted_roster_is_read_whole() {
+    let mut rng = Rng(77);
+    let (roster, _, ids) = roster_with_workers(&mut rng);
+    // A name with a comma in quotes: its line cannot be read on its own.
+    let quoted = roster.replacen("张1,", "\"张,1\",", 1);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &quoted).write(
+        "visits.csv",
+        format!("{HEADER}{}", visits(&mut rng, &ids, 200)),
+    );
+    wd.run(&["--today", "2021-12-31", "check"]);
+    settle(&wd, "2021-12-31");
+    let slices = wd.read(".rounds-cache/workers");
+    let text = String::from_utf8_lossy(&slices);
+    assert!(
+        text.contains("H1-101") && text.contains("W2"),
+        "ids and workers"
+    );
+    assert!(
+        !text.contains("张") && !text.contains("13800000"),
+        "personal data"
+    );
+    let mut shown = String::new();
+    for worker in ["W1", "W2", "W3"] {
+        let args: Vec<String> = [
+            "--data",
+            &wd.path().display().to_string(),
+            "--today",
+            "2021-12-31",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["due", "--reveal", "--all", "--visitor", worker].map(String::from))
+        .collect();
+        let cached = wd.run_raw(&args, &[]).ok().stdout();
+        let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0")]).ok().stdout();
+        assert_eq!(cached, plain, "{worker}");
+        shown.push_str(&cached);
+    }
+    assert!(shown.contains("张,1"), "{shown}");
+}

@@ -64,6 +64,12 @@ struct Loaded {
 
 /// Reads and lists one community. `check`: a filter that names nothing
 /// in its data is refused (across communities, nothing in any of them).
+///
+/// A worker's own list (one `--visitor`, no other place filter) is read
+/// from the worker's slice of the cache when it answers; a list for
+/// people (the table, the round sheet) reads the roster through the
+/// cache and then the names and phones of the households it lists only.
+/// Each way gives the list the whole file gives.
 fn load(
     ctx: &Ctx,
     args: &DueArgs,
@@ -73,20 +79,100 @@ fn load(
 ) -> Result<Loaded, Error> {
     let levels = filter::levels(&args.level)?;
     let snapshot = ctx.snapshot()?;
+    let people = format == ListFormat::Table;
+    if let Some(worker) = own_list(args)
+        && let Some(slice) = snapshot.worker_slice(worker)?
+    {
+        let (roster, last) = (slice.roster, &slice.last);
+        let mut loaded = list(
+            ctx,
+            args,
+            &snapshot,
+            roster,
+            last,
+            Vec::new(),
+            &levels,
+            by,
+            check,
+        )?;
+        let residents = shown(&loaded);
+        if !people || snapshot.personal_at(&mut loaded.roster, &slice.offsets, &residents)? {
+            return Ok(loaded);
+        }
+    }
+    let cached = people && snapshot.may_cache();
     let mut problems = Vec::new();
     let load = Load {
-        personal: format == ListFormat::Table,
-        names: format == ListFormat::Table,
+        personal: people && !cached,
+        names: people && !cached,
     };
     let roster = snapshot.roster(load, &mut problems)?;
     let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
+    let mut loaded = list(
+        ctx, args, &snapshot, roster, &last, problems, &levels, by, check,
+    )?;
+    snapshot.keep_slices(&loaded.roster);
+    let residents = if cached { shown(&loaded) } else { Vec::new() };
+    if cached && !snapshot.personal_for(&mut loaded.roster, &residents)? {
+        // A roster file the lines cannot be read from one by one: whole.
+        let mut problems = Vec::new();
+        let load = Load {
+            personal: true,
+            names: true,
+        };
+        let roster = snapshot.roster_from_file(load, &mut problems)?;
+        let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
+        loaded = list(
+            ctx, args, &snapshot, roster, &last, problems, &levels, by, check,
+        )?;
+    }
+    Ok(loaded)
+}
+
+/// The one worker whose own list this is, when no other place filter
+/// narrows it.
+fn own_list(args: &DueArgs) -> Option<&str> {
+    let given = |list: &[String]| list.iter().any(|v| !v.trim().is_empty());
+    if given(&args.grid) || given(&args.building) || given(&args.tag) {
+        return None;
+    }
+    match args.visitor.as_slice() {
+        [one] if !one.trim().is_empty() => Some(one.trim()),
+        _ => None,
+    }
+}
+
+/// The residents of the households listed (whose names a list for people
+/// shows).
+fn shown(loaded: &Loaded) -> Vec<usize> {
+    (loaded.rows.iter())
+        .flat_map(|row| loaded.roster.member_residents_of(row.household))
+        .map(|&r| r as usize)
+        .collect()
+}
+
+/// The list of one community from its roster and the latest visits
+/// (`problems`: what reading them found; with the ledger's, every error
+/// among them fails the command).
+#[allow(clippy::too_many_arguments)]
+fn list(
+    ctx: &Ctx,
+    args: &DueArgs,
+    snapshot: &crate::data::snapshot::Snapshot,
+    roster: crate::model::roster::Roster,
+    last: &[Option<chrono::NaiveDate>],
+    mut problems: Vec<crate::error::Problem>,
+    levels: &[crate::model::Level],
+    by: Sort,
+    check: bool,
+) -> Result<Loaded, Error> {
     let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
     ctx.fail_on_errors(problems)?;
     let filter = Filter {
         grid: &args.grid,
         building: &args.building,
         visitor: &args.visitor,
-        levels: &levels,
+        levels,
         tags: filter::Tagged::new(&args.tag),
     };
     if check {
@@ -99,7 +185,7 @@ fn load(
     let within = args.within.unwrap_or(ctx.window);
     let (mut rows, counts) = due::standings(
         &roster,
-        &last,
+        last,
         &ctx.config.rules,
         ctx.today,
         within,

@@ -195,3 +195,183 @@ fn plain_line(line: &str) -> Option<&str> {
         .is_none()
         .then_some(line)
 }
+
+/// Where the line of each resident of `roster` in `wanted` starts in the
+/// file at `path` (by resident index; `u64::MAX` for the others and for a
+/// resident with no line), for reading a resident's personal data alone
+/// (`Roster::personal_at`). `None` for a spreadsheet, or a file with a
+/// lone CR (which the roster's reader counts as a line break).
+pub fn line_starts(
+    path: &Path,
+    roster: &Roster,
+    wanted: impl Iterator<Item = usize>,
+) -> std::io::Result<Option<Vec<u64>>> {
+    use std::io::Read;
+    if super::roster_sheet::is_sheet(path) {
+        return Ok(None);
+    }
+    let mut lines: Vec<(u64, u32)> = wanted
+        .map(|r| (roster.residents[r].line, r as u32))
+        .filter(|&(line, _)| line > 0)
+        .collect();
+    lines.sort_unstable();
+    let mut out = vec![u64::MAX; roster.residents.len()];
+    let mut next = 0;
+    let mut mark = |line: u64, at: u64, next: &mut usize| {
+        while *next < lines.len() && lines[*next].0 <= line {
+            if lines[*next].0 == line {
+                out[lines[*next].1 as usize] = at;
+            }
+            *next += 1;
+        }
+    };
+    mark(1, 0, &mut next);
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0u8; 4 << 20];
+    let (mut pos, mut line, mut cr_before) = (0u64, 1u64, false);
+    while next < lines.len() {
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let b = &block[..n];
+        if cr_before && b[0] != b'\n' {
+            return Ok(None);
+        }
+        if memchr::memchr_iter(b'\r', b).any(|i| i + 1 < n && b[i + 1] != b'\n') {
+            return Ok(None);
+        }
+        cr_before = b[n - 1] == b'\r';
+        for i in memchr::memchr_iter(b'\n', b) {
+            line += 1;
+            mark(line, pos + i as u64 + 1, &mut next);
+        }
+        pos += n as u64;
+    }
+    Ok(Some(out))
+}
+
+/// A file read a line at a time at given offsets, through a window.
+struct Lines {
+    file: std::fs::File,
+    window: Vec<u8>,
+    at: u64,
+    /// The window reaches the end of the file.
+    eof: bool,
+}
+
+impl Lines {
+    /// The bytes of the line starting at `offset` (without its line
+    /// break); `None` past the end or for a line longer than a record may be.
+    fn line(&mut self, offset: u64) -> std::io::Result<Option<&[u8]>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut want = 64 << 10;
+        let range = loop {
+            let from = offset
+                .checked_sub(self.at)
+                .and_then(|d| usize::try_from(d).ok())
+                .filter(|&d| d < self.window.len());
+            if let Some(from) = from {
+                match memchr::memchr(b'\n', &self.window[from..]) {
+                    Some(i) => break from..from + i,
+                    None if self.eof => break from..self.window.len(),
+                    None => {}
+                }
+            }
+            if want > super::records::MAX_RECORD {
+                return Ok(None);
+            }
+            self.file.seek(SeekFrom::Start(offset))?;
+            self.window.clear();
+            (&mut self.file)
+                .take(want as u64)
+                .read_to_end(&mut self.window)?;
+            self.at = offset;
+            self.eof = self.window.len() < want;
+            if self.window.is_empty() {
+                return Ok(None);
+            }
+            if from.is_some() || memchr::memchr(b'\n', &self.window).is_none() {
+                want *= 4;
+            }
+        };
+        Ok(Some(&self.window[range]))
+    }
+}
+
+impl Roster {
+    /// Reads the names, phones and ID numbers of `residents` (indices)
+    /// from their lines in `path` (`offsets[r]`: where resident r's line
+    /// starts), the file this roster was read from without them.
+    /// `Ok(false)` when a line is not plain (quotes, another encoding) or
+    /// not the resident's: the caller reads the roster whole.
+    pub fn personal_at(
+        &mut self,
+        path: &Path,
+        offsets: &[u64],
+        residents: &[usize],
+    ) -> Result<bool, Error> {
+        let io = |e| Error::io(path, e);
+        let Ok(file) = std::fs::File::open(path) else {
+            return Ok(false);
+        };
+        let mut lines = Lines {
+            file,
+            window: Vec::new(),
+            at: 0,
+            eof: false,
+        };
+        let Some(header) = lines.line(0).map_err(io)? else {
+            return Ok(false);
+        };
+        let Some(header) = std::str::from_utf8(header).ok().and_then(plain_line) else {
+            return Ok(false);
+        };
+        let header = header.strip_prefix('\u{feff}').unwrap_or(header);
+        let cells: Vec<&str> = header.split(',').map(super::table::trim).collect();
+        let Ok(cols) = headers::map(&headers::RESIDENTS, &cells, &[]) else {
+            return Ok(false);
+        };
+        let Some(id_col) = cols.get("id") else {
+            return Ok(false);
+        };
+        let fields = [cols.get("name"), cols.get("phone"), cols.get("id_number")];
+        let mut order: Vec<usize> = residents.to_vec();
+        order.sort_unstable_by_key(|&r| offsets.get(r).copied().unwrap_or(u64::MAX));
+        order.dedup();
+        let mut found = Vec::with_capacity(order.len());
+        for r in order {
+            let Some(&offset) = offsets.get(r).filter(|&&o| o != u64::MAX) else {
+                return Ok(false);
+            };
+            let Some(line) = lines.line(offset).map_err(io)? else {
+                return Ok(false);
+            };
+            let Some(line) = std::str::from_utf8(line).ok().and_then(plain_line) else {
+                return Ok(false);
+            };
+            let cells: Vec<&str> = line.split(',').map(super::table::trim).collect();
+            let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).copied().unwrap_or("");
+            if cell(Some(id_col)) != self.span(self.residents[r].id) {
+                return Ok(false);
+            }
+            let [name, phone, id_number] = fields.map(cell);
+            found.push((
+                r,
+                [name.to_string(), phone.to_string(), id_number.to_string()],
+            ));
+        }
+        for (r, [name, phone, id_number]) in found {
+            let personal = Personal {
+                name: self.push_text(&name),
+                phone: self.push_text(&phone),
+                id_number: self.push_text(&id_number),
+            };
+            self.residents[r].personal = self.personal.len() as u32;
+            self.personal.push(personal);
+        }
+        Ok(true)
+    }
+}

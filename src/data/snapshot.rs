@@ -38,6 +38,18 @@ pub struct Snapshot {
     roster: PathBuf,
     paths: Paths,
     lock: Option<DirLock>,
+    /// Set when the roster was read with no problem at all: the latest
+    /// change of its history, if any (what the worker slices need).
+    clean: std::sync::OnceLock<Option<i32>>,
+}
+
+/// A worker's slice of the roster (`cache::slices`) with the latest visit
+/// of each of its households.
+pub struct WorkerSlice {
+    pub roster: Roster,
+    pub last: Vec<Option<NaiveDate>>,
+    /// Where each resident's line starts in the roster file.
+    pub offsets: Vec<u64>,
 }
 
 /// Every visit of a span folded on all cores: the states the workers
@@ -60,6 +72,7 @@ impl Snapshot {
             roster,
             paths,
             lock,
+            clean: Default::default(),
         })
     }
 
@@ -72,6 +85,7 @@ impl Snapshot {
             roster,
             paths,
             lock: Some(lock),
+            clean: Default::default(),
         })
     }
 
@@ -134,7 +148,9 @@ impl Snapshot {
             return None;
         }
         let today = crate::model::date::days(self.paths.today);
-        let mut roster = cache::applied(&self.dir, &self.roster, &self.path(history::FILE), today)?;
+        let (mut roster, latest) =
+            cache::applied(&self.dir, &self.roster, &self.path(history::FILE), today)?;
+        let _ = self.clean.set(Some(latest));
         roster.set_day(self.paths.today);
         Some(roster)
     }
@@ -210,21 +226,87 @@ impl Snapshot {
             // Kept for the next command, when it read the roster from the
             // cache and nothing at all was wrong (no edit without a record).
             let clean = problems.len() == before && history.changes.iter().all(|c| c.line != 0);
-            if clean && roster.origin.is_some() && self.paths.cache && self.fast() {
-                let latest = history.changes.iter().map(|c| c.date).max();
-                if let Some(latest) = latest {
-                    cache::keep_applied(
-                        &self.dir,
-                        &self.roster,
-                        &path,
-                        &roster,
-                        crate::model::date::days(latest),
-                    );
+            let latest = history.changes.iter().map(|c| c.date).max();
+            if clean && let Some(latest) = latest.map(crate::model::date::days) {
+                let _ = self.clean.set(Some(latest));
+                if roster.origin.is_some() && self.may_cache() {
+                    cache::keep_applied(&self.dir, &self.roster, &path, &roster, latest);
                 }
             }
+        } else if problems.len() == before {
+            let _ = self.clean.set(None);
         }
         roster.set_day(self.paths.today);
         Ok(roster)
+    }
+
+    /// Whether the cache may answer (`ROUNDS_CACHE`, `ROUNDS_FAST`).
+    pub fn may_cache(&self) -> bool {
+        self.paths.cache && self.fast()
+    }
+
+    /// The slice of the roster `worker` may be in charge of, with the
+    /// latest visits of its households, when the cache answers for the
+    /// files as they are and the as-of day (see `cache::slices`).
+    pub fn worker_slice(&self, worker: &str) -> Result<Option<WorkerSlice>, Error> {
+        if !self.may_cache() {
+            return Ok(None);
+        }
+        let today = crate::model::date::days(self.paths.today);
+        let history = self.path(history::FILE);
+        let Some(slice) = cache::slice(&self.dir, &self.roster, &history, today, worker) else {
+            return Ok(None);
+        };
+        let visits = self.path(visits::FILE);
+        let limit = self.committed(visits::FILE);
+        let found = cache::slice_latest(&self.dir, &visits, limit, &slice, self.paths.today)?;
+        Ok(found.map(|last| {
+            let mut roster = slice.roster;
+            roster.set_day(self.paths.today);
+            WorkerSlice {
+                roster,
+                last,
+                offsets: slice.offsets,
+            }
+        }))
+    }
+
+    /// Keeps the workers' slices of `roster` (as this snapshot read it)
+    /// for a later worker's list, when it came from the cache with no
+    /// problem at all and the cache holds none for the files as they are.
+    pub fn keep_slices(&self, roster: &Roster) {
+        let Some(&latest) = self.clean.get() else {
+            return;
+        };
+        if !self.may_cache() || roster.origin.is_none() || !roster.personal.is_empty() {
+            return;
+        }
+        let history = self.path(history::FILE);
+        if !cache::slices_fresh(&self.dir, &self.roster, &history) {
+            cache::keep_slices(&self.dir, &self.roster, &history, roster, latest);
+        }
+    }
+
+    /// Reads the names, phones and ID numbers of `residents` of a roster
+    /// read without them, from their lines at `offsets` in the roster
+    /// file; `Ok(false)`: they cannot be read so (read the roster whole).
+    pub fn personal_at(
+        &self,
+        roster: &mut Roster,
+        offsets: &[u64],
+        residents: &[usize],
+    ) -> Result<bool, Error> {
+        roster.personal_at(&self.roster, offsets, residents)
+    }
+
+    /// `personal_at`, finding the residents' lines first.
+    pub fn personal_for(&self, roster: &mut Roster, residents: &[usize]) -> Result<bool, Error> {
+        let found = super::names::line_starts(&self.roster, roster, residents.iter().copied())
+            .map_err(|e| Error::io(&self.roster, e))?;
+        match found {
+            Some(offsets) => roster.personal_at(&self.roster, &offsets, residents),
+            None => Ok(false),
+        }
     }
 
     /// Adds to `history` the roster's unrecorded edits as changes (line

@@ -9,6 +9,7 @@ pub mod history;
 pub mod index;
 pub mod need;
 pub mod roster;
+mod subset;
 pub mod tags;
 use serde::Serialize;
 

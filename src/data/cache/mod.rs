@@ -1,8 +1,9 @@
 //! The cache in `.rounds-cache/` of the data directory: what a command
 //! learnt of the data files, kept so that a later command need not parse
-//! them again. Three caches, one file each: the last visit of every
-//! household (`visits`), the visit rows of `report` (`rows`) and the
-//! roster (`roster`).
+//! them again. One file each: the last visit of every household
+//! (`visits`), the visit rows of `report` (`rows`), the roster and the
+//! roster with its history applied (`roster`), and each worker's part of
+//! the latter (`slices`), which a worker's own list reads alone.
 //!
 //! The cache is an optimisation and never the truth: it is used only when
 //! it matches the file — same file (device and inode), at least as long as
@@ -22,11 +23,14 @@
 mod file;
 mod roster;
 mod rows;
+mod slices;
 mod stamp;
 mod visits;
 
 pub use roster::{applied, keep_applied, roster};
 pub use rows::{RowVisit, Rows, rows};
-pub use visits::{clean, last_visits, latest};
+pub use slices::Slice;
+pub use slices::{fresh as slices_fresh, keep as keep_slices, slice};
+pub use visits::{clean, last_visits, latest, slice_latest};
 
 pub const DIR: &str = ".rounds-cache";

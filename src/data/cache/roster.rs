@@ -70,8 +70,14 @@ fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
 /// residents.csv and history.csv are both exactly as the cache saw them;
 /// `None` otherwise, or when the as-of day `today` (days of the common
 /// era) is before the history's latest change (which `check` warns of).
-/// Its origin is the one worked out when it was written.
-pub fn applied(dir: &Path, roster_path: &Path, history_path: &Path, today: i32) -> Option<Roster> {
+/// Its origin is the one worked out when it was written. With it, the
+/// day of the history's latest change.
+pub fn applied(
+    dir: &Path,
+    roster_path: &Path,
+    history_path: &Path,
+    today: i32,
+) -> Option<(Roster, i32)> {
     let meta = fs::metadata(roster_path).ok()?;
     let history = fs::metadata(history_path).ok()?;
     let bytes = fs::read(dir.join(DIR).join(APPLIED)).ok()?;
@@ -88,7 +94,7 @@ pub fn applied(dir: &Path, roster_path: &Path, history_path: &Path, today: i32) 
     let origin = r.u64()?;
     let mut roster = Roster::from_bytes(r.bytes)?;
     roster.origin = Some(origin);
-    Some(roster)
+    Some((roster, latest))
 }
 
 /// Keeps the roster with its history applied (whose latest change is on
@@ -130,7 +136,7 @@ pub fn keep_applied(
 }
 
 /// The state of history.csv: its stamp, its length and its sampled bytes.
-fn history_state(path: &Path, meta: &Metadata) -> Option<[u64; 6]> {
+pub(super) fn history_state(path: &Path, meta: &Metadata) -> Option<[u64; 6]> {
     let s = stamp(meta);
     let sampled = samples(path, meta.len()).ok()?;
     Some([

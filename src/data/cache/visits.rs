@@ -357,3 +357,94 @@ fn store(
         out.write_all(&w.bytes)
     })
 }
+
+/// The latest visit on or before `today` of each household of a worker's
+/// slice (`super::slices`): the cached dates of the whole roster at the
+/// slice's households, with the rows appended since folded in. `None`
+/// when the cache does not stand for the file or was written for another
+/// roster, or when a visit is after `today` (a past day replayed: the
+/// whole roster's way answers it).
+pub fn slice_latest(
+    dir: &Path,
+    visits: &Path,
+    limit: Option<u64>,
+    slice: &super::Slice,
+    today: NaiveDate,
+) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
+    let Ok(meta) = fs::metadata(visits) else {
+        return Ok(None);
+    };
+    let end = limit.unwrap_or(u64::MAX).min(meta.len());
+    let Some((covered, mut max, mut latest)) = aligned(dir, visits, &meta, end, slice) else {
+        return Ok(None);
+    };
+    if covered < end {
+        let n = slice.roster.households_len();
+        let fold = |s: &mut (Vec<Option<NaiveDate>>, Option<NaiveDate>),
+                    v: &fast::FastVisit<'_>| {
+            s.1 = s.1.max(Some(v.date));
+            if let Some(h) = v.household {
+                s.0[h] = s.0[h].max(Some(v.date));
+            }
+        };
+        let Some(states) = fast::scan_from(
+            visits,
+            covered,
+            Some(end),
+            &slice.roster,
+            || (vec![None; n], None),
+            fold,
+        )?
+        else {
+            return Ok(None);
+        };
+        for (dates, m) in states {
+            max = max.max(m);
+            for (a, b) in latest.iter_mut().zip(dates) {
+                *a = (*a).max(b);
+            }
+        }
+    }
+    Ok(max.is_none_or(|m| m <= today).then_some(latest))
+}
+
+/// From the last-visit cache, when it stands for the file's first bytes
+/// and was written for the slice's whole roster: the length it covers,
+/// the latest visit in it, and the latest visit of each of the slice's
+/// households.
+fn aligned(
+    dir: &Path,
+    visits: &Path,
+    meta: &Metadata,
+    end: u64,
+    slice: &super::Slice,
+) -> Option<(u64, Option<NaiveDate>, Vec<Option<NaiveDate>>)> {
+    let bytes = fs::read(dir.join(DIR).join(VISITS)).ok()?;
+    let f = unframe(&bytes, VISITS_MAGIC)?;
+    still_matches(
+        visits,
+        f.stamp,
+        stamp(meta),
+        meta.len(),
+        end,
+        f.covered,
+        f.sampled,
+        f.whole,
+    )?;
+    let mut r = bin::Reader { bytes: f.body };
+    let max = r.date()?;
+    (r.u64()? == slice.origin && slice.origin != 0).then_some(())?;
+    (r.count(12)? == slice.whole).then_some(())?;
+    let mut wanted = slice.households.iter().peekable();
+    let mut latest = Vec::with_capacity(slice.households.len());
+    for k in 0..slice.whole as u32 {
+        let date = r.date()?;
+        let n = usize::try_from(r.u64()?).ok()?;
+        r.take(n)?;
+        if wanted.peek() == Some(&&k) {
+            latest.push(date);
+            wanted.next();
+        }
+    }
+    (latest.len() == slice.households.len()).then_some((f.covered, max, latest))
+}
