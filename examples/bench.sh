@@ -9,13 +9,25 @@
 #   rounds --data DIR --today 2024-12-31 due --all --format csv   (with the cache an earlier
 #                                                                 run wrote, and without)
 #   the same `due --all` as a DuckDB query (examples/bench/due.sql via duckdb_due.py)
+#   rounds --data DIR --today 2024-12-15 due --all --format csv   (a past day, half a month
+#                                                                 before the log's end, with
+#                                                                 the visit rows cache), and
+#                                                                 DuckDB's query at that day
+#   rounds --data DIR --today 2024-12-31 due --visitor W          (a worker's own list, with
+#   rounds --data DIR --today 2024-12-31 due --visitor W --format csv        the cache: the
+#                                                                 table at COLUMNS=120, and
+#                                                                 CSV; W is the worker in
+#                                                                 charge of the first
+#                                                                 household in residents.csv)
 #   rounds --data DIR --today 2024-12-31 report --month 2024-12 --format json
 #   rounds --data DIR --today 2024-12-31 check                    (with the cache, and without)
 #   for the sets in IMPORT_SIZES (default the 1M one): rounds --today 2025-12-31 import of
 #   a 100,000-row log of new visits (2025-01), each run into a fresh copy of the store
 #   (the copy is not timed), with the copy's cache and without
-# then checks that DuckDB's `due` rows equal rounds' and prints a Markdown table of the
-# medians (wall time, peak RSS) and a line describing the machine.
+# then checks that DuckDB's `due` rows equal rounds' (today's and the past day's), that the
+# past day's and the worker's lists equal the same commands run once with ROUNDS_CACHE=0
+# (not timed), and prints a Markdown table of the medians (wall time, peak RSS) and a line
+# describing the machine.
 #
 # Environment (all optional):
 #   SIZES="10000 100000 1000000 5000000"   households per data set
@@ -26,9 +38,9 @@
 #   IMPORT_ROWS=100000                      rows in the imported log
 #   HISTORY=0                               changes in each set's history.csv (gen --history;
 #                                           0: no history). DuckDB's query does not read a
-#                                           history: with one, DuckDB is not run and only
-#                                           rounds' outputs with and without the cache are
-#                                           compared
+#                                           history: with one, DuckDB is not run (neither
+#                                           today nor the past day) and only rounds' outputs
+#                                           with and without the cache are compared
 #   CARGO_TARGET_DIR                        honoured, as by cargo
 #
 # A data set is generated once into $BENCH_DIR/data/hN and reused while the marker
@@ -51,6 +63,7 @@ IMPORT_ROWS=${IMPORT_ROWS:-100000}
 HISTORY=${HISTORY:-0}
 VENV=${VENV:-$BENCH_DIR/venv}
 TODAY=2024-12-31
+PAST=2024-12-15
 MONTH=2024-12
 IMPORT_TODAY=2025-12-31
 TIME=/usr/bin/time
@@ -109,7 +122,7 @@ timed() {
     read -r secs kib < <(tail -n 1 "$tf")
     [[ $secs =~ ^[0-9.]+$ && $kib =~ ^[0-9]+$ ]] || { cat "$tf" >&2; die "no timing for: $*"; }
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$command" "$tool" "$run" "$secs" "$kib" "$rc" >> "$RESULTS"
-    printf '   %-7s %-40s run %s: %6ss %7s MiB%s\n' "$tool" "$command" "$run" "$secs" \
+    printf '   %-7s %-55s run %s: %6ss %7s MiB%s\n' "$tool" "$command" "$run" "$secs" \
         "$((kib / 1024))" "$([[ $rc == 0 ]] || echo " (exit $rc)")" >&2
     if [[ ,$ok, != *,$rc,* ]]; then
         echo "bench.sh: exit status $rc from: $*" >&2
@@ -179,7 +192,9 @@ for N in $SIZES; do
     [[ -f $D/.rounds-cache/last-visits && -f $D/.rounds-cache/visit-rows ]] \
         || log "no cache was written in $D (read-only?)"
 
-    log "$LABEL: $RUNS runs"
+    # A worker's own list: the worker in charge of the roster's first household.
+    W=$("$PY" "$HERE/first_visitor.py" "$D/residents.csv") || die "no worker found in $D/residents.csv"
+    log "$LABEL: $RUNS runs (the worker's list: $W)"
     for ((run = 1; run <= RUNS; run++)); do
         timed "$LABEL" "due --all --format csv" rounds "$run" "$O/rounds-due.csv" 0 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
@@ -189,6 +204,16 @@ for N in $SIZES; do
         fi
         timed "$LABEL" "due --all --format csv, no cache" rounds "$run" "$O/rounds-due-nocache.csv" 0 -- \
             env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
+        timed "$LABEL" "due --all --format csv, past day (--today $PAST)" rounds "$run" "$O/rounds-due-past.csv" 0 -- \
+            "$ROUNDS" --data "$D" --today "$PAST" due --all --format csv
+        if (( ! HISTORY )); then
+            timed "$LABEL" "due --all --format csv, past day (--today $PAST)" duckdb "$run" "$O/duckdb-due-past.csv" 0 -- \
+                "$PY" "$HERE/duckdb_due.py" "$D" "$PAST"
+        fi
+        timed "$LABEL" "due --visitor W (table)" rounds "$run" "$O/rounds-due-visitor.txt" 0 -- \
+            env COLUMNS=120 "$ROUNDS" --data "$D" --today "$TODAY" due --visitor "$W"
+        timed "$LABEL" "due --visitor W --format csv" rounds "$run" "$O/rounds-due-visitor.csv" 0 -- \
+            env COLUMNS=120 "$ROUNDS" --data "$D" --today "$TODAY" due --visitor "$W" --format csv
         timed "$LABEL" "report --month $MONTH --format json" rounds "$run" "$O/report.json" 0 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
         timed "$LABEL" "report --month $MONTH --format json, no cache" rounds "$run" "$O/report-nocache.json" 0 -- \
@@ -230,10 +255,27 @@ for N in $SIZES; do
     if ! cmp -s "$O/report.json" "$O/report-nocache.json"; then
         FAILED+=("$LABEL: report with and without the cache differ")
     fi
+    # The past day's and the worker's lists, each once more without the cache (not timed).
+    ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$PAST" due --all --format csv \
+        > "$O/rounds-due-past-nocache.csv" || die "due --today $PAST without the cache failed in $D"
+    if ! cmp -s "$O/rounds-due-past.csv" "$O/rounds-due-past-nocache.csv"; then
+        FAILED+=("$LABEL: due --today $PAST with and without the cache differ")
+    fi
+    ROUNDS_CACHE=0 COLUMNS=120 "$ROUNDS" --data "$D" --today "$TODAY" due --visitor "$W" \
+        > "$O/rounds-due-visitor-nocache.txt" || die "due --visitor $W without the cache failed in $D"
+    if ! cmp -s "$O/rounds-due-visitor.txt" "$O/rounds-due-visitor-nocache.txt"; then
+        FAILED+=("$LABEL: due --visitor $W (table) with and without the cache differ")
+    fi
+    ROUNDS_CACHE=0 COLUMNS=120 "$ROUNDS" --data "$D" --today "$TODAY" due --visitor "$W" --format csv \
+        > "$O/rounds-due-visitor-nocache.csv" || die "due --visitor $W --format csv without the cache failed in $D"
+    if ! cmp -s "$O/rounds-due-visitor.csv" "$O/rounds-due-visitor-nocache.csv"; then
+        FAILED+=("$LABEL: due --visitor $W --format csv with and without the cache differ")
+    fi
     if $IMPORT; then rm -rf "$COPY"; fi
 
     if (( HISTORY )); then
         echo "not compared with DuckDB (its query does not read history.csv)" > "$O/compare.txt"
+        cp "$O/compare.txt" "$O/compare-past.txt"
         continue
     fi
     log "$LABEL: comparing DuckDB's due with rounds'"
@@ -241,6 +283,12 @@ for N in $SIZES; do
         :
     else
         FAILED+=("$LABEL: DuckDB and rounds disagree (see $O/compare.txt)")
+    fi
+    log "$LABEL: comparing DuckDB's due with rounds' on the past day ($PAST)"
+    if "$PY" "$HERE/compare.py" "$O/rounds-due-past.csv" "$O/duckdb-due-past.csv" | tee "$O/compare-past.txt" >&2; then
+        :
+    else
+        FAILED+=("$LABEL: DuckDB and rounds disagree on $PAST (see $O/compare-past.txt)")
     fi
 done
 
@@ -262,6 +310,7 @@ fi
         name=h$N
         if (( HISTORY )); then name+=-hist$HISTORY; fi
         echo "- $name: $(head -n 1 "$OUT/$name/compare.txt")"
+        echo "- $name, --today $PAST: $(head -n 1 "$OUT/$name/compare-past.txt")"
     done
 } > "$OUT/results.md"
 echo

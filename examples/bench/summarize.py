@@ -4,7 +4,8 @@
     summarize.py RESULTS.tsv
 
 RESULTS.tsv has one row per timed run: data set, command, tool (rounds|duckdb), run,
-wall seconds, peak RSS KiB, exit status. Medians are taken over the runs.
+wall seconds, peak RSS KiB, exit status. Medians are taken over the runs; rounds and
+DuckDB are paired by (data set, command), and a pair gets the ratio of their medians.
 """
 import statistics
 import sys
@@ -48,10 +49,12 @@ def main():
             bad = sorted(rc for rc in r["rc"] if rc != 0)
             if bad:
                 cells[-2] += f" (exit {','.join(map(str, bad))})"
-        # "due --all --format csv, no cache" is compared with the DuckDB runs of
-        # "due --all --format csv" (the same query; DuckDB has no cache to turn off).
-        if "duckdb" not in med:
-            base = runs.get((dataset, command.split(",")[0]), {}).get("duckdb")
+        # A row with DuckDB runs of its own (today's `due --all`, the past day's) is
+        # compared with them. "due --all --format csv, no cache" is compared with the
+        # DuckDB runs of "due --all --format csv" (the same query; DuckDB has no cache to
+        # turn off); any other row without DuckDB runs has no ratio.
+        if "duckdb" not in med and command.endswith(", no cache"):
+            base = runs.get((dataset, command[:-len(", no cache")]), {}).get("duckdb")
             if base is not None:
                 med["duckdb"] = median(base["secs"])
         if "rounds" in med and "duckdb" in med:
