@@ -10,6 +10,9 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     );
+    if !risky {
+        return cell.into();
+    }
     // A number is digits with a sign, a point, an exponent: "-inf" and
     // "-NaN" parse as floats but are words to a spreadsheet.
     let number = cell.parse::<f64>().is_ok_and(f64::is_finite)

@@ -492,3 +492,54 @@ fn control_characters_never_reach_the_terminal() {
         run.stdout()
     );
 }
+
+/// Cells holding commas, quotes, line breaks and a formula's first
+/// character come out of `--format csv` quoted as a csv reader expects,
+/// and a formula defused, whatever their length or row count.
+#[test]
+fn csv_cells_with_commas_quotes_and_breaks_read_back_as_written() {
+    let mut residents = String::from("id,household,level,grid,building,unit,room,visitor,tags\n");
+    let rooms = [
+        "1,2",
+        "say \"hi\"",
+        "line\nbreak",
+        "=SUM(A1)",
+        "plain",
+        "-3",
+        "\"\"",
+    ];
+    // Enough rows for the writer to split its work.
+    for i in 0..70_000 {
+        let room = rooms[i % rooms.len()];
+        let room = format!("\"{}\"", room.replace('"', "\"\""));
+        residents.push_str(&format!(
+            "R{i},H{i:05},green,G,\"B,{}\",U,{room},W,\"独居老人;低保\"\n",
+            i % 3
+        ));
+    }
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", "date,household,visitor,kind,note,persons\n");
+    let run = wd
+        .run(&["--today", "2020-07-15", "due", "--all", "--format", "csv"])
+        .ok();
+    let out = run.stdout();
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (room, building, tags) = (col("room"), col("building"), col("tags"));
+    let mut seen = 0;
+    for (k, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let i: usize = record[0][1..].parse().unwrap();
+        let want = match rooms[i % rooms.len()] {
+            "=SUM(A1)" => "'=SUM(A1)",
+            other => other,
+        };
+        assert_eq!(&record[room], want, "row {k}");
+        assert_eq!(&record[building], format!("B,{}", i % 3), "row {k}");
+        assert_eq!(&record[tags], "独居老人;低保", "row {k}");
+        seen += 1;
+    }
+    assert_eq!(seen, 70_000);
+}

@@ -46,7 +46,6 @@ pub fn due(
     community: bool,
     needs: bool,
 ) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(out);
     let mut header = Vec::new();
     if community {
         header.push("community");
@@ -56,41 +55,124 @@ pub fn due(
         header.push("open_needs");
     }
     header.push("tags");
-    w.write_record(&header).map_err(io_error)?;
-    for d in rows {
-        let r = d.row;
-        let h = d.household();
-        let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let open = needs.then(|| {
-            d.open_needs()
-                .map(|o| o.count.to_string())
-                .unwrap_or_default()
-        });
-        let tags = safe_cell(&h.tags().join(";")).into_owned();
-        let name = community.then(|| safe_cell(d.community.unwrap_or_default()).into_owned());
-        w.write_record(
-            name.as_deref()
-                .into_iter()
-                .chain([
-                    safe_cell(h.id()).as_ref(),
-                    r.level.word(),
-                    &safe_cell(h.grid()),
-                    &safe_cell(h.building()),
-                    &safe_cell(h.unit()),
-                    &safe_cell(h.room()),
-                    &safe_cell(h.visitor()),
-                    &r.last_visit.map(iso).unwrap_or_default(),
-                    &r.deadline.date().map(iso).unwrap_or_default(),
-                    r.standing.status.word(),
-                    &num(r.standing.days_overdue),
-                    &num(r.standing.days_left),
-                ])
-                .chain(open.as_deref())
-                .chain([tags.as_str()]),
-        )
-        .map_err(io_error)?;
+    let mut head = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if i > 0 {
+            head.push(b',');
+        }
+        cell(&mut head, h);
     }
-    w.flush()
+    head.push(b'\n');
+    out.write_all(&head)?;
+    // A city's list is a million rows: written on every core, a part
+    // each, in order.
+    const PART: usize = 1 << 16;
+    let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
+    let lanes = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(parts.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let written: Vec<std::sync::Mutex<Option<Vec<u8>>>> =
+        parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let fill = || {
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(part) = parts.get(k) else {
+                break;
+            };
+            let mut buf = Vec::with_capacity(part.len() * 80);
+            for d in part.iter() {
+                due_line(&mut buf, d, community, needs);
+            }
+            *written[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(buf);
+        }
+    };
+    if lanes <= 1 {
+        fill();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 1..lanes {
+                s.spawn(fill);
+            }
+            fill();
+        });
+    }
+    for part in written {
+        if let Some(buf) = part.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            out.write_all(&buf)?;
+        }
+    }
+    out.flush()
+}
+
+/// One row of `due`'s csv, as the `csv` crate writes it (a cell quoted
+/// only when it holds a comma, a quote or a line break).
+fn due_line(buf: &mut Vec<u8>, d: &super::DueOf<'_>, community: bool, needs: bool) {
+    let r = d.row;
+    let h = d.household();
+    if community {
+        cell(buf, &safe_cell(d.community.unwrap_or_default()));
+        buf.push(b',');
+    }
+    for text in [
+        h.id(),
+        r.level.word(),
+        h.grid(),
+        h.building(),
+        h.unit(),
+        h.room(),
+        h.visitor(),
+    ] {
+        cell(buf, &safe_cell(text));
+        buf.push(b',');
+    }
+    for date in [r.last_visit, r.deadline.date()] {
+        if let Some(date) = date {
+            let mut s = String::with_capacity(10);
+            crate::model::date::push_iso(&mut s, date);
+            cell(buf, &s);
+        }
+        buf.push(b',');
+    }
+    buf.extend_from_slice(r.standing.status.word().as_bytes());
+    for n in [r.standing.days_overdue, r.standing.days_left] {
+        buf.push(b',');
+        if let Some(n) = n {
+            buf.extend_from_slice(n.to_string().as_bytes());
+        }
+    }
+    if needs {
+        buf.push(b',');
+        if let Some(o) = d.open_needs() {
+            buf.extend_from_slice(o.count.to_string().as_bytes());
+        }
+    }
+    buf.push(b',');
+    let tags = h.tags();
+    if !tags.is_empty() {
+        cell(buf, &safe_cell(&tags.join(";")));
+    }
+    buf.push(b'\n');
+}
+
+/// A cell as the `csv` crate writes it: in quotes, quotes doubled, when
+/// it holds a comma, a quote or a line break.
+fn cell(buf: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
+    {
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
 }
 
 /// The columns of `rounds needs --format csv`.
