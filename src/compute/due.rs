@@ -65,36 +65,77 @@ pub fn standings(
     filter: &Filter<'_>,
     all: bool,
 ) -> (Vec<DueRow>, DueCounts) {
-    let mut rows = Vec::new();
-    let mut counts = DueCounts::default();
-    for h in roster.households() {
-        let i = h.index();
-        let Some(on) = schedule::household_on(h.members(), today) else {
-            continue;
-        };
-        if !filter.admits(&h, on.level) {
-            continue;
+    // A city's households are worked out in parts on every core, each
+    // part's rows in household order, the parts in order.
+    let n = roster.households_len();
+    let lanes = if n < 1 << 16 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let part = n.div_ceil(lanes).max(1);
+    let work = |from: usize| {
+        let mut rows = Vec::new();
+        let mut counts = DueCounts::default();
+        let end = (from + part).min(n);
+        for (i, &last) in last.iter().enumerate().take(end).skip(from) {
+            let h = roster.household(i);
+            let Some(on) = schedule::household_on(h.members(), today) else {
+                continue;
+            };
+            if !filter.admits(&h, on.level) {
+                continue;
+            }
+            let start = schedule::start(rules, h.members(), &on, today);
+            let deadline = rules.deadline(on.level, start, last);
+            let standing = schedule::standing(deadline, today, within);
+            counts.active += 1;
+            counts.by_status[standing.status as usize][on.level.index()] += 1;
+            if all || standing.status != Status::Ok {
+                let contact = h
+                    .members()
+                    .iter()
+                    .position(|m| schedule::is_active(m, today))
+                    .and_then(|k| h.residents().nth(k))
+                    .map(|r| r.index());
+                rows.push(DueRow {
+                    household: i,
+                    level: on.level,
+                    last_visit: last,
+                    deadline,
+                    standing,
+                    contact,
+                });
+            }
         }
-        let start = schedule::start(rules, h.members(), &on, today);
-        let deadline = rules.deadline(on.level, start, last[i]);
-        let standing = schedule::standing(deadline, today, within);
-        counts.active += 1;
-        counts.by_status[standing.status as usize][on.level.index()] += 1;
-        if all || standing.status != Status::Ok {
-            let contact = h
-                .members()
-                .iter()
-                .position(|m| schedule::is_active(m, today))
-                .and_then(|k| h.residents().nth(k))
-                .map(|r| r.index());
-            rows.push(DueRow {
-                household: i,
-                level: on.level,
-                last_visit: last[i],
-                deadline,
-                standing,
-                contact,
-            });
+        (rows, counts)
+    };
+    let parts: Vec<(Vec<DueRow>, DueCounts)> = if lanes == 1 {
+        vec![work(0)]
+    } else {
+        std::thread::scope(|s| {
+            let work = &work;
+            let handles: Vec<_> = (1..lanes)
+                .map(|k| s.spawn(move || work(k * part)))
+                .collect();
+            let mut parts = vec![work(0)];
+            parts.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a part of the list")),
+            );
+            parts
+        })
+    };
+    let mut rows = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut counts = DueCounts::default();
+    for (part_rows, c) in parts {
+        rows.extend(part_rows);
+        counts.active += c.active;
+        for (a, b) in counts.by_status.iter_mut().zip(c.by_status) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
     }
     counts.listed = rows.len();
@@ -126,19 +167,17 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
                     u128::from_be_bytes(b),
                 )
             };
-            let mut keyed: Vec<(u64, u128, u32)> = (rows.iter().enumerate())
-                .map(|(i, r)| {
-                    let (a, b) = key(r);
-                    (a, b, i as u32)
-                })
-                .collect();
+            let keyed_at = |i: usize| {
+                let (a, b) = key(&rows[i]);
+                (a, b, i as u32)
+            };
             let cmp = |x: &(u64, u128, u32), y: &(u64, u128, u32)| {
                 (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| {
                     let (a, b) = (&rows[x.2 as usize], &rows[y.2 as usize]);
                     schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
                 })
             };
-            sort_parts(&mut keyed, &cmp);
+            let keyed = sort_parts(rows.len(), &keyed_at, &cmp);
             let sorted: Vec<DueRow> = keyed.iter().map(|k| rows[k.2 as usize]).collect();
             rows.copy_from_slice(&sorted);
         }
@@ -151,25 +190,32 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
     }
 }
 
-/// Sorts `items` by `cmp` (a total order), in two halves on two cores
-/// when there are many, merged.
+/// The items `item(0..n)` sorted by `cmp` (a total order): made and
+/// sorted in two halves on two cores when there are many, then merged.
 fn sort_parts<T: Copy + Send + Sync>(
-    items: &mut [T],
+    n: usize,
+    item: &(impl Fn(usize) -> T + Sync),
     cmp: &(impl Fn(&T, &T) -> std::cmp::Ordering + Sync),
-) {
+) -> Vec<T> {
     let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if items.len() < 1 << 16 || !two {
+    if n < 1 << 16 || !two {
+        let mut items: Vec<T> = (0..n).map(item).collect();
         items.sort_unstable_by(cmp);
-        return;
+        return items;
     }
-    let (a, b) = items.split_at_mut(items.len() / 2);
-    std::thread::scope(|s| {
-        s.spawn(|| a.sort_unstable_by(cmp));
-        b.sort_unstable_by(cmp);
+    let half = n / 2;
+    let part = |range: std::ops::Range<usize>| {
+        let mut items: Vec<T> = range.map(item).collect();
+        items.sort_unstable_by(cmp);
+        items
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| part(0..half));
+        let b = part(half..n);
+        (a.join().expect("a sorted half"), b)
     });
-    let mut merged = Vec::with_capacity(items.len());
+    let mut merged = Vec::with_capacity(n);
     let (mut i, mut j) = (0, 0);
-    let (a, b) = items.split_at(items.len() / 2);
     while i < a.len() && j < b.len() {
         if cmp(&b[j], &a[i]) == std::cmp::Ordering::Less {
             merged.push(b[j]);
@@ -181,7 +227,7 @@ fn sort_parts<T: Copy + Send + Sync>(
     }
     merged.extend_from_slice(&a[i..]);
     merged.extend_from_slice(&b[j..]);
-    items.copy_from_slice(&merged);
+    merged
 }
 
 #[cfg(test)]

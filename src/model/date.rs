@@ -103,19 +103,27 @@ pub fn iso(d: NaiveDate) -> String {
 /// Appends the stored form, without chrono's formatting machinery (a
 /// city's `due` writes millions of dates).
 pub fn push_iso(out: &mut String, d: NaiveDate) {
+    let mut bytes = Vec::with_capacity(10);
+    write_iso(&mut bytes, d);
+    // Digits and dashes (and a sign) only.
+    out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
+}
+
+/// `push_iso` onto bytes.
+pub fn write_iso(out: &mut Vec<u8>, d: NaiveDate) {
     let (y, m, day) = (d.year(), d.month(), d.day());
     if (0..=9999).contains(&y) {
         let y = y as u32;
         for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
-            out.push(char::from(b'0' + digit as u8));
+            out.push(b'0' + digit as u8);
         }
     } else {
-        out.push_str(&format!("{y:04}"));
+        out.extend_from_slice(format!("{y:04}").as_bytes());
     }
-    for (sep, n) in [('-', m), ('-', day)] {
-        out.push(sep);
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+    for n in [m, day] {
+        out.push(b'-');
+        out.push(b'0' + (n / 10) as u8);
+        out.push(b'0' + (n % 10) as u8);
     }
 }
 

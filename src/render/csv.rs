@@ -129,9 +129,7 @@ fn due_line(buf: &mut Vec<u8>, d: &super::DueOf<'_>, community: bool, needs: boo
     }
     for date in [r.last_visit, r.deadline.date()] {
         if let Some(date) = date {
-            let mut s = String::with_capacity(10);
-            crate::model::date::push_iso(&mut s, date);
-            cell(buf, &s);
+            crate::model::date::write_iso(buf, date);
         }
         buf.push(b',');
     }
@@ -139,13 +137,13 @@ fn due_line(buf: &mut Vec<u8>, d: &super::DueOf<'_>, community: bool, needs: boo
     for n in [r.standing.days_overdue, r.standing.days_left] {
         buf.push(b',');
         if let Some(n) = n {
-            buf.extend_from_slice(n.to_string().as_bytes());
+            number(buf, n);
         }
     }
     if needs {
         buf.push(b',');
         if let Some(o) = d.open_needs() {
-            buf.extend_from_slice(o.count.to_string().as_bytes());
+            number(buf, i64::from(o.count));
         }
     }
     buf.push(b',');
@@ -154,6 +152,25 @@ fn due_line(buf: &mut Vec<u8>, d: &super::DueOf<'_>, community: bool, needs: boo
         cell(buf, &safe_cell(&tags.join(";")));
     }
     buf.push(b'\n');
+}
+
+/// A whole number in decimal.
+fn number(buf: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        buf.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[k..]);
 }
 
 /// A cell as the `csv` crate writes it: in quotes, quotes doubled, when

@@ -126,6 +126,45 @@ pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
     })
 }
 
+/// A cache file's bytes: mapped into memory where that is safe to do
+/// (a cache file is never changed in place, only replaced by a rename,
+/// so the mapped bytes cannot change under the reader), else read.
+pub(super) enum Bytes {
+    #[cfg(unix)]
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            Bytes::Mapped(m) => m,
+            Bytes::Read(v) => v,
+        }
+    }
+}
+
+/// The bytes of the cache file at `path`, if it can be read. Large files
+/// are mapped (on Unix), sparing a copy of a city's roster; on Windows a
+/// mapped file could not be replaced while mapped, so it is read.
+pub(super) fn bytes(path: &Path) -> Option<Bytes> {
+    #[cfg(unix)]
+    {
+        let file = File::open(path).ok()?;
+        if file.metadata().ok()?.len() >= 1 << 20 {
+            // SAFETY: cache files are written whole under another name and
+            // renamed into place (`write_atomic`), never written in place
+            // or cut short, so the bytes of the mapped file stay as they are
+            // for as long as the map lives (a replacement is a new file).
+            let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+            return Some(Bytes::Mapped(map));
+        }
+    }
+    fs::read(path).ok().map(Bytes::Read)
+}
+
 /// Writes a cache file whole under a new name, then renames it into place.
 pub(super) fn write_atomic(
     dir: &Path,

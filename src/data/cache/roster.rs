@@ -57,7 +57,7 @@ pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Ro
 }
 
 fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
-    let bytes = fs::read(dir.join(DIR).join(ROSTER)).ok()?;
+    let bytes = super::file::bytes(&dir.join(DIR).join(ROSTER))?;
     let f = unframe(&bytes, ROSTER_MAGIC)?;
     (f.stamp == stamp(meta) && f.covered == meta.len()).then_some(())?;
     (samples(path, f.covered).ok()? == f.sampled).then_some(())?;
@@ -80,7 +80,7 @@ pub fn applied(
 ) -> Option<(Roster, i32)> {
     let meta = fs::metadata(roster_path).ok()?;
     let history = fs::metadata(history_path).ok()?;
-    let bytes = fs::read(dir.join(DIR).join(APPLIED)).ok()?;
+    let bytes = super::file::bytes(&dir.join(DIR).join(APPLIED))?;
     let f = unframe(&bytes, APPLIED_MAGIC)?;
     (f.stamp == stamp(&meta) && f.covered == meta.len()).then_some(())?;
     (samples(roster_path, f.covered).ok()? == f.sampled).then_some(())?;

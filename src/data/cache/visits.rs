@@ -269,7 +269,7 @@ struct Cached {
 
 /// The visits cache, if there is one and it matches the file.
 fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -> Option<Cached> {
-    let bytes = fs::read(dir.join(DIR).join(VISITS)).ok()?;
+    let bytes = super::file::bytes(&dir.join(DIR).join(VISITS))?;
     let f = unframe(&bytes, VISITS_MAGIC)?;
     let prefix = still_matches(
         visits,
@@ -419,7 +419,7 @@ fn aligned(
     end: u64,
     slice: &super::Slice,
 ) -> Option<(u64, Option<NaiveDate>, Vec<Option<NaiveDate>>)> {
-    let bytes = fs::read(dir.join(DIR).join(VISITS)).ok()?;
+    let bytes = super::file::bytes(&dir.join(DIR).join(VISITS))?;
     let f = unframe(&bytes, VISITS_MAGIC)?;
     still_matches(
         visits,
