@@ -966,4 +966,27 @@ fn the_worker_slices_hold_no_personal_data_and_a_quoted_roster_is_read_whole() {
         shown.push_str(&cached);
     }
     assert!(shown.contains("张,1"), "{shown}");
+    // The report's overdue list names its contacts in full with --reveal:
+    // the quoted line is read with the names column, the same names.
+    let report = |env: &[(&str, &str)]| {
+        let args: Vec<String> = [
+            "--data",
+            &wd.path().display().to_string(),
+            "--today",
+            "2021-12-31",
+            "report",
+            "--month",
+            "2021-12",
+            "--reveal",
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        wd.run_raw(&args, env).ok().stdout()
+    };
+    let (cached, plain) = (report(&[]), report(&[("ROUNDS_CACHE", "0")]));
+    assert_eq!(cached, plain);
+    assert!(cached.contains("\"contact\": \"张"), "{cached}");
 }

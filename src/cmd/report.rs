@@ -87,8 +87,15 @@ fn count(
     let mut problems = Vec::new();
     let report = {
         let snapshot = ctx.snapshot()?;
-        // Names are needed for the overdue list (masked unless revealed).
-        let roster = snapshot.roster_with_names(&mut problems)?;
+        // Names are needed for the overdue list (masked unless revealed):
+        // through the cache, only those of the households listed are
+        // read, once the list is known.
+        let cached = snapshot.may_cache();
+        let mut roster = if cached {
+            snapshot.roster(crate::data::roster::Load::default(), &mut problems)?
+        } else {
+            snapshot.roster_with_names(&mut problems)?
+        };
         let tagged = crate::compute::filter::Tagged::new(&args.tag);
         if tagged.given() {
             if problems.iter().any(crate::error::Problem::is_error) {
@@ -145,9 +152,48 @@ fn count(
             let needs = ledger.as_ref().map(|l| l.needs.as_slice());
             report::join_workers(&mut report, w, needs, &roster, span.first);
         }
+        if cached {
+            name_contacts(&snapshot, &mut roster, &mut report)?;
+        }
         report
     };
     Ok(report)
+}
+
+/// Gives the overdue list, counted over a roster read without names, the
+/// names of its contacts: read from their own lines of the roster file,
+/// else from the file's names column, else from the roster read whole
+/// (whose residents are in the same order).
+fn name_contacts(
+    snapshot: &crate::data::snapshot::Snapshot,
+    roster: &mut crate::model::roster::Roster,
+    report: &mut report::Report,
+) -> Result<(), Error> {
+    let residents: Vec<usize> = (report.overdue_list.iter())
+        .filter_map(|o| o.contact_resident)
+        .collect();
+    if residents.is_empty() {
+        return Ok(());
+    }
+    let whole;
+    let named = if snapshot.personal_for(roster, &residents)?
+        || roster.read_names(snapshot.roster_path())?
+    {
+        &*roster
+    } else {
+        let load = crate::data::roster::Load {
+            personal: false,
+            names: true,
+        };
+        whole = snapshot.roster_from_file(load, &mut Vec::new())?;
+        &whole
+    };
+    for o in &mut report.overdue_list {
+        if let Some(r) = o.contact_resident.filter(|&r| r < named.residents_len()) {
+            o.contact = named.resident(r).name().to_string();
+        }
+    }
+    Ok(())
 }
 
 /// Writes the report, to stdout or to `-o FILE`.

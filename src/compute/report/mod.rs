@@ -263,6 +263,10 @@ pub struct OverdueRow {
     pub visitor: String,
     /// The first active resident's name (masked by `Report::mask`).
     pub contact: String,
+    /// That resident (an index into the roster's residents), whose name a
+    /// roster read without names gets afterwards (`name_contacts`).
+    #[serde(skip)]
+    pub contact_resident: Option<usize>,
     #[serde(with = "iso::option")]
     pub last_visit: Option<NaiveDate>,
     /// None for a −∞ deadline (never visited, start unknown).

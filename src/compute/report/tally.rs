@@ -411,12 +411,12 @@ impl<'a> Tally<'a> {
         deadline: Deadline,
         standing: Standing,
     ) -> OverdueRow {
-        let contact = house
+        let resident = house
             .residents()
             .zip(house.members())
             .find(|(_, m)| schedule::is_active(m, self.as_of))
-            .map(|(r, _)| r.name().to_string())
-            .unwrap_or_default();
+            .map(|(r, _)| r);
+        let contact = resident.map(|r| r.name().to_string()).unwrap_or_default();
         OverdueRow {
             community: None,
             household: house.id().to_string(),
@@ -427,6 +427,7 @@ impl<'a> Tally<'a> {
             room: house.room().to_string(),
             visitor: house.visitor().to_string(),
             contact,
+            contact_resident: resident.map(|r| r.index()),
             last_visit: last,
             deadline: deadline.date(),
             days_overdue: standing.days_overdue,
