@@ -508,12 +508,12 @@ fn csv_cells_with_commas_quotes_and_breaks_read_back_as_written() {
         "-3",
         "\"\"",
     ];
-    // Enough rows for the writer to split its work.
-    for i in 0..70_000 {
+    // Enough rows for the writer to split its work over rounds of parts.
+    for i in 0..200_000 {
         let room = rooms[i % rooms.len()];
         let room = format!("\"{}\"", room.replace('"', "\"\""));
         residents.push_str(&format!(
-            "R{i},H{i:05},green,G,\"B,{}\",U,{room},W,\"独居老人;低保\"\n",
+            "R{i},H{i:06},green,G,\"B,{}\",U,{room},W,\"独居老人;低保\"\n",
             i % 3
         ));
     }
@@ -541,5 +541,5 @@ fn csv_cells_with_commas_quotes_and_breaks_read_back_as_written() {
         assert_eq!(&record[tags], "独居老人;低保", "row {k}");
         seen += 1;
     }
-    assert_eq!(seen, 70_000);
+    assert_eq!(seen, 200_000);
 }

@@ -100,7 +100,7 @@ fn load(
             return Ok(loaded);
         }
     }
-    let cached = people && snapshot.may_cache();
+    let cached = people && snapshot.may_read_personal_later();
     let mut problems = Vec::new();
     let load = Load {
         personal: people && !cached,

@@ -90,7 +90,7 @@ fn count(
         // Names are needed for the overdue list (masked unless revealed):
         // through the cache, only those of the households listed are
         // read, once the list is known.
-        let cached = snapshot.may_cache();
+        let cached = snapshot.may_read_personal_later();
         let mut roster = if cached {
             snapshot.roster(crate::data::roster::Load::default(), &mut problems)?
         } else {

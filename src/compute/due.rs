@@ -127,10 +127,17 @@ pub fn standings(
             parts
         })
     };
-    let mut rows = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    // The first part's rows grow by the others' (no second copy of all).
+    let total = parts.iter().map(|p| p.0.len()).sum::<usize>();
+    let mut rows = Vec::new();
     let mut counts = DueCounts::default();
     for (part_rows, c) in parts {
-        rows.extend(part_rows);
+        if rows.is_empty() {
+            rows = part_rows;
+            rows.reserve_exact(total - rows.len());
+        } else {
+            rows.extend(part_rows);
+        }
         counts.active += c.active;
         for (a, b) in counts.by_status.iter_mut().zip(c.by_status) {
             for (x, y) in a.iter_mut().zip(b) {
@@ -177,9 +184,10 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
                     schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
                 })
             };
-            let keyed = sort_parts(rows.len(), &keyed_at, &cmp);
-            let sorted: Vec<DueRow> = keyed.iter().map(|k| rows[k.2 as usize]).collect();
-            rows.copy_from_slice(&sorted);
+            let order: Vec<u32> = (sort_parts(rows.len(), &keyed_at, &cmp).iter())
+                .map(|k| k.2)
+                .collect();
+            permute(rows, &order);
         }
         Sort::Address => rows.sort_by(|a, b| {
             address_cmp(
@@ -187,6 +195,29 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
                 &roster.household(b.household),
             )
         }),
+    }
+}
+
+/// Puts `rows[order[i]]` at `i`, in place (following each cycle of the
+/// permutation), so that a city's rows are not copied whole.
+fn permute(rows: &mut [DueRow], order: &[u32]) {
+    let mut done = vec![false; rows.len()];
+    for start in 0..rows.len() {
+        if done[start] {
+            continue;
+        }
+        let first = rows[start];
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at] as usize;
+            if from == start {
+                rows[at] = first;
+                break;
+            }
+            rows[at] = rows[from];
+            at = from;
+        }
     }
 }
 

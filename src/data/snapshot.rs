@@ -245,6 +245,13 @@ impl Snapshot {
         self.paths.cache && self.fast()
     }
 
+    /// Whether a roster may be read without personal data and given that
+    /// of the rows a list shows afterwards (`personal_for`): not when the
+    /// simple reader is asked for (`ROUNDS_FAST=0`).
+    pub fn may_read_personal_later(&self) -> bool {
+        self.fast()
+    }
+
     /// The slice of the roster `worker` may be in charge of, with the
     /// latest visits of its households, when the cache answers for the
     /// files as they are and the as-of day (see `cache::slices`).

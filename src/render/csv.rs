@@ -64,42 +64,39 @@ pub fn due(
     }
     head.push(b'\n');
     out.write_all(&head)?;
-    // A city's list is a million rows: written on every core, a part
-    // each, in order.
+    // A city's list is a million rows: made on every core, a part each,
+    // and written in order a round of parts at a time (so that no more
+    // than a round is held).
     const PART: usize = 1 << 16;
-    let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
     let lanes = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(parts.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let written: Vec<std::sync::Mutex<Option<Vec<u8>>>> =
-        parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let fill = || {
-        loop {
-            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(part) = parts.get(k) else {
-                break;
-            };
-            let mut buf = Vec::with_capacity(part.len() * 80);
-            for d in part.iter() {
-                due_line(&mut buf, d, community, needs);
-            }
-            *written[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(buf);
+        .clamp(1, 8);
+    let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
+    let make = |part: &[super::DueOf<'_>]| {
+        let mut buf = Vec::with_capacity(part.len() * 80);
+        for d in part {
+            due_line(&mut buf, d, community, needs);
         }
+        buf
     };
-    if lanes <= 1 {
-        fill();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 1..lanes {
-                s.spawn(fill);
-            }
-            fill();
-        });
-    }
-    for part in written {
-        if let Some(buf) = part.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    for round in parts.chunks(lanes) {
+        let made: Vec<Vec<u8>> = if round.len() == 1 {
+            vec![make(round[0])]
+        } else {
+            std::thread::scope(|s| {
+                let others: Vec<_> = (round[1..].iter())
+                    .map(|&part| s.spawn(move || make(part)))
+                    .collect();
+                let mut made = vec![make(round[0])];
+                made.extend(
+                    others
+                        .into_iter()
+                        .map(|h| h.join().expect("a part of the csv")),
+                );
+                made
+            })
+        };
+        for buf in made {
             out.write_all(&buf)?;
         }
     }

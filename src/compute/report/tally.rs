@@ -231,9 +231,15 @@ impl<'a> Tally<'a> {
             vec![work(0)]
         } else {
             std::thread::scope(|s| {
-                let handles: Vec<_> = (1..lanes).map(|k| s.spawn(move || work(k * part))).collect();
+                let handles: Vec<_> = (1..lanes)
+                    .map(|k| s.spawn(move || work(k * part)))
+                    .collect();
                 let mut parts = vec![work(0)];
-                parts.extend(handles.into_iter().map(|h| h.join().expect("a part of the report")));
+                parts.extend(
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("a part of the report")),
+                );
                 parts
             })
         };
