@@ -35,7 +35,7 @@ pub struct FastVisit<'a> {
     pub persons: Option<u32>,
 }
 
-const BLOCK: usize = 8 << 20;
+const BLOCK: usize = 4 << 20;
 
 /// The columns the fast path reads.
 #[derive(Debug, Clone, Copy)]
