@@ -16,10 +16,16 @@ impl Roster {
     /// one its memberships name. No personal data is carried over.
     pub fn subset(&self, keep: &[u32]) -> Roster {
         let mut out = Roster {
-            names: self.names.clone(),
-            name_ids: self.name_ids.clone(),
             tags: self.tags.clone(),
             ..Roster::default()
+        };
+        // The names it uses, renumbered ("" stays 0).
+        out.name_id("");
+        let mut names: Map<u32, u32> = Map::default();
+        let mut name = |out: &mut Roster, id: u32| -> u32 {
+            *names
+                .entry(id)
+                .or_insert_with(|| out.name_id(&self.names[id as usize]))
         };
         let mut new_household: Map<u32, u32> = Map::default();
         for (k, &h) in keep.iter().enumerate() {
@@ -48,17 +54,24 @@ impl Roster {
             for i in a..a + n {
                 let r = self.member_residents[i];
                 first_home.entry(r).or_insert(k as u32);
-                out.members.push(self.members[i]);
+                let mut m = self.members[i];
+                m.visitor = name(&mut out, m.visitor);
+                out.members.push(m);
                 out.member_residents.push(new_resident[&r]);
             }
             let id = out.push_text(self.span(row.id));
             let room = out.push_text(self.span(row.room));
+            let (grid, building) = (name(&mut out, row.grid), name(&mut out, row.building));
+            let (unit, visitor) = (name(&mut out, row.unit), name(&mut out, row.visitor));
             out.households.push(HouseholdRow {
                 id,
+                grid,
+                building,
+                unit,
                 room,
+                visitor,
                 first,
                 count: n as u32,
-                ..row
             });
         }
         for &r in &wanted {
@@ -85,8 +98,11 @@ impl Roster {
                 let list = list
                     .iter()
                     .map(|p| super::asof::Place {
+                        from: p.from,
+                        grid: name(&mut out, p.grid),
+                        building: name(&mut out, p.building),
+                        unit: name(&mut out, p.unit),
                         room: out.push_text(self.span(p.room)),
-                        ..*p
                     })
                     .collect();
                 out.place_at.push(out.places.len() as u32);
