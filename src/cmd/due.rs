@@ -106,7 +106,7 @@ fn load(
         personal: people && !cached,
         names: people && !cached,
     };
-    let roster = snapshot.roster(load, &mut problems)?;
+    let roster = snapshot.roster_quiet(load, &mut problems)?;
     let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
     let mut loaded = list(
         ctx, args, &snapshot, roster, &last, problems, &levels, by, check,

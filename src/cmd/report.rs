@@ -92,7 +92,7 @@ fn count(
         // read, once the list is known.
         let cached = snapshot.may_read_personal_later();
         let mut roster = if cached {
-            snapshot.roster(crate::data::roster::Load::default(), &mut problems)?
+            snapshot.roster_quiet(crate::data::roster::Load::default(), &mut problems)?
         } else {
             snapshot.roster_with_names(&mut problems)?
         };

@@ -38,9 +38,9 @@ pub struct Snapshot {
     roster: PathBuf,
     paths: Paths,
     lock: Option<DirLock>,
-    /// Set when the roster was read with no problem at all: the latest
-    /// change of its history, if any (what the worker slices need).
-    clean: std::sync::OnceLock<Option<i32>>,
+    /// Set when the roster was read with no problem at all (what the
+    /// worker slices are cut from).
+    clean: std::sync::OnceLock<()>,
 }
 
 /// A worker's slice of the roster (`cache::slices`) with the latest visit
@@ -129,9 +129,32 @@ impl Snapshot {
     /// The roster with what `load` asks for. Problems (errors and
     /// warnings) are added to `problems`.
     pub fn roster(&self, load: roster::Load, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        self.roster_on(load, problems, false)
+    }
+
+    /// `roster`, for a command that shows no warnings (`due`, `report`):
+    /// the roster with its history applied may also come from the cache
+    /// for a day before the history's latest change. The roster is the
+    /// same for every day (each change holds from its date on); only the
+    /// warning of changes after the as-of day, which `check` shows, is not
+    /// worked out.
+    pub fn roster_quiet(
+        &self,
+        load: roster::Load,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Roster, Error> {
+        self.roster_on(load, problems, true)
+    }
+
+    fn roster_on(
+        &self,
+        load: roster::Load,
+        problems: &mut Vec<Problem>,
+        any_day: bool,
+    ) -> Result<Roster, Error> {
         if !load.personal
             && !load.names
-            && let Some(roster) = self.applied_from_cache()
+            && let Some(roster) = self.applied_from_cache(any_day)
         {
             return Ok(roster);
         }
@@ -143,14 +166,15 @@ impl Snapshot {
     /// cache may answer and residents.csv and history.csv are exactly as
     /// when it was written (it is written only when they had no problem
     /// at all: no error, no warning, no edit without a record).
-    fn applied_from_cache(&self) -> Option<Roster> {
+    /// `any_day`: for any as-of day (`roster_quiet`), else for one not
+    /// before the history's latest change.
+    fn applied_from_cache(&self, any_day: bool) -> Option<Roster> {
         if !(self.paths.cache && self.fast()) {
             return None;
         }
-        let today = crate::model::date::days(self.paths.today);
-        let (mut roster, latest) =
-            cache::applied(&self.dir, &self.roster, &self.path(history::FILE), today)?;
-        let _ = self.clean.set(Some(latest));
+        let today = (!any_day).then(|| crate::model::date::days(self.paths.today));
+        let mut roster = cache::applied(&self.dir, &self.roster, &self.path(history::FILE), today)?;
+        let _ = self.clean.set(());
         roster.set_day(self.paths.today);
         Some(roster)
     }
@@ -228,13 +252,13 @@ impl Snapshot {
             let clean = problems.len() == before && history.changes.iter().all(|c| c.line != 0);
             let latest = history.changes.iter().map(|c| c.date).max();
             if clean && let Some(latest) = latest.map(crate::model::date::days) {
-                let _ = self.clean.set(Some(latest));
+                let _ = self.clean.set(());
                 if roster.origin.is_some() && self.may_cache() {
                     cache::keep_applied(&self.dir, &self.roster, &path, &roster, latest);
                 }
             }
         } else if problems.len() == before {
-            let _ = self.clean.set(None);
+            let _ = self.clean.set(());
         }
         roster.set_day(self.paths.today);
         Ok(roster)
@@ -254,14 +278,14 @@ impl Snapshot {
 
     /// The slice of the roster `worker` may be in charge of, with the
     /// latest visits of its households, when the cache answers for the
-    /// files as they are and the as-of day (see `cache::slices`).
+    /// files as they are (see `cache::slices`; for `due`, which shows no
+    /// warnings, as `roster_quiet`).
     pub fn worker_slice(&self, worker: &str) -> Result<Option<WorkerSlice>, Error> {
         if !self.may_cache() {
             return Ok(None);
         }
-        let today = crate::model::date::days(self.paths.today);
         let history = self.path(history::FILE);
-        let Some(slice) = cache::slice(&self.dir, &self.roster, &history, today, worker) else {
+        let Some(slice) = cache::slice(&self.dir, &self.roster, &history, worker) else {
             return Ok(None);
         };
         let visits = self.path(visits::FILE);
@@ -282,15 +306,16 @@ impl Snapshot {
     /// for a later worker's list, when it came from the cache with no
     /// problem at all and the cache holds none for the files as they are.
     pub fn keep_slices(&self, roster: &Roster) {
-        let Some(&latest) = self.clean.get() else {
-            return;
-        };
-        if !self.may_cache() || roster.origin.is_none() || !roster.personal.is_empty() {
+        if self.clean.get().is_none()
+            || !self.may_cache()
+            || roster.origin.is_none()
+            || !roster.personal.is_empty()
+        {
             return;
         }
         let history = self.path(history::FILE);
         if !cache::slices_fresh(&self.dir, &self.roster, &history) {
-            cache::keep_slices(&self.dir, &self.roster, &history, roster, latest);
+            cache::keep_slices(&self.dir, &self.roster, &history, roster);
         }
     }
 
@@ -375,7 +400,7 @@ impl Snapshot {
         if self.paths.cache && self.fast() {
             // The cache holds no names: they are read on their own, a
             // fraction of the whole roster's cost.
-            if let Some(mut roster) = self.applied_from_cache()
+            if let Some(mut roster) = self.applied_from_cache(false)
                 && roster.read_names(&path)?
             {
                 return Ok(roster);

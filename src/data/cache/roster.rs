@@ -69,15 +69,15 @@ fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
 /// The roster with its history applied (`Snapshot`), from the cache when
 /// residents.csv and history.csv are both exactly as the cache saw them;
 /// `None` otherwise, or when the as-of day `today` (days of the common
-/// era) is before the history's latest change (which `check` warns of).
-/// Its origin is the one worked out when it was written. With it, the
-/// day of the history's latest change.
+/// era), if given, is before the history's latest change (which `check`
+/// warns of).
+/// Its origin is the one worked out when it was written.
 pub fn applied(
     dir: &Path,
     roster_path: &Path,
     history_path: &Path,
-    today: i32,
-) -> Option<(Roster, i32)> {
+    today: Option<i32>,
+) -> Option<Roster> {
     let meta = fs::metadata(roster_path).ok()?;
     let history = fs::metadata(history_path).ok()?;
     let bytes = super::file::bytes(&dir.join(DIR).join(APPLIED))?;
@@ -90,11 +90,11 @@ pub fn applied(
         (r.u64()? == v).then_some(())?;
     }
     let latest = r.u32()? as i32;
-    (latest <= today).then_some(())?;
+    (today.is_none_or(|today| latest <= today)).then_some(())?;
     let origin = r.u64()?;
     let mut roster = Roster::from_bytes(r.bytes)?;
     roster.origin = Some(origin);
-    Some((roster, latest))
+    Some(roster)
 }
 
 /// Keeps the roster with its history applied (whose latest change is on

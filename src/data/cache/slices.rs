@@ -84,7 +84,7 @@ fn state(dir: &Path, roster: &Path, history: &Path, writing: bool) -> Option<Vec
     (!(writing && racy_now)).then_some(w.bytes)
 }
 
-fn head(state: &[u8], latest: Option<i32>, origin: u64, whole: usize) -> Vec<u8> {
+fn head(state: &[u8], origin: u64, whole: usize) -> Vec<u8> {
     let mut w = bin::Writer::default();
     w.bytes.extend_from_slice(MAGIC);
     w.bytes
@@ -92,7 +92,6 @@ fn head(state: &[u8], latest: Option<i32>, origin: u64, whole: usize) -> Vec<u8>
     w.bytes.push(b'\n');
     w.u64(state.len() as u64);
     w.bytes.extend_from_slice(state);
-    w.u32(latest.map_or(i32::MIN, |d| d) as u32);
     w.u64(origin);
     w.u64(whole as u64);
     w.bytes
@@ -108,7 +107,6 @@ pub fn fresh(dir: &Path, roster: &Path, history: &Path) -> bool {
 
 struct Head {
     state: Vec<u8>,
-    latest: Option<i32>,
     origin: u64,
     whole: usize,
     index: Vec<u8>,
@@ -126,7 +124,6 @@ fn open(dir: &Path) -> Option<(File, Head)> {
     (r.take(version.len() + 1)? == [version, b"\n"].concat()).then_some(())?;
     let n = r.count(1)?;
     let state = r.take(n)?.to_vec();
-    let latest = r.u32()? as i32;
     let origin = r.u64()?;
     let whole = usize::try_from(r.u64()?).ok()?;
     let head_len = start.len() - r.bytes.len();
@@ -148,7 +145,6 @@ fn open(dir: &Path) -> Option<(File, Head)> {
         file,
         Head {
             state,
-            latest: (latest != i32::MIN).then_some(latest),
             origin,
             whole,
             index,
@@ -157,12 +153,10 @@ fn open(dir: &Path) -> Option<(File, Head)> {
 }
 
 /// The slice of `worker` when the cache stands for the files as they are
-/// and the as-of day `today` (days of the common era) is not before the
-/// history's latest change; `None` otherwise, or for a worker the roster
-/// does not name.
-pub fn slice(dir: &Path, roster: &Path, history: &Path, today: i32, worker: &str) -> Option<Slice> {
+/// (the roster with its history applied is the same for every as-of
+/// day); `None` otherwise, or for a worker the roster does not name.
+pub fn slice(dir: &Path, roster: &Path, history: &Path, worker: &str) -> Option<Slice> {
     let (mut file, head) = open(dir)?;
-    (head.latest.is_none_or(|l| l <= today)).then_some(())?;
     (state(dir, roster, history, false)? == head.state).then_some(())?;
     let mut r = bin::Reader { bytes: &head.index };
     let mut found = None;
@@ -206,18 +200,17 @@ pub fn slice(dir: &Path, roster: &Path, history: &Path, today: i32, worker: &str
     })
 }
 
-/// Cuts `roster` (as commands see it, read with no problem at all, its
-/// history's latest change on day `latest`) into the workers' slices and
-/// keeps them, unless files changed in the last moments. Best effort: a
-/// folder that cannot be written is no loss.
-pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster, latest: Option<i32>) {
+/// Cuts `roster` (as commands see it, read with no problem at all) into
+/// the workers' slices and keeps them, unless files changed in the last
+/// moments. Best effort: a folder that cannot be written is no loss.
+pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
     let (Some(state), Some(origin)) = (state(dir, roster_path, history, true), roster.origin)
     else {
         return;
     };
     let lines = crate::data::names::line_starts(roster_path, roster, 0..roster.residents_len())
         .unwrap_or(None);
-    let head = head(&state, latest, origin, roster.households_len());
+    let head = head(&state, origin, roster.households_len());
     let _ = write_atomic(dir, SLICES, |out| {
         out.write_all(&head)?;
         let mut at = head.len() as u64;
