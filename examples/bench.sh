@@ -189,7 +189,12 @@ for N in $SIZES; do
     sleep 3
     "$ROUNDS" --data "$D" --today "$TODAY" check > /dev/null 2>&1 || true
     "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json > /dev/null 2>&1 || true
-    [[ -f $D/.rounds-cache/last-visits && -f $D/.rounds-cache/visit-rows ]] \
+    # A `due` writes the workers' slices (.rounds-cache/workers) a worker's list reads
+    # (not for a roster baseline, .rounds/seen, written in the last 2 seconds).
+    sleep 3
+    "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv > /dev/null 2>&1 || true
+    [[ -f $D/.rounds-cache/last-visits && -f $D/.rounds-cache/visit-rows \
+       && -f $D/.rounds-cache/workers ]] \
         || log "no cache was written in $D (read-only?)"
 
     # A worker's own list: the worker in charge of the roster's first household.
