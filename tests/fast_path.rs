@@ -286,3 +286,97 @@ fn imports_agree() {
         assert_eq!(results[0], results[1], "store {i}");
     }
 }
+
+/// A random history of re-ratings and reassignments for `residents`
+/// (columns id,household,name,phone,level,grid,building,visitor), each
+/// continuing its chain; returns the history and the roster as it leaves it.
+fn random_history(rng: &mut Rng, residents: &str) -> (String, String, Vec<chrono::NaiveDate>) {
+    let mut rows: Vec<Vec<String>> = residents
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let mut dates: Vec<chrono::NaiveDate> = (0..5 + rng.below(20))
+        .map(|_| day(rng.below(760)))
+        .collect();
+    dates.sort();
+    let mut history = String::from("date,id,field,from,to\n");
+    for &d in &dates {
+        let r = rng.below(rows.len() as u64) as usize;
+        let (field, col, to) = if rng.below(2) == 0 {
+            ("level", 4, rng.pick(&["red", "orange", "yellow", "green"]))
+        } else {
+            ("visitor", 7, rng.pick(&["王芳", "赵强", "孙丽"]))
+        };
+        if rows[r][col] == to {
+            continue;
+        }
+        let from = std::mem::replace(&mut rows[r][col], to.to_string());
+        history.push_str(&format!("{d},{},{field},{from},{to}\n", rows[r][0]));
+    }
+    let mut roster = residents.lines().next().unwrap().to_string() + "\n";
+    for row in rows {
+        roster.push_str(&(row.join(",") + "\n"));
+    }
+    (history, roster, dates)
+}
+
+#[test]
+fn replayed_days_with_a_roster_history_agree() {
+    let age = |path: std::path::PathBuf| {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
+            .unwrap();
+    };
+    for seed in 0..6 {
+        let (plain, visits) = random_files_with(300 + seed, false, true);
+        // Names, phones and workers for the lists people read.
+        let mut residents = String::from("id,household,name,phone,level,grid,building,visitor\n");
+        for (k, line) in plain.lines().skip(1).enumerate() {
+            let c: Vec<&str> = line.split(',').collect();
+            let level = ["red", "orange", "yellow", "green"][k % 4];
+            let worker = ["王芳", "赵强", "孙丽"][k % 3];
+            residents.push_str(&format!(
+                "{},{},张{k},1390000{k:04},{level},{},{},{worker}\n",
+                c[0], c[1], c[3], c[4]
+            ));
+        }
+        let mut rng = Rng(400 + seed);
+        let (history, roster, dates) = random_history(&mut rng, &residents);
+        let wd = Workdir::new();
+        wd.write("residents.csv", &roster)
+            .write("visits.csv", &visits)
+            .write("history.csv", &history);
+        for f in ["residents.csv", "visits.csv", "history.csv"] {
+            age(wd.join(f));
+        }
+        let one = chrono::Duration::days(1);
+        let mut todays: Vec<chrono::NaiveDate> = vec![
+            dates[0] - one,
+            dates[dates.len() / 2],
+            dates[dates.len() / 2] - one,
+            dates[dates.len() - 1],
+            day(759),
+        ];
+        todays
+            .extend(["2020-12-31", "2021-01-03"].map(|d| d.parse::<chrono::NaiveDate>().unwrap()));
+        // The last day first: it writes the caches the earlier days read.
+        todays.reverse();
+        for today in todays {
+            let today = today.to_string();
+            for args in [
+                &["due", "--all", "--format", "csv"][..],
+                &["due", "--reveal"],
+                &["due", "--visitor", "赵强", "--all", "--format", "json"],
+            ] {
+                let mut all = vec!["--today", today.as_str()];
+                all.extend(args);
+                let simple = run(&wd, "0", &all);
+                for pass in ["first", "second"] {
+                    let fast = run(&wd, "1", &all);
+                    assert_eq!(fast, simple, "seed {seed} {today} {args:?}, {pass} pass");
+                }
+            }
+        }
+    }
+}
