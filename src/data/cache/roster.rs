@@ -149,6 +149,15 @@ pub(super) fn history_state(path: &Path, meta: &Metadata) -> Option<[u64; 6]> {
     ])
 }
 
+/// A span of `text` when it is one (in bounds, on character boundaries).
+fn span_in(text: &str, start: u32, end: u32) -> Option<Span> {
+    (start <= end
+        && (end as usize) <= text.len()
+        && text.is_char_boundary(start as usize)
+        && text.is_char_boundary(end as usize))
+    .then_some(Span { start, end })
+}
+
 /// Names the state of residents.csv a roster was read from.
 fn origin(stamp: Stamp, len: u64, sampled: u64) -> u64 {
     let mut h = hasher();
@@ -284,13 +293,9 @@ impl Roster {
     /// A roster from `to_bytes`; `None` for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Roster> {
         let mut r = bin::Reader { bytes };
-        let text = r.text()?.to_string();
-        let span = |start: u32, end: u32| {
-            (start <= end
-                && text.is_char_boundary(start as usize)
-                && text.is_char_boundary(end as usize)
-                && (end as usize) <= text.len())
-            .then_some(Span { start, end })
+        let text_bytes = {
+            let n = usize::try_from(r.u64()?).ok()?;
+            r.take(n)?
         };
         let mut roster = Roster::default();
         for _ in 0..r.count(8)? {
@@ -299,61 +304,102 @@ impl Roster {
             roster.names.push(n);
         }
         let names = roster.names.len() as u32;
+        // The three large tables have fixed-width rows: cut out first, then
+        // read side by side (a city's roster is millions of rows).
         let n = r.count(40)?;
-        roster.households.reserve_exact(n);
-        for _ in 0..n {
-            let mut v = [0u32; 10];
-            for x in &mut v {
-                *x = r.u32()?;
-            }
-            let row = HouseholdRow {
-                id: span(v[0], v[1])?,
-                grid: v[2],
-                building: v[3],
-                unit: v[4],
-                room: span(v[5], v[6])?,
-                visitor: v[7],
-                first: v[8],
-                count: v[9],
-            };
-            if [row.grid, row.building, row.unit, row.visitor]
-                .iter()
-                .any(|&x| x >= names)
-            {
-                return None;
-            }
-            roster.households.push(row);
-        }
-        let households = roster.households.len() as u32;
+        let household_bytes = r.take(n * 40)?;
         let n = r.count(20)?;
-        roster.residents.reserve_exact(n);
-        for _ in 0..n {
-            let row = ResidentRow {
-                id: span(r.u32()?, r.u32()?)?,
-                household: r.u32()?,
-                line: r.u64()?,
-                personal: u32::MAX,
-            };
-            (row.household < households).then_some(())?;
-            roster.residents.push(row);
-        }
+        let resident_bytes = r.take(n * 20)?;
         let n = r.count(20)?;
-        roster.members.reserve_exact(n);
-        roster.member_residents.reserve_exact(n);
-        for _ in 0..n {
-            let packed = r.u32()?;
-            let level = *Level::ALL.get((packed & 0xffff) as usize)?;
-            let (since, until) = (r.date()?, r.date()?);
-            let visitor = r.u32()?;
-            let resident = r.u32()?;
-            ((resident as usize) < roster.residents.len() && visitor < names).then_some(())?;
-            roster.members.push(Membership {
-                visitor,
-                tags: (packed >> 16) as u16,
-                ..Membership::new(level, since, until)
+        let member_bytes = r.take(n * 20)?;
+        let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let (text, households, residents, members) = std::thread::scope(|s| {
+            let residents = s.spawn(|| {
+                let text = std::str::from_utf8(text_bytes).ok()?;
+                let span = |start: u32, end: u32| span_in(text, start, end);
+                let mut out = Vec::with_capacity(resident_bytes.len() / 20);
+                for row in resident_bytes.chunks_exact(20) {
+                    out.push(ResidentRow {
+                        id: span(u32_at(row, 0), u32_at(row, 4))?,
+                        household: u32_at(row, 8),
+                        line: u64::from_le_bytes(row[12..20].try_into().ok()?),
+                        personal: u32::MAX,
+                    });
+                }
+                Some(out)
             });
-            roster.member_residents.push(resident);
-        }
+            let members = s.spawn(|| {
+                let mut out = Vec::with_capacity(member_bytes.len() / 20);
+                let mut of = Vec::with_capacity(member_bytes.len() / 20);
+                let date = |d: u32| -> Option<Option<chrono::NaiveDate>> {
+                    let d = d as i32;
+                    if d == i32::MIN {
+                        return Some(None);
+                    }
+                    chrono::NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+                };
+                for row in member_bytes.chunks_exact(20) {
+                    let packed = u32_at(row, 0);
+                    let level = *Level::ALL.get((packed & 0xffff) as usize)?;
+                    let (since, until) = (date(u32_at(row, 4))?, date(u32_at(row, 8))?);
+                    let visitor = u32_at(row, 12);
+                    (visitor < names).then_some(())?;
+                    out.push(Membership {
+                        visitor,
+                        tags: (packed >> 16) as u16,
+                        ..Membership::new(level, since, until)
+                    });
+                    of.push(u32_at(row, 16));
+                }
+                Some((out, of))
+            });
+            let text = std::str::from_utf8(text_bytes).ok().map(str::to_string);
+            let households = text.as_deref().and_then(|text| {
+                let span = |start: u32, end: u32| span_in(text, start, end);
+                let mut out = Vec::with_capacity(household_bytes.len() / 40);
+                for row in household_bytes.chunks_exact(40) {
+                    let v: [u32; 10] = std::array::from_fn(|k| u32_at(row, 4 * k));
+                    let row = HouseholdRow {
+                        id: span(v[0], v[1])?,
+                        grid: v[2],
+                        building: v[3],
+                        unit: v[4],
+                        room: span(v[5], v[6])?,
+                        visitor: v[7],
+                        first: v[8],
+                        count: v[9],
+                    };
+                    if [row.grid, row.building, row.unit, row.visitor]
+                        .iter()
+                        .any(|&x| x >= names)
+                    {
+                        return None;
+                    }
+                    out.push(row);
+                }
+                Some(out)
+            });
+            (
+                text,
+                households,
+                residents.join().ok().flatten(),
+                members.join().ok().flatten(),
+            )
+        });
+        let text = text?;
+        roster.households = households?;
+        roster.residents = residents?;
+        let (members, member_residents) = members?;
+        let households = roster.households.len() as u32;
+        (roster.residents.iter())
+            .all(|r| r.household < households)
+            .then_some(())?;
+        (member_residents.iter())
+            .all(|&r| (r as usize) < roster.residents.len())
+            .then_some(())?;
+        roster.members = members;
+        roster.member_residents = member_residents;
+        let span = |start: u32, end: u32| span_in(&text, start, end);
         if r.u32()? == 1 {
             for m in &mut roster.members {
                 m.from = r.u32()? as i32;
