@@ -244,7 +244,7 @@ impl Workdir {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let output = cmd.output().expect("run rounds");
+        let output = output_of(&mut cmd);
         Run {
             args: args.to_vec(),
             dir: self.path().to_path_buf(),
@@ -325,5 +325,22 @@ impl Rng {
     }
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// The output of `cmd`. Under Wine, starting a process now and then fails
+/// with ERROR_INTERNAL_ERROR (1359) before the program runs at all: that
+/// start is tried again (a few times), any other failure is the test's.
+fn output_of(cmd: &mut Command) -> std::process::Output {
+    let mut tries = 0;
+    loop {
+        match cmd.output() {
+            Ok(output) => return output,
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(1359) && tries < 3 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(e) => panic!("run rounds: {e:?}"),
+        }
     }
 }
