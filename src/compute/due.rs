@@ -67,18 +67,10 @@ pub fn standings(
 ) -> (Vec<DueRow>, DueCounts) {
     // A city's households are worked out in parts on every core, each
     // part's rows in household order, the parts in order.
-    let n = roster.households_len();
-    let lanes = if n < 1 << 16 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    };
-    let part = n.div_ceil(lanes).max(1);
-    let work = |from: usize| {
+    let parts = super::in_parts(roster.households_len(), |range| {
         let mut rows = Vec::new();
         let mut counts = DueCounts::default();
-        let end = (from + part).min(n);
-        for (i, &last) in last.iter().enumerate().take(end).skip(from) {
+        for (i, &last) in last.iter().enumerate().take(range.end).skip(range.start) {
             let h = roster.household(i);
             let Some(on) = schedule::household_on(h.members(), today) else {
                 continue;
@@ -109,24 +101,7 @@ pub fn standings(
             }
         }
         (rows, counts)
-    };
-    let parts: Vec<(Vec<DueRow>, DueCounts)> = if lanes == 1 {
-        vec![work(0)]
-    } else {
-        std::thread::scope(|s| {
-            let work = &work;
-            let handles: Vec<_> = (1..lanes)
-                .map(|k| s.spawn(move || work(k * part)))
-                .collect();
-            let mut parts = vec![work(0)];
-            parts.extend(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a part of the list")),
-            );
-            parts
-        })
-    };
+    });
     // The first part's rows grow by the others' (no second copy of all).
     let total = parts.iter().map(|p| p.0.len()).sum::<usize>();
     let mut rows = Vec::new();

@@ -209,40 +209,17 @@ impl<'a> Tally<'a> {
         self.counts.moved.sort_unstable();
         // A city's households in parts on every core, each part in
         // household order, the parts added up in order.
-        let n = self.roster.households_len();
-        let lanes = if n < 1 << 16 {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-        };
-        let part = n.div_ceil(lanes).max(1);
         let this = &self;
-        let work = move |from: usize| {
+        let mut parts = crate::compute::in_parts(self.roster.households_len(), |range| {
             let mut all = Households::default();
-            for h in from..(from + part).min(n) {
+            for h in range {
                 if this.kept(h) {
                     let house = this.roster.household(h);
                     this.add_household(&mut all, house.on(this.as_of), rules);
                 }
             }
             all
-        };
-        let mut parts: Vec<Households<'_>> = if lanes == 1 {
-            vec![work(0)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (1..lanes)
-                    .map(|k| s.spawn(move || work(k * part)))
-                    .collect();
-                let mut parts = vec![work(0)];
-                parts.extend(
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().expect("a part of the report")),
-                );
-                parts
-            })
-        };
+        });
         let mut all = parts.remove(0);
         for other in parts {
             all.absorb(other);

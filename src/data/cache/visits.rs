@@ -267,10 +267,15 @@ struct Cached {
     prefix: Option<Prefix>,
 }
 
-/// The visits cache, if there is one and it matches the file.
-fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -> Option<Cached> {
-    let bytes = super::file::bytes(&dir.join(DIR).join(VISITS))?;
-    let f = unframe(&bytes, VISITS_MAGIC)?;
+/// The cache file's content when it stands for the first bytes of the
+/// file (up to `end`), with the hash of them when they had to be hashed.
+fn matching<'a>(
+    bytes: &'a [u8],
+    visits: &Path,
+    meta: &Metadata,
+    end: u64,
+) -> Option<(super::file::Framed<'a>, Option<super::stamp::Prefix>)> {
+    let f = unframe(bytes, VISITS_MAGIC)?;
     let prefix = still_matches(
         visits,
         f.stamp,
@@ -281,6 +286,13 @@ fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -
         f.sampled,
         f.whole,
     )?;
+    Some((f, prefix))
+}
+
+/// The visits cache, if there is one and it matches the file.
+fn load(dir: &Path, visits: &Path, meta: &Metadata, end: u64, roster: &Roster) -> Option<Cached> {
+    let bytes = super::file::bytes(&dir.join(DIR).join(VISITS))?;
+    let (f, prefix) = matching(&bytes, visits, meta, end)?;
     let mut r = bin::Reader { bytes: f.body };
     let mut seen = Seen::new(roster.households_len());
     seen.max = r.date()?;
@@ -420,17 +432,7 @@ fn aligned(
     slice: &super::Slice,
 ) -> Option<(u64, Option<NaiveDate>, Vec<Option<NaiveDate>>)> {
     let bytes = super::file::bytes(&dir.join(DIR).join(VISITS))?;
-    let f = unframe(&bytes, VISITS_MAGIC)?;
-    still_matches(
-        visits,
-        f.stamp,
-        stamp(meta),
-        meta.len(),
-        end,
-        f.covered,
-        f.sampled,
-        f.whole,
-    )?;
+    let (f, _) = matching(&bytes, visits, meta, end)?;
     let mut r = bin::Reader { bytes: f.body };
     let max = r.date()?;
     (r.u64()? == slice.origin && slice.origin != 0).then_some(())?;
