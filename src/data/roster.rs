@@ -173,11 +173,7 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
                 },
             ));
         }
-        let h = roster.add(&parsed, &row, &cols, load, &path, problems);
-        let visitor = match row.get(cols.get("visitor")) {
-            "" => 0,
-            v => roster.name_id(v),
-        };
+        let (h, visitor) = roster.add(&parsed, &row, &cols, load, &path, problems);
         let mut membership = Membership {
             visitor,
             ..parsed.membership
@@ -215,7 +211,8 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
 }
 
 impl Roster {
-    /// Adds a resident; returns its household's index.
+    /// Adds a resident; returns its household's index and the name id
+    /// of the worker the row names (0: none).
     fn add(
         &mut self,
         p: &Parsed<'_>,
@@ -224,7 +221,7 @@ impl Roster {
         load: Load,
         path: &Path,
         problems: &mut Vec<Problem>,
-    ) -> u32 {
+    ) -> (u32, u32) {
         // Members of a household mostly stand together: the household of
         // the row before needs no lookup.
         let same = self
@@ -300,11 +297,24 @@ impl Roster {
             (get("unit"), None),
             (get("visitor"), None),
         ];
+        let mut visitor = 0;
         for (k, (value, warn)) in names.into_iter().enumerate() {
             if value.is_empty() {
                 continue;
             }
-            let id = self.name_id(value);
+            // Members mostly repeat what the household has: no lookup then.
+            let kept = {
+                let house = &self.households[h as usize];
+                [house.grid, house.building, house.unit, house.visitor][k]
+            };
+            let id = if kept != 0 && self.names[kept as usize] == value {
+                kept
+            } else {
+                self.name_id(value)
+            };
+            if k == 3 {
+                visitor = id;
+            }
             let house = &mut self.households[h as usize];
             let house_id = house.id;
             let slot = match k {
@@ -338,7 +348,7 @@ impl Roster {
             let span = self.push_text(room);
             self.households[h as usize].room = span;
         }
-        h
+        (h, visitor)
     }
 }
 
