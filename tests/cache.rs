@@ -990,3 +990,72 @@ fn the_worker_slices_hold_no_personal_data_and_a_quoted_roster_is_read_whole() {
     assert_eq!(cached, plain);
     assert!(cached.contains("\"contact\": \"张"), "{cached}");
 }
+
+/// A report made when the cache knows every household's latest visit
+/// (written by a `due` before it) skips the visits older than anything the
+/// report counts: it must be the report made from every visit, for a day
+/// after the log's end (when the latest visits are known) and for days
+/// within it (when they are not), with and without `--tag`.
+#[test]
+fn a_report_that_knows_the_latest_visits_is_the_report_of_every_visit() {
+    for seed in 0..6 {
+        let mut rng = Rng(1300 + seed);
+        let (residents, ids) = random_roster(&mut rng);
+        // The same roster with special groups on some residents.
+        let mut tagged = String::new();
+        for (i, line) in residents.lines().enumerate() {
+            let tags = match (i, rng.below(3)) {
+                (0, _) => "tags",
+                (_, 0) => "独居老人",
+                (_, 1) => "低保;独居老人",
+                _ => "",
+            };
+            tagged.push_str(&format!("{line},{tags}\n"));
+        }
+        let wd = Workdir::new();
+        let n = 200 + rng.below(600);
+        wd.write("residents.csv", &tagged).write(
+            "visits.csv",
+            format!("{HEADER}{}", visits(&mut rng, &ids, n)),
+        );
+        age_all(&wd, 600);
+        let dir = wd.path().display().to_string();
+        // After the log's end (2022-01-08 at the latest), then within it.
+        for today in ["2022-01-31", "2022-06-30", "2021-06-15", "2020-12-31"] {
+            let base = ["--data", dir.as_str(), "--today", today];
+            let due: Vec<String> = base
+                .iter()
+                .chain(&["due", "--all", "--format", "csv"])
+                .map(|s| s.to_string())
+                .collect();
+            // Writes the latest visits of the log for the reports to know.
+            assert_eq!(wd.run_raw(&due, &[]).status(), 0, "seed {seed}");
+            let month = &today[..7];
+            for command in [
+                format!("report --month {month} --format json"),
+                format!("report --month {month} --format json --tag 独居老人"),
+                format!("report --quarter {}-Q1 --format json", &today[..4]),
+                format!("report --year {} --format json --reveal", &today[..4]),
+                format!("report --month {month} --section overdue --format csv --reveal"),
+            ] {
+                let args: Vec<String> = base
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(command.split(' ').map(str::to_string))
+                    .collect();
+                let cached = wd.run_raw(&args, &[]);
+                let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+                assert_eq!(
+                    (cached.status(), cached.stdout(), cached.stderr()),
+                    (plain.status(), plain.stdout(), plain.stderr()),
+                    "seed {seed}: {command} on {today}"
+                );
+            }
+        }
+        assert!(
+            cache_files(&wd).contains(&"last-visits".to_string()),
+            "seed {seed}: {:?}",
+            cache_files(&wd)
+        );
+    }
+}

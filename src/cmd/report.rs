@@ -106,15 +106,24 @@ fn count(
             }
         }
         let keep = report::carrying(&roster, &tagged, as_of);
-        let mut report = report::count(&roster, rules, span, ctx.today, keep.as_deref(), |pass| {
-            let folded = snapshot.fold_visits(
-                &roster,
-                &mut problems,
-                || pass.sheet(),
-                |sheet, v| pass.see(sheet, &roster, v),
-            )?;
-            Ok::<_, Error>((folded.states, folded.visitors))
-        })?;
+        let latest = snapshot.latest_cached(&roster);
+        let mut report = report::count(
+            &roster,
+            rules,
+            span,
+            ctx.today,
+            keep.as_deref(),
+            latest.as_deref(),
+            |pass| {
+                let folded = snapshot.fold_visits(
+                    &roster,
+                    &mut problems,
+                    || pass.sheet(),
+                    |sheet, v| pass.see(sheet, &roster, v),
+                )?;
+                Ok::<_, Error>((folded.states, folded.visitors))
+            },
+        )?;
         report.only_tags = (args.tag.iter())
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())

@@ -62,41 +62,49 @@ pub fn run(ctx: &Ctx, args: &WorkersArgs, out: &mut dyn Write) -> Result<Outcome
         let snapshot = ctx.snapshot()?;
         let roster = snapshot.roster(Default::default(), &mut problems)?;
         let mut seen: Vec<String> = Vec::new();
-        let r = report::count(&roster, &ctx.config.rules, span, ctx.today, None, |pass| {
-            let folded = snapshot.fold_visits(
-                &roster,
-                &mut problems,
-                || (pass.sheet(), Names::default()),
-                |(sheet, names), v| {
-                    pass.see(sheet, &roster, v);
-                    match v.visitor {
-                        Visitor::Name(n) => {
-                            if !names.names.contains(n) {
-                                names.names.insert(n.to_string());
+        let r = report::count(
+            &roster,
+            &ctx.config.rules,
+            span,
+            ctx.today,
+            None,
+            None,
+            |pass| {
+                let folded = snapshot.fold_visits(
+                    &roster,
+                    &mut problems,
+                    || (pass.sheet(), Names::default()),
+                    |(sheet, names), v| {
+                        pass.see(sheet, &roster, v);
+                        match v.visitor {
+                            Visitor::Name(n) => {
+                                if !names.names.contains(n) {
+                                    names.names.insert(n.to_string());
+                                }
+                            }
+                            Visitor::Number(k) => {
+                                let k = k as usize;
+                                if names.numbers.len() <= k {
+                                    names.numbers.resize(k + 1, false);
+                                }
+                                names.numbers[k] = true;
                             }
                         }
-                        Visitor::Number(k) => {
-                            let k = k as usize;
-                            if names.numbers.len() <= k {
-                                names.numbers.resize(k + 1, false);
-                            }
-                            names.numbers[k] = true;
+                    },
+                )?;
+                let mut sheets = Vec::new();
+                for (sheet, names) in folded.states {
+                    sheets.push(sheet);
+                    seen.extend(names.names);
+                    for (k, on) in names.numbers.into_iter().enumerate() {
+                        if on && let Some(n) = folded.visitors.get(k) {
+                            seen.push(n.clone());
                         }
-                    }
-                },
-            )?;
-            let mut sheets = Vec::new();
-            for (sheet, names) in folded.states {
-                sheets.push(sheet);
-                seen.extend(names.names);
-                for (k, on) in names.numbers.into_iter().enumerate() {
-                    if on && let Some(n) = folded.visitors.get(k) {
-                        seen.push(n.clone());
                     }
                 }
-            }
-            Ok::<_, Error>((sheets, folded.visitors))
-        })?;
+                Ok::<_, Error>((sheets, folded.visitors))
+            },
+        )?;
         seen.extend(
             roster_visitors(&roster)
                 .into_iter()

@@ -480,6 +480,22 @@ impl Snapshot {
         batch.drop_stored(format, roster, fast, known)
     }
 
+    /// Each household's latest visit in the whole visit log, from the
+    /// cache alone and only when it covers the whole file; `None` (nothing
+    /// is read to find out) otherwise.
+    pub fn latest_cached(&self, roster: &Roster) -> Option<Vec<Option<NaiveDate>>> {
+        if !(self.fast() && self.paths.cache) {
+            return None;
+        }
+        let path = self.path(visits::FILE);
+        let limit = self.committed(visits::FILE);
+        let end = limit
+            .unwrap_or(u64::MAX)
+            .min(std::fs::metadata(&path).ok()?.len());
+        let (covered, latest) = cache::latest(&self.dir, &path, limit, roster)?;
+        (covered == end).then_some(latest)
+    }
+
     /// Every visit to a household of the roster, folded into states made
     /// by `init` (on all cores where the fast path takes the file, else in
     /// one). The order of the visits is not the file's.

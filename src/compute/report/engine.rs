@@ -54,6 +54,9 @@ pub struct Pass {
     households: usize,
     /// With `--tag`: per household, whether its visits count.
     keep: Option<Vec<bool>>,
+    /// Per household, its latest visit, when it is known before the pass
+    /// (see `know_latest`).
+    known: Option<Vec<i32>>,
 }
 
 /// One thread's counts of a `Pass`.
@@ -139,7 +142,21 @@ impl Pass {
             counted,
             households: main.roster.households_len(),
             keep: main.keep.map(<[bool]>::to_vec),
+            known: None,
         }
+    }
+
+    /// Tells the pass each household's latest visit in the whole log, when
+    /// none is after the as-of date: the last visits are then known, and
+    /// a visit before the first day any tally counts changes nothing (it
+    /// is skipped, about half a city's log for a month's report). A latest
+    /// visit after the as-of date: nothing is known.
+    pub fn know_latest(&mut self, latest: &[Option<NaiveDate>]) {
+        if latest.len() != self.households || latest.iter().flatten().any(|&d| days(d) > self.as_of)
+        {
+            return;
+        }
+        self.known = Some(latest.iter().map(|d| d.map_or(NEVER, days)).collect());
     }
 
     /// Where a row's window bits start.
@@ -188,6 +205,9 @@ impl Pass {
     /// One visit to household `h` on `day`, in its batch.
     #[inline]
     pub fn add(&self, s: &mut Sheet, h: usize, day: i32) {
+        if day < self.first && self.known.is_some() {
+            return;
+        }
         if day <= self.as_of && day > s.last[h] {
             s.last[h] = day;
         }
@@ -317,6 +337,13 @@ impl Pass {
             .into_iter()
             .reduce(|a, b| self.merge(a, b))
             .unwrap_or_else(|| self.sheet());
+        if let Some(known) = &self.known {
+            for (h, (p, q)) in sheet.last.iter_mut().zip(known).enumerate() {
+                if self.counts(h) {
+                    *p = (*p).max(*q);
+                }
+            }
+        }
         Pass::name_visitors(&mut sheet, visitors);
         sheet
     }

@@ -68,6 +68,7 @@ pub fn count<E>(
     span: Span,
     today: NaiveDate,
     keep: Option<&[bool]>,
+    latest: Option<&[Option<NaiveDate>]>,
     visits: impl FnOnce(&Pass) -> Result<(Vec<Sheet>, Vec<String>), E>,
 ) -> Result<Report, E> {
     let as_of = as_of(span, today);
@@ -93,7 +94,10 @@ pub fn count<E>(
         trend.extend(other.join().expect("a thread panicked"));
         (tally, trend)
     });
-    let pass = Pass::new(&tally, &trend);
+    let mut pass = Pass::new(&tally, &trend);
+    if let Some(latest) = latest {
+        pass.know_latest(latest);
+    }
     let (sheets, visitors) = visits(&pass)?;
     let sheet = pass.gather(sheets, &visitors);
     pass.finish(sheet, &mut tally, &mut trend);
