@@ -41,13 +41,13 @@ pub fn read(path: &Path, load: Load, problems: &mut Vec<Problem>) -> Result<Rost
     // Most rosters are UTF-8: read once as such, and only a roster that
     // is not gets the pass that settles its encoding.
     let mut found = Vec::new();
-    let roster = from_table(table, load, &mut found);
+    let roster = from_table(super::table::Ahead::new(table), load, &mut found);
     if !found.iter().any(|p| *p.reason == Reason::Encoding) {
         problems.extend(found);
         return Ok(roster);
     }
     match Table::open(path, None)? {
-        Some(table) => Ok(from_table(table, load, problems)),
+        Some(table) => Ok(from_table(super::table::Ahead::new(table), load, problems)),
         None => Err(Error::io(path, std::io::ErrorKind::NotFound.into())),
     }
 }

@@ -311,3 +311,217 @@ impl<R: Read> Table<R> {
         }
     }
 }
+
+/// The rows of a table read on a thread of its own, a batch ahead: the
+/// bytes are decoded and cut into cells there while the caller makes what
+/// it will of the rows before (a city's roster is parsed on two cores).
+/// The rows, their lines, a problem that ends the table and the problems
+/// of rows left out come in the order the table gives them.
+pub struct Ahead {
+    path: PathBuf,
+    serials: bool,
+    warning: Option<Problem>,
+    header: Option<Result<(u64, Vec<String>), Problem>>,
+    rows: std::sync::mpsc::Receiver<Batch>,
+    batch: Batch,
+    next: usize,
+    reader: Option<std::thread::JoinHandle<Vec<Problem>>>,
+}
+
+/// Rows as the reading thread hands them over: each row's text and cell
+/// ends, laid one after the other.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    ends: Vec<usize>,
+    /// Per row: its line, and where its text and its ends start.
+    rows: Vec<(u64, usize, usize)>,
+    /// After the last row: the table's end, or the problem that ended it.
+    end: Option<Result<(), Problem>>,
+}
+
+/// Rows handed over at a time.
+const BATCH_ROWS: usize = 4096;
+
+impl Ahead {
+    /// Reads `table`'s header here, and its rows on a thread of their own.
+    pub fn new<T: Rows + Send + 'static>(mut table: T) -> Ahead {
+        let path = table.path().to_path_buf();
+        let serials = table.serials();
+        let warning = table.encoding_warning();
+        let header = table.header();
+        let (tx, rows) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let reader = header.is_ok().then(|| {
+            std::thread::spawn(move || {
+                loop {
+                    let mut batch = Batch::default();
+                    while batch.rows.len() < BATCH_ROWS {
+                        match table.next_row() {
+                            Ok(Some(row)) => {
+                                batch
+                                    .rows
+                                    .push((row.line, batch.text.len(), batch.ends.len()));
+                                batch.text.push_str(row.text);
+                                batch.ends.extend_from_slice(row.ends);
+                            }
+                            Ok(None) => {
+                                batch.end = Some(Ok(()));
+                                break;
+                            }
+                            Err(p) => {
+                                batch.end = Some(Err(p));
+                                break;
+                            }
+                        }
+                    }
+                    let last = batch.end.is_some();
+                    // A caller that stopped reading wants no more.
+                    if tx.send(batch).is_err() || last {
+                        break;
+                    }
+                }
+                table.take_problems()
+            })
+        });
+        Ahead {
+            path,
+            serials,
+            warning,
+            header: Some(header),
+            rows,
+            batch: Batch::default(),
+            next: 0,
+            reader,
+        }
+    }
+}
+
+impl Rows for Ahead {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn header(&mut self) -> Result<(u64, Vec<String>), Problem> {
+        self.header
+            .take()
+            .unwrap_or_else(|| Err(Problem::error(&self.path, None, Reason::NoHeader)))
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
+        while self.next == self.batch.rows.len() {
+            match self.batch.end.take() {
+                Some(Ok(())) => return Ok(None),
+                Some(Err(p)) => return Err(p),
+                None => {}
+            }
+            match self.rows.recv() {
+                Ok(batch) => {
+                    self.batch = batch;
+                    self.next = 0;
+                }
+                // No reader (no header), or the table is done with.
+                Err(_) => return Ok(None),
+            }
+        }
+        let b = &self.batch;
+        let (line, text_at, ends_at) = b.rows[self.next];
+        let (text_end, ends_end) = b
+            .rows
+            .get(self.next + 1)
+            .map_or((b.text.len(), b.ends.len()), |&(_, t, e)| (t, e));
+        self.next += 1;
+        Ok(Some(Row {
+            line,
+            text: &b.text[text_at..text_end],
+            ends: &b.ends[ends_at..ends_end],
+        }))
+    }
+
+    fn encoding_warning(&self) -> Option<Problem> {
+        self.warning.clone()
+    }
+
+    fn take_problems(&mut self) -> Vec<Problem> {
+        // A reader still reading (the caller stopped early) stops at its
+        // next batch: nobody takes it.
+        let (_, none) = std::sync::mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.rows, none));
+        self.reader
+            .take()
+            .map(|r| r.join().expect("the roster's reading thread"))
+            .unwrap_or_default()
+    }
+
+    fn serials(&self) -> bool {
+        self.serials
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Read = (
+        Result<(u64, Vec<String>), Problem>,
+        Vec<(u64, Vec<String>)>,
+        Option<Problem>,
+    );
+
+    /// The header, every row (its line and cells) and how the rows ended.
+    fn all(mut rows: impl Rows) -> Read {
+        let header = rows.header();
+        let mut out = Vec::new();
+        let end = loop {
+            match rows.next_row() {
+                Ok(Some(r)) => out.push((r.line, r.cells().map(str::to_string).collect())),
+                Ok(None) => break None,
+                Err(p) => break Some(p),
+            }
+        };
+        (header, out, end)
+    }
+
+    fn leak(text: String) -> &'static [u8] {
+        Box::leak(text.into_bytes().into_boxed_slice())
+    }
+
+    #[test]
+    fn rows_read_ahead_are_the_rows_read_here() {
+        // Several batches: quoted cells over two lines, blank rows, and
+        // (the second time) a quote left open that ends the table.
+        let mut text = String::from("id,household,note\n");
+        for i in 0..10_000 {
+            match i % 997 {
+                0 => text.push_str(",,\n"),
+                1 => text.push_str(&format!("R{i},H{i},\"two\nlines, \"\"quoted\"\"\"\n")),
+                _ => text.push_str(&format!("R{i},H{},x\n", i / 3)),
+            }
+        }
+        let path = Path::new("residents.csv");
+        for ending in ["", "R-end,H,\"open\nand on\n"] {
+            let bytes = leak(format!("{text}{ending}"));
+            let here = all(Table::from_bytes(path, bytes));
+            let ahead = all(Ahead::new(Table::from_bytes(path, bytes)));
+            assert!(here.1.len() > 2 * BATCH_ROWS);
+            assert_eq!(here.2.is_some(), !ending.is_empty(), "{:?}", here.2);
+            assert_eq!(here, ahead);
+        }
+        // No header at all.
+        let empty = leak(String::new());
+        assert_eq!(
+            all(Table::from_bytes(path, empty)),
+            all(Ahead::new(Table::from_bytes(path, empty)))
+        );
+    }
+
+    #[test]
+    fn a_caller_that_stops_early_is_not_kept_waiting() {
+        let bytes = leak("id\n".to_string() + &"R\n".repeat(50_000));
+        let mut ahead = Ahead::new(Table::from_bytes(Path::new("r.csv"), bytes));
+        assert!(ahead.header().is_ok());
+        assert_eq!(ahead.next_row().unwrap().map(|r| r.line), Some(2));
+        // The reader, blocked on the batches nobody takes, stops.
+        assert_eq!(ahead.take_problems(), Vec::new());
+        assert_eq!(ahead.next_row().unwrap().map(|r| r.line), Some(3));
+    }
+}
