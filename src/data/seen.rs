@@ -270,19 +270,18 @@ fn read_head(path: &Path) -> Option<Head> {
 fn write(dir: &Path, stamps: Stamps, clean: bool, body: &str) -> Result<(), Error> {
     let folder = dir.join(DIR);
     create_private_dir(&folder).map_err(|e| Error::io(&folder, e))?;
-    let mut text = String::with_capacity(body.len() + 80);
-    text.push_str(&format!(
+    let head = format!(
         "{MAGIC} {} {} {}\n",
         Stamp::text(Some(stamps.roster)),
         Stamp::text(stamps.history),
         if clean { "clean" } else { "edited" }
-    ));
-    text.push_str(body);
-    crate::store::replace_as(
-        &folder.join(FILE),
-        text.as_bytes(),
-        crate::store::Access::Private,
-    )
+    );
+    // The body (a city's is a hundred megabytes) is not copied to join it.
+    crate::store::replace_with(&folder.join(FILE), crate::store::Access::Private, |f| {
+        use std::io::Write;
+        f.write_all(head.as_bytes())?;
+        f.write_all(body.as_bytes())
+    })
 }
 
 fn create_private_dir(folder: &Path) -> std::io::Result<()> {
