@@ -364,3 +364,92 @@ fn figures_defined_once_and_a_line_to_sign() {
             "coverage: of the households on the as-of date, the share visited in the period",
         );
 }
+
+/// A report over thousands of households (their visits are added in
+/// buckets of households, several here, each filled and emptied many
+/// times) counts every visit once: the month's visits, the households
+/// visited, each trend month's visits and the weekly compliance of red
+/// households, worked out here from the rows, with the cache (the visit
+/// rows) and without it (the log parsed).
+#[test]
+fn a_city_sized_report_counts_every_visit_once() {
+    use chrono::{Datelike, NaiveDate};
+    let mut rng = common::Rng(4242);
+    let households = 6000;
+    let mut residents = String::from("id,household,level,grid\n");
+    for h in 0..households {
+        residents.push_str(&format!("R{h},H{h:05},red,G{}\n", h % 7));
+    }
+    let first = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+    let mut visits = String::from("date,household,visitor,persons\n");
+    let mut rows = Vec::new();
+    for _ in 0..households * 20 {
+        let day = first + chrono::Days::new(rng.below(245));
+        let h = rng.below(households);
+        visits.push_str(&format!("{day},H{h:05},W{},1\n", h % 5));
+        rows.push((day, h));
+    }
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", &visits);
+    // Files older than a moment, which the cache is kept for.
+    for name in ["residents.csv", "visits.csv"] {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(wd.join(name))
+            .unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
+            .unwrap();
+    }
+    let dir = wd.path().display().to_string();
+    let month = |d: NaiveDate| (d.year(), d.month());
+    let dec = (2024, 12);
+    let in_dec: Vec<&(NaiveDate, u64)> = rows.iter().filter(|(d, _)| month(*d) == dec).collect();
+    let visited: std::collections::HashSet<u64> = in_dec.iter().map(|(_, h)| *h).collect();
+    // Weeks (Monday to Sunday) belong to the month of their Sunday: in
+    // December 2024 the Sundays 1, 8, 15, 22 and 29.
+    let week_of =
+        |d: NaiveDate| d + chrono::Days::new(u64::from(6 - d.weekday().num_days_from_monday()));
+    let met: std::collections::HashSet<(NaiveDate, u64)> = rows
+        .iter()
+        .map(|&(d, h)| (week_of(d), h))
+        .filter(|(sunday, _)| month(*sunday) == dec)
+        .collect();
+    for env in [&[][..], &[("ROUNDS_CACHE", "0")][..]] {
+        for run in 0..2 {
+            let args = [
+                "--data",
+                &dir,
+                "--today",
+                "2024-12-31",
+                "report",
+                "--month",
+                "2024-12",
+                "--format",
+                "json",
+            ]
+            .map(String::from);
+            let r = wd.run_raw(&args, env);
+            let json = r.json();
+            let what = format!("{env:?}, run {run}");
+            assert_eq!(json["visits"], in_dec.len() as u64, "{what}");
+            assert_eq!(json["households_visited"], visited.len() as u64, "{what}");
+            assert_eq!(
+                json["compliance"]["red"]["required"],
+                households * 5,
+                "{what}"
+            );
+            assert_eq!(json["compliance"]["red"]["met"], met.len() as u64, "{what}");
+            assert!(json["trend"].as_array().unwrap().len() >= 6, "{what}");
+            for t in json["trend"].as_array().unwrap() {
+                let m = t["month"].as_str().unwrap();
+                let (y, mo) = (m[..4].parse().unwrap(), m[5..].parse().unwrap());
+                let n = rows.iter().filter(|(d, _)| month(*d) == (y, mo)).count();
+                assert_eq!(t["visits"], n as u64, "{what}: {m}");
+            }
+        }
+        if env.is_empty() {
+            assert!(wd.join(".rounds-cache/visit-rows").exists(), "the visit rows kept");
+        }
+    }
+}

@@ -74,8 +74,9 @@ pub struct Sheet {
     /// Visits and person-times by a visitor's number, where rows name
     /// visitors so (see `Pass::name_visitors`).
     by_number: Vec<[u64; 2]>,
-    /// Visits (household, day) waiting to be added as a batch.
-    pending: Vec<(usize, i32)>,
+    /// Visits (household, day) waiting to be added, in buckets of
+    /// households (see `Pass::bucket_shift`).
+    pending: Vec<Vec<(u32, i32)>>,
     /// See `Counts::moved`.
     moved: Vec<(u32, i32)>,
 }
@@ -83,6 +84,10 @@ pub struct Sheet {
 /// Visits are added in batches: the rows of a whole batch are prefetched
 /// first, so that their memory loads overlap.
 const BATCH: usize = 32;
+
+/// The bytes of rows in a bucket: few enough to stay in a core's own
+/// cache while the bucket's visits are added.
+const BUCKET_BYTES: usize = 128 << 10;
 
 /// Row layout: visits in the span, then the words of the tallies visited
 /// (`Pass::tallies` of them), then the words of window bits.
@@ -182,7 +187,7 @@ impl Pass {
             person_times: 0,
             by_visitor: Default::default(),
             by_number: Vec::new(),
-            pending: Vec::with_capacity(BATCH),
+            pending: vec![Vec::new(); self.households.div_ceil(1 << self.bucket_shift()).max(1)],
             moved: Vec::new(),
         }
     }
@@ -214,23 +219,48 @@ impl Pass {
         if day < self.first || day > self.last {
             return;
         }
-        s.pending.push((h, day));
-        if s.pending.len() == BATCH {
-            self.flush(s);
+        let b = h >> self.bucket_shift();
+        let cap = 2 << self.bucket_shift();
+        let bucket = &mut s.pending[b];
+        if bucket.capacity() == 0 {
+            bucket.reserve_exact(cap);
+        }
+        bucket.push((h as u32, day));
+        if bucket.len() == cap {
+            self.flush_bucket(s, b);
         }
     }
 
-    /// Adds the visits of the batch.
+    /// Households are bucketed by their index shifted right by this: a
+    /// bucket's rows take about `BUCKET_BYTES`. A bucket's visits wait
+    /// until there are twice as many as its households, so that a city's
+    /// rows, far larger than any cache, are mostly found in one when
+    /// added to (not in memory, a miss each).
+    fn bucket_shift(&self) -> u32 {
+        (BUCKET_BYTES / (self.stride() * 4)).max(1).ilog2()
+    }
+
+    /// Adds the visits waiting.
     fn flush(&self, s: &mut Sheet) {
+        for b in 0..s.pending.len() {
+            self.flush_bucket(s, b);
+        }
+    }
+
+    /// Adds the visits of bucket `b`, a batch at a time.
+    fn flush_bucket(&self, s: &mut Sheet, b: usize) {
         let stride = self.stride();
-        for &(h, _) in &s.pending {
-            crate::model::index::prefetch(&s.rows[h * stride]);
+        let mut pending = std::mem::take(&mut s.pending[b]);
+        for batch in pending.chunks(BATCH) {
+            for &(h, _) in batch {
+                crate::model::index::prefetch(&s.rows[h as usize * stride]);
+            }
+            for &(h, day) in batch {
+                self.add_now(s, h as usize, day);
+            }
         }
-        let mut pending = std::mem::take(&mut s.pending);
-        for (h, day) in pending.drain(..) {
-            self.add_now(s, h, day);
-        }
-        s.pending = pending;
+        pending.clear();
+        s.pending[b] = pending;
     }
 
     fn add_now(&self, s: &mut Sheet, h: usize, day: i32) {
