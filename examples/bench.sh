@@ -20,6 +20,10 @@
 #                                                                 charge of the first
 #                                                                 household in residents.csv)
 #   rounds --data DIR --today 2024-12-31 report --month 2024-12 --format json
+#   the same due and report as the first run after the files changed, with the cache on:
+#                                                                 the cache set aside (not
+#                                                                 timed), the run writes a
+#                                                                 new one, the old is put back
 #   rounds --data DIR --today 2024-12-31 check                    (with the cache, and without)
 #   for the sets in IMPORT_SIZES (default the 1M one): rounds --today 2025-12-31 import of
 #   a 100,000-row log of new visits (2025-01), each run into a fresh copy of the store
@@ -223,6 +227,24 @@ for N in $SIZES; do
             "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
         timed "$LABEL" "report --month $MONTH --format json, no cache" rounds "$run" "$O/report-nocache.json" 0 -- \
             env ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
+        # The first run after the files changed with the cache on (as a worker's first run
+        # of the day after the nightly export): no cache yet, the run writes it. The cache
+        # the other rows read is set aside (not timed) and put back after.
+        for cmd in due report; do
+            rm -rf "$O/cache-aside"
+            mv "$D/.rounds-cache" "$O/cache-aside"
+            if [[ $cmd == due ]]; then
+                timed "$LABEL" "due --all --format csv, first run (writes the cache)" rounds "$run" \
+                    "$O/rounds-due-first.csv" 0 -- \
+                    "$ROUNDS" --data "$D" --today "$TODAY" due --all --format csv
+            else
+                timed "$LABEL" "report --month $MONTH --format json, first run (writes the cache)" rounds "$run" \
+                    "$O/report-first.json" 0 -- \
+                    "$ROUNDS" --data "$D" --today "$TODAY" report --month "$MONTH" --format json
+            fi
+            rm -rf "$D/.rounds-cache"
+            mv "$O/cache-aside" "$D/.rounds-cache"
+        done
         # check: 0 (clean or warnings only) is expected; a non-zero status is shown in the table.
         timed "$LABEL" "check" rounds "$run" "$O/check.txt" 0,1,2,3,4 -- \
             "$ROUNDS" --data "$D" --today "$TODAY" check
@@ -259,6 +281,10 @@ for N in $SIZES; do
     fi
     if ! cmp -s "$O/report.json" "$O/report-nocache.json"; then
         FAILED+=("$LABEL: report with and without the cache differ")
+    fi
+    if ! cmp -s "$O/rounds-due.csv" "$O/rounds-due-first.csv" \
+        || ! cmp -s "$O/report.json" "$O/report-first.json"; then
+        FAILED+=("$LABEL: the first run (writing the cache) differs from the cached one")
     fi
     # The past day's and the worker's lists, each once more without the cache (not timed).
     ROUNDS_CACHE=0 "$ROUNDS" --data "$D" --today "$PAST" due --all --format csv \

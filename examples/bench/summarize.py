@@ -52,11 +52,13 @@ def main():
         # A row with DuckDB runs of its own (today's `due --all`, the past day's) is
         # compared with them. "due --all --format csv, no cache" is compared with the
         # DuckDB runs of "due --all --format csv" (the same query; DuckDB has no cache to
-        # turn off); any other row without DuckDB runs has no ratio.
-        if "duckdb" not in med and command.endswith(", no cache"):
-            base = runs.get((dataset, command[:-len(", no cache")]), {}).get("duckdb")
-            if base is not None:
-                med["duckdb"] = median(base["secs"])
+        # turn off), and so is the first run that writes the cache; any other row without
+        # DuckDB runs has no ratio.
+        for suffix in (", no cache", ", first run (writes the cache)"):
+            if "duckdb" not in med and command.endswith(suffix):
+                base = runs.get((dataset, command[:-len(suffix)]), {}).get("duckdb")
+                if base is not None:
+                    med["duckdb"] = median(base["secs"])
         if "rounds" in med and "duckdb" in med:
             ratio = f"{med['duckdb'] / med['rounds']:.1f}" if med["rounds"] > 0 else "n/a (rounds < 0.01 s)"
         else:
