@@ -449,7 +449,10 @@ fn a_city_sized_report_counts_every_visit_once() {
             }
         }
         if env.is_empty() {
-            assert!(wd.join(".rounds-cache/visit-rows").exists(), "the visit rows kept");
+            assert!(
+                wd.join(".rounds-cache/visit-rows").exists(),
+                "the visit rows kept"
+            );
         }
     }
 }

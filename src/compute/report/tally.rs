@@ -165,9 +165,17 @@ impl<'a> Tally<'a> {
 
     /// The month's figures only (for the trend).
     fn trend_row(&self) -> TrendRow {
+        // A city's households in parts on every core, added up after.
+        let parts = crate::compute::in_parts(self.roster.households_len(), |range| {
+            let mut part = PerLevel::<Compliance>::default();
+            for h in range {
+                part.add(&self.compliance_of(h));
+            }
+            part
+        });
         let mut compliance = PerLevel::<Compliance>::default();
-        for h in 0..self.roster.households_len() {
-            compliance.add(&self.compliance_of(h));
+        for part in &parts {
+            compliance.add(part);
         }
         TrendRow {
             month: self.span.first,
