@@ -10,25 +10,21 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
 
-use common::{Rng, Workdir};
+use common::{Rng, Workdir, age};
 
-/// Sets a file's modification time `secs` seconds into the past: the cache
-/// is only written for files that have not changed within the last
-/// moments (a later change could carry the same time stamp).
-fn age(path: &Path, secs: u64) {
-    let f = std::fs::File::options().write(true).open(path).unwrap();
-    f.set_modified(SystemTime::now() - Duration::from_secs(secs))
-        .unwrap();
+/// The same status, output and errors from a run with the cache and one
+/// without.
+fn alike(cached: &common::Run, plain: &common::Run, what: String) {
+    assert_eq!(
+        (cached.status(), cached.stdout(), cached.stderr()),
+        (plain.status(), plain.stdout(), plain.stderr()),
+        "{what}"
+    );
 }
 
 fn age_all(wd: &Workdir, secs: u64) {
-    for name in ["residents.csv", "visits.csv"] {
-        if wd.join(name).exists() {
-            age(&wd.join(name), secs);
-        }
-    }
+    common::age_files(wd, &["residents.csv", "visits.csv"], secs);
 }
 
 fn day(n: u64) -> chrono::NaiveDate {
@@ -108,10 +104,10 @@ fn agree(wd: &Workdir, what: &str) {
                 .collect();
             let cached = wd.run_raw(&args, &[]);
             let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
-            assert_eq!(
-                (cached.status(), cached.stdout(), cached.stderr()),
-                (plain.status(), plain.stdout(), plain.stderr()),
-                "{what}: {command} on {today} with and without the cache"
+            alike(
+                &cached,
+                &plain,
+                format!("{what}: {command} on {today} with and without the cache"),
             );
         }
     }
@@ -442,10 +438,10 @@ fn same_with_and_without(wd: &Workdir, args: &[&str], what: &str) -> String {
         .collect();
     let cached = wd.run_raw(&args, &[]);
     let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0")]);
-    assert_eq!(
-        (cached.status(), cached.stdout(), cached.stderr()),
-        (plain.status(), plain.stdout(), plain.stderr()),
-        "{what}: {args:?} with and without the cache"
+    alike(
+        &cached,
+        &plain,
+        format!("{what}: {args:?} with and without the cache"),
     );
     cached.stdout()
 }
@@ -731,10 +727,10 @@ fn a_past_day_replayed_through_the_cache_is_the_day_itself() {
             // Twice: the first run may write the visit rows, the second reads them.
             for run in ["first", "second"] {
                 let cached = wd.run_raw(&args, &[]);
-                assert_eq!(
-                    (cached.status(), cached.stdout(), cached.stderr()),
-                    (plain.status(), plain.stdout(), plain.stderr()),
-                    "seed {seed}, {today}, {run} run with the cache"
+                alike(
+                    &cached,
+                    &plain,
+                    format!("seed {seed}, {today}, {run} run with the cache"),
                 );
             }
         }
@@ -890,10 +886,12 @@ fn a_workers_own_list_through_their_slice_is_the_list_of_the_whole_roster() {
                         let plain =
                             wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
                         let cached = wd.run_raw(&args, &[]);
-                        assert_eq!(
-                            (cached.status(), cached.stdout(), cached.stderr()),
-                            (plain.status(), plain.stdout(), plain.stderr()),
-                            "seed {seed}, {what}: due --visitor {worker:?} {extra:?} on {today}"
+                        alike(
+                            &cached,
+                            &plain,
+                            format!(
+                                "seed {seed}, {what}: due --visitor {worker:?} {extra:?} on {today}"
+                            ),
                         );
                     }
                 }
@@ -1045,10 +1043,10 @@ fn a_report_that_knows_the_latest_visits_is_the_report_of_every_visit() {
                     .collect();
                 let cached = wd.run_raw(&args, &[]);
                 let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
-                assert_eq!(
-                    (cached.status(), cached.stdout(), cached.stderr()),
-                    (plain.status(), plain.stdout(), plain.stderr()),
-                    "seed {seed}: {command} on {today}"
+                alike(
+                    &cached,
+                    &plain,
+                    format!("seed {seed}: {command} on {today}"),
                 );
             }
         }

@@ -129,14 +129,7 @@ fn unknown_keys_in_rounds_toml_name_key_and_line() {
 /// Sets the data files' modification time into the past: the cache is
 /// written only for files that have not just changed.
 fn settle(w: &Workdir) {
-    for name in ["residents.csv", "visits.csv"] {
-        let f = std::fs::File::options()
-            .write(true)
-            .open(w.join(name))
-            .unwrap();
-        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
-            .unwrap();
-    }
+    common::age_files(w, &["residents.csv", "visits.csv"], 600);
 }
 
 fn with_env(w: &Workdir, args: &[&str], env: &[(&str, &str)]) -> common::Run {

@@ -323,11 +323,6 @@ fn random_history(rng: &mut Rng, residents: &str) -> (String, String, Vec<chrono
 
 #[test]
 fn replayed_days_with_a_roster_history_agree() {
-    let age = |path: std::path::PathBuf| {
-        let f = std::fs::File::options().write(true).open(path).unwrap();
-        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
-            .unwrap();
-    };
     for seed in 0..6 {
         let (plain, visits) = random_files_with(300 + seed, false, true);
         // Names, phones and workers for the lists people read.
@@ -348,7 +343,7 @@ fn replayed_days_with_a_roster_history_agree() {
             .write("visits.csv", &visits)
             .write("history.csv", &history);
         for f in ["residents.csv", "visits.csv", "history.csv"] {
-            age(wd.join(f));
+            common::age(&wd.join(f), 600);
         }
         let one = chrono::Duration::days(1);
         let mut todays: Vec<chrono::NaiveDate> = vec![

@@ -38,12 +38,7 @@ const AFTER_LOG: &str = "date,household,visitor,kind,note,persons,照片,经度,
 /// Sets the data files' modification time a minute into the past: a cache
 /// is written only for files that have not changed in the last moments.
 fn age_all(wd: &Workdir) {
-    for name in ["residents.csv", "visits.csv", "history.csv"] {
-        if let Ok(f) = std::fs::File::options().write(true).open(wd.join(name)) {
-            f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
-                .unwrap();
-        }
-    }
+    common::age_files(wd, &["residents.csv", "visits.csv", "history.csv"], 60);
 }
 
 fn import(wd: &Workdir, args: &[&str]) -> common::Run {

@@ -393,14 +393,7 @@ fn a_city_sized_report_counts_every_visit_once() {
     wd.write("residents.csv", &residents)
         .write("visits.csv", &visits);
     // Files older than a moment, which the cache is kept for.
-    for name in ["residents.csv", "visits.csv"] {
-        let f = std::fs::File::options()
-            .write(true)
-            .open(wd.join(name))
-            .unwrap();
-        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
-            .unwrap();
-    }
+    common::age_files(&wd, &["residents.csv", "visits.csv"], 600);
     let dir = wd.path().display().to_string();
     let month = |d: NaiveDate| (d.year(), d.month());
     let dec = (2024, 12);

@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::time::{Duration, SystemTime};
-
-use common::Workdir;
+use common::{Workdir, age};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
 
 /// One cell of a test workbook.
@@ -66,12 +63,6 @@ fn book(sheet: &str, rows: &[Vec<C>]) -> Vec<u8> {
         .write_string(0, 0, "id")
         .unwrap();
     wb.save_to_buffer().unwrap()
-}
-
-fn age(path: &Path, secs: u64) {
-    let f = std::fs::File::options().write(true).open(path).unwrap();
-    f.set_modified(SystemTime::now() - Duration::from_secs(secs))
-        .unwrap();
 }
 
 fn header() -> Vec<C> {

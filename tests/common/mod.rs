@@ -271,6 +271,24 @@ impl Workdir {
 
 /// A fresh data directory holding a community: its `residents.csv` and
 /// `visits.csv` as given (add more files with `Workdir::with`).
+/// Sets a file's modification time `secs` seconds into the past: the
+/// cache is kept only for files that have not just changed (a later change
+/// could carry the same time stamp).
+pub fn age(path: &Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+/// `age` of each of the files `names` of `wd` that exists.
+pub fn age_files(wd: &Workdir, names: &[&str], secs: u64) {
+    for name in names {
+        if wd.join(name).exists() {
+            age(&wd.join(name), secs);
+        }
+    }
+}
+
 pub fn community(residents: impl AsRef<[u8]>, visits: impl AsRef<[u8]>) -> Workdir {
     Workdir::new()
         .with("residents.csv", residents)
