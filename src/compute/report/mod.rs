@@ -74,11 +74,13 @@ pub fn count<E>(
     let as_of = as_of(span, today);
     // The tallies of the span and of the trend months (with the month
     // before them, for the change of the first), on two cores.
-    let mut months = span.trend_months(as_of);
-    months.insert(0, months[0].previous_month());
+    let (months, (from, to)) = tallied_months(span, today);
     let (first, second) = months.split_at(months.len() / 2);
+    // Households whose level stays the same over all those days (most of
+    // a city's) are worked out once for every tally.
+    let steady = tally::Steady::new(roster, from, to);
     let month = |m: &Span| {
-        let mut t = Tally::for_trend(roster, rules, *m, span::as_of(*m, today));
+        let mut t = Tally::with_steady(roster, rules, *m, span::as_of(*m, today), &steady);
         if let Some(keep) = keep {
             t.restrict(keep);
         }
@@ -86,7 +88,7 @@ pub fn count<E>(
     };
     let (mut tally, mut trend) = std::thread::scope(|scope| {
         let other = scope.spawn(|| second.iter().map(month).collect::<Vec<_>>());
-        let mut tally = Tally::new(roster, rules, span, as_of);
+        let mut tally = Tally::with_steady(roster, rules, span, as_of, &steady);
         if let Some(keep) = keep {
             tally.restrict(keep);
         }
@@ -102,6 +104,22 @@ pub fn count<E>(
     let sheet = pass.gather(sheets, &visitors);
     pass.finish(sheet, &mut tally, &mut trend);
     Ok(tally.finish(rules, &trend))
+}
+
+/// The months a report of `span` tallies besides the span itself: the
+/// trend's (`Span::trend_months`) preceded by the month before them, for
+/// the change of the first; and the first and last day any of its
+/// tallies looks at.
+pub(super) fn tallied_months(span: Span, today: NaiveDate) -> (Vec<Span>, (NaiveDate, NaiveDate)) {
+    let as_of = as_of(span, today);
+    let mut months = span.trend_months(as_of);
+    months.insert(0, months[0].previous_month());
+    let from = months[0].first.min(span.first);
+    let to = (months.iter().map(|m| span::as_of(*m, today)))
+        .chain([as_of])
+        .max()
+        .unwrap_or(as_of);
+    (months, (from, to))
 }
 
 /// A section of the report, as one tidy table.

@@ -11,7 +11,7 @@ use super::figures::{Compliance, Coverage, PerLevel, rounded};
 use super::span::{Span, SpanKind};
 use super::{GridRow, OverdueRow, PeriodInfo, Report, TagRow, TrendRow, WorkerRow};
 use crate::model::roster::{HouseholdRef, Roster};
-use crate::model::{Level, Status};
+use crate::model::{Level, Status, date};
 use crate::schedule::{self, Deadline, Rules, Standing};
 
 /// One period of one level that ends within the span, on or before as_of.
@@ -20,6 +20,56 @@ pub(super) struct Window {
     pub(super) level: Level,
     pub(super) start: NaiveDate,
     pub(super) end: NaiveDate,
+}
+
+/// Each household's level where it stays the same over a range of days,
+/// worked out once for the many tallies of a report (a month and its
+/// trend): such a household must hold a visit in every window of that
+/// level the range holds.
+pub struct Steady {
+    first: NaiveDate,
+    last: NaiveDate,
+    /// Per household: its level's index, `INACTIVE`, or `VARIES`.
+    levels: Vec<u8>,
+}
+
+/// A household with no active member on any day of the range.
+const INACTIVE: u8 = 4;
+/// A household whose level or activity changes within the range.
+const VARIES: u8 = u8::MAX;
+
+impl Steady {
+    /// The households' levels over `first..=last`, on every core. A
+    /// household stays the same when no member's `since`, `until` or span
+    /// of days begins or ends after `first` and on or before `last`.
+    pub fn new(roster: &Roster, first: NaiveDate, last: NaiveDate) -> Steady {
+        let (lo, hi) = (date::days(first), date::days(last));
+        let within = |d: i32| lo < d && d <= hi;
+        let levels = crate::compute::in_parts(roster.households_len(), |range| {
+            range
+                .map(|h| {
+                    let members = roster.household(h).members();
+                    let changes = members.iter().any(|m| {
+                        m.since.is_some_and(|s| within(date::days(s)))
+                            || m.until.is_some_and(|u| within(date::days(u)))
+                            || within(m.from)
+                            || within(m.to)
+                    });
+                    if changes {
+                        VARIES
+                    } else {
+                        schedule::level_on(members, first).map_or(INACTIVE, |l| l.index() as u8)
+                    }
+                })
+                .collect::<Vec<u8>>()
+        })
+        .concat();
+        Steady {
+            first,
+            last,
+            levels,
+        }
+    }
 }
 
 /// Counts one span; see the module docs.
@@ -43,6 +93,20 @@ pub struct Tally<'a> {
 
 impl<'a> Tally<'a> {
     pub fn new(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
+        let steady = Steady::new(roster, span.first, span.last().min(as_of));
+        Tally::with_steady(roster, rules, span, as_of, &steady)
+    }
+
+    /// `new`, given the households' `Steady` levels over a range of days
+    /// (a report's many tallies share them): where the range does not hold
+    /// every window's last day, they are not used.
+    pub fn with_steady(
+        roster: &'a Roster,
+        rules: &Rules,
+        span: Span,
+        as_of: NaiveDate,
+        steady: &Steady,
+    ) -> Self {
         let mut windows = Vec::new();
         let end_of_span = span.last().min(as_of);
         for level in Level::ALL {
@@ -71,22 +135,18 @@ impl<'a> Tally<'a> {
         for (i, w) in windows.iter().enumerate() {
             of_level[w.level.index()][i / 32] |= 1 << (i % 32);
         }
-        for house in roster.households() {
-            let h = house.index();
-            let members = house.members();
-            let bits = &mut required[h * words..(h + 1) * words];
-            if members
-                .iter()
-                .all(|m| m.since.is_none() && m.until.is_none() && m.always())
-            {
-                let level = members
-                    .iter()
-                    .map(|m| m.level)
-                    .min()
-                    .expect("a household has members");
-                bits.copy_from_slice(&of_level[level.index()]);
+        let covered = (windows.iter()).all(|w| steady.first <= w.end && w.end <= steady.last)
+            && steady.levels.len() == n;
+        for (h, bits) in required.chunks_exact_mut(words).enumerate() {
+            let level = if covered { steady.levels[h] } else { VARIES };
+            if let Some(of) = of_level.get(usize::from(level)) {
+                bits.copy_from_slice(of);
                 continue;
             }
+            if level == INACTIVE {
+                continue;
+            }
+            let members = roster.household(h).members();
             for (i, w) in windows.iter().enumerate() {
                 if let Some(on) = schedule::household_on(members, w.end)
                     && on.level == w.level
@@ -137,11 +197,6 @@ impl<'a> Tally<'a> {
 
     fn kept(&self, h: usize) -> bool {
         self.keep.is_none_or(|k| k[h])
-    }
-
-    /// A month of the trend: only what its row shows is counted.
-    pub fn for_trend(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
-        Tally::new(roster, rules, span, as_of)
     }
 
     pub(super) fn words(&self) -> usize {
@@ -719,6 +774,82 @@ mod tests {
     }
 
     #[test]
+    fn steady_levels_stand_for_the_level_on_every_window() {
+        use crate::model::history::{Change, Field, History};
+        // Residents arriving, leaving and re-rated on the edges of
+        // February to March 2024 and within it; one household of each.
+        let mut roster = crate::compute::roster(
+            "id,household,level,since,until\n\
+             R1,H1,red,,\nR2,H1,green,,\n\
+             R3,H2,orange,2024-02-01,\nR4,H3,orange,2024-02-02,\n\
+             R5,H4,red,,2024-04-01\nR6,H5,red,,2024-03-31\n\
+             R7,H6,yellow,2024-04-01,\nR8,H7,green,,2024-02-01\n\
+             R9,H8,red,,\nR10,H9,red,,\nR11,H10,green,2024-03-10,2024-03-20\n\
+             R12,H10,yellow,,\n",
+        );
+        let change = |resident: &str, date: &str, to: &str| Change {
+            line: 2,
+            date: d(date),
+            resident: resident.to_string(),
+            field: Field::Level,
+            from: "red".to_string(),
+            to: to.to_string(),
+            reason: String::new(),
+            by: String::new(),
+        };
+        roster.apply_history(&History {
+            changes: vec![
+                change("R9", "2024-03-15", "green"),
+                change("R10", "2024-04-01", "green"),
+            ],
+        });
+        let rules = Rules::default();
+        let today = d("2024-04-10");
+        let required = |t: &Tally<'_>| (t.words(), t.required.clone());
+        for label in ["2024-02", "2024-03", "2024-Q1"] {
+            let span = Span::parse_month(label)
+                .or_else(|| Span::parse_quarter(label))
+                .unwrap();
+            let as_of = as_of(span, today);
+            // The household of each window worked out day by day.
+            let unsteady = Steady {
+                first: as_of,
+                last: span.first,
+                levels: Vec::new(),
+            };
+            let slow = Tally::with_steady(&roster, &rules, span, as_of, &unsteady);
+            assert!(!slow.windows.is_empty());
+            for (first, last) in [
+                (span.first, as_of),
+                (d("2024-01-01"), d("2024-04-30")),
+                (d("2024-02-01"), d("2024-03-31")),
+            ] {
+                let steady = Steady::new(&roster, first, last);
+                let fast = Tally::with_steady(&roster, &rules, span, as_of, &steady);
+                assert_eq!(required(&fast), required(&slow), "{label} {first} {last}");
+            }
+            assert_eq!(
+                required(&Tally::new(&roster, &rules, span, as_of)),
+                required(&slow)
+            );
+        }
+        // The steady ones, over March.
+        let steady = Steady::new(&roster, d("2024-03-01"), d("2024-03-31"));
+        let red = Level::Red.index() as u8;
+        let orange = Level::Orange.index() as u8;
+        let h = |id: &str| steady.levels[roster.find(id).unwrap()];
+        assert_eq!(
+            [h("H1"), h("H2"), h("H3"), h("H4"), h("H5")],
+            [red, orange, orange, red, VARIES]
+        );
+        assert_eq!(
+            [h("H6"), h("H7"), h("H8"), h("H9")],
+            [INACTIVE, INACTIVE, VARIES, red]
+        );
+        assert_eq!(h("H10"), VARIES);
+    }
+
+    #[test]
     fn a_week_belongs_to_the_month_of_its_sunday() {
         let roster = Roster::default();
         let rules = Rules::default();
@@ -909,10 +1040,13 @@ mod tests {
                     .filter_map(|&(h, n)| Some((roster.find(&format!("H{h}"))?, day(n))))
                     .collect();
                 // The tallies of a report: the span, and the trend's months
-                // preceded by the month before them.
-                let mut months = span.trend_months(as_of);
-                months.insert(0, months[0].previous_month());
-                let tally = |s: Span| Tally::new(&roster, &rules, s, super::as_of(s, today));
+                // preceded by the month before them, sharing the steady
+                // households' levels over all their days.
+                let (months, (from, to)) = crate::compute::report::tallied_months(span, today);
+                let steady = Steady::new(&roster, from, to);
+                let tally = |s: Span| {
+                    Tally::with_steady(&roster, &rules, s, super::as_of(s, today), &steady)
+                };
                 let mut main = tally(span);
                 let mut trend: Vec<Tally<'_>> = months.iter().map(|m| tally(*m)).collect();
                 // Counted in two sheets, as two threads would, then merged.
