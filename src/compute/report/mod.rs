@@ -74,11 +74,11 @@ pub fn count<E>(
     let as_of = as_of(span, today);
     // The tallies of the span and of the trend months (with the month
     // before them, for the change of the first), on two cores.
-    let (months, (from, to)) = tallied_months(span, today);
+    let (months, ends) = tallied_months(rules, span, today);
     let (first, second) = months.split_at(months.len() / 2);
     // Households whose level stays the same over all those days (most of
     // a city's) are worked out once for every tally.
-    let steady = tally::Steady::new(roster, from, to);
+    let steady = tally::Steady::new(roster, ends);
     let month = |m: &Span| {
         let mut t = Tally::with_steady(roster, rules, *m, span::as_of(*m, today), &steady);
         if let Some(keep) = keep {
@@ -108,18 +108,21 @@ pub fn count<E>(
 
 /// The months a report of `span` tallies besides the span itself: the
 /// trend's (`Span::trend_months`) preceded by the month before them, for
-/// the change of the first; and the first and last day any of its
-/// tallies looks at.
-pub(super) fn tallied_months(span: Span, today: NaiveDate) -> (Vec<Span>, (NaiveDate, NaiveDate)) {
+/// the change of the first; and the last days of all its tallies'
+/// windows.
+pub(super) fn tallied_months(
+    rules: &Rules,
+    span: Span,
+    today: NaiveDate,
+) -> (Vec<Span>, Vec<NaiveDate>) {
     let as_of = as_of(span, today);
     let mut months = span.trend_months(as_of);
     months.insert(0, months[0].previous_month());
-    let from = months[0].first.min(span.first);
-    let to = (months.iter().map(|m| span::as_of(*m, today)))
-        .chain([as_of])
-        .max()
-        .unwrap_or(as_of);
-    (months, (from, to))
+    let mut ends = tally::window_ends(rules, span, as_of);
+    for m in &months {
+        ends.extend(tally::window_ends(rules, *m, span::as_of(*m, today)));
+    }
+    (months, ends)
 }
 
 /// A section of the report, as one tidy table.

@@ -22,52 +22,99 @@ pub(super) struct Window {
     pub(super) end: NaiveDate,
 }
 
-/// Each household's level where it stays the same over a range of days,
-/// worked out once for the many tallies of a report (a month and its
-/// trend): such a household must hold a visit in every window of that
-/// level the range holds.
-pub struct Steady {
-    first: NaiveDate,
-    last: NaiveDate,
-    /// Per household: its level's index, `INACTIVE`, or `VARIES`.
-    levels: Vec<u8>,
+/// The periods of each level that a tally of `span` counts: those whose
+/// last day falls in the span (a week belongs to the month that holds its
+/// Sunday), up to `as_of`.
+fn windows(rules: &Rules, span: Span, as_of: NaiveDate) -> Vec<Window> {
+    let mut windows = Vec::new();
+    let end_of_span = span.last().min(as_of);
+    for level in Level::ALL {
+        let period = rules.period(level);
+        let mut start = period.start(span.first);
+        loop {
+            let end = period.end(start);
+            if end > end_of_span {
+                break;
+            }
+            if end >= span.first {
+                windows.push(Window { level, start, end });
+            }
+            start = end.succ_opt().expect("dates in range");
+        }
+    }
+    windows
 }
 
-/// A household with no active member on any day of the range.
+/// The last days of the windows of a tally of `span`, as of `as_of`.
+pub fn window_ends(rules: &Rules, span: Span, as_of: NaiveDate) -> Vec<NaiveDate> {
+    windows(rules, span, as_of).iter().map(|w| w.end).collect()
+}
+
+/// The households' levels on the last days of a report's windows (of
+/// its span and the months of its trend), worked out once for all its
+/// tallies. Most of a city's households keep one level over all those
+/// days: they must hold a visit in every window of that level.
+pub struct Steady {
+    /// The windows' last days, in order.
+    ends: Vec<NaiveDate>,
+    /// Per household: its level's index, `INACTIVE`, or `VARIES`.
+    levels: Vec<u8>,
+    /// For each household that `VARIES`, in order: its level's index (or
+    /// `INACTIVE`) on each of `ends`.
+    varied: Vec<u8>,
+}
+
+/// A household with no active member on any of the days.
 const INACTIVE: u8 = 4;
-/// A household whose level or activity changes within the range.
+/// A household whose level or activity changes between the days.
 const VARIES: u8 = u8::MAX;
 
 impl Steady {
-    /// The households' levels over `first..=last`, on every core. A
-    /// household stays the same when no member's `since`, `until` or span
-    /// of days begins or ends after `first` and on or before `last`.
-    pub fn new(roster: &Roster, first: NaiveDate, last: NaiveDate) -> Steady {
+    /// The households' levels on `ends`, on every core. A household keeps
+    /// one when no member's `since`, `until` or span of days begins or
+    /// ends after the first of them and on or before the last.
+    pub fn new(roster: &Roster, mut ends: Vec<NaiveDate>) -> Steady {
+        ends.sort_unstable();
+        ends.dedup();
+        let (Some(&first), Some(&last)) = (ends.first(), ends.last()) else {
+            return Steady {
+                ends,
+                levels: vec![INACTIVE; roster.households_len()],
+                varied: Vec::new(),
+            };
+        };
         let (lo, hi) = (date::days(first), date::days(last));
         let within = |d: i32| lo < d && d <= hi;
-        let levels = crate::compute::in_parts(roster.households_len(), |range| {
-            range
-                .map(|h| {
-                    let members = roster.household(h).members();
-                    let changes = members.iter().any(|m| {
-                        m.since.is_some_and(|s| within(date::days(s)))
-                            || m.until.is_some_and(|u| within(date::days(u)))
-                            || within(m.from)
-                            || within(m.to)
-                    });
-                    if changes {
-                        VARIES
-                    } else {
-                        schedule::level_on(members, first).map_or(INACTIVE, |l| l.index() as u8)
-                    }
-                })
-                .collect::<Vec<u8>>()
-        })
-        .concat();
+        let level = |l: Option<Level>| l.map_or(INACTIVE, |l| l.index() as u8);
+        let parts = crate::compute::in_parts(roster.households_len(), |range| {
+            let mut levels = Vec::with_capacity(range.len());
+            let mut varied = Vec::new();
+            for h in range {
+                let members = roster.household(h).members();
+                let changes = members.iter().any(|m| {
+                    m.since.is_some_and(|s| within(date::days(s)))
+                        || m.until.is_some_and(|u| within(date::days(u)))
+                        || within(m.from)
+                        || within(m.to)
+                });
+                if changes {
+                    levels.push(VARIES);
+                    varied.extend(ends.iter().map(|&d| level(schedule::level_on(members, d))));
+                } else {
+                    levels.push(level(schedule::level_on(members, first)));
+                }
+            }
+            (levels, varied)
+        });
+        let (mut levels, mut varied) = (Vec::new(), Vec::new());
+        for (l, v) in parts {
+            levels.extend(l);
+            varied.extend(v);
+        }
         Steady {
-            first,
-            last,
+            ends,
             levels,
+            varied,
         }
     }
 }
@@ -93,7 +140,7 @@ pub struct Tally<'a> {
 
 impl<'a> Tally<'a> {
     pub fn new(roster: &'a Roster, rules: &Rules, span: Span, as_of: NaiveDate) -> Self {
-        let steady = Steady::new(roster, span.first, span.last().min(as_of));
+        let steady = Steady::new(roster, window_ends(rules, span, as_of));
         Tally::with_steady(roster, rules, span, as_of, &steady)
     }
 
@@ -107,24 +154,7 @@ impl<'a> Tally<'a> {
         as_of: NaiveDate,
         steady: &Steady,
     ) -> Self {
-        let mut windows = Vec::new();
-        let end_of_span = span.last().min(as_of);
-        for level in Level::ALL {
-            let period = rules.period(level);
-            // Every period whose last day falls in the span (a week belongs
-            // to the month that holds its Sunday), up to as_of.
-            let mut start = period.start(span.first);
-            loop {
-                let end = period.end(start);
-                if end > end_of_span {
-                    break;
-                }
-                if end >= span.first {
-                    windows.push(Window { level, start, end });
-                }
-                start = end.succ_opt().expect("dates in range");
-            }
-        }
+        let windows = windows(rules, span, as_of);
         // Any number of windows: a year of four weekly levels holds 212.
         let words = windows.len().div_ceil(32).max(1);
         let n = roster.households_len();
@@ -135,23 +165,32 @@ impl<'a> Tally<'a> {
         for (i, w) in windows.iter().enumerate() {
             of_level[w.level.index()][i / 32] |= 1 << (i % 32);
         }
-        let covered = (windows.iter()).all(|w| steady.first <= w.end && w.end <= steady.last)
-            && steady.levels.len() == n;
+        // Each window's last day among the steady levels' days; the day by
+        // day rule where one is not among them.
+        let at: Option<Vec<usize>> = (windows.iter())
+            .map(|w| steady.ends.binary_search(&w.end).ok())
+            .collect();
+        let at = at.filter(|_| steady.levels.len() == n);
+        let mut varied = steady.varied.chunks_exact(steady.ends.len().max(1));
         for (h, bits) in required.chunks_exact_mut(words).enumerate() {
-            let level = if covered { steady.levels[h] } else { VARIES };
+            let Some(at) = &at else {
+                let members = roster.household(h).members();
+                for (i, w) in windows.iter().enumerate() {
+                    if schedule::level_on(members, w.end) == Some(w.level) {
+                        bits[i / 32] |= 1 << (i % 32);
+                    }
+                }
+                continue;
+            };
+            let level = steady.levels[h];
             if let Some(of) = of_level.get(usize::from(level)) {
                 bits.copy_from_slice(of);
-                continue;
-            }
-            if level == INACTIVE {
-                continue;
-            }
-            let members = roster.household(h).members();
-            for (i, w) in windows.iter().enumerate() {
-                if let Some(on) = schedule::household_on(members, w.end)
-                    && on.level == w.level
-                {
-                    bits[i / 32] |= 1 << (i % 32);
+            } else if level == VARIES {
+                let on = varied.next().expect("a row for each household that varies");
+                for (i, w) in windows.iter().enumerate() {
+                    if on[at[i]] == w.level.index() as u8 {
+                        bits[i / 32] |= 1 << (i % 32);
+                    }
                 }
             }
         }
@@ -785,7 +824,7 @@ mod tests {
              R5,H4,red,,2024-04-01\nR6,H5,red,,2024-03-31\n\
              R7,H6,yellow,2024-04-01,\nR8,H7,green,,2024-02-01\n\
              R9,H8,red,,\nR10,H9,red,,\nR11,H10,green,2024-03-10,2024-03-20\n\
-             R12,H10,yellow,,\n",
+             R12,H10,yellow,,\nR13,H11,green,,\nR14,H12,red,,\n",
         );
         let change = |resident: &str, date: &str, to: &str| Change {
             line: 2,
@@ -797,10 +836,17 @@ mod tests {
             reason: String::new(),
             by: String::new(),
         };
+        // R14 moves from H12 to H11 on March 20.
+        let moved = Change {
+            field: Field::Household,
+            from: "H12".to_string(),
+            ..change("R14", "2024-03-20", "H11")
+        };
         roster.apply_history(&History {
             changes: vec![
                 change("R9", "2024-03-15", "green"),
                 change("R10", "2024-04-01", "green"),
+                moved,
             ],
         });
         let rules = Rules::default();
@@ -813,28 +859,37 @@ mod tests {
             let as_of = as_of(span, today);
             // The household of each window worked out day by day.
             let unsteady = Steady {
-                first: as_of,
-                last: span.first,
+                ends: Vec::new(),
                 levels: Vec::new(),
+                varied: Vec::new(),
             };
             let slow = Tally::with_steady(&roster, &rules, span, as_of, &unsteady);
             assert!(!slow.windows.is_empty());
-            for (first, last) in [
-                (span.first, as_of),
-                (d("2024-01-01"), d("2024-04-30")),
-                (d("2024-02-01"), d("2024-03-31")),
+            let own = window_ends(&rules, span, as_of);
+            let months = |labels: &[&str]| -> Vec<NaiveDate> {
+                (labels.iter())
+                    .map(|m| Span::parse_month(m).unwrap())
+                    .flat_map(|m| window_ends(&rules, m, crate::compute::report::as_of(m, today)))
+                    .chain(own.iter().copied())
+                    .collect()
+            };
+            for ends in [
+                own.clone(),
+                [own.clone(), vec![d("2024-01-01"), d("2024-04-30")]].concat(),
+                months(&["2024-02", "2024-03"]),
+                months(&["2024-01", "2024-04"]),
             ] {
-                let steady = Steady::new(&roster, first, last);
+                let steady = Steady::new(&roster, ends.clone());
                 let fast = Tally::with_steady(&roster, &rules, span, as_of, &steady);
-                assert_eq!(required(&fast), required(&slow), "{label} {first} {last}");
+                assert_eq!(required(&fast), required(&slow), "{label} {ends:?}");
             }
             assert_eq!(
                 required(&Tally::new(&roster, &rules, span, as_of)),
                 required(&slow)
             );
         }
-        // The steady ones, over March.
-        let steady = Steady::new(&roster, d("2024-03-01"), d("2024-03-31"));
+        // The steady ones, over March, and the levels of one that varies.
+        let steady = Steady::new(&roster, vec![d("2024-03-31"), d("2024-03-01")]);
         let red = Level::Red.index() as u8;
         let orange = Level::Orange.index() as u8;
         let h = |id: &str| steady.levels[roster.find(id).unwrap()];
@@ -846,7 +901,18 @@ mod tests {
             [h("H6"), h("H7"), h("H8"), h("H9")],
             [INACTIVE, INACTIVE, VARIES, red]
         );
-        assert_eq!(h("H10"), VARIES);
+        assert_eq!([h("H10"), h("H11"), h("H12")], [VARIES; 3]);
+        // On March 1 and 31: H5 (red until March 31), H8 (red, then green
+        // from March 15), H10 (yellow, and green from March 10 to 19), H11
+        // (green, and red from March 20) and H12 (red until March 20).
+        let yellow = Level::Yellow.index() as u8;
+        let green = Level::Green.index() as u8;
+        assert_eq!(
+            steady.varied,
+            [
+                red, INACTIVE, red, green, yellow, yellow, green, red, red, INACTIVE
+            ]
+        );
     }
 
     #[test]
@@ -1042,8 +1108,8 @@ mod tests {
                 // The tallies of a report: the span, and the trend's months
                 // preceded by the month before them, sharing the steady
                 // households' levels over all their days.
-                let (months, (from, to)) = crate::compute::report::tallied_months(span, today);
-                let steady = Steady::new(&roster, from, to);
+                let (months, ends) = crate::compute::report::tallied_months(&rules, span, today);
+                let steady = Steady::new(&roster, ends);
                 let tally = |s: Span| {
                     Tally::with_steady(&roster, &rules, s, super::as_of(s, today), &steady)
                 };
