@@ -1057,3 +1057,74 @@ fn a_report_that_knows_the_latest_visits_is_the_report_of_every_visit() {
         );
     }
 }
+
+/// The visit rows are kept in groups, each with its first and last day: a
+/// report reads only the groups that hold days it counts (and, while the
+/// latest visits are not known, every earlier one), a past day's `due`
+/// none after it. A log of several groups in date order, with old visits
+/// entered late among them, must give every answer the whole log gives:
+/// for days after its end, within it and before most of it.
+#[test]
+fn a_long_log_read_in_part_is_the_log_read_whole() {
+    let mut rng = Rng(2212);
+    let (residents, ids) = random_roster(&mut rng);
+    let n = 70_000;
+    let mut body = String::new();
+    for i in 0..n {
+        let d = match rng.below(20_000) {
+            0 => day(rng.below(740)),
+            _ => day(i * 740 / n),
+        };
+        // The last five households are visited once each, in the log's
+        // first year: long before the days most reports count.
+        let (often, once) = ids.split_at(ids.len() - 5);
+        let household = match [1_000, 5_000, 10_000, 15_000, 20_000]
+            .iter()
+            .position(|&k| k == i)
+        {
+            Some(k) => &once[k],
+            None => &often[rng.below(often.len() as u64) as usize],
+        };
+        let visitor = rng.pick(&["王芳", "赵强", "李娜"]);
+        body.push_str(&format!(
+            "{d},{household},{visitor},入户,,{}\n",
+            rng.below(3)
+        ));
+    }
+    let wd = Workdir::new();
+    wd.write("residents.csv", &residents)
+        .write("visits.csv", format!("{HEADER}{body}"));
+    age_all(&wd, 600);
+    let dir = wd.path().display().to_string();
+    for today in ["2022-01-31", "2021-10-20", "2020-06-30", "2020-01-15"] {
+        let base = ["--data", dir.as_str(), "--today", today];
+        let year = &today[..4];
+        for command in [
+            "due --all --format csv".to_string(),
+            format!("report --month {} --format json", &today[..7]),
+            format!("report --quarter {year}-Q1 --format json --reveal"),
+            format!("report --year {year} --format json"),
+            format!(
+                "report --month {} --section overdue --format csv --reveal",
+                &today[..7]
+            ),
+        ] {
+            let args: Vec<String> = base
+                .iter()
+                .map(|s| s.to_string())
+                .chain(command.split(' ').map(str::to_string))
+                .collect();
+            let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+            // The first run may write the caches; the second reads them.
+            for run in ["first", "second"] {
+                let cached = wd.run_raw(&args, &[]);
+                alike(&cached, &plain, format!("{command} on {today}, {run} run"));
+            }
+        }
+    }
+    assert!(
+        cache_files(&wd).contains(&"visit-rows".to_string()),
+        "{:?}",
+        cache_files(&wd)
+    );
+}

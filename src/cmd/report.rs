@@ -118,6 +118,7 @@ fn count(
                 let folded = snapshot.fold_visits(
                     &roster,
                     &mut problems,
+                    pass.wanted(),
                     || pass.sheet(),
                     |sheet, v| pass.see(sheet, &roster, v),
                 )?;

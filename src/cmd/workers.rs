@@ -70,9 +70,11 @@ pub fn run(ctx: &Ctx, args: &WorkersArgs, out: &mut dyn Write) -> Result<Outcome
             None,
             None,
             |pass| {
+                // Every visitor of the log is named: every day is wanted.
                 let folded = snapshot.fold_visits(
                     &roster,
                     &mut problems,
+                    i32::MIN..=i32::MAX,
                     || (pass.sheet(), Names::default()),
                     |(sheet, names), v| {
                         pass.see(sheet, &roster, v);

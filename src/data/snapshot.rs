@@ -498,11 +498,13 @@ impl Snapshot {
 
     /// Every visit to a household of the roster, folded into states made
     /// by `init` (on all cores where the fast path takes the file, else in
-    /// one). The order of the visits is not the file's.
+    /// one). The order of the visits is not the file's. Visits on days
+    /// outside `wanted` (days from the common era) may be left out.
     pub fn fold_visits<S: Send>(
         &self,
         roster: &Roster,
         problems: &mut Vec<Problem>,
+        wanted: std::ops::RangeInclusive<i32>,
         init: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, &VisitSeen<'_>) + Sync,
     ) -> Result<Folded<S>, Error> {
@@ -510,7 +512,7 @@ impl Snapshot {
         let limit = self.committed(visits::FILE);
         if self.fast() {
             let found = if self.paths.cache {
-                cache::rows(&self.dir, &path, limit, roster, &init, |s, v| {
+                cache::rows(&self.dir, &path, limit, roster, wanted, &init, |s, v| {
                     visit(
                         s,
                         &VisitSeen {

@@ -164,6 +164,18 @@ impl Pass {
         self.known = Some(latest.iter().map(|d| d.map_or(NEVER, days)).collect());
     }
 
+    /// The days of the visits that change the counts: none after the
+    /// last day any tally counts, and, once the latest visits are known
+    /// (`know_latest`), none before the first.
+    pub fn wanted(&self) -> std::ops::RangeInclusive<i32> {
+        let first = if self.known.is_some() {
+            self.first
+        } else {
+            i32::MIN
+        };
+        first..=self.last
+    }
+
     /// Where a row's window bits start.
     fn bits_at(&self) -> usize {
         ROW_VISITED + self.tallies
@@ -210,11 +222,13 @@ impl Pass {
     /// One visit to household `h` on `day`, in its batch.
     #[inline]
     pub fn add(&self, s: &mut Sheet, h: usize, day: i32) {
-        if day < self.first && self.known.is_some() {
+        // Known latest visits are the last ones (`gather`).
+        if self.known.is_none() {
+            if day <= self.as_of && day > s.last[h] {
+                s.last[h] = day;
+            }
+        } else if day < self.first {
             return;
-        }
-        if day <= self.as_of && day > s.last[h] {
-            s.last[h] = day;
         }
         if day < self.first || day > self.last {
             return;

@@ -7,6 +7,11 @@
 //! CSV only from where the cache ends; when rows were appended it writes
 //! the cache anew.
 //!
+//! The rows are kept in groups of `GROUP_ROWS`, each with its first and
+//! last day and its own hash: a reader that needs only some days (a
+//! month's report, once every household's latest visit is known) reads
+//! the groups that hold them and nothing else.
+//!
 //! It is checked against visits.csv as the last-visit cache is (same file,
 //! the same sampled bytes, and when the file is not exactly as the cache
 //! saw it, the same hash of all the bytes it covers) and against the
@@ -22,19 +27,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::fs::{self, File, Metadata};
 use std::hash::Hasher;
 use std::io::{Read, Write};
+use std::ops::RangeInclusive;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::DIR;
-use super::file::{CHUNK, Sealed, head, make_private_dir, private_file};
+use super::file::{CHUNK, head, make_private_dir, private_file};
 use super::stamp::{Prefix, Stamp, hash_on, hasher, racy, samples, stamp, still_matches};
 use crate::data::{bin, fast};
 use crate::error::Error;
 use crate::model::roster::Roster;
 
 const ROWS: &str = "visit-rows";
-const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 2\n";
+const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 3\n";
 /// Bytes of a row: household u32, day u16, visitor u16, persons u16.
 const ROW: usize = 10;
 /// The days a row can hold: 65,535 from 1900-01-01 (through 2079).
@@ -42,8 +48,14 @@ const FIRST_YEAR: i32 = 1900;
 const NO_PERSONS: u16 = u16::MAX;
 /// Visitor numbers fit 16 bits; past this, no cache is written.
 const MAX_VISITORS: usize = u16::MAX as usize;
-/// The trailer: origin, households, rows (u64 each), before the hash.
-const TRAILER: usize = 24;
+/// The trailer: origin, households, rows, and the hash of the visitors,
+/// the groups' index and the trailer before it (u64 each).
+const TRAILER: usize = 32;
+/// Rows of a group (the last may hold fewer).
+const GROUP_ROWS: usize = 1 << 14;
+const GROUP_BYTES: usize = GROUP_ROWS * ROW;
+/// A group in the index: first and last day (as rows hold days), hash.
+const GROUP_ENTRY: usize = 12;
 
 /// A visit to a household of the roster, as the cache gives it.
 #[derive(Debug, Clone, Copy)]
@@ -71,13 +83,17 @@ fn base() -> i32 {
 
 /// Every visit of visits.csv (its first `limit` bytes) to a household of
 /// the roster, folded on all cores into states made by `init`: from the
-/// cache where it matches the file, from the CSV after it. `Ok(None)`: the
-/// fast path does not take the file; the caller reads it the simple way.
+/// cache where it matches the file, from the CSV after it. Visits on days
+/// outside `wanted` (days from the common era) may be left out: the
+/// caller makes nothing of them. `Ok(None)`: the fast path does not take
+/// the file; the caller reads it the simple way.
+#[allow(clippy::too_many_arguments)]
 pub fn rows<S: Send>(
     dir: &Path,
     visits: &Path,
     limit: Option<u64>,
     roster: &Roster,
+    wanted: RangeInclusive<i32>,
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, &RowVisit) + Sync,
 ) -> Result<Option<Rows<S>>, Error> {
@@ -87,12 +103,13 @@ pub fn rows<S: Send>(
     let end = limit.unwrap_or(u64::MAX).min(meta.len());
     let origin = roster.origin.filter(|o| *o != 0);
     let old = origin.and_then(|o| Old::open(dir, visits, &meta, end, o, roster));
-    match fold(dir, visits, &meta, end, roster, old, &init, &visit)? {
+    let folding = |old| fold(dir, visits, &meta, end, roster, old, &wanted, &init, &visit);
+    match folding(old)? {
         Folded::Done(rows) => Ok(rows),
         Folded::Damaged => {
             // Nothing of what was folded counts: read it all again.
             let _ = fs::remove_file(dir.join(DIR).join(ROWS));
-            match fold(dir, visits, &meta, end, roster, None, &init, &visit)? {
+            match folding(None)? {
                 Folded::Done(rows) => Ok(rows),
                 Folded::Damaged => unreachable!("no cache was read"),
             }
@@ -113,6 +130,7 @@ fn fold<S: Send>(
     end: u64,
     roster: &Roster,
     old: Option<Old>,
+    wanted: &RangeInclusive<i32>,
     init: &(impl Fn() -> S + Sync),
     visit: &(impl Fn(&mut S, &RowVisit) + Sync),
 ) -> Result<Folded<S>, Error> {
@@ -135,7 +153,7 @@ fn fold<S: Send>(
     let mut states = Vec::new();
     if let Some(old) = old {
         visitors.lock().expect("no panic").seed(&old.visitors);
-        match old.fold(init, visit, &out)? {
+        match old.fold(init, visit, &out, wanted)? {
             Some(s) => states.extend(s),
             None => {
                 if let Some(new) = out.into_inner().expect("no panic") {
@@ -276,14 +294,39 @@ impl Local {
     }
 }
 
+/// The first and last day of a group's rows (as rows hold days).
+fn group_days(rows: &[u8]) -> (u16, u16) {
+    rows.chunks_exact(ROW)
+        .map(|r| u16::from_le_bytes([r[4], r[5]]))
+        .fold((u16::MAX, 0), |(lo, hi), d| (lo.min(d), hi.max(d)))
+}
+
+fn group_hash(rows: &[u8]) -> u64 {
+    let mut h = hasher();
+    h.write(rows);
+    h.finish()
+}
+
+/// One group of rows as the index gives it.
+#[derive(Clone, Copy)]
+struct Group {
+    first: i32,
+    last: i32,
+    hash: u64,
+}
+
 /// A cache being written, under a temporary name until it is whole.
 struct New {
     temp: std::path::PathBuf,
-    out: Sealed<std::io::BufWriter<File>>,
+    out: std::io::BufWriter<File>,
     /// Bytes of rows written.
     bytes: u64,
     /// The hash of the bytes of visits.csv it covers.
     whole: u64,
+    /// The rows of the group being gathered, and the index of the groups
+    /// written.
+    group: Vec<u8>,
+    index: Vec<u8>,
 }
 
 /// The file: the head (what it is, the state of visits.csv it covers) and
@@ -311,15 +354,41 @@ impl New {
         file.write_all(&vec![0u8; head_len()])?;
         Ok(New {
             temp,
-            out: Sealed::new(file),
+            out: file,
             bytes: 0,
             whole,
+            group: Vec::with_capacity(GROUP_BYTES),
+            index: Vec::new(),
         })
     }
 
-    fn rows(&mut self, rows: &[u8]) -> std::io::Result<()> {
+    /// Rows in the order of the file, in pieces of any length.
+    fn rows(&mut self, mut rows: &[u8]) -> std::io::Result<()> {
         self.bytes += rows.len() as u64;
-        self.out.write_all(rows)
+        while !rows.is_empty() {
+            let n = rows.len().min(GROUP_BYTES - self.group.len());
+            self.group.extend_from_slice(&rows[..n]);
+            rows = &rows[n..];
+            if self.group.len() == GROUP_BYTES {
+                self.end_group()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the group gathered and its entry in the index.
+    fn end_group(&mut self) -> std::io::Result<()> {
+        if self.group.is_empty() {
+            return Ok(());
+        }
+        let (first, last) = group_days(&self.group);
+        self.index.extend_from_slice(&first.to_le_bytes());
+        self.index.extend_from_slice(&last.to_le_bytes());
+        self.index
+            .extend_from_slice(&group_hash(&self.group).to_le_bytes());
+        self.out.write_all(&self.group)?;
+        self.group.clear();
+        Ok(())
     }
 
     fn abandon(self) {
@@ -337,20 +406,21 @@ impl New {
     ) -> std::io::Result<()> {
         let temp = self.temp.clone();
         let written = (|| {
+            self.end_group()?;
             let mut w = bin::Writer::default();
             w.u64(visitors.len() as u64);
             for v in visitors {
                 w.text(v);
             }
+            w.u64((self.index.len() / GROUP_ENTRY) as u64);
+            w.bytes.extend_from_slice(&self.index);
             w.u64(roster.origin.unwrap_or(0));
             w.u64(roster.households_len() as u64);
             w.u64(self.bytes / ROW as u64);
+            let hash = group_hash(&w.bytes);
+            w.u64(hash);
             self.out.write_all(&w.bytes)?;
-            let mut file = self
-                .out
-                .finish()?
-                .into_inner()
-                .map_err(|e| e.into_error())?;
+            let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
             let sampled = samples(visits, covered)?;
             let mut head = head(ROWS_MAGIC, stamp(meta), covered, sampled, self.whole);
             let mut h = hasher();
@@ -371,13 +441,13 @@ impl New {
 /// The cache as found, checked as far as can be before its rows are read.
 struct Old {
     file: File,
-    len: u64,
     covered: u64,
     /// The hash of the covered bytes, when they were hashed to trust it.
     prefix: Option<Prefix>,
     rows: u64,
     households: usize,
     visitors: Vec<String>,
+    groups: Vec<Group>,
 }
 
 impl Old {
@@ -422,8 +492,9 @@ impl Old {
             sampled,
             whole,
         )?;
-        // The trailer, then the visitors before it.
-        let trailer_at = len.checked_sub(8 + TRAILER as u64)?;
+        // The trailer, then the visitors and the index before it, checked
+        // with the trailer against their hash.
+        let trailer_at = len.checked_sub(TRAILER as u64)?;
         file.seek(std::io::SeekFrom::Start(trailer_at)).ok()?;
         let mut trailer = [0u8; TRAILER];
         file.read_exact(&mut trailer).ok()?;
@@ -431,37 +502,54 @@ impl Old {
         (r.u64()? == origin && r.u64()? == roster.households_len() as u64).then_some(())?;
         let rows = r.u64()?;
         let table_at = head_len.checked_add(rows.checked_mul(ROW as u64)?)?;
-        let table_len = usize::try_from(trailer_at.checked_sub(table_at)?).ok()?;
+        let hashed = usize::try_from(len.checked_sub(8)?.checked_sub(table_at)?).ok()?;
         file.seek(std::io::SeekFrom::Start(table_at)).ok()?;
-        let mut table = vec![0u8; table_len];
+        let mut table = vec![0u8; hashed];
         file.read_exact(&mut table).ok()?;
+        (group_hash(&table).to_le_bytes() == trailer[TRAILER - 8..]).then_some(())?;
+        table.truncate(hashed.checked_sub(TRAILER - 8)?);
         let mut r = bin::Reader { bytes: &table };
         let n = r.count(8)?;
         let mut visitors = Vec::with_capacity(n);
         for _ in 0..n {
             visitors.push(r.text()?.to_string());
         }
+        let n = r.count(GROUP_ENTRY)?;
+        (n as u64 == rows.div_ceil(GROUP_ROWS as u64)).then_some(())?;
+        let base = base();
+        let mut groups = Vec::with_capacity(n);
+        for _ in 0..n {
+            let entry = r.take(GROUP_ENTRY)?;
+            let day = |at: usize| base + i32::from(u16::from_le_bytes([entry[at], entry[at + 1]]));
+            groups.push(Group {
+                first: day(0),
+                last: day(2),
+                hash: u64::from_le_bytes(entry[4..].try_into().ok()?),
+            });
+        }
         r.bytes.is_empty().then_some(())?;
         file.seek(std::io::SeekFrom::Start(head_len)).ok()?;
         Some(Old {
             file,
-            len,
             covered,
             prefix,
             rows,
             households: roster.households_len(),
             visitors,
+            groups,
         })
     }
 
-    /// Folds the rows on all cores (and copies them to `out`, when a new
-    /// cache is written); `None` when the content is not what its hash
-    /// says.
+    /// Folds the rows on all cores; `None` when the content is not what
+    /// its hashes say. When a new cache is written (`out`), every row is
+    /// read and copied to it; else only the groups that hold days of
+    /// `wanted`.
     fn fold<S: Send>(
         mut self,
         init: &(impl Fn() -> S + Sync),
         visit: &(impl Fn(&mut S, &RowVisit) + Sync),
         out: &Mutex<Option<New>>,
+        wanted: &RangeInclusive<i32>,
     ) -> Result<Option<Vec<S>>, Error> {
         let households = self.households;
         let base = base();
@@ -469,19 +557,20 @@ impl Old {
         let bad = AtomicBool::new(false);
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
         let rx = Mutex::new(rx);
+        // Blocks the workers are done with, for the reader to fill again.
+        let (back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .clamp(1, 8);
         let rows_at = head_len() as u64;
-        if self.len < rows_at + 8 {
-            return Ok(None);
-        }
         let rows_end = rows_at + self.rows * ROW as u64;
-        let hash_end = self.len - 8;
+        let writing = out.lock().expect("no panic").is_some();
         let (states, read) = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
-                    scope.spawn(|| {
+                    let back = back.clone();
+                    let (rx, bad) = (&rx, &bad);
+                    scope.spawn(move || {
                         let mut state = init();
                         while let Ok(block) = rx.lock().expect("no panic").recv() {
                             for row in block.chunks_exact(ROW) {
@@ -499,38 +588,20 @@ impl Old {
                                 }
                                 visit(&mut state, &v);
                             }
+                            let _ = back.send(block);
                         }
                         state
                     })
                 })
                 .collect();
-            let read = (|| -> std::io::Result<bool> {
-                let mut h = hasher();
-                let mut buf = vec![0u8; CHUNK];
-                let mut at = rows_at;
-                let mut carry: Vec<u8> = Vec::new();
-                while at < hash_end {
-                    let n = (hash_end - at).min(CHUNK as u64) as usize;
-                    self.file.read_exact(&mut buf[..n])?;
-                    h.write(&buf[..n]);
-                    // The part of this piece that holds rows.
-                    let to = rows_end.clamp(at, at + n as u64);
-                    if at < to {
-                        let piece = &buf[..(to - at) as usize];
-                        copy(out, piece);
-                        carry.extend_from_slice(piece);
-                        let whole = carry.len() - carry.len() % ROW;
-                        let rest = carry.split_off(whole);
-                        if tx.send(std::mem::replace(&mut carry, rest)).is_err() {
-                            return Ok(false);
-                        }
-                    }
-                    at += n as u64;
-                }
-                let mut stored = [0u8; 8];
-                self.file.read_exact(&mut stored)?;
-                Ok(carry.is_empty() && h.finish().to_le_bytes() == stored)
-            })();
+            drop(back);
+            // A new cache takes every row.
+            let wanted = if writing {
+                i32::MIN..=i32::MAX
+            } else {
+                wanted.clone()
+            };
+            let read = self.read_groups(rows_at, rows_end, &wanted, &tx, &spare, out);
             drop(tx);
             let states: Vec<S> = handles
                 .into_iter()
@@ -541,6 +612,44 @@ impl Old {
         // A cache that cannot be read is as good as a damaged one.
         let whole = read.unwrap_or(false);
         Ok((whole && !bad.load(Ordering::Relaxed)).then_some(states))
+    }
+
+    /// Sends the groups that hold a day of `wanted` to the workers (and
+    /// copies them to `out`, when a new cache is written), each checked
+    /// against its hash; whether all were what their hash says.
+    fn read_groups(
+        &mut self,
+        rows_at: u64,
+        rows_end: u64,
+        wanted: &RangeInclusive<i32>,
+        tx: &std::sync::mpsc::SyncSender<Vec<u8>>,
+        spare: &std::sync::mpsc::Receiver<Vec<u8>>,
+        out: &Mutex<Option<New>>,
+    ) -> std::io::Result<bool> {
+        use std::io::{Seek, SeekFrom};
+        let mut next = rows_at;
+        for (g, group) in self.groups.iter().enumerate() {
+            let at = rows_at + (g * GROUP_BYTES) as u64;
+            let len = (rows_end - at).min(GROUP_BYTES as u64) as usize;
+            if group.last < *wanted.start() || group.first > *wanted.end() {
+                continue;
+            }
+            if at != next {
+                self.file.seek(SeekFrom::Start(at))?;
+            }
+            let mut block = spare.try_recv().unwrap_or_default();
+            block.resize(len, 0);
+            self.file.read_exact(&mut block)?;
+            next = at + len as u64;
+            if group_hash(&block) != group.hash {
+                return Ok(false);
+            }
+            copy(out, &block);
+            if tx.send(block).is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 

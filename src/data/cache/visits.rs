@@ -65,6 +65,7 @@ fn past_last_visits(
         visits,
         limit,
         roster,
+        i32::MIN..=until,
         || vec![i32::MIN; n],
         |last, v| {
             if v.day <= until && last[v.household] < v.day {
