@@ -1128,3 +1128,67 @@ fn a_long_log_read_in_part_is_the_log_read_whole() {
         cache_files(&wd)
     );
 }
+
+/// Where each resident's line starts is kept beside the worker slices, so
+/// that a report's overdue list reads its contacts' lines alone. The kept
+/// offsets hold no personal data, and a kept file that no longer stands
+/// for the roster (edited since, or damaged) is never believed: the names
+/// are those of the roster as it is.
+#[test]
+fn a_report_names_its_contacts_from_the_kept_lines_only_while_they_stand() {
+    let mut rng = Rng(91);
+    let (roster, _, ids) = roster_with_workers(&mut rng);
+    let wd = Workdir::new();
+    wd.write("residents.csv", &roster).write(
+        "visits.csv",
+        format!("{HEADER}{}", visits(&mut rng, &ids, 300)),
+    );
+    settle(&wd, "2021-12-31");
+    let kept = wd.join(".rounds-cache/lines");
+    let old = std::fs::read(&kept).expect("the lines are kept with the slices");
+    let text = String::from_utf8_lossy(&old);
+    assert!(
+        !text.contains("张") && !text.contains("13800000") && !text.contains("H1-101"),
+        "personal data"
+    );
+    let dir = wd.path().display().to_string();
+    let report = |what: &str| {
+        let args: Vec<String> = ["--data", dir.as_str(), "--today", "2021-12-31"]
+            .iter()
+            .chain(&[
+                "report", "--month", "2021-12", "--reveal", "--format", "json",
+            ])
+            .map(|s| s.to_string())
+            .collect();
+        let cached = wd.run_raw(&args, &[]);
+        let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0")]);
+        alike(&cached, &plain, what.to_string());
+        cached.stdout()
+    };
+    let before = report("kept lines");
+    assert!(before.contains("\"contact\": \"张"), "{before}");
+    // A resident added at the top with every name changed: each line
+    // moves. The old offsets put back over the new ones stand for another
+    // roster.
+    let mut lines: Vec<String> = roster.lines().map(|l| l.replace('张', "李")).collect();
+    let mut first: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    first[0] = "R0".to_string();
+    lines.insert(1, first.join(","));
+    wd.write("residents.csv", lines.join("\n") + "\n");
+    settle(&wd, "2021-12-31");
+    std::fs::write(&kept, &old).unwrap();
+    let after = report("old lines over an edited roster");
+    assert!(
+        after.contains("\"contact\": \"李") && !after.contains("\"contact\": \"张"),
+        "{after}"
+    );
+    // Damaged anywhere: head, offsets or hash.
+    settle(&wd, "2021-12-31");
+    let good = std::fs::read(&kept).unwrap();
+    for at in [5, good.len() / 2, good.len() - 12, good.len() - 3] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x21;
+        std::fs::write(&kept, &bad).unwrap();
+        assert_eq!(report(&format!("lines damaged at byte {at}")), after);
+    }
+}

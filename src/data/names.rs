@@ -265,9 +265,12 @@ struct Lines {
 impl Lines {
     /// The bytes of the line starting at `offset` (without its line
     /// break); `None` past the end or for a line longer than a record may be.
-    fn line(&mut self, offset: u64) -> std::io::Result<Option<&[u8]>> {
+    /// `ahead`: how far on the next line wanted starts (a read of the
+    /// file takes in that one too when it is near).
+    fn line(&mut self, offset: u64, ahead: u64) -> std::io::Result<Option<&[u8]>> {
         use std::io::{Read, Seek, SeekFrom};
-        let mut want = 64 << 10;
+        let mut want = usize::try_from(ahead.saturating_add(1 << 10))
+            .map_or(64 << 10, |a| a.clamp(4 << 10, 64 << 10));
         let range = loop {
             let from = offset
                 .checked_sub(self.at)
@@ -323,7 +326,7 @@ impl Roster {
             at: 0,
             eof: false,
         };
-        let Some(header) = lines.line(0).map_err(io)? else {
+        let Some(header) = lines.line(0, 0).map_err(io)? else {
             return Ok(false);
         };
         let Some(header) = std::str::from_utf8(header).ok().and_then(plain_line) else {
@@ -342,11 +345,13 @@ impl Roster {
         order.sort_unstable_by_key(|&r| offsets.get(r).copied().unwrap_or(u64::MAX));
         order.dedup();
         let mut found = Vec::with_capacity(order.len());
-        for r in order {
+        for (k, &r) in order.iter().enumerate() {
             let Some(&offset) = offsets.get(r).filter(|&&o| o != u64::MAX) else {
                 return Ok(false);
             };
-            let Some(line) = lines.line(offset).map_err(io)? else {
+            let next = (order.get(k + 1)).and_then(|&n| offsets.get(n).copied());
+            let ahead = next.map_or(0, |n| n.saturating_sub(offset));
+            let Some(line) = lines.line(offset, ahead).map_err(io)? else {
                 return Ok(false);
             };
             let Some(line) = std::str::from_utf8(line).ok().and_then(plain_line) else {

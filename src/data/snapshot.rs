@@ -331,10 +331,19 @@ impl Snapshot {
         roster.personal_at(&self.roster, offsets, residents)
     }
 
-    /// `personal_at`, finding the residents' lines first.
+    /// `personal_at`, finding the residents' lines first: kept in the
+    /// cache beside the workers' slices, else by reading the file.
     pub fn personal_for(&self, roster: &mut Roster, residents: &[usize]) -> Result<bool, Error> {
-        let found = super::names::line_starts(&self.roster, roster, residents.iter().copied())
-            .map_err(|e| Error::io(&self.roster, e))?;
+        let kept = (self.paths.cache && self.fast())
+            .then(|| {
+                cache::roster_lines(&self.dir, &self.roster, &self.path(history::FILE), roster)
+            })
+            .flatten();
+        let found = match kept {
+            Some(lines) => Some(lines),
+            None => super::names::line_starts(&self.roster, roster, residents.iter().copied())
+                .map_err(|e| Error::io(&self.roster, e))?,
+        };
         match found {
             Some(offsets) => roster.personal_at(&self.roster, &offsets, residents),
             None => Ok(false),

@@ -30,7 +30,7 @@ mod visits;
 pub use roster::{applied, keep_applied, roster};
 pub use rows::{RowVisit, Rows, rows};
 pub use slices::Slice;
-pub use slices::{fresh as slices_fresh, keep as keep_slices, slice};
+pub use slices::{fresh as slices_fresh, keep as keep_slices, lines as roster_lines, slice};
 pub use visits::{clean, last_visits, latest, slice_latest};
 
 pub const DIR: &str = ".rounds-cache";

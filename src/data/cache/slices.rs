@@ -8,7 +8,9 @@
 //!
 //! No personal data: where a list for people needs names and phones, the
 //! byte offset of each resident's line in residents.csv lets it read just
-//! the lines it shows (`Roster::personal_at`).
+//! the lines it shows (`Roster::personal_at`). The offsets of all the
+//! roster's residents are kept beside the slices, in `.rounds-cache/lines`
+//! (for a report's overdue list, which may name anyone).
 //!
 //! Layout: the head (what it is, the state of the files it stands for),
 //! the slices one after another, then the index (each worker's name, the
@@ -30,6 +32,8 @@ use crate::model::roster::Roster;
 
 const SLICES: &str = "workers";
 const MAGIC: &[u8] = b"rounds worker slices 1\n";
+const LINES: &str = "lines";
+const LINES_MAGIC: &[u8] = b"rounds roster lines 1\n";
 /// The trailer: the index's offset and length, the hash of head and index.
 const TRAILER: u64 = 24;
 /// The hash `write_atomic` ends every cache file with.
@@ -102,7 +106,19 @@ pub fn fresh(dir: &Path, roster: &Path, history: &Path) -> bool {
     let Some(state) = state(dir, roster, history, false) else {
         return false;
     };
-    open(dir).is_some_and(|(_, h)| h.state == state)
+    open(dir).is_some_and(|(_, h)| h.state == state) && lines_stand_for(dir, &state)
+}
+
+/// Whether the kept offsets of the residents' lines were taken of the
+/// files in `state` (their head alone is read).
+fn lines_stand_for(dir: &Path, state: &[u8]) -> bool {
+    // The head without its last two numbers (origin, residents).
+    let mut expected = LINES_MAGIC.to_vec();
+    let full = head(state, 0, 0);
+    expected.extend_from_slice(&full[..full.len() - 16]);
+    let mut start = vec![0u8; expected.len()];
+    File::open(dir.join(DIR).join(LINES)).is_ok_and(|mut f| f.read_exact(&mut start).is_ok())
+        && start == expected
 }
 
 struct Head {
@@ -200,6 +216,29 @@ pub fn slice(dir: &Path, roster: &Path, history: &Path, worker: &str) -> Option<
     })
 }
 
+/// Where each resident of `roster` (read from the cache) starts its line
+/// in residents.csv, when the kept offsets stand for the files as they
+/// are; `None` otherwise, or when none could be kept.
+pub fn lines(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) -> Option<Vec<u64>> {
+    let state = state(dir, roster_path, history, false)?;
+    let origin = roster.origin?;
+    let bytes = fs::read(dir.join(DIR).join(LINES)).ok()?;
+    // The file's seal, then the hash of all before it.
+    let body = bytes.get(..bytes.len().checked_sub(SEAL as usize + 8)?)?;
+    let stored = bytes.get(body.len()..body.len() + 8)?;
+    let mut h = hasher();
+    h.write(body);
+    (h.finish().to_le_bytes() == stored).then_some(())?;
+    let mut r = bin::Reader { bytes: body };
+    (r.take(LINES_MAGIC.len())? == LINES_MAGIC).then_some(())?;
+    let expected = head(&state, origin, roster.residents_len());
+    (r.take(expected.len())? == expected).then_some(())?;
+    let n = r.count(8)?;
+    (n == roster.residents_len()).then_some(())?;
+    let lines: Vec<u64> = (0..n).map(|_| r.u64()).collect::<Option<_>>()?;
+    r.bytes.is_empty().then_some(lines)
+}
+
 /// Cuts `roster` (as commands see it, read with no problem at all) into
 /// the workers' slices and keeps them, unless files changed in the last
 /// moments. Best effort: a folder that cannot be written is no loss.
@@ -210,6 +249,20 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
     };
     let lines = crate::data::names::line_starts(roster_path, roster, 0..roster.residents_len())
         .unwrap_or(None);
+    // No offsets (a spreadsheet, a file with a lone CR): none are kept.
+    let mut w = bin::Writer::default();
+    w.bytes.extend_from_slice(LINES_MAGIC);
+    w.bytes
+        .extend_from_slice(&head(&state, origin, roster.residents_len()));
+    let kept = lines.as_deref().unwrap_or_default();
+    w.u64(kept.len() as u64);
+    for &at in kept {
+        w.u64(at);
+    }
+    let mut h = hasher();
+    h.write(&w.bytes);
+    w.u64(h.finish());
+    let _ = write_atomic(dir, LINES, |out| out.write_all(&w.bytes));
     let head = head(&state, origin, roster.households_len());
     let _ = write_atomic(dir, SLICES, |out| {
         out.write_all(&head)?;
