@@ -370,12 +370,17 @@ fn figures_defined_once_and_a_line_to_sign() {
 /// times) counts every visit once: the month's visits, the households
 /// visited, each trend month's visits and the weekly compliance of red
 /// households, worked out here from the rows, with the cache (the visit
-/// rows) and without it (the log parsed).
+/// rows) and without it (the log parsed). Over 65,536 households, the
+/// threads' counts are put together on every core.
 #[test]
 fn a_city_sized_report_counts_every_visit_once() {
+    city_sized_report(6000, 20);
+    city_sized_report(70_000, 3);
+}
+
+fn city_sized_report(households: u64, per_household: u64) {
     use chrono::{Datelike, NaiveDate};
     let mut rng = common::Rng(4242);
-    let households = 6000;
     let mut residents = String::from("id,household,level,grid\n");
     for h in 0..households {
         residents.push_str(&format!("R{h},H{h:05},red,G{}\n", h % 7));
@@ -383,7 +388,7 @@ fn a_city_sized_report_counts_every_visit_once() {
     let first = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
     let mut visits = String::from("date,household,visitor,persons\n");
     let mut rows = Vec::new();
-    for _ in 0..households * 20 {
+    for _ in 0..households * per_household {
         let day = first + chrono::Days::new(rng.below(245));
         let h = rng.below(households);
         visits.push_str(&format!("{day},H{h:05},W{},1\n", h % 5));
@@ -424,7 +429,7 @@ fn a_city_sized_report_counts_every_visit_once() {
             .map(String::from);
             let r = wd.run_raw(&args, env);
             let json = r.json();
-            let what = format!("{env:?}, run {run}");
+            let what = format!("{households} households, {env:?}, run {run}");
             assert_eq!(json["visits"], in_dec.len() as u64, "{what}");
             assert_eq!(json["households_visited"], visited.len() as u64, "{what}");
             assert_eq!(

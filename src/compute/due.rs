@@ -74,7 +74,7 @@ pub fn standings(
         let room = if range.start == 0 { n } else { range.len() };
         let mut rows = Vec::with_capacity(if all { room } else { room / 16 });
         let mut counts = DueCounts::default();
-        let mut deadlines = Deadlines::default();
+        let mut deadlines = super::Deadlines::default();
         for (i, &last) in last.iter().enumerate().take(range.end).skip(range.start) {
             let h = roster.household(i);
             let Some(on) = schedule::household_on(h.members(), today) else {
@@ -130,48 +130,6 @@ pub fn standings(
     }
     counts.listed = rows.len();
     (rows, counts)
-}
-
-/// What the rules say of a level, a start and a last visit, remembered:
-/// a city's households share a few thousand of these, and working one out
-/// takes calendar arithmetic. A small table, a slot for each key's hash;
-/// a slot holding another key is worked out again and taken over.
-struct Deadlines {
-    slots: Vec<Option<(DeadlineKey, (Deadline, Standing))>>,
-}
-
-type DeadlineKey = (Level, Option<NaiveDate>, Option<NaiveDate>);
-
-impl Default for Deadlines {
-    fn default() -> Self {
-        Deadlines {
-            slots: vec![None; 1 << 12],
-        }
-    }
-}
-
-impl Deadlines {
-    fn get(
-        &mut self,
-        level: Level,
-        start: Option<NaiveDate>,
-        last: Option<NaiveDate>,
-        work_out: impl FnOnce(Level, Option<NaiveDate>, Option<NaiveDate>) -> (Deadline, Standing),
-    ) -> (Deadline, Standing) {
-        let key = (level, start, last);
-        let days = |d: Option<NaiveDate>| d.map_or(0, |d| crate::model::date::days(d) as u32 + 1);
-        let mix = (days(last).wrapping_mul(0x9E37_79B9) ^ days(start).wrapping_mul(0x85EB_CA6B))
-            .wrapping_add((level.index() as u32).wrapping_mul(0xC2B2_AE35));
-        let slot = &mut self.slots[(mix >> 20) as usize & ((1 << 12) - 1)];
-        match slot {
-            Some((k, found)) if *k == key => *found,
-            _ => {
-                let found = work_out(level, start, last);
-                *slot = Some((key, found));
-                found
-            }
-        }
-    }
 }
 
 /// Orders the rows: by deadline (SPEC `due_order`), or in walking order.

@@ -11,17 +11,23 @@ pub mod needs;
 pub mod order;
 pub mod report;
 
+/// The cores to share `n` items among: all (up to eight) for a city's
+/// size, one below 65,536.
+pub(crate) fn lanes(n: usize) -> usize {
+    if n < 1 << 16 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    }
+}
+
 /// `work` over `0..n` cut into contiguous parts, one per core when `n` is
 /// a city's size (one part below 65,536): the parts' results in order.
 pub(crate) fn in_parts<T: Send>(
     n: usize,
     work: impl Fn(std::ops::Range<usize>) -> T + Sync,
 ) -> Vec<T> {
-    let lanes = if n < 1 << 16 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    };
+    let lanes = lanes(n);
     let part = n.div_ceil(lanes).max(1);
     let range = |k: usize| (k * part).min(n)..((k + 1) * part).min(n);
     if lanes == 1 {
@@ -40,6 +46,57 @@ pub(crate) fn in_parts<T: Send>(
         );
         parts
     })
+}
+
+/// What the rules say of a level, a start and a last visit, remembered:
+/// a city's households share a few thousand of these, and working one out
+/// takes calendar arithmetic. A small table, a slot for each key's hash;
+/// a slot holding another key is worked out again and taken over.
+pub(crate) struct Deadlines<V> {
+    slots: Vec<Option<(DeadlineKey, V)>>,
+}
+
+type DeadlineKey = (
+    crate::model::Level,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+);
+
+impl<V: Copy> Default for Deadlines<V> {
+    fn default() -> Self {
+        Deadlines {
+            slots: vec![None; 1 << 12],
+        }
+    }
+}
+
+impl<V: Copy> Deadlines<V> {
+    pub(crate) fn get(
+        &mut self,
+        level: crate::model::Level,
+        start: Option<chrono::NaiveDate>,
+        last: Option<chrono::NaiveDate>,
+        work_out: impl FnOnce(
+            crate::model::Level,
+            Option<chrono::NaiveDate>,
+            Option<chrono::NaiveDate>,
+        ) -> V,
+    ) -> V {
+        let key = (level, start, last);
+        let days =
+            |d: Option<chrono::NaiveDate>| d.map_or(0, |d| crate::model::date::days(d) as u32 + 1);
+        let mix = (days(last).wrapping_mul(0x9E37_79B9) ^ days(start).wrapping_mul(0x85EB_CA6B))
+            .wrapping_add((level.index() as u32).wrapping_mul(0xC2B2_AE35));
+        let slot = &mut self.slots[(mix >> 20) as usize & ((1 << 12) - 1)];
+        match slot {
+            Some((k, found)) if *k == key => *found,
+            _ => {
+                let found = work_out(level, start, last);
+                *slot = Some((key, found));
+                found
+            }
+        }
+    }
 }
 
 /// A roster from the text of a residents.csv, for the computations' tests.

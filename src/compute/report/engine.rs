@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::tally::Tally;
+use crate::compute::lanes;
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
 use crate::schedule;
@@ -376,7 +377,13 @@ impl Pass {
 
     /// The sheets the threads filled, as one, with the visitors that
     /// numbers stand for named.
-    pub fn gather(&self, sheets: Vec<Sheet>, visitors: &[String]) -> Sheet {
+    pub fn gather(&self, mut sheets: Vec<Sheet>, visitors: &[String]) -> Sheet {
+        // The visits each sheet holds waiting, added on a core each.
+        std::thread::scope(|scope| {
+            for sheet in &mut sheets {
+                scope.spawn(|| self.flush(sheet));
+            }
+        });
         let mut sheet = sheets
             .into_iter()
             .reduce(|a, b| self.merge(a, b))
@@ -431,16 +438,20 @@ impl Pass {
         self.flush(&mut a);
         self.flush(&mut b);
         let stride = self.stride();
-        for (x, y) in a
-            .rows
-            .chunks_exact_mut(stride)
-            .zip(b.rows.chunks_exact(stride))
-        {
-            x[ROW_VISITS] += y[ROW_VISITS];
-            for (p, q) in x[ROW_VISITED..].iter_mut().zip(&y[ROW_VISITED..]) {
-                *p |= q;
+        // The rows in parts of households, on every core.
+        let part = self.households.div_ceil(lanes(self.households)).max(1) * stride;
+        std::thread::scope(|scope| {
+            for (xs, ys) in a.rows.chunks_mut(part).zip(b.rows.chunks(part)) {
+                scope.spawn(move || {
+                    for (x, y) in xs.chunks_exact_mut(stride).zip(ys.chunks_exact(stride)) {
+                        x[ROW_VISITS] += y[ROW_VISITS];
+                        for (p, q) in x[ROW_VISITED..].iter_mut().zip(&y[ROW_VISITED..]) {
+                            *p |= q;
+                        }
+                    }
+                });
             }
-        }
+        });
         for (p, q) in a.last.iter_mut().zip(b.last) {
             *p = (*p).max(q);
         }
@@ -469,18 +480,55 @@ impl Pass {
         let n = self.households;
         let rows = &sheet.rows;
         let bits = self.bits_at();
-        for (i, t) in std::iter::once(main).chain(trend.iter_mut()).enumerate() {
-            let (o, w) = (self.offsets[i], self.widths[i]);
-            let (word, bit) = (ROW_VISITED + i / 32, 1 << (i % 32));
+        // Each tally's bits out of the rows, the tallies shared among the
+        // cores.
+        let tallies: Vec<(Vec<u32>, Vec<bool>)> = {
+            let take = |i: usize| {
+                let (o, w) = (self.offsets[i], self.widths[i]);
+                let (word, bit) = (ROW_VISITED + i / 32, 1 << (i % 32));
+                let mut met = Vec::with_capacity(n * w);
+                let mut visited = Vec::with_capacity(n);
+                for row in rows.chunks_exact(stride) {
+                    met.extend_from_slice(&row[bits + o..bits + o + w]);
+                    visited.push(row[word] & bit != 0);
+                }
+                (met, visited)
+            };
+            let all = self.offsets.len();
+            let lanes = lanes(n).min(all).max(1);
+            let mut taken: Vec<Option<(Vec<u32>, Vec<bool>)>> = (0..all).map(|_| None).collect();
+            std::thread::scope(|scope| {
+                let take = &take;
+                let handles: Vec<_> = (0..lanes)
+                    .map(|k| {
+                        scope.spawn(move || {
+                            let mine = (k..all).step_by(lanes);
+                            mine.map(|i| (i, take(i))).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    for (i, t) in h.join().expect("a part's thread") {
+                        taken[i] = Some(t);
+                    }
+                }
+            });
+            taken
+                .into_iter()
+                .map(|t| t.expect("each tally taken"))
+                .collect()
+        };
+        for ((i, t), (met, visited)) in std::iter::once(main)
+            .chain(trend.iter_mut())
+            .enumerate()
+            .zip(tallies)
+        {
+            let bit = 1 << (i % 32);
             let mut c = Counts {
-                met: Vec::with_capacity(n * w),
-                visited: Vec::with_capacity(n),
+                met,
+                visited,
                 ..Counts::default()
             };
-            for row in rows.chunks_exact(stride) {
-                c.met.extend_from_slice(&row[bits + o..bits + o + w]);
-                c.visited.push(row[word] & bit != 0);
-            }
             c.visits = self
                 .counted
                 .chunks_exact(self.tallies)

@@ -314,10 +314,11 @@ impl<'a> Tally<'a> {
         let this = &self;
         let mut parts = crate::compute::in_parts(self.roster.households_len(), |range| {
             let mut all = Households::default();
+            let mut deadlines = crate::compute::Deadlines::default();
             for h in range {
                 if this.kept(h) {
                     let house = this.roster.household(h);
-                    this.add_household(&mut all, house.on(this.as_of), rules);
+                    this.add_household(&mut all, house.on(this.as_of), rules, &mut deadlines);
                 }
             }
             all
@@ -427,7 +428,13 @@ impl<'a> Tally<'a> {
     /// Adds one household to its grid, and, when it is active on the
     /// as-of date, to the households of its level, to its worker in charge
     /// and, when overdue, to the overdue list.
-    fn add_household<'k>(&self, all: &mut Households<'k>, house: HouseholdRef<'k>, rules: &Rules) {
+    fn add_household<'k>(
+        &self,
+        all: &mut Households<'k>,
+        house: HouseholdRef<'k>,
+        rules: &Rules,
+        deadlines: &mut crate::compute::Deadlines<Deadline>,
+    ) {
         let h = house.index();
         let c = self.compliance_of(h);
         let visited = u64::from(self.counts.visited[h]);
@@ -454,7 +461,9 @@ impl<'a> Tally<'a> {
         };
         let last = self.counts.last[h];
         let start = schedule::start(rules, house.members(), &on, self.as_of);
-        let deadline = rules.deadline(on.level, start, last);
+        let deadline = deadlines.get(on.level, start, last, |level, start, last| {
+            rules.deadline(level, start, last)
+        });
         let standing = schedule::standing(deadline, self.as_of, 0);
         let is_overdue = standing.status == Status::Overdue;
         all.households[on.level] += 1;
