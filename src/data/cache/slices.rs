@@ -34,6 +34,8 @@ const SLICES: &str = "workers";
 const MAGIC: &[u8] = b"rounds worker slices 1\n";
 const LINES: &str = "lines";
 const LINES_MAGIC: &[u8] = b"rounds roster lines 1\n";
+/// Offsets written (and hashed) at a time.
+const LINES_PIECE: usize = 8192;
 /// The trailer: the index's offset and length, the hash of head and index.
 const TRAILER: u64 = 24;
 /// The hash `write_atomic` ends every cache file with.
@@ -223,20 +225,28 @@ pub fn lines(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) ->
     let state = state(dir, roster_path, history, false)?;
     let origin = roster.origin?;
     let bytes = fs::read(dir.join(DIR).join(LINES)).ok()?;
-    // The file's seal, then the hash of all before it.
+    // The file's seal, then the hash of all before it: of the head, then
+    // of each piece of offsets.
     let body = bytes.get(..bytes.len().checked_sub(SEAL as usize + 8)?)?;
     let stored = bytes.get(body.len()..body.len() + 8)?;
-    let mut h = hasher();
-    h.write(body);
-    (h.finish().to_le_bytes() == stored).then_some(())?;
     let mut r = bin::Reader { bytes: body };
     (r.take(LINES_MAGIC.len())? == LINES_MAGIC).then_some(())?;
     let expected = head(&state, origin, roster.residents_len());
     (r.take(expected.len())? == expected).then_some(())?;
     let n = r.count(8)?;
-    (n == roster.residents_len()).then_some(())?;
-    let lines: Vec<u64> = (0..n).map(|_| r.u64()).collect::<Option<_>>()?;
-    r.bytes.is_empty().then_some(lines)
+    (n == roster.residents_len() && r.bytes.len() == n * 8).then_some(())?;
+    let mut h = hasher();
+    h.write(&body[..body.len() - r.bytes.len()]);
+    for piece in r.bytes.chunks(LINES_PIECE * 8) {
+        h.write(piece);
+    }
+    (h.finish().to_le_bytes() == stored).then_some(())?;
+    let lines = r.bytes.chunks_exact(8);
+    Some(
+        lines
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect(),
+    )
 }
 
 /// Cuts `roster` (as commands see it, read with no problem at all) into
@@ -250,19 +260,24 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
     let lines = crate::data::names::line_starts(roster_path, roster, 0..roster.residents_len())
         .unwrap_or(None);
     // No offsets (a spreadsheet, a file with a lone CR): none are kept.
+    let kept = lines.as_deref().unwrap_or_default();
     let mut w = bin::Writer::default();
     w.bytes.extend_from_slice(LINES_MAGIC);
     w.bytes
         .extend_from_slice(&head(&state, origin, roster.residents_len()));
-    let kept = lines.as_deref().unwrap_or_default();
     w.u64(kept.len() as u64);
-    for &at in kept {
-        w.u64(at);
-    }
-    let mut h = hasher();
-    h.write(&w.bytes);
-    w.u64(h.finish());
-    let _ = write_atomic(dir, LINES, |out| out.write_all(&w.bytes));
+    let _ = write_atomic(dir, LINES, |out| {
+        // Written and hashed a piece at a time (see `lines`).
+        let mut h = hasher();
+        h.write(&w.bytes);
+        out.write_all(&w.bytes)?;
+        for piece in kept.chunks(LINES_PIECE) {
+            let bytes: Vec<u8> = piece.iter().flat_map(|at| at.to_le_bytes()).collect();
+            h.write(&bytes);
+            out.write_all(&bytes)?;
+        }
+        out.write_all(&h.finish().to_le_bytes())
+    });
     let head = head(&state, origin, roster.households_len());
     let _ = write_atomic(dir, SLICES, |out| {
         out.write_all(&head)?;
