@@ -194,6 +194,8 @@ pub struct Settings {
     pub config: Config,
     pub name: Option<Setting<String>>,
     pub policy: Origin,
+    /// `start`: the day the community began keeping its visits here.
+    pub start: Option<Setting<NaiveDate>>,
     pub window: Setting<u32>,
     /// Per level (by `Level::index`), its cadence's origin.
     pub levels: [Origin; 4],
@@ -287,6 +289,10 @@ impl Settings {
             Some(l) => Origin::Toml(Some(l)),
             None => Origin::Default,
         };
+        let start = config
+            .rules
+            .start
+            .map(|d| Setting::new(d, line(None, "start")));
         let window = match config.window {
             Some(w) => Setting::new(w, line(None, "window")),
             None => Setting::new(DEFAULT_WINDOW, Origin::Default),
@@ -321,6 +327,7 @@ impl Settings {
             cache,
             name,
             policy,
+            start,
             window,
             levels,
             import_columns,
@@ -381,6 +388,9 @@ impl Settings {
             Policy::Rolling => "rolling",
         };
         push("policy", policy.into(), s.policy);
+        if let Some(start) = &s.start {
+            push("start", iso(start.value), start.origin);
+        }
         push("window", s.window.value.to_string(), s.window.origin);
         for level in Level::ALL {
             push(

@@ -21,6 +21,17 @@ fn each_setting_says_where_it_came_from() {
         "rounds.toml",
         "# settings\nname = \"东岗社区\"\nwindow = 3\n\n[levels]\n\"黄\" = \"month\"\n",
     );
+    // No `start` set: none is shown (the rules then have none).
+    let none = w.run(&["config", "--format", "json"]).ok();
+    assert!(
+        settings(&none).iter().all(|x| x["setting"] != "start"),
+        "{}",
+        none.stdout()
+    );
+    w.write(
+        "rounds.toml",
+        "# settings\nname = \"东岗社区\"\nwindow = 3\nstart = 2020-03-01\n[levels]\n\"黄\" = \"month\"\n",
+    );
     let dir = w.path().display().to_string();
     let all = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let run = w
@@ -46,6 +57,8 @@ fn each_setting_says_where_it_came_from() {
     assert_eq!(find(&s, "lang")["where"], "LANG");
     assert_eq!(find(&s, "window")["value"], "3");
     assert_eq!(find(&s, "window")["where"], "rounds.toml:3");
+    assert_eq!(find(&s, "start")["value"], "2020-03-01");
+    assert_eq!(find(&s, "start")["where"], "rounds.toml:4");
     assert_eq!(find(&s, "levels.yellow")["value"], "month");
     assert_eq!(find(&s, "levels.yellow")["where"], "rounds.toml:6");
     assert_eq!(find(&s, "levels.red")["source"], "default");
