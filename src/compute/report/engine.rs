@@ -495,14 +495,14 @@ impl Pass {
                 (met, visited)
             };
             let all = self.offsets.len();
-            let lanes = lanes(n).min(all).max(1);
+            let cores = lanes(n).min(all).max(1);
             let mut taken: Vec<Option<(Vec<u32>, Vec<bool>)>> = (0..all).map(|_| None).collect();
             std::thread::scope(|scope| {
                 let take = &take;
-                let handles: Vec<_> = (0..lanes)
+                let handles: Vec<_> = (0..cores)
                     .map(|k| {
                         scope.spawn(move || {
-                            let mine = (k..all).step_by(lanes);
+                            let mine = (k..all).step_by(cores);
                             mine.map(|i| (i, take(i))).collect::<Vec<_>>()
                         })
                     })

@@ -330,8 +330,10 @@ struct New {
 }
 
 /// The file: the head (what it is, the state of visits.csv it covers) and
-/// its hash; then the body: the rows, the visitors, the trailer (the
-/// roster's origin and size, the number of rows), and the body's hash.
+/// its hash; the rows in groups (each checked by its entry in the index);
+/// then the visitors, the index of the groups (first and last day, hash),
+/// the trailer (the roster's origin and size, the number of rows) and one
+/// hash of those last three.
 fn head_len() -> usize {
     let zero = Stamp {
         dev: 0,
@@ -362,7 +364,8 @@ impl New {
         })
     }
 
-    /// Rows in the order of the file, in pieces of any length.
+    /// Rows, in pieces of any length: those of an old cache in its order,
+    /// then those the workers read after it, as they hand them over.
     fn rows(&mut self, mut rows: &[u8]) -> std::io::Result<()> {
         self.bytes += rows.len() as u64;
         while !rows.is_empty() {
@@ -629,7 +632,7 @@ impl Old {
         use std::io::{Seek, SeekFrom};
         let mut next = rows_at;
         for (g, group) in self.groups.iter().enumerate() {
-            let at = rows_at + (g * GROUP_BYTES) as u64;
+            let at = rows_at + g as u64 * GROUP_BYTES as u64;
             let len = (rows_end - at).min(GROUP_BYTES as u64) as usize;
             if group.last < *wanted.start() || group.first > *wanted.end() {
                 continue;

@@ -240,7 +240,11 @@ pub fn lines(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) ->
     for piece in r.bytes.chunks(LINES_PIECE * 8) {
         h.write(piece);
     }
-    (h.finish().to_le_bytes() == stored).then_some(())?;
+    if h.finish().to_le_bytes() != stored {
+        // Damaged: thrown away, for the next `due` to keep anew.
+        let _ = fs::remove_file(dir.join(DIR).join(LINES));
+        return None;
+    }
     let lines = r.bytes.chunks_exact(8);
     Some(
         lines
