@@ -428,6 +428,14 @@ fn a_damaged_visit_rows_cache_is_never_believed() {
     }
 }
 
+/// `base` followed by the words of `command`.
+fn with_words(base: &[&str], command: &str) -> Vec<String> {
+    (base.iter().copied())
+        .chain(command.split(' '))
+        .map(str::to_string)
+        .collect()
+}
+
 /// `rounds ARGS` with the cache and with `ROUNDS_CACHE=0`: the same status
 /// and output; the output.
 fn same_with_and_without(wd: &Workdir, args: &[&str], what: &str) -> String {
@@ -1036,11 +1044,7 @@ fn a_report_that_knows_the_latest_visits_is_the_report_of_every_visit() {
                 format!("report --year {} --format json --reveal", &today[..4]),
                 format!("report --month {month} --section overdue --format csv --reveal"),
             ] {
-                let args: Vec<String> = base
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(command.split(' ').map(str::to_string))
-                    .collect();
+                let args = with_words(&base, &command);
                 let cached = wd.run_raw(&args, &[]);
                 let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
                 alike(
@@ -1109,11 +1113,7 @@ fn a_long_log_read_in_part_is_the_log_read_whole() {
                 &today[..7]
             ),
         ] {
-            let args: Vec<String> = base
-                .iter()
-                .map(|s| s.to_string())
-                .chain(command.split(' ').map(str::to_string))
-                .collect();
+            let args = with_words(&base, &command);
             let plain = wd.run_raw(&args, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
             // The first run may write the caches; the second reads them.
             for run in ["first", "second"] {
