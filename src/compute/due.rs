@@ -133,7 +133,7 @@ pub fn standings(
 }
 
 /// Orders the rows: by deadline (SPEC `due_order`), or in walking order.
-pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
+pub fn sort(rows: &mut Vec<DueRow>, roster: &Roster, by: Sort) {
     let id = |r: &DueRow| roster.household(r.household).id();
     match by {
         Sort::Deadline => {
@@ -170,7 +170,7 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
             let order: Vec<u32> = (sort_parts(rows.len(), &keyed_at, &cmp).iter())
                 .map(|k| k.2)
                 .collect();
-            permute(rows, &order);
+            *rows = gather(rows, &order);
         }
         Sort::Address => rows.sort_by(|a, b| {
             address_cmp(
@@ -181,27 +181,32 @@ pub fn sort(rows: &mut [DueRow], roster: &Roster, by: Sort) {
     }
 }
 
-/// Puts `rows[order[i]]` at `i`, in place (following each cycle of the
-/// permutation), so that a city's rows are not copied whole.
-fn permute(rows: &mut [DueRow], order: &[u32]) {
-    let mut done = vec![false; rows.len()];
-    for start in 0..rows.len() {
-        if done[start] {
-            continue;
+/// The rows in the given order (`rows[order[i]]` at `i`), gathered on
+/// every core: each row is read once where it lies and written in turn,
+/// so a city's rows cost one pass of independent reads, not a chase
+/// around the cycles of the permutation.
+fn gather(rows: &[DueRow], order: &[u32]) -> Vec<DueRow> {
+    let Some(&first) = rows.first() else {
+        return Vec::new();
+    };
+    let mut out = vec![first; order.len()];
+    let fill = |slots: &mut [DueRow], from: &[u32]| {
+        for (slot, &i) in slots.iter_mut().zip(from) {
+            *slot = rows[i as usize];
         }
-        let first = rows[start];
-        let mut at = start;
-        loop {
-            done[at] = true;
-            let from = order[at] as usize;
-            if from == start {
-                rows[at] = first;
-                break;
-            }
-            rows[at] = rows[from];
-            at = from;
+    };
+    let part = order.len().div_ceil(super::lanes(order.len())).max(1);
+    std::thread::scope(|s| {
+        let mut parts = out.chunks_mut(part).zip(order.chunks(part));
+        let own = parts.next();
+        for (slots, from) in parts {
+            s.spawn(move || fill(slots, from));
         }
-    }
+        if let Some((slots, from)) = own {
+            fill(slots, from);
+        }
+    });
+    out
 }
 
 /// The items `item(0..n)` sorted by `cmp` (a total order): made and
