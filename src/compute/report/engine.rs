@@ -75,9 +75,11 @@ pub struct Sheet {
     /// Visits and person-times by a visitor's number, where rows name
     /// visitors so (see `Pass::name_visitors`).
     by_number: Vec<[u64; 2]>,
-    /// Visits (household, day) waiting to be added, in buckets of
-    /// households (see `Pass::bucket_shift`).
-    pending: Vec<Vec<(u32, i32)>>,
+    /// Visits waiting to be added, in buckets of households (see
+    /// `Pass::bucket_shift`): the household within its bucket and the
+    /// day of the pass, in 16 bits each (a bucket holds fewer than 2^16
+    /// households and a pass spans fewer than 2^16 days).
+    pending: Vec<Vec<(u16, u16)>>,
     /// See `Counts::moved`.
     moved: Vec<(u32, i32)>,
 }
@@ -121,6 +123,9 @@ impl Pass {
             words += t.words();
         }
         let n_days = (last - first + 1).max(0) as usize;
+        // A report's span and its trend months, with their windows, cover
+        // a few years: the days of a pass fit in 16 bits (`Sheet::pending`).
+        assert!(n_days <= 1 << 16, "a report spans {n_days} days");
         let mut by_day = vec![0u32; n_days * words];
         let mut counted = vec![0u32; n_days * tallies];
         for (i, t) in all.iter().enumerate() {
@@ -234,13 +239,15 @@ impl Pass {
         if day < self.first || day > self.last {
             return;
         }
-        let b = h >> self.bucket_shift();
-        let cap = 2 << self.bucket_shift();
+        let shift = self.bucket_shift();
+        let b = h >> shift;
+        let cap = 2 << shift;
         let bucket = &mut s.pending[b];
         if bucket.capacity() == 0 {
             bucket.reserve_exact(cap);
         }
-        bucket.push((h as u32, day));
+        let within = h & ((1 << shift) - 1);
+        bucket.push((within as u16, (day - self.first) as u16));
         if bucket.len() == cap {
             self.flush_bucket(s, b);
         }
@@ -252,36 +259,40 @@ impl Pass {
     /// rows, far larger than any cache, are mostly found in one when
     /// added to (not in memory, a miss each).
     fn bucket_shift(&self) -> u32 {
-        (BUCKET_BYTES / (self.stride() * 4)).max(1).ilog2()
+        (BUCKET_BYTES / (self.stride() * 4))
+            .clamp(1, 1 << 16)
+            .ilog2()
     }
 
-    /// Adds the visits waiting.
+    /// Adds the visits waiting, and lets their buckets go.
     fn flush(&self, s: &mut Sheet) {
         for b in 0..s.pending.len() {
             self.flush_bucket(s, b);
+            s.pending[b] = Vec::new();
         }
     }
 
     /// Adds the visits of bucket `b`, a batch at a time.
     fn flush_bucket(&self, s: &mut Sheet, b: usize) {
         let stride = self.stride();
+        let base = b << self.bucket_shift();
         let mut pending = std::mem::take(&mut s.pending[b]);
         for batch in pending.chunks(BATCH) {
             for &(h, _) in batch {
-                crate::model::index::prefetch(&s.rows[h as usize * stride]);
+                crate::model::index::prefetch(&s.rows[(base + h as usize) * stride]);
             }
-            for &(h, day) in batch {
-                self.add_now(s, h as usize, day);
+            for &(h, k) in batch {
+                self.add_now(s, base + h as usize, k as usize);
             }
         }
         pending.clear();
         s.pending[b] = pending;
     }
 
-    fn add_now(&self, s: &mut Sheet, h: usize, day: i32) {
+    /// Adds a visit to household `h` on day `k` of the pass.
+    fn add_now(&self, s: &mut Sheet, h: usize, k: usize) {
         let stride = self.stride();
         let row = &mut s.rows[h * stride..(h + 1) * stride];
-        let k = (day - self.first) as usize;
         let holding = &self.by_day[k * self.words..(k + 1) * self.words];
         let (head, bits) = row.split_at_mut(self.bits_at());
         for (m, b) in bits.iter_mut().zip(holding) {
