@@ -146,7 +146,7 @@ fn own_list(args: &DueArgs) -> Option<&str> {
 /// shows).
 fn shown(loaded: &Loaded) -> Vec<usize> {
     (loaded.rows.iter())
-        .flat_map(|row| loaded.roster.member_residents_of(row.household))
+        .flat_map(|row| loaded.roster.member_residents_of(row.household()))
         .map(|&r| r as usize)
         .collect()
 }

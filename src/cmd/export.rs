@@ -450,7 +450,7 @@ fn due_table(
         .text("tags");
     let days = |n: Option<i64>| n.map(|n| n as i32);
     for r in &rows {
-        let h = roster.household(r.household);
+        let h = roster.household(r.household());
         t.row()
             .text(community)
             .date(Some(ctx.today))

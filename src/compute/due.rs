@@ -23,15 +23,29 @@ pub enum Sort {
 /// One household's line in `rounds due`.
 #[derive(Debug, Clone, Copy)]
 pub struct DueRow {
-    /// Index into `Roster::households`.
-    pub household: usize,
+    /// Index into `Roster::households` (see `household`); 32 bits, as a
+    /// city's rows are many.
+    household: u32,
     pub level: Level,
     pub last_visit: Option<NaiveDate>,
     pub deadline: Deadline,
     pub standing: Standing,
     /// The first resident active on the as-of date (index into
     /// `Roster::residents`), whom a worker would ask for at the door.
-    pub contact: Option<usize>,
+    contact: Option<u32>,
+}
+
+impl DueRow {
+    /// Index into `Roster::households`.
+    pub fn household(&self) -> usize {
+        self.household as usize
+    }
+
+    /// The first resident active on the as-of date (index into
+    /// `Roster::residents`), whom a worker would ask for at the door.
+    pub fn contact(&self) -> Option<usize> {
+        self.contact.map(|c| c as usize)
+    }
 }
 
 /// Counts for the summary line under the `due` table.
@@ -97,9 +111,9 @@ pub fn standings(
                     .iter()
                     .position(|m| schedule::is_active(m, today))
                     .and_then(|k| h.residents().nth(k))
-                    .map(|r| r.index());
+                    .map(|r| r.index() as u32);
                 rows.push(DueRow {
-                    household: i,
+                    household: i as u32,
                     level: on.level,
                     last_visit: last,
                     deadline,
@@ -134,7 +148,7 @@ pub fn standings(
 
 /// Orders the rows: by deadline (SPEC `due_order`), or in walking order.
 pub fn sort(rows: &mut Vec<DueRow>, roster: &Roster, by: Sort) {
-    let id = |r: &DueRow| roster.household(r.household).id();
+    let id = |r: &DueRow| roster.household(r.household()).id();
     match by {
         Sort::Deadline => {
             // Many households share a deadline: the deadline and level as
@@ -167,15 +181,13 @@ pub fn sort(rows: &mut Vec<DueRow>, roster: &Roster, by: Sort) {
                     schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
                 })
             };
-            let order: Vec<u32> = (sort_parts(rows.len(), &keyed_at, &cmp).iter())
-                .map(|k| k.2)
-                .collect();
+            let order = sort_parts(rows.len(), &keyed_at, &cmp, |k| k.2);
             *rows = gather(rows, &order);
         }
         Sort::Address => rows.sort_by(|a, b| {
             address_cmp(
-                &roster.household(a.household),
-                &roster.household(b.household),
+                &roster.household(a.household()),
+                &roster.household(b.household()),
             )
         }),
     }
@@ -209,18 +221,21 @@ fn gather(rows: &[DueRow], order: &[u32]) -> Vec<DueRow> {
     out
 }
 
-/// The items `item(0..n)` sorted by `cmp` (a total order): made and
-/// sorted in two halves on two cores when there are many, then merged.
+/// The items `item(0..n)` sorted by `cmp` (a total order), each told by
+/// `index`: made and sorted in two halves on two cores when there are
+/// many, then merged straight into the indices (no third copy of the
+/// items).
 fn sort_parts<T: Copy + Send + Sync>(
     n: usize,
     item: &(impl Fn(usize) -> T + Sync),
     cmp: &(impl Fn(&T, &T) -> std::cmp::Ordering + Sync),
-) -> Vec<T> {
+    index: impl Fn(&T) -> u32,
+) -> Vec<u32> {
     let two = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     if n < 1 << 16 || !two {
         let mut items: Vec<T> = (0..n).map(item).collect();
         items.sort_unstable_by(cmp);
-        return items;
+        return items.iter().map(index).collect();
     }
     let half = n / 2;
     let part = |range: std::ops::Range<usize>| {
@@ -237,15 +252,15 @@ fn sort_parts<T: Copy + Send + Sync>(
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         if cmp(&b[j], &a[i]) == std::cmp::Ordering::Less {
-            merged.push(b[j]);
+            merged.push(index(&b[j]));
             j += 1;
         } else {
-            merged.push(a[i]);
+            merged.push(index(&a[i]));
             i += 1;
         }
     }
-    merged.extend_from_slice(&a[i..]);
-    merged.extend_from_slice(&b[j..]);
+    merged.extend(a[i..].iter().map(&index));
+    merged.extend(b[j..].iter().map(&index));
     merged
 }
 
@@ -288,7 +303,7 @@ mod tests {
         assert_eq!(counts.active, 3, "H4 moved out");
         let listed: Vec<&str> = rows
             .iter()
-            .map(|r| roster.household(r.household).id())
+            .map(|r| roster.household(r.household()).id())
             .collect();
         assert_eq!(listed, ["H3"], "H1 and H2 are ok");
         // H3 is red from R4's arrival on: its level is the strictest active.
@@ -300,9 +315,10 @@ mod tests {
         // The contact is the first resident active that day.
         let h3 = all
             .iter()
-            .find(|r| roster.household(r.household).id() == "H3");
+            .find(|r| roster.household(r.household()).id() == "H3");
         assert_eq!(
-            h3.and_then(|r| r.contact).map(|c| roster.resident(c).id()),
+            h3.and_then(|r| r.contact())
+                .map(|c| roster.resident(c).id()),
             Some("R3")
         );
     }
@@ -323,7 +339,7 @@ mod tests {
         sort(&mut rows, &roster, Sort::Deadline);
         let ids = |rows: &[DueRow]| -> Vec<String> {
             rows.iter()
-                .map(|r| roster.household(r.household).id().to_string())
+                .map(|r| roster.household(r.household()).id().to_string())
                 .collect()
         };
         // Never visited: both overdue from the start; the stricter level first.
@@ -370,7 +386,7 @@ mod tests {
                     k => Deadline::On(d("2020-01-01") + chrono::Duration::days((k * 3) as i64)),
                 };
                 DueRow {
-                    household: h,
+                    household: h as u32,
                     level: levels[(next() % 4) as usize],
                     last_visit: None,
                     deadline,
@@ -380,7 +396,7 @@ mod tests {
             })
             .collect();
         let mut plain = rows.clone();
-        let id = |r: &DueRow| roster.household(r.household).id();
+        let id = |r: &DueRow| roster.household(r.household()).id();
         plain.sort_by(|a, b| {
             crate::schedule::due_order((a.deadline, a.level, id(a)), (b.deadline, b.level, id(b)))
         });

@@ -31,11 +31,11 @@ pub struct DueOf<'a> {
 
 impl<'a> DueOf<'a> {
     pub fn household(&self) -> crate::model::roster::HouseholdRef<'a> {
-        self.roster.household(self.row.household)
+        self.roster.household(self.row.household())
     }
 
     pub fn open_needs(&self) -> Option<crate::compute::needs::OpenNeeds> {
-        self.needs.map(|n| n[self.row.household])
+        self.needs.map(|n| n[self.row.household()])
     }
 }
 

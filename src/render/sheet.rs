@@ -59,7 +59,7 @@ fn tagged(v: &SheetView<'_>) -> bool {
     !v.roster.tags().is_empty()
         && v.rows
             .iter()
-            .any(|r| !v.roster.household(r.household).tags().is_empty())
+            .any(|r| !v.roster.household(r.household()).tags().is_empty())
 }
 
 fn columns(lang: Lang, tagged: bool) -> Vec<&'static str> {
@@ -85,7 +85,7 @@ fn groups<'a>(v: &'a SheetView<'a>) -> Vec<(String, Vec<Line>)> {
     let mut current: Option<(&str, &str)> = None;
     let tagged = tagged(v);
     for r in v.rows {
-        let h = v.roster.household(r.household);
+        let h = v.roster.household(r.household());
         let key = (h.grid(), h.building());
         if current != Some(key) {
             current = Some(key);
@@ -111,7 +111,7 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow, tagged: bool) -> Li
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let contact = super::contact(v.roster, r.contact, v.reveal);
+    let contact = super::contact(v.roster, r.contact(), v.reveal);
     let status = super::standing(lang, &r.standing);
     let mut cells = vec![
         room,

@@ -393,7 +393,7 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
     for d in v.rows {
         let r = d.row;
         let h = d.household();
-        let contact = super::contact(d.roster, r.contact, v.reveal);
+        let contact = super::contact(d.roster, r.contact(), v.reveal);
         let status = Text::new(&super::standing(lang, &r.standing));
         let status = match r.standing.status {
             Status::Overdue => status.fg(Color::Red).bold(),
