@@ -183,8 +183,8 @@ mod tests {
                 field: Field::Level,
                 from: "绿".into(),
                 to: "黄".into(),
-                reason: String::new(),
-                by: String::new(),
+                reason: Default::default(),
+                by: Default::default(),
             }],
         }
     }

@@ -100,12 +100,12 @@ pub fn read(path: &Path, problems: &mut Vec<Problem>) -> Result<History, Error> 
             (Some(date), Some(field)) if reasons.is_empty() => history.changes.push(Change {
                 line: row.line,
                 date,
-                resident: get("id").to_string(),
+                resident: get("id").into(),
                 field,
-                from: get("from").to_string(),
-                to: get("to").to_string(),
-                reason: get("reason").to_string(),
-                by: get("by").to_string(),
+                from: get("from").into(),
+                to: get("to").into(),
+                reason: get("reason").into(),
+                by: get("by").into(),
             }),
             _ => {
                 for r in reasons {
@@ -141,7 +141,7 @@ pub fn check(
             found.push(Problem::error(
                 path,
                 Some(c.line),
-                Reason::UnknownResident(c.resident.clone()),
+                Reason::UnknownResident(c.resident.to_string()),
             ));
         }
         if c.date > today {

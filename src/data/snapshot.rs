@@ -387,12 +387,12 @@ impl Snapshot {
                 date: latest
                     .get(&(e.resident.as_str(), e.field))
                     .map_or(saved, |&d| d.max(saved)),
-                resident: e.resident,
+                resident: e.resident.into(),
                 field: e.field,
-                from: e.from,
-                to: e.to,
-                reason: String::new(),
-                by: String::new(),
+                from: e.from.into(),
+                to: e.to.into(),
+                reason: Default::default(),
+                by: Default::default(),
             })
             .collect();
         history.changes.extend(implicit);

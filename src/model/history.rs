@@ -131,13 +131,19 @@ pub struct Change {
     /// The physical line where the row starts (the header is line 1).
     pub line: u64,
     pub date: NaiveDate,
-    pub resident: String,
+    pub resident: Text,
     pub field: Field,
-    pub from: String,
-    pub to: String,
-    pub reason: String,
-    pub by: String,
+    pub from: Text,
+    pub to: Text,
+    pub reason: Text,
+    pub by: Text,
 }
+
+/// A value of a change, kept in place up to 24 bytes (an id, a level, an
+/// address, a reason of a few words): a city's history of hundreds of
+/// thousands of changes is then one block of memory, not five small
+/// ones a change.
+pub type Text = compact_str::CompactString;
 
 /// The changes of history.csv, in file order.
 #[derive(Debug, Clone, Default)]
@@ -237,8 +243,8 @@ mod tests {
             field,
             from: from.into(),
             to: to.into(),
-            reason: String::new(),
-            by: String::new(),
+            reason: Default::default(),
+            by: Default::default(),
         }
     }
 

@@ -118,12 +118,12 @@ pub fn roster_changes(
             community: None,
             date: c.date,
             household,
-            resident: c.resident.clone(),
+            resident: c.resident.to_string(),
             field: c.field.word(),
-            from: c.from.clone(),
-            to: c.to.clone(),
+            from: c.from.to_string(),
+            to: c.to.to_string(),
             reason: crate::privacy::mask_numbers_in(&c.reason).into_owned(),
-            by: c.by.clone(),
+            by: c.by.to_string(),
             kind: c.field,
         });
     }
@@ -170,8 +170,8 @@ mod tests {
             field,
             from: from.into(),
             to: to.into(),
-            reason: String::new(),
-            by: String::new(),
+            reason: Default::default(),
+            by: Default::default(),
         }
     }
 

@@ -838,17 +838,17 @@ mod tests {
         let change = |resident: &str, date: &str, to: &str| Change {
             line: 2,
             date: d(date),
-            resident: resident.to_string(),
+            resident: resident.into(),
             field: Field::Level,
-            from: "red".to_string(),
-            to: to.to_string(),
-            reason: String::new(),
-            by: String::new(),
+            from: "red".into(),
+            to: to.into(),
+            reason: Default::default(),
+            by: Default::default(),
         };
         // R14 moves from H12 to H11 on March 20.
         let moved = Change {
             field: Field::Household,
-            from: "H12".to_string(),
+            from: "H12".into(),
             ..change("R14", "2024-03-20", "H11")
         };
         roster.apply_history(&History {
