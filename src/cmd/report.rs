@@ -107,30 +107,43 @@ fn count(
         }
         let keep = report::carrying(&roster, &tagged, as_of);
         let latest = snapshot.latest_cached(&roster);
-        let mut report = report::count(
-            &roster,
-            rules,
-            span,
-            ctx.today,
-            keep.as_deref(),
-            latest.as_deref(),
-            |pass| {
-                let folded = snapshot.fold_visits(
-                    &roster,
-                    &mut problems,
-                    pass.wanted(),
-                    || pass.sheet(),
-                    |sheet, v| pass.see(sheet, &roster, v),
-                )?;
-                Ok::<_, Error>((folded.states, folded.visitors))
-            },
-        )?;
+        // The roster changes of the span (history.csv read again: the
+        // roster may come from the cache) worked out beside the counting.
+        let (counted, changes) = std::thread::scope(|s| {
+            let changes = s.spawn(|| {
+                let mut found = Vec::new();
+                let history = snapshot.history(&mut found)?;
+                let changes = report::roster_changes(&history, &roster, span, as_of);
+                Ok::<_, Error>((changes, found))
+            });
+            let counted = report::count(
+                &roster,
+                rules,
+                span,
+                ctx.today,
+                keep.as_deref(),
+                latest.as_deref(),
+                |pass| {
+                    let folded = snapshot.fold_visits(
+                        &roster,
+                        &mut problems,
+                        pass.wanted(),
+                        || pass.sheet(),
+                        |sheet, v| pass.see(sheet, &roster, v),
+                    )?;
+                    Ok::<_, Error>((folded.states, folded.visitors))
+                },
+            );
+            (counted, changes.join().expect("the roster changes' thread"))
+        });
+        let mut report = counted?;
+        let (changes, found) = changes?;
+        problems.extend(found);
         report.only_tags = (args.tag.iter())
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        let history = snapshot.history(&mut problems)?;
-        report.roster_changes = report::roster_changes(&history, &roster, span, as_of);
+        report.roster_changes = changes;
         let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
         let workers = snapshot.workers(&mut problems)?;
         report.unrecorded_edits = problems
