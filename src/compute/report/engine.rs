@@ -58,6 +58,8 @@ pub struct Pass {
     /// Per household, its latest visit, when it is known before the pass
     /// (see `know_latest`).
     known: Option<Vec<i32>>,
+    /// See `bucket_shift`.
+    shift: u32,
 }
 
 /// One thread's counts of a `Pass`.
@@ -154,7 +156,9 @@ impl Pass {
             households: main.roster.households_len(),
             keep: main.keep.map(<[bool]>::to_vec),
             known: None,
+            shift: 0,
         }
+        .with_shift()
     }
 
     /// Tells the pass each household's latest visit in the whole log, when
@@ -259,9 +263,16 @@ impl Pass {
     /// rows, far larger than any cache, are mostly found in one when
     /// added to (not in memory, a miss each).
     fn bucket_shift(&self) -> u32 {
-        (BUCKET_BYTES / (self.stride() * 4))
+        self.shift
+    }
+
+    /// The pass with its `bucket_shift` worked out once, not at every
+    /// visit.
+    fn with_shift(mut self) -> Pass {
+        self.shift = (BUCKET_BYTES / (self.stride() * 4))
             .clamp(1, 1 << 16)
-            .ilog2()
+            .ilog2();
+        self
     }
 
     /// Adds the visits waiting, and lets their buckets go.
