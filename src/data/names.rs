@@ -268,7 +268,6 @@ impl Lines {
     /// `ahead`: how far on the next line wanted starts (a read of the
     /// file takes in that one too when it is near).
     fn line(&mut self, offset: u64, ahead: u64) -> std::io::Result<Option<&[u8]>> {
-        use std::io::{Read, Seek, SeekFrom};
         let mut want = usize::try_from(ahead.saturating_add(1 << 10))
             .map_or(64 << 10, |a| a.clamp(4 << 10, 64 << 10));
         let range = loop {
@@ -286,11 +285,9 @@ impl Lines {
             if want > super::records::MAX_RECORD {
                 return Ok(None);
             }
-            self.file.seek(SeekFrom::Start(offset))?;
-            self.window.clear();
-            (&mut self.file)
-                .take(want as u64)
-                .read_to_end(&mut self.window)?;
+            self.window.resize(want, 0);
+            let n = read_at(&self.file, &mut self.window, offset)?;
+            self.window.truncate(n);
             self.at = offset;
             self.eof = self.window.len() < want;
             if self.window.is_empty() {
@@ -302,6 +299,29 @@ impl Lines {
         };
         Ok(Some(&self.window[range]))
     }
+}
+
+/// Fills `buf` from the file at `offset` (one call a read, no seek): the
+/// bytes read, fewer only at the end of the file.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileExt;
+    #[cfg(windows)]
+    use std::os::windows::fs::FileExt;
+    let mut done = 0;
+    while done < buf.len() {
+        #[cfg(unix)]
+        let n = file.read_at(&mut buf[done..], offset + done as u64);
+        #[cfg(windows)]
+        let n = file.seek_read(&mut buf[done..], offset + done as u64);
+        match n {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 impl Roster {
