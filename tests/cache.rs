@@ -932,6 +932,50 @@ fn a_workers_own_list_through_their_slice_is_the_list_of_the_whole_roster() {
 }
 
 #[test]
+fn every_worker_of_a_city_gets_their_own_slice() {
+    // 70,000 households (a city's size: the slices are made on every
+    // core, a few workers at a time) in the charge of 21 workers, each
+    // worker's households spread over the whole roster.
+    let mut rng = Rng(4711);
+    let mut roster = String::from("id,household,level,grid,visitor\n");
+    let mut ids = Vec::new();
+    for h in 0..70_000u64 {
+        let level = rng.pick(&["red", "orange", "yellow", "green"]);
+        let id = format!("H{h:05}");
+        roster.push_str(&format!(
+            "R{h},{id},{level},G{},W{:02}\n",
+            h % 7,
+            h * 7919 % 21
+        ));
+        ids.push(id);
+    }
+    // Visits to households of the roster only: the slices answer.
+    let mut log = String::from(HEADER);
+    for _ in 0..5_000 {
+        let h = &ids[rng.below(ids.len() as u64) as usize];
+        log.push_str(&format!("{},{h},王芳,入户,,1\n", day(rng.below(540))));
+    }
+    let wd = Workdir::new();
+    wd.write("residents.csv", &roster).write("visits.csv", log);
+    let today = "2021-06-30";
+    settle(&wd, today);
+    assert!(wd.join(".rounds-cache/workers").exists(), "no slices kept");
+    let dir = wd.path().display().to_string();
+    for worker in ["W00", "W07", "W08", "W15", "W20"] {
+        let base = ["--data", &dir, "--today", today];
+        let csv = with_words(&base, &format!("due --all --visitor {worker} --format csv"));
+        let plain = wd.run_raw(&csv, &[("ROUNDS_CACHE", "0"), ("ROUNDS_FAST", "0")]);
+        let cached = wd.run_raw(&csv, &[]);
+        alike(&cached, &plain, format!("due --visitor {worker}"));
+        assert!(
+            plain.stdout().lines().count() > 3_000,
+            "{worker}'s list: {} lines",
+            plain.stdout().lines().count()
+        );
+    }
+}
+
+#[test]
 fn the_worker_slices_hold_no_personal_data_and_a_quoted_roster_is_read_whole() {
     let mut rng = Rng(77);
     let (roster, _, ids) = roster_with_workers(&mut rng);

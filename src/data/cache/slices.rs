@@ -288,39 +288,41 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
         let mut at = head.len() as u64;
         let mut index = bin::Writer::default();
         let workers = roster.households_by_worker();
-        let named = workers.iter().filter(|(_, list)| !list.is_empty()).count();
-        index.u64(named as u64);
-        for (worker, list) in workers.iter().filter(|(_, list)| !list.is_empty()) {
-            let part = roster.subset(list);
-            let mut w = bin::Writer::default();
-            let mut body = Vec::new();
-            part.write_cache(&mut body)?;
-            w.u64(body.len() as u64);
-            w.bytes.extend_from_slice(&body);
-            w.u64(list.len() as u64);
-            for &k in list.iter() {
-                w.u32(k);
+        let named: Vec<&(&str, Vec<u32>)> = workers
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .collect();
+        index.u64(named.len() as u64);
+        // Each worker's slice made on every core, a few workers at a time
+        // (so that only a few slices are held), and written in order.
+        let lanes = crate::compute::lanes(roster.households_len());
+        for group in named.chunks(lanes * SLICES_A_LANE) {
+            let made: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (group.chunks(SLICES_A_LANE))
+                    .map(|few| {
+                        let lines = lines.as_deref();
+                        s.spawn(move || {
+                            (few.iter())
+                                .map(|(_, list)| slice_bytes(roster, list, lines))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                (handles.into_iter())
+                    .flat_map(|h| h.join().expect("a thread making slices"))
+                    .collect()
+            });
+            for ((worker, _), bytes) in group.iter().zip(made) {
+                let bytes = bytes?;
+                let mut h = hasher();
+                h.write(&bytes);
+                out.write_all(&bytes)?;
+                index.text(worker);
+                index.u64(at);
+                index.u64(bytes.len() as u64);
+                index.u64(h.finish());
+                at += bytes.len() as u64;
             }
-            // The subset's residents, in the roster's order, are those of
-            // its members: their offsets in the same order.
-            let mut residents: Vec<u32> = list
-                .iter()
-                .flat_map(|&h| roster.member_residents_of(h as usize).iter().copied())
-                .collect();
-            residents.sort_unstable();
-            residents.dedup();
-            w.u64(residents.len() as u64);
-            for r in residents {
-                w.u64(lines.as_ref().map_or(u64::MAX, |l| l[r as usize]));
-            }
-            let mut h = hasher();
-            h.write(&w.bytes);
-            out.write_all(&w.bytes)?;
-            index.text(worker);
-            index.u64(at);
-            index.u64(w.bytes.len() as u64);
-            index.u64(h.finish());
-            at += w.bytes.len() as u64;
         }
         let mut h = hasher();
         h.write(&head);
@@ -332,4 +334,36 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
         t.u64(h.finish());
         out.write_all(&t.bytes)
     });
+}
+
+/// Slices made by one thread at a time (see `keep`).
+const SLICES_A_LANE: usize = 4;
+
+/// One worker's slice as `keep` writes it: the subset of the households
+/// `list` (roster indices), the indices, and the line offsets of its
+/// residents (`u64::MAX` without `lines`).
+fn slice_bytes(roster: &Roster, list: &[u32], lines: Option<&[u64]>) -> std::io::Result<Vec<u8>> {
+    let part = roster.subset(list);
+    let mut w = bin::Writer::default();
+    let mut body = Vec::new();
+    part.write_cache(&mut body)?;
+    w.u64(body.len() as u64);
+    w.bytes.extend_from_slice(&body);
+    w.u64(list.len() as u64);
+    for &k in list {
+        w.u32(k);
+    }
+    // The subset's residents, in the roster's order, are those of its
+    // members: their offsets in the same order.
+    let mut residents: Vec<u32> = list
+        .iter()
+        .flat_map(|&h| roster.member_residents_of(h as usize).iter().copied())
+        .collect();
+    residents.sort_unstable();
+    residents.dedup();
+    w.u64(residents.len() as u64);
+    for r in residents {
+        w.u64(lines.map_or(u64::MAX, |l| l[r as usize]));
+    }
+    Ok(w.bytes)
 }
