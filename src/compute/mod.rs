@@ -48,6 +48,42 @@ pub(crate) fn in_parts<T: Send>(
     })
 }
 
+/// `make` of each of `items` on `lanes` cores, `each` items a core, a
+/// round at a time, each result handed to `take` in the items' order: only
+/// a round's results are held at once. `take`'s first error ends it.
+pub(crate) fn in_rounds<T: Sync, R: Send, E>(
+    items: &[T],
+    lanes: usize,
+    each: usize,
+    make: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(&T, R) -> Result<(), E>,
+) -> Result<(), E> {
+    let each = each.max(1);
+    for round in items.chunks(lanes.max(1) * each) {
+        let made: Vec<R> = if round.len() <= each {
+            round.iter().map(&make).collect()
+        } else {
+            std::thread::scope(|s| {
+                let make = &make;
+                let mut lots = round.chunks(each);
+                let own = lots.next().unwrap_or_default();
+                let handles: Vec<_> = lots
+                    .map(|lot| s.spawn(move || lot.iter().map(make).collect::<Vec<R>>()))
+                    .collect();
+                let mut made: Vec<R> = own.iter().map(make).collect();
+                for h in handles {
+                    made.extend(h.join().expect("a round's thread"));
+                }
+                made
+            })
+        };
+        for (item, r) in round.iter().zip(made) {
+            take(item, r)?;
+        }
+    }
+    Ok(())
+}
+
 /// What the rules say of a level, a start and a last visit, remembered:
 /// a city's households share a few thousand of these, and working one out
 /// takes calendar arithmetic. A small table, a slot for each key's hash;

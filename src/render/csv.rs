@@ -72,34 +72,14 @@ pub fn due(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
-    let make = |part: &[super::DueOf<'_>]| {
+    let make = |part: &&[super::DueOf<'_>]| {
         let mut buf = Vec::with_capacity(part.len() * 80);
-        for d in part {
+        for d in part.iter() {
             due_line(&mut buf, d, community, needs);
         }
         buf
     };
-    for round in parts.chunks(lanes) {
-        let made: Vec<Vec<u8>> = if round.len() == 1 {
-            vec![make(round[0])]
-        } else {
-            std::thread::scope(|s| {
-                let others: Vec<_> = (round[1..].iter())
-                    .map(|&part| s.spawn(move || make(part)))
-                    .collect();
-                let mut made = vec![make(round[0])];
-                made.extend(
-                    others
-                        .into_iter()
-                        .map(|h| h.join().expect("a part of the csv")),
-                );
-                made
-            })
-        };
-        for buf in made {
-            out.write_all(&buf)?;
-        }
-    }
+    crate::compute::in_rounds(&parts, lanes, 1, make, |_, buf| out.write_all(&buf))?;
     out.flush()
 }
 

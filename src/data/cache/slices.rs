@@ -296,34 +296,20 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
         // Each worker's slice made on every core, a few workers at a time
         // (so that only a few slices are held), and written in order.
         let lanes = crate::compute::lanes(roster.households_len());
-        for group in named.chunks(lanes * SLICES_A_LANE) {
-            let made: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
-                let handles: Vec<_> = (group.chunks(SLICES_A_LANE))
-                    .map(|few| {
-                        let lines = lines.as_deref();
-                        s.spawn(move || {
-                            (few.iter())
-                                .map(|(_, list)| slice_bytes(roster, list, lines))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                (handles.into_iter())
-                    .flat_map(|h| h.join().expect("a thread making slices"))
-                    .collect()
-            });
-            for ((worker, _), bytes) in group.iter().zip(made) {
-                let bytes = bytes?;
-                let mut h = hasher();
-                h.write(&bytes);
-                out.write_all(&bytes)?;
-                index.text(worker);
-                index.u64(at);
-                index.u64(bytes.len() as u64);
-                index.u64(h.finish());
-                at += bytes.len() as u64;
-            }
-        }
+        let lines = lines.as_deref();
+        let make = |(_, list): &&(&str, Vec<u32>)| slice_bytes(roster, list, lines);
+        crate::compute::in_rounds(&named, lanes, SLICES_A_LANE, make, |(worker, _), bytes| {
+            let bytes = bytes?;
+            let mut h = hasher();
+            h.write(&bytes);
+            out.write_all(&bytes)?;
+            index.text(worker);
+            index.u64(at);
+            index.u64(bytes.len() as u64);
+            index.u64(h.finish());
+            at += bytes.len() as u64;
+            Ok::<_, std::io::Error>(())
+        })?;
         let mut h = hasher();
         h.write(&head);
         h.write(&index.bytes);
