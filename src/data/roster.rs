@@ -113,7 +113,20 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
     // (household, membership, resident), in file order.
     let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
     let mut index: Option<IdIndex<0>> = None;
+    let household = cols.get("household");
+    let mut sample = Sample {
+        file_bytes: table.bytes_hint(),
+        ..Sample::default()
+    };
     loop {
+        // A household a few rows on, if not the one of the row before it,
+        // is likely new: start loading its place in the index now.
+        if let Some(ahead) = table.peek(AHEAD) {
+            let id = ahead.get(household);
+            if table.peek(AHEAD - 1).is_none_or(|r| r.get(household) != id) {
+                roster.touch_household(roster.household_hash(id));
+            }
+        }
         let row = match table.next_row() {
             Ok(Some(row)) => row,
             Ok(None) => break,
@@ -123,6 +136,10 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
                 break;
             }
         };
+        if let Some(households) = sample.take(&row, roster.households.len()) {
+            let index = roster.by_household.get_mut().expect("made above");
+            index.reserve(households);
+        }
         let parsed = match parse_row(&row, &cols, serials) {
             Ok(p) => p,
             Err(reasons) => {
@@ -208,6 +225,40 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
         roster.member_residents[at] = r;
     }
     roster
+}
+
+/// How many rows on a household is looked up ahead of its row.
+const AHEAD: usize = 8;
+
+/// The first rows of a roster, to tell from the file's size how many
+/// households are to come, so that the index is sized once, not grown
+/// step by step (each step rewrites the whole table).
+#[derive(Default)]
+struct Sample {
+    file_bytes: Option<u64>,
+    rows: u64,
+    bytes: u64,
+}
+
+impl Sample {
+    const ROWS: u64 = 4096;
+
+    /// The households to make room for, once, when the sample is full.
+    fn take(&mut self, row: &Row<'_>, households: usize) -> Option<usize> {
+        if self.rows >= Self::ROWS {
+            return None;
+        }
+        self.rows += 1;
+        self.bytes += row.bytes() as u64;
+        if self.rows < Self::ROWS || self.bytes == 0 {
+            return None;
+        }
+        let rows = self.file_bytes? * Self::ROWS / self.bytes;
+        // A few percent over, so that a roster a little denser further on
+        // does not make the table grow once at the end after all.
+        let households = (households as u64 * rows / Self::ROWS) * 21 / 20;
+        Some(households.min(u32::MAX as u64) as usize)
+    }
 }
 
 impl Roster {
@@ -459,6 +510,47 @@ mod tests {
         // The disagreement on building is a warning on line 4.
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].line, p[0].is_error()), (Some(4), false));
+    }
+
+    /// A roster long enough for the index to be sized from its first rows:
+    /// households whose members are spread over the file (more households
+    /// than the first rows suggest, then fewer), each found with all its
+    /// members in file order.
+    #[test]
+    fn households_are_found_whatever_the_first_rows_suggest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("residents.csv");
+        for (rows, household_of) in [
+            // The first rows all of a few households, then all new ones.
+            (
+                12_000usize,
+                &(|i: usize| if i < 5000 { i % 10 } else { i }) as &dyn Fn(usize) -> usize,
+            ),
+            // Every row a new household at first, then the old ones again.
+            (12_000, &|i: usize| i % 6000),
+            // Members standing together, as most rosters have them.
+            (9_000, &|i: usize| i / 3),
+        ] {
+            let mut text = String::from("id,household,level\n");
+            for i in 0..rows {
+                text.push_str(&format!("R{i:06},H{},red\n", household_of(i)));
+            }
+            std::fs::write(&path, &text).unwrap();
+            let mut problems = Vec::new();
+            let r = super::read(&path, Load::default(), &mut problems).unwrap();
+            assert!(problems.is_empty(), "{problems:?}");
+            let mut want: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+            for i in 0..rows {
+                want.entry(household_of(i)).or_default().push(i);
+            }
+            assert_eq!(r.households_len(), want.len());
+            for (h, members) in want {
+                let found = r.household(r.find(&format!("H{h}")).unwrap());
+                let ids: Vec<String> = found.residents().map(|x| x.id().to_string()).collect();
+                let expected: Vec<String> = members.iter().map(|i| format!("R{i:06}")).collect();
+                assert_eq!(ids, expected, "H{h}");
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,12 @@ impl<'a> Row<'a> {
         self.ends.len()
     }
 
+    /// About the bytes the record takes in its file: its cells and a
+    /// separator after each.
+    pub fn bytes(&self) -> usize {
+        self.text.len() + self.ends.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -105,6 +111,16 @@ pub trait Rows {
     fn serials(&self) -> bool {
         false
     }
+    /// The size of the file the rows are read from, as a hint of how many
+    /// rows are to come.
+    fn bytes_hint(&self) -> Option<u64> {
+        None
+    }
+    /// The row `k` rows after the one `next_row` gives next, if it is
+    /// already at hand (to start loading what it will need).
+    fn peek(&self, _k: usize) -> Option<Row<'_>> {
+        None
+    }
 }
 
 impl<T: Rows + ?Sized> Rows for &mut T {
@@ -122,6 +138,12 @@ impl<T: Rows + ?Sized> Rows for &mut T {
     }
     fn take_problems(&mut self) -> Vec<Problem> {
         (**self).take_problems()
+    }
+    fn bytes_hint(&self) -> Option<u64> {
+        (**self).bytes_hint()
+    }
+    fn peek(&self, k: usize) -> Option<Row<'_>> {
+        (**self).peek(k)
     }
     fn serials(&self) -> bool {
         (**self).serials()
@@ -326,6 +348,7 @@ pub struct Ahead {
     batch: Batch,
     next: usize,
     reader: Option<std::thread::JoinHandle<Vec<Problem>>>,
+    bytes: Option<u64>,
 }
 
 /// Rows as the reading thread hands them over: each row's text and cell
@@ -343,10 +366,26 @@ struct Batch {
 /// Rows handed over at a time.
 const BATCH_ROWS: usize = 4096;
 
+impl Batch {
+    fn row(&self, i: usize) -> Option<Row<'_>> {
+        let &(line, text_at, ends_at) = self.rows.get(i)?;
+        let (text_end, ends_end) = self
+            .rows
+            .get(i + 1)
+            .map_or((self.text.len(), self.ends.len()), |&(_, t, e)| (t, e));
+        Some(Row {
+            line,
+            text: &self.text[text_at..text_end],
+            ends: &self.ends[ends_at..ends_end],
+        })
+    }
+}
+
 impl Ahead {
     /// Reads `table`'s header here, and its rows on a thread of their own.
     pub fn new<T: Rows + Send + 'static>(mut table: T) -> Ahead {
         let path = table.path().to_path_buf();
+        let bytes = std::fs::metadata(&path).ok().map(|m| m.len());
         let serials = table.serials();
         let warning = table.encoding_warning();
         let header = table.header();
@@ -392,6 +431,7 @@ impl Ahead {
             batch: Batch::default(),
             next: 0,
             reader,
+            bytes,
         }
     }
 }
@@ -423,18 +463,16 @@ impl Rows for Ahead {
                 Err(_) => return Ok(None),
             }
         }
-        let b = &self.batch;
-        let (line, text_at, ends_at) = b.rows[self.next];
-        let (text_end, ends_end) = b
-            .rows
-            .get(self.next + 1)
-            .map_or((b.text.len(), b.ends.len()), |&(_, t, e)| (t, e));
         self.next += 1;
-        Ok(Some(Row {
-            line,
-            text: &b.text[text_at..text_end],
-            ends: &b.ends[ends_at..ends_end],
-        }))
+        Ok(self.batch.row(self.next - 1))
+    }
+
+    fn bytes_hint(&self) -> Option<u64> {
+        self.bytes
+    }
+
+    fn peek(&self, k: usize) -> Option<Row<'_>> {
+        self.batch.row(self.next + k)
     }
 
     fn encoding_warning(&self) -> Option<Problem> {

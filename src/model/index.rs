@@ -38,8 +38,10 @@ fn head<const INLINE: usize>(bytes: &[u8]) -> [u8; INLINE] {
 /// ones also through `full`. Households, looked up for every visit, keep
 /// 16 bytes inline; residents, looked up rarely, none (16-byte slots).
 pub struct IdIndex<const INLINE: usize = 16> {
+    /// Any number of slots, at most half of them used: a hash picks its
+    /// first slot by multiplying into the count (no power of two needed,
+    /// so a table sized ahead is no bigger than asked).
     slots: Vec<Slot<INLINE>>,
-    mask: usize,
     len: usize,
     hasher: foldhash::fast::FixedState,
 }
@@ -48,7 +50,6 @@ impl<const INLINE: usize> Default for IdIndex<INLINE> {
     fn default() -> Self {
         IdIndex {
             slots: vec![Slot::default(); 16],
-            mask: 15,
             len: 0,
             hasher: foldhash::fast::FixedState::with_seed(0x005e_ed0f_d0e5),
         }
@@ -58,12 +59,32 @@ impl<const INLINE: usize> Default for IdIndex<INLINE> {
 impl<const INLINE: usize> IdIndex<INLINE> {
     /// An index that takes `n` ids without growing.
     pub fn with_capacity(n: usize) -> Self {
-        let slots = (n.max(8) * 2 + 2).next_power_of_two();
         IdIndex {
-            slots: table(slots),
-            mask: slots - 1,
+            slots: table(Self::slots_for(n)),
             ..Self::default()
         }
+    }
+
+    fn slots_for(n: usize) -> usize {
+        n.max(8) * 2 + 2
+    }
+
+    /// Makes room for `n` ids in all, in one move, when the table would
+    /// otherwise grow on its way there.
+    pub fn reserve(&mut self, n: usize) {
+        let slots = Self::slots_for(n);
+        if slots > self.slots.len() {
+            self.resize(slots);
+        }
+    }
+
+    /// The slot a walk for `hash` starts at.
+    fn start(&self, hash: u64) -> usize {
+        ((u128::from(hash) * self.slots.len() as u128) >> 64) as usize
+    }
+
+    fn after(&self, i: usize) -> usize {
+        if i + 1 == self.slots.len() { 0 } else { i + 1 }
     }
 
     pub fn hash(&self, key: &str) -> u64 {
@@ -73,7 +94,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// Asks the processor to start loading the slot where `hash` would be
     /// found, so that the loads of a batch of lookups overlap.
     pub fn touch(&self, hash: u64) {
-        prefetch(&self.slots[hash as usize & self.mask]);
+        prefetch(&self.slots[self.start(hash)]);
     }
 
     /// The index stored under `key`; `full` gives the whole id of an index
@@ -87,7 +108,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     fn probe<'a>(&self, key: &str, hash: u64, full: impl Fn(u32) -> &'a str) -> Result<u32, usize> {
         let bytes = key.as_bytes();
         let wanted: [u8; INLINE] = head(bytes);
-        let mut i = hash as usize & self.mask;
+        let mut i = self.start(hash);
         loop {
             let s = &self.slots[i];
             if s.tag == 0 {
@@ -100,7 +121,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
             {
                 return Ok(s.index);
             }
-            i = (i + 1) & self.mask;
+            i = self.after(i);
         }
     }
 
@@ -133,17 +154,19 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     }
 
     fn place(&mut self, slot: Slot<INLINE>) {
-        let mut i = slot.tag as usize & self.mask;
+        let mut i = self.start(slot.tag);
         while self.slots[i].tag != 0 {
-            i = (i + 1) & self.mask;
+            i = self.after(i);
         }
         self.slots[i] = slot;
     }
 
     fn grow(&mut self) {
-        let bigger = table(self.slots.len() * 2);
-        let old = std::mem::replace(&mut self.slots, bigger);
-        self.mask = self.slots.len() - 1;
+        self.resize(self.slots.len() * 2);
+    }
+
+    fn resize(&mut self, slots: usize) {
+        let old = std::mem::replace(&mut self.slots, table(slots));
         for s in old.into_iter().filter(|s| s.tag != 0) {
             self.place(s);
         }
@@ -249,5 +272,47 @@ mod tests {
         }
         check::<16>(&ids);
         check::<0>(&ids);
+    }
+
+    /// Tables of any size (none a power of two), sized ahead or grown,
+    /// and the walk wrapping past the last slot.
+    #[test]
+    fn tables_of_any_size_find_every_id() {
+        for (ahead, n) in [
+            (0, 3),
+            (1, 1),
+            (7, 40),
+            (999, 1000),
+            (1000, 4999),
+            (6000, 5000),
+        ] {
+            let ids: Vec<String> = (0..n)
+                .map(|i| format!("G{}-B{}-{i}", i % 7, i % 3))
+                .collect();
+            let mut index = IdIndex::<16>::with_capacity(ahead);
+            let mut reserved = false;
+            for (i, id) in ids.iter().enumerate() {
+                if i == n / 2 && !reserved {
+                    index.reserve(n);
+                    reserved = true;
+                }
+                let h = index.hash(id);
+                assert_eq!(
+                    index.find_or_insert(id, h, i as u32, |k| &ids[k as usize]),
+                    None
+                );
+            }
+            assert!(index.len * 2 <= index.slots.len(), "{ahead} {n}");
+            for (i, id) in ids.iter().enumerate() {
+                let h = index.hash(id);
+                assert_eq!(
+                    index.find(id, h, |k| &ids[k as usize]),
+                    Some(i as u32),
+                    "{id}"
+                );
+            }
+            let h = index.hash("missing");
+            assert_eq!(index.find("missing", h, |k| &ids[k as usize]), None);
+        }
     }
 }
