@@ -129,6 +129,7 @@ fn count(
                         &mut problems,
                         pass.wanted(),
                         || pass.sheet(),
+                        |sheet, h| pass.touch(sheet, h),
                         |sheet, v| pass.see(sheet, &roster, v),
                     )?;
                     Ok::<_, Error>((folded.states, folded.visitors))

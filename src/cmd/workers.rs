@@ -76,6 +76,7 @@ pub fn run(ctx: &Ctx, args: &WorkersArgs, out: &mut dyn Write) -> Result<Outcome
                     &mut problems,
                     i32::MIN..=i32::MAX,
                     || (pass.sheet(), Names::default()),
+                    |(sheet, _), h| pass.touch(sheet, h),
                     |(sheet, names), v| {
                         pass.see(sheet, &roster, v);
                         match v.visitor {

@@ -58,7 +58,22 @@ pub fn scan<S: Send>(
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
 ) -> Result<Option<Vec<S>>, Error> {
-    scan_from(path, 0, limit, roster, init, visit)
+    scan_touching(path, limit, roster, init, |_, _| {}, visit)
+}
+
+/// `scan`, where `touch(state, h)` starts loading what a visit to
+/// household `h` will read of the state: the households of a batch of
+/// visits are found first and touched, then visited, so that the loads
+/// overlap instead of queueing (a city's state is larger than the cache).
+pub fn scan_touching<S: Send>(
+    path: &Path,
+    limit: Option<u64>,
+    roster: &Roster,
+    init: impl Fn() -> S + Sync,
+    touch: impl Fn(&S, usize) + Sync,
+    visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
+) -> Result<Option<Vec<S>>, Error> {
+    scan_inner(path, 0, limit, roster, init, touch, visit)
 }
 
 /// `scan` of the rows from byte `from` on, which must be the start of a
@@ -69,6 +84,18 @@ pub fn scan_from<S: Send>(
     limit: Option<u64>,
     roster: &Roster,
     init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
+) -> Result<Option<Vec<S>>, Error> {
+    scan_inner(path, from, limit, roster, init, |_, _| {}, visit)
+}
+
+fn scan_inner<S: Send>(
+    path: &Path,
+    from: u64,
+    limit: Option<u64>,
+    roster: &Roster,
+    init: impl Fn() -> S + Sync,
+    touch: impl Fn(&S, usize) + Sync,
     visit: impl Fn(&mut S, &FastVisit<'_>) + Sync,
 ) -> Result<Option<Vec<S>>, Error> {
     let mut file = match File::open(path) {
@@ -149,7 +176,7 @@ pub fn scan_from<S: Send>(
                         if bail.load(Ordering::Relaxed) {
                             continue;
                         }
-                        if !parse_block(&block, cols, roster, &mut state, &visit) {
+                        if !parse_block(&block, cols, roster, &mut state, (&touch, &visit)) {
                             bail.store(true, Ordering::Relaxed);
                         }
                     }
@@ -256,7 +283,7 @@ fn parse_block<S>(
     cols: Cols,
     roster: &Roster,
     state: &mut S,
-    visit: &impl Fn(&mut S, &FastVisit<'_>),
+    fold: (&impl Fn(&S, usize), &impl Fn(&mut S, &FastVisit<'_>)),
 ) -> bool {
     let Ok(text) = simdutf8::basic::from_utf8(block) else {
         return false;
@@ -352,10 +379,10 @@ fn parse_block<S>(
             persons,
         });
         if batch.len() == BATCH {
-            flush(&mut batch, roster, state, visit);
+            flush(&mut batch, roster, state, fold);
         }
     }
-    flush(&mut batch, roster, state, visit);
+    flush(&mut batch, roster, state, fold);
     true
 }
 
@@ -399,14 +426,21 @@ fn flush<S>(
     batch: &mut Vec<Pending<'_>>,
     roster: &Roster,
     state: &mut S,
-    visit: &impl Fn(&mut S, &FastVisit<'_>),
+    (touch, visit): (&impl Fn(&S, usize), &impl Fn(&mut S, &FastVisit<'_>)),
 ) {
-    for p in batch.drain(..) {
+    let mut found = [None; BATCH];
+    for (p, h) in batch.iter().zip(&mut found) {
+        *h = roster.find_hashed(p.household.as_str(), p.hash);
+        if let Some(h) = *h {
+            touch(state, h);
+        }
+    }
+    for (p, household) in batch.drain(..).zip(found) {
         visit(
             state,
             &FastVisit {
                 date: p.date,
-                household: roster.find_hashed(p.household.as_str(), p.hash),
+                household,
                 key: p.household.as_str(),
                 visitor: crate::guard::unguard_cell(p.visitor.as_str()),
                 persons: p.persons,
@@ -490,33 +524,36 @@ pub fn last_visits(
     today: NaiveDate,
 ) -> Result<Option<Vec<Option<NaiveDate>>>, Error> {
     let n = roster.households_len();
-    let states = scan(
+    // Each core keeps its latest days as day numbers, four bytes a
+    // household (no visit: below every day), so that more of them stay
+    // in the cache while twenty million visits land at random.
+    const NONE: i32 = i32::MIN;
+    let states = scan_touching(
         path,
         limit,
         roster,
-        || vec![None::<NaiveDate>; n],
+        || vec![NONE; n],
+        |last, h| crate::model::index::prefetch(&last[h]),
         |last, v| {
             if let Some(h) = v.household
                 && v.date <= today
             {
                 let slot = &mut last[h];
-                if slot.is_none_or(|d| d < v.date) {
-                    *slot = Some(v.date);
-                }
+                *slot = (*slot).max(date::days(v.date));
             }
         },
     )?;
     Ok(states.map(|states| {
         let mut it = states.into_iter();
-        let mut last = it.next().unwrap_or_else(|| vec![None; n]);
+        let mut last = it.next().unwrap_or_else(|| vec![NONE; n]);
         for other in it {
             for (a, b) in last.iter_mut().zip(other) {
-                if b > *a {
-                    *a = b;
-                }
+                *a = (*a).max(b);
             }
         }
-        last
+        last.into_iter()
+            .map(|d| (d != NONE).then(|| date::from_days(d)))
+            .collect()
     }))
 }
 

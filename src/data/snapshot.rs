@@ -515,6 +515,7 @@ impl Snapshot {
         problems: &mut Vec<Problem>,
         wanted: std::ops::RangeInclusive<i32>,
         init: impl Fn() -> S + Sync,
+        touch: impl Fn(&S, usize) + Sync,
         visit: impl Fn(&mut S, &VisitSeen<'_>) + Sync,
     ) -> Result<Folded<S>, Error> {
         let path = self.path(visits::FILE);
@@ -537,7 +538,7 @@ impl Snapshot {
                     visitors: rows.visitors,
                 })
             } else {
-                fast::scan(&path, limit, roster, &init, |s, v| {
+                fast::scan_touching(&path, limit, roster, &init, &touch, |s, v| {
                     if let Some(h) = v.household {
                         visit(
                             s,

@@ -377,6 +377,16 @@ impl Pass {
         self.add(s, h, day);
     }
 
+    /// Starts loading what a visit to household `h` reads of the sheet
+    /// (see `fast::scan_touching`).
+    #[inline]
+    pub fn touch(&self, s: &Sheet, h: usize) {
+        if self.known.is_none() {
+            crate::model::index::prefetch(&s.last[h]);
+        }
+        crate::model::index::prefetch(&s.pending[h >> self.bucket_shift()]);
+    }
+
     /// One visit as the loader hands it over.
     #[inline]
     pub fn see(&self, s: &mut Sheet, roster: &Roster, v: &VisitSeen<'_>) {
