@@ -58,6 +58,10 @@ impl<'a> Extra<'a> {
 
 /// Reads `persons`: empty, or a whole number of 0 or more.
 pub fn parse_persons(text: &str) -> Result<Option<u32>, Reason> {
+    // Most logs write one digit.
+    if let &[d @ b'0'..=b'9'] = text.as_bytes() {
+        return Ok(Some(u32::from(d - b'0')));
+    }
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -320,6 +324,10 @@ mod tests {
     fn persons() {
         assert_eq!(parse_persons(""), Ok(None));
         assert_eq!(parse_persons(" 3 "), Ok(Some(3)));
+        for d in 0..10 {
+            assert_eq!(parse_persons(&d.to_string()), Ok(Some(d)));
+        }
+        assert_eq!(parse_persons("12"), Ok(Some(12)));
         assert!(parse_persons("-1").is_err());
         assert!(parse_persons("1.5").is_err());
         assert!(parse_persons("99999999999").is_err());

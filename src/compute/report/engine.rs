@@ -203,7 +203,7 @@ impl Pass {
     /// Empty counts, for a thread to fill.
     pub fn sheet(&self) -> Sheet {
         Sheet {
-            rows: vec![0u32; self.households * self.stride()],
+            rows: crate::model::index::filled(self.households * self.stride(), 0u32),
             last: vec![NEVER; self.households],
             day_visits: vec![0; self.counted.len() / self.tallies],
             person_times: 0,
