@@ -253,11 +253,15 @@ impl Sample {
         if self.rows < Self::ROWS || self.bytes == 0 {
             return None;
         }
-        let rows = self.file_bytes? * Self::ROWS / self.bytes;
+        let file = self.file_bytes?;
+        let rows = file * Self::ROWS / self.bytes;
         // A few percent over, so that a roster a little denser further on
-        // does not make the table grow once at the end after all.
+        // does not make the table grow once at the end after all; but
+        // never more than a household for every 32 bytes of the file (the
+        // table then takes at most twice the file), however short the
+        // first rows are against the rest.
         let households = (households as u64 * rows / Self::ROWS) * 21 / 20;
-        Some(households.min(u32::MAX as u64) as usize)
+        Some(households.min(file / 32).min(u32::MAX as u64) as usize)
     }
 }
 
@@ -550,6 +554,36 @@ mod tests {
                 let expected: Vec<String> = members.iter().map(|i| format!("R{i:06}")).collect();
                 assert_eq!(ids, expected, "H{h}");
             }
+        }
+    }
+
+    /// The households made room for are the first rows' share of the
+    /// file, but never more than one for every 32 bytes of it.
+    #[test]
+    fn room_is_made_from_the_first_rows_within_a_bound() {
+        let text = "R0000001H0000001red";
+        let ends = [8, 16, 19];
+        let row = Row::new(2, text, &ends);
+        let take = |file_bytes: u64, households: usize| {
+            let mut sample = Sample {
+                file_bytes: Some(file_bytes),
+                ..Sample::default()
+            };
+            let mut made = Vec::new();
+            for _ in 0..Sample::ROWS + 10 {
+                made.extend(sample.take(&row, households));
+            }
+            made
+        };
+        // 22 bytes a row: a file of 100,000 rows, half as many households.
+        assert_eq!(take(2_200_000, 2048), [52_500]);
+        // First rows far shorter than the rest of the file would suggest
+        // a household for every 22 bytes of it: held to one for every 32.
+        assert_eq!(take(1 << 30, 4096), [(1 << 30) / 32]);
+        // Without the file's size, no guess.
+        let mut sample = Sample::default();
+        for _ in 0..Sample::ROWS {
+            assert_eq!(sample.take(&row, 10), None);
         }
     }
 
