@@ -113,7 +113,6 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
     // (household, membership, resident), in file order.
     let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
     let mut index: Option<IdIndex<0>> = None;
-    let household = cols.get("household");
     let mut sample = Sample {
         file_bytes: table.bytes_hint(),
         ..Sample::default()
@@ -122,8 +121,11 @@ pub fn from_table(mut table: impl Rows, load: Load, problems: &mut Vec<Problem>)
         // A household a few rows on, if not the one of the row before it,
         // is likely new: start loading its place in the index now.
         if let Some(ahead) = table.peek(AHEAD) {
-            let id = ahead.get(household);
-            if table.peek(AHEAD - 1).is_none_or(|r| r.get(household) != id) {
+            let id = household_of(&ahead, &cols);
+            if table
+                .peek(AHEAD - 1)
+                .is_none_or(|r| household_of(&r, &cols) != id)
+            {
                 roster.touch_household(roster.household_hash(id));
             }
         }
@@ -413,6 +415,15 @@ struct Parsed<'a> {
     membership: Membership,
 }
 
+/// A row's household: as written, or else the resident's own id (a
+/// household of one).
+fn household_of<'a>(row: &Row<'a>, cols: &Columns) -> &'a str {
+    match row.get(cols.get("household")) {
+        "" => row.get(cols.get("id")),
+        h => h,
+    }
+}
+
 fn parse_row<'a>(row: &Row<'a>, cols: &Columns, serials: bool) -> Result<Parsed<'a>, Vec<Reason>> {
     let mut reasons = Vec::new();
     let get = |f: FieldName| row.get(cols.get(f));
@@ -466,10 +477,7 @@ fn parse_row<'a>(row: &Row<'a>, cols: &Columns, serials: bool) -> Result<Parsed<
     match level {
         Some(level) if reasons.is_empty() => Ok(Parsed {
             id,
-            household: match get("household") {
-                "" => id,
-                h => h,
-            },
+            household: household_of(row, cols),
             membership: Membership::new(level, since, until),
         }),
         _ => Err(reasons),
