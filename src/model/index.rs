@@ -177,18 +177,10 @@ impl<const INLINE: usize> IdIndex<INLINE> {
 /// one slot per visit: on Linux it is asked for in huge pages, so that
 /// finding a slot's page does not cost a second miss each time.
 fn table<const INLINE: usize>(n: usize) -> Vec<Slot<INLINE>> {
-    filled(n, Slot::default())
-}
-
-/// `n` copies of `value`, written now (in huge pages where the system
-/// gives them): a city-sized table of zeros asked for as `vec![0; n]`
-/// gets pages that fault twice when first read and then written, and
-/// on a machine of several cores each second fault stops the others.
-pub fn filled<T: Clone>(n: usize, value: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
-    huge_pages(v.spare_capacity_mut());
-    v.resize(n, value);
-    v
+    let mut slots = Vec::with_capacity(n);
+    huge_pages(slots.spare_capacity_mut());
+    slots.resize(n, Slot::default());
+    slots
 }
 
 /// Advises the system to back `memory` (not yet written) with huge pages

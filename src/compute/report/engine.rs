@@ -203,7 +203,7 @@ impl Pass {
     /// Empty counts, for a thread to fill.
     pub fn sheet(&self) -> Sheet {
         Sheet {
-            rows: crate::model::index::filled(self.households * self.stride(), 0u32),
+            rows: written(self.households * self.stride()),
             last: vec![NEVER; self.households],
             day_visits: vec![0; self.counted.len() / self.tallies],
             person_times: 0,
@@ -582,4 +582,18 @@ impl Pass {
             t.counts = c;
         }
     }
+}
+
+/// `n` zeros, written now. Asked for as `vec![0; n]`, a city's rows would
+/// be pages the system gives lazily, each faulting twice (read, then
+/// written) at the first visit to it, and on a machine of several cores
+/// each second fault stops the other cores for a moment.
+#[allow(
+    clippy::slow_vector_initialization,
+    reason = "the zeros are to be written now, not left to the pages' first fault"
+)]
+fn written(n: usize) -> Vec<u32> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0u32);
+    v
 }
