@@ -228,6 +228,18 @@ pub fn prefetch<T>(value: &T) {
 mod tests {
     use super::*;
 
+    /// Every id of `ids` is found at its own index.
+    fn finds_every_id<const N: usize>(index: &IdIndex<N>, ids: &[String]) {
+        for (i, id) in ids.iter().enumerate() {
+            let h = index.hash(id);
+            assert_eq!(
+                index.find(id, h, |k| &ids[k as usize]),
+                Some(i as u32),
+                "{id}"
+            );
+        }
+    }
+
     #[test]
     fn finds_short_and_long_ids() {
         let ids: Vec<String> = (0..5000)
@@ -253,14 +265,7 @@ mod tests {
                     Some(i as u32)
                 );
             }
-            for (i, id) in ids.iter().enumerate() {
-                let h = index.hash(id);
-                assert_eq!(
-                    index.find(id, h, |k| &ids[k as usize]),
-                    Some(i as u32),
-                    "{id}"
-                );
-            }
+            finds_every_id(&index, ids);
             for missing in ["H5000", "", "G00-B123-U2-1203-long-1", "h1"] {
                 let h = index.hash(missing);
                 assert_eq!(
@@ -274,8 +279,7 @@ mod tests {
         check::<0>(&ids);
     }
 
-    /// Tables of any size (none a power of two), sized ahead or grown,
-    /// and the walk wrapping past the last slot.
+    /// Tables of any size (none a power of two), sized ahead or grown.
     #[test]
     fn tables_of_any_size_find_every_id() {
         for (ahead, n) in [
@@ -303,14 +307,7 @@ mod tests {
                 );
             }
             assert!(index.len * 2 <= index.slots.len(), "{ahead} {n}");
-            for (i, id) in ids.iter().enumerate() {
-                let h = index.hash(id);
-                assert_eq!(
-                    index.find(id, h, |k| &ids[k as usize]),
-                    Some(i as u32),
-                    "{id}"
-                );
-            }
+            finds_every_id(&index, &ids);
             let h = index.hash("missing");
             assert_eq!(index.find("missing", h, |k| &ids[k as usize]), None);
         }
