@@ -254,22 +254,38 @@ pub fn line_starts(
 }
 
 /// A file read a line at a time at given offsets, through a window.
-struct Lines {
-    file: std::fs::File,
+struct Lines<'f> {
+    file: &'f std::fs::File,
     window: Vec<u8>,
     at: u64,
     /// The window reaches the end of the file.
     eof: bool,
 }
 
-impl Lines {
+impl<'f> Lines<'f> {
+    fn new(file: &'f std::fs::File) -> Self {
+        Lines {
+            file,
+            window: Vec::new(),
+            at: 0,
+            eof: false,
+        }
+    }
+
     /// The bytes of the line starting at `offset` (without its line
     /// break); `None` past the end or for a line longer than a record may be.
     /// `ahead`: how far on the next line wanted starts (a read of the
-    /// file takes in that one too when it is near).
+    /// file takes in that one too when it is near: a read costs about as
+    /// much as copying a few kilobytes more).
     fn line(&mut self, offset: u64, ahead: u64) -> std::io::Result<Option<&[u8]>> {
-        let mut want = usize::try_from(ahead.saturating_add(1 << 10))
-            .map_or(64 << 10, |a| a.clamp(4 << 10, 64 << 10));
+        /// What a read takes in at least: a roster's line, most often.
+        const LINE: u64 = 512;
+        /// How near the next line wanted is taken in by the same read.
+        const NEAR: u64 = 4 << 10;
+        let mut want = match ahead.saturating_add(LINE) {
+            both if both <= NEAR => both as usize,
+            _ => LINE as usize,
+        };
         let range = loop {
             let from = offset
                 .checked_sub(self.at)
@@ -286,7 +302,7 @@ impl Lines {
                 return Ok(None);
             }
             self.window.resize(want, 0);
-            let n = read_at(&self.file, &mut self.window, offset)?;
+            let n = read_at(self.file, &mut self.window, offset)?;
             self.window.truncate(n);
             self.at = offset;
             self.eof = self.window.len() < want;
@@ -340,13 +356,8 @@ impl Roster {
         let Ok(file) = std::fs::File::open(path) else {
             return Ok(false);
         };
-        let mut lines = Lines {
-            file,
-            window: Vec::new(),
-            at: 0,
-            eof: false,
-        };
-        let Some(header) = lines.line(0, 0).map_err(io)? else {
+        let mut first = Lines::new(&file);
+        let Some(header) = first.line(0, 0).map_err(io)? else {
             return Ok(false);
         };
         let Some(header) = std::str::from_utf8(header).ok().and_then(plain_line) else {
@@ -360,33 +371,40 @@ impl Roster {
         let Some(id_col) = cols.get("id") else {
             return Ok(false);
         };
-        let fields = [cols.get("name"), cols.get("phone"), cols.get("id_number")];
         let mut order: Vec<usize> = residents.to_vec();
         order.sort_unstable_by_key(|&r| offsets.get(r).copied().unwrap_or(u64::MAX));
         order.dedup();
+        let wanted = Wanted {
+            file: &file,
+            offsets,
+            id_col,
+            fields: [cols.get("name"), cols.get("phone"), cols.get("id_number")],
+            roster: self,
+        };
+        // A long list (a city's overdue households) is read in parts on
+        // every core: each line is a read of its own, and reads wait.
+        let parts = if order.len() < 4096 {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4))
+        };
+        let read: Vec<_> = std::thread::scope(|scope| {
+            let wanted = &wanted;
+            let handles: Vec<_> = order
+                .chunks(order.len().div_ceil(parts).max(1))
+                .map(|part| scope.spawn(move || wanted.read(part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a thread reading names panicked"))
+                .collect()
+        });
         let mut found = Vec::with_capacity(order.len());
-        for (k, &r) in order.iter().enumerate() {
-            let Some(&offset) = offsets.get(r).filter(|&&o| o != u64::MAX) else {
-                return Ok(false);
-            };
-            let next = (order.get(k + 1)).and_then(|&n| offsets.get(n).copied());
-            let ahead = next.map_or(0, |n| n.saturating_sub(offset));
-            let Some(line) = lines.line(offset, ahead).map_err(io)? else {
-                return Ok(false);
-            };
-            let Some(line) = std::str::from_utf8(line).ok().and_then(plain_line) else {
-                return Ok(false);
-            };
-            let cells: Vec<&str> = line.split(',').map(super::table::trim).collect();
-            let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).copied().unwrap_or("");
-            if cell(Some(id_col)) != self.span(self.residents[r].id) {
-                return Ok(false);
+        for part in read {
+            match part.map_err(io)? {
+                Some(part) => found.extend(part),
+                None => return Ok(false),
             }
-            let [name, phone, id_number] = fields.map(cell);
-            found.push((
-                r,
-                [name.to_string(), phone.to_string(), id_number.to_string()],
-            ));
         }
         for (r, [name, phone, id_number]) in found {
             let personal = Personal {
@@ -398,5 +416,115 @@ impl Roster {
             self.personal.push(personal);
         }
         Ok(true)
+    }
+}
+
+/// A resident and its name, phone and ID number.
+type Found = (usize, [String; 3]);
+
+/// Residents' lines to read the personal data from, by their offsets.
+struct Wanted<'a> {
+    file: &'a std::fs::File,
+    offsets: &'a [u64],
+    id_col: usize,
+    /// The name, phone and ID number columns.
+    fields: [Option<usize>; 3],
+    roster: &'a Roster,
+}
+
+impl Wanted<'_> {
+    /// The personal data of `order` (residents by their lines' order);
+    /// `None` when a line is not plain or not the resident's.
+    fn read(&self, order: &[usize]) -> std::io::Result<Option<Vec<Found>>> {
+        let mut lines = Lines::new(self.file);
+        let mut found = Vec::with_capacity(order.len());
+        for (k, &r) in order.iter().enumerate() {
+            let Some(&offset) = self.offsets.get(r).filter(|&&o| o != u64::MAX) else {
+                return Ok(None);
+            };
+            let next = (order.get(k + 1)).and_then(|&n| self.offsets.get(n).copied());
+            let ahead = next.map_or(0, |n| n.saturating_sub(offset));
+            let Some(line) = lines.line(offset, ahead)? else {
+                return Ok(None);
+            };
+            let Some(line) = std::str::from_utf8(line).ok().and_then(plain_line) else {
+                return Ok(None);
+            };
+            let cells: Vec<&str> = line.split(',').map(super::table::trim).collect();
+            let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).copied().unwrap_or("");
+            if cell(Some(self.id_col)) != self.roster.span(self.roster.residents[r].id) {
+                return Ok(None);
+            }
+            found.push((r, self.fields.map(|f| cell(f).to_string())));
+        }
+        Ok(Some(found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::roster::{Load, from_table};
+
+    /// A roster of `n` residents, some lines far longer than a read takes
+    /// in at first; the personal data of resident k is made from k.
+    fn roster_text(n: usize) -> String {
+        let mut text = String::from("id,household,name,level,phone,id_number\n");
+        for k in 0..n {
+            let name = if k % 997 == 0 {
+                format!("长名{}", "字".repeat(3000 + k % 7))
+            } else {
+                format!("名{k}")
+            };
+            text += &format!("R{k:06},H{:05},{name},red,139{k:08},ID{k:012}\n", k / 3);
+        }
+        text
+    }
+
+    fn read(path: &Path) -> Roster {
+        let table = Table::open(path, None).unwrap().unwrap();
+        from_table(table, Load::default(), &mut Vec::new())
+    }
+
+    #[test]
+    fn personal_data_is_read_from_the_lines_alone_in_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("residents.csv");
+        let text = roster_text(12_000);
+        std::fs::write(&path, &text).unwrap();
+        let all: Vec<Vec<&str>> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        // Few (read on one core) and many (in parts), out of order and
+        // repeated, the first line and the last among them.
+        let many: Vec<usize> = (0..12_000)
+            .rev()
+            .filter(|k| k % 2 == 0 || k % 997 == 0)
+            .collect();
+        for wanted in [vec![11_999, 0, 5, 5, 997, 998], many] {
+            let mut roster = read(&path);
+            let offsets = line_starts(&path, &roster, 0..roster.residents.len())
+                .unwrap()
+                .unwrap();
+            assert!(roster.personal_at(&path, &offsets, &wanted).unwrap());
+            for &r in &wanted {
+                let resident = roster.resident(r);
+                let row = &all[r];
+                assert_eq!(
+                    [resident.name(), resident.phone(), resident.id_number()],
+                    [row[2], row[4], row[5]],
+                    "resident {r}"
+                );
+            }
+            // Offsets that stand for another roster: refused, whichever
+            // part the line falls in.
+            let mut shifted = offsets.clone();
+            let last = *wanted.iter().max().unwrap();
+            shifted[last] = offsets[last - 1];
+            let mut roster = read(&path);
+            assert!(!roster.personal_at(&path, &shifted, &wanted).unwrap());
+        }
     }
 }
