@@ -158,8 +158,7 @@ impl Snapshot {
         {
             return Ok(roster);
         }
-        let roster = self.roster_as_listed(load, problems)?;
-        self.with_history(roster, problems)
+        self.with_history_beside(problems, |problems| self.roster_as_listed(load, problems))
     }
 
     /// The roster with its history applied, from the cache, when the
@@ -198,8 +197,9 @@ impl Snapshot {
         load: roster::Load,
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
-        let roster = roster::read(&self.roster, load, problems)?;
-        self.with_history(roster, problems)
+        self.with_history_beside(problems, |problems| {
+            roster::read(&self.roster, load, problems)
+        })
     }
 
     /// history.csv as it is (empty when missing); its problems are the
@@ -217,14 +217,47 @@ impl Snapshot {
     /// their own; then the roster looked at as of the as-of date. A
     /// roster of a cached origin gets an origin of its own for each
     /// history, so that no cache answers for another history.
-    fn with_history(
+    fn with_history(&self, roster: Roster, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+        let mut found = Vec::new();
+        let history = history::read(&self.path(history::FILE), &mut found)?;
+        self.with_history_read(roster, history, found, problems)
+    }
+
+    /// The roster `read` gives, with history.csv read beside it on another
+    /// core (a city's roster keeps one core busy, the other half idle),
+    /// then applied (`with_history`).
+    fn with_history_beside(
+        &self,
+        problems: &mut Vec<Problem>,
+        read: impl FnOnce(&mut Vec<Problem>) -> Result<Roster, Error>,
+    ) -> Result<Roster, Error> {
+        let path = self.path(history::FILE);
+        let (roster, (history, found)) = std::thread::scope(|scope| {
+            let history = scope.spawn(|| {
+                let mut found = Vec::new();
+                (history::read(&path, &mut found), found)
+            });
+            let roster = read(problems);
+            (
+                roster,
+                history.join().expect("the history's reading thread"),
+            )
+        });
+        let roster = roster?;
+        self.with_history_read(roster, history?, found, problems)
+    }
+
+    /// `with_history`, history.csv read already (`found`: its problems).
+    fn with_history_read(
         &self,
         mut roster: Roster,
+        mut history: crate::model::history::History,
+        found: Vec<Problem>,
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
         let path = self.path(history::FILE);
         let before = problems.len();
-        let mut history = history::read(&path, problems)?;
+        problems.extend(found);
         self.add_unrecorded(&mut history, problems)?;
         if !history.is_empty() {
             let chains = history.chains();
@@ -421,8 +454,7 @@ impl Snapshot {
             }
             problems.truncate(before);
         }
-        let roster = roster::read(&path, load, problems)?;
-        self.with_history(roster, problems)
+        self.with_history_beside(problems, |problems| roster::read(&path, load, problems))
     }
 
     /// The latest visit on or before `today` of each household of the
