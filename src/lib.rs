@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cmd;
 pub mod compute;
 pub mod config;
+pub mod cores;
 pub mod data;
 pub mod error;
 pub mod guard;

@@ -82,7 +82,7 @@ pub fn standings(
     // A city's households are worked out in parts on every core, each
     // part's rows in household order, the parts in order.
     let n = roster.households_len();
-    let parts = super::in_parts(n, |range| {
+    let parts = crate::cores::in_parts(n, |range| {
         // Rows are not moved as they grow: the first part has room for
         // every part's rows (pages are only taken as they are written).
         let room = if range.start == 0 { n } else { range.len() };
@@ -207,7 +207,10 @@ fn gather(rows: &[DueRow], order: &[u32]) -> Vec<DueRow> {
             *slot = rows[i as usize];
         }
     };
-    let part = order.len().div_ceil(super::lanes(order.len())).max(1);
+    let part = order
+        .len()
+        .div_ceil(crate::cores::lanes(order.len()))
+        .max(1);
     std::thread::scope(|s| {
         let mut parts = out.chunks_mut(part).zip(order.chunks(part));
         let own = parts.next();

@@ -200,12 +200,21 @@ impl Roster {
         if wanted.is_empty() {
             return wanted;
         }
-        for (r, row) in self.residents.iter().enumerate() {
-            if let Some(slot) = wanted.get_mut(self.span(row.id))
-                && *slot == u32::MAX
-            {
-                *slot = r as u32;
+        // Each core looks for them in a part of the roster; the first
+        // resident with an id is the one (the others are duplicates).
+        let found = crate::cores::in_parts(self.residents.len(), |range| {
+            let start = range.start;
+            let mut found = Vec::new();
+            for (r, row) in self.residents[range].iter().enumerate() {
+                if let Some((&id, _)) = wanted.get_key_value(self.span(row.id)) {
+                    found.push((id, (start + r) as u32));
+                }
             }
+            found
+        });
+        for (id, r) in found.into_iter().flatten() {
+            let slot = wanted.get_mut(id).expect("looked for");
+            *slot = (*slot).min(r);
         }
         wanted.retain(|_, r| *r != u32::MAX);
         wanted
@@ -405,5 +414,43 @@ impl Roster {
         }
         self.members = members;
         self.member_residents = member_residents;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::roster::{Load, from_table};
+    use crate::data::table::Table;
+
+    #[test]
+    fn residents_are_found_in_every_part_of_a_city_roster() {
+        // Enough residents to be looked through on every core.
+        let n = 70_000;
+        let mut text = String::from("id,household,level\n");
+        for k in 0..n {
+            text += &format!("R{k:06},H{:06},green\n", k / 2);
+        }
+        let path = std::path::Path::new("residents.csv");
+        let roster = from_table(
+            Table::from_bytes(path, text.as_bytes()),
+            Load::default(),
+            &mut Vec::new(),
+        );
+        let wanted = [
+            "R069999", "R000000", "R035000", "R034999", "R900000", "R000001",
+        ];
+        let found = roster.find_residents(wanted.iter().copied());
+        let mut got: Vec<(&str, u32)> = found.into_iter().collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                ("R000000", 0),
+                ("R000001", 1),
+                ("R034999", 34_999),
+                ("R035000", 35_000),
+                ("R069999", 69_999)
+            ]
+        );
     }
 }

@@ -79,7 +79,7 @@ pub fn due(
         }
         buf
     };
-    crate::compute::in_rounds(&parts, lanes, 1, make, |_, buf| out.write_all(&buf))?;
+    crate::cores::in_rounds(&parts, lanes, 1, make, |_, buf| out.write_all(&buf))?;
     out.flush()
 }
 

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::tally::Tally;
-use crate::compute::lanes;
+use crate::cores::lanes;
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
 use crate::schedule;

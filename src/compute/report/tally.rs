@@ -86,7 +86,7 @@ impl Steady {
         let (lo, hi) = (date::days(first), date::days(last));
         let within = |d: i32| lo < d && d <= hi;
         let level = |l: Option<Level>| l.map_or(INACTIVE, |l| l.index() as u8);
-        let parts = crate::compute::in_parts(roster.households_len(), |range| {
+        let parts = crate::cores::in_parts(roster.households_len(), |range| {
             let mut levels = Vec::with_capacity(range.len());
             let mut varied = Vec::new();
             for h in range {
@@ -260,7 +260,7 @@ impl<'a> Tally<'a> {
     /// The month's figures only (for the trend).
     fn trend_row(&self) -> TrendRow {
         // A city's households in parts on every core, added up after.
-        let parts = crate::compute::in_parts(self.roster.households_len(), |range| {
+        let parts = crate::cores::in_parts(self.roster.households_len(), |range| {
             let mut part = PerLevel::<Compliance>::default();
             for h in range {
                 part.add(&self.compliance_of(h));
@@ -312,7 +312,7 @@ impl<'a> Tally<'a> {
         // A city's households in parts on every core, each part in
         // household order, the parts added up in order.
         let this = &self;
-        let mut parts = crate::compute::in_parts(self.roster.households_len(), |range| {
+        let mut parts = crate::cores::in_parts(self.roster.households_len(), |range| {
             let mut all = Households::default();
             let mut deadlines = crate::compute::Deadlines::default();
             for h in range {

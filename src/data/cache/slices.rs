@@ -295,10 +295,10 @@ pub fn keep(dir: &Path, roster_path: &Path, history: &Path, roster: &Roster) {
         index.u64(named.len() as u64);
         // Each worker's slice made on every core, a few workers at a time
         // (so that only a few slices are held), and written in order.
-        let lanes = crate::compute::lanes(roster.households_len());
+        let lanes = crate::cores::lanes(roster.households_len());
         let lines = lines.as_deref();
         let make = |(_, list): &&(&str, Vec<u32>)| slice_bytes(roster, list, lines);
-        crate::compute::in_rounds(&named, lanes, SLICES_A_LANE, make, |(worker, _), bytes| {
+        crate::cores::in_rounds(&named, lanes, SLICES_A_LANE, make, |(worker, _), bytes| {
             let bytes = bytes?;
             let mut h = hasher();
             h.write(&bytes);
