@@ -206,7 +206,23 @@ pub fn line_starts(
     roster: &Roster,
     wanted: impl Iterator<Item = usize>,
 ) -> std::io::Result<Option<Vec<u64>>> {
-    use std::io::Read;
+    // A city's roster is looked through in parts, on every core.
+    let parts = match std::fs::metadata(path) {
+        Ok(m) if m.len() >= 16 << 20 => {
+            std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
+        }
+        _ => 1,
+    };
+    line_starts_in(path, roster, wanted, parts)
+}
+
+/// `line_starts`, the file looked through in `parts` parts at once.
+fn line_starts_in(
+    path: &Path,
+    roster: &Roster,
+    wanted: impl Iterator<Item = usize>,
+    parts: usize,
+) -> std::io::Result<Option<Vec<u64>>> {
     if super::roster_sheet::is_sheet(path) {
         return Ok(None);
     }
@@ -216,41 +232,78 @@ pub fn line_starts(
         .collect();
     lines.sort_unstable();
     let mut out = vec![u64::MAX; roster.residents.len()];
+    if lines.is_empty() {
+        return Ok(Some(out));
+    }
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    // Parts of under 2 GiB, so that a break's place in its part is a u32.
+    let parts = (parts.max(1) as u64).max((len >> 31) + 1);
+    let size = len.div_ceil(parts).max(1);
+    let found: Vec<std::io::Result<Option<Vec<u32>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..parts)
+            .map(|k| {
+                let (from, to) = ((k * size).min(len), ((k + 1) * size).min(len));
+                let file = &file;
+                scope.spawn(move || breaks(file, from, to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a thread finding line breaks"))
+            .collect()
+    });
+    // Line 1 starts the file; line n + 1 starts after the file's n-th
+    // break, which is in the part whose breaks and those before it reach n.
     let mut next = 0;
-    let mut mark = |line: u64, at: u64, next: &mut usize| {
-        while *next < lines.len() && lines[*next].0 <= line {
-            if lines[*next].0 == line {
-                out[lines[*next].1 as usize] = at;
-            }
-            *next += 1;
-        }
-    };
-    mark(1, 0, &mut next);
-    let mut file = std::fs::File::open(path)?;
-    let mut block = vec![0u8; 4 << 20];
-    let (mut pos, mut line, mut cr_before) = (0u64, 1u64, false);
-    while next < lines.len() {
-        let n = match file.read(&mut block) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+    while next < lines.len() && lines[next].0 == 1 {
+        out[lines[next].1 as usize] = 0;
+        next += 1;
+    }
+    let mut before = 0u64;
+    for (k, part) in (0u64..).zip(found) {
+        let Some(part) = part? else {
+            return Ok(None);
         };
-        let b = &block[..n];
-        if cr_before && b[0] != b'\n' {
-            return Ok(None);
+        while let Some(&(line, r)) = lines.get(next) {
+            let Some(&at) = (line - 2)
+                .checked_sub(before)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| part.get(i))
+            else {
+                break;
+            };
+            out[r as usize] = k * size + u64::from(at) + 1;
+            next += 1;
         }
-        if memchr::memchr_iter(b'\r', b).any(|i| i + 1 < n && b[i + 1] != b'\n') {
-            return Ok(None);
-        }
-        cr_before = b[n - 1] == b'\r';
-        for i in memchr::memchr_iter(b'\n', b) {
-            line += 1;
-            mark(line, pos + i as u64 + 1, &mut next);
-        }
-        pos += n as u64;
+        before += part.len() as u64;
     }
     Ok(Some(out))
+}
+
+/// Where the line breaks between `from` and `to` in `file` are, from
+/// `from`; `None` when a CR there is not followed by a line feed.
+fn breaks(file: &std::fs::File, from: u64, to: u64) -> std::io::Result<Option<Vec<u32>>> {
+    const BLOCK: usize = 4 << 20;
+    let mut block = vec![0u8; BLOCK + 1];
+    let mut found = Vec::new();
+    let mut pos = from;
+    while pos < to {
+        let want = usize::try_from(to - pos).map_or(BLOCK, |n| n.min(BLOCK));
+        // A byte more: what follows a CR at the end of the block.
+        let n = read_at(file, &mut block[..want + 1], pos)?;
+        let b = &block[..n.min(want)];
+        if memchr::memchr_iter(b'\r', b).any(|i| i + 1 < n && block[i + 1] != b'\n') {
+            return Ok(None);
+        }
+        let at = (pos - from) as u32;
+        found.extend(memchr::memchr_iter(b'\n', b).map(|i| at + i as u32));
+        if n < want || b.is_empty() {
+            break;
+        }
+        pos += b.len() as u64;
+    }
+    Ok(Some(found))
 }
 
 /// A file read a line at a time at given offsets, through a window.
@@ -484,6 +537,58 @@ mod tests {
     fn read(path: &Path) -> Roster {
         let table = Table::open(path, None).unwrap().unwrap();
         from_table(table, Load::default(), &mut Vec::new())
+    }
+
+    #[test]
+    fn line_starts_are_the_same_found_in_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("residents.csv");
+        // Lines of every length, CRLF and LF, blank lines, and a quoted
+        // field over two lines.
+        let mut text = String::from("id,household,name,level\r\n");
+        for k in 0..3000 {
+            let name = match k {
+                502 => "\"名\n字\"".to_string(),
+                _ => "名".repeat(k % 13),
+            };
+            text += &format!("R{k:05},H{},{name},red", k / 4);
+            text += match k % 5 {
+                0 => "\r\n",
+                1 => "\n\n",
+                _ => "\n",
+            };
+        }
+        std::fs::write(&path, &text).unwrap();
+        let roster = read(&path);
+        assert_eq!(roster.residents.len(), 3000);
+        let all = || 0..roster.residents.len();
+        let one = line_starts_in(&path, &roster, all(), 1).unwrap().unwrap();
+        for (r, &at) in one.iter().enumerate() {
+            let id = roster.span(roster.residents[r].id);
+            assert!(text[at as usize..].starts_with(id), "resident {r} at {at}");
+        }
+        for parts in [2, 3, 7, 64] {
+            let found = line_starts_in(&path, &roster, all(), parts).unwrap();
+            assert_eq!(found.as_ref(), Some(&one), "in {parts} parts");
+            let few = line_starts_in(&path, &roster, [2999, 0, 1500].into_iter(), parts);
+            let few = few.unwrap().unwrap();
+            assert_eq!(
+                [few[0], few[1500], few[2999]],
+                [one[0], one[1500], one[2999]]
+            );
+            assert_eq!(few.iter().filter(|&&at| at != u64::MAX).count(), 3);
+        }
+        // A lone CR, wherever the parts fall, is a line break the roster's
+        // reader counts and these do not: none are given.
+        let mut lone = text.clone().into_bytes();
+        let at = lone.len() / 2;
+        let at = at + lone[at..].iter().position(|&b| b == b',').unwrap();
+        lone[at] = b'\r';
+        std::fs::write(&path, &lone).unwrap();
+        for parts in [1, 2, 3, 7] {
+            let found = line_starts_in(&path, &roster, all(), parts).unwrap();
+            assert_eq!(found, None, "in {parts} parts");
+        }
     }
 
     #[test]
