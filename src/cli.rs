@@ -125,7 +125,7 @@ impl Cli {
                 let lang = help_lang(&args);
                 match Cli::command_in(lang).try_get_matches_from(&args) {
                     Ok(matches) => matches,
-                    Err(e) => command_line::exit_in(lang, &e),
+                    Err(e) => crate::render::help::exit(lang, &e),
                 }
             }
         };
@@ -148,7 +148,8 @@ impl Cli {
     /// words (English keeps the doc comments above and clap's words).
     pub fn command_in(lang: Lang) -> clap::Command {
         use clap::CommandFactory;
-        let mut cmd = Cli::command();
+        // clap lays help out in the width its lines are then fitted to.
+        let mut cmd = Cli::command().term_width(crate::render::help::width());
         if lang.help_words().is_some() {
             // Builds the `help` flags and subcommands, so that they too
             // can be given the language's words.

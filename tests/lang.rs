@@ -596,3 +596,67 @@ fn one_word_for_the_visitor_and_one_for_the_worker_in_charge() {
         .stderr_has("visits.csv 没有走访人列")
         .never_says("负责人");
 }
+
+/// Every line of `text` as wide as a terminal shows it (a Chinese
+/// character takes two columns).
+fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// Chinese help at 80 columns: clap breaks lines only at spaces, which
+/// Chinese lacks; every line of every command's help fits, and the words
+/// are those of the help at any width, in the same order.
+#[test]
+fn help_in_chinese_fits_80_columns_and_loses_nothing() {
+    let help = |args: &[&str], columns: &str| {
+        let out = raw(args, &[("COLUMNS", columns)]);
+        let out = if args.len() == 3 && args[2] == "need" {
+            out.expect(2).stderr()
+        } else {
+            out.ok().stdout()
+        };
+        out.to_string()
+    };
+    let root = help(&["--lang", "zh", "--help"], "80");
+    let commands: Vec<String> = root
+        .split("命令：")
+        .nth(1)
+        .expect("the commands")
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A command's name at two spaces; its help's further lines deeper.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(
+        commands.len() > 10 && commands.contains(&"report".to_string()),
+        "{root}"
+    );
+    let bare = |s: &str| s.split_whitespace().collect::<String>();
+    for command in (commands.iter().map(String::as_str))
+        .filter(|c| *c != "help")
+        .chain([""])
+    {
+        let args: Vec<&str> = ["--lang", "zh", command, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let narrow = help(&args, "80");
+        assert!(widest(&narrow) <= 80, "{command}:\n{narrow}");
+        let wide = help(&args, "400");
+        assert_eq!(bare(&narrow), bare(&wide), "{command}");
+        let short: Vec<&str> = (args.iter())
+            .map(|&a| if a == "--help" { "-h" } else { a })
+            .collect();
+        let short = help(&short, "60");
+        assert!(widest(&short) <= 60, "{command}:\n{short}");
+    }
+    // `help COMMAND` is the same help, fitted the same.
+    let via = help(&["--lang", "zh", "help", "report"], "80");
+    assert_eq!(via, help(&["--lang", "zh", "report", "--help"], "80"));
+    // A command given without its subcommand shows its help on stderr, fitted too.
+    let need = help(&["--lang", "zh", "need"], "80");
+    assert!(widest(&need) <= 80 && need.contains("命令："), "{need}");
+}

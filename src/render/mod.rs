@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod fit;
+pub mod help;
 pub mod html;
 pub mod import;
 pub mod json;
