@@ -1,14 +1,15 @@
 //! Work shared among the cores: a city's households cut into parts, or
 //! items made a round at a time. No I/O; every layer may use it.
 
+/// The cores there are, up to `most` (one when the system does not say).
+pub(crate) fn cores(most: usize) -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(most).max(1))
+}
+
 /// The cores to share `n` items among: all (up to eight) for a city's
 /// size, one below 65,536.
 pub(crate) fn lanes(n: usize) -> usize {
-    if n < 1 << 16 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    }
+    if n < 1 << 16 { 1 } else { cores(8) }
 }
 
 /// `work` over `0..n` cut into contiguous parts, one per core when `n` is
@@ -17,7 +18,17 @@ pub(crate) fn in_parts<T: Send>(
     n: usize,
     work: impl Fn(std::ops::Range<usize>) -> T + Sync,
 ) -> Vec<T> {
-    let lanes = lanes(n);
+    in_n_parts(n, lanes(n), work)
+}
+
+/// `work` over `0..n` cut into `parts` contiguous parts, each on a thread
+/// of its own but the first (one part: no thread at all).
+pub(crate) fn in_n_parts<T: Send>(
+    n: usize,
+    parts: usize,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let lanes = parts.max(1);
     let part = n.div_ceil(lanes).max(1);
     let range = |k: usize| (k * part).min(n)..((k + 1) * part).min(n);
     if lanes == 1 {

@@ -206,22 +206,23 @@ pub fn line_starts(
     roster: &Roster,
     wanted: impl Iterator<Item = usize>,
 ) -> std::io::Result<Option<Vec<u64>>> {
-    // A city's roster is looked through in parts, on every core.
+    // A city's roster is looked through in parts, a core (of up to eight)
+    // each.
     let parts = match std::fs::metadata(path) {
-        Ok(m) if m.len() >= 16 << 20 => {
-            std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
-        }
+        Ok(m) if m.len() >= 16 << 20 => crate::cores::cores(8),
         _ => 1,
     };
-    line_starts_in(path, roster, wanted, parts)
+    line_starts_in(path, roster, wanted, parts, 4 << 20)
 }
 
-/// `line_starts`, the file looked through in `parts` parts at once.
+/// `line_starts`, the file looked through in `parts` parts at once, read
+/// `block` bytes at a time.
 fn line_starts_in(
     path: &Path,
     roster: &Roster,
     wanted: impl Iterator<Item = usize>,
     parts: usize,
+    block: usize,
 ) -> std::io::Result<Option<Vec<u64>>> {
     if super::roster_sheet::is_sheet(path) {
         return Ok(None);
@@ -240,18 +241,9 @@ fn line_starts_in(
     // Parts of under 2 GiB, so that a break's place in its part is a u32.
     let parts = (parts.max(1) as u64).max((len >> 31) + 1);
     let size = len.div_ceil(parts).max(1);
-    let found: Vec<std::io::Result<Option<Vec<u32>>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..parts)
-            .map(|k| {
-                let (from, to) = ((k * size).min(len), ((k + 1) * size).min(len));
-                let file = &file;
-                scope.spawn(move || breaks(file, from, to))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a thread finding line breaks"))
-            .collect()
+    let found = crate::cores::in_n_parts(parts as usize, parts as usize, |k| {
+        let k = k.start as u64;
+        breaks(&file, (k * size).min(len), ((k + 1) * size).min(len), block)
     });
     // Line 1 starts the file; line n + 1 starts after the file's n-th
     // break, which is in the part whose breaks and those before it reach n.
@@ -283,13 +275,17 @@ fn line_starts_in(
 
 /// Where the line breaks between `from` and `to` in `file` are, from
 /// `from`; `None` when a CR there is not followed by a line feed.
-fn breaks(file: &std::fs::File, from: u64, to: u64) -> std::io::Result<Option<Vec<u32>>> {
-    const BLOCK: usize = 4 << 20;
-    let mut block = vec![0u8; BLOCK + 1];
+fn breaks(
+    file: &std::fs::File,
+    from: u64,
+    to: u64,
+    size: usize,
+) -> std::io::Result<Option<Vec<u32>>> {
+    let mut block = vec![0u8; size + 1];
     let mut found = Vec::new();
     let mut pos = from;
     while pos < to {
-        let want = usize::try_from(to - pos).map_or(BLOCK, |n| n.min(BLOCK));
+        let want = usize::try_from(to - pos).map_or(size, |n| n.min(size));
         // A byte more: what follows a CR at the end of the block.
         let n = read_at(file, &mut block[..want + 1], pos)?;
         let b = &block[..n.min(want)];
@@ -363,7 +359,12 @@ impl<'f> Lines<'f> {
                 return Ok(None);
             }
             if from.is_some() || memchr::memchr(b'\n', &self.window).is_none() {
-                want *= 4;
+                // Up to the longest record the roster's reader takes,
+                // then once past it (refused above).
+                want = match want {
+                    w if w >= super::records::MAX_RECORD => w + 1,
+                    w => (w * 4).min(super::records::MAX_RECORD),
+                };
             }
         };
         Ok(Some(&self.window[range]))
@@ -405,6 +406,24 @@ impl Roster {
         offsets: &[u64],
         residents: &[usize],
     ) -> Result<bool, Error> {
+        // A long list (a city's overdue households) is read in parts, a
+        // core (of up to four) each: each line is a read of its own, and
+        // reads wait.
+        let parts = match residents.len() {
+            n if n < 4096 => 1,
+            _ => crate::cores::cores(4),
+        };
+        self.personal_at_in(path, offsets, residents, parts)
+    }
+
+    /// `personal_at`, the lines read in `parts` parts at once.
+    fn personal_at_in(
+        &mut self,
+        path: &Path,
+        offsets: &[u64],
+        residents: &[usize],
+        parts: usize,
+    ) -> Result<bool, Error> {
         let io = |e| Error::io(path, e);
         let Ok(file) = std::fs::File::open(path) else {
             return Ok(false);
@@ -434,24 +453,7 @@ impl Roster {
             fields: [cols.get("name"), cols.get("phone"), cols.get("id_number")],
             roster: self,
         };
-        // A long list (a city's overdue households) is read in parts on
-        // every core: each line is a read of its own, and reads wait.
-        let parts = if order.len() < 4096 {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4))
-        };
-        let read: Vec<_> = std::thread::scope(|scope| {
-            let wanted = &wanted;
-            let handles: Vec<_> = order
-                .chunks(order.len().div_ceil(parts).max(1))
-                .map(|part| scope.spawn(move || wanted.read(part)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a thread reading names panicked"))
-                .collect()
-        });
+        let read = crate::cores::in_n_parts(order.len(), parts, |range| wanted.read(&order[range]));
         let mut found = Vec::with_capacity(order.len());
         for part in read {
             match part.map_err(io)? {
@@ -562,15 +564,19 @@ mod tests {
         let roster = read(&path);
         assert_eq!(roster.residents.len(), 3000);
         let all = || 0..roster.residents.len();
-        let one = line_starts_in(&path, &roster, all(), 1).unwrap().unwrap();
+        const BLOCK: usize = 4 << 20;
+        let one = line_starts_in(&path, &roster, all(), 1, BLOCK)
+            .unwrap()
+            .unwrap();
         for (r, &at) in one.iter().enumerate() {
             let id = roster.span(roster.residents[r].id);
             assert!(text[at as usize..].starts_with(id), "resident {r} at {at}");
         }
-        for parts in [2, 3, 7, 64] {
-            let found = line_starts_in(&path, &roster, all(), parts).unwrap();
+        // In parts, and read a little at a time (blocks of 1,000 bytes).
+        for (parts, block) in [(1, 1000), (2, BLOCK), (3, 1000), (7, BLOCK), (64, 1000)] {
+            let found = line_starts_in(&path, &roster, all(), parts, block).unwrap();
             assert_eq!(found.as_ref(), Some(&one), "in {parts} parts");
-            let few = line_starts_in(&path, &roster, [2999, 0, 1500].into_iter(), parts);
+            let few = line_starts_in(&path, &roster, [2999, 0, 1500].into_iter(), parts, block);
             let few = few.unwrap().unwrap();
             assert_eq!(
                 [few[0], few[1500], few[2999]],
@@ -578,16 +584,22 @@ mod tests {
             );
             assert_eq!(few.iter().filter(|&&at| at != u64::MAX).count(), 3);
         }
-        // A lone CR, wherever the parts fall, is a line break the roster's
-        // reader counts and these do not: none are given.
-        let mut lone = text.clone().into_bytes();
-        let at = lone.len() / 2;
-        let at = at + lone[at..].iter().position(|&b| b == b',').unwrap();
-        lone[at] = b'\r';
-        std::fs::write(&path, &lone).unwrap();
-        for parts in [1, 2, 3, 7] {
-            let found = line_starts_in(&path, &roster, all(), parts).unwrap();
-            assert_eq!(found, None, "in {parts} parts");
+        // A lone CR is a line break the roster's reader counts and these do
+        // not: none are given. Here on the last byte of a part or of a block,
+        // where what follows it is read with the next.
+        for (parts, block) in [(1, 1000), (2, BLOCK), (3, BLOCK), (7, 1000)] {
+            let mut lone = text.clone().into_bytes();
+            let at = match block {
+                BLOCK => lone.len().div_ceil(parts) - 1,
+                _ => 2 * block - 1,
+            };
+            lone[at] = b'\r';
+            if lone[at + 1] == b'\n' {
+                lone[at + 1] = b'x';
+            }
+            std::fs::write(&path, &lone).unwrap();
+            let found = line_starts_in(&path, &roster, all(), parts, block).unwrap();
+            assert_eq!(found, None, "in {parts} parts of {block}-byte blocks");
         }
     }
 
@@ -613,7 +625,7 @@ mod tests {
             let offsets = line_starts(&path, &roster, 0..roster.residents.len())
                 .unwrap()
                 .unwrap();
-            assert!(roster.personal_at(&path, &offsets, &wanted).unwrap());
+            assert!(roster.personal_at_in(&path, &offsets, &wanted, 3).unwrap());
             for &r in &wanted {
                 let resident = roster.resident(r);
                 let row = &all[r];
@@ -623,13 +635,23 @@ mod tests {
                     "resident {r}"
                 );
             }
-            // Offsets that stand for another roster: refused, whichever
-            // part the line falls in.
-            let mut shifted = offsets.clone();
-            let last = *wanted.iter().max().unwrap();
-            shifted[last] = offsets[last - 1];
-            let mut roster = read(&path);
-            assert!(!roster.personal_at(&path, &shifted, &wanted).unwrap());
+            // An offset that stands for another roster: refused, whichever
+            // of the three parts its line falls in.
+            let mut sorted = wanted.clone();
+            sorted.sort_unstable();
+            for r in [
+                sorted[1],
+                sorted[sorted.len() / 2],
+                sorted[sorted.len() - 1],
+            ] {
+                let mut shifted = offsets.clone();
+                shifted[r] = offsets[r - 1];
+                let mut roster = read(&path);
+                assert!(
+                    !roster.personal_at_in(&path, &shifted, &wanted, 3).unwrap(),
+                    "{r}"
+                );
+            }
         }
     }
 }

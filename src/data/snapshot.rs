@@ -224,8 +224,8 @@ impl Snapshot {
     }
 
     /// The roster `read` gives, with history.csv read beside it on another
-    /// core (a city's roster keeps one core busy, the other half idle),
-    /// then applied (`with_history`).
+    /// core (reading a city's roster leaves the others part idle), then
+    /// applied (`with_history`).
     fn with_history_beside(
         &self,
         problems: &mut Vec<Problem>,

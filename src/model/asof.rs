@@ -200,8 +200,8 @@ impl Roster {
         if wanted.is_empty() {
             return wanted;
         }
-        // Each core looks for them in a part of the roster; the first
-        // resident with an id is the one (the others are duplicates).
+        // Each core looks for them in a part of the roster (an id is one
+        // resident's: the roster's reader refuses a repeated one).
         let found = crate::cores::in_parts(self.residents.len(), |range| {
             let start = range.start;
             let mut found = Vec::new();

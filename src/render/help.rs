@@ -21,6 +21,24 @@ pub fn width() -> usize {
         .unwrap_or(100)
 }
 
+/// Whether help is coloured, as clap decides it: `NO_COLOR`, then
+/// `CLICOLOR_FORCE`, then `CLICOLOR=0`, then a terminal that reads colour
+/// codes (not `TERM=dumb`).
+fn colour(terminal: bool) -> bool {
+    use anstyle_query as query;
+    let clicolor = query::clicolor();
+    if query::no_color() {
+        false
+    } else if query::clicolor_force() {
+        true
+    } else if clicolor == Some(false) {
+        false
+    } else {
+        let reads = query::term_supports_color() || clicolor == Some(true) || query::is_ci();
+        ColorChoice::Auto.enabled(terminal && reads, false)
+    }
+}
+
 /// Ends the process over a command line clap refused: help goes out
 /// fitted to the terminal (on stdout with status 0, or on stderr with
 /// status 2 for a command given without its subcommand); anything else
@@ -39,9 +57,8 @@ pub fn exit(lang: Lang, error: &clap::Error) -> ! {
     } else {
         std::io::stdout().is_terminal()
     };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let help = error.render();
-    let help = if ColorChoice::Auto.enabled(terminal, no_color) {
+    let help = if colour(terminal) {
         help.ansi().to_string()
     } else {
         help.to_string()
@@ -60,59 +77,59 @@ pub fn exit(lang: Lang, error: &clap::Error) -> ! {
 
 /// `help` (as clap renders it, colour codes and all) with its lines
 /// fitted to `width` columns where their help text can break.
-pub fn fit(help: &str, width: usize) -> String {
+fn fit(help: &str, width: usize) -> String {
     let mut fitted: Vec<String> = Vec::new();
     let mut lines = help.split('\n').peekable();
     while let Some(line) = lines.next() {
-        // The lines clap broke a help text into (at spaces): each goes on
-        // at the text's column with a word that did not fit on the line
-        // before. Taken as one text when one of them is too wide, so that
-        // it is broken anew as a whole.
+        // The lines clap broke a help text into at spaces: each goes on at
+        // the text's column with a word that did not fit on the line
+        // before, as clap measures (a character a column: clap's `unicode`
+        // feature is off). Taken as one text when one of them is too wide,
+        // so that it is broken anew as a whole.
         let column = shown_width(&line[..help_start(line)]);
         let mut group = vec![line];
         while let Some(&next) = lines.peek() {
             let text = next.trim_start_matches(' ');
             let word = text.split(' ').next().unwrap_or("");
-            let before = shown_width(group.last().expect("a line"));
+            let before = shown(group.last().expect("a line")).chars().count();
             if next.len() - text.len() != column
                 || word.is_empty()
                 || next.contains('\u{1b}')
-                || before + 1 + shown_width(word) <= width
+                || before + 1 + word.chars().count() <= width
             {
                 break;
             }
             group.push(next);
             lines.next();
         }
-        if group.iter().all(|l| shown_width(l) <= width) {
-            fitted.extend(group.iter().map(|l| l.to_string()));
-        } else {
-            let whole: Vec<&str> = (group.iter().enumerate())
-                .map(|(i, l)| {
-                    if i == 0 {
-                        *l
-                    } else {
-                        l.trim_start_matches(' ')
-                    }
-                })
-                .collect();
-            fitted.push(fit_line(&whole.join(" "), width));
+        let whole: Vec<&str> = (group.iter().enumerate())
+            .map(|(i, l)| {
+                if i == 0 {
+                    *l
+                } else {
+                    l.trim_start_matches(' ')
+                }
+            })
+            .collect();
+        match group.iter().any(|l| shown_width(l) > width) {
+            true => match fit_line(&whole.join(" "), width) {
+                Some(line) => fitted.push(line),
+                None => fitted.extend(group.iter().map(|l| l.to_string())),
+            },
+            false => fitted.extend(group.iter().map(|l| l.to_string())),
         }
     }
     fitted.join("\n")
 }
 
-fn fit_line(line: &str, width: usize) -> String {
-    if shown_width(line) <= width {
-        return line.to_string();
-    }
+/// `line` broken to fit `width` under its help column; `None` when it
+/// cannot be (colour codes in its help text, or a column past the middle).
+fn fit_line(line: &str, width: usize) -> Option<String> {
     let (head, text) = line.split_at(help_start(line));
     let column = shown_width(head);
-    // Colour codes are clap's, on names and headings, not in help text;
-    // a line that has them there, or whose text starts past the middle,
-    // is left as clap made it.
+    // Colour codes are clap's, on names and headings, not in help text.
     if text.contains('\u{1b}') || column * 2 >= width {
-        return line.to_string();
+        return None;
     }
     let mut out = String::with_capacity(line.len() + 32);
     for (i, piece) in lines(text, Wrap::Text, width - column).iter().enumerate() {
@@ -124,7 +141,7 @@ fn fit_line(line: &str, width: usize) -> String {
         }
         out.push_str(piece);
     }
-    out
+    Some(out)
 }
 
 /// `text` without its colour codes (`ESC [ … m`).
@@ -230,21 +247,46 @@ mod tests {
 
     #[test]
     fn the_lines_clap_broke_a_text_into_are_broken_anew_as_one() {
-        // As clap leaves it at 60 columns: a run of Chinese too wide for
-        // the line, then, at a space, the words that did not fit after it.
+        // As clap leaves it at 60 columns (counting a character a column):
+        // a run of Chinese too long for the line, then, at a space, the
+        // words that did not fit after it.
         let pad = " ".repeat(10);
-        let run = "按哪一天计算默认是本机今天的日期此后的走访不计入名册也按当天的情况";
+        let run = "按哪一天计算默认是本机今天的日期此后的走访不计入名册也按当天的情况".repeat(2);
         let clap = format!("{pad}{run}\n{pad}history.csv 变更记录，也可写\n\n{pad}下一项");
         let fitted = fit(&clap, 60);
         assert!(widths(&fitted).iter().all(|&w| w <= 60), "{fitted}");
-        assert_eq!(
-            fitted,
-            format!(
-                "{pad}按哪一天计算默认是本机今天的日期此后的走访不计入名\n\
-                 {pad}册也按当天的情况 history.csv 变更记录，也可写\n\n{pad}下一项"
-            )
-        );
+        // As many lines as the text takes broken as one, the words after
+        // the run on the line its end is on.
+        let joined = format!("{run} history.csv 变更记录，也可写");
+        let text_lines = fitted.lines().take_while(|l| !l.is_empty()).count();
+        assert_eq!(text_lines, lines(&joined, Wrap::Text, 50).len(), "{fitted}");
+        assert!(fitted.contains("情况 history.csv"), "{fitted}");
+        assert!(fitted.ends_with(&format!("\n\n{pad}下一项")), "{fitted}");
         assert_eq!(bare(&fitted), bare(&clap));
+    }
+
+    #[test]
+    fn lines_the_help_itself_breaks_stay_apart() {
+        // Two lines of an epilogue, the first nearly as wide as the
+        // terminal (in columns, not in characters).
+        let help = "数据目录：--data DIR，否则 $ROUNDS_DATA，否则当前目录。\n退出状态：0 成功；1 有逾期住户；2 用法错误";
+        for width in [50, 60, 64, 70, 75] {
+            let fitted = fit(help, width);
+            assert!(
+                fitted.ends_with("\n退出状态：0 成功；1 有逾期住户；2 用法错误"),
+                "{width}:\n{fitted}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_broken_is_left_as_clap_broke_it() {
+        let head = "  -x, --a-very-long-flag-name-that-takes-the-column <VALUE>  ";
+        let help = format!(
+            "{head}说明文字说明文字说明文字\n{}说明文字",
+            " ".repeat(head.len())
+        );
+        assert_eq!(fit(&help, 70), help);
     }
 
     #[test]
