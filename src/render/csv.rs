@@ -68,9 +68,7 @@ pub fn due(
     // and written in order a round of parts at a time (so that no more
     // than a round is held).
     const PART: usize = 1 << 16;
-    let lanes = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let lanes = crate::cores::cores(8);
     let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
     let make = |part: &&[super::DueOf<'_>]| {
         let mut buf = Vec::with_capacity(part.len() * 80);
