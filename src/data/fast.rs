@@ -293,47 +293,75 @@ fn parse_block<S>(
     let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(cols.width + 2);
     let mut batch: Vec<Pending<'_>> = Vec::with_capacity(BATCH);
     let mut last_date: Option<([u8; 16], usize, NaiveDate)> = None;
+    // Where the record's fields end: its commas, then the record's end.
+    let mut cuts: Vec<usize> = Vec::with_capacity(cols.width + 2);
+    let mut marks = Marks::at(bytes, 0);
     while pos < bytes.len() {
-        // The record: up to the next line break, unless it holds quotes.
-        let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
         let record_start = pos;
         fields.clear();
-        if memchr::memchr2(b'"', b'\r', &bytes[pos..line_end]).is_none()
-            || (memchr::memchr(b'"', &bytes[pos..line_end]).is_none()
-                && line_end > pos
-                && bytes[line_end - 1] == b'\r'
-                && memchr::memchr(b'\r', &bytes[pos..line_end - 1]).is_none())
-        {
-            // A plain record (a lone CR would end lines in the simple path).
-            let mut end = line_end;
-            if end > pos && bytes[end - 1] == b'\r' {
-                end -= 1;
+        cuts.clear();
+        // A plain record: commas up to its line break, no quote, and no
+        // CR but one just before the break (a lone CR would end lines in
+        // the simple path). Anything else is read strictly, below.
+        let plain = loop {
+            let Some(at) = marks.next() else {
+                cuts.push(bytes.len());
+                pos = bytes.len();
+                break true;
+            };
+            match bytes[at] {
+                b',' => {
+                    cuts.push(at);
+                    // What the simple reader refuses (a row of over
+                    // 16,384 cells) is its to report.
+                    if cuts.len() >= super::records::MAX_FIELDS {
+                        return false;
+                    }
+                }
+                b'\n' => {
+                    cuts.push(at);
+                    pos = at + 1;
+                    break true;
+                }
+                b'\r' if at + 1 == bytes.len() => {
+                    cuts.push(at);
+                    pos = bytes.len();
+                    break true;
+                }
+                b'\r' if bytes[at + 1] == b'\n' => {
+                    cuts.push(at);
+                    pos = at + 2;
+                    marks.next(); // the line break
+                    break true;
+                }
+                _ => break false,
             }
-            let mut from = pos;
-            for comma in memchr::memchr_iter(b',', &bytes[pos..end]) {
-                // Commas are ASCII: every cut falls between characters.
-                fields.push(std::borrow::Cow::Borrowed(&text[from..pos + comma]));
-                from = pos + comma + 1;
+        };
+        let cells = if plain {
+            Cells::Plain {
+                text,
+                start: record_start,
+                cuts: &cuts,
             }
-            fields.push(std::borrow::Cow::Borrowed(&text[from..end]));
-            pos = line_end + 1;
         } else {
-            match strict_record(text, pos, &mut fields) {
+            match strict_record(text, record_start, &mut fields) {
                 Some(next) => pos = next,
                 None => return false,
             }
-        }
+            marks = Marks::at(bytes, pos);
+            Cells::Read(&fields)
+        };
         // What the simple reader refuses (a row of over 16,384 cells or
         // 16 MiB) is its to report.
-        if fields.len() >= super::records::MAX_FIELDS
+        if cells.len() >= super::records::MAX_FIELDS
             || pos - record_start > super::records::MAX_RECORD
         {
             return false;
         }
-        let get = |i: usize| fields.get(i).map_or("", |f| trim(f));
-        let used = fields
-            .iter()
-            .rposition(|f| !trim(f).is_empty())
+        let get = |i: usize| trim(cells.raw(i));
+        let used = (0..cells.len())
+            .rev()
+            .find(|&i| !get(i).is_empty())
             .map_or(0, |i| i + 1);
         if used == 0 {
             continue;
@@ -342,8 +370,7 @@ fn parse_block<S>(
             return false;
         }
         let date_text = get(cols.date);
-        let household = get(cols.household);
-        if date_text.is_empty() || household.is_empty() {
+        if date_text.is_empty() || get(cols.household).is_empty() {
             return false;
         }
         // Rows of a log come in runs of the same day.
@@ -365,10 +392,8 @@ fn parse_block<S>(
             Some(Ok(p)) => p,
             Some(Err(_)) => return false,
         };
-        let household = text_of(fields.get(cols.household));
-        let visitor = cols
-            .visitor
-            .map_or(Text::Borrowed(""), |c| text_of(fields.get(c)));
+        let household = cells.text(cols.household);
+        let visitor = cols.visitor.map_or(Text::Borrowed(""), |c| cells.text(c));
         let hash = roster.household_hash(household.as_str());
         roster.touch_household(hash);
         batch.push(Pending {
@@ -386,17 +411,149 @@ fn parse_block<S>(
     true
 }
 
+/// The bytes a record turns on (`,` line feed `"` CR) in a block, found
+/// 64 bytes at a time: one pass of vector compares for the lot, where a
+/// search per field would start over for every comma of a short row.
+struct Marks<'a> {
+    bytes: &'a [u8],
+    /// Where the 64 bytes `bits` stands for start.
+    base: usize,
+    /// One bit per byte from `base` on: set for a mark not yet handed out.
+    bits: u64,
+}
+
+impl<'a> Marks<'a> {
+    /// The marks of `bytes` from `from` on.
+    fn at(bytes: &'a [u8], from: usize) -> Marks<'a> {
+        Marks {
+            bytes,
+            base: from,
+            bits: marks_of(bytes.get(from..).unwrap_or_default()),
+        }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            self.base += 64;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.bits = marks_of(&self.bytes[self.base..]);
+        }
+        let at = self.base + self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(at)
+    }
+}
+
+/// The marks among the first 64 bytes of `bytes`, a bit each.
+#[inline]
+fn marks_of(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<64>() {
+        Some(chunk) => marks_of_64(chunk),
+        None => {
+            let mut chunk = [0u8; 64];
+            chunk[..bytes.len()].copy_from_slice(bytes);
+            marks_of_64(&chunk)
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn marks_of_64(chunk: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut bits = 0u64;
+    for (k, part) in chunk.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of every x86_64 processor, so its
+        // instructions are always there; the load reads the 16 bytes of
+        // `part` and needs no alignment.
+        let any = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            _mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(is(b','), is(b'\n')),
+                _mm_or_si128(is(b'"'), is(b'\r')),
+            ))
+        };
+        bits |= u64::from(any as u16) << (16 * k);
+    }
+    bits
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn marks_of_64(chunk: &[u8; 64]) -> u64 {
+    marks_of_64_bytewise(chunk)
+}
+
+/// `marks_of_64` a byte at a time (elsewhere than x86_64, and for tests).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn marks_of_64_bytewise(chunk: &[u8; 64]) -> u64 {
+    chunk
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b',' | b'\n' | b'"' | b'\r'))
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
 /// Rows are looked up in batches: the slots of a whole batch are
 /// prefetched first, so that their memory loads overlap instead of queueing.
 const BATCH: usize = 32;
 
-/// A trimmed field, borrowed from the block unless a quoted field had to
-/// be unescaped.
-fn text_of<'a>(field: Option<&std::borrow::Cow<'a, str>>) -> Text<'a> {
-    match field {
-        Some(std::borrow::Cow::Borrowed(s)) => Text::Borrowed(trim(s)),
-        Some(std::borrow::Cow::Owned(s)) => Text::Owned(s.trim().to_string()),
-        None => Text::Borrowed(""),
+/// A record's fields: cut from the block where the record is plain, else
+/// as the strict reader unquoted them.
+enum Cells<'t, 'f> {
+    /// The fields from `start` on, each ending at one of `cuts`.
+    Plain {
+        text: &'t str,
+        start: usize,
+        cuts: &'f [usize],
+    },
+    Read(&'f [std::borrow::Cow<'t, str>]),
+}
+
+impl<'t> Cells<'t, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Cells::Plain { cuts, .. } => cuts.len(),
+            Cells::Read(fields) => fields.len(),
+        }
+    }
+
+    /// Field `i` as written; empty past the last.
+    fn raw(&self, i: usize) -> &str {
+        match *self {
+            Cells::Plain { text, start, cuts } => cut(text, start, cuts, i),
+            Cells::Read(fields) => fields.get(i).map_or("", |f| f),
+        }
+    }
+
+    /// Field `i` trimmed, borrowed from the block unless a quoted field
+    /// had to be unescaped.
+    fn text(&self, i: usize) -> Text<'t> {
+        match *self {
+            Cells::Plain { text, start, cuts } => Text::Borrowed(trim(cut(text, start, cuts, i))),
+            Cells::Read(fields) => match fields.get(i) {
+                Some(std::borrow::Cow::Borrowed(s)) => Text::Borrowed(trim(s)),
+                Some(std::borrow::Cow::Owned(s)) => Text::Owned(s.trim().to_string()),
+                None => Text::Borrowed(""),
+            },
+        }
+    }
+}
+
+/// Field `i` of a plain record from `start`, its fields ending at `cuts`;
+/// empty past the last.
+fn cut<'t>(text: &'t str, start: usize, cuts: &[usize], i: usize) -> &'t str {
+    match cuts.get(i) {
+        // Commas and line breaks are ASCII: every cut falls between
+        // characters.
+        Some(&end) => &text[if i == 0 { start } else { cuts[i - 1] + 1 }..end],
+        None => "",
     }
 }
 
@@ -580,5 +737,147 @@ mod tests {
             out.clear();
             assert_eq!(strict_record(lenient, 0, &mut out), None, "{lenient}");
         }
+    }
+
+    /// A small random source for the tests below (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, of: &[&'a str]) -> &'a str {
+            of[self.below(of.len())]
+        }
+    }
+
+    #[test]
+    fn marks_are_every_comma_break_quote_and_cr() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..rng.below(300))
+                .map(|_| b"ab,\n\"\r\xe4"[rng.below(7)])
+                .collect();
+            let from = rng.below(bytes.len() + 1);
+            let mut marks = Marks::at(&bytes, from);
+            let found: Vec<usize> = std::iter::from_fn(|| marks.next()).collect();
+            let wanted: Vec<usize> = (from..bytes.len())
+                .filter(|&i| b",\n\"\r".contains(&bytes[i]))
+                .collect();
+            assert_eq!(found, wanted, "{bytes:?} from {from}");
+            if let Some(chunk) = bytes.first_chunk::<64>() {
+                assert_eq!(marks_of_64(chunk), marks_of_64_bytewise(chunk));
+            }
+        }
+    }
+
+    type Seen = Vec<(NaiveDate, String, String, Option<u32>)>;
+
+    /// The visits `parse_block` hands out for `rows`, or `None` when it
+    /// leaves the block to the simple path.
+    fn parsed(rows: &str) -> Option<Seen> {
+        let roster = Roster::default();
+        let cols = Cols {
+            date: 0,
+            household: 1,
+            visitor: Some(2),
+            persons: Some(5),
+            width: 6,
+        };
+        let mut seen = Seen::new();
+        let visit = |seen: &mut Seen, v: &FastVisit<'_>| {
+            seen.push((v.date, v.key.into(), v.visitor.into(), v.persons));
+        };
+        parse_block(
+            rows.as_bytes(),
+            cols,
+            &roster,
+            &mut seen,
+            (&|_, _| {}, &visit),
+        )
+        .then_some(seen)
+    }
+
+    /// The same rows as the simple reader reads them; `None` for a row it
+    /// reports.
+    fn read_simply(rows: &str) -> Option<Seen> {
+        let file = format!("date,household,visitor,kind,note,persons\n{rows}");
+        let mut table = Table::from_bytes(Path::new("visits.csv"), file.as_bytes());
+        table.header().ok()?;
+        let mut seen = Seen::new();
+        while let Some(row) = table.next_row().ok()? {
+            if row.used_len() > 6 {
+                return None;
+            }
+            let get = |i| row.get(Some(i));
+            seen.push((
+                date::parse(get(0)).ok()?,
+                get(1).into(),
+                crate::guard::unguard_cell(get(2)).into(),
+                parse_persons(get(5)).ok()?,
+            ));
+        }
+        Some(seen)
+    }
+
+    #[test]
+    fn blocks_read_as_the_simple_reader_reads_them() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut taken = 0;
+        for round in 0..3000 {
+            // Every fourth block has something only the simple path reads
+            // (a lone CR, a quote inside a field).
+            let hostile = round % 4 == 3;
+            let mut rows = String::new();
+            for _ in 0..rng.below(40) {
+                let mut cells = vec![
+                    rng.pick(&["2020-01-02", " 2020/1/3 ", "2020年1月4日", "2020-01-02"])
+                        .to_string(),
+                    rng.pick(&["G1-101", " G1-102", "\"G1-103\"", "G1-1041234567890123"])
+                        .to_string(),
+                    rng.pick(&["王芳", "", "\"李, 四\"", "'=x", "\"a\"\"b\""])
+                        .to_string(),
+                    "入户".to_string(),
+                    rng.pick(&["", "正常", "\"多行\r\n备注\"", "\"一\n二, 三\"", " "])
+                        .to_string(),
+                    rng.pick(&["1", "", " 2 ", "3人", "10"]).to_string(),
+                ];
+                if rng.below(6) == 0 {
+                    cells.push(rng.pick(&["", " ", ""]).to_string());
+                }
+                if hostile && rng.below(5) == 0 {
+                    let k = rng.below(cells.len());
+                    let at = rng.below(cells[k].len() + 1);
+                    if cells[k].is_char_boundary(at) {
+                        cells[k].insert(at, if rng.below(2) == 0 { '\r' } else { '"' });
+                    }
+                }
+                rows.push_str(&cells.join(","));
+                rows.push_str(rng.pick(&["\n", "\r\n", "\n", "\n,,,,,\n", "\r\n\r\n"]));
+            }
+            // The file's last line may end with a CR alone, or with nothing.
+            match rng.below(4) {
+                0 => {
+                    rows.pop();
+                }
+                1 if rows.ends_with("\r\n") => {
+                    rows.pop();
+                }
+                _ => {}
+            }
+            let fast = parsed(&rows);
+            if !hostile {
+                assert!(fast.is_some(), "{rows:?}");
+            }
+            if let Some(fast) = fast {
+                taken += 1;
+                assert_eq!(Some(fast), read_simply(&rows), "{rows:?}");
+            }
+        }
+        assert!(taken > 2250, "{taken}");
     }
 }
