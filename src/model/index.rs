@@ -41,7 +41,7 @@ pub struct IdIndex<const INLINE: usize = 16> {
     /// Any number of slots, at most half of them used: a hash picks its
     /// first slot by multiplying into the count (no power of two needed,
     /// so a table sized ahead is no bigger than asked).
-    slots: Vec<Slot<INLINE>>,
+    slots: Slots<INLINE>,
     len: usize,
     hasher: foldhash::fast::FixedState,
 }
@@ -49,7 +49,7 @@ pub struct IdIndex<const INLINE: usize = 16> {
 impl<const INLINE: usize> Default for IdIndex<INLINE> {
     fn default() -> Self {
         IdIndex {
-            slots: vec![Slot::default(); 16],
+            slots: Slots::new(16),
             len: 0,
             hasher: foldhash::fast::FixedState::with_seed(0x005e_ed0f_d0e5),
         }
@@ -60,7 +60,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// An index that takes `n` ids without growing.
     pub fn with_capacity(n: usize) -> Self {
         IdIndex {
-            slots: table(Self::slots_for(n)),
+            slots: Slots::new(Self::slots_for(n)),
             ..Self::default()
         }
     }
@@ -166,21 +166,85 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     }
 
     fn resize(&mut self, slots: usize) {
-        let old = std::mem::replace(&mut self.slots, table(slots));
-        for s in old.into_iter().filter(|s| s.tag != 0) {
-            self.place(s);
+        let old = std::mem::replace(&mut self.slots, Slots::new(slots));
+        for s in old.iter().filter(|s| s.tag != 0) {
+            self.place(*s);
         }
     }
 }
 
-/// `n` empty slots. A city's table is tens of megabytes read at random,
-/// one slot per visit: on Linux it is asked for in huge pages, so that
-/// finding a slot's page does not cost a second miss each time.
-fn table<const INLINE: usize>(n: usize) -> Vec<Slot<INLINE>> {
-    let mut slots = Vec::with_capacity(n);
-    huge_pages(slots.spare_capacity_mut());
-    slots.resize(n, Slot::default());
-    slots
+/// A table's slots, in memory that starts at a cache line: a household's
+/// slot (32 bytes) then always lies in one line, which one load brings
+/// in (from the allocator, a large block starts 16 bytes into a page, and
+/// every other slot would straddle two lines).
+struct Slots<const INLINE: usize> {
+    at: std::ptr::NonNull<Slot<INLINE>>,
+    len: usize,
+}
+
+// SAFETY: `Slots` owns its memory alone, as a `Vec` would; slots are
+// plain data.
+unsafe impl<const INLINE: usize> Send for Slots<INLINE> {}
+// SAFETY: as above; shared access only reads.
+unsafe impl<const INLINE: usize> Sync for Slots<INLINE> {}
+
+impl<const INLINE: usize> Slots<INLINE> {
+    /// `n` empty slots. A city's table is tens of megabytes read at
+    /// random, one slot per visit: on Linux it is asked for in huge pages,
+    /// so that finding a slot's page does not cost a second miss each
+    /// time.
+    fn new(n: usize) -> Self {
+        let n = n.max(1);
+        let layout = Self::layout(n);
+        // SAFETY: the layout has a non-zero size (n >= 1, and a slot is at
+        // least 16 bytes).
+        let Some(at) = std::ptr::NonNull::new(unsafe { std::alloc::alloc(layout) }) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        let at = at.cast::<Slot<INLINE>>();
+        // SAFETY: the block holds `n` slots and is not yet written; it is
+        // advised before the first write, so the writes fault in huge
+        // pages, and then every slot is written once before any is read.
+        unsafe {
+            huge_pages(std::slice::from_raw_parts_mut(
+                at.as_ptr().cast::<std::mem::MaybeUninit<Slot<INLINE>>>(),
+                n,
+            ));
+            for i in 0..n {
+                at.as_ptr().add(i).write(Slot::default());
+            }
+        }
+        Slots { at, len: n }
+    }
+
+    fn layout(n: usize) -> std::alloc::Layout {
+        std::alloc::Layout::array::<Slot<INLINE>>(n)
+            .and_then(|l| l.align_to(64))
+            .expect("a table the size of memory")
+    }
+}
+
+impl<const INLINE: usize> std::ops::Deref for Slots<INLINE> {
+    type Target = [Slot<INLINE>];
+
+    fn deref(&self) -> &[Slot<INLINE>] {
+        // SAFETY: `at` holds `len` slots, all written in `new`.
+        unsafe { std::slice::from_raw_parts(self.at.as_ptr(), self.len) }
+    }
+}
+
+impl<const INLINE: usize> std::ops::DerefMut for Slots<INLINE> {
+    fn deref_mut(&mut self) -> &mut [Slot<INLINE>] {
+        // SAFETY: as in `deref`, and `&mut self` makes the access unique.
+        unsafe { std::slice::from_raw_parts_mut(self.at.as_ptr(), self.len) }
+    }
+}
+
+impl<const INLINE: usize> Drop for Slots<INLINE> {
+    fn drop(&mut self) {
+        // SAFETY: the block was allocated in `new` with this very layout.
+        unsafe { std::alloc::dealloc(self.at.as_ptr().cast(), Self::layout(self.len)) }
+    }
 }
 
 /// Advises the system to back `memory` (not yet written) with huge pages
@@ -310,6 +374,17 @@ mod tests {
             finds_every_id(&index, &ids);
             let h = index.hash("missing");
             assert_eq!(index.find("missing", h, |k| &ids[k as usize]), None);
+        }
+    }
+
+    #[test]
+    fn slots_start_at_a_cache_line_and_are_empty() {
+        for n in [0, 1, 7, 1000, 300_000] {
+            let index = IdIndex::<16>::with_capacity(n);
+            assert_eq!(index.slots.as_ptr() as usize % 64, 0, "{n}");
+            assert!(index.slots.iter().all(|s| s.tag == 0 && s.index == 0));
+            let residents = IdIndex::<0>::with_capacity(n);
+            assert_eq!(std::mem::size_of_val(&residents.slots[0]), 16);
         }
     }
 }
