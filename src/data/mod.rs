@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod ingest;
 pub mod kept;
 pub mod logs;
+pub mod marks;
 pub mod names;
 pub mod needs;
 pub mod records;

@@ -24,18 +24,31 @@ pub struct Row<'a> {
     pub line: u64,
     text: &'a str,
     ends: &'a [usize],
+    /// Bytes between a cell's end and the next one's start: 1 where the
+    /// text keeps the record's separators, 0 where cells are laid end to
+    /// end.
+    sep: usize,
 }
 
 impl<'a> Row<'a> {
     /// A row over `text`, cell `i` ending at `ends[i]` (a spreadsheet's
     /// row laid out as a record is).
     pub fn new(line: u64, text: &'a str, ends: &'a [usize]) -> Row<'a> {
-        Row { line, text, ends }
+        Row {
+            line,
+            text,
+            ends,
+            sep: 0,
+        }
     }
 
     fn raw(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.sep
+        };
         self.text.get(start..end)
     }
 
@@ -52,7 +65,7 @@ impl<'a> Row<'a> {
     /// About the bytes the record takes in its file: its cells and a
     /// separator after each.
     pub fn bytes(&self) -> usize {
-        self.text.len() + self.ends.len()
+        self.text.len() - self.ends.len().saturating_sub(1) * self.sep + self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -281,6 +294,7 @@ impl<R: Read> Table<R> {
                         line: self.records.start_line(),
                         text,
                         ends,
+                        sep: 1,
                     }));
                 }
                 Err(e) => {
@@ -339,13 +353,13 @@ impl<R: Read> Table<R> {
 /// it will of the rows before (a city's roster is parsed on two cores).
 /// The rows, their lines, a problem that ends the table and the problems
 /// of rows left out come in the order the table gives them.
-pub struct Ahead {
+pub struct Ahead<P = ()> {
     path: PathBuf,
     serials: bool,
     warning: Option<Problem>,
     header: Option<Result<(u64, Vec<String>), Problem>>,
-    rows: std::sync::mpsc::Receiver<Batch>,
-    batch: Batch,
+    rows: std::sync::mpsc::Receiver<Batch<P>>,
+    batch: Batch<P>,
     next: usize,
     reader: Option<std::thread::JoinHandle<Vec<Problem>>>,
     bytes: Option<u64>,
@@ -353,12 +367,15 @@ pub struct Ahead {
 
 /// Rows as the reading thread hands them over: each row's text and cell
 /// ends, laid one after the other.
-#[derive(Default)]
-struct Batch {
+struct Batch<P> {
     text: String,
     ends: Vec<usize>,
     /// Per row: its line, and where its text and its ends start.
     rows: Vec<(u64, usize, usize)>,
+    /// The rows' `Row::sep`.
+    sep: usize,
+    /// What the reading thread made of each row.
+    ready: Vec<P>,
     /// After the last row: the table's end, or the problem that ended it.
     end: Option<Result<(), Problem>>,
 }
@@ -366,7 +383,20 @@ struct Batch {
 /// Rows handed over at a time.
 const BATCH_ROWS: usize = 4096;
 
-impl Batch {
+impl<P> Default for Batch<P> {
+    fn default() -> Self {
+        Batch {
+            text: String::new(),
+            ends: Vec::new(),
+            rows: Vec::new(),
+            sep: 0,
+            ready: Vec::new(),
+            end: None,
+        }
+    }
+}
+
+impl<P> Batch<P> {
     fn row(&self, i: usize) -> Option<Row<'_>> {
         let &(line, text_at, ends_at) = self.rows.get(i)?;
         let (text_end, ends_end) = self
@@ -377,19 +407,30 @@ impl Batch {
             line,
             text: &self.text[text_at..text_end],
             ends: &self.ends[ends_at..ends_end],
+            sep: self.sep,
         })
     }
 }
 
-impl Ahead {
-    /// Reads `table`'s header here, and its rows on a thread of their own.
-    pub fn new<T: Rows + Send + 'static>(mut table: T) -> Ahead {
+impl<P: Send + 'static> Ahead<P> {
+    /// Reads `table`'s header here, and its rows on a thread of their own,
+    /// where `prepare` (made from the header) makes what it will of each
+    /// row too, ahead of the caller.
+    pub fn new<T, F>(
+        mut table: T,
+        prepare: impl FnOnce(&Result<(u64, Vec<String>), Problem>) -> F,
+    ) -> Ahead<P>
+    where
+        T: Rows + Send + 'static,
+        F: FnMut(&Row<'_>) -> P + Send + 'static,
+    {
         let path = table.path().to_path_buf();
         let bytes = std::fs::metadata(&path).ok().map(|m| m.len());
         let serials = table.serials();
         let warning = table.encoding_warning();
         let header = table.header();
-        let (tx, rows) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let mut prepare = prepare(&header);
+        let (tx, rows) = std::sync::mpsc::sync_channel::<Batch<P>>(2);
         let reader = header.is_ok().then(|| {
             std::thread::spawn(move || {
                 loop {
@@ -400,6 +441,8 @@ impl Ahead {
                                 batch
                                     .rows
                                     .push((row.line, batch.text.len(), batch.ends.len()));
+                                batch.sep = row.sep;
+                                batch.ready.push(prepare(&row));
                                 batch.text.push_str(row.text);
                                 batch.ends.extend_from_slice(row.ends);
                             }
@@ -436,7 +479,15 @@ impl Ahead {
     }
 }
 
-impl Rows for Ahead {
+impl<P> Ahead<P> {
+    /// What the reading thread made of the row `k` rows after the one
+    /// `next_row` gave last (0: that row), if it is at hand.
+    pub fn ready(&self, k: usize) -> Option<&P> {
+        self.batch.ready.get((self.next + k).checked_sub(1)?)
+    }
+}
+
+impl<P: Send + 'static> Rows for Ahead<P> {
     fn path(&self) -> &Path {
         &self.path
     }
@@ -519,6 +570,35 @@ mod tests {
         (header, out, end)
     }
 
+    /// The rows read ahead, each made ready as its line and its first
+    /// cell; what was made ready of a row must be that row's, whether
+    /// asked for before it is read or after.
+    fn all_ahead(table: Table<&'static [u8]>) -> Read {
+        let mut rows = Ahead::new(table, |header| {
+            let width = header.as_ref().map_or(0, |(_, h)| h.len());
+            move |row: &Row<'_>| (row.line, row.get(Some(0)).to_string(), width)
+        });
+        let header = rows.header();
+        let mut out: Vec<(u64, Vec<String>)> = Vec::new();
+        let mut made = 0;
+        let end = loop {
+            let before = rows.ready(1).cloned();
+            match rows.next_row() {
+                Ok(Some(r)) => out.push((r.line, r.cells().map(str::to_string).collect())),
+                Ok(None) => break None,
+                Err(p) => break Some(p),
+            }
+            let (line, cells) = out.last().expect("just read");
+            let now = rows.ready(0).cloned();
+            let wanted = (*line, cells[0].clone(), 3);
+            assert_eq!(now.as_ref(), Some(&wanted));
+            assert!(before.is_none_or(|b| b == wanted));
+            made += 1;
+        };
+        assert_eq!(made, out.len());
+        (header, out, end)
+    }
+
     fn leak(text: String) -> &'static [u8] {
         Box::leak(text.into_bytes().into_boxed_slice())
     }
@@ -539,7 +619,7 @@ mod tests {
         for ending in ["", "R-end,H,\"open\nand on\n"] {
             let bytes = leak(format!("{text}{ending}"));
             let here = all(Table::from_bytes(path, bytes));
-            let ahead = all(Ahead::new(Table::from_bytes(path, bytes)));
+            let ahead = all_ahead(Table::from_bytes(path, bytes));
             assert!(here.1.len() > 2 * BATCH_ROWS);
             assert_eq!(here.2.is_some(), !ending.is_empty(), "{:?}", here.2);
             assert_eq!(here, ahead);
@@ -548,16 +628,19 @@ mod tests {
         let empty = leak(String::new());
         assert_eq!(
             all(Table::from_bytes(path, empty)),
-            all(Ahead::new(Table::from_bytes(path, empty)))
+            all_ahead(Table::from_bytes(path, empty))
         );
     }
 
     #[test]
     fn a_caller_that_stops_early_is_not_kept_waiting() {
         let bytes = leak("id\n".to_string() + &"R\n".repeat(50_000));
-        let mut ahead = Ahead::new(Table::from_bytes(Path::new("r.csv"), bytes));
+        let mut ahead = Ahead::new(Table::from_bytes(Path::new("r.csv"), bytes), |_| {
+            |row: &Row<'_>| row.line
+        });
         assert!(ahead.header().is_ok());
         assert_eq!(ahead.next_row().unwrap().map(|r| r.line), Some(2));
+        assert_eq!(ahead.ready(0), Some(&2));
         // The reader, blocked on the batches nobody takes, stops.
         assert_eq!(ahead.take_problems(), Vec::new());
         assert_eq!(ahead.next_row().unwrap().map(|r| r.line), Some(3));

@@ -43,7 +43,6 @@ pub struct IdIndex<const INLINE: usize = 16> {
     /// so a table sized ahead is no bigger than asked).
     slots: Slots<INLINE>,
     len: usize,
-    hasher: foldhash::fast::FixedState,
 }
 
 impl<const INLINE: usize> Default for IdIndex<INLINE> {
@@ -51,7 +50,6 @@ impl<const INLINE: usize> Default for IdIndex<INLINE> {
         IdIndex {
             slots: Slots::new(16),
             len: 0,
-            hasher: foldhash::fast::FixedState::with_seed(0x005e_ed0f_d0e5),
         }
     }
 }
@@ -88,7 +86,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     }
 
     pub fn hash(&self, key: &str) -> u64 {
-        self.hasher.hash_one(key.as_bytes()) | 1
+        hash(key)
     }
 
     /// Asks the processor to start loading the slot where `hash` would be
@@ -171,6 +169,12 @@ impl<const INLINE: usize> IdIndex<INLINE> {
             self.place(*s);
         }
     }
+}
+
+/// The hash every index gives `key` (the same in every index and on
+/// every thread, so that one thread may hash what another looks up).
+pub fn hash(key: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x005e_ed0f_d0e5).hash_one(key.as_bytes()) | 1
 }
 
 /// A table's slots, in memory that starts at a cache line: a household's
