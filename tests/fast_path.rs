@@ -160,7 +160,7 @@ fn bad_rows_are_reported_the_same() {
 
 #[test]
 fn large_logs_cross_block_boundaries() {
-    // More than one 8 MiB block, with quoted line breaks everywhere.
+    // Many blocks, with quoted line breaks everywhere.
     let mut residents = String::from("id,level\n");
     for i in 0..2000 {
         residents.push_str(&format!(
@@ -185,6 +185,28 @@ fn large_logs_cross_block_boundaries() {
     let fast = run(&wd, "must", &args);
     let simple = run(&wd, "0", &args);
     assert_eq!(fast.0, 0, "{}", fast.2);
+    assert_eq!(fast, simple);
+}
+
+#[test]
+fn a_record_longer_than_a_block_is_read_on() {
+    // A note of 3 MiB (over the blocks the log is read in, under the
+    // simple reader's 16 MiB), with line breaks and commas in its quotes.
+    let residents = "id,level\nH1,red\nH2,green\n";
+    let note = "长备注, 第一行\n".repeat((3 << 20) / 21 + 1);
+    let visits = format!(
+        "date,household,visitor,note\n2021-01-04,H1,w,\n2021-06-01,H2,w,\"{note}\"\n2021-09-27,H1,w,x\n"
+    );
+    assert!(visits.len() > 3 << 20);
+    let wd = Workdir::new();
+    wd.write("residents.csv", residents)
+        .write("visits.csv", &visits);
+    let args = ["--today", "2021-10-01", "due", "--all", "--format", "csv"];
+    let fast = run(&wd, "must", &args);
+    let simple = run(&wd, "0", &args);
+    assert_eq!(fast.0, 0, "{}", fast.2);
+    assert!(fast.1.contains("H2,green,,,,,,2021-06-01,"), "{}", fast.1);
+    assert!(fast.1.contains("H1,red,,,,,,2021-09-27,"), "{}", fast.1);
     assert_eq!(fast, simple);
 }
 

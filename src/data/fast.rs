@@ -36,7 +36,9 @@ pub struct FastVisit<'a> {
     pub persons: Option<u32>,
 }
 
-const BLOCK: usize = 4 << 20;
+/// Bytes read at a time: a block the workers parse while it is still in
+/// the cache it was read into.
+const BLOCK: usize = 1 << 20;
 
 /// The columns the fast path reads.
 #[derive(Debug, Clone, Copy)]
@@ -253,8 +255,9 @@ fn feed(
                     return Ok(());
                 }
             }
-            // One record longer than the block: read on, up to a bound.
-            None if carry.len() > 4 * BLOCK => {
+            // One record longer than the block: read on, up to the
+            // simple reader's bound (what lies beyond is its to report).
+            None if carry.len() > super::records::MAX_RECORD => {
                 bail.store(true, Ordering::Relaxed);
                 return Ok(());
             }
