@@ -101,7 +101,7 @@ impl Cols {
 /// What the reading thread makes of a row before it is added: its
 /// household's hash, and its membership when the row has no problem.
 #[derive(Clone, Copy)]
-pub struct Ready {
+struct Ready {
     hash: u64,
     /// Its household is not the one of the row before.
     new_household: bool,
