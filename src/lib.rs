@@ -19,3 +19,5 @@ pub mod render;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+#[cfg(test)]
+mod testing;

@@ -365,13 +365,8 @@ mod tests {
         // level: the order of SPEC's rule (deadline, level, id) either way.
         let mut text = String::from("id,household,level\n");
         let n = 70_000u64;
-        let mut x = 12345u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::testing::Rng(12345);
+        let mut next = || rng.next();
         for i in 0..n {
             let id = match next() % 3 {
                 0 => format!("G01-B001-U1-{:06}", next() % 1000),

@@ -632,6 +632,7 @@ pub fn last_visits(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Rng;
 
     #[test]
     fn split_points_respect_quotes() {
@@ -651,22 +652,6 @@ mod tests {
         for lenient in ["a,\"open", "a,b\"c\n", "\"x\"y,z\n"] {
             out.clear();
             assert_eq!(strict_record(lenient, 0, &mut out), None, "{lenient}");
-        }
-    }
-
-    /// A small random source for the tests below (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-
-        fn pick<'a>(&mut self, of: &[&'a str]) -> &'a str {
-            of[self.below(of.len())]
         }
     }
 

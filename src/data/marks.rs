@@ -97,18 +97,7 @@ fn marks_of_64_bytewise(chunk: &[u8; 64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small random source (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::testing::Rng;
 
     #[test]
     fn marks_are_every_comma_break_quote_and_cr() {
