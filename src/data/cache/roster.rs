@@ -14,6 +14,7 @@ use super::stamp::{Stamp, hasher, racy, samples, stamp};
 use crate::data::bin;
 use crate::data::roster::Load;
 use crate::error::{Error, Problem};
+use crate::model::asof::{Map, Place};
 use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership};
 
@@ -174,6 +175,72 @@ fn origin(stamp: Stamp, len: u64, sampled: u64) -> u64 {
     h.finish()
 }
 
+/// What a roster history adds to a cached roster (after the members'
+/// spans of days): the addresses of the households it touched and the
+/// residents' moves; `rest`, the bytes after them.
+#[derive(Default)]
+struct History<'a> {
+    places: Vec<Vec<Place>>,
+    place_at: Vec<u32>,
+    moves: Map<u32, Vec<(i32, u32)>>,
+    rest: &'a [u8],
+}
+
+impl<'a> History<'a> {
+    /// Reads them from `bytes`, checked against the roster's text (still
+    /// to be checked as UTF-8 by the caller), its count of names and of
+    /// households.
+    fn from_bytes(bytes: &'a [u8], text: &[u8], names: u32, households: u32) -> Option<Self> {
+        // `span_in` on the text's bytes: a boundary is not inside a
+        // character's bytes (the text as a whole is checked elsewhere).
+        let boundary = |at: u32| text.get(at as usize).is_none_or(|&b| (b as i8) >= -0x40);
+        let span = |start: u32, end: u32| {
+            (start <= end && (end as usize) <= text.len() && boundary(start) && boundary(end))
+                .then_some(Span { start, end })
+        };
+        let mut r = bin::Reader { bytes };
+        let mut history = History::default();
+        for _ in 0..r.count(8)? {
+            let k = r.count(24)?;
+            let mut list = Vec::with_capacity(k);
+            for _ in 0..k {
+                let from = r.u32()? as i32;
+                let (grid, building, unit) = (r.u32()?, r.u32()?, r.u32()?);
+                ([grid, building, unit].iter().all(|&x| x < names)).then_some(())?;
+                let room = span(r.u32()?, r.u32()?)?;
+                list.push(Place {
+                    from,
+                    grid,
+                    building,
+                    unit,
+                    room,
+                });
+            }
+            history.places.push(list);
+        }
+        let places = history.places.len();
+        for _ in 0..r.count(4)? {
+            let at = r.u32()?;
+            (at == u32::MAX || (at as usize) < places).then_some(())?;
+            history.place_at.push(at);
+        }
+        for _ in 0..r.count(12)? {
+            let resident = r.u32()?;
+            let k = r.count(8)?;
+            let mut list = Vec::with_capacity(k);
+            for _ in 0..k {
+                let from = r.u32()? as i32;
+                let h = r.u32()?;
+                (h < households).then_some(())?;
+                list.push((from, h));
+            }
+            history.moves.insert(resident, list);
+        }
+        history.rest = r.bytes;
+        Some(history)
+    }
+}
+
 impl Roster {
     /// Whether the roster may be cached: it holds no personal data.
     pub fn cacheable(&self) -> bool {
@@ -312,8 +379,24 @@ impl Roster {
         let resident_bytes = r.take(n * 20)?;
         let n = r.count(20)?;
         let member_bytes = r.take(n * 20)?;
+        // A roster history's span of days for each member follows them.
+        let history = r.u32()?;
+        (history <= 1).then_some(())?;
+        let span_bytes = if history == 1 { r.take(n * 8)? } else { &[] };
         let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let (text, households, residents, members) = std::thread::scope(|s| {
+        let households_len = (household_bytes.len() / 40) as u32;
+        let rest = r.bytes;
+        let (text, households, residents, members, history) = std::thread::scope(|s| {
+            let history = s.spawn(|| {
+                if history == 1 {
+                    History::from_bytes(rest, text_bytes, names, households_len)
+                } else {
+                    Some(History {
+                        rest,
+                        ..History::default()
+                    })
+                }
+            });
             let residents = s.spawn(|| {
                 let text = std::str::from_utf8(text_bytes).ok()?;
                 let span = |start: u32, end: u32| span_in(text, start, end);
@@ -338,17 +421,22 @@ impl Roster {
                     }
                     chrono::NaiveDate::from_num_days_from_ce_opt(d).map(Some)
                 };
+                let mut spans = span_bytes.chunks_exact(8);
                 for row in member_bytes.chunks_exact(20) {
                     let packed = u32_at(row, 0);
                     let level = *Level::ALL.get((packed & 0xffff) as usize)?;
                     let (since, until) = (date(u32_at(row, 4))?, date(u32_at(row, 8))?);
                     let visitor = u32_at(row, 12);
                     (visitor < names).then_some(())?;
-                    out.push(Membership {
+                    let mut m = Membership {
                         visitor,
                         tags: (packed >> 16) as u16,
                         ..Membership::new(level, since, until)
-                    });
+                    };
+                    if let Some(span) = spans.next() {
+                        (m.from, m.to) = (u32_at(span, 0) as i32, u32_at(span, 4) as i32);
+                    }
+                    out.push(m);
                     of.push(u32_at(row, 16));
                 }
                 Some((out, of))
@@ -384,6 +472,7 @@ impl Roster {
                 households,
                 residents.join().ok().flatten(),
                 members.join().ok().flatten(),
+                history.join().ok().flatten(),
             )
         });
         let text = text?;
@@ -399,52 +488,12 @@ impl Roster {
             .then_some(())?;
         roster.members = members;
         roster.member_residents = member_residents;
-        let span = |start: u32, end: u32| span_in(&text, start, end);
-        if r.u32()? == 1 {
-            for m in &mut roster.members {
-                m.from = r.u32()? as i32;
-                m.to = r.u32()? as i32;
-            }
-            let households = roster.households.len() as u32;
-            let n = r.count(8)?;
-            for _ in 0..n {
-                let k = r.count(24)?;
-                let mut list = Vec::with_capacity(k);
-                for _ in 0..k {
-                    let from = r.u32()? as i32;
-                    let (grid, building, unit) = (r.u32()?, r.u32()?, r.u32()?);
-                    ([grid, building, unit].iter().all(|&x| x < names)).then_some(())?;
-                    let room = span(r.u32()?, r.u32()?)?;
-                    list.push(crate::model::asof::Place {
-                        from,
-                        grid,
-                        building,
-                        unit,
-                        room,
-                    });
-                }
-                roster.places.push(list);
-            }
-            let n = r.count(4)?;
-            for _ in 0..n {
-                let at = r.u32()?;
-                (at == u32::MAX || (at as usize) < roster.places.len()).then_some(())?;
-                roster.place_at.push(at);
-            }
-            let n = r.count(12)?;
-            for _ in 0..n {
-                let resident = r.u32()?;
-                let k = r.count(8)?;
-                let mut list = Vec::with_capacity(k);
-                for _ in 0..k {
-                    let from = r.u32()? as i32;
-                    let h = r.u32()?;
-                    (h < households).then_some(())?;
-                    list.push((from, h));
-                }
-                roster.moves.insert(resident, list);
-            }
-        }
+        let history = history?;
+        (roster.places, roster.place_at, roster.moves) =
+            (history.places, history.place_at, history.moves);
+        let mut r = bin::Reader {
+            bytes: history.rest,
+        };
         let tags = &mut roster.tags;
         for _ in 0..r.count(8)? {
             tags.words.push(r.text()?.to_string());
@@ -478,5 +527,70 @@ impl Roster {
         (whole && r.bytes.is_empty()).then_some(())?;
         roster.text = text;
         Some(roster)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::roster::from_table;
+    use crate::data::table::Table;
+
+    /// Everything of a roster a cache keeps, as text.
+    fn kept(r: &Roster) -> String {
+        let mut moves: Vec<_> = r.moves.iter().collect();
+        moves.sort();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{moves:?}\n{:?}\n{:?}",
+            r.text,
+            r.names,
+            r.households,
+            r.residents,
+            r.members,
+            r.member_residents,
+            r.places
+                .iter()
+                .map(|l| format!("{l:?}"))
+                .collect::<Vec<_>>(),
+            r.place_at,
+            r.tags.words(),
+            r.tags.sets,
+        )
+    }
+
+    #[test]
+    fn a_roster_with_its_history_applied_is_read_back_as_written() {
+        let roster = "id,household,level,grid,building,room,visitor,tags\n\
+            R1,H1,red,一网格,1栋,101,王,独居老人\n\
+            R2,H1,green,一网格,1栋,101,王,\n\
+            R3,H2,orange,二网格,2栋,202,李,低保;残疾人\n\
+            R4,H3,yellow,二网格,3栋,303,李,\n";
+        let history = "date,id,field,from,to\n\
+            2024-02-01,R1,level,orange,red\n\
+            2024-03-01,R2,household,H2,H1\n\
+            2024-04-01,R3,visitor,王,李\n\
+            2024-05-01,R4,household,H9,H3\n\
+            2024-05-01,R4,room,909,303\n\
+            2024-06-01,R3,tags,低保,低保;残疾人\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.csv");
+        fs::write(&path, history).unwrap();
+        let mut problems = Vec::new();
+        let history = crate::data::history::read(&path, &mut problems).unwrap();
+        let table = Table::from_bytes(Path::new("residents.csv"), roster.as_bytes());
+        let mut roster = from_table(table, Load::default(), &mut problems);
+        roster.apply_history(&history);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(roster.has_history() && !roster.places.is_empty() && !roster.moves.is_empty());
+        let mut bytes = Vec::new();
+        roster.write_cache(&mut bytes).unwrap();
+        let back = Roster::from_bytes(&bytes).expect("a roster");
+        assert_eq!(kept(&back), kept(&roster));
+        // Cut short anywhere, or with anything after it, it is no roster.
+        for cut in 0..bytes.len() {
+            assert!(Roster::from_bytes(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        bytes.push(0);
+        assert!(Roster::from_bytes(&bytes).is_none());
     }
 }
