@@ -38,6 +38,15 @@ pub const MAX_RECORD: usize = 16 << 20;
 /// refused, so that a line of commas cannot take the memory either.
 pub const MAX_FIELDS: usize = 16_384;
 
+/// Where `Records::plain` puts the records it reads: their text laid end
+/// to end, their field ends, and per record its line and where its text
+/// and its ends start.
+pub struct Run<'a> {
+    pub text: &'a mut String,
+    pub ends: &'a mut Vec<usize>,
+    pub rows: &'a mut Vec<(u64, usize, usize)>,
+}
+
 pub struct Records<R> {
     inner: R,
     /// Physical line of the read cursor.
@@ -264,6 +273,91 @@ impl<R: BufRead> Records<R> {
         }
     }
 
+    /// Reads the plain records at the head of what is buffered, as `read`
+    /// would read them one by one, into `run`, up to `max` rows there: a
+    /// plain record has no quote and no CR but one before its line feed,
+    /// ends within the buffer, has fewer than `MAX_FIELDS` fields and a
+    /// visible ASCII character outside its separators (so that it is not
+    /// a blank row, which the table leaves out). Each row's text is the
+    /// record as it stands, line break and all, its field ends counted from
+    /// its start. It stops at the first record that is not plain, or whose
+    /// bytes are not UTF-8, and leaves it to `read`; after a record that
+    /// ended at a CR closing a chunk, it reads nothing.
+    pub fn plain(&mut self, run: &mut Run<'_>, max: usize) -> Result<(), RecordError> {
+        if self.skip_lf {
+            return Ok(());
+        }
+        let buf = loop {
+            match self.inner.fill_buf() {
+                Ok(b) => break b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(RecordError::Io(e)),
+            }
+        };
+        let base = run.text.len();
+        let first_row = run.rows.len();
+        // The end of the last whole record, in `buf` and in `run.ends`.
+        let (mut done, mut ends_done) = (0, run.ends.len());
+        let mut line = self.line;
+        let mut marks = Marks::at(buf, 0);
+        'records: while run.rows.len() < max {
+            loop {
+                let Some(at) = marks.next() else {
+                    break 'records;
+                };
+                match buf[at] {
+                    b',' => {
+                        run.ends.push(at - done);
+                        if run.ends.len() - ends_done >= MAX_FIELDS {
+                            break 'records;
+                        }
+                    }
+                    b'\n' => {
+                        let end = if at > done && buf[at - 1] == b'\r' {
+                            at - 1
+                        } else {
+                            at
+                        };
+                        let record = &buf[done..end];
+                        let visible = |b: &u8| b.is_ascii_graphic() && *b != b',';
+                        if !record.first().is_some_and(visible) && !record.iter().any(visible) {
+                            break 'records;
+                        }
+                        run.ends.push(end - done);
+                        run.rows.push((line, base + done, ends_done));
+                        line += 1;
+                        (done, ends_done) = (at + 1, run.ends.len());
+                        continue 'records;
+                    }
+                    // A CR of a CR LF: the line feed ends the record.
+                    b'\r' if buf.get(at + 1) == Some(&b'\n') => {}
+                    _ => break 'records,
+                }
+            }
+        }
+        run.ends.truncate(ends_done);
+        let text = match std::str::from_utf8(&buf[..done]) {
+            Ok(text) => text,
+            Err(e) => {
+                // The records before the first that is not UTF-8 (each
+                // starts after a line feed, on a character's start).
+                let bad = e.valid_up_to();
+                let rows = &run.rows[first_row..];
+                let k = first_row + rows.partition_point(|&(_, at, _)| at - base <= bad) - 1;
+                let (at_line, at, ends_at) = run.rows[k];
+                run.rows.truncate(k);
+                run.ends.truncate(ends_at);
+                (done, line) = (at - base, at_line);
+                std::str::from_utf8(&buf[..done]).expect("UTF-8 up to the bad record")
+            }
+        };
+        run.text.push_str(text);
+        self.inner.consume(done);
+        self.line = line;
+        self.start = line;
+        Ok(())
+    }
+
     fn finish_field(&mut self) {
         self.ends.push(self.bytes.len());
     }
@@ -388,5 +482,100 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `outcome`, with every run of plain records read by `plain` (at most
+    /// `max` at a time) and the others by `read`.
+    fn outcome_plain(
+        text: &[u8],
+        cap: usize,
+        max: usize,
+    ) -> Vec<Result<(u64, Vec<String>), String>> {
+        let mut r = Records::new(std::io::BufReader::with_capacity(cap, text));
+        let (mut all, mut ends, mut rows) = (String::new(), Vec::new(), Vec::new());
+        let mut out = Vec::new();
+        loop {
+            let from = rows.len();
+            let mut run = Run {
+                text: &mut all,
+                ends: &mut ends,
+                rows: &mut rows,
+            };
+            if let Err(e) = r.plain(&mut run, from + max) {
+                out.push(Err(format!("{e:?}")));
+                return out;
+            }
+            assert!(rows.len() <= from + max);
+            for i in from..rows.len() {
+                let (line, at, ends_at) = rows[i];
+                let (to, ends_to) = rows
+                    .get(i + 1)
+                    .map_or((all.len(), ends.len()), |&(_, t, e)| (t, e));
+                let (text, ends) = (&all[at..to], &ends[ends_at..ends_to]);
+                let fields = (0..ends.len())
+                    .map(|k| text[if k == 0 { 0 } else { ends[k - 1] + 1 }..ends[k]].to_string())
+                    .collect();
+                out.push(Ok((line, fields)));
+            }
+            match r.read() {
+                Ok(true) => out.push(Ok((r.start_line(), r.fields().map(String::from).collect()))),
+                Ok(false) => return out,
+                Err(e) => {
+                    out.push(Err(format!("{e:?}")));
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_runs_read_as_records_read_one_by_one() {
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        let pieces: [&[u8]; 13] = [
+            b"a",
+            b"b",
+            b"7",
+            b",",
+            b",",
+            b"\"",
+            b"\n",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b" ",
+            "一".as_bytes(),
+            "\u{3000}".as_bytes(),
+        ];
+        for round in 0..3000 {
+            let mut text: Vec<u8> = Vec::new();
+            for _ in 0..rng.below(120) {
+                text.extend_from_slice(pieces[rng.below(pieces.len())]);
+            }
+            // Now and then a byte that is no UTF-8.
+            if round % 8 == 0 && !text.is_empty() {
+                let at = rng.below(text.len());
+                text.insert(at, 0xFF);
+            }
+            let whole = outcome(&text, 1 << 16);
+            for cap in [1, 2, 3, 5, 16, 64, 65, 1 << 16] {
+                for max in [1, 2, 64] {
+                    assert_eq!(
+                        outcome_plain(&text, cap, max),
+                        whole,
+                        "{:?} cap {cap} max {max}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+        }
+        // A record of more fields than any spreadsheet has is refused
+        // where it starts, after the plain records before it.
+        let mut text = b"a,b\nc,d\n".to_vec();
+        text.extend(std::iter::repeat_n(b',', MAX_FIELDS));
+        text.extend_from_slice(b"x\ne\n");
+        let got = outcome_plain(&text, 1 << 20, 64);
+        assert_eq!(got, outcome(&text, 1 << 20));
+        assert_eq!(got.len(), 3);
+        assert!(matches!(&got[2], Err(e) if e.contains("TooManyFields")));
     }
 }
