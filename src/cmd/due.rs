@@ -106,6 +106,7 @@ fn load(
         personal: people && !cached,
         names: people && !cached,
     };
+    snapshot.hash_visits_ahead();
     let roster = snapshot.roster_quiet(load, &mut problems)?;
     let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
     let mut loaded = list(

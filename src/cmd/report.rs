@@ -91,6 +91,7 @@ fn count(
         // through the cache, only those of the households listed are
         // read, once the list is known.
         let cached = snapshot.may_read_personal_later();
+        snapshot.hash_visits_ahead();
         let mut roster = if cached {
             snapshot.roster_quiet(crate::data::roster::Load::default(), &mut problems)?
         } else {

@@ -297,6 +297,16 @@ impl Snapshot {
         Ok(roster)
     }
 
+    /// Starts hashing the visit log for the cache, when it will need it,
+    /// on a thread of its own (`cache::hash_visits_ahead`): called before
+    /// the roster is read, by the commands that read the log after it.
+    pub fn hash_visits_ahead(&self) {
+        if self.may_cache() {
+            let path = self.path(visits::FILE);
+            cache::hash_visits_ahead(&self.dir, &path, self.committed(visits::FILE));
+        }
+    }
+
     /// Whether the cache may answer (`ROUNDS_CACHE`, `ROUNDS_FAST`).
     pub fn may_cache(&self) -> bool {
         self.paths.cache && self.fast()

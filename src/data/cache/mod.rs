@@ -20,6 +20,7 @@
 //! (`file`). `ROUNDS_CACHE=0` turns the cache off; deleting the folder is
 //! always safe.
 
+mod ahead;
 mod file;
 mod roster;
 mod rows;
@@ -27,6 +28,7 @@ mod slices;
 mod stamp;
 mod visits;
 
+pub use ahead::start as hash_visits_ahead;
 pub use roster::{applied, keep_applied, roster};
 pub use rows::{RowVisit, Rows, rows};
 pub use slices::Slice;

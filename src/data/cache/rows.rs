@@ -39,8 +39,8 @@ use crate::data::{bin, fast};
 use crate::error::Error;
 use crate::model::roster::Roster;
 
-const ROWS: &str = "visit-rows";
-const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 3\n";
+pub(super) const ROWS: &str = "visit-rows";
+pub(super) const ROWS_MAGIC: &[u8] = b"rounds visit-rows cache 3\n";
 /// Bytes of a row: household u32, day u16, visitor u16, persons u16.
 const ROW: usize = 10;
 /// The days a row can hold: 65,535 from 1900-01-01 (through 2079).

@@ -88,15 +88,21 @@ pub(super) fn samples(path: &Path, len: u64) -> std::io::Result<u64> {
 pub(super) struct Prefix {
     hash: xxhash_rust::xxh3::Xxh3,
     len: u64,
+    /// The hash of the first `len` bytes, taken ahead (`ahead`): `hash`
+    /// holds nothing of them, and going on starts over.
+    known: Option<u64>,
 }
 
 impl Prefix {
     /// Hashes on, up to byte `to` of the file; false when the file ends
     /// before it.
-    fn extend(&mut self, path: &Path, to: u64) -> std::io::Result<bool> {
+    pub(super) fn extend(&mut self, path: &Path, to: u64) -> std::io::Result<bool> {
         use std::io::Seek;
         if to <= self.len {
             return Ok(to == self.len);
+        }
+        if self.known.is_some() {
+            *self = Prefix::default();
         }
         let mut file = File::open(path)?;
         file.seek(std::io::SeekFrom::Start(self.len))?;
@@ -115,13 +121,20 @@ impl Prefix {
         Ok(self.len == to)
     }
 
-    fn digest(&self) -> u64 {
-        self.hash.digest()
+    pub(super) fn digest(&self) -> u64 {
+        self.known.unwrap_or_else(|| self.hash.digest())
     }
 }
 
 /// The hash of the file's first `len` bytes, when it has that many.
 fn prefix(path: &Path, len: u64) -> Option<Prefix> {
+    if let Some(hash) = super::ahead::hash(path, len) {
+        return Some(Prefix {
+            len,
+            known: Some(hash),
+            ..Prefix::default()
+        });
+    }
     let mut p = Prefix::default();
     p.extend(path, len).ok()?.then_some(p)
 }
@@ -130,6 +143,9 @@ fn prefix(path: &Path, len: u64) -> Option<Prefix> {
 /// from `verified` (the bytes an old cache covers, hashed to trust it)
 /// when there is one; `None` when the file ends before.
 pub(super) fn hash_on(verified: Option<Prefix>, path: &Path, end: u64) -> Option<u64> {
+    if let Some(hash) = super::ahead::hash(path, end) {
+        return Some(hash);
+    }
     let mut p = verified.unwrap_or_default();
     p.extend(path, end).ok()?.then(|| p.digest())
 }

@@ -20,6 +20,11 @@ use crate::model::roster::Roster;
 
 const VISITS: &str = "last-visits";
 const VISITS_MAGIC: &[u8] = b"rounds last-visits cache 2\n";
+/// The caches that stand for the visit log: this one and the visit rows.
+pub(super) const LOG_CACHES: [(&str, &[u8]); 2] = [
+    (VISITS, VISITS_MAGIC),
+    (super::rows::ROWS, super::rows::ROWS_MAGIC),
+];
 /// Past this many ids that the roster lacks, no cache is written.
 const MAX_OTHERS: usize = 100_000;
 
