@@ -41,6 +41,8 @@ type Entry = (u64, Membership, u32, Option<Place>);
 struct Stint {
     household: u32,
     resident: u32,
+    /// The resident's line in the roster.
+    line: u64,
     membership: Membership,
     place: Place,
 }
@@ -90,12 +92,22 @@ impl Roster {
                 today[k as usize] = *m;
             }
         }
+        // Each touched resident's line, household and that household's
+        // row, gathered first: the loads do not wait on each other, so
+        // they overlap (a city's roster is far larger than the caches).
+        let (lines, homes): (Vec<u64>, Vec<u32>) = touched
+            .iter()
+            .map(|(r, _)| {
+                let row = &self.residents[*r as usize];
+                (row.line, row.household)
+            })
+            .unzip();
+        let rows: Vec<HouseholdRow> = homes.iter().map(|&h| self.households[h as usize]).collect();
         let mut known = self.households_named(&touched);
         let mut stints: Vec<Stint> = Vec::new();
         for (k, (r, fields)) in touched.iter().enumerate() {
             let base = today[k];
-            let home = self.residents[*r as usize].household;
-            let row = self.households[home as usize];
+            let (home, row, line) = (homes[k], rows[k], lines[k]);
             let mut breaks: Vec<NaiveDate> = fields
                 .iter()
                 .flat_map(|(_, chain)| chain.iter().map(|c| c.date))
@@ -168,6 +180,7 @@ impl Roster {
                 stints.push(Stint {
                     household,
                     resident: *r,
+                    line,
                     membership,
                     place: Place {
                         from,
@@ -182,10 +195,6 @@ impl Roster {
                 self.moves.insert(*r, moves);
             }
         }
-        let homes = touched
-            .iter()
-            .map(|(r, _)| self.residents[*r as usize].household)
-            .collect();
         self.regroup(&slot, homes, stints);
     }
 
@@ -302,9 +311,8 @@ impl Roster {
         // (line, from, membership, resident, place) of each household.
         let mut extra: Map<u32, Vec<Entry>> = Map::default();
         for s in stints {
-            let line = self.residents[s.resident as usize].line;
             extra.entry(s.household).or_default().push((
-                line,
+                s.line,
                 s.membership,
                 s.resident,
                 Some(s.place),
