@@ -575,7 +575,14 @@ impl Old {
                     let (rx, bad) = (&rx, &bad);
                     scope.spawn(move || {
                         let mut state = init();
-                        while let Ok(block) = rx.lock().expect("no panic").recv() {
+                        loop {
+                            // The lock is let go before the block is
+                            // folded (held through the loop's body, it
+                            // would keep the other workers waiting).
+                            let next = rx.lock().expect("no panic").recv();
+                            let Ok(block) = next else {
+                                break;
+                            };
                             for row in block.chunks_exact(ROW) {
                                 let persons = u16::from_le_bytes([row[8], row[9]]);
                                 let v = RowVisit {
