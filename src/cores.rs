@@ -84,3 +84,49 @@ pub(crate) fn in_rounds<T: Sync, R: Send, E>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_are_taken_in_order_and_end_at_the_first_error() {
+        for n in [0, 1, 3, 4, 5, 17, 64, 100] {
+            let items: Vec<usize> = (0..n).collect();
+            for (lanes, each) in [(1, 1), (2, 1), (2, 4), (3, 2), (8, 3)] {
+                let mut taken = Vec::new();
+                let done = in_rounds(
+                    &items,
+                    lanes,
+                    each,
+                    |&x| x * 2,
+                    |&x, r| {
+                        assert_eq!(r, x * 2);
+                        taken.push(x);
+                        Ok::<_, ()>(())
+                    },
+                );
+                assert_eq!((done, &taken), (Ok(()), &items), "{n} {lanes} {each}");
+                let mut taken = Vec::new();
+                let stop = n / 2;
+                let done = in_rounds(
+                    &items,
+                    lanes,
+                    each,
+                    |&x| x,
+                    |&x, _| {
+                        if x == stop {
+                            return Err(x);
+                        }
+                        taken.push(x);
+                        Ok(())
+                    },
+                );
+                if n > 0 {
+                    assert_eq!(done, Err(stop));
+                    assert_eq!(taken, (0..stop).collect::<Vec<_>>());
+                }
+            }
+        }
+    }
+}
