@@ -240,9 +240,10 @@ fn from_rows<T: Rows>(
                 break;
             }
         };
-        if let Some(households) = sample.take(&row, roster.households.len()) {
+        if let Some(room) = sample.take(&row, roster.households.len()) {
             let index = roster.by_household.get_mut().expect("made above");
-            index.reserve(households);
+            index.reserve(room.households);
+            roster.make_room(room.households, room.rows);
         }
         let parsed = match now.and_then(|r| r.membership) {
             Some(membership) => Ok(Parsed {
@@ -356,8 +357,9 @@ struct Sample {
 impl Sample {
     const ROWS: u64 = 4096;
 
-    /// The households to make room for, once, when the sample is full.
-    fn take(&mut self, row: &Row<'_>, households: usize) -> Option<usize> {
+    /// The households and rows to make room for, once, when the sample
+    /// is full.
+    fn take(&mut self, row: &Row<'_>, households: usize) -> Option<Room> {
         if self.rows >= Self::ROWS {
             return None;
         }
@@ -374,8 +376,19 @@ impl Sample {
         // table then takes at most twice the file), however short the
         // first rows are against the rest.
         let households = (households as u64 * rows / Self::ROWS) * 21 / 20;
-        Some(households.min(file / 32).min(u32::MAX as u64) as usize)
+        let most = (file / 32).min(u32::MAX as u64);
+        Some(Room {
+            households: households.min(most) as usize,
+            rows: (rows * 21 / 20).min(most) as usize,
+        })
     }
+}
+
+/// What `Sample` tells to make room for.
+#[derive(Debug, PartialEq)]
+struct Room {
+    households: usize,
+    rows: usize,
 }
 
 impl Roster {
@@ -695,11 +708,24 @@ mod tests {
             }
             made
         };
-        // 22 bytes a row: a file of 100,000 rows, half as many households.
-        assert_eq!(take(2_200_000, 2048), [52_500]);
+        let room = |households, rows| Room { households, rows };
+        // 22 bytes a row: a file of 100,000 rows, half as many households
+        // (the rows held to one for every 32 bytes too).
+        assert_eq!(take(2_200_000, 2048), [room(52_500, 68_750)]);
+        // Rows of 44 bytes: 50,000 of them, and room for 52,500.
+        let long = "R0000001H0000001red".to_string() + &" ".repeat(22);
+        let long_row = Row::new(2, &long, &[8, 16, 41]);
+        let mut sample = Sample {
+            file_bytes: Some(2_200_000),
+            ..Sample::default()
+        };
+        let made: Vec<Room> = (0..Sample::ROWS)
+            .filter_map(|_| sample.take(&long_row, 1024))
+            .collect();
+        assert_eq!(made, [room(13_125, 52_500)]);
         // First rows far shorter than the rest of the file would suggest
         // a household for every 22 bytes of it: held to one for every 32.
-        assert_eq!(take(1 << 30, 4096), [(1 << 30) / 32]);
+        assert_eq!(take(1 << 30, 4096), [room((1 << 30) / 32, (1 << 30) / 32)]);
         // Without the file's size, no guess.
         let mut sample = Sample::default();
         for _ in 0..Sample::ROWS {

@@ -292,6 +292,21 @@ impl Roster {
     }
 
     /// Whether a roster history was applied to it.
+    /// Makes room, once, for about `households` households and `rows`
+    /// residents being read, asked for in huge pages: a city's roster
+    /// is a few hundred megabytes written once, and grown page by page
+    /// each of its pages costs a fault of its own.
+    pub(crate) fn make_room(&mut self, households: usize, rows: usize) {
+        fn room<T>(v: &mut Vec<T>, n: usize) {
+            v.reserve_exact(n.saturating_sub(v.len()));
+            super::index::huge_pages(v.spare_capacity_mut());
+        }
+        room(&mut self.households, households);
+        room(&mut self.residents, rows);
+        room(&mut self.members, rows);
+        room(&mut self.member_residents, rows);
+    }
+
     pub fn has_history(&self) -> bool {
         !self.places.is_empty() || self.members.iter().any(|m| !m.always())
     }
