@@ -287,6 +287,8 @@ impl<R: BufRead> Records<R> {
         if self.skip_lf {
             return Ok(());
         }
+        // A problem here is the next record's, as in `read`.
+        self.start = self.line;
         let buf = loop {
             match self.inner.fill_buf() {
                 Ok(b) => break b,
