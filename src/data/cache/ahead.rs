@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::DIR;
@@ -21,8 +21,9 @@ use super::file::CHUNK;
 use super::stamp::{Prefix, Stamp, racy, stamp};
 
 /// The passes of this process: one for each log (a command may read the
-/// logs of several communities).
-static AHEAD: Mutex<Vec<Ahead>> = Mutex::new(Vec::new());
+/// logs of several communities, a few at a time). Waiting for one pass
+/// holds only its own lock.
+static AHEAD: Mutex<Vec<Arc<Ahead>>> = Mutex::new(Vec::new());
 
 struct Ahead {
     path: PathBuf,
@@ -30,7 +31,7 @@ struct Ahead {
     len: u64,
     /// The lengths hashed, in order.
     at: Vec<u64>,
-    hashes: Hashes,
+    hashes: Mutex<Hashes>,
 }
 
 enum Hashes {
@@ -89,33 +90,36 @@ pub fn start(dir: &Path, path: &Path, limit: Option<u64>) {
     });
     if let Ok(mut passes) = AHEAD.lock() {
         passes.retain(|a| a.path != path);
-        passes.push(Ahead {
+        passes.push(Arc::new(Ahead {
             path: path.to_path_buf(),
             stamp: now,
             len: meta.len(),
             at,
-            hashes: Hashes::Running(pass),
-        });
+            hashes: Mutex::new(Hashes::Running(pass)),
+        }));
     }
 }
 
 /// The hash of the first `len` bytes of the log at `path`, when taken
 /// ahead of the file as it is now; waits for the pass to end.
 pub(super) fn hash(path: &Path, len: u64) -> Option<u64> {
-    let mut passes = AHEAD.lock().ok()?;
-    let ahead = passes.iter_mut().find(|a| a.path == path)?;
+    let ahead = {
+        let passes = AHEAD.lock().ok()?;
+        Arc::clone(passes.iter().find(|a| a.path == path)?)
+    };
     let k = ahead.at.iter().position(|&a| a == len)?;
     let meta = fs::metadata(path).ok()?;
     if (stamp(&meta), meta.len()) != (ahead.stamp, ahead.len) {
         return None;
     }
-    if let Hashes::Running(_) = ahead.hashes {
-        let Hashes::Running(pass) = std::mem::replace(&mut ahead.hashes, Hashes::Done(None)) else {
+    let mut hashes = ahead.hashes.lock().ok()?;
+    if let Hashes::Running(_) = *hashes {
+        let Hashes::Running(pass) = std::mem::replace(&mut *hashes, Hashes::Done(None)) else {
             unreachable!("matched above")
         };
-        ahead.hashes = Hashes::Done(pass.join().ok().flatten());
+        *hashes = Hashes::Done(pass.join().ok().flatten());
     }
-    match &ahead.hashes {
+    match &*hashes {
         Hashes::Done(hashes) => hashes.as_ref()?.get(k).copied(),
         Hashes::Running(_) => None,
     }
@@ -192,6 +196,21 @@ mod tests {
         start(dir.path(), &log, None);
         assert_eq!(hash(&log, 1_234_567), Some(direct(1_234_567)));
         assert_eq!(hash(&log, 3_000_000), Some(direct(3_000_000)));
+        // Another community's log, hashed beside this one: each its own.
+        let other = tempfile::tempdir().unwrap();
+        let other_log = other.path().join("visits.csv");
+        fs::write(&other_log, &text[..2_000_000]).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&other_log)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        start(other.path(), &other_log, None);
+        start(dir.path(), &log, None);
+        assert_eq!(hash(&other_log, 2_000_000), Some(direct(2_000_000)));
+        assert_eq!(hash(&log, 3_000_000), Some(direct(3_000_000)));
+        assert_eq!(hash(&other_log, 3_000_000), None);
         // Changed since: the hash is not given.
         fs::OpenOptions::new()
             .append(true)
