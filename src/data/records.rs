@@ -447,14 +447,25 @@ mod tests {
     fn outcome(text: &[u8], cap: usize) -> Vec<Result<(u64, Vec<String>), String>> {
         let mut r = Records::new(std::io::BufReader::with_capacity(cap, text));
         let mut out = Vec::new();
-        loop {
-            match r.read() {
-                Ok(true) => out.push(Ok((r.start_line(), r.fields().map(String::from).collect()))),
-                Ok(false) => return out,
-                Err(e) => {
-                    out.push(Err(format!("{e:?}")));
-                    return out;
-                }
+        while read_one(&mut r, &mut out) {}
+        out
+    }
+
+    /// Reads one record onto `out` (or where reading failed); false at
+    /// the end.
+    fn read_one<R: std::io::BufRead>(
+        r: &mut Records<R>,
+        out: &mut Vec<Result<(u64, Vec<String>), String>>,
+    ) -> bool {
+        match r.read() {
+            Ok(true) => {
+                out.push(Ok((r.start_line(), r.fields().map(String::from).collect())));
+                true
+            }
+            Ok(false) => false,
+            Err(e) => {
+                out.push(Err(format!("{e:?}")));
+                false
             }
         }
     }
@@ -519,13 +530,8 @@ mod tests {
                     .collect();
                 out.push(Ok((line, fields)));
             }
-            match r.read() {
-                Ok(true) => out.push(Ok((r.start_line(), r.fields().map(String::from).collect()))),
-                Ok(false) => return out,
-                Err(e) => {
-                    out.push(Err(format!("{e:?}")));
-                    return out;
-                }
+            if !read_one(&mut r, &mut out) {
+                return out;
             }
         }
     }

@@ -132,17 +132,8 @@ fn covered(path: &Path, magic: &[u8]) -> Option<(Stamp, u64)> {
     use std::io::Read;
     let mut head = vec![0u8; 4096.min(CHUNK)];
     let n = fs::File::open(path).ok()?.read(&mut head).ok()?;
-    let mut r = crate::data::bin::Reader { bytes: &head[..n] };
-    (r.take(magic.len())? == magic).then_some(())?;
-    let version = env!("CARGO_PKG_VERSION").as_bytes();
-    (r.take(version.len() + 1)? == [version, b"\n"].concat()).then_some(())?;
-    let stamp = Stamp {
-        dev: r.u64()?,
-        ino: r.u64()?,
-        mtime: r.u64()? as i64,
-        ctime: r.u64()? as i64,
-    };
-    Some((stamp, r.u64()?))
+    let f = super::file::head_of(&head[..n], magic)?;
+    Some((f.stamp, f.covered))
 }
 
 #[cfg(test)]

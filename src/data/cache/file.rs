@@ -105,9 +105,13 @@ pub(super) fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
     if h.finish().to_le_bytes() != bytes[end..] {
         return None;
     }
-    let mut r = bin::Reader {
-        bytes: &bytes[..end],
-    };
+    head_of(&bytes[..end], magic)
+}
+
+/// A cache file's head as `head` writes it, read from the start of
+/// `bytes` (not checked against any hash); the rest is its body.
+pub(super) fn head_of<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<Framed<'a>> {
+    let mut r = bin::Reader { bytes };
     (r.take(magic.len())? == magic).then_some(())?;
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     (r.take(version.len() + 1)? == [version, b"\n"].concat()).then_some(())?;

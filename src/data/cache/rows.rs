@@ -472,19 +472,8 @@ impl Old {
         let mut h = hasher();
         h.write(head);
         (h.finish().to_le_bytes() == hash).then_some(())?;
-        let mut r = bin::Reader { bytes: head };
-        (r.take(ROWS_MAGIC.len())? == ROWS_MAGIC).then_some(())?;
-        let version = env!("CARGO_PKG_VERSION").as_bytes();
-        (r.take(version.len() + 1)? == [version, b"\n"].concat()).then_some(())?;
-        let then = Stamp {
-            dev: r.u64()?,
-            ino: r.u64()?,
-            mtime: r.u64()? as i64,
-            ctime: r.u64()? as i64,
-        };
-        let covered = r.u64()?;
-        let sampled = r.u64()?;
-        let whole = r.u64()?;
+        let f = super::file::head_of(head, ROWS_MAGIC)?;
+        let (then, covered, sampled, whole) = (f.stamp, f.covered, f.sampled, f.whole);
         let prefix = still_matches(
             visits,
             then,
