@@ -268,6 +268,30 @@ impl Roster {
         }
     }
 
+    /// Starts loading what showing household `index` reads: its row, or
+    /// with `parts` (the row asked for some steps before) its id, room
+    /// and members. A caller that goes through a city's households in an
+    /// order of its own (most urgent first) asks a few rows ahead, so that
+    /// their loads overlap instead of each waiting on memory in turn.
+    pub fn prefetch_household(&self, index: usize, parts: bool) {
+        use super::index::prefetch;
+        let Some(row) = self.households.get(index) else {
+            return;
+        };
+        if !parts {
+            prefetch(row);
+            return;
+        }
+        for at in [row.id.start, row.room.start] {
+            if let Some(b) = self.text.as_bytes().get(at as usize) {
+                prefetch(b);
+            }
+        }
+        if let Some(m) = self.members.get(row.first as usize) {
+            prefetch(m);
+        }
+    }
+
     /// A household as of day `d`.
     pub fn household_on(&self, index: usize, d: chrono::NaiveDate) -> HouseholdRef<'_> {
         self.household(index).on(d)

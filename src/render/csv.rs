@@ -72,7 +72,15 @@ pub fn due(
     let parts: Vec<&[super::DueOf<'_>]> = rows.chunks(PART).collect();
     let make = |part: &&[super::DueOf<'_>]| {
         let mut buf = Vec::with_capacity(part.len() * 80);
-        for d in part.iter() {
+        for (k, d) in part.iter().enumerate() {
+            // The rows are in order of urgency, their households all over
+            // a city's roster: loaded some rows ahead.
+            if let Some(a) = part.get(k + 2 * AHEAD) {
+                a.roster.prefetch_household(a.row.household(), false);
+            }
+            if let Some(a) = part.get(k + AHEAD) {
+                a.roster.prefetch_household(a.row.household(), true);
+            }
             due_line(&mut buf, d, community, needs);
         }
         buf
@@ -80,6 +88,10 @@ pub fn due(
     crate::cores::in_rounds(&parts, lanes, 1, make, |_, buf| out.write_all(&buf))?;
     out.flush()
 }
+
+/// How many rows ahead a row's household is loaded (twice as far, its
+/// row; this far, what the row points to).
+const AHEAD: usize = 8;
 
 /// One row of `due`'s csv, as the `csv` crate writes it (a cell quoted
 /// only when it holds a comma, a quote or a line break).
