@@ -178,16 +178,18 @@ impl Snapshot {
         Some(roster)
     }
 
+    /// The roster as residents.csv lists it, from the cache when it may
+    /// answer; with what the cache is to keep of it (`cache::save_roster`).
     fn roster_as_listed(
         &self,
         load: roster::Load,
         problems: &mut Vec<Problem>,
-    ) -> Result<Roster, Error> {
-        let path = self.roster.clone();
+    ) -> Result<(Roster, Option<cache::Unsaved>), Error> {
+        let path = &self.roster;
         if self.paths.cache && self.fast() && !load.personal && !load.names {
-            cache::roster(&self.dir, &path, problems)
+            cache::roster(&self.dir, path, problems)
         } else {
-            roster::read(&path, load, problems)
+            Ok((roster::read(path, load, problems)?, None))
         }
     }
 
@@ -198,7 +200,7 @@ impl Snapshot {
         problems: &mut Vec<Problem>,
     ) -> Result<Roster, Error> {
         self.with_history_beside(problems, |problems| {
-            roster::read(&self.roster, load, problems)
+            Ok((roster::read(&self.roster, load, problems)?, None))
         })
     }
 
@@ -220,16 +222,16 @@ impl Snapshot {
     fn with_history(&self, roster: Roster, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
         let mut found = Vec::new();
         let history = history::read(&self.path(history::FILE), &mut found)?;
-        self.with_history_read(roster, history, found, problems)
+        self.with_history_read((roster, None), history, found, problems)
     }
 
     /// The roster `read` gives, with history.csv read beside it on another
     /// core (reading a city's roster leaves the others part idle), then
-    /// applied (`with_history`).
+    /// applied (`with_history`); with what the cache is to keep of it.
     fn with_history_beside(
         &self,
         problems: &mut Vec<Problem>,
-        read: impl FnOnce(&mut Vec<Problem>) -> Result<Roster, Error>,
+        read: impl FnOnce(&mut Vec<Problem>) -> Result<(Roster, Option<cache::Unsaved>), Error>,
     ) -> Result<Roster, Error> {
         let path = self.path(history::FILE);
         let (roster, (history, found)) = std::thread::scope(|scope| {
@@ -248,9 +250,12 @@ impl Snapshot {
     }
 
     /// `with_history`, history.csv read already (`found`: its problems).
+    /// A roster the cache is to keep (`unsaved`) is written while the
+    /// history is checked against it (both only read it): a city's roster
+    /// is a few hundred megabytes to write, the check a pass over it.
     fn with_history_read(
         &self,
-        mut roster: Roster,
+        (mut roster, unsaved): (Roster, Option<cache::Unsaved>),
         mut history: crate::model::history::History,
         found: Vec<Problem>,
         problems: &mut Vec<Problem>,
@@ -258,19 +263,36 @@ impl Snapshot {
         let path = self.path(history::FILE);
         let before = problems.len();
         problems.extend(found);
-        self.add_unrecorded(&mut history, problems)?;
+        let save = |roster: &Roster| {
+            let unsaved = unsaved.as_ref()?;
+            cache::save_roster(&self.dir, roster, unsaved)
+        };
+        if let Err(e) = self.add_unrecorded(&mut history, problems) {
+            save(&roster);
+            return Err(e);
+        }
+        if history.is_empty() {
+            roster.origin = save(&roster).or(roster.origin);
+        }
         if !history.is_empty() {
             let chains = history.chains();
-            let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
-            history::check(
-                &path,
-                &history,
-                &chains,
-                &residents,
-                &roster,
-                self.paths.today,
-                problems,
-            );
+            let (residents, saved) = std::thread::scope(|s| {
+                let saving = unsaved.is_some().then(|| s.spawn(|| save(&roster)));
+                let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
+                history::check(
+                    &path,
+                    &history,
+                    &chains,
+                    &residents,
+                    &roster,
+                    self.paths.today,
+                    problems,
+                );
+                let saved =
+                    saving.and_then(|t| t.join().expect("the roster cache's writing thread"));
+                (residents, saved)
+            });
+            roster.origin = saved.or(roster.origin);
             roster.apply_chains(&chains, &residents);
             if let Some(origin) = roster.origin {
                 use std::hash::{BuildHasher, Hash, Hasher};
@@ -458,13 +480,21 @@ impl Snapshot {
                 return Ok(roster);
             }
             let before = problems.len();
-            let mut from_cache = self.roster_as_listed(roster::Load::default(), problems)?;
+            let (mut from_cache, unsaved) =
+                self.roster_as_listed(roster::Load::default(), problems)?;
+            // Kept before the names make it a roster no cache may hold.
+            if let Some(unsaved) = unsaved {
+                from_cache.origin =
+                    cache::save_roster(&self.dir, &from_cache, &unsaved).or(from_cache.origin);
+            }
             if from_cache.read_names(&path)? {
                 return self.with_history(from_cache, problems);
             }
             problems.truncate(before);
         }
-        self.with_history_beside(problems, |problems| roster::read(&path, load, problems))
+        self.with_history_beside(problems, |problems| {
+            Ok((roster::read(&path, load, problems)?, None))
+        })
     }
 
     /// The latest visit on or before `today` of each household of the

@@ -29,7 +29,7 @@ mod stamp;
 mod visits;
 
 pub use ahead::start as hash_visits_ahead;
-pub use roster::{applied, keep_applied, roster};
+pub use roster::{Unsaved, applied, keep_applied, roster, save as save_roster};
 pub use rows::{RowVisit, Rows, rows};
 pub use slices::Slice;
 pub use slices::{fresh as slices_fresh, keep as keep_slices, lines as roster_lines, slice};

@@ -23,38 +23,66 @@ const ROSTER_MAGIC: &[u8] = b"rounds roster cache 5\n";
 const APPLIED: &str = "roster-history";
 const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 2\n";
 
+/// A roster read from residents.csv that the cache is to keep (`save`):
+/// the state of the file it was read from.
+pub struct Unsaved {
+    stamp: Stamp,
+    len: u64,
+    sampled: u64,
+}
+
 /// The roster of residents.csv for a command that shows no personal data:
 /// from the cache when the file is exactly as the cache saw it (same
-/// stamp and length, same sampled bytes), else read (and cached, when the
-/// file has no problem at all). The roster is read whole or not at all,
-/// so a roster whose stamp changed is always read again.
-pub fn roster(dir: &Path, path: &Path, problems: &mut Vec<Problem>) -> Result<Roster, Error> {
+/// stamp and length, same sampled bytes), else read; read, and with no
+/// problem at all, with what the cache is to keep (`save`), for the
+/// caller to write when it likes (beside work that only reads it). The
+/// roster is read whole or not at all, so a roster whose stamp changed is
+/// always read again.
+pub fn roster(
+    dir: &Path,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<(Roster, Option<Unsaved>), Error> {
     let meta = fs::metadata(path).ok();
     if let Some(meta) = &meta
         && let Some(roster) = load_roster(dir, path, meta)
     {
-        return Ok(roster);
+        return Ok((roster, None));
     }
     let mut found = Vec::new();
-    let mut roster = crate::data::roster::read(path, Load::default(), &mut found)?;
-    if found.is_empty()
+    let roster = crate::data::roster::read(path, Load::default(), &mut found)?;
+    let unsaved = if found.is_empty()
         && let Some(meta) = meta
         && !racy(&meta)
         && roster.cacheable()
         && let Ok(sampled) = samples(path, meta.len())
     {
-        let stamp = stamp(&meta);
-        let head = head(ROSTER_MAGIC, stamp, meta.len(), sampled, 0);
-        let written = write_atomic(dir, ROSTER, |out| {
-            out.write_all(&head)?;
-            roster.write_cache(out)
-        });
-        if written.is_ok() {
-            roster.origin = Some(origin(stamp, meta.len(), sampled));
-        }
-    }
+        Some(Unsaved {
+            stamp: stamp(&meta),
+            len: meta.len(),
+            sampled,
+        })
+    } else {
+        None
+    };
     problems.extend(found);
-    Ok(roster)
+    Ok((roster, unsaved))
+}
+
+/// Keeps `roster` in the cache; its origin (for `Roster::origin`) once
+/// written.
+pub fn save(dir: &Path, roster: &Roster, unsaved: &Unsaved) -> Option<u64> {
+    let Unsaved {
+        stamp,
+        len,
+        sampled,
+    } = *unsaved;
+    let head = head(ROSTER_MAGIC, stamp, len, sampled, 0);
+    let written = write_atomic(dir, ROSTER, |out| {
+        out.write_all(&head)?;
+        roster.write_cache(out)
+    });
+    written.ok().map(|_| origin(stamp, len, sampled))
 }
 
 fn load_roster(dir: &Path, path: &Path, meta: &Metadata) -> Option<Roster> {
