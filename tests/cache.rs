@@ -627,6 +627,14 @@ fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
         );
     }
     assert_eq!(same_with_and_without(&wd, &args, "from the cache"), with);
+    // A report keeps it too (written while the log is read).
+    std::fs::remove_dir_all(wd.join(".rounds-cache")).unwrap();
+    assert_eq!(same_with_and_without(&wd, &report, "settled, a report"), r);
+    assert!(
+        cache_files(&wd).iter().any(|f| f == "roster-history"),
+        "{:?}",
+        cache_files(&wd)
+    );
     let on_11 = ["--today", "2020-03-11", "due", "--all", "--format", "csv"];
     let moved_on_5 = same_with_and_without(&wd, &on_11, "from the cache, the 11th");
     assert!(moved_on_5.contains("H9,red"), "{moved_on_5}");

@@ -107,8 +107,11 @@ fn load(
         names: people && !cached,
     };
     snapshot.hash_visits_ahead();
+    snapshot.keep_roster_later();
     let roster = snapshot.roster_quiet(load, &mut problems)?;
-    let last = snapshot.last_visits(&roster, ctx.today, &mut problems)?;
+    let last = snapshot.beside_keeping(&roster, || {
+        snapshot.last_visits(&roster, ctx.today, &mut problems)
+    })?;
     let mut loaded = list(
         ctx, args, &snapshot, roster, &last, problems, &levels, by, check,
     )?;

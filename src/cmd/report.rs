@@ -92,6 +92,7 @@ fn count(
         // read, once the list is known.
         let cached = snapshot.may_read_personal_later();
         snapshot.hash_visits_ahead();
+        snapshot.keep_roster_later();
         let mut roster = if cached {
             snapshot.roster_quiet(crate::data::roster::Load::default(), &mut problems)?
         } else {
@@ -110,33 +111,35 @@ fn count(
         let latest = snapshot.latest_cached(&roster);
         // The roster changes of the span (history.csv read again: the
         // roster may come from the cache) worked out beside the counting.
-        let (counted, changes) = std::thread::scope(|s| {
-            let changes = s.spawn(|| {
-                let mut found = Vec::new();
-                let history = snapshot.history(&mut found)?;
-                let changes = report::roster_changes(&history, &roster, span, as_of);
-                Ok::<_, Error>((changes, found))
-            });
-            let counted = report::count(
-                &roster,
-                rules,
-                span,
-                ctx.today,
-                keep.as_deref(),
-                latest.as_deref(),
-                |pass| {
-                    let folded = snapshot.fold_visits(
-                        &roster,
-                        &mut problems,
-                        pass.wanted(),
-                        || pass.sheet(),
-                        |sheet, h| pass.touch(sheet, h),
-                        |sheet, v| pass.see(sheet, &roster, v),
-                    )?;
-                    Ok::<_, Error>((folded.states, folded.visitors))
-                },
-            );
-            (counted, changes.join().expect("the roster changes' thread"))
+        let (counted, changes) = snapshot.beside_keeping(&roster, || {
+            std::thread::scope(|s| {
+                let changes = s.spawn(|| {
+                    let mut found = Vec::new();
+                    let history = snapshot.history(&mut found)?;
+                    let changes = report::roster_changes(&history, &roster, span, as_of);
+                    Ok::<_, Error>((changes, found))
+                });
+                let counted = report::count(
+                    &roster,
+                    rules,
+                    span,
+                    ctx.today,
+                    keep.as_deref(),
+                    latest.as_deref(),
+                    |pass| {
+                        let folded = snapshot.fold_visits(
+                            &roster,
+                            &mut problems,
+                            pass.wanted(),
+                            || pass.sheet(),
+                            |sheet, h| pass.touch(sheet, h),
+                            |sheet, v| pass.see(sheet, &roster, v),
+                        )?;
+                        Ok::<_, Error>((folded.states, folded.visitors))
+                    },
+                );
+                (counted, changes.join().expect("the roster changes' thread"))
+            })
         });
         let mut report = counted?;
         let (changes, found) = changes?;

@@ -41,6 +41,11 @@ pub struct Snapshot {
     /// Set when the roster was read with no problem at all (what the
     /// worker slices are cut from).
     clean: std::sync::OnceLock<()>,
+    /// The roster with its history applied is to be kept beside the
+    /// visit log's reading (`beside_keeping`), not when it is made.
+    keep_later: std::sync::atomic::AtomicBool,
+    /// Kept for later: the day of the history's latest change.
+    applied_unkept: std::sync::Mutex<Option<i32>>,
 }
 
 /// A worker's slice of the roster (`cache::slices`) with the latest visit
@@ -73,6 +78,8 @@ impl Snapshot {
             paths,
             lock,
             clean: Default::default(),
+            keep_later: Default::default(),
+            applied_unkept: Default::default(),
         })
     }
 
@@ -86,6 +93,8 @@ impl Snapshot {
             paths,
             lock: Some(lock),
             clean: Default::default(),
+            keep_later: Default::default(),
+            applied_unkept: Default::default(),
         })
     }
 
@@ -309,7 +318,11 @@ impl Snapshot {
             if clean && let Some(latest) = latest.map(crate::model::date::days) {
                 let _ = self.clean.set(());
                 if roster.origin.is_some() && self.may_cache() {
-                    cache::keep_applied(&self.dir, &self.roster, &path, &roster, latest);
+                    if self.keep_later.load(std::sync::atomic::Ordering::Relaxed) {
+                        *self.applied_unkept.lock().expect("not poisoned") = Some(latest);
+                    } else {
+                        cache::keep_applied(&self.dir, &self.roster, &path, &roster, latest);
+                    }
                 }
             }
         } else if problems.len() == before {
@@ -317,6 +330,31 @@ impl Snapshot {
         }
         roster.set_day(self.paths.today);
         Ok(roster)
+    }
+
+    /// Has the roster with its history applied, when the cache is to keep
+    /// it, kept by `beside_keeping` instead of when it is made: a command
+    /// that reads the visit log next calls this before the roster.
+    pub fn keep_roster_later(&self) {
+        self.keep_later
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `work`, with the roster left to keep (`keep_roster_later`) written
+    /// on a thread of its own meanwhile: a city's roster with its history
+    /// is a couple of hundred megabytes to write, the visit log's reading
+    /// a second of work it need not wait for.
+    pub fn beside_keeping<T>(&self, roster: &Roster, work: impl FnOnce() -> T) -> T {
+        let unkept = self.applied_unkept.lock().expect("not poisoned").take();
+        std::thread::scope(|s| {
+            if let Some(latest) = unkept {
+                let history = self.path(history::FILE);
+                s.spawn(move || {
+                    cache::keep_applied(&self.dir, &self.roster, &history, roster, latest);
+                });
+            }
+            work()
+        })
     }
 
     /// Starts hashing the visit log for the cache, when it will need it,
