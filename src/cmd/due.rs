@@ -108,14 +108,26 @@ fn load(
     };
     snapshot.hash_visits_ahead();
     snapshot.keep_roster_later();
-    let roster = snapshot.roster_quiet(load, &mut problems)?;
+    let mut roster = snapshot.roster_quiet(load, &mut problems)?;
     let last = snapshot.beside_keeping(&roster, || {
         snapshot.last_visits(&roster, ctx.today, &mut problems)
     })?;
-    let mut loaded = list(
-        ctx, args, &snapshot, roster, &last, problems, &levels, by, check,
-    )?;
-    snapshot.keep_slices(&loaded.roster);
+    let needs = open_needs(ctx, &snapshot, &roster, problems)?;
+    // No household is looked up by its id from here on: the index (tens
+    // of megabytes for a city) is let go before the list is made.
+    roster.forget_household_index();
+    // The workers' slices are cut and kept while the list is worked out
+    // (both only read the roster).
+    let (rows, counts) = std::thread::scope(|s| {
+        s.spawn(|| snapshot.keep_slices(&roster));
+        rows_of(ctx, args, &roster, &last, &levels, by, check)
+    })?;
+    let mut loaded = Loaded {
+        roster,
+        rows,
+        counts,
+        needs,
+    };
     let residents = if cached { shown(&loaded) } else { Vec::new() };
     if cached && !snapshot.personal_for(&mut loaded.roster, &residents)? {
         // A roster file the lines cannot be read from one by one: whole.
@@ -165,13 +177,46 @@ fn list(
     snapshot: &crate::data::snapshot::Snapshot,
     roster: crate::model::roster::Roster,
     last: &[Option<chrono::NaiveDate>],
-    mut problems: Vec<crate::error::Problem>,
+    problems: Vec<crate::error::Problem>,
     levels: &[crate::model::Level],
     by: Sort,
     check: bool,
 ) -> Result<Loaded, Error> {
+    let needs = open_needs(ctx, snapshot, &roster, problems)?;
+    let (rows, counts) = rows_of(ctx, args, &roster, last, levels, by, check)?;
+    Ok(Loaded {
+        roster,
+        rows,
+        counts,
+        needs,
+    })
+}
+
+/// With a needs ledger, each household's unresolved needs (an extra
+/// column; without one the output is as it always was), once no error
+/// among `problems` (what reading the roster and the log found) and the
+/// ledger's fails the command.
+fn open_needs(
+    ctx: &Ctx,
+    snapshot: &crate::data::snapshot::Snapshot,
+    roster: &crate::model::roster::Roster,
+    mut problems: Vec<crate::error::Problem>,
+) -> Result<Option<Vec<crate::compute::needs::OpenNeeds>>, Error> {
     let ledger = snapshot.needs(&ctx.config.needs.categories, &mut problems)?;
     ctx.fail_on_errors(problems)?;
+    Ok(ledger.map(|l| crate::compute::needs::open_needs(&l.needs, roster, ctx.today)))
+}
+
+/// What `list` lists: the rows (sorted) and the counts of the summary.
+fn rows_of(
+    ctx: &Ctx,
+    args: &DueArgs,
+    roster: &crate::model::roster::Roster,
+    last: &[Option<chrono::NaiveDate>],
+    levels: &[crate::model::Level],
+    by: Sort,
+    check: bool,
+) -> Result<(Vec<due::DueRow>, due::DueCounts), Error> {
     let filter = Filter {
         grid: &args.grid,
         building: &args.building,
@@ -180,15 +225,11 @@ fn list(
         tags: filter::Tagged::new(&args.tag),
     };
     if check {
-        filter.check(&roster)?;
+        filter.check(roster)?;
     }
-    // With a needs ledger, each household's unresolved needs (an extra
-    // column; without one the output is as it always was).
-    let needs = ledger.map(|l| crate::compute::needs::open_needs(&l.needs, &roster, ctx.today));
-
     let within = args.within.unwrap_or(ctx.window);
     let (mut rows, counts) = due::standings(
-        &roster,
+        roster,
         last,
         &ctx.config.rules,
         ctx.today,
@@ -196,13 +237,8 @@ fn list(
         &filter,
         args.all,
     );
-    due::sort(&mut rows, &roster, by);
-    Ok(Loaded {
-        roster,
-        rows,
-        counts,
-        needs,
-    })
+    due::sort(&mut rows, roster, by);
+    Ok((rows, counts))
 }
 
 pub fn run(ctx: &Ctx, args: &DueArgs, out: &mut dyn Write) -> Result<Outcome, Error> {

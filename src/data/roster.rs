@@ -644,6 +644,12 @@ mod tests {
         assert_eq!((a3.id(), a3.grid(), a3.members().len()), ("A3", "西岗", 1));
         assert_eq!(r.household_of_resident("A2"), r.find("H1"));
         assert_eq!(r.find("H9"), None);
+        // The index let go, a lookup builds it again.
+        let mut r = r;
+        let (h1, a3) = (r.find("H1"), r.find("A3"));
+        r.forget_household_index();
+        assert!(r.by_household.get().is_none());
+        assert_eq!((r.find("H1"), r.find("A3"), r.find("H9")), (h1, a3, None));
         // The disagreement on building is a warning on line 4.
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].line, p[0].is_error()), (Some(4), false));

@@ -292,6 +292,12 @@ impl Roster {
         }
     }
 
+    /// Lets go of the index of household ids, for a caller that will look
+    /// up none (a later lookup builds it again).
+    pub fn forget_household_index(&mut self) {
+        self.by_household = std::sync::OnceLock::new();
+    }
+
     /// A household as of day `d`.
     pub fn household_on(&self, index: usize, d: chrono::NaiveDate) -> HouseholdRef<'_> {
         self.household(index).on(d)
