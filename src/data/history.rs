@@ -10,7 +10,7 @@ use super::headers;
 use super::rewrite::{CsvFile, cell_bytes};
 use super::table::Table;
 use crate::error::{Error, FieldName, Problem, Reason};
-use crate::model::asof::Map;
+use crate::model::asof::Found;
 use crate::model::date;
 use crate::model::history::{Chains, Change, Field, History};
 use crate::model::roster::Roster;
@@ -130,20 +130,30 @@ pub fn check(
     path: &Path,
     history: &History,
     chains: &Chains<'_>,
-    residents: &Map<&str, u32>,
+    residents: &Found<'_>,
     roster: &Roster,
     today: NaiveDate,
     problems: &mut Vec<Problem>,
 ) {
     let mut found = Vec::new();
-    for c in history.changes.iter().filter(|c| c.line != 0) {
-        if !residents.contains_key(c.resident.as_str()) && !roster.cut_short() {
-            found.push(Problem::error(
-                path,
-                Some(c.line),
-                Reason::UnknownResident(c.resident.to_string()),
-            ));
+    // The chains come in the order of the residents' ids, as `residents`
+    // holds them: each resident is looked for once.
+    if !roster.cut_short() {
+        let mut resident = residents.cursor();
+        for ((id, _), chain) in chains.iter() {
+            if resident(id).is_some() {
+                continue;
+            }
+            for c in chain.iter().filter(|c| c.line != 0) {
+                found.push(Problem::error(
+                    path,
+                    Some(c.line),
+                    Reason::UnknownResident(c.resident.to_string()),
+                ));
+            }
         }
+    }
+    for c in history.changes.iter().filter(|c| c.line != 0) {
         if c.date > today {
             found.push(Problem::warning(
                 path,

@@ -284,6 +284,7 @@ impl Snapshot {
             roster.origin = save(&roster).or(roster.origin);
         }
         if !history.is_empty() {
+            history.sort_by_chains();
             let chains = history.chains();
             let (residents, saved) = std::thread::scope(|s| {
                 let saving = unsaved.is_some().then(|| s.spawn(|| save(&roster)));

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use super::date::{days, parse};
 use super::history::{Chains, Field, History, value_on};
+use super::index::prefetch;
 use super::roster::{HouseholdRow, Roster, Span};
 use super::{Level, Membership};
 
@@ -30,7 +31,7 @@ pub(crate) struct Place {
     pub(crate) room: Span,
 }
 
-/// The chains of one resident, field by field.
+/// The chains of the residents, field by field.
 type Fields<'a> = Vec<(Field, &'a [&'a super::history::Change])>;
 
 /// A member of a household being regrouped: its line in the roster, the
@@ -47,6 +48,46 @@ struct Stint {
     place: Place,
 }
 
+/// Stands for an id the roster does not hold (in `Found`).
+const MISSING: u32 = u32::MAX;
+
+/// The residents a roster history names: each id, in byte order and
+/// once, with the resident the roster gives it.
+#[derive(Debug, Default)]
+pub struct Found<'i> {
+    ids: Vec<&'i str>,
+    at: Vec<u32>,
+}
+
+impl<'i> Found<'i> {
+    /// The resident with this id, if the roster holds it.
+    pub fn get(&self, id: &str) -> Option<u32> {
+        let k = self.ids.binary_search(&id).ok()?;
+        Some(self.at[k]).filter(|&r| r != MISSING)
+    }
+
+    /// Whether the roster holds the resident with this id.
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// `get` for ids asked for in byte order (as the chains of a history
+    /// come): each answer starts where the one before ended.
+    pub fn cursor(&self) -> impl FnMut(&str) -> Option<u32> + '_ {
+        let mut k = 0;
+        move |id: &str| {
+            if k > 0 && id < self.ids[k - 1] {
+                return self.get(id);
+            }
+            while k < self.ids.len() && self.ids[k] < id {
+                k += 1;
+            }
+            let r = self.ids.get(k).filter(|&&x| x == id).map(|_| self.at[k]);
+            r.filter(|&r| r != MISSING)
+        }
+    }
+}
+
 impl Roster {
     /// Applies the history's changes. Changes of unknown residents and
     /// chains holding a value their field cannot take are left out (`check`
@@ -60,58 +101,74 @@ impl Roster {
 
     /// `apply_history` with the history's chains and the residents they
     /// name (`find_residents`) worked out by the caller.
-    pub fn apply_chains(&mut self, chains: &Chains<'_>, found: &Map<&str, u32>) {
-        // The chains come grouped by resident: one entry for each.
-        let mut touched: Vec<(u32, Fields<'_>)> = Vec::new();
+    pub fn apply_chains(&mut self, chains: &Chains<'_>, found: &Found<'_>) {
+        // The chains come grouped by resident: one run of them for each,
+        // as `fields[start..end]`.
+        let mut fields: Fields<'_> = Vec::new();
+        let mut touched: Vec<(u32, usize, usize)> = Vec::new();
+        let mut resident = found.cursor();
         for ((id, field), chain) in chains.iter() {
-            if chain
-                .iter()
-                .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
+            if field.checked()
+                && chain
+                    .iter()
+                    .any(|c| !field.valid(&c.from) || !field.valid(&c.to))
             {
                 continue;
             }
-            let Some(&r) = found.get(id) else { continue };
+            let Some(r) = resident(id) else { continue };
             match touched.last_mut() {
-                Some((last, fields)) if *last == r => fields.push((field, chain)),
-                _ => touched.push((r, vec![(field, chain)])),
+                Some((last, _, end)) if *last == r => *end += 1,
+                _ => touched.push((r, fields.len(), fields.len() + 1)),
             }
+            fields.push((field, chain));
         }
         if touched.is_empty() {
             return;
         }
         // Where each touched resident stands in the roster today: a
-        // resident's slot in `today`, `UNTOUCHED` for the others (a flat
-        // table, as every member of a city's roster is looked up).
+        // resident's slot in `touched`, `UNTOUCHED` for the others (a flat
+        // table, as every member of a household regrouped is looked up).
         let mut slot = vec![UNTOUCHED; self.residents.len()];
-        for (k, (r, _)) in touched.iter().enumerate() {
+        for (k, (r, _, _)) in touched.iter().enumerate() {
             slot[*r as usize] = k as u32;
-        }
-        let mut today = vec![Membership::new(Level::Green, None, None); touched.len()];
-        for (m, r) in self.members.iter().zip(&self.member_residents) {
-            if let Some(&k) = slot.get(*r as usize).filter(|&&k| k != UNTOUCHED) {
-                today[k as usize] = *m;
-            }
         }
         // Each touched resident's line, household and that household's
         // row, gathered first: the loads do not wait on each other, so
         // they overlap (a city's roster is far larger than the caches).
         let (lines, homes): (Vec<u64>, Vec<u32>) = touched
             .iter()
-            .map(|(r, _)| {
+            .map(|(r, _, _)| {
                 let row = &self.residents[*r as usize];
                 (row.line, row.household)
             })
             .unzip();
         let rows: Vec<HouseholdRow> = homes.iter().map(|&h| self.households[h as usize]).collect();
-        let mut known = self.households_named(&touched);
-        let mut stints: Vec<Stint> = Vec::new();
-        for (k, (r, fields)) in touched.iter().enumerate() {
+        // Its membership today, among its household's members.
+        let today: Vec<Membership> = touched
+            .iter()
+            .zip(&rows)
+            .map(|((r, _, _), row)| {
+                let (a, c) = (row.first as usize, row.count as usize);
+                (a..a + c)
+                    .find(|&i| self.member_residents[i] == *r)
+                    .map_or(Membership::new(Level::Green, None, None), |i| {
+                        self.members[i]
+                    })
+            })
+            .collect();
+        let mut known = self.households_named(&touched, &fields);
+        let mut stints: Vec<Stint> = Vec::with_capacity(fields.len() + touched.len());
+        let mut breaks: Vec<NaiveDate> = Vec::new();
+        for (k, &(r, start, end)) in touched.iter().enumerate() {
+            let fields = &fields[start..end];
             let base = today[k];
             let (home, row, line) = (homes[k], rows[k], lines[k]);
-            let mut breaks: Vec<NaiveDate> = fields
-                .iter()
-                .flat_map(|(_, chain)| chain.iter().map(|c| c.date))
-                .collect();
+            breaks.clear();
+            breaks.extend(
+                fields
+                    .iter()
+                    .flat_map(|(_, chain)| chain.iter().map(|c| c.date)),
+            );
             breaks.sort_unstable();
             breaks.dedup();
             let mut moves = Vec::new();
@@ -153,7 +210,7 @@ impl Roster {
                 let household = match value(Field::Household) {
                     Some(h) => {
                         let h = match h.trim() {
-                            "" => self.span(self.residents[*r as usize].id).to_string(),
+                            "" => self.span(self.residents[r as usize].id).to_string(),
                             h => h.to_string(),
                         };
                         self.household_for(&h, &mut known)
@@ -165,7 +222,7 @@ impl Roster {
                 }
                 let tags = match value(Field::Tags) {
                     Some(v) => self.tags.intern(v),
-                    None => self.tags.of(&base, *r),
+                    None => self.tags.of(&base, r),
                 };
                 let mut membership = Membership {
                     level,
@@ -176,10 +233,10 @@ impl Roster {
                     to,
                     tags: 0,
                 };
-                self.tags.assign(&mut membership, *r, tags);
+                self.tags.assign(&mut membership, r, tags);
                 stints.push(Stint {
                     household,
-                    resident: *r,
+                    resident: r,
                     line,
                     membership,
                     place: Place {
@@ -192,41 +249,101 @@ impl Roster {
                 });
             }
             if !moves.is_empty() {
-                self.moves.insert(*r, moves);
+                self.moves.insert(r, moves);
             }
         }
         self.regroup(&slot, homes, stints);
     }
 
-    /// The residents with these ids: one pass over the roster, which a
-    /// city's roster read from the cache makes cheaper than indexing every
-    /// resident for a history that names a few of them.
-    pub fn find_residents<'i>(&self, ids: impl Iterator<Item = &'i str>) -> Map<&'i str, u32> {
-        let mut wanted: Map<&'i str, u32> = Map::default();
-        for id in ids {
-            wanted.insert(id, u32::MAX);
+    /// The residents with these ids. A roster in the order of its ids (as
+    /// most are kept) is looked through once beside the ids in order; one
+    /// with an index of its residents asks it; any other is looked through
+    /// once with the ids hashed. Each is cheaper than indexing every
+    /// resident of a city for a history that names a few of them.
+    pub fn find_residents<'i>(&self, ids: impl Iterator<Item = &'i str>) -> Found<'i> {
+        let mut ids: Vec<&'i str> = ids.collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let at = if ids.is_empty() {
+            Vec::new()
+        } else if let Some(index) = self.by_resident.get() {
+            ids.iter()
+                .map(|id| {
+                    index
+                        .find(id, index.hash(id), |r| {
+                            self.span(self.residents[r as usize].id)
+                        })
+                        .unwrap_or(MISSING)
+                })
+                .collect()
+        } else {
+            self.found_in_order(&ids)
+                .unwrap_or_else(|| self.found_hashed(&ids))
+        };
+        Found { ids, at }
+    }
+
+    /// `find_residents` of `ids` (in byte order, each once) when the
+    /// roster's residents are in the order of their ids too: each core
+    /// walks a part of the roster beside them. `None` for a roster out of
+    /// order.
+    fn found_in_order(&self, ids: &[&str]) -> Option<Vec<u32>> {
+        let id = |r: usize| self.span(self.residents[r].id);
+        let parts = crate::cores::in_parts(self.residents.len(), |range| {
+            let mut found = Vec::new();
+            let mut before = range.start.checked_sub(1).map(id);
+            let mut k = range.start.checked_sub(1).map_or(0, |r| {
+                let last = id(r);
+                ids.partition_point(|&x| x <= last)
+            });
+            for r in range {
+                let here = id(r);
+                if before.is_some_and(|b| b >= here) {
+                    return None;
+                }
+                before = Some(here);
+                while k < ids.len() && ids[k] < here {
+                    k += 1;
+                }
+                if k < ids.len() && ids[k] == here {
+                    found.push((k, r as u32));
+                    k += 1;
+                }
+            }
+            Some(found)
+        });
+        let mut at = vec![MISSING; ids.len()];
+        for part in parts {
+            for (k, r) in part? {
+                at[k] = r;
+            }
         }
-        if wanted.is_empty() {
-            return wanted;
-        }
-        // Each core looks for them in a part of the roster (an id is one
-        // resident's: the roster's reader refuses a repeated one).
-        let found = crate::cores::in_parts(self.residents.len(), |range| {
+        Some(at)
+    }
+
+    /// `find_residents` of `ids` (in byte order, each once) in a roster
+    /// in any order: each core hashes the ids of a part of the roster.
+    fn found_hashed(&self, ids: &[&str]) -> Vec<u32> {
+        let wanted: Map<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| (id, k as u32))
+            .collect();
+        let parts = crate::cores::in_parts(self.residents.len(), |range| {
             let start = range.start;
             let mut found = Vec::new();
             for (r, row) in self.residents[range].iter().enumerate() {
-                if let Some((&id, _)) = wanted.get_key_value(self.span(row.id)) {
-                    found.push((id, (start + r) as u32));
+                if let Some(&k) = wanted.get(self.span(row.id)) {
+                    found.push((k, (start + r) as u32));
                 }
             }
             found
         });
-        for (id, r) in found.into_iter().flatten() {
-            let slot = wanted.get_mut(id).expect("looked for");
-            *slot = (*slot).min(r);
+        let mut at = vec![MISSING; ids.len()];
+        for (k, r) in parts.into_iter().flatten() {
+            at[k as usize] = at[k as usize].min(r);
         }
-        wanted.retain(|_, r| *r != u32::MAX);
-        wanted
+        at
     }
 
     /// The index of the household with this id, added when new.
@@ -267,13 +384,17 @@ impl Roster {
     /// The households the history's household changes name, found in one
     /// pass when the roster has no index of households yet (a roster read
     /// from the cache): cheaper than indexing a city's households.
-    fn households_named(&self, touched: &[(u32, Fields<'_>)]) -> Map<String, u32> {
+    fn households_named(
+        &self,
+        touched: &[(u32, usize, usize)],
+        fields: &Fields<'_>,
+    ) -> Map<String, u32> {
         let mut known: Map<String, u32> = Map::default();
         if self.by_household.get().is_some() {
             return known;
         }
-        for (r, fields) in touched {
-            for (field, chain) in fields {
+        for (r, start, end) in touched {
+            for (field, chain) in &fields[*start..*end] {
                 if *field != Field::Household {
                     continue;
                 }
@@ -302,35 +423,72 @@ impl Roster {
         known
     }
 
+    /// Starts loading what `regroup` reads of household `h`: its row
+    /// (step 0), where its members start (1), their residents (2).
+    fn load_ahead(
+        &self,
+        h: u32,
+        step: u8,
+        members: &[Membership],
+        member_residents: &[u32],
+        slot: &[u32],
+    ) {
+        let row = &self.households[h as usize];
+        if step == 0 {
+            return prefetch(row);
+        }
+        let (a, c) = (row.first as usize, row.count as usize);
+        let Some(of) = member_residents.get(a..a + c).filter(|of| !of.is_empty()) else {
+            return;
+        };
+        if step == 1 {
+            prefetch(&of[0]);
+            return prefetch(&members[a]);
+        }
+        for &r in of {
+            prefetch(&self.residents[r as usize]);
+            prefetch(&slot[r as usize]);
+        }
+    }
+
     /// Puts the stints in place of the touched residents' memberships,
     /// members in file order within each household, and works out the
     /// address of every household a stint touched for each span of days.
     /// `slot` is `UNTOUCHED` for each resident the history leaves alone.
-    fn regroup(&mut self, slot: &[u32], homes: Vec<u32>, stints: Vec<Stint>) {
+    fn regroup(&mut self, slot: &[u32], homes: Vec<u32>, mut stints: Vec<Stint>) {
         let touched = |r: u32| slot.get(r as usize).is_some_and(|&k| k != UNTOUCHED);
-        // (line, from, membership, resident, place) of each household.
-        let mut extra: Map<u32, Vec<Entry>> = Map::default();
-        for s in stints {
-            extra.entry(s.household).or_default().push((
-                s.line,
-                s.membership,
-                s.resident,
-                Some(s.place),
-            ));
-        }
+        // The stints of each household together, in the order of the
+        // households (their lines and days are put in order below).
+        stints.sort_unstable_by_key(|s| s.household);
         // Only the households a stint is in, and those the touched
         // residents are in today, change: their members are written anew
         // at the end; every other household keeps its place.
-        let mut rebuild: Vec<u32> = extra.keys().copied().chain(homes).collect();
+        let mut rebuild: Vec<u32> = stints.iter().map(|s| s.household).chain(homes).collect();
         rebuild.sort_unstable();
         rebuild.dedup();
         let mut members = std::mem::take(&mut self.members);
         let mut member_residents = std::mem::take(&mut self.member_residents);
-        for h in rebuild {
-            let h = h as usize;
-            let row = self.households[h];
+        // (line, membership, resident, place of a stint) of a household's
+        // members; the days its members change on; its members on a day.
+        let mut list: Vec<Entry> = Vec::new();
+        let mut edges: Vec<i32> = Vec::new();
+        let mut here: Vec<Place> = Vec::new();
+        let mut next = stints.iter().peekable();
+        // The households to rebuild lie all over a city's roster: each one's
+        // row, members and their residents are loaded a few households
+        // ahead, a step at a time, so that the loads overlap.
+        for (k, &h) in rebuild.iter().enumerate() {
+            for (step, by) in [(0, 24), (1, 12), (2, 6)] {
+                if let Some(&h) = rebuild.get(k + by) {
+                    self.load_ahead(h, step, &members, &member_residents, slot);
+                }
+            }
+            let row = self.households[h as usize];
             let (a, c) = (row.first as usize, row.count as usize);
-            let mut list = extra.remove(&(h as u32)).unwrap_or_default();
+            list.clear();
+            while let Some(s) = next.next_if(|s| s.household == h) {
+                list.push((s.line, s.membership, s.resident, Some(s.place)));
+            }
             let stays = list.is_empty();
             for i in a..a + c {
                 let r = member_residents[i];
@@ -339,19 +497,19 @@ impl Roster {
                     list.push((line, members[i], r, None));
                 }
             }
+            let first = members.len() as u32;
             if stays {
                 // Only left by a touched resident: the others, in order.
-                let first = members.len() as u32;
-                for (_, m, r, _) in list {
+                for &(_, m, r, _) in &list {
                     members.push(m);
                     member_residents.push(r);
                 }
-                self.households[h].first = first;
-                self.households[h].count = members.len() as u32 - first;
+                let row = &mut self.households[h as usize];
+                row.first = first;
+                row.count = members.len() as u32 - first;
                 continue;
             }
             list.sort_by_key(|(line, m, _, _)| (*line, m.from));
-            let first = members.len() as u32;
             let today = Place {
                 from: i32::MIN,
                 grid: row.grid,
@@ -359,21 +517,23 @@ impl Roster {
                 unit: row.unit,
                 room: row.room,
             };
-            let mut edges: Vec<i32> = list
-                .iter()
-                .flat_map(|(_, m, _, _)| [m.from, m.to])
-                .filter(|&d| d != i32::MAX)
-                .collect();
+            edges.clear();
+            edges.extend(
+                list.iter()
+                    .flat_map(|(_, m, _, _)| [m.from, m.to])
+                    .filter(|&d| d != i32::MAX),
+            );
             edges.push(i32::MIN);
             edges.sort_unstable();
             edges.dedup();
-            let mut places: Vec<Place> = Vec::with_capacity(edges.len());
+            let mut places: Vec<Place> = Vec::new();
             for &from in &edges {
-                let here: Vec<Place> = list
-                    .iter()
-                    .filter(|(_, m, _, _)| m.holds(from))
-                    .map(|(_, _, _, p)| p.unwrap_or(today))
-                    .collect();
+                here.clear();
+                here.extend(
+                    list.iter()
+                        .filter(|(_, m, _, _)| m.holds(from))
+                        .map(|(_, _, _, p)| p.unwrap_or(today)),
+                );
                 // A household nobody lives in keeps its last address.
                 if here.is_empty() {
                     continue;
@@ -399,7 +559,7 @@ impl Roster {
                     places.push(place);
                 }
             }
-            for (_, m, r, _) in list {
+            for &(_, m, r, _) in &list {
                 members.push(m);
                 member_residents.push(r);
             }
@@ -407,7 +567,7 @@ impl Roster {
                 places.push(today);
             }
             let last = *places.last().expect("a place");
-            let row = &mut self.households[h];
+            let row = &mut self.households[h as usize];
             row.first = first;
             row.count = members.len() as u32 - first;
             if row.count > 0 && (row.grid, row.building, row.unit) == (0, 0, 0) {
@@ -417,7 +577,7 @@ impl Roster {
             if self.place_at.len() < self.households.len() {
                 self.place_at.resize(self.households.len(), u32::MAX);
             }
-            self.place_at[h] = self.places.len() as u32;
+            self.place_at[h as usize] = self.places.len() as u32;
             self.places.push(places);
         }
         self.members = members;
@@ -430,35 +590,92 @@ mod tests {
     use crate::data::roster::{Load, from_table};
     use crate::data::table::Table;
 
-    #[test]
-    fn residents_are_found_in_every_part_of_a_city_roster() {
-        // Enough residents to be looked through on every core.
-        let n = 70_000;
+    /// A city's roster of `n` residents, two to a household, with ids in
+    /// the order `id` gives them.
+    fn city(n: usize, id: impl Fn(usize) -> String) -> crate::model::roster::Roster {
         let mut text = String::from("id,household,level\n");
         for k in 0..n {
-            text += &format!("R{k:06},H{:06},green\n", k / 2);
+            text += &format!("{},H{:06},green\n", id(k), k / 2);
         }
         let path = std::path::Path::new("residents.csv");
-        let roster = from_table(
+        from_table(
             Table::from_bytes(path, text.as_bytes()),
             Load::default(),
             &mut Vec::new(),
-        );
-        let wanted = [
-            "R069999", "R000000", "R035000", "R034999", "R900000", "R000001",
-        ];
+        )
+    }
+
+    /// What `find_residents` finds of `wanted`, in the order asked.
+    fn found(roster: &crate::model::roster::Roster, wanted: &[&str]) -> Vec<Option<u32>> {
         let found = roster.find_residents(wanted.iter().copied());
-        let mut got: Vec<(&str, u32)> = found.into_iter().collect();
-        got.sort_unstable();
+        let mut cursor = found.cursor();
+        let mut sorted: Vec<&str> = wanted.to_vec();
+        sorted.sort_unstable();
+        for id in sorted {
+            assert_eq!(cursor(id), found.get(id), "{id}");
+        }
+        wanted.iter().map(|id| found.get(id)).collect()
+    }
+
+    #[test]
+    fn residents_are_found_in_every_part_of_a_city_roster() {
+        // Enough residents to be looked through on every core, in the
+        // order of their ids.
+        let roster = city(70_000, |k| format!("R{k:06}"));
+        assert!(roster.by_resident.get().is_none());
+        let wanted = [
+            "R069999", "R000000", "R035000", "R034999", "R900000", "R000001", "R", "R0350000",
+            "R035000",
+        ];
         assert_eq!(
-            got,
+            found(&roster, &wanted),
             [
-                ("R000000", 0),
-                ("R000001", 1),
-                ("R034999", 34_999),
-                ("R035000", 35_000),
-                ("R069999", 69_999)
+                Some(69_999),
+                Some(0),
+                Some(35_000),
+                Some(34_999),
+                None,
+                Some(1),
+                None,
+                None,
+                Some(35_000)
             ]
+        );
+    }
+
+    #[test]
+    fn residents_are_found_in_a_roster_out_of_order() {
+        // Ids unpadded: R10 comes before R9 in byte order. Read from the
+        // file, the roster has an index of its residents; from the cache,
+        // none, and is looked through with the ids hashed.
+        let mut roster = city(70_000, |k| format!("R{k}"));
+        let wanted = ["R69999", "R0", "R35000", "R9", "R10", "R70000", "R34999"];
+        let expected = [
+            Some(69_999),
+            Some(0),
+            Some(35_000),
+            Some(9),
+            Some(10),
+            None,
+            Some(34_999),
+        ];
+        assert!(roster.by_resident.get().is_some());
+        assert_eq!(found(&roster, &wanted), expected);
+        roster.by_resident = Default::default();
+        assert_eq!(found(&roster, &wanted), expected);
+        // Out of order only where the roster's parts meet.
+        let mut roster = city(70_000, |k| {
+            if k == 35_000 {
+                "R000000x".to_string()
+            } else {
+                format!("R{k:06}")
+            }
+        });
+        roster.by_resident = Default::default();
+        let wanted = ["R000000x", "R035001", "R034999", "R035000"];
+        assert_eq!(
+            found(&roster, &wanted),
+            [Some(35_000), Some(35_001), Some(34_999), None]
         );
     }
 }

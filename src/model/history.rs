@@ -94,6 +94,11 @@ impl Field {
         }
     }
 
+    /// Whether some values are none this field can hold (`valid`).
+    pub fn checked(self) -> bool {
+        matches!(self, Field::Level | Field::Since | Field::Until)
+    }
+
     /// Whether a value is one this field can hold (a level for `level`, a
     /// date or nothing for `since` and `until`).
     pub fn valid(self, value: &str) -> bool {
@@ -159,16 +164,11 @@ impl History {
     /// The changes of each (resident, field), each list in date order
     /// (file order for equal dates): the chains the rules read.
     pub fn chains(&self) -> Chains<'_> {
-        let mut sorted: Vec<(usize, &Change)> = self.changes.iter().enumerate().collect();
-        sorted.sort_unstable_by(|(i, a), (j, b)| {
-            (a.resident.as_str(), a.field, a.date, i).cmp(&(
-                b.resident.as_str(),
-                b.field,
-                b.date,
-                j,
-            ))
-        });
-        let sorted: Vec<&Change> = sorted.into_iter().map(|(_, c)| c).collect();
+        let sorted: Vec<&Change> = self
+            .chain_order()
+            .into_iter()
+            .map(|k| &self.changes[k as usize])
+            .collect();
         let mut runs = Vec::new();
         let mut start = 0;
         for k in 1..=sorted.len() {
@@ -181,6 +181,73 @@ impl History {
             }
         }
         Chains { sorted, runs }
+    }
+
+    /// Puts the changes in the order of their chains (`chains`), each
+    /// keeping its line: every pass over the chains then reads the
+    /// changes one after the other, not all over a city's history.
+    pub fn sort_by_chains(&mut self) {
+        let order = self.chain_order();
+        if order.iter().enumerate().all(|(i, &k)| i == k as usize) {
+            return;
+        }
+        let mut old: Vec<Option<Change>> = std::mem::take(&mut self.changes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.changes = order
+            .into_iter()
+            .map(|k| old[k as usize].take().expect("each change once"))
+            .collect();
+    }
+
+    /// The changes' indices in the order of (resident, field, date, file
+    /// order). Each is sorted by a key of its own holding the resident's
+    /// first 16 bytes, so that most comparisons read no change at all.
+    fn chain_order(&self) -> Vec<u32> {
+        struct Key {
+            head: u128,
+            len: u32,
+            field: Field,
+            date: NaiveDate,
+            at: u32,
+        }
+        let mut keys: Vec<Key> = self
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(at, c)| {
+                let id = c.resident.as_bytes();
+                let mut head = [0u8; 16];
+                let n = id.len().min(16);
+                head[..n].copy_from_slice(&id[..n]);
+                Key {
+                    head: u128::from_be_bytes(head),
+                    len: id.len() as u32,
+                    field: c.field,
+                    date: c.date,
+                    at: at as u32,
+                }
+            })
+            .collect();
+        let id = |k: &Key| self.changes[k.at as usize].resident.as_bytes();
+        keys.sort_unstable_by(|a, b| {
+            // Ids within 16 bytes compare by their heads, then the shorter
+            // first (a prefix comes first); longer ones as a whole.
+            a.head
+                .cmp(&b.head)
+                .then_with(|| {
+                    if a.len <= 16 && b.len <= 16 {
+                        a.len.cmp(&b.len)
+                    } else {
+                        id(a).cmp(id(b))
+                    }
+                })
+                .then(a.field.cmp(&b.field))
+                .then(a.date.cmp(&b.date))
+                .then(a.at.cmp(&b.at))
+        });
+        keys.into_iter().map(|k| k.at).collect()
     }
 }
 
@@ -300,5 +367,53 @@ mod tests {
             value_on(chain, date::parse("2020-06-01").unwrap()),
             Some("orange")
         );
+    }
+
+    proptest::proptest! {
+        /// Chains come in the order of (resident, field, date, file
+        /// order) however long the ids and whatever bytes they share, and
+        /// a history sorted by its chains has the same chains.
+        #[test]
+        fn chains_follow_the_ids_byte_order(
+            rows in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "R1", "R1\u{0}", "R10", "R2", "", "R1000000000000000",
+                        "R10000000000000000", "R100000000000000000", "R1000000000000000a",
+                        "R100000000000000\u{0}", "户1", "R1000000000000001",
+                    ]),
+                    0..3usize,
+                    0..4u32,
+                ),
+                0..40,
+            )
+        ) {
+            let fields = [Field::Level, Field::Visitor, Field::Room];
+            let mut history = History::default();
+            for (line, (id, field, day)) in rows.iter().enumerate() {
+                let mut c = change(line as u64 + 2, "2020-03-01", fields[*field], "a", "b");
+                c.resident = (*id).into();
+                c.date = c.date + chrono::Days::new(u64::from(*day));
+                history.changes.push(c);
+            }
+            let mut naive: Vec<&Change> = history.changes.iter().collect();
+            naive.sort_by(|a, b| {
+                (a.resident.as_str(), a.field, a.date).cmp(&(b.resident.as_str(), b.field, b.date))
+            });
+            let lines = |chains: &Chains<'_>| -> Vec<u64> {
+                chains.iter().flat_map(|(_, chain)| chain.iter().map(|c| c.line)).collect()
+            };
+            let chains = history.chains();
+            let expected: Vec<u64> = naive.iter().map(|c| c.line).collect();
+            proptest::prop_assert_eq!(lines(&chains), expected.clone());
+            for ((id, field), chain) in chains.iter() {
+                proptest::prop_assert!(chain.iter().all(|c| c.resident == id && c.field == field));
+            }
+            let mut sorted = history.clone();
+            sorted.sort_by_chains();
+            let in_order: Vec<u64> = sorted.changes.iter().map(|c| c.line).collect();
+            proptest::prop_assert_eq!(&in_order, &expected);
+            proptest::prop_assert_eq!(lines(&sorted.chains()), expected);
+        }
     }
 }

@@ -111,7 +111,7 @@ pub fn roster_changes(
         }
         let household = found
             .get(c.resident.as_str())
-            .map(|&r| roster.household_of_on(r as usize, c.date))
+            .map(|r| roster.household_of_on(r as usize, c.date))
             .map(|h| roster.household(h).id().to_string())
             .unwrap_or_default();
         out.list.push(ChangeRow {
