@@ -627,6 +627,13 @@ fn a_roster_history_is_never_answered_for_by_a_cache_built_without_it() {
         );
     }
     assert_eq!(same_with_and_without(&wd, &args, "from the cache"), with);
+    // It holds what the history changed of the roster as listed: without
+    // that roster, it answers nothing.
+    std::fs::remove_file(wd.join(".rounds-cache").join("roster")).unwrap();
+    assert_eq!(
+        same_with_and_without(&wd, &args, "the roster as listed gone"),
+        with
+    );
     // A report keeps it too (written while the log is read).
     std::fs::remove_dir_all(wd.join(".rounds-cache")).unwrap();
     assert_eq!(same_with_and_without(&wd, &report, "settled, a report"), r);

@@ -31,6 +31,19 @@ pub(crate) struct Place {
     pub(crate) room: Span,
 }
 
+/// What a roster held before its history was applied: its origin, the
+/// lengths of its tables (applying only adds to them, but for the rows
+/// of the households it rebuilt) and those households.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Listed {
+    pub(crate) origin: Option<u64>,
+    pub(crate) text: usize,
+    pub(crate) names: usize,
+    pub(crate) households: usize,
+    pub(crate) members: usize,
+    pub(crate) rebuilt: Vec<u32>,
+}
+
 /// The chains of the residents, field by field.
 type Fields<'a> = Vec<(Field, &'a [&'a super::history::Change])>;
 
@@ -102,6 +115,14 @@ impl Roster {
     /// `apply_history` with the history's chains and the residents they
     /// name (`find_residents`) worked out by the caller.
     pub fn apply_chains(&mut self, chains: &Chains<'_>, found: &Found<'_>) {
+        self.listed = Some(Box::new(Listed {
+            origin: self.origin,
+            text: self.text.len(),
+            names: self.names.len(),
+            households: self.households.len(),
+            members: self.members.len(),
+            rebuilt: Vec::new(),
+        }));
         // The chains come grouped by resident: one run of them for each,
         // as `fields[start..end]`.
         let mut fields: Fields<'_> = Vec::new();
@@ -466,6 +487,9 @@ impl Roster {
         let mut rebuild: Vec<u32> = stints.iter().map(|s| s.household).chain(homes).collect();
         rebuild.sort_unstable();
         rebuild.dedup();
+        if let Some(listed) = &mut self.listed {
+            listed.rebuilt.clone_from(&rebuild);
+        }
         let mut members = std::mem::take(&mut self.members);
         let mut member_residents = std::mem::take(&mut self.member_residents);
         // (line, membership, resident, place of a stint) of a household's

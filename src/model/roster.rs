@@ -89,6 +89,9 @@ pub struct Roster {
     pub(crate) moves: super::asof::Map<u32, Vec<(i32, u32)>>,
     /// The tag words and their combinations (`model::tags`).
     pub(crate) tags: super::tags::Tags,
+    /// What the roster held as listed, before its history was applied
+    /// (`model::asof`): the cache keeps only what the history changed.
+    pub(crate) listed: Option<Box<super::asof::Listed>>,
 }
 
 impl std::fmt::Debug for Roster {

@@ -16,12 +16,13 @@ use crate::data::roster::Load;
 use crate::error::{Error, Problem};
 use crate::model::asof::{Map, Place};
 use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
+use crate::model::tags::Tags;
 use crate::model::{Level, Membership};
 
 const ROSTER: &str = "roster";
 const ROSTER_MAGIC: &[u8] = b"rounds roster cache 5\n";
 const APPLIED: &str = "roster-history";
-const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 2\n";
+const APPLIED_MAGIC: &[u8] = b"rounds roster-history cache 3\n";
 
 /// A roster read from residents.csv that the cache is to keep (`save`):
 /// the state of the file it was read from.
@@ -121,7 +122,7 @@ pub fn applied(
     let latest = r.u32()? as i32;
     (today.is_none_or(|today| latest <= today)).then_some(())?;
     let origin = r.u64()?;
-    let mut roster = Roster::from_bytes(r.bytes)?;
+    let mut roster = load_roster(dir, roster_path, &meta)?.patched(r.bytes)?;
     roster.origin = Some(origin);
     Some(roster)
 }
@@ -160,7 +161,7 @@ pub fn keep_applied(
         w.u32(latest as u32);
         w.u64(origin);
         out.write_all(&w.bytes)?;
-        roster.write_cache(out)
+        roster.write_applied(out)
     });
 }
 
@@ -185,6 +186,113 @@ fn span_in(text: &str, start: u32, end: u32) -> Option<Span> {
         && text.is_char_boundary(start as usize)
         && text.is_char_boundary(end as usize))
     .then_some(Span { start, end })
+}
+
+/// The tags `write_tags` wrote, each membership's set among them.
+fn read_tags(r: &mut bin::Reader<'_>, members: &[Membership]) -> Option<Tags> {
+    let mut tags = Tags::default();
+    for _ in 0..r.count(8)? {
+        tags.words.push(r.text()?.to_string());
+    }
+    let words = tags.words.len() as u32;
+    for _ in 0..r.count(8)? {
+        let k = r.count(4)?;
+        let mut set = Vec::with_capacity(k);
+        for _ in 0..k {
+            let w = r.u32()?;
+            (w < words).then_some(())?;
+            set.push(w);
+        }
+        tags.sets.push(set.into_boxed_slice());
+    }
+    let sets = tags.sets.len() as u32;
+    for _ in 0..r.count(12)? {
+        let (resident, from, set) = (r.u32()?, r.u32()? as i32, r.u32()?);
+        (set < sets).then_some(())?;
+        tags.spill.insert((resident, from), set);
+    }
+    let spilled = crate::model::tags::SPILLED;
+    (members.iter())
+        .all(|m| m.tags == spilled || u32::from(m.tags) < sets.max(1))
+        .then_some(tags)
+}
+
+/// A household's row as the cache writes it (`household_row` reads it).
+fn household_words(h: &HouseholdRow) -> [u32; 10] {
+    [
+        h.id.start,
+        h.id.end,
+        h.grid,
+        h.building,
+        h.unit,
+        h.room.start,
+        h.room.end,
+        h.visitor,
+        h.first,
+        h.count,
+    ]
+}
+
+/// A household's row from its 40 bytes, its spans in `text` and its
+/// names among the first `names`.
+fn household_row(bytes: &[u8], text: &str, names: u32) -> Option<HouseholdRow> {
+    let v: [u32; 10] = std::array::from_fn(|k| u32_at(bytes, 4 * k));
+    let row = HouseholdRow {
+        id: span_in(text, v[0], v[1])?,
+        grid: v[2],
+        building: v[3],
+        unit: v[4],
+        room: span_in(text, v[5], v[6])?,
+        visitor: v[7],
+        first: v[8],
+        count: v[9],
+    };
+    [row.grid, row.building, row.unit, row.visitor]
+        .iter()
+        .all(|&x| x < names)
+        .then_some(row)
+}
+
+/// Writes a member in 20 bytes (`member` reads it).
+fn write_member(w: &mut bin::Writer, m: &Membership, resident: u32) {
+    // The level, and the tag set above it.
+    w.u32(m.level.index() as u32 | u32::from(m.tags) << 16);
+    w.date(m.since);
+    w.date(m.until);
+    w.u32(m.visitor);
+    w.u32(resident);
+}
+
+/// A member and its resident from its 20 bytes and, with a roster
+/// history, the 8 of its span of days; its worker among the first
+/// `names`. (Its tag set and resident are checked by the caller.)
+fn member(row: &[u8], span: Option<&[u8]>, names: u32) -> Option<(Membership, u32)> {
+    let date = |d: u32| -> Option<Option<chrono::NaiveDate>> {
+        let d = d as i32;
+        if d == i32::MIN {
+            return Some(None);
+        }
+        chrono::NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+    };
+    let packed = u32_at(row, 0);
+    let level = *Level::ALL.get((packed & 0xffff) as usize)?;
+    let (since, until) = (date(u32_at(row, 4))?, date(u32_at(row, 8))?);
+    let visitor = u32_at(row, 12);
+    (visitor < names).then_some(())?;
+    let mut m = Membership {
+        visitor,
+        tags: (packed >> 16) as u16,
+        ..Membership::new(level, since, until)
+    };
+    if let Some(span) = span {
+        (m.from, m.to) = (u32_at(span, 0) as i32, u32_at(span, 4) as i32);
+    }
+    Some((m, u32_at(row, 16)))
+}
+
+/// The little-endian `u32` at byte `i` of `b`.
+fn u32_at(b: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
 }
 
 /// Names the state of residents.csv a roster was read from.
@@ -287,18 +395,7 @@ impl Roster {
         }
         w.u64(self.households.len() as u64);
         for h in &self.households {
-            for v in [
-                h.id.start,
-                h.id.end,
-                h.grid,
-                h.building,
-                h.unit,
-                h.room.start,
-                h.room.end,
-                h.visitor,
-                h.first,
-                h.count,
-            ] {
+            for v in household_words(h) {
                 w.u32(v);
             }
         }
@@ -312,12 +409,7 @@ impl Roster {
         }
         w.u64(self.members.len() as u64);
         for (m, r) in self.members.iter().zip(&self.member_residents) {
-            // The level, and the tag set above it.
-            w.u32(m.level.index() as u32 | u32::from(m.tags) << 16);
-            w.date(m.since);
-            w.date(m.until);
-            w.u32(m.visitor);
-            w.u32(*r);
+            write_member(&mut w, m, *r);
             w.spill(out)?;
         }
         // What a roster history adds: each member's span of days, the
@@ -330,39 +422,60 @@ impl Roster {
                 w.u32(m.to as u32);
                 w.spill(out)?;
             }
-            w.u64(self.places.len() as u64);
-            for list in &self.places {
-                w.u64(list.len() as u64);
-                for p in list {
-                    for v in [
-                        p.from as u32,
-                        p.grid,
-                        p.building,
-                        p.unit,
-                        p.room.start,
-                        p.room.end,
-                    ] {
-                        w.u32(v);
-                    }
-                }
-                w.spill(out)?;
-            }
-            w.u64(self.place_at.len() as u64);
-            for &at in &self.place_at {
-                w.u32(at);
-            }
-            w.u64(self.moves.len() as u64);
-            for (r, list) in &self.moves {
-                w.u32(*r);
-                w.u64(list.len() as u64);
-                for &(from, h) in list {
-                    w.u32(from as u32);
-                    w.u32(h);
-                }
-                w.spill(out)?;
-            }
+            self.write_places(&mut w, out)?;
         }
-        // The tag words, their sets and the sets no membership could hold.
+        self.write_tags(&mut w, out)?;
+        out.write_all(&w.bytes)
+    }
+
+    /// Writes the addresses of the households a history touched and the
+    /// residents' moves (read by `History::from_bytes`).
+    fn write_places(
+        &self,
+        w: &mut bin::Writer,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
+        w.u64(self.places.len() as u64);
+        for list in &self.places {
+            w.u64(list.len() as u64);
+            for p in list {
+                for v in [
+                    p.from as u32,
+                    p.grid,
+                    p.building,
+                    p.unit,
+                    p.room.start,
+                    p.room.end,
+                ] {
+                    w.u32(v);
+                }
+            }
+            w.spill(out)?;
+        }
+        w.u64(self.place_at.len() as u64);
+        for &at in &self.place_at {
+            w.u32(at);
+        }
+        w.u64(self.moves.len() as u64);
+        for (r, list) in &self.moves {
+            w.u32(*r);
+            w.u64(list.len() as u64);
+            for &(from, h) in list {
+                w.u32(from as u32);
+                w.u32(h);
+            }
+            w.spill(out)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the tag words, their sets and the sets no membership could
+    /// hold (read by `read_tags`).
+    fn write_tags(
+        &self,
+        w: &mut bin::Writer,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
         let tags = &self.tags;
         w.u64(tags.words.len() as u64);
         for word in &tags.words {
@@ -382,7 +495,137 @@ impl Roster {
             w.u32(from as u32);
             w.u32(set);
         }
+        Ok(())
+    }
+
+    /// Writes what applying its history changed of the roster as listed
+    /// (`Listed`), for `patched`: the text, names, household rows and
+    /// members it added, the rows it rebuilt, the households' addresses,
+    /// the moves and the tags. A city's history touches a fraction of its
+    /// roster, and the roster as listed is in the cache already.
+    pub fn write_applied(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        assert!(self.cacheable(), "a cache never holds personal data");
+        let listed = self
+            .listed
+            .as_deref()
+            .filter(|l| l.origin.is_some())
+            .ok_or_else(|| std::io::Error::other("no roster as listed to apply to"))?;
+        let mut w = bin::Writer::default();
+        w.u64(listed.origin.unwrap_or_default());
+        for n in [
+            listed.text,
+            listed.names,
+            listed.households,
+            listed.members,
+            self.residents.len(),
+        ] {
+            w.u64(n as u64);
+        }
+        w.u64((self.text.len() - listed.text) as u64);
+        out.write_all(&w.bytes)?;
+        w.bytes.clear();
+        out.write_all(&self.text.as_bytes()[listed.text..])?;
+        w.u64((self.names.len() - listed.names) as u64);
+        for n in &self.names[listed.names..] {
+            w.text(n);
+        }
+        let rebuilt: Vec<u32> = (listed.rebuilt.iter().copied())
+            .filter(|&h| (h as usize) < listed.households)
+            .collect();
+        w.u64(rebuilt.len() as u64);
+        for h in rebuilt {
+            w.u32(h);
+            for v in household_words(&self.households[h as usize]) {
+                w.u32(v);
+            }
+            w.spill(out)?;
+        }
+        w.u64((self.households.len() - listed.households) as u64);
+        for h in &self.households[listed.households..] {
+            for v in household_words(h) {
+                w.u32(v);
+            }
+            w.spill(out)?;
+        }
+        let added = listed.members..self.members.len();
+        w.u64(added.len() as u64);
+        for i in added.clone() {
+            write_member(&mut w, &self.members[i], self.member_residents[i]);
+            w.spill(out)?;
+        }
+        for m in &self.members[added] {
+            w.u32(m.from as u32);
+            w.u32(m.to as u32);
+            w.spill(out)?;
+        }
+        self.write_places(&mut w, out)?;
+        self.write_tags(&mut w, out)?;
         out.write_all(&w.bytes)
+    }
+
+    /// The roster as listed (read from the cache) with what
+    /// `write_applied` wrote of its history applied; `None` for bytes
+    /// that are not that, or not for this roster.
+    pub fn patched(mut self, bytes: &[u8]) -> Option<Roster> {
+        let mut r = bin::Reader { bytes };
+        (self.origin == Some(r.u64()?)).then_some(())?;
+        for n in [
+            self.text.len(),
+            self.names.len(),
+            self.households.len(),
+            self.members.len(),
+            self.residents.len(),
+        ] {
+            (r.u64()? == n as u64).then_some(())?;
+        }
+        let n = usize::try_from(r.u64()?).ok()?;
+        self.text.push_str(std::str::from_utf8(r.take(n)?).ok()?);
+        for _ in 0..r.count(8)? {
+            let n = r.text()?.to_string();
+            self.name_ids.insert(n.clone(), self.names.len() as u32);
+            self.names.push(n);
+        }
+        let names = self.names.len() as u32;
+        let listed = self.households.len();
+        let mut rows = Vec::new();
+        for _ in 0..r.count(44)? {
+            let h = r.u32()? as usize;
+            (h < listed).then_some(())?;
+            let row = household_row(r.take(40)?, &self.text, names)?;
+            self.households[h] = row;
+            rows.push(h);
+        }
+        for _ in 0..r.count(40)? {
+            rows.push(self.households.len());
+            self.households
+                .push(household_row(r.take(40)?, &self.text, names)?);
+        }
+        let n = r.count(28)?;
+        let (member_bytes, span_bytes) = (r.take(n * 20)?, r.take(n * 8)?);
+        let residents = self.residents.len();
+        for (row, span) in member_bytes
+            .chunks_exact(20)
+            .zip(span_bytes.chunks_exact(8))
+        {
+            let (m, resident) = member(row, Some(span), names)?;
+            ((resident as usize) < residents).then_some(())?;
+            self.members.push(m);
+            self.member_residents.push(resident);
+        }
+        let households = self.households.len() as u32;
+        let history = History::from_bytes(r.bytes, self.text.as_bytes(), names, households)?;
+        (self.places, self.place_at, self.moves) =
+            (history.places, history.place_at, history.moves);
+        let mut r = bin::Reader {
+            bytes: history.rest,
+        };
+        self.tags = read_tags(&mut r, &self.members)?;
+        let members = self.members.len() as u64;
+        let whole = rows.iter().all(|&h| {
+            let h = &self.households[h];
+            u64::from(h.first) + u64::from(h.count) <= members
+        });
+        (whole && r.bytes.is_empty()).then_some(self)
     }
 
     /// A roster from `to_bytes`; `None` for bytes that are not one.
@@ -411,7 +654,6 @@ impl Roster {
         let history = r.u32()?;
         (history <= 1).then_some(())?;
         let span_bytes = if history == 1 { r.take(n * 8)? } else { &[] };
-        let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         let households_len = (household_bytes.len() / 40) as u32;
         let rest = r.bytes;
         let (text, households, residents, members, history) = std::thread::scope(|s| {
@@ -442,56 +684,19 @@ impl Roster {
             let members = s.spawn(|| {
                 let mut out = Vec::with_capacity(member_bytes.len() / 20);
                 let mut of = Vec::with_capacity(member_bytes.len() / 20);
-                let date = |d: u32| -> Option<Option<chrono::NaiveDate>> {
-                    let d = d as i32;
-                    if d == i32::MIN {
-                        return Some(None);
-                    }
-                    chrono::NaiveDate::from_num_days_from_ce_opt(d).map(Some)
-                };
                 let mut spans = span_bytes.chunks_exact(8);
                 for row in member_bytes.chunks_exact(20) {
-                    let packed = u32_at(row, 0);
-                    let level = *Level::ALL.get((packed & 0xffff) as usize)?;
-                    let (since, until) = (date(u32_at(row, 4))?, date(u32_at(row, 8))?);
-                    let visitor = u32_at(row, 12);
-                    (visitor < names).then_some(())?;
-                    let mut m = Membership {
-                        visitor,
-                        tags: (packed >> 16) as u16,
-                        ..Membership::new(level, since, until)
-                    };
-                    if let Some(span) = spans.next() {
-                        (m.from, m.to) = (u32_at(span, 0) as i32, u32_at(span, 4) as i32);
-                    }
+                    let (m, r) = member(row, spans.next(), names)?;
                     out.push(m);
-                    of.push(u32_at(row, 16));
+                    of.push(r);
                 }
                 Some((out, of))
             });
             let text = std::str::from_utf8(text_bytes).ok().map(str::to_string);
             let households = text.as_deref().and_then(|text| {
-                let span = |start: u32, end: u32| span_in(text, start, end);
                 let mut out = Vec::with_capacity(household_bytes.len() / 40);
                 for row in household_bytes.chunks_exact(40) {
-                    let v: [u32; 10] = std::array::from_fn(|k| u32_at(row, 4 * k));
-                    let row = HouseholdRow {
-                        id: span(v[0], v[1])?,
-                        grid: v[2],
-                        building: v[3],
-                        unit: v[4],
-                        room: span(v[5], v[6])?,
-                        visitor: v[7],
-                        first: v[8],
-                        count: v[9],
-                    };
-                    if [row.grid, row.building, row.unit, row.visitor]
-                        .iter()
-                        .any(|&x| x >= names)
-                    {
-                        return None;
-                    }
-                    out.push(row);
+                    out.push(household_row(row, text, names)?);
                 }
                 Some(out)
             });
@@ -522,31 +727,7 @@ impl Roster {
         let mut r = bin::Reader {
             bytes: history.rest,
         };
-        let tags = &mut roster.tags;
-        for _ in 0..r.count(8)? {
-            tags.words.push(r.text()?.to_string());
-        }
-        let words = tags.words.len() as u32;
-        for _ in 0..r.count(8)? {
-            let k = r.count(4)?;
-            let mut set = Vec::with_capacity(k);
-            for _ in 0..k {
-                let w = r.u32()?;
-                (w < words).then_some(())?;
-                set.push(w);
-            }
-            tags.sets.push(set.into_boxed_slice());
-        }
-        let sets = tags.sets.len() as u32;
-        for _ in 0..r.count(12)? {
-            let (resident, from, set) = (r.u32()?, r.u32()? as i32, r.u32()?);
-            (set < sets).then_some(())?;
-            tags.spill.insert((resident, from), set);
-        }
-        let spilled = crate::model::tags::SPILLED;
-        (roster.members.iter())
-            .all(|m| m.tags == spilled || u32::from(m.tags) < sets.max(1))
-            .then_some(())?;
+        roster.tags = read_tags(&mut r, &roster.members)?;
         let members = roster.members.len() as u64;
         let whole = roster
             .households
@@ -607,8 +788,31 @@ mod tests {
         let history = crate::data::history::read(&path, &mut problems).unwrap();
         let table = Table::from_bytes(Path::new("residents.csv"), roster.as_bytes());
         let mut roster = from_table(table, Load::default(), &mut problems);
+        roster.origin = Some(7);
+        let mut listed = Vec::new();
+        roster.write_cache(&mut listed).unwrap();
         roster.apply_history(&history);
         assert!(problems.is_empty(), "{problems:?}");
+        // What the history changed, applied to the roster as listed.
+        let mut delta = Vec::new();
+        roster.write_applied(&mut delta).unwrap();
+        let base = || {
+            let mut base = Roster::from_bytes(&listed).expect("a roster");
+            base.origin = Some(7);
+            base
+        };
+        let back = base().patched(&delta).expect("a roster");
+        assert_eq!(kept(&back), kept(&roster));
+        assert!(back.name_ids.len() == back.names.len());
+        for cut in 0..delta.len() {
+            assert!(base().patched(&delta[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut longer = delta.clone();
+        longer.push(0);
+        assert!(base().patched(&longer).is_none());
+        let mut other = base();
+        other.origin = Some(8);
+        assert!(other.patched(&delta).is_none());
         assert!(roster.has_history() && !roster.places.is_empty() && !roster.moves.is_empty());
         let mut bytes = Vec::new();
         roster.write_cache(&mut bytes).unwrap();
@@ -620,5 +824,36 @@ mod tests {
         }
         bytes.push(0);
         assert!(Roster::from_bytes(&bytes).is_none());
+    }
+
+    #[test]
+    fn what_a_history_changed_is_kept_not_the_whole_roster() {
+        let mut text = String::from("id,household,level,grid,building,room,visitor\n");
+        for k in 0..2000 {
+            text += &format!("R{k:04},H{:04},green,一网格,{}栋,{k},王\n", k / 2, k / 100);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.csv");
+        fs::write(
+            &path,
+            "date,id,field,from,to\n2024-02-01,R0007,level,orange,green\n",
+        )
+        .unwrap();
+        let mut problems = Vec::new();
+        let history = crate::data::history::read(&path, &mut problems).unwrap();
+        let table = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
+        let mut roster = from_table(table, Load::default(), &mut problems);
+        roster.origin = Some(1);
+        roster.apply_history(&history);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (mut whole, mut delta) = (Vec::new(), Vec::new());
+        roster.write_cache(&mut whole).unwrap();
+        roster.write_applied(&mut delta).unwrap();
+        assert!(
+            delta.len() * 20 < whole.len(),
+            "{} of {}",
+            delta.len(),
+            whole.len()
+        );
     }
 }
