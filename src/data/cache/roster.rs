@@ -15,6 +15,7 @@ use crate::data::bin;
 use crate::data::roster::Load;
 use crate::error::{Error, Problem};
 use crate::model::asof::{Map, Place};
+use crate::model::index::prefetch;
 use crate::model::roster::{HouseholdRow, ResidentRow, Roster, Span};
 use crate::model::tags::Tags;
 use crate::model::{Level, Membership};
@@ -336,23 +337,38 @@ impl<'a> History<'a> {
         };
         let mut r = bin::Reader { bytes };
         let mut history = History::default();
+        // The places in one list first, their rooms' spans checked against
+        // the text next (a few places ahead loaded meanwhile: the rooms
+        // lie all over a city's text), each household's list last.
+        let (mut flat, mut lists) = (Vec::new(), Vec::new());
         for _ in 0..r.count(8)? {
             let k = r.count(24)?;
-            let mut list = Vec::with_capacity(k);
             for _ in 0..k {
                 let from = r.u32()? as i32;
                 let (grid, building, unit) = (r.u32()?, r.u32()?, r.u32()?);
                 ([grid, building, unit].iter().all(|&x| x < names)).then_some(())?;
-                let room = span(r.u32()?, r.u32()?)?;
-                list.push(Place {
+                let (start, end) = (r.u32()?, r.u32()?);
+                flat.push(Place {
                     from,
                     grid,
                     building,
                     unit,
-                    room,
+                    room: Span { start, end },
                 });
             }
-            history.places.push(list);
+            lists.push(k);
+        }
+        for (k, p) in flat.iter().enumerate() {
+            if let Some(ahead) = flat.get(k + 16)
+                && let Some(b) = text.get(ahead.room.start as usize)
+            {
+                prefetch(b);
+            }
+            span(p.room.start, p.room.end)?;
+        }
+        let mut flat = flat.into_iter();
+        for k in lists {
+            history.places.push(flat.by_ref().take(k).collect());
         }
         let places = history.places.len();
         for _ in 0..r.count(4)? {
@@ -588,11 +604,25 @@ impl Roster {
         let names = self.names.len() as u32;
         let listed = self.households.len();
         let mut rows = Vec::new();
-        for _ in 0..r.count(44)? {
-            let h = r.u32()? as usize;
+        let n = r.count(44)?;
+        let rebuilt = r.take(n * 44)?;
+        for (k, bytes) in rebuilt.chunks_exact(44).enumerate() {
+            // The rows lie all over a city's roster, and their spans all
+            // over its text: those of a row a few on are loaded meanwhile.
+            if let Some(ahead) = rebuilt.get((k + 8) * 44..(k + 9) * 44) {
+                let text = self.text.as_bytes();
+                for at in [u32_at(ahead, 4), u32_at(ahead, 24)] {
+                    if let Some(b) = text.get(at as usize) {
+                        prefetch(b);
+                    }
+                }
+                if let Some(row) = self.households.get(u32_at(ahead, 0) as usize) {
+                    prefetch(row);
+                }
+            }
+            let h = u32_at(bytes, 0) as usize;
             (h < listed).then_some(())?;
-            let row = household_row(r.take(40)?, &self.text, names)?;
-            self.households[h] = row;
+            self.households[h] = household_row(&bytes[4..], &self.text, names)?;
             rows.push(h);
         }
         for _ in 0..r.count(40)? {
@@ -602,24 +632,45 @@ impl Roster {
         }
         let n = r.count(28)?;
         let (member_bytes, span_bytes) = (r.take(n * 20)?, r.take(n * 8)?);
-        let residents = self.residents.len();
-        for (row, span) in member_bytes
-            .chunks_exact(20)
-            .zip(span_bytes.chunks_exact(8))
-        {
-            let (m, resident) = member(row, Some(span), names)?;
-            ((resident as usize) < residents).then_some(())?;
-            self.members.push(m);
-            self.member_residents.push(resident);
-        }
+        let (listed_members, residents) = (self.members.len(), self.residents.len());
+        self.members.reserve(n);
+        self.member_residents.reserve(n);
+        let (members, member_residents) = (&mut self.members, &mut self.member_residents);
+        let mut added = move || {
+            let rows = member_bytes.chunks_exact(20);
+            for (row, span) in rows.zip(span_bytes.chunks_exact(8)) {
+                let (m, resident) = member(row, Some(span), names)?;
+                ((resident as usize) < residents).then_some(())?;
+                members.push(m);
+                member_residents.push(resident);
+            }
+            Some(())
+        };
+        // The members added and the addresses read side by side, for a
+        // city's history.
         let households = self.households.len() as u32;
-        let history = History::from_bytes(r.bytes, self.text.as_bytes(), names, households)?;
+        let text = self.text.as_bytes();
+        let places = || History::from_bytes(r.bytes, text, names, households);
+        let (added, history) = if crate::cores::lanes(n) > 1 {
+            std::thread::scope(|s| {
+                let added = s.spawn(added);
+                let history = places();
+                (added.join().ok().flatten(), history)
+            })
+        } else {
+            (added(), places())
+        };
+        let ((), history) = (added?, history?);
         (self.places, self.place_at, self.moves) =
             (history.places, history.place_at, history.moves);
         let mut r = bin::Reader {
             bytes: history.rest,
         };
-        self.tags = read_tags(&mut r, &self.members)?;
+        // The tags replace the listed roster's, and hold all its sets: only
+        // the members added are checked against them.
+        let listed_sets = self.tags.sets.len();
+        self.tags = read_tags(&mut r, &self.members[listed_members..])?;
+        (self.tags.sets.len() >= listed_sets).then_some(())?;
         let members = self.members.len() as u64;
         let whole = rows.iter().all(|&h| {
             let h = &self.households[h];
@@ -855,5 +906,42 @@ mod tests {
             delta.len(),
             whole.len()
         );
+    }
+
+    #[test]
+    fn a_city_s_history_is_read_back_on_every_core() {
+        // Enough members added (two stints for each resident re-rated,
+        // and their households' other members) to be read on a thread.
+        let mut text = String::from("id,household,level,grid,room\n");
+        let mut history = String::from("date,id,field,from,to\n");
+        for k in 0..40_000 {
+            text += &format!("R{k:05},H{:05},green,G{},{k}\n", k / 2, k / 2 % 7);
+            if k % 4 != 3 {
+                history += &format!("2024-0{}-01,R{k:05},level,red,green\n", 1 + k % 9);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.csv");
+        fs::write(&path, history).unwrap();
+        let mut problems = Vec::new();
+        let history = crate::data::history::read(&path, &mut problems).unwrap();
+        let table = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
+        let mut roster = from_table(table, Load::default(), &mut problems);
+        roster.origin = Some(3);
+        let mut listed = Vec::new();
+        roster.write_cache(&mut listed).unwrap();
+        roster.apply_history(&history);
+        assert!(problems.is_empty(), "{}", problems.len());
+        let added = roster.members.len() - roster.residents.len();
+        assert!(
+            crate::cores::lanes(added) > 1 || crate::cores::cores(2) == 1,
+            "{added}"
+        );
+        let mut delta = Vec::new();
+        roster.write_applied(&mut delta).unwrap();
+        let mut base = Roster::from_bytes(&listed).expect("a roster");
+        base.origin = Some(3);
+        let back = base.patched(&delta).expect("a roster");
+        assert_eq!(kept(&back), kept(&roster));
     }
 }
