@@ -79,11 +79,6 @@ impl<'i> Found<'i> {
         Some(self.at[k]).filter(|&r| r != MISSING)
     }
 
-    /// Whether the roster holds the resident with this id.
-    pub fn contains(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-
     /// `get` for ids asked for in byte order (as the chains of a history
     /// come): each answer starts where the one before ended.
     pub fn cursor(&self) -> impl FnMut(&str) -> Option<u32> + '_ {
