@@ -796,6 +796,30 @@ mod tests {
     use crate::data::roster::from_table;
     use crate::data::table::Table;
 
+    /// The roster of `residents` (with origin `origin`) as the cache
+    /// keeps it as listed, and with `history` applied; each file read
+    /// without a problem.
+    fn listed_and_applied(residents: &str, history: &str, origin: u64) -> (Vec<u8>, Roster) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.csv");
+        fs::write(&path, history).unwrap();
+        let mut problems = Vec::new();
+        let history = crate::data::history::read(&path, &mut problems).unwrap();
+        let table = Table::from_bytes(Path::new("residents.csv"), residents.as_bytes());
+        let mut roster = from_table(table, Load::default(), &mut problems);
+        roster.origin = Some(origin);
+        let mut listed = Vec::new();
+        roster.write_cache(&mut listed).unwrap();
+        roster.apply_history(&history);
+        assert!(
+            problems.is_empty(),
+            "{} problems: {:?}",
+            problems.len(),
+            problems.first()
+        );
+        (listed, roster)
+    }
+
     /// Everything of a roster a cache keeps, as text.
     fn kept(r: &Roster) -> String {
         let mut moves: Vec<_> = r.moves.iter().collect();
@@ -832,18 +856,7 @@ mod tests {
             2024-05-01,R4,household,H9,H3\n\
             2024-05-01,R4,room,909,303\n\
             2024-06-01,R3,tags,低保,低保;残疾人\n";
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("history.csv");
-        fs::write(&path, history).unwrap();
-        let mut problems = Vec::new();
-        let history = crate::data::history::read(&path, &mut problems).unwrap();
-        let table = Table::from_bytes(Path::new("residents.csv"), roster.as_bytes());
-        let mut roster = from_table(table, Load::default(), &mut problems);
-        roster.origin = Some(7);
-        let mut listed = Vec::new();
-        roster.write_cache(&mut listed).unwrap();
-        roster.apply_history(&history);
-        assert!(problems.is_empty(), "{problems:?}");
+        let (listed, roster) = listed_and_applied(roster, history, 7);
         // What the history changed, applied to the roster as listed.
         let mut delta = Vec::new();
         roster.write_applied(&mut delta).unwrap();
@@ -883,20 +896,8 @@ mod tests {
         for k in 0..2000 {
             text += &format!("R{k:04},H{:04},green,一网格,{}栋,{k},王\n", k / 2, k / 100);
         }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("history.csv");
-        fs::write(
-            &path,
-            "date,id,field,from,to\n2024-02-01,R0007,level,orange,green\n",
-        )
-        .unwrap();
-        let mut problems = Vec::new();
-        let history = crate::data::history::read(&path, &mut problems).unwrap();
-        let table = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
-        let mut roster = from_table(table, Load::default(), &mut problems);
-        roster.origin = Some(1);
-        roster.apply_history(&history);
-        assert!(problems.is_empty(), "{problems:?}");
+        let history = "date,id,field,from,to\n2024-02-01,R0007,level,orange,green\n";
+        let (_, roster) = listed_and_applied(&text, history, 1);
         let (mut whole, mut delta) = (Vec::new(), Vec::new());
         roster.write_cache(&mut whole).unwrap();
         roster.write_applied(&mut delta).unwrap();
@@ -920,18 +921,7 @@ mod tests {
                 history += &format!("2024-0{}-01,R{k:05},level,red,green\n", 1 + k % 9);
             }
         }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("history.csv");
-        fs::write(&path, history).unwrap();
-        let mut problems = Vec::new();
-        let history = crate::data::history::read(&path, &mut problems).unwrap();
-        let table = Table::from_bytes(Path::new("residents.csv"), text.as_bytes());
-        let mut roster = from_table(table, Load::default(), &mut problems);
-        roster.origin = Some(3);
-        let mut listed = Vec::new();
-        roster.write_cache(&mut listed).unwrap();
-        roster.apply_history(&history);
-        assert!(problems.is_empty(), "{}", problems.len());
+        let (listed, roster) = listed_and_applied(&text, &history, 3);
         let added = roster.members.len() - roster.residents.len();
         assert!(
             crate::cores::lanes(added) > 1 || crate::cores::cores(2) == 1,
