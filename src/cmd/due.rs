@@ -352,7 +352,7 @@ fn finish(
     format: ListFormat,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let overdue = (list.rows.iter()).any(|d| d.row.standing.status == Status::Overdue);
+    let overdue = (list.rows.iter()).any(|d| d.row.status() == Status::Overdue);
     let written = if let Some(path) = &args.output {
         // The file is the day's list whatever it holds: an old list left
         // in place would be taken for today's.

@@ -451,6 +451,7 @@ fn due_table(
     let days = |n: Option<i64>| n.map(|n| n as i32);
     for r in &rows {
         let h = roster.household(r.household());
+        let standing = r.standing();
         t.row()
             .text(community)
             .date(Some(ctx.today))
@@ -464,9 +465,9 @@ fn due_table(
             .text(h.visitor())
             .date(r.last_visit)
             .date(r.deadline.date())
-            .text(r.standing.status.word())
-            .int32(days(r.standing.days_overdue))
-            .int32(days(r.standing.days_left))
+            .text(standing.status.word())
+            .int32(days(standing.days_overdue))
+            .int32(days(standing.days_left))
             .text(&h.tags().join(";"));
     }
     t

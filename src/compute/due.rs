@@ -20,22 +20,54 @@ pub enum Sort {
     Address,
 }
 
-/// One household's line in `rounds due`.
+/// One household's line in `rounds due`: 32 bytes, as a city's rows are
+/// millions (the standing is kept as its status and days, and made again
+/// when asked for).
 #[derive(Debug, Clone, Copy)]
 pub struct DueRow {
-    /// Index into `Roster::households` (see `household`); 32 bits, as a
-    /// city's rows are many.
+    /// Index into `Roster::households` (see `household`).
     household: u32,
+    /// The first resident active on the as-of date (index into
+    /// `Roster::residents`), whom a worker would ask for at the door;
+    /// `u32::MAX`: none.
+    contact: u32,
+    /// The days from the as-of date to the deadline (negative when it has
+    /// passed; 0 when there is none).
+    days: i32,
     pub level: Level,
+    status: Status,
     pub last_visit: Option<NaiveDate>,
     pub deadline: Deadline,
-    pub standing: Standing,
-    /// The first resident active on the as-of date (index into
-    /// `Roster::residents`), whom a worker would ask for at the door.
-    contact: Option<u32>,
 }
 
 impl DueRow {
+    pub fn new(
+        household: usize,
+        level: Level,
+        last_visit: Option<NaiveDate>,
+        deadline: Deadline,
+        standing: Standing,
+        contact: Option<usize>,
+    ) -> DueRow {
+        let days = match (standing.days_overdue, standing.days_left) {
+            (Some(n), _) => -n,
+            (_, Some(n)) => n,
+            _ => 0,
+        };
+        let row = DueRow {
+            household: household as u32,
+            contact: contact.map_or(u32::MAX, |c| c as u32),
+            // A deadline within chrono's years is fewer than 2^31 days away.
+            days: days as i32,
+            level,
+            status: standing.status,
+            last_visit,
+            deadline,
+        };
+        debug_assert_eq!(row.standing(), standing);
+        row
+    }
+
     /// Index into `Roster::households`.
     pub fn household(&self) -> usize {
         self.household as usize
@@ -44,7 +76,27 @@ impl DueRow {
     /// The first resident active on the as-of date (index into
     /// `Roster::residents`), whom a worker would ask for at the door.
     pub fn contact(&self) -> Option<usize> {
-        self.contact.map(|c| c as usize)
+        (self.contact != u32::MAX).then_some(self.contact as usize)
+    }
+
+    /// Overdue, due or ok on the as-of date.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The household's standing on the as-of date (`schedule::standing`).
+    pub fn standing(&self) -> Standing {
+        let days = Some(i64::from(self.days));
+        let (days_overdue, days_left) = match (self.deadline, self.status) {
+            (Deadline::Never, _) => (None, None),
+            (Deadline::On(_), Status::Overdue) => (days.map(|n| -n), None),
+            (Deadline::On(_), _) => (None, days),
+        };
+        Standing {
+            status: self.status,
+            days_overdue,
+            days_left,
+        }
     }
 }
 
@@ -111,15 +163,8 @@ pub fn standings(
                     .iter()
                     .position(|m| schedule::is_active(m, today))
                     .and_then(|k| h.residents().nth(k))
-                    .map(|r| r.index() as u32);
-                rows.push(DueRow {
-                    household: i as u32,
-                    level: on.level,
-                    last_visit: last,
-                    deadline,
-                    standing,
-                    contact,
-                });
+                    .map(|r| r.index());
+                rows.push(DueRow::new(i, on.level, last, deadline, standing, contact));
             }
         }
         (rows, counts)
@@ -311,7 +356,7 @@ mod tests {
         assert_eq!(listed, ["H3"], "H1 and H2 are ok");
         // H3 is red from R4's arrival on: its level is the strictest active.
         assert_eq!(rows[0].level, Level::Red);
-        assert_eq!(rows[0].standing.status, Status::Overdue);
+        assert_eq!(rows[0].standing().status, Status::Overdue);
         assert_eq!(counts.listed, 1);
         let (all, _) = standings(&roster, &last, &rules, today, 7, &everyone(), true);
         assert_eq!(all.len(), 3);
@@ -360,6 +405,35 @@ mod tests {
     }
 
     #[test]
+    fn a_row_keeps_its_standing_in_32_bytes() {
+        // A city's rows are millions: each row is at most 32 bytes, and
+        // gives back the standing it was made with, whatever the deadline.
+        assert!(std::mem::size_of::<DueRow>() <= 32);
+        let today = d("2024-03-10");
+        let deadlines = [
+            Deadline::Never,
+            Deadline::On(d("2024-03-09")),
+            Deadline::On(d("1900-01-01")),
+            Deadline::On(today),
+            Deadline::On(d("2024-03-17")),
+            Deadline::On(d("2024-03-18")),
+            Deadline::On(d("9999-12-31")),
+        ];
+        for deadline in deadlines {
+            for within in [0, 7, 30] {
+                let standing = crate::schedule::standing(deadline, today, within);
+                for contact in [None, Some(0), Some(4_000_000)] {
+                    let row = DueRow::new(7, Level::Yellow, None, deadline, standing, contact);
+                    assert_eq!(row.standing(), standing, "{deadline:?} within {within}");
+                    assert_eq!(row.status(), standing.status);
+                    assert_eq!(row.contact(), contact);
+                    assert_eq!(row.household(), 7);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_city_sorted_in_parts_is_sorted_as_one() {
         // Ids alike in their first 16 bytes, many sharing a deadline and
         // level: the order of SPEC's rule (deadline, level, id) either way.
@@ -383,14 +457,15 @@ mod tests {
                     0 => Deadline::Never,
                     k => Deadline::On(d("2020-01-01") + chrono::Duration::days((k * 3) as i64)),
                 };
-                DueRow {
-                    household: h as u32,
-                    level: levels[(next() % 4) as usize],
-                    last_visit: None,
+                let standing = crate::schedule::standing(deadline, d("2020-01-05"), 7);
+                DueRow::new(
+                    h,
+                    levels[(next() % 4) as usize],
+                    None,
                     deadline,
-                    standing: crate::schedule::standing(deadline, d("2020-01-05"), 7),
-                    contact: None,
-                }
+                    standing,
+                    None,
+                )
             })
             .collect();
         let mut plain = rows.clone();

@@ -120,8 +120,9 @@ fn due_line(buf: &mut Vec<u8>, d: &super::DueOf<'_>, community: bool, needs: boo
         }
         buf.push(b',');
     }
-    buf.extend_from_slice(r.standing.status.word().as_bytes());
-    for n in [r.standing.days_overdue, r.standing.days_left] {
+    let standing = r.standing();
+    buf.extend_from_slice(standing.status.word().as_bytes());
+    for n in [standing.days_overdue, standing.days_left] {
         buf.push(b',');
         if let Some(n) = n {
             number(buf, n);

@@ -38,6 +38,7 @@ pub fn due(out: &mut dyn Write, rows: &[super::DueOf<'_>]) -> std::io::Result<()
         .iter()
         .map(|d| {
             let r = d.row;
+            let standing = r.standing();
             let h = d.household();
             DueJson {
                 community: d.community,
@@ -50,9 +51,9 @@ pub fn due(out: &mut dyn Write, rows: &[super::DueOf<'_>]) -> std::io::Result<()
                 visitor: h.visitor(),
                 last_visit: r.last_visit.map(iso),
                 deadline: r.deadline.date().map(iso),
-                status: r.standing.status,
-                days_overdue: r.standing.days_overdue,
-                days_left: r.standing.days_left,
+                status: standing.status,
+                days_overdue: standing.days_overdue,
+                days_left: standing.days_left,
                 open_needs: d.open_needs().map(|o| o.count),
                 tags: h.tags(),
             }

@@ -112,7 +112,7 @@ fn line(v: &SheetView<'_>, h: &HouseholdRef<'_>, r: &DueRow, tagged: bool) -> Li
         .collect::<Vec<_>>()
         .join(" ");
     let contact = super::contact(v.roster, r.contact(), v.reveal);
-    let status = super::standing(lang, &r.standing);
+    let status = super::standing(lang, &r.standing());
     let mut cells = vec![
         room,
         h.id().to_string(),

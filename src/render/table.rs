@@ -394,8 +394,8 @@ pub fn due(out: &mut dyn Write, v: &DueView<'_>) -> std::io::Result<()> {
         let r = d.row;
         let h = d.household();
         let contact = super::contact(d.roster, r.contact(), v.reveal);
-        let status = Text::new(&super::standing(lang, &r.standing));
-        let status = match r.standing.status {
+        let status = Text::new(&super::standing(lang, &r.standing()));
+        let status = match r.status() {
             Status::Overdue => status.fg(Color::Red).bold(),
             Status::Due => status.fg(Color::Yellow),
             Status::Ok => status,
