@@ -403,6 +403,8 @@ pub struct Ahead<P = ()> {
     warning: Option<Problem>,
     header: Option<Result<(u64, Vec<String>), Problem>>,
     rows: std::sync::mpsc::Receiver<Batch<P>>,
+    /// Batches read through, handed back for the reader to fill again.
+    spent: std::sync::mpsc::Sender<Batch<P>>,
     batch: Batch<P>,
     next: usize,
     reader: Option<std::thread::JoinHandle<Vec<Problem>>>,
@@ -465,6 +467,18 @@ impl<P> Default for Batch<P> {
     }
 }
 
+impl<P> Batch<P> {
+    /// The batch with no rows, its memory kept.
+    fn emptied(mut self) -> Self {
+        self.held.text.clear();
+        self.held.ends.clear();
+        self.held.rows.clear();
+        self.ready.clear();
+        self.end = None;
+        self
+    }
+}
+
 impl<P: Send + 'static> Ahead<P> {
     /// Reads `table`'s header here, and its rows on a thread of their own,
     /// where `prepare` (made from the header) makes what it will of each
@@ -484,14 +498,18 @@ impl<P: Send + 'static> Ahead<P> {
         let header = table.header();
         let mut prepare = prepare(&header);
         let (tx, rows) = std::sync::mpsc::sync_channel::<Batch<P>>(2);
+        let (spent, back) = std::sync::mpsc::channel::<Batch<P>>();
         let reader = header.is_ok().then(|| {
             std::thread::spawn(move || {
                 // Each batch gets the room the last one took, and a little
                 // more: grown from nothing, its text would be copied over
-                // again at every doubling.
+                // again at every doubling. A batch read through comes
+                // back to be filled again, its memory already in place.
                 let mut room = (0, 0);
                 loop {
-                    let mut batch = Batch::default();
+                    let mut batch = back
+                        .try_recv()
+                        .map_or_else(|_| Batch::default(), Batch::emptied);
                     batch.held.text.reserve(room.0 + room.0 / 8);
                     batch.held.ends.reserve(room.1 + room.1 / 8);
                     batch.held.rows.reserve(BATCH_ROWS);
@@ -521,6 +539,7 @@ impl<P: Send + 'static> Ahead<P> {
             warning,
             header: Some(header),
             rows,
+            spent,
             batch: Batch::default(),
             next: 0,
             reader,
@@ -557,7 +576,7 @@ impl<P: Send + 'static> Rows for Ahead<P> {
             }
             match self.rows.recv() {
                 Ok(batch) => {
-                    self.batch = batch;
+                    let _ = self.spent.send(std::mem::replace(&mut self.batch, batch));
                     self.next = 0;
                 }
                 // No reader (no header), or the table is done with.
