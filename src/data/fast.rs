@@ -161,11 +161,11 @@ fn scan_inner<S: Send>(
     let mut input = file.take(rest);
 
     let bail = AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Block>(4);
     let rx = Mutex::new(rx);
     // Blocks parsed are handed back to be read into again: a city's log
     // is nine hundred blocks, each otherwise new memory to fault in.
-    let (spent_tx, spent) = std::sync::mpsc::channel::<Vec<u8>>();
+    let (spent_tx, spent) = std::sync::mpsc::channel::<Block>();
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
@@ -184,7 +184,7 @@ fn scan_inner<S: Send>(
                         if bail.load(Ordering::Relaxed) {
                             continue;
                         }
-                        if !parse_block(&block, cols, roster, &mut state, (&touch, &visit)) {
+                        if !parse_block(block.bytes(), cols, roster, &mut state, (&touch, &visit)) {
                             bail.store(true, Ordering::Relaxed);
                         }
                         let _ = spent_tx.send(block);
@@ -194,6 +194,10 @@ fn scan_inner<S: Send>(
             })
             .collect();
         drop(spent_tx);
+        let carry = Block {
+            len: carry.len(),
+            buf: carry,
+        };
         let read = feed(&mut input, carry, eof, &tx, &spent, &bail);
         drop(tx);
         let states = handles
@@ -229,13 +233,37 @@ fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// A block of the log: the first `len` bytes of `buf`. The bytes after
+/// them are left from the block it held before, so that reading into it
+/// again needs no zeros written first.
+#[derive(Default)]
+struct Block {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Block {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Room for `n` more bytes after the block's, to read into.
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        let end = self.len + n;
+        if self.buf.len() < end {
+            self.buf.resize(end, 0);
+        }
+        &mut self.buf[self.len..end]
+    }
+}
+
 /// Reads the file block by block and sends whole records to the workers.
 fn feed(
     input: &mut impl Read,
-    mut carry: Vec<u8>,
+    mut carry: Block,
     mut eof: bool,
-    tx: &std::sync::mpsc::SyncSender<Vec<u8>>,
-    spent: &std::sync::mpsc::Receiver<Vec<u8>>,
+    tx: &std::sync::mpsc::SyncSender<Block>,
+    spent: &std::sync::mpsc::Receiver<Block>,
     bail: &AtomicBool,
 ) -> std::io::Result<()> {
     loop {
@@ -243,33 +271,31 @@ fn feed(
             return Ok(());
         }
         if !eof {
-            let old = carry.len();
-            carry.resize(old + BLOCK, 0);
-            let n = read_full(input, &mut carry[old..])?;
-            carry.truncate(old + n);
+            let n = read_full(input, carry.room(BLOCK))?;
+            carry.len += n;
             eof = n < BLOCK;
         }
         if eof {
-            if !carry.is_empty() {
+            if carry.len > 0 {
                 let _ = tx.send(std::mem::take(&mut carry));
             }
             return Ok(());
         }
-        match split_point(&carry) {
+        match split_point(carry.bytes()) {
             Some(cut) => {
-                let mut rest = spent
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BLOCK + BLOCK / 16));
-                rest.clear();
-                rest.extend_from_slice(&carry[cut..]);
-                carry.truncate(cut);
+                let mut rest = spent.try_recv().unwrap_or_default();
+                rest.len = 0;
+                let tail = carry.len - cut;
+                rest.room(tail).copy_from_slice(&carry.buf[cut..carry.len]);
+                rest.len = tail;
+                carry.len = cut;
                 if tx.send(std::mem::replace(&mut carry, rest)).is_err() {
                     return Ok(());
                 }
             }
             // One record longer than the block: read on, up to the
             // simple reader's bound (what lies beyond is its to report).
-            None if carry.len() > super::records::MAX_RECORD => {
+            None if carry.len > super::records::MAX_RECORD => {
                 bail.store(true, Ordering::Relaxed);
                 return Ok(());
             }
