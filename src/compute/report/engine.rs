@@ -512,44 +512,52 @@ impl Pass {
         let n = self.households;
         let rows = &sheet.rows;
         let bits = self.bits_at();
-        // Each tally's bits out of the rows, the tallies shared among the
-        // cores.
-        let tallies: Vec<(Vec<u32>, Vec<bool>)> = {
-            let take = |i: usize| {
-                let (o, w) = (self.offsets[i], self.widths[i]);
-                let (word, bit) = (ROW_VISITED + i / 32, 1 << (i % 32));
-                let mut met = Vec::with_capacity(n * w);
-                let mut visited = Vec::with_capacity(n);
-                for row in rows.chunks_exact(stride) {
-                    met.extend_from_slice(&row[bits + o..bits + o + w]);
-                    visited.push(row[word] & bit != 0);
-                }
-                (met, visited)
-            };
-            let all = self.offsets.len();
-            let cores = lanes(n).min(all).max(1);
-            let mut taken: Vec<Option<(Vec<u32>, Vec<bool>)>> = (0..all).map(|_| None).collect();
-            std::thread::scope(|scope| {
-                let take = &take;
-                let handles: Vec<_> = (0..cores)
-                    .map(|k| {
-                        scope.spawn(move || {
-                            let mine = (k..all).step_by(cores);
-                            mine.map(|i| (i, take(i))).collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                for h in handles {
-                    for (i, t) in h.join().expect("a part's thread") {
-                        taken[i] = Some(t);
+        // Each tally's bits out of the rows, in one pass over them: the
+        // households in parts on every core, each part writing its own
+        // stretch of every tally's figures.
+        let all = self.offsets.len();
+        let mut tallies: Vec<(Vec<u32>, Vec<bool>)> = (0..all)
+            .map(|i| (vec![0u32; n * self.widths[i]], vec![false; n]))
+            .collect();
+        let mut per_household = vec![0u32; n];
+        let part = n.div_ceil(lanes(n)).max(1);
+        // Per part: its rows, its stretch of the visits per household, and
+        // its stretch of each tally's bits and visited flags.
+        type Stretch<'s> = (
+            &'s [u32],
+            &'s mut [u32],
+            Vec<(&'s mut [u32], &'s mut [bool])>,
+        );
+        let mut parts: Vec<Stretch<'_>> = rows
+            .chunks(part * stride)
+            .zip(per_household.chunks_mut(part))
+            .map(|(r, v)| (r, v, Vec::with_capacity(all)))
+            .collect();
+        for (i, (met, visited)) in tallies.iter_mut().enumerate() {
+            let w = self.widths[i];
+            for (p, (m, v)) in parts
+                .iter_mut()
+                .zip(met.chunks_mut(part * w).zip(visited.chunks_mut(part)))
+            {
+                p.2.push((m, v));
+            }
+        }
+        let (offsets, widths) = (&self.offsets, &self.widths);
+        std::thread::scope(|scope| {
+            for (rows, visits, mut out) in parts {
+                scope.spawn(move || {
+                    for (k, (row, v)) in rows.chunks_exact(stride).zip(visits).enumerate() {
+                        *v = row[ROW_VISITS];
+                        for (i, (met, visited)) in out.iter_mut().enumerate() {
+                            let (o, w) = (offsets[i], widths[i]);
+                            met[k * w..(k + 1) * w].copy_from_slice(&row[bits + o..bits + o + w]);
+                            visited[k] = row[ROW_VISITED + i / 32] & (1 << (i % 32)) != 0;
+                        }
                     }
-                }
-            });
-            taken
-                .into_iter()
-                .map(|t| t.expect("each tally taken"))
-                .collect()
-        };
+                });
+            }
+        });
+        let mut per_household = Some(per_household);
         for ((i, t), (met, visited)) in std::iter::once(main)
             .chain(trend.iter_mut())
             .enumerate()
@@ -574,7 +582,7 @@ impl Pass {
                     .iter()
                     .map(|&d| (d != NEVER).then(|| from_days(d)))
                     .collect();
-                c.visits_per_household = rows.chunks_exact(stride).map(|r| r[ROW_VISITS]).collect();
+                c.visits_per_household = per_household.take().unwrap_or_default();
                 c.person_times = sheet.person_times;
                 c.by_visitor = sheet.by_visitor.clone();
                 c.moved = sheet.moved.clone();

@@ -257,15 +257,43 @@ impl<'a> Tally<'a> {
         c
     }
 
+    /// The household-periods required and met per level, summed over the
+    /// households `range`: what adding up their `compliance_of` gives, in
+    /// one pass over their words a level, with no figure made per
+    /// household (a trend adds up a city's households for each month).
+    fn compliance_sum(&self, range: std::ops::Range<usize>) -> PerLevel<Compliance> {
+        let words = self.words();
+        let required = &self.required[range.start * words..range.end * words];
+        let met = &self.counts.met[range.start * words..range.end * words];
+        let mut c = PerLevel::<Compliance>::default();
+        for level in Level::ALL {
+            let of = &self.of_level[level.index()];
+            let (mut req, mut got) = (0u64, 0u64);
+            if let [of] = of[..] {
+                // One word a household, as most spans have.
+                for (r, m) in required.iter().zip(met) {
+                    req += u64::from((r & of).count_ones());
+                    got += u64::from((r & m & of).count_ones());
+                }
+            } else {
+                for (rs, ms) in required.chunks_exact(words).zip(met.chunks_exact(words)) {
+                    for ((r, m), of) in rs.iter().zip(ms).zip(of) {
+                        req += u64::from((r & of).count_ones());
+                        got += u64::from((r & m & of).count_ones());
+                    }
+                }
+            }
+            c[level].required += req;
+            c[level].met += got;
+        }
+        c
+    }
+
     /// The month's figures only (for the trend).
     fn trend_row(&self) -> TrendRow {
         // A city's households in parts on every core, added up after.
         let parts = crate::cores::in_parts(self.roster.households_len(), |range| {
-            let mut part = PerLevel::<Compliance>::default();
-            for h in range {
-                part.add(&self.compliance_of(h));
-            }
-            part
+            self.compliance_sum(range)
         });
         let mut compliance = PerLevel::<Compliance>::default();
         for part in &parts {
