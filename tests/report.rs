@@ -408,9 +408,10 @@ fn city_sized_report(households: u64, per_household: u64) {
     // December 2024 the Sundays 1, 8, 15, 22 and 29.
     let week_of =
         |d: NaiveDate| d + chrono::Days::new(u64::from(6 - d.weekday().num_days_from_monday()));
-    let met: std::collections::HashSet<(NaiveDate, u64)> = rows
+    let met_weeks: std::collections::HashSet<(NaiveDate, u64)> =
+        rows.iter().map(|&(d, h)| (week_of(d), h)).collect();
+    let met: std::collections::HashSet<&(NaiveDate, u64)> = met_weeks
         .iter()
-        .map(|&(d, h)| (week_of(d), h))
         .filter(|(sunday, _)| month(*sunday) == dec)
         .collect();
     for env in [&[][..], &[("ROUNDS_CACHE", "0")][..]] {
@@ -444,6 +445,19 @@ fn city_sized_report(households: u64, per_household: u64) {
                 let (y, mo) = (m[..4].parse().unwrap(), m[5..].parse().unwrap());
                 let n = rows.iter().filter(|(d, _)| month(*d) == (y, mo)).count();
                 assert_eq!(t["visits"], n as u64, "{what}: {m}");
+                // Each red household owes the month its weeks (those whose
+                // Sunday falls in it), and met those it was visited in.
+                let sundays = (1..=31)
+                    .filter_map(|d| NaiveDate::from_ymd_opt(y, mo, d))
+                    .filter(|d| d.weekday() == chrono::Weekday::Sun)
+                    .count() as u64;
+                let met = met_weeks
+                    .iter()
+                    .filter(|(s, _)| month(*s) == (y, mo))
+                    .count();
+                let red = &t["compliance"]["red"];
+                assert_eq!(red["required"], households * sundays, "{what}: {m}");
+                assert_eq!(red["met"], met as u64, "{what}: {m}");
             }
         }
         if env.is_empty() {
