@@ -59,7 +59,7 @@ impl<'a> Reader<'a> {
         if days == i32::MIN {
             return Some(None);
         }
-        NaiveDate::from_num_days_from_ce_opt(days).map(Some)
+        crate::model::date::from_days_opt(days).map(Some)
     }
     pub fn text(&mut self) -> Option<&'a str> {
         let n = usize::try_from(self.u64()?).ok()?;

@@ -90,7 +90,31 @@ pub fn days(date: NaiveDate) -> i32 {
 
 /// The date `days` from the common era.
 pub fn from_days(days: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(days).expect("a day of a date")
+    from_days_opt(days).expect("a day of a date")
+}
+
+/// The date `days` from the common era, if there is one. A city's million
+/// latest visits fall on a few hundred days: each thread keeps the days
+/// it made dates of lately (a slot per day number modulo 1024), and
+/// works out a day again only when another has taken its slot.
+pub fn from_days_opt(days: i32) -> Option<NaiveDate> {
+    use std::cell::Cell;
+    type Slot = Cell<(i32, Option<NaiveDate>)>;
+    thread_local! {
+        // An empty slot stands for i32::MIN, which is no date.
+        static MADE: [Slot; 1024] = const { [const { Cell::new((i32::MIN, None)) }; 1024] };
+    }
+    MADE.with(|made| {
+        let slot = &made[days as u32 as usize % made.len()];
+        match slot.get() {
+            (k, date) if k == days => date,
+            _ => {
+                let date = NaiveDate::from_num_days_from_ce_opt(days);
+                slot.set((days, date));
+                date
+            }
+        }
+    })
 }
 
 /// The stored form.
@@ -130,6 +154,36 @@ pub fn write_iso(out: &mut Vec<u8>, d: NaiveDate) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_kept_made_are_the_days_chrono_makes() {
+        // Days that share a slot (1024 apart) in turn, days asked for
+        // again, and days that are no date (past chrono's years, and the
+        // number an empty slot stands for).
+        let mut rng = crate::testing::Rng(0x5eed);
+        let base = days(NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date"));
+        let mut asked: Vec<i32> = (0..20_000)
+            .map(|_| base + rng.below(4096) as i32 - 2048)
+            .collect();
+        asked.extend([
+            i32::MIN,
+            i32::MAX,
+            i32::MIN + 1024,
+            -1,
+            0,
+            1,
+            base,
+            base + 1024,
+        ]);
+        asked.extend([base, i32::MIN, base + 2048, base]);
+        for d in asked {
+            assert_eq!(
+                from_days_opt(d),
+                NaiveDate::from_num_days_from_ce_opt(d),
+                "{d}"
+            );
+        }
+    }
 
     fn ok(s: &str) -> String {
         iso(parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}")))

@@ -105,7 +105,7 @@ fn days(date: NaiveDate) -> i32 {
 }
 
 fn from_days(d: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(d).expect("a day of a date")
+    crate::model::date::from_days(d)
 }
 
 impl Pass {

@@ -273,7 +273,7 @@ fn member(row: &[u8], span: Option<&[u8]>, names: u32) -> Option<(Membership, u3
         if d == i32::MIN {
             return Some(None);
         }
-        chrono::NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+        crate::model::date::from_days_opt(d).map(Some)
     };
     let packed = u32_at(row, 0);
     let level = *Level::ALL.get((packed & 0xffff) as usize)?;

@@ -89,7 +89,7 @@ fn past_last_visits(
         last.into_iter()
             .map(|d| {
                 (d != i32::MIN)
-                    .then(|| NaiveDate::from_num_days_from_ce_opt(d))
+                    .then(|| crate::model::date::from_days_opt(d))
                     .flatten()
             })
             .collect()
