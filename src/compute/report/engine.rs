@@ -3,10 +3,11 @@
 //! the windows of every tally packed into bits, so that a visit costs a
 //! few word operations whatever the number of tallies and periods.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::tally::Tally;
 use crate::cores::lanes;
+use crate::model::date::{days, from_days};
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
 use crate::schedule;
@@ -99,14 +100,6 @@ const BUCKET_BYTES: usize = 128 << 10;
 const ROW_VISITS: usize = 0;
 const ROW_VISITED: usize = 1;
 const NEVER: i32 = i32::MIN;
-
-fn days(date: NaiveDate) -> i32 {
-    date.num_days_from_ce()
-}
-
-fn from_days(d: i32) -> NaiveDate {
-    crate::model::date::from_days(d)
-}
 
 impl Pass {
     /// The pass for `main` (the report's span) and `trend`, any number of
