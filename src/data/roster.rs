@@ -212,6 +212,7 @@ fn from_rows<T: Rows>(
         file_bytes: table.bytes_hint(),
         ..Sample::default()
     };
+    let mut coming = Coming::default();
     loop {
         // A household a few rows on, if not the one of the row before it,
         // is likely new: start loading its place in the index now.
@@ -242,9 +243,10 @@ fn from_rows<T: Rows>(
         };
         if let Some(room) = sample.take(&row, roster.households.len()) {
             let index = roster.by_household.get_mut().expect("made above");
-            index.reserve(room.households);
+            coming.make(index, room.households);
             roster.make_room(room.households, room.rows);
         }
+        coming.take_if_ready(&mut roster);
         let parsed = match now.and_then(|r| r.membership) {
             Some(membership) => Ok(Parsed {
                 id: row.get(cols.id),
@@ -315,6 +317,7 @@ fn from_rows<T: Rows>(
         pending.push((h, membership, resident));
     }
     problems.extend(table.take_problems());
+    coming.take_if_ready(&mut roster);
     if let Some(index) = index {
         let _ = roster.by_resident.set(index);
     }
@@ -339,6 +342,47 @@ fn from_rows<T: Rows>(
         roster.member_residents[at] = r;
     }
     roster
+}
+
+/// The household index sized for the whole roster, made on a thread of
+/// its own: a city's is tens of megabytes, and faulting them in takes a
+/// good part of a second on a machine whose memory comes fresh from its
+/// host (0.3 s at 1M households), the time the reading thread goes on
+/// for, its households put into the index at hand. Then these move into
+/// the one made, and it is the roster's.
+#[derive(Default)]
+struct Coming(Option<std::thread::JoinHandle<IdIndex<16>>>);
+
+impl Coming {
+    /// Starts making an index for `households` households (else makes
+    /// room in `index` itself when no thread can be had).
+    fn make(&mut self, index: &mut IdIndex<16>, households: usize) {
+        let made = std::thread::Builder::new()
+            .name("household index".into())
+            .spawn(move || IdIndex::with_capacity(households));
+        match made {
+            Ok(handle) => {
+                index.in_ordinary_pages();
+                self.0 = Some(handle);
+            }
+            Err(_) => index.reserve(households),
+        }
+    }
+
+    /// Moves the households indexed so far into the index made, once it
+    /// is ready, and makes it the roster's. (An index not ready when the
+    /// roster ends is let go: the one at hand holds every household.)
+    fn take_if_ready(&mut self, roster: &mut Roster) {
+        if !self.0.as_ref().is_some_and(|h| h.is_finished()) {
+            return;
+        }
+        let Some(Ok(mut made)) = self.0.take().map(|h| h.join()) else {
+            return;
+        };
+        let index = roster.by_household.get_mut().expect("made above");
+        std::mem::swap(index, &mut made);
+        made.move_into(index);
+    }
 }
 
 /// How many rows on a household is looked up ahead of its row.
@@ -694,6 +738,52 @@ mod tests {
                 assert_eq!(ids, expected, "H{h}");
             }
         }
+    }
+
+    /// The index made on its own thread takes over the households put
+    /// into the one at hand meanwhile, and only once it is ready; a roster
+    /// that ends first keeps the one at hand.
+    #[test]
+    fn the_index_made_ahead_takes_the_households_found_meanwhile() {
+        let mut roster = Roster {
+            by_household: IdIndex::default().into(),
+            ..Roster::default()
+        };
+        let ids: Vec<String> = (0..20_000).map(|i| format!("H{i}")).collect();
+        let put = |roster: &mut Roster, range: std::ops::Range<usize>| {
+            let index = roster.by_household.get_mut().unwrap();
+            for i in range {
+                let id = &ids[i];
+                let found = index.find_or_insert(id, index.hash(id), i as u32, |_| unreachable!());
+                assert_eq!(found, None);
+            }
+        };
+        let mut coming = Coming::default();
+        put(&mut roster, 0..100);
+        coming.make(roster.by_household.get_mut().unwrap(), ids.len());
+        put(&mut roster, 100..5000);
+        while !coming.0.as_ref().unwrap().is_finished() {
+            std::thread::yield_now();
+        }
+        coming.take_if_ready(&mut roster);
+        assert!(coming.0.is_none());
+        put(&mut roster, 5000..ids.len());
+        let index = roster.by_household.get().unwrap();
+        assert_eq!(index.len(), ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(
+                index.find(id, index.hash(id), |_| unreachable!()),
+                Some(i as u32)
+            );
+        }
+        // Not ready yet (a thread that waits): the index at hand stays.
+        let mut coming = Coming(Some(std::thread::spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            IdIndex::with_capacity(10)
+        })));
+        coming.take_if_ready(&mut roster);
+        assert!(coming.0.is_some());
+        assert_eq!(roster.by_household.get().unwrap().len(), ids.len());
     }
 
     /// The households made room for are the first rows' share of the

@@ -45,13 +45,16 @@ pub struct IdIndex<const INLINE: usize = 16> {
     /// needed, so a table sized ahead is no bigger than asked).
     slots: Slots<INLINE>,
     len: usize,
+    /// Whether the table, once large, asks for huge pages (see `Slots`).
+    huge: bool,
 }
 
 impl<const INLINE: usize> Default for IdIndex<INLINE> {
     fn default() -> Self {
         IdIndex {
-            slots: Slots::new(16),
+            slots: Slots::new(16, false),
             len: 0,
+            huge: true,
         }
     }
 }
@@ -60,7 +63,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     /// An index that takes `n` ids without growing.
     pub fn with_capacity(n: usize) -> Self {
         IdIndex {
-            slots: Slots::new(Self::slots_for(n)),
+            slots: Slots::new(Self::slots_for(n), true),
             ..Self::default()
         }
     }
@@ -76,6 +79,31 @@ impl<const INLINE: usize> IdIndex<INLINE> {
         if slots > self.slots.len() {
             self.resize(slots);
         }
+    }
+
+    /// Grows in ordinary pages from here on: for a table that takes ids
+    /// only until one made ahead for them all is ready (`move_into`),
+    /// where a fresh huge page would cost more to fault in than it saves.
+    pub fn in_ordinary_pages(&mut self) {
+        self.huge = false;
+    }
+
+    /// Moves every id of this table into `into`, which holds none of
+    /// them: the ids taken while `into` was being made.
+    pub fn move_into(self, into: &mut Self) {
+        into.reserve(into.len + self.len);
+        for s in self.slots.iter().filter(|s| s.tag != 0) {
+            into.place(*s);
+        }
+        into.len += self.len;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The slot a walk for `hash` starts at.
@@ -166,7 +194,7 @@ impl<const INLINE: usize> IdIndex<INLINE> {
     }
 
     fn resize(&mut self, slots: usize) {
-        let old = std::mem::replace(&mut self.slots, Slots::new(slots));
+        let old = std::mem::replace(&mut self.slots, Slots::new(slots, self.huge));
         for s in old.iter().filter(|s| s.tag != 0) {
             self.place(*s);
         }
@@ -196,10 +224,10 @@ unsafe impl<const INLINE: usize> Sync for Slots<INLINE> {}
 
 impl<const INLINE: usize> Slots<INLINE> {
     /// `n` empty slots. A city's table is tens of megabytes read at
-    /// random, one slot per visit: on Linux it is asked for in huge pages,
-    /// so that finding a slot's page does not cost a second miss each
-    /// time.
-    fn new(n: usize) -> Self {
+    /// random, one slot per visit: on Linux it is asked for in huge pages
+    /// (`huge`), so that finding a slot's page does not cost a second miss
+    /// each time.
+    fn new(n: usize, huge: bool) -> Self {
         let n = n.max(1);
         let layout = Self::layout(n);
         // SAFETY: the layout has a non-zero size (n >= 1, and a slot is at
@@ -212,10 +240,12 @@ impl<const INLINE: usize> Slots<INLINE> {
         // advised before the first write, so the writes fault in huge
         // pages, and then every slot is written once before any is read.
         unsafe {
-            huge_pages(std::slice::from_raw_parts_mut(
-                at.as_ptr().cast::<std::mem::MaybeUninit<Slot<INLINE>>>(),
-                n,
-            ));
+            if huge {
+                huge_pages(std::slice::from_raw_parts_mut(
+                    at.as_ptr().cast::<std::mem::MaybeUninit<Slot<INLINE>>>(),
+                    n,
+                ));
+            }
             for i in 0..n {
                 at.as_ptr().add(i).write(Slot::default());
             }
@@ -347,6 +377,40 @@ mod tests {
         }
         check::<16>(&ids);
         check::<0>(&ids);
+    }
+
+    /// Ids taken by a table growing in ordinary pages, moved into one
+    /// made ahead that already holds others: every id is found in it,
+    /// under its own index, and the table counts them all.
+    #[test]
+    fn ids_moved_into_a_table_made_ahead_are_all_found() {
+        let ids: Vec<String> = (0..30_000)
+            .map(|i| {
+                if i % 5 == 0 {
+                    format!("G{}-B{}-U2-{i}-a-long-household-id", i % 7, i % 3)
+                } else {
+                    format!("H{i}")
+                }
+            })
+            .collect();
+        let (before, after) = ids.split_at(12_345);
+        let mut small = IdIndex::<16>::default();
+        small.in_ordinary_pages();
+        let mut made = IdIndex::<16>::with_capacity(ids.len());
+        let full = |k: u32| ids[k as usize].as_str();
+        for (i, id) in before.iter().enumerate() {
+            assert_eq!(small.find_or_insert(id, hash(id), i as u32, full), None);
+        }
+        for (i, id) in after.iter().enumerate() {
+            let k = (before.len() + i) as u32;
+            assert_eq!(made.find_or_insert(id, hash(id), k, full), None);
+        }
+        assert!(!small.huge && small.slots.len() > 12_345);
+        small.move_into(&mut made);
+        assert_eq!(made.len(), ids.len());
+        finds_every_id(&made, &ids);
+        let id = &ids[77];
+        assert_eq!(made.find_or_insert(id, hash(id), 5, full), Some(77));
     }
 
     /// Tables of any size (none a power of two), sized ahead or grown.
