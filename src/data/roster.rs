@@ -347,9 +347,9 @@ fn from_rows<T: Rows>(
 /// The household index sized for the whole roster, made on a thread of
 /// its own: a city's is tens of megabytes, and faulting them in takes a
 /// good part of a second on a machine whose memory comes fresh from its
-/// host (0.3 s at 1M households), the time the reading thread goes on
-/// for, its households put into the index at hand. Then these move into
-/// the one made, and it is the roster's.
+/// host (0.3 s at 1M households). Meanwhile the reading goes on, its
+/// households put into the index at hand; once the one made is ready,
+/// they move into it, and it is the roster's.
 #[derive(Default)]
 struct Coming(Option<std::thread::JoinHandle<IdIndex<16>>>);
 
