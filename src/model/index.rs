@@ -237,8 +237,9 @@ impl<const INLINE: usize> Slots<INLINE> {
         };
         let at = at.cast::<Slot<INLINE>>();
         // SAFETY: the block holds `n` slots and is not yet written; it is
-        // advised before the first write, so the writes fault in huge
-        // pages, and then every slot is written once before any is read.
+        // advised (when `huge`) before the first write, so the writes fault
+        // in huge pages, and then every slot is written once before any is
+        // read.
         unsafe {
             if huge {
                 huge_pages(std::slice::from_raw_parts_mut(
@@ -285,7 +286,7 @@ impl<const INLINE: usize> Drop for Slots<INLINE> {
 
 /// Advises the system to back `memory` (not yet written) with huge pages
 /// when it spans some; only a hint, on Linux only.
-pub fn huge_pages<T>(memory: &mut [T]) {
+fn huge_pages<T>(memory: &mut [T]) {
     const HUGE: usize = 2 << 20;
     let bytes = std::mem::size_of_val(memory);
     if bytes < 2 * HUGE {

@@ -324,7 +324,6 @@ impl Roster {
             .is_some_and(|p| p.len() > 1)
     }
 
-    /// Whether a roster history was applied to it.
     /// Makes room, once, for about `households` households and `rows`
     /// residents being read, so that a city's roster is not copied as it
     /// grows. In ordinary pages: these are written once, front to back,
@@ -343,6 +342,7 @@ impl Roster {
         room(&mut self.member_residents, rows);
     }
 
+    /// Whether a roster history was applied to it.
     pub fn has_history(&self) -> bool {
         !self.places.is_empty() || self.members.iter().any(|m| !m.always())
     }
