@@ -10,7 +10,7 @@ use super::roster_sheet;
 use super::table::{Ahead, Row, Rows, Table};
 use crate::error::{Error, FieldName, Problem, Reason};
 use crate::model::date;
-use crate::model::index::IdIndex;
+use crate::model::index::{IdIndex, Inline, Tagged};
 use crate::model::roster::{HouseholdRow, Personal, ResidentRow, Roster, Span};
 use crate::model::{Level, Membership, suggest_level};
 
@@ -207,7 +207,7 @@ fn from_rows<T: Rows>(
     let serials = table.serials();
     // (household, membership, resident), in file order.
     let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
-    let mut index: Option<IdIndex<0>> = None;
+    let mut index: Option<IdIndex<Tagged>> = None;
     let mut sample = Sample {
         file_bytes: table.bytes_hint(),
         ..Sample::default()
@@ -242,8 +242,7 @@ fn from_rows<T: Rows>(
             }
         };
         if let Some(room) = sample.take(&row, roster.households.len()) {
-            let index = roster.by_household.get_mut().expect("made above");
-            coming.make(index, room.households);
+            coming.make(&mut roster, room.households);
             roster.make_room(room.households, room.rows);
         }
         coming.take_if_ready(&mut roster);
@@ -351,21 +350,22 @@ fn from_rows<T: Rows>(
 /// households put into the index at hand; once the one made is ready,
 /// they move into it, and it is the roster's.
 #[derive(Default)]
-struct Coming(Option<std::thread::JoinHandle<IdIndex<16>>>);
+struct Coming(Option<std::thread::JoinHandle<IdIndex<Inline>>>);
 
 impl Coming {
     /// Starts making an index for `households` households (else makes
     /// room in `index` itself when no thread can be had).
-    fn make(&mut self, index: &mut IdIndex<16>, households: usize) {
+    fn make(&mut self, roster: &mut Roster, households: usize) {
         let made = std::thread::Builder::new()
             .name("household index".into())
             .spawn(move || IdIndex::with_capacity(households));
+        let (index, ids) = roster.household_index_and_ids();
         match made {
             Ok(handle) => {
                 index.in_ordinary_pages();
                 self.0 = Some(handle);
             }
-            Err(_) => index.reserve(households),
+            Err(_) => index.reserve(households, ids),
         }
     }
 
@@ -379,9 +379,9 @@ impl Coming {
         let Some(Ok(mut made)) = self.0.take().map(|h| h.join()) else {
             return;
         };
-        let index = roster.by_household.get_mut().expect("made above");
+        let (index, ids) = roster.household_index_and_ids();
         std::mem::swap(index, &mut made);
-        made.move_into(index);
+        made.move_into(index, ids);
     }
 }
 
@@ -436,6 +436,20 @@ struct Room {
 }
 
 impl Roster {
+    /// The household index being made, and the ids of its households by
+    /// index (for ids it does not hold whole).
+    fn household_index_and_ids<'r>(
+        &'r mut self,
+    ) -> (&'r mut IdIndex<Inline>, impl Fn(u32) -> &'r str + Copy) {
+        let (households, text) = (&self.households, &self.text);
+        let index = (self.by_household.get_mut()).expect("the index is made before the first row");
+        let ids = move |x: u32| {
+            let s = households[x as usize].id;
+            &text[s.start as usize..s.end as usize]
+        };
+        (index, ids)
+    }
+
     /// Adds a resident; returns its household's index and the name id
     /// of the worker the row names (0: none).
     fn add(
@@ -454,16 +468,9 @@ impl Roster {
             .filter(|&h| self.span(self.households[h as usize].id) == p.household);
         let next = self.households.len() as u32;
         let found = same.or_else(|| {
-            let index = self
-                .by_household
-                .get_mut()
-                .expect("the index is made before the first row");
+            let (index, ids) = self.household_index_and_ids();
             let hash = p.hash.unwrap_or_else(|| index.hash(p.household));
-            let (households, text) = (&self.households, &self.text);
-            index.find_or_insert(p.household, hash, next, |x| {
-                let s = households[x as usize].id;
-                &text[s.start as usize..s.end as usize]
-            })
+            index.find_or_insert(p.household, hash, next, ids)
         });
         let h = match found {
             Some(h) => h,
@@ -760,7 +767,7 @@ mod tests {
         };
         let mut coming = Coming::default();
         put(&mut roster, 0..100);
-        coming.make(roster.by_household.get_mut().unwrap(), ids.len());
+        coming.make(&mut roster, ids.len());
         put(&mut roster, 100..5000);
         while !coming.0.as_ref().unwrap().is_finished() {
             std::thread::yield_now();

@@ -7,7 +7,7 @@
 //! command shows them. Reading it is `data::roster`'s business.
 
 use super::Membership;
-use crate::model::index::IdIndex;
+use crate::model::index::{IdIndex, Inline, Tagged};
 
 /// A text in the roster's buffer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub struct Roster {
     pub(crate) members: Vec<Membership>,
     pub(crate) member_residents: Vec<u32>,
     /// Built while reading; after a snapshot, on the first lookup.
-    pub(crate) by_household: std::sync::OnceLock<IdIndex<16>>,
+    pub(crate) by_household: std::sync::OnceLock<IdIndex<Inline>>,
     /// The household of the row added last.
     pub(crate) recent: Option<u32>,
     /// Which state of residents.csv this roster was read from, when the
@@ -68,7 +68,7 @@ pub struct Roster {
     /// Built while reading only once resident ids stop coming in
     /// increasing order (while they do, none can repeat an earlier one);
     /// otherwise on the first lookup of a resident.
-    pub(crate) by_resident: std::sync::OnceLock<IdIndex<0>>,
+    pub(crate) by_resident: std::sync::OnceLock<IdIndex<Tagged>>,
     /// The file could not be read to its end (bad bytes, no header, a
     /// missing required column, a broken record): the roster holds only
     /// what came before, and a household missing from it may be in the
@@ -381,9 +381,9 @@ impl Roster {
             .map(|h| h as usize)
     }
 
-    pub(crate) fn household_index(&self) -> &IdIndex<16> {
+    pub(crate) fn household_index(&self) -> &IdIndex<Inline> {
         self.by_household.get_or_init(|| {
-            let mut index = IdIndex::<16>::with_capacity(self.households.len());
+            let mut index = IdIndex::<Inline>::with_capacity(self.households.len());
             for (h, row) in self.households.iter().enumerate() {
                 let id = self.span(row.id);
                 let hash = index.hash(id);
@@ -434,8 +434,8 @@ impl Roster {
     }
 
     /// An index of every resident read so far.
-    pub(crate) fn resident_index(&self) -> IdIndex<0> {
-        let mut index = IdIndex::<0>::default();
+    pub(crate) fn resident_index(&self) -> IdIndex<Tagged> {
+        let mut index = IdIndex::<Tagged>::default();
         for (r, row) in self.residents.iter().enumerate() {
             let id = self.span(row.id);
             let hash = index.hash(id);
