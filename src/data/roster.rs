@@ -354,7 +354,7 @@ struct Coming(Option<std::thread::JoinHandle<IdIndex<Inline>>>);
 
 impl Coming {
     /// Starts making an index for `households` households (else makes
-    /// room in `index` itself when no thread can be had).
+    /// room in the roster's own index when no thread can be had).
     fn make(&mut self, roster: &mut Roster, households: usize) {
         let made = std::thread::Builder::new()
             .name("household index".into())
