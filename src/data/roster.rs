@@ -441,13 +441,8 @@ impl Roster {
     fn household_index_and_ids<'r>(
         &'r mut self,
     ) -> (&'r mut IdIndex<Inline>, impl Fn(u32) -> &'r str + Copy) {
-        let (households, text) = (&self.households, &self.text);
-        let index = (self.by_household.get_mut()).expect("the index is made before the first row");
-        let ids = move |x: u32| {
-            let s = households[x as usize].id;
-            &text[s.start as usize..s.end as usize]
-        };
-        (index, ids)
+        self.household_index_mut()
+            .expect("the index is made before the first row")
     }
 
     /// Adds a resident; returns its household's index and the name id

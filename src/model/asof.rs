@@ -386,13 +386,8 @@ impl Roster {
         });
         known.insert(id.to_string(), h);
         // An index built already learns it; one built later finds it.
-        if let Some(index) = self.by_household.get_mut() {
-            let hash = index.hash(id);
-            let (households, text) = (&self.households, &self.text);
-            index.find_or_insert(id, hash, h, |x| {
-                let s = households[x as usize].id;
-                &text[s.start as usize..s.end as usize]
-            });
+        if let Some((index, ids)) = self.household_index_mut() {
+            index.find_or_insert(id, index.hash(id), h, ids);
         }
         h
     }

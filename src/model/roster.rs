@@ -381,6 +381,19 @@ impl Roster {
             .map(|h| h as usize)
     }
 
+    /// The household index, if made, to add to; with the ids of its
+    /// households by index (for ids it does not hold whole).
+    pub(crate) fn household_index_mut<'r>(
+        &'r mut self,
+    ) -> Option<(&'r mut IdIndex<Inline>, impl Fn(u32) -> &'r str + Copy)> {
+        let (households, text) = (&self.households, &self.text);
+        let ids = move |x: u32| {
+            let s = households[x as usize].id;
+            &text[s.start as usize..s.end as usize]
+        };
+        self.by_household.get_mut().map(|index| (index, ids))
+    }
+
     pub(crate) fn household_index(&self) -> &IdIndex<Inline> {
         self.by_household.get_or_init(|| {
             let mut index = IdIndex::<Inline>::with_capacity(self.households.len());
