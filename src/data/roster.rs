@@ -205,8 +205,11 @@ fn from_rows<T: Rows>(
         }
     };
     let serials = table.serials();
-    // (household, membership, resident), in file order.
-    let mut pending: Vec<(u32, Membership, u32)> = Vec::new();
+    // The members, grouped by household. While each row's household is
+    // the row before's or a new one (as most rosters list them), the
+    // members come grouped already and go straight into place; after the
+    // first that is not, they wait in file order for a counting sort.
+    let mut members = Members::Grouped;
     let mut index: Option<IdIndex<Tagged>> = None;
     let mut sample = Sample {
         file_bytes: table.bytes_hint(),
@@ -305,6 +308,7 @@ fn from_rows<T: Rows>(
                 },
             ));
         }
+        let households = roster.households.len();
         let (h, visitor) = roster.add(&parsed, &row, &cols, load, &path, problems);
         let mut membership = Membership {
             visitor,
@@ -313,13 +317,17 @@ fn from_rows<T: Rows>(
         let resident = roster.residents.len() as u32 - 1;
         let tags = roster.tags.intern(row.get(cols.tags));
         roster.tags.assign(&mut membership, resident, tags);
-        pending.push((h, membership, resident));
+        let new = roster.households.len() > households;
+        members.push(&mut roster, h, new, membership, resident);
     }
     problems.extend(table.take_problems());
     coming.take_if_ready(&mut roster);
     if let Some(index) = index {
         let _ = roster.by_resident.set(index);
     }
+    let Members::Pending(pending) = members else {
+        return roster;
+    };
     // Group the members by household, keeping file order within each
     // (a counting sort: every household's place is known once counted).
     for (h, _, _) in &pending {
@@ -341,6 +349,56 @@ fn from_rows<T: Rows>(
         roster.member_residents[at] = r;
     }
     roster
+}
+
+/// The members of a roster being read (see `from_rows`).
+enum Members {
+    /// In the roster's members already, grouped by household, each
+    /// household's `first` and `count` set.
+    Grouped,
+    /// (household, membership, resident), in file order.
+    Pending(Vec<(u32, Membership, u32)>),
+}
+
+impl Members {
+    /// The member `resident` of household `h` (`new`: just added).
+    fn push(&mut self, roster: &mut Roster, h: u32, new: bool, m: Membership, resident: u32) {
+        if let Members::Grouped = self {
+            // Grouped so far, the row before's household is the last.
+            let last = roster.households.len() as u32 - 1;
+            if new || h == last {
+                let row = &mut roster.households[h as usize];
+                if new {
+                    row.first = roster.members.len() as u32;
+                }
+                row.count += 1;
+                roster.members.push(m);
+                roster.member_residents.push(resident);
+                return;
+            }
+            *self = Members::Pending(Self::ungroup(roster));
+        }
+        if let Members::Pending(pending) = self {
+            pending.push((h, m, resident));
+        }
+    }
+
+    /// The members grouped so far, in file order (which grouped they
+    /// were in), for the counting sort; the roster's let go.
+    fn ungroup(roster: &mut Roster) -> Vec<(u32, Membership, u32)> {
+        let mut pending = Vec::with_capacity(roster.members.capacity());
+        for (h, row) in roster.households.iter_mut().enumerate() {
+            let (a, n) = (row.first as usize, row.count as usize);
+            for k in a..a + n {
+                pending.push((h as u32, roster.members[k], roster.member_residents[k]));
+            }
+            row.first = 0;
+            row.count = 0;
+        }
+        roster.members.clear();
+        roster.member_residents.clear();
+        pending
+    }
 }
 
 /// The household index sized for the whole roster, made on a thread of
@@ -699,6 +757,45 @@ mod tests {
         // The disagreement on building is a warning on line 4.
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].line, p[0].is_error()), (Some(4), false));
+    }
+
+    proptest::proptest! {
+        /// Members grouped while they come grouped, then sorted once a
+        /// household comes back: each household's residents are its rows
+        /// in file order, whatever the order of the rows.
+        #[test]
+        fn members_are_grouped_in_file_order(homes in proptest::collection::vec(0u8..6, 0..40)) {
+            let mut text = String::from("id,household,level\n");
+            for (i, h) in homes.iter().enumerate() {
+                let level = ["red", "orange", "yellow", "green"][i % 4];
+                text.push_str(&format!("R{i:03},H{h},{level}\n"));
+            }
+            let (r, p) = read(&text);
+            proptest::prop_assert!(p.is_empty());
+            let mut seen = Vec::new();
+            for h in &homes {
+                if !seen.contains(h) {
+                    seen.push(*h);
+                }
+            }
+            proptest::prop_assert_eq!(r.households_len(), seen.len());
+            for (k, h) in seen.iter().enumerate() {
+                let house = r.household(k);
+                proptest::prop_assert_eq!(house.id(), format!("H{h}"));
+                let want: Vec<String> = (homes.iter().enumerate())
+                    .filter(|(_, x)| *x == h)
+                    .map(|(i, _)| format!("R{i:03}"))
+                    .collect();
+                let got: Vec<&str> = house.residents().map(|x| x.id()).collect();
+                proptest::prop_assert_eq!(&got, &want);
+                let levels: Vec<Level> = house.members().iter().map(|m| m.level).collect();
+                let want: Vec<Level> = (homes.iter().enumerate())
+                    .filter(|(_, x)| *x == h)
+                    .map(|(i, _)| [Level::Red, Level::Orange, Level::Yellow, Level::Green][i % 4])
+                    .collect();
+                proptest::prop_assert_eq!(levels, want);
+            }
+        }
     }
 
     /// A roster long enough for the index to be sized from its first rows:
