@@ -108,20 +108,24 @@ fn load(
     };
     snapshot.hash_visits_ahead();
     snapshot.keep_roster_later();
-    let mut roster = snapshot.roster_quiet(load, &mut problems)?;
-    let last = snapshot.beside_keeping(&roster, || {
-        snapshot.last_visits(&roster, ctx.today, &mut problems)
-    })?;
-    let needs = open_needs(ctx, &snapshot, &roster, problems)?;
-    // No household is looked up by its id from here on: the index (tens
-    // of megabytes for a city) is let go before the list is made.
-    roster.forget_household_index();
-    // The workers' slices are cut and kept while the list is worked out
-    // (both only read the roster).
-    let (rows, counts) = std::thread::scope(|s| {
+    let roster = snapshot.roster_quiet(load, &mut problems)?;
+    // The workers' slices are cut and kept while the visits are read and
+    // the list is worked out (all only read the roster): written when the
+    // files changed, a city's are a couple of hundred megabytes, which
+    // would otherwise be written alone at the end, the other core idle.
+    let (needs, rows, counts) = std::thread::scope(|s| {
         s.spawn(|| snapshot.keep_slices(&roster));
-        rows_of(ctx, args, &roster, &last, &levels, by, check)
+        let last = snapshot.beside_keeping(&roster, || {
+            snapshot.last_visits(&roster, ctx.today, &mut problems)
+        })?;
+        let needs = open_needs(ctx, &snapshot, &roster, problems)?;
+        let (rows, counts) = rows_of(ctx, args, &roster, &last, &levels, by, check)?;
+        Ok::<_, Error>((needs, rows, counts))
     })?;
+    // No household is looked up by its id from here on: the index (tens
+    // of megabytes for a city) is let go.
+    let mut roster = roster;
+    roster.forget_household_index();
     let mut loaded = Loaded {
         roster,
         rows,
