@@ -267,6 +267,11 @@ fn write_member(w: &mut bin::Writer, m: &Membership, resident: u32) {
 /// A member and its resident from its 20 bytes and, with a roster
 /// history, the 8 of its span of days; its worker among the first
 /// `names`. (Its tag set and resident are checked by the caller.)
+/// The mark of a roster with a history (its members' spans of days are
+/// written for the members that do not stand for all time; 1 was a span
+/// for each member, in worker slices written before them).
+const SPARSE_SPANS: u32 = 2;
+
 fn member(row: &[u8], span: Option<&[u8]>, names: u32) -> Option<(Membership, u32)> {
     let date = |d: u32| -> Option<Option<chrono::NaiveDate>> {
         let d = d as i32;
@@ -428,15 +433,23 @@ impl Roster {
             write_member(&mut w, m, *r);
             w.spill(out)?;
         }
-        // What a roster history adds: each member's span of days, the
+        // What a roster history adds: the members' spans of days, the
         // addresses of the households it touched, the residents' moves.
+        // A history touches a few of a city's residents: only the spans
+        // of members that do not stand for all time are written, each
+        // with its member's place (`SPARSE_SPANS`).
         let history = self.has_history();
-        w.u32(u32::from(history));
+        w.u32(if history { SPARSE_SPANS } else { 0 });
         if history {
-            for m in &self.members {
-                w.u32(m.from as u32);
-                w.u32(m.to as u32);
-                w.spill(out)?;
+            let bounded = |m: &&Membership| m.from != i32::MIN || m.to != i32::MAX;
+            w.u64(self.members.iter().filter(bounded).count() as u64);
+            for (i, m) in self.members.iter().enumerate() {
+                if bounded(&m) {
+                    w.u32(i as u32);
+                    w.u32(m.from as u32);
+                    w.u32(m.to as u32);
+                    w.spill(out)?;
+                }
             }
             self.write_places(&mut w, out)?;
         }
@@ -701,15 +714,21 @@ impl Roster {
         let resident_bytes = r.take(n * 20)?;
         let n = r.count(20)?;
         let member_bytes = r.take(n * 20)?;
-        // A roster history's span of days for each member follows them.
+        // With a roster history, the spans of days of the members that do
+        // not stand for all time follow them.
         let history = r.u32()?;
-        (history <= 1).then_some(())?;
-        let span_bytes = if history == 1 { r.take(n * 8)? } else { &[] };
+        (history == 0 || history == SPARSE_SPANS).then_some(())?;
+        let bounded = if history == SPARSE_SPANS {
+            let k = r.count(12)?;
+            r.take(k * 12)?
+        } else {
+            &[]
+        };
         let households_len = (household_bytes.len() / 40) as u32;
         let rest = r.bytes;
         let (text, households, residents, members, history) = std::thread::scope(|s| {
             let history = s.spawn(|| {
-                if history == 1 {
+                if history != 0 {
                     History::from_bytes(rest, text_bytes, names, households_len)
                 } else {
                     Some(History {
@@ -735,11 +754,19 @@ impl Roster {
             let members = s.spawn(|| {
                 let mut out = Vec::with_capacity(member_bytes.len() / 20);
                 let mut of = Vec::with_capacity(member_bytes.len() / 20);
-                let mut spans = span_bytes.chunks_exact(8);
                 for row in member_bytes.chunks_exact(20) {
-                    let (m, r) = member(row, spans.next(), names)?;
+                    let (m, r) = member(row, None, names)?;
                     out.push(m);
                     of.push(r);
+                }
+                // The members' places, in order, each once.
+                let mut after = None;
+                for span in bounded.chunks_exact(12) {
+                    let i = u32_at(span, 0) as usize;
+                    (after < Some(i)).then_some(())?;
+                    after = Some(i);
+                    let m: &mut Membership = out.get_mut(i)?;
+                    (m.from, m.to) = (u32_at(span, 4) as i32, u32_at(span, 8) as i32);
                 }
                 Some((out, of))
             });
@@ -897,7 +924,7 @@ mod tests {
             text += &format!("R{k:04},H{:04},green,一网格,{}栋,{k},王\n", k / 2, k / 100);
         }
         let history = "date,id,field,from,to\n2024-02-01,R0007,level,orange,green\n";
-        let (_, roster) = listed_and_applied(&text, history, 1);
+        let (listed, roster) = listed_and_applied(&text, history, 1);
         let (mut whole, mut delta) = (Vec::new(), Vec::new());
         roster.write_cache(&mut whole).unwrap();
         roster.write_applied(&mut delta).unwrap();
@@ -907,6 +934,18 @@ mod tests {
             delta.len(),
             whole.len()
         );
+        // Written whole (as in a worker's slice), the roster with its
+        // history holds the spans of days of the few members the history
+        // touched, not one for each member (8 bytes each).
+        assert!(
+            whole.len() < listed.len() + roster.members.len() * 4,
+            "{} bytes, {} as listed, {} members",
+            whole.len(),
+            listed.len(),
+            roster.members.len()
+        );
+        let back = Roster::from_bytes(&whole).expect("a roster");
+        assert_eq!(kept(&back), kept(&roster));
     }
 
     #[test]

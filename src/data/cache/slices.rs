@@ -31,7 +31,7 @@ use crate::data::bin;
 use crate::model::roster::Roster;
 
 const SLICES: &str = "workers";
-const MAGIC: &[u8] = b"rounds worker slices 1\n";
+const MAGIC: &[u8] = b"rounds worker slices 2\n";
 const LINES: &str = "lines";
 const LINES_MAGIC: &[u8] = b"rounds roster lines 1\n";
 /// Offsets written (and hashed) at a time.
