@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use super::{cache, fast, history, ingest, needs, roster, seen, visits, workers};
 use crate::error::{Error, Problem, Usage};
-use crate::model::history::Change;
+use crate::model::history::{Chains, Change};
 use crate::model::roster::Roster;
 use crate::model::{VisitSeen, Visitor};
 use crate::settings::FastPath;
@@ -260,8 +260,9 @@ impl Snapshot {
 
     /// `with_history`, history.csv read already (`found`: its problems).
     /// A roster the cache is to keep (`unsaved`) is written while the
-    /// history is checked against it (both only read it): a city's roster
-    /// is a few hundred megabytes to write, the check a pass over it.
+    /// roster's unrecorded edits are found and the history is checked
+    /// against it (all only read it): a city's roster is a few hundred
+    /// megabytes to write, the check a pass over it.
     fn with_history_read(
         &self,
         (mut roster, unsaved): (Roster, Option<cache::Unsaved>),
@@ -272,37 +273,18 @@ impl Snapshot {
         let path = self.path(history::FILE);
         let before = problems.len();
         problems.extend(found);
-        let save = |roster: &Roster| {
-            let unsaved = unsaved.as_ref()?;
-            cache::save_roster(&self.dir, roster, unsaved)
-        };
-        if let Err(e) = self.add_unrecorded(&mut history, problems) {
-            save(&roster);
-            return Err(e);
-        }
-        if history.is_empty() {
-            roster.origin = save(&roster).or(roster.origin);
-        }
-        if !history.is_empty() {
-            history.sort_by_chains();
-            let chains = history.chains();
-            let (residents, saved) = std::thread::scope(|s| {
-                let saving = unsaved.is_some().then(|| s.spawn(|| save(&roster)));
-                let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
-                history::check(
-                    &path,
-                    &history,
-                    &chains,
-                    &residents,
-                    &roster,
-                    self.paths.today,
-                    problems,
-                );
-                let saved =
-                    saving.and_then(|t| t.join().expect("the roster cache's writing thread"));
-                (residents, saved)
+        let history_read = &mut history;
+        let (checked, saved) = std::thread::scope(|s| {
+            let saving = unsaved.as_ref().map(|unsaved| {
+                let roster = &roster;
+                s.spawn(move || cache::save_roster(&self.dir, roster, unsaved))
             });
-            roster.origin = saved.or(roster.origin);
+            let checked = self.checked(history_read, &roster, &path, problems);
+            let saved = saving.and_then(|t| t.join().expect("the roster cache's writing thread"));
+            (checked, saved)
+        });
+        roster.origin = saved.or(roster.origin);
+        if let Some((chains, residents)) = checked? {
             roster.apply_chains(&chains, &residents);
             if let Some(origin) = roster.origin {
                 use std::hash::{BuildHasher, Hash, Hasher};
@@ -331,6 +313,36 @@ impl Snapshot {
         }
         roster.set_day(self.paths.today);
         Ok(roster)
+    }
+
+    /// The roster's edits history.csv does not record added to `history`
+    /// (`add_unrecorded`); with any change at all, its chains and the
+    /// residents they name, checked against the roster.
+    fn checked<'h>(
+        &self,
+        history: &'h mut crate::model::history::History,
+        roster: &Roster,
+        path: &Path,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<(Chains<'h>, crate::model::asof::Found<'h>)>, Error> {
+        self.add_unrecorded(history, problems)?;
+        if history.is_empty() {
+            return Ok(None);
+        }
+        history.sort_by_chains();
+        let history: &'h crate::model::history::History = history;
+        let chains = history.chains();
+        let residents = roster.find_residents(chains.iter().map(|((id, _), _)| id));
+        history::check(
+            path,
+            history,
+            &chains,
+            &residents,
+            roster,
+            self.paths.today,
+            problems,
+        );
+        Ok(Some((chains, residents)))
     }
 
     /// Has the roster with its history applied, when the cache is to keep
