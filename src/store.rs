@@ -321,6 +321,22 @@ pub fn replace_as(path: &Path, content: &[u8], access: Access) -> Result<(), Err
     replace_with(path, access, |f| f.write_all(content))
 }
 
+/// How much of a new file one write hands the kernel at most.
+pub const WRITE_PIECE: usize = 64 << 10;
+
+/// Writes `bytes` to a new file a piece (`WRITE_PIECE`) at a time. The
+/// kernel gives a file's cache pages as large as the write that fills
+/// them, and large pages are slow to come by where memory is short or
+/// goes back to a virtual machine's host: a city's first `due`, which
+/// writes some 600 MB of cache, took 3.25 s in writes of a megabyte and
+/// 2.83 s in these (its time in the kernel 1.56 against 1.02 s).
+pub fn write_pieces(out: &mut (impl Write + ?Sized), bytes: &[u8]) -> std::io::Result<()> {
+    for piece in bytes.chunks(WRITE_PIECE) {
+        out.write_all(piece)?;
+    }
+    Ok(())
+}
+
 /// `replace`, with the new content written by `write` into the file
 /// aside (a file too large to hold in memory whole).
 pub fn replace_with(
@@ -584,6 +600,35 @@ pub fn last_byte(path: &Path, len: u64) -> std::io::Result<Option<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_are_written_whole_a_piece_at_a_time() {
+        /// Keeps what is written, and how much each write gave it.
+        #[derive(Default)]
+        struct Writes(Vec<u8>, Vec<usize>);
+        impl Write for Writes {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.extend_from_slice(buf);
+                self.1.push(buf.len());
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        for len in [0, 1, WRITE_PIECE - 1, WRITE_PIECE, 3 * WRITE_PIECE + 7] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut out = Writes::default();
+            write_pieces(&mut out, &bytes).unwrap();
+            assert_eq!(out.0, bytes, "{len} bytes");
+            assert!(
+                out.1.iter().all(|&n| n <= WRITE_PIECE),
+                "{len}: {:?}",
+                out.1
+            );
+            assert_eq!(out.1.len(), len.div_ceil(WRITE_PIECE), "{len} bytes");
+        }
+    }
 
     #[test]
     fn an_unfinished_append_is_rolled_back() {

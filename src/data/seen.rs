@@ -280,7 +280,7 @@ fn write(dir: &Path, stamps: Stamps, clean: bool, body: &str) -> Result<(), Erro
     crate::store::replace_with(&folder.join(FILE), crate::store::Access::Private, |f| {
         use std::io::Write;
         f.write_all(head.as_bytes())?;
-        f.write_all(body.as_bytes())
+        crate::store::write_pieces(f, body.as_bytes())
     })
 }
 

@@ -85,7 +85,9 @@ pub fn due(
         }
         buf
     };
-    crate::cores::in_rounds(&parts, lanes, 1, make, |_, buf| out.write_all(&buf))?;
+    crate::cores::in_rounds(&parts, lanes, 1, make, |_, buf| {
+        crate::store::write_pieces(out, &buf)
+    })?;
     out.flush()
 }
 

@@ -47,7 +47,7 @@ impl<W: Write> Sealed<W> {
 
     fn chunk(&mut self) -> std::io::Result<()> {
         self.hash.write(&self.buf);
-        self.out.write_all(&self.buf)?;
+        crate::store::write_pieces(&mut self.out, &self.buf)?;
         self.buf.clear();
         Ok(())
     }

@@ -350,7 +350,8 @@ impl New {
         make_private_dir(&folder)?;
         let temp = folder.join(format!("{ROWS}.{}.tmp", std::process::id()));
         let _ = fs::remove_file(&temp);
-        let mut file = std::io::BufWriter::with_capacity(CHUNK, private_file(&temp)?);
+        let file = private_file(&temp)?;
+        let mut file = std::io::BufWriter::with_capacity(crate::store::WRITE_PIECE, file);
         // The head is written last, over these bytes: the stamp and the
         // samples of visits.csv are taken once all is read.
         file.write_all(&vec![0u8; head_len()])?;
@@ -389,7 +390,7 @@ impl New {
         self.index.extend_from_slice(&last.to_le_bytes());
         self.index
             .extend_from_slice(&group_hash(&self.group).to_le_bytes());
-        self.out.write_all(&self.group)?;
+        crate::store::write_pieces(&mut self.out, &self.group)?;
         self.group.clear();
         Ok(())
     }
