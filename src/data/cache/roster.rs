@@ -264,14 +264,14 @@ fn write_member(w: &mut bin::Writer, m: &Membership, resident: u32) {
     w.u32(resident);
 }
 
-/// A member and its resident from its 20 bytes and, with a roster
-/// history, the 8 of its span of days; its worker among the first
-/// `names`. (Its tag set and resident are checked by the caller.)
 /// The mark of a roster with a history (its members' spans of days are
 /// written for the members that do not stand for all time; 1 was a span
 /// for each member, in worker slices written before them).
 const SPARSE_SPANS: u32 = 2;
 
+/// A member and its resident from its 20 bytes and, with a roster
+/// history, the 8 of its span of days; its worker among the first
+/// `names`. (Its tag set and resident are checked by the caller.)
 fn member(row: &[u8], span: Option<&[u8]>, names: u32) -> Option<(Membership, u32)> {
     let date = |d: u32| -> Option<Option<chrono::NaiveDate>> {
         let d = d as i32;
@@ -759,7 +759,8 @@ impl Roster {
                     out.push(m);
                     of.push(r);
                 }
-                // The members' places, in order, each once.
+                // The spans not for all time, by their members' indices
+                // (in order, each once).
                 let mut after = None;
                 for span in bounded.chunks_exact(12) {
                     let i = u32_at(span, 0) as usize;
